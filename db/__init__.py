@@ -1,0 +1,9 @@
+"""Persistence for CountyHealth Desk: models, open_database() and the migrations."""
+
+from db.engine import Database, open_database
+from db.errors import DatabaseOpenError, MigrationError, NotADatabaseError, SchemaTooNewError
+
+__all__ = [
+    "Database", "DatabaseOpenError", "MigrationError", "NotADatabaseError", "SchemaTooNewError",
+    "open_database",
+]

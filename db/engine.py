@@ -1,0 +1,221 @@
+"""Opening a database: the one way to get an engine, with pragmas and migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.errors import MigrationError, NotADatabaseError, SchemaTooNewError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+NETWORK_FILESYSTEMS = {"cifs", "smbfs", "smb3", "nfs", "nfs4", "fuse.sshfs", "9p", "davfs", "afs"}
+
+
+@dataclass
+class Database:
+    """An open database: the engine, a session factory and what happened on open."""
+
+    engine: Engine
+    url: URL
+    path: Path | None
+    journal_mode: str | None = None
+    revision_before: str | None = None
+    backup_before_upgrade: Path | None = None
+    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    def session(self) -> Session:
+        """A new session for one user action or command; the caller closes it."""
+        return self._sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def to_url(target: str | os.PathLike[str]) -> URL:
+    text = os.fspath(target)
+    if "://" in text:
+        return make_url(text)
+    return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+
+
+def is_network_path(path: Path) -> bool:
+    """True for a UNC path or a file on a network filesystem, where WAL is unsafe."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    resolved = str(path.resolve())
+    best, best_type = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3 and resolved.startswith(parts[1]) and len(parts[1]) > len(best):
+            best, best_type = parts[1], parts[2]
+    return best_type in NETWORK_FILESYSTEMS
+
+
+def open_database(
+    target: str | os.PathLike[str],
+    *,
+    upgrade: bool = True,
+    to_revision: str = "head",
+) -> Database:
+    """Open (and create, and migrate) the database at a path or SQLAlchemy URL.
+
+    An existing SQLite file at an older schema is copied aside with SQLite's
+    online backup API before the upgrade; the copy is what makes a failed
+    upgrade recoverable, since SQLite DDL is not transactional in Alembic.
+    """
+    url = to_url(target)
+    path: Path | None = None
+    journal = None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_foreign_file(path)
+        journal = "DELETE" if is_network_path(path) else "WAL"
+    engine = create_engine(url)
+    if url.get_backend_name() == "sqlite":
+        _install_sqlite_pragmas(engine, journal)
+    db = Database(engine=engine, url=url, path=path, journal_mode=journal)
+    try:
+        current = _current_revision(engine)
+        db.revision_before = current
+        script = ScriptDirectory.from_config(alembic_config())
+        if current is not None and script.get_revision(current) is None:
+            raise SchemaTooNewError(
+                f"此数据库的结构版本（{current}）比本软件新，可能由更新版本的县域卫生健康台账创建。"
+                "请升级软件后再打开，以免损坏数据。"
+            )
+        if current is None and _has_tables(engine):
+            raise NotADatabaseError("该文件不是县域卫生健康台账的数据库（缺少版本信息），未作任何修改。")
+        if upgrade and current != script.get_current_head() and to_revision != current:
+            if current is not None and path is not None:
+                db.backup_before_upgrade = backup_file(path, _pre_upgrade_name(path, current))
+            _run_migrations(engine, to_revision)
+    except Exception:
+        engine.dispose()
+        raise
+    return db
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header != b"SQLite format 3\x00":
+        raise NotADatabaseError(f"文件“{path.name}”不是 SQLite 数据库文件，未作任何修改。")
+
+
+def _install_sqlite_pragmas(engine: Engine, journal: str | None) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if journal:
+            cur.execute(f"PRAGMA journal_mode={journal}")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except Exception as exc:  # sqlite3.DatabaseError: file is not a database, etc.
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise NotADatabaseError(f"数据库文件已损坏或不是数据库：{exc}") from exc
+        raise
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(inspect(conn).get_table_names())
+
+
+def _pre_upgrade_name(path: Path, revision: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.name}.before-upgrade-{revision}-{stamp}.bak")
+
+
+def backup_file(source: Path, dest: Path) -> Path:
+    """Copy a live SQLite file consistently with the online backup API."""
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    log.info("backed up %s to %s", source, dest)
+    return dest
+
+
+def _run_migrations(engine: Engine, to_revision: str) -> None:
+    cfg = alembic_config()
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Batch migrations rebuild tables; with foreign keys enforced that
+            # would cascade or fail. The pragma is a no-op inside a transaction,
+            # so it is set before Alembic opens one.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, to_revision)
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise MigrationError(
+                        f"数据库升级后发现 {len(broken)} 处外键不一致（如表 {broken[0][0]}），"
+                        "升级前的备份已保留。"
+                    )
+        except MigrationError:
+            raise
+        except Exception as exc:
+            raise MigrationError(f"数据库升级失败：{exc}。升级前的备份已保留。") from exc
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()

@@ -1,0 +1,19 @@
+"""Every model of CountyHealth Desk; importing this registers them all on ``Base.metadata``."""
+
+from db.models.base import Base
+from db.models.divisions import Division, DivisionPopulation
+from db.models.facilities import Facility, FacilityEquipment, ServiceArea
+from db.models.history import Change
+from db.models.indicators import Indicator, IndicatorValue
+from db.models.norms import NormRule, NormVersion
+from db.models.profile import CountyProfile
+from db.models.projects import Project, ProjectFunding, ProjectUpdate
+from db.models.staff import StaffLoan, StaffMember, Training
+from db.models.tasks import KeyTask, TaskCooperatingUnit, TaskUpdate
+
+__all__ = [
+    "Base", "Change", "CountyProfile", "Division", "DivisionPopulation", "Facility", "FacilityEquipment",
+    "Indicator", "IndicatorValue", "KeyTask", "NormRule", "NormVersion", "Project", "ProjectFunding",
+    "ProjectUpdate", "ServiceArea", "StaffLoan", "StaffMember", "TaskCooperatingUnit", "TaskUpdate",
+    "Training",
+]
