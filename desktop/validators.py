@@ -1,0 +1,158 @@
+"""Validators for the identifiers a bureau's records carry.
+
+Each ``check_*`` function returns the normalised value (or what it derives from
+it) and raises :class:`InvalidValue` with a Chinese sentence for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+
+class InvalidValue(ValueError):
+    """A value that fails validation; ``str(err)`` is the reason, in Chinese."""
+
+
+# GB/T 2260 province-level codes (the first two digits of every division code).
+PROVINCE_CODES = frozenset(
+    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82}
+)
+
+# --- Resident ID number, GB 11643-1999 ---------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str
+    area_code: str
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+
+    def age_on(self, day: dt.date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month,
+                                                                          self.birth_date.day))
+
+
+def id_check_digit(first17: str) -> str:
+    """The 18th character of a resident ID number (ISO 7064 MOD 11-2)."""
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def check_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
+    """Validate an 18-digit resident ID number; derive birth date and sex."""
+    number = (value or "").strip().upper()
+    if not number:
+        raise InvalidValue("身份证号码不能为空")
+    if len(number) != 18:
+        raise InvalidValue(f"身份证号码应为18位，现为{len(number)}位")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise InvalidValue("身份证号码前17位应为数字，第18位应为数字或X")
+    if int(number[:2]) not in PROVINCE_CODES:
+        raise InvalidValue(f"身份证号码前两位“{number[:2]}”不是有效的省级行政区划代码")
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise InvalidValue(f"身份证号码中的出生日期“{number[6:14]}”不是有效日期") from None
+    today = today or dt.date.today()
+    if birth > today or birth.year < 1850:
+        raise InvalidValue(f"身份证号码中的出生日期“{number[6:14]}”不在合理范围内")
+    expected = id_check_digit(number[:17])
+    if number[17] != expected:
+        raise InvalidValue(f"身份证号码校验位错误：第18位应为“{expected}”，实为“{number[17]}”")
+    sex = "M" if int(number[16]) % 2 else "F"
+    return IdNumber(number=number, area_code=number[:6], birth_date=birth, sex=sex)
+
+
+def mask_id_number(number: str) -> str:
+    """Show the first 6 and last 4 characters only, as the submission sheets require."""
+    if len(number) <= 10:
+        return number
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+# --- Unified social credit code, GB 32100-2015 -------------------------------
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_REGISTRAR = "123456789ABCDEFGNY"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def org_code_check_char(first8: str) -> str:
+    """The check character of a GB 11714 organisation code (positions 9-17 of a USCC)."""
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
+    remainder = 11 - total % 11
+    return {10: "X", 11: "0"}.get(remainder, str(remainder))
+
+
+def check_credit_code(value: str) -> str:
+    """Validate an 18-character unified social credit code and return it upper-cased."""
+    code = (value or "").strip().upper()
+    if len(code) != 18:
+        raise InvalidValue(f"统一社会信用代码应为18位，现为{len(code)}位")
+    bad = sorted({c for c in code if c not in _USCC_CHARS})
+    if bad:
+        raise InvalidValue(f"统一社会信用代码含有不允许的字符“{''.join(bad)}”（不使用I、O、Z、S、V）")
+    if code[0] not in _USCC_REGISTRAR:
+        raise InvalidValue(f"统一社会信用代码第1位（登记管理部门代码）“{code[0]}”无效")
+    # "100000" marks a body registered at national level.
+    if not code[2:8].isdigit() or (code[2:8] != "100000" and int(code[2:4]) not in PROVINCE_CODES):
+        raise InvalidValue(f"统一社会信用代码第3-8位“{code[2:8]}”不是有效的行政区划代码")
+    expected = credit_code_check_char(code[:17])
+    if code[17] != expected:
+        raise InvalidValue(f"统一社会信用代码校验位错误：第18位应为“{expected}”，实为“{code[17]}”")
+    return code
+
+
+# --- Division codes, GB/T 2260 and the 12-digit statistical codes ------------
+
+DIVISION_LEVELS = ("province", "city", "county", "township", "village")
+
+
+def check_division_code(value: str) -> str:
+    """Validate a 6-digit GB/T 2260 code or a 12-digit statistical division code.
+
+    Returns the level of the division the code names: the last non-zero segment.
+    """
+    code = (value or "").strip()
+    if len(code) not in (6, 12) or not code.isdigit():
+        raise InvalidValue("行政区划代码应为6位或12位数字")
+    if int(code[:2]) not in PROVINCE_CODES:
+        raise InvalidValue(f"行政区划代码前两位“{code[:2]}”不是有效的省级代码")
+    segments = [code[0:2], code[2:4], code[4:6]] + ([code[6:9], code[9:12]] if len(code) == 12 else [])
+    level = 0
+    for i, seg in enumerate(segments):
+        if int(seg):
+            if i > level + 1 and any(int(s) == 0 for s in segments[1:i]):
+                raise InvalidValue(f"行政区划代码“{code}”层级不连续：上级代码为0而下级代码不为0")
+            level = i
+    return DIVISION_LEVELS[level]
+
+
+# --- Phone numbers -----------------------------------------------------------
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?")
+_SERVICE = re.compile(r"[48]00-?\d{3}-?\d{4}")
+
+
+def check_phone(value: str) -> str:
+    """Validate a mainland mobile number, a landline with area code, or a 400/800 number."""
+    phone = re.sub(r"[\s（）()]", "", value or "").replace("—", "-").replace("－", "-")
+    if phone.startswith("+86"):
+        phone = phone[3:].lstrip("-")
+    if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone):
+        return phone
+    raise InvalidValue("电话号码格式不正确：手机号应为1开头的11位数字，固定电话应带区号（如0871-12345678）")
