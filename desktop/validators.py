@@ -79,20 +79,20 @@ def mask_id_number(number: str) -> str:
 
 # --- Unified social credit code, GB 32100-2015 -------------------------------
 
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_REGISTRAR = "123456789ABCDEFGNY"
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARS[(31 - total % 31) % 31]
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
 
 
 def org_code_check_char(first8: str) -> str:
     """The check character of a GB 11714 organisation code (positions 9-17 of a USCC)."""
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
     remainder = 11 - total % 11
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
@@ -102,7 +102,7 @@ def check_credit_code(value: str) -> str:
     code = (value or "").strip().upper()
     if len(code) != 18:
         raise InvalidValue(f"统一社会信用代码应为18位，现为{len(code)}位")
-    bad = sorted({c for c in code if c not in _USCC_CHARS})
+    bad = sorted({c for c in code if c not in USCC_CHARS})
     if bad:
         raise InvalidValue(f"统一社会信用代码含有不允许的字符“{''.join(bad)}”（不使用I、O、Z、S、V）")
     if code[0] not in _USCC_REGISTRAR:

@@ -1,0 +1,96 @@
+"""The demo county (or city): realistic, invented, deterministic records.
+
+``generate()`` builds every row in memory; ``write_demo()`` inserts them in one
+transaction, so a cancelled or failed run leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+
+from db import Database
+from db.models import Base, Division
+from desktop.demo.county import CountyBuilder, CountyFacts
+from desktop.demo.ledgers import add_indicators, add_key_tasks, add_projects
+from desktop.demo.names import COUNTY_NAMES, NameMaker
+from desktop.demo.rows import Rows
+
+Progress = Callable[[int, int], None]
+CITY_CODE = "539900"  # an unused prefecture code in Yunnan, so no real place is named
+
+
+class DemoError(Exception):
+    """The demo cannot be written; ``str(err)`` is for the user."""
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    scale: str = "county"  # "county" or "city"
+    seed: int = 2026
+    as_of: dt.date = dt.date(2026, 9, 30)
+
+    @property
+    def counties(self) -> int:
+        return {"county": 1, "city": 10}[self.scale]
+
+
+@dataclass
+class DemoSummary:
+    counties: list[CountyFacts]
+    rows: dict[str, int]
+
+
+def generate(options: DemoOptions) -> tuple[Rows, list[CountyFacts]]:
+    rng = random.Random(options.seed)
+    names = NameMaker(rng)
+    rows = Rows()
+    city_id = rows.add("divisions", code=CITY_CODE + "000000", name="云川市", kind="city", parent_id=None,
+                       remote=False)
+    facts = []
+    for i in range(options.counties):
+        builder = CountyBuilder(rows, rng, names, name=COUNTY_NAMES[i], code6=f"5399{21 + i:02d}",
+                                parent_id=city_id, as_of=options.as_of)
+        county = builder.build()
+        add_projects(rows, rng, county, options.as_of)
+        add_key_tasks(rows, rng, county, options.as_of)
+        facts.append(county)
+    add_indicators(rows, rng)
+    first = facts[0]
+    if options.scale == "city":
+        profile = dict(division_id=city_id, bureau_name="云川市卫生健康委员会")
+    else:
+        profile = dict(division_id=first.division_id, bureau_name=f"{first.name}县卫生健康局")
+    rows.add("county_profile", head_of_unit=names.person("M"), preparer=names.person("F"),
+             phone="0873-3125678", **profile)
+    return rows, facts
+
+
+def write_demo(db: Database, options: DemoOptions, progress: Progress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> DemoSummary:
+    """Write the demo into an empty database, in one transaction."""
+    with db.session() as session:
+        if session.scalar(select(func.count()).select_from(Division)):
+            raise DemoError("数据库中已有区划等数据，示范数据只能写入空数据库。请新建一个数据库文件后再试。")
+    rows, facts = generate(options)
+    total, done = rows.total, 0
+    tables = Base.metadata.tables
+    with db.engine.begin() as conn:
+        for name, table_rows in rows:
+            for start in range(0, len(table_rows), 5000):
+                if cancelled and cancelled():
+                    raise Cancelled()
+                chunk = table_rows[start:start + 5000]
+                conn.execute(insert(tables[name]), chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+    return DemoSummary(facts, {name: len(r) for name, r in rows})
