@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -116,7 +117,7 @@ def open_database(
         current = _current_revision(engine)
         db.revision_before = current
         script = ScriptDirectory.from_config(alembic_config())
-        if current is not None and script.get_revision(current) is None:
+        if current is not None and not _known_revision(script, current):
             raise SchemaTooNewError(
                 f"此数据库的结构版本（{current}）比本软件新，可能由更新版本的县域卫生健康台账创建。"
                 "请升级软件后再打开，以免损坏数据。"
@@ -131,6 +132,13 @@ def open_database(
         engine.dispose()
         raise
     return db
+
+
+def _known_revision(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _refuse_foreign_file(path: Path) -> None:

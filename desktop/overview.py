@@ -15,6 +15,7 @@ class Overview:
     area_name: str | None  # the county (or city) this database belongs to
     bureau_name: str | None
     divisions: int
+    villages: int  # administrative villages and communities
     facilities: int
     staff_on_post: int
     projects: int
@@ -36,6 +37,7 @@ def overview(session: Session) -> Overview:
         area_name=area.name if area else None,
         bureau_name=profile.bureau_name if profile else None,
         divisions=count(Division),
+        villages=count(Division, Division.kind.in_(("village", "community"))),
         facilities=count(Facility, Facility.status != "closed"),
         staff_on_post=count(StaffMember, StaffMember.status == "on_post"),
         projects=count(Project),

@@ -1,0 +1,48 @@
+"""``countyhealth-desk``: start the window on a database (the embedded default unless told)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from desktop import PRODUCT_NAME, __version__
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    from desktop.paths import default_database_path
+
+    parser = argparse.ArgumentParser(prog="countyhealth-desk", description=f"{PRODUCT_NAME}（窗口程序）")
+    parser.add_argument("--db", default=str(default_database_path()),
+                        help="数据库文件路径或 SQLAlchemy URL（默认：本机用户数据目录中的内置数据库）")
+    parser.add_argument("--version", action="version", version=f"countyhealth-desk {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)  # --version exits here, before Qt loads
+    logging.basicConfig(level=logging.WARNING)
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from db import DatabaseOpenError, open_database
+    from desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName(PRODUCT_NAME)
+    app.setOrganizationName("CountyHealthDesk")
+    try:
+        db = open_database(args.db)
+    except DatabaseOpenError as exc:
+        QMessageBox.critical(None, PRODUCT_NAME, f"无法打开数据库：\n{args.db}\n\n{exc}")
+        return 1
+    window = MainWindow(db)
+    window.show()
+    if window.refresh().empty:
+        window.offer_demo()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

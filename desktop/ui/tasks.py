@@ -1,0 +1,87 @@
+"""Running long core jobs off the main thread, with progress and cancel.
+
+A job is ``fn(progress, cancelled)`` from the core: it reports through
+``progress(done, total)`` and polls ``cancelled()``; it never touches a widget.
+Results and errors come back to the main thread as signals.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
+
+# Tests set this to run jobs on the calling thread, so no thread outlives a test.
+RUN_SYNCHRONOUSLY = False
+# Tasks under way; holding them keeps each runnable and its signals alive until it ends.
+_RUNNING: set[Task] = set()
+
+
+class TaskSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object)  # the exception
+
+
+class Task(QRunnable):
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self.job = job
+        self.signals = TaskSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            result = self.job(self.signals.progress.emit, self._cancel.is_set)
+        except BaseException as exc:  # reported to the user, never lost in a worker thread
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+def run_task(parent: QWidget, title: str, job: Job, on_done: Callable[[Any], None],
+             on_error: Callable[[BaseException], None]) -> Task:
+    """Run ``job`` with a modal progress dialog that has a Cancel button."""
+    dialog = QProgressDialog(title, "取消", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    task = Task(job)
+    task.setAutoDelete(False)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+
+    def finish(result: Any) -> None:
+        _RUNNING.discard(task)
+        dialog.close()
+        on_done(result)
+
+    def fail(exc: BaseException) -> None:
+        _RUNNING.discard(task)
+        dialog.close()
+        on_error(exc)
+
+    task.signals.progress.connect(progress)
+    task.signals.finished.connect(finish)
+    task.signals.failed.connect(fail)
+    dialog.canceled.connect(task.cancel)
+    _RUNNING.add(task)
+    if RUN_SYNCHRONOUSLY:
+        task.run()
+    else:
+        QThreadPool.globalInstance().start(task)
+    return task

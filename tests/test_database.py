@@ -1,0 +1,154 @@
+"""open_database(): pragmas, migrations that match the models, upgrades that keep every row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from db import NotADatabaseError, SchemaTooNewError, open_database
+from db.engine import head_revision
+from db.models import Base
+
+
+def test_a_new_file_is_created_at_the_head_revision_with_the_pragmas(tmp_path):
+    db = open_database(tmp_path / "new.db")
+    with db.engine.connect() as conn:
+        pragmas = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                   for p in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")}
+        revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    db.close()
+    assert pragmas == {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "busy_timeout": 10000}
+    assert revision == head_revision()
+    assert db.backup_before_upgrade is None
+
+
+def test_models_and_migrations_agree(db):
+    """The equivalent of `alembic check`: autogenerate finds nothing to change."""
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_every_model_table_exists(db):
+    with db.engine.connect() as conn:
+        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert set(Base.metadata.tables) <= names
+
+
+def _write_at_first_revision(path):
+    db = open_database(path, to_revision="0001")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO divisions (id, code, name, kind, remote) VALUES (1, '539921000000', '清溪县', 'county', 0)")
+        conn.exec_driver_sql(
+            "INSERT INTO facilities (id, name, kind, division_id, approved_beds, open_beds, tcm_beds)"
+            " VALUES (1, '清溪县人民医院', 'county_hospital', 1, 900, 860, 40)")
+        conn.exec_driver_sql(
+            "INSERT INTO staff (id, name, sex, id_number, birth_date, facility_id, category, employment_form)"
+            " VALUES (1, '李华', 'F', '11010519491231002X', '1949-12-31', 1, 'physician', 'establishment')")
+    db.close()
+
+
+def test_opening_an_older_database_upgrades_it_keeps_rows_and_leaves_a_copy(tmp_path):
+    path = tmp_path / "old.db"
+    _write_at_first_revision(path)
+    db = open_database(path)
+    assert db.revision_before == "0001"
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+        assert conn.exec_driver_sql("SELECT name, open_beds FROM facilities").all() == [("清溪县人民医院", 860)]
+        assert conn.exec_driver_sql("SELECT id_number FROM staff").scalar() == "11010519491231002X"
+        # the column the second migration added, with its default
+        assert conn.exec_driver_sql("SELECT provides_tcm FROM facilities").scalar() == 0
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.close()
+    copy = db.backup_before_upgrade
+    assert copy is not None and copy.exists() and copy.parent == tmp_path
+    with sqlite3.connect(copy) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT count(*) FROM staff").fetchone() == (1,)
+        assert old.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_the_batch_migration_keeps_child_rows(tmp_path):
+    """0002 rebuilds the facilities table; staff rows that point at it must survive, not cascade."""
+    path = tmp_path / "old.db"
+    _write_at_first_revision(path)
+    db = open_database(path)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM staff").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    db.close()
+
+
+def test_a_schema_newer_than_the_app_is_refused_untouched(tmp_path):
+    path = tmp_path / "newer.db"
+    open_database(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNewError, match="比本软件新"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("这是一份会议纪要，不是数据库。", encoding="utf-8")
+    with pytest.raises(NotADatabaseError, match="不是 SQLite 数据库"):
+        open_database(path)
+    assert path.read_text(encoding="utf-8") == "这是一份会议纪要，不是数据库。"
+
+
+def test_another_programs_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(NotADatabaseError, match="不是县域卫生健康台账的数据库"):
+        open_database(path)
+
+
+def test_network_paths_are_recognised():
+    from pathlib import Path
+
+    from db.engine import is_network_path
+
+    assert is_network_path(Path("//fileserver/share/county.db"))
+    assert not is_network_path(Path("/tmp/county.db"))
+
+
+def test_opening_twice_is_idempotent(tmp_path):
+    path = tmp_path / "c.db"
+    open_database(path).close()
+    again = open_database(path)
+    assert again.revision_before == head_revision()
+    assert again.backup_before_upgrade is None
+    again.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".bak") == []
+
+
+def test_sessions_are_independent(db):
+    from db.models import Division
+
+    with db.session() as s:
+        s.add(Division(code="539921000000", name="清溪县", kind="county"))
+        s.commit()
+    with db.session() as s:
+        assert s.query(Division).one().name == "清溪县"
+
+
+def test_dates_round_trip(db):
+    from db.models import Division, Facility, StaffMember
+
+    with db.session() as s:
+        d = Division(code="539921000000", name="清溪县", kind="county")
+        f = Facility(name="清溪县人民医院", kind="county_hospital", division=d)
+        s.add(StaffMember(name="李华", sex="F", id_number="11010519491231002X", birth_date=dt.date(1949, 12, 31),
+                          facility=f, category="physician", employment_form="establishment"))
+        s.commit()
+    with db.session() as s:
+        assert s.query(StaffMember).one().birth_date == dt.date(1949, 12, 31)

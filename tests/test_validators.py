@@ -1,0 +1,153 @@
+"""The validators against published examples and against every single-character mutation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from desktop.identifiers import make_credit_code, make_id_number
+from desktop.validators import (
+    USCC_CHARS,
+    InvalidValue,
+    check_credit_code,
+    check_division_code,
+    check_id_number,
+    check_phone,
+    mask_id_number,
+)
+
+# The example of GB 11643-1999 itself, and one widely cited in its explanations.
+PUBLISHED_IDS = {
+    "11010519491231002X": (dt.date(1949, 12, 31), "F"),
+    "440524188001010014": (dt.date(1880, 1, 1), "M"),
+}
+# Published codes: the example in GB 32100 explanations, Tencent's, and a central body registered nationally.
+PUBLISHED_CREDIT_CODES = ("91350100M000100Y43", "91440300708461136T", "12100000400000624D")
+
+
+@pytest.mark.parametrize("number", PUBLISHED_IDS)
+def test_published_id_numbers_are_valid_and_give_birth_date_and_sex(number):
+    info = check_id_number(number)
+    assert (info.birth_date, info.sex) == PUBLISHED_IDS[number]
+    assert info.area_code == number[:6]
+
+
+def test_lower_case_x_is_accepted_and_normalised():
+    assert check_id_number("11010519491231002x").number == "11010519491231002X"
+
+
+@pytest.mark.parametrize("number", PUBLISHED_IDS)
+def test_every_single_character_change_of_an_id_number_is_refused(number):
+    for pos in range(18):
+        for c in "0123456789X":
+            if c == number[pos] or (c == "X" and pos < 17):
+                continue
+            mutated = number[:pos] + c + number[pos + 1:]
+            with pytest.raises(InvalidValue):
+                check_id_number(mutated)
+
+
+@pytest.mark.parametrize("number", PUBLISHED_IDS)
+def test_swapping_neighbouring_digits_is_refused(number):
+    for pos in range(16):
+        a, b = number[pos], number[pos + 1]
+        if a != b:
+            with pytest.raises(InvalidValue):
+                check_id_number(number[:pos] + b + a + number[pos + 2:])
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("", "不能为空"),
+        ("11010519491231002", "18位"),
+        ("1101051949123100AX", "前17位应为数字"),
+        ("99010519491231002X", "省级"),
+        ("110105194902300021", "不是有效日期"),
+        ("110105194912310021", "第18位应为“X”"),
+    ],
+)
+def test_id_number_errors_say_why_in_chinese(number, reason):
+    with pytest.raises(InvalidValue, match=reason):
+        check_id_number(number)
+
+
+def test_a_birth_date_in_the_future_is_refused():
+    number = make_id_number("530102", dt.date(2030, 1, 1), "M", 7)
+    with pytest.raises(InvalidValue, match="合理范围"):
+        check_id_number(number, today=dt.date(2026, 11, 23))
+
+
+def test_made_id_numbers_round_trip():
+    for k, sex in enumerate("MFMF"):
+        birth = dt.date(1960 + k * 10, 2, 28)
+        info = check_id_number(make_id_number("539921", birth, sex, k))
+        assert (info.birth_date, info.sex, info.area_code) == (birth, sex, "539921")
+
+
+def test_mask_shows_first_six_and_last_four():
+    assert mask_id_number("11010519491231002X") == "110105********002X"
+
+
+@pytest.mark.parametrize("code", PUBLISHED_CREDIT_CODES)
+def test_published_credit_codes_are_valid(code):
+    assert check_credit_code(code.lower()) == code
+
+
+@pytest.mark.parametrize("code", PUBLISHED_CREDIT_CODES)
+def test_every_single_character_change_of_a_credit_code_is_refused(code):
+    for pos in range(18):
+        for c in USCC_CHARS:
+            if c != code[pos]:
+                with pytest.raises(InvalidValue):
+                    check_credit_code(code[:pos] + c + code[pos + 1:])
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("91350100M000100Y4", "18位"),
+        ("91350100M000100YI3", "不允许的字符"),
+        ("X1350100M000100Y43", "登记管理部门"),
+        ("91990100M000100Y43", "行政区划代码"),
+    ],
+)
+def test_credit_code_errors_say_why(code, reason):
+    with pytest.raises(InvalidValue, match=reason):
+        check_credit_code(code)
+
+
+def test_made_credit_codes_are_valid():
+    import random
+
+    rng = random.Random(1)
+    for _ in range(50):
+        check_credit_code(make_credit_code("12", "539921", rng))
+
+
+@pytest.mark.parametrize(
+    ("code", "level"),
+    [("530000", "province"), ("532500", "city"), ("532503", "county"), ("532503100000", "township"),
+     ("532503100201", "village"), ("110105001001", "village")],
+)
+def test_division_codes_give_their_level(code, level):
+    assert check_division_code(code) == level
+
+
+@pytest.mark.parametrize("code", ["53250", "5325031", "99250300000", "990000", "53250310020a", "530000100000"])
+def test_bad_division_codes_are_refused(code):
+    with pytest.raises(InvalidValue):
+        check_division_code(code)
+
+
+@pytest.mark.parametrize("phone", ["13812345678", "+86 138 1234 5678", "0871-65123456", "087165123456",
+                                   "010-8888888", "0873-3125678-201", "400-810-8888"])
+def test_good_phone_numbers(phone):
+    check_phone(phone)
+
+
+@pytest.mark.parametrize("phone", ["", "12812345678", "1381234567", "65123456", "0871-0512345", "电话"])
+def test_bad_phone_numbers(phone):
+    with pytest.raises(InvalidValue, match="电话号码"):
+        check_phone(phone)
