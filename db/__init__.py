@@ -4,6 +4,10 @@ from db.engine import Database, open_database
 from db.errors import DatabaseOpenError, MigrationError, NotADatabaseError, SchemaTooNewError
 
 __all__ = [
-    "Database", "DatabaseOpenError", "MigrationError", "NotADatabaseError", "SchemaTooNewError",
+    "Database",
+    "DatabaseOpenError",
+    "MigrationError",
+    "NotADatabaseError",
+    "SchemaTooNewError",
     "open_database",
 ]

@@ -34,8 +34,7 @@ FACILITY_KIND = {
 # Kinds the THC bed norm and most grassroots checks apply to.
 GRASSROOTS_CENTRE_KINDS = ("central_thc", "thc", "chsc")
 PUBLIC_HEALTH_INSTITUTION_KINDS = ("mch_hospital", "cdc")
-HOSPITAL_KINDS = ("county_hospital", "county_tcm_hospital", "mch_hospital", "psychiatric_hospital",
-                  "private_hospital")
+HOSPITAL_KINDS = ("county_hospital", "county_tcm_hospital", "mch_hospital", "psychiatric_hospital", "private_hospital")
 
 OWNERSHIP = {"public": "公立", "private": "民营"}
 

@@ -215,8 +215,7 @@ def _run_migrations(engine: Engine, to_revision: str) -> None:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise MigrationError(
-                        f"数据库升级后发现 {len(broken)} 处外键不一致（如表 {broken[0][0]}），"
-                        "升级前的备份已保留。"
+                        f"数据库升级后发现 {len(broken)} 处外键不一致（如表 {broken[0][0]}），升级前的备份已保留。"
                     )
         except MigrationError:
             raise

@@ -39,9 +39,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         db.close()
     rows = summary.rows
     names = "、".join(c.name + "县" for c in summary.counties)
-    print(f"已写入示范数据（{names}）：区划 {rows.get('divisions', 0)} 个，机构 {rows.get('facilities', 0)} 个，"
-          f"人员 {rows.get('staff', 0)} 人，建设项目 {rows.get('projects', 0)} 个，"
-          f"重点任务 {rows.get('key_tasks', 0)} 项；用时 {elapsed:.1f} 秒。")
+    print(
+        f"已写入示范数据（{names}）：区划 {rows.get('divisions', 0)} 个，机构 {rows.get('facilities', 0)} 个，"
+        f"人员 {rows.get('staff', 0)} 人，建设项目 {rows.get('projects', 0)} 个，"
+        f"重点任务 {rows.get('key_tasks', 0)} 项；用时 {elapsed:.1f} 秒。"
+    )
     return 0
 
 
@@ -57,8 +59,10 @@ def cmd_info(args: argparse.Namespace) -> int:
         db.close()
     print(f"数据库：{db.path or db.url}")
     print(f"所属地区：{o.area_name or '（未设置）'}    单位：{o.bureau_name or '（未设置）'}")
-    print(f"区划 {o.divisions} 个，机构 {o.facilities} 个，在岗人员 {o.staff_on_post} 人，"
-          f"建设项目 {o.projects} 个，重点任务 {o.key_tasks} 项")
+    print(
+        f"区划 {o.divisions} 个，机构 {o.facilities} 个，在岗人员 {o.staff_on_post} 人，"
+        f"建设项目 {o.projects} 个，重点任务 {o.key_tasks} 项"
+    )
     return 0
 
 
@@ -82,16 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.paths import default_database_path
 
     parser = _parser(prog="countyhealth", description=f"{PRODUCT_NAME}（CountyHealth Desk）命令行工具")
-    parser.add_argument("--version", action="version", version=f"countyhealth {__version__}",
-                        help="显示版本号并退出")
-    sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", required=True,
-                                parser_class=_parser)
+    parser.add_argument("--version", action="version", version=f"countyhealth {__version__}", help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", required=True, parser_class=_parser)
     db_help = f"数据库文件路径或 SQLAlchemy URL（默认：{default_database_path()}）"
 
-    demo = sub.add_parser("demo", help="生成示范县（或示范市）数据", description="向空数据库写入一个虚构但逼真的示范县或示范市")
+    demo = sub.add_parser(
+        "demo", help="生成示范县（或示范市）数据", description="向空数据库写入一个虚构但逼真的示范县或示范市"
+    )
     demo.add_argument("--db", default=str(default_database_path()), help=db_help)
-    demo.add_argument("--scale", choices=("county", "city"), default="county",
-                      help="county：一个县（约2500人）；city：十个县组成的市（约25000人）")
+    demo.add_argument(
+        "--scale",
+        choices=("county", "city"),
+        default="county",
+        help="county：一个县（约2500人）；city：十个县组成的市（约25000人）",
+    )
     demo.add_argument("--seed", type=int, default=2026, help="随机种子；相同种子生成相同数据")
     demo.add_argument("--as-of", type=_date, default=dt.date(2026, 9, 30), help="数据截止日期（默认 2026-09-30）")
     demo.set_defaults(func=cmd_demo)

@@ -17,8 +17,42 @@ class InvalidValue(ValueError):
 
 # GB/T 2260 province-level codes (the first two digits of every division code).
 PROVINCE_CODES = frozenset(
-    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82}
+    {
+        11,
+        12,
+        13,
+        14,
+        15,
+        21,
+        22,
+        23,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        50,
+        51,
+        52,
+        53,
+        54,
+        61,
+        62,
+        63,
+        64,
+        65,
+        71,
+        81,
+        82,
+    }
 )
 
 # --- Resident ID number, GB 11643-1999 ---------------------------------------
@@ -35,8 +69,7 @@ class IdNumber:
     sex: str  # "M" or "F"
 
     def age_on(self, day: dt.date) -> int:
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month,
-                                                                          self.birth_date.day))
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
 def id_check_digit(first17: str) -> str:

@@ -17,8 +17,10 @@ from db.models import Base
 def test_a_new_file_is_created_at_the_head_revision_with_the_pragmas(tmp_path):
     db = open_database(tmp_path / "new.db")
     with db.engine.connect() as conn:
-        pragmas = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
-                   for p in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")}
+        pragmas = {
+            p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+            for p in ("foreign_keys", "journal_mode", "synchronous", "busy_timeout")
+        }
         revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     db.close()
     assert pragmas == {"foreign_keys": 1, "journal_mode": "wal", "synchronous": 2, "busy_timeout": 10000}
@@ -43,13 +45,16 @@ def _write_at_first_revision(path):
     db = open_database(path, to_revision="0001")
     with db.engine.begin() as conn:
         conn.exec_driver_sql(
-            "INSERT INTO divisions (id, code, name, kind, remote) VALUES (1, '539921000000', '清溪县', 'county', 0)")
+            "INSERT INTO divisions (id, code, name, kind, remote) VALUES (1, '539921000000', '清溪县', 'county', 0)"
+        )
         conn.exec_driver_sql(
             "INSERT INTO facilities (id, name, kind, division_id, approved_beds, open_beds, tcm_beds)"
-            " VALUES (1, '清溪县人民医院', 'county_hospital', 1, 900, 860, 40)")
+            " VALUES (1, '清溪县人民医院', 'county_hospital', 1, 900, 860, 40)"
+        )
         conn.exec_driver_sql(
             "INSERT INTO staff (id, name, sex, id_number, birth_date, facility_id, category, employment_form)"
-            " VALUES (1, '李华', 'F', '11010519491231002X', '1949-12-31', 1, 'physician', 'establishment')")
+            " VALUES (1, '李华', 'F', '11010519491231002X', '1949-12-31', 1, 'physician', 'establishment')"
+        )
     db.close()
 
 
@@ -147,8 +152,17 @@ def test_dates_round_trip(db):
     with db.session() as s:
         d = Division(code="539921000000", name="清溪县", kind="county")
         f = Facility(name="清溪县人民医院", kind="county_hospital", division=d)
-        s.add(StaffMember(name="李华", sex="F", id_number="11010519491231002X", birth_date=dt.date(1949, 12, 31),
-                          facility=f, category="physician", employment_form="establishment"))
+        s.add(
+            StaffMember(
+                name="李华",
+                sex="F",
+                id_number="11010519491231002X",
+                birth_date=dt.date(1949, 12, 31),
+                facility=f,
+                category="physician",
+                employment_form="establishment",
+            )
+        )
         s.commit()
     with db.session() as s:
         assert s.query(StaffMember).one().birth_date == dt.date(1949, 12, 31)

@@ -43,7 +43,7 @@ def test_every_single_character_change_of_an_id_number_is_refused(number):
         for c in "0123456789X":
             if c == number[pos] or (c == "X" and pos < 17):
                 continue
-            mutated = number[:pos] + c + number[pos + 1:]
+            mutated = number[:pos] + c + number[pos + 1 :]
             with pytest.raises(InvalidValue):
                 check_id_number(mutated)
 
@@ -54,7 +54,7 @@ def test_swapping_neighbouring_digits_is_refused(number):
         a, b = number[pos], number[pos + 1]
         if a != b:
             with pytest.raises(InvalidValue):
-                check_id_number(number[:pos] + b + a + number[pos + 2:])
+                check_id_number(number[:pos] + b + a + number[pos + 2 :])
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_every_single_character_change_of_a_credit_code_is_refused(code):
         for c in USCC_CHARS:
             if c != code[pos]:
                 with pytest.raises(InvalidValue):
-                    check_credit_code(code[:pos] + c + code[pos + 1:])
+                    check_credit_code(code[:pos] + c + code[pos + 1 :])
 
 
 @pytest.mark.parametrize(
@@ -128,8 +128,14 @@ def test_made_credit_codes_are_valid():
 
 @pytest.mark.parametrize(
     ("code", "level"),
-    [("530000", "province"), ("532500", "city"), ("532503", "county"), ("532503100000", "township"),
-     ("532503100201", "village"), ("110105001001", "village")],
+    [
+        ("530000", "province"),
+        ("532500", "city"),
+        ("532503", "county"),
+        ("532503100000", "township"),
+        ("532503100201", "village"),
+        ("110105001001", "village"),
+    ],
 )
 def test_division_codes_give_their_level(code, level):
     assert check_division_code(code) == level
@@ -141,8 +147,18 @@ def test_bad_division_codes_are_refused(code):
         check_division_code(code)
 
 
-@pytest.mark.parametrize("phone", ["13812345678", "+86 138 1234 5678", "0871-65123456", "087165123456",
-                                   "010-8888888", "0873-3125678-201", "400-810-8888"])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "13812345678",
+        "+86 138 1234 5678",
+        "0871-65123456",
+        "087165123456",
+        "010-8888888",
+        "0873-3125678-201",
+        "400-810-8888",
+    ],
+)
 def test_good_phone_numbers(phone):
     check_phone(phone)
 

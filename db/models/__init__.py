@@ -12,8 +12,25 @@ from db.models.staff import StaffLoan, StaffMember, Training
 from db.models.tasks import KeyTask, TaskCooperatingUnit, TaskUpdate
 
 __all__ = [
-    "Base", "Change", "CountyProfile", "Division", "DivisionPopulation", "Facility", "FacilityEquipment",
-    "Indicator", "IndicatorValue", "KeyTask", "NormRule", "NormVersion", "Project", "ProjectFunding",
-    "ProjectUpdate", "ServiceArea", "StaffLoan", "StaffMember", "TaskCooperatingUnit", "TaskUpdate",
+    "Base",
+    "Change",
+    "CountyProfile",
+    "Division",
+    "DivisionPopulation",
+    "Facility",
+    "FacilityEquipment",
+    "Indicator",
+    "IndicatorValue",
+    "KeyTask",
+    "NormRule",
+    "NormVersion",
+    "Project",
+    "ProjectFunding",
+    "ProjectUpdate",
+    "ServiceArea",
+    "StaffLoan",
+    "StaffMember",
+    "TaskCooperatingUnit",
+    "TaskUpdate",
     "Training",
 ]

@@ -47,10 +47,10 @@ class DivisionPopulation(Base):
         CheckConstraint("resident >= 0", name="resident_not_negative"),
         CheckConstraint("registered IS NULL OR registered >= 0", name="registered_not_negative"),
         CheckConstraint("rural IS NULL OR (rural >= 0 AND rural <= resident)", name="rural_in_resident"),
-        CheckConstraint("aged_65_plus IS NULL OR (aged_65_plus >= 0 AND aged_65_plus <= resident)",
-                        name="aged_in_resident"),
-        CheckConstraint("aged_0_3 IS NULL OR (aged_0_3 >= 0 AND aged_0_3 <= resident)",
-                        name="infants_in_resident"),
+        CheckConstraint(
+            "aged_65_plus IS NULL OR (aged_65_plus >= 0 AND aged_65_plus <= resident)", name="aged_in_resident"
+        ),
+        CheckConstraint("aged_0_3 IS NULL OR (aged_0_3 >= 0 AND aged_0_3 <= resident)", name="infants_in_resident"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

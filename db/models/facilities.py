@@ -43,8 +43,10 @@ class Facility(Base):
     __table_args__ = (
         CheckConstraint(sql_in("kind", FACILITY_KIND), name="kind"),
         CheckConstraint(sql_in("ownership", OWNERSHIP), name="ownership"),
-        CheckConstraint("building_ownership IS NULL OR " + sql_in("building_ownership", BUILDING_OWNERSHIP),
-                        name="building_ownership"),
+        CheckConstraint(
+            "building_ownership IS NULL OR " + sql_in("building_ownership", BUILDING_OWNERSHIP),
+            name="building_ownership",
+        ),
         CheckConstraint(sql_in("status", FACILITY_STATUS), name="status"),
         CheckConstraint(sql_in("tcm_hall", TCM_HALL), name="tcm_hall"),
         CheckConstraint(sql_in("accreditation", ACCREDITATION), name="accreditation"),
@@ -55,8 +57,9 @@ class Facility(Base):
         CheckConstraint("elderly_care_beds >= 0", name="elderly_beds_not_negative"),
         CheckConstraint("tcm_beds >= 0 AND tcm_beds <= open_beds", name="tcm_beds_in_open_beds"),
         CheckConstraint("building_area IS NULL OR building_area >= 0", name="area_not_negative"),
-        CheckConstraint("status <> 'closed' OR length(trim(coalesce(status_reason, ''))) > 0",
-                        name="closed_needs_reason"),
+        CheckConstraint(
+            "status <> 'closed' OR length(trim(coalesce(status_reason, ''))) > 0", name="closed_needs_reason"
+        ),
         CheckConstraint("lead_facility_id IS NULL OR lead_facility_id <> id", name="not_own_lead"),
     )
 
@@ -88,12 +91,8 @@ class Facility(Base):
 
     division: Mapped[Division] = relationship()
     lead_facility: Mapped[Facility | None] = relationship(remote_side=[id])
-    equipment: Mapped[list[FacilityEquipment]] = relationship(
-        back_populates="facility", cascade="all, delete-orphan"
-    )
-    service_area: Mapped[list[ServiceArea]] = relationship(
-        back_populates="facility", cascade="all, delete-orphan"
-    )
+    equipment: Mapped[list[FacilityEquipment]] = relationship(back_populates="facility", cascade="all, delete-orphan")
+    service_area: Mapped[list[ServiceArea]] = relationship(back_populates="facility", cascade="all, delete-orphan")
 
 
 class FacilityEquipment(Base):

@@ -15,8 +15,7 @@ class Change(Base):
     __tablename__ = "changes"
     __table_args__ = (
         CheckConstraint(sql_in("action", CHANGE_ACTION), name="action"),
-        CheckConstraint("action <> 'strike' OR length(trim(coalesce(reason, ''))) > 0",
-                        name="strike_needs_reason"),
+        CheckConstraint("action <> 'strike' OR length(trim(coalesce(reason, ''))) > 0", name="strike_needs_reason"),
         Index("ix_changes_record", "table_name", "row_id"),
     )
 

@@ -18,8 +18,9 @@ class Indicator(Base):
         CheckConstraint(sql_in("attribute", INDICATOR_ATTRIBUTE), name="attribute"),
         CheckConstraint(sql_in("direction", INDICATOR_DIRECTION), name="direction"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
-        CheckConstraint("target_year IS NULL OR baseline_year IS NULL OR target_year > baseline_year",
-                        name="years_in_order"),
+        CheckConstraint(
+            "target_year IS NULL OR baseline_year IS NULL OR target_year > baseline_year", name="years_in_order"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,8 +26,9 @@ class Project(Base):
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         CheckConstraint("length(trim(lead_unit)) > 0", name="lead_unit_not_blank"),
         CheckConstraint("planned_completion >= planned_start", name="planned_dates_in_order"),
-        CheckConstraint("actual_completion IS NULL OR actual_completion >= planned_start",
-                        name="completed_after_start"),
+        CheckConstraint(
+            "actual_completion IS NULL OR actual_completion >= planned_start", name="completed_after_start"
+        ),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
         CheckConstraint("investment_completed >= 0", name="investment_not_negative"),
     )
@@ -48,9 +49,7 @@ class Project(Base):
     risks: Mapped[str | None] = mapped_column(Text)
 
     facility: Mapped[Facility] = relationship()
-    funding: Mapped[list[ProjectFunding]] = relationship(
-        back_populates="project", cascade="all, delete-orphan"
-    )
+    funding: Mapped[list[ProjectFunding]] = relationship(back_populates="project", cascade="all, delete-orphan")
     updates: Mapped[list[ProjectUpdate]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="ProjectUpdate.date"
     )

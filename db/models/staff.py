@@ -35,8 +35,9 @@ class StaffMember(Base):
     __table_args__ = (
         CheckConstraint(sql_in("sex", SEX), name="sex"),
         CheckConstraint(sql_in("category", STAFF_CATEGORY), name="category"),
-        CheckConstraint("practice_category IS NULL OR " + sql_in("practice_category", PRACTICE_CATEGORY),
-                        name="practice_category"),
+        CheckConstraint(
+            "practice_category IS NULL OR " + sql_in("practice_category", PRACTICE_CATEGORY), name="practice_category"
+        ),
         CheckConstraint(sql_in("title", TITLE), name="title"),
         CheckConstraint("education IS NULL OR " + sql_in("education", EDUCATION), name="education"),
         CheckConstraint(sql_in("employment_form", EMPLOYMENT_FORM), name="employment_form"),
@@ -44,10 +45,10 @@ class StaffMember(Base):
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         CheckConstraint("length(id_number) = 18", name="id_number_length"),
         CheckConstraint("hire_date IS NULL OR hire_date > birth_date", name="hired_after_birth"),
-        CheckConstraint("directed_service_until IS NULL OR directed_graduate",
-                        name="service_only_if_directed"),
-        CheckConstraint("status = 'on_post' OR length(trim(coalesce(status_reason, ''))) > 0",
-                        name="leaving_needs_reason"),
+        CheckConstraint("directed_service_until IS NULL OR directed_graduate", name="service_only_if_directed"),
+        CheckConstraint(
+            "status = 'on_post' OR length(trim(coalesce(status_reason, ''))) > 0", name="leaving_needs_reason"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

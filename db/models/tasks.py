@@ -20,8 +20,9 @@ class KeyTask(Base):
         CheckConstraint(sql_in("status", TASK_STATUS), name="status"),
         CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
         CheckConstraint("length(trim(lead_unit)) > 0", name="lead_unit_not_blank"),
-        CheckConstraint("status <> 'struck_off' OR length(trim(coalesce(struck_off_note, ''))) > 0",
-                        name="struck_off_needs_note"),
+        CheckConstraint(
+            "status <> 'struck_off' OR length(trim(coalesce(struck_off_note, ''))) > 0", name="struck_off_needs_note"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,12 +53,12 @@ def generate(options: DemoOptions) -> tuple[Rows, list[CountyFacts]]:
     rng = random.Random(options.seed)
     names = NameMaker(rng)
     rows = Rows()
-    city_id = rows.add("divisions", code=CITY_CODE + "000000", name="云川市", kind="city", parent_id=None,
-                       remote=False)
+    city_id = rows.add("divisions", code=CITY_CODE + "000000", name="云川市", kind="city", parent_id=None, remote=False)
     facts = []
     for i in range(options.counties):
-        builder = CountyBuilder(rows, rng, names, name=COUNTY_NAMES[i], code6=f"5399{21 + i:02d}",
-                                parent_id=city_id, as_of=options.as_of)
+        builder = CountyBuilder(
+            rows, rng, names, name=COUNTY_NAMES[i], code6=f"5399{21 + i:02d}", parent_id=city_id, as_of=options.as_of
+        )
         county = builder.build()
         add_projects(rows, rng, county, options.as_of)
         add_key_tasks(rows, rng, county, options.as_of)
@@ -69,13 +69,15 @@ def generate(options: DemoOptions) -> tuple[Rows, list[CountyFacts]]:
         profile = dict(division_id=city_id, bureau_name="云川市卫生健康委员会")
     else:
         profile = dict(division_id=first.division_id, bureau_name=f"{first.name}县卫生健康局")
-    rows.add("county_profile", head_of_unit=names.person("M"), preparer=names.person("F"),
-             phone="0873-3125678", **profile)
+    rows.add(
+        "county_profile", head_of_unit=names.person("M"), preparer=names.person("F"), phone="0873-3125678", **profile
+    )
     return rows, facts
 
 
-def write_demo(db: Database, options: DemoOptions, progress: Progress | None = None,
-               cancelled: Callable[[], bool] | None = None) -> DemoSummary:
+def write_demo(
+    db: Database, options: DemoOptions, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+) -> DemoSummary:
     """Write the demo into an empty database, in one transaction."""
     with db.session() as session:
         if session.scalar(select(func.count()).select_from(Division)):
@@ -88,7 +90,7 @@ def write_demo(db: Database, options: DemoOptions, progress: Progress | None = N
             for start in range(0, len(table_rows), 5000):
                 if cancelled and cancelled():
                     raise Cancelled()
-                chunk = table_rows[start:start + 5000]
+                chunk = table_rows[start : start + 5000]
                 conn.execute(insert(tables[name]), chunk)
                 done += len(chunk)
                 if progress:

@@ -50,8 +50,9 @@ def _years_between(a: dt.date, b: dt.date) -> float:
 
 
 class CountyBuilder:
-    def __init__(self, rows: Rows, rng: random.Random, names: NameMaker, *, name: str, code6: str,
-                 parent_id: int, as_of: dt.date) -> None:
+    def __init__(
+        self, rows: Rows, rng: random.Random, names: NameMaker, *, name: str, code6: str, parent_id: int, as_of: dt.date
+    ) -> None:
         self.rows, self.rng, self.names = rows, rng, names
         self.name, self.code6, self.parent_id, self.as_of = name, code6, parent_id, as_of
         self.used_places: set[str] = set()
@@ -63,8 +64,14 @@ class CountyBuilder:
     # --- divisions and population -------------------------------------------------
 
     def build(self) -> CountyFacts:
-        county_id = self.rows.add("divisions", code=self.code6 + "000000", name=self.name + "县", kind="county",
-                                  parent_id=self.parent_id, remote=False)
+        county_id = self.rows.add(
+            "divisions",
+            code=self.code6 + "000000",
+            name=self.name + "县",
+            kind="county",
+            parent_id=self.parent_id,
+            remote=False,
+        )
         townships = self._townships(county_id)
         facts = self._facilities(county_id, townships)
         facts.staff_count = self._all_staff(facts)
@@ -76,34 +83,60 @@ class CountyBuilder:
         street_names = ["城关街道", "东城街道"]
         for i, street in enumerate(street_names):
             self.used_places.add(street[:2])
-            div = self.rows.add("divisions", code=f"{self.code6}{i + 1:03d}000", name=street, kind="street",
-                                parent_id=county_id, remote=False)
+            div = self.rows.add(
+                "divisions",
+                code=f"{self.code6}{i + 1:03d}000",
+                name=street,
+                kind="street",
+                parent_id=county_id,
+                remote=False,
+            )
             t = Township(div, street, True)
             for c in range(rng.randint(5, 7)):
-                cid = self.rows.add("divisions", code=f"{self.code6}{i + 1:03d}{c + 1:03d}",
-                                    name=self.names.place(self.used_places, "社区"), kind="community",
-                                    parent_id=div, remote=False)
+                cid = self.rows.add(
+                    "divisions",
+                    code=f"{self.code6}{i + 1:03d}{c + 1:03d}",
+                    name=self.names.place(self.used_places, "社区"),
+                    kind="community",
+                    parent_id=div,
+                    remote=False,
+                )
                 self._population(cid, resident=rng.randint(6000, 14000), rural_share=(0.02, 0.15))
                 t.villages.append(cid)
             for v in range(rng.randint(2, 4)):
-                vid = self.rows.add("divisions", code=f"{self.code6}{i + 1:03d}{200 + v + 1:03d}",
-                                    name=self.names.place(self.used_places, "村"), kind="village",
-                                    parent_id=div, remote=False)
+                vid = self.rows.add(
+                    "divisions",
+                    code=f"{self.code6}{i + 1:03d}{200 + v + 1:03d}",
+                    name=self.names.place(self.used_places, "村"),
+                    kind="village",
+                    parent_id=div,
+                    remote=False,
+                )
                 self._population(vid, resident=int(rng.uniform(1200, 3000)), rural_share=(0.6, 0.85))
                 t.villages.append(vid)
             townships.append(t)
         for i in range(16):
             suffix = "乡" if i >= 13 else "镇"
             remote_township = i >= 13
-            div = self.rows.add("divisions", code=f"{self.code6}{101 + i:03d}000",
-                                name=self.names.place(self.used_places, suffix), kind="township",
-                                parent_id=county_id, remote=remote_township)
+            div = self.rows.add(
+                "divisions",
+                code=f"{self.code6}{101 + i:03d}000",
+                name=self.names.place(self.used_places, suffix),
+                kind="township",
+                parent_id=county_id,
+                remote=remote_township,
+            )
             t = Township(div, self.rows.tables["divisions"][-1]["name"], False)
             for v in range(rng.randint(16, 21)):
                 remote = remote_township or rng.random() < 0.08
-                vid = self.rows.add("divisions", code=f"{self.code6}{101 + i:03d}{200 + v + 1:03d}",
-                                    name=self.names.place(self.used_places, "村"), kind="village",
-                                    parent_id=div, remote=remote)
+                vid = self.rows.add(
+                    "divisions",
+                    code=f"{self.code6}{101 + i:03d}{200 + v + 1:03d}",
+                    name=self.names.place(self.used_places, "村"),
+                    kind="village",
+                    parent_id=div,
+                    remote=remote,
+                )
                 # Log-normal sizes: most villages 1,000-2,500 people, some under 1,000.
                 resident = int(min(6000, max(350, rng.lognormvariate(math.log(1500), 0.45))))
                 self._population(vid, resident=resident, rural_share=(0.85, 0.98))
@@ -117,9 +150,16 @@ class CountyBuilder:
         trend = rng.uniform(-0.02, 0.005)  # rural depopulation, a little growth in places
         for k, year in enumerate(POPULATION_YEARS):
             res = int(resident * (1 + trend) ** k)
-            self.rows.add("division_populations", division_id=division_id, year=year, resident=res,
-                          registered=int(res * rng.uniform(1.0, 1.15)), rural=int(res * share),
-                          aged_65_plus=int(res * rng.uniform(0.12, 0.2)), aged_0_3=int(res * rng.uniform(0.02, 0.035)))
+            self.rows.add(
+                "division_populations",
+                division_id=division_id,
+                year=year,
+                resident=res,
+                registered=int(res * rng.uniform(1.0, 1.15)),
+                rural=int(res * share),
+                aged_65_plus=int(res * rng.uniform(0.12, 0.2)),
+                aged_0_3=int(res * rng.uniform(0.02, 0.035)),
+            )
         self.rural_2026[division_id] = int(res * share)
 
     def _rural(self, division_ids: list[int]) -> int:
@@ -144,8 +184,17 @@ class CountyBuilder:
         values.setdefault("standardised", False)
         values.setdefault("accreditation", "none")
         values.setdefault("phone", f"0873-{rng.randint(2000000, 8999999)}")
-        for key in ("credit_code", "grade", "lead_facility_id", "group_name", "building_ownership", "status_reason",
-                    "status_date", "building_area", "address"):
+        for key in (
+            "credit_code",
+            "grade",
+            "lead_facility_id",
+            "group_name",
+            "building_ownership",
+            "status_reason",
+            "status_date",
+            "building_area",
+            "address",
+        ):
             values.setdefault(key, None)
         return self.rows.add("facilities", **values)
 
@@ -158,26 +207,58 @@ class CountyBuilder:
     def _facilities(self, county_id: int, townships: list[Township]) -> CountyFacts:
         rng, county = self.rng, self.name + "县"
         group = f"{county}紧密型医疗共同体"
-        hospital = self._facility(name=f"{county}人民医院", kind="county_hospital", grade="二级甲等",
-                                  division_id=townships[0].division_id, group_name=group,
-                                  approved_beds=900, open_beds=860 + rng.randint(-40, 40), tcm_beds=40,
-                                  building_area=68000.0, tcm_hall="none", provides_tcm=True)
+        hospital = self._facility(
+            name=f"{county}人民医院",
+            kind="county_hospital",
+            grade="二级甲等",
+            division_id=townships[0].division_id,
+            group_name=group,
+            approved_beds=900,
+            open_beds=860 + rng.randint(-40, 40),
+            tcm_beds=40,
+            building_area=68000.0,
+            tcm_hall="none",
+            provides_tcm=True,
+        )
         self._equipment(hospital, {"ambulance": 1, "dr": 1, "colour_ultrasound": 1, "biochem_analyser": 1})
-        tcm = self._facility(name=f"{county}中医医院", kind="county_tcm_hospital", grade="二级甲等",
-                             division_id=townships[0].division_id, group_name=f"{county}中医医疗集团",
-                             approved_beds=450, open_beds=420 + rng.randint(-30, 30), tcm_beds=330,
-                             building_area=32000.0, provides_tcm=True)
+        tcm = self._facility(
+            name=f"{county}中医医院",
+            kind="county_tcm_hospital",
+            grade="二级甲等",
+            division_id=townships[0].division_id,
+            group_name=f"{county}中医医疗集团",
+            approved_beds=450,
+            open_beds=420 + rng.randint(-30, 30),
+            tcm_beds=330,
+            building_area=32000.0,
+            provides_tcm=True,
+        )
         self._equipment(tcm, {"ambulance": 1, "dr": 1, "colour_ultrasound": 1, "biochem_analyser": 1})
-        mch = self._facility(name=f"{county}妇幼保健院", kind="mch_hospital", grade="二级乙等",
-                             division_id=townships[1].division_id, approved_beds=200,
-                             open_beds=180 + rng.randint(-20, 20), building_area=15000.0)
-        cdc = self._facility(name=f"{county}疾病预防控制中心", kind="cdc", division_id=townships[1].division_id,
-                             building_area=5200.0)
+        mch = self._facility(
+            name=f"{county}妇幼保健院",
+            kind="mch_hospital",
+            grade="二级乙等",
+            division_id=townships[1].division_id,
+            approved_beds=200,
+            open_beds=180 + rng.randint(-20, 20),
+            building_area=15000.0,
+        )
+        cdc = self._facility(
+            name=f"{county}疾病预防控制中心", kind="cdc", division_id=townships[1].division_id, building_area=5200.0
+        )
         for label, beds in (("仁爱医院", 380), ("康宁医院", 260)):
-            self.hospitals.append(self._facility(name=f"{county}{label}", kind="private_hospital", ownership="private",
-                           grade="一级", division_id=townships[rng.randint(0, 1)].division_id,
-                           approved_beds=beds, open_beds=beds - rng.randint(0, 40),
-                           building_area=float(beds * 60)))
+            self.hospitals.append(
+                self._facility(
+                    name=f"{county}{label}",
+                    kind="private_hospital",
+                    ownership="private",
+                    grade="一级",
+                    division_id=townships[rng.randint(0, 1)].division_id,
+                    approved_beds=beds,
+                    open_beds=beds - rng.randint(0, 40),
+                    building_area=float(beds * 60),
+                )
+            )
 
         centres: list[int] = []
         central = set(rng.sample(range(2, len(townships) - 3), 3))
@@ -213,12 +294,21 @@ class CountyBuilder:
             beds += rng.randint(20, 40)  # central centres serve beyond their own township
         hall = "model_hall" if central and rng.random() < 0.5 else ("hall" if rng.random() < 0.85 else "none")
         centre = self._facility(
-            name=name, kind=kind, division_id=t.division_id, lead_facility_id=lead, group_name=group,
-            approved_beds=beds + rng.randint(0, 20), open_beds=beds, elderly_care_beds=elderly,
-            tcm_beds=min(beds, rng.randint(0, 8)), building_area=float(rng.randint(1800, 6500)),
-            tcm_hall=hall, provides_tcm=hall != "none",
-            accreditation=rng.choice(("basic", "basic", "recommended", "none") if kind != "chsc"
-                                     else ("basic", "community_hospital")),
+            name=name,
+            kind=kind,
+            division_id=t.division_id,
+            lead_facility_id=lead,
+            group_name=group,
+            approved_beds=beds + rng.randint(0, 20),
+            open_beds=beds,
+            elderly_care_beds=elderly,
+            tcm_beds=min(beds, rng.randint(0, 8)),
+            building_area=float(rng.randint(1800, 6500)),
+            tcm_hall=hall,
+            provides_tcm=hall != "none",
+            accreditation=rng.choice(
+                ("basic", "basic", "recommended", "none") if kind != "chsc" else ("basic", "community_hospital")
+            ),
         )
         self._equipment(centre, {"ambulance": 0.9, "dr": 0.9, "colour_ultrasound": 0.95, "biochem_analyser": 0.8})
         for vid in t.villages:
@@ -244,8 +334,12 @@ class CountyBuilder:
             vname = self.rows.get("divisions", vid)["name"]
             building = rng.choices(("public", "village", "rented_private"), weights=(68, 22, 10))[0]
             clinic = self._facility(
-                name=f"{t.name}{vname}卫生室", kind="village_clinic", division_id=vid, lead_facility_id=centre,
-                building_ownership=building, building_area=float(rng.randint(60, 220)),
+                name=f"{t.name}{vname}卫生室",
+                kind="village_clinic",
+                division_id=vid,
+                lead_facility_id=centre,
+                building_ownership=building,
+                building_area=float(rng.randint(60, 220)),
                 standardised=building != "rented_private" and rng.random() < 0.93,
                 provides_tcm=rng.random() < 0.78,
             )
@@ -256,9 +350,11 @@ class CountyBuilder:
         for cid in communities:
             if rng.random() < 0.7:
                 station = self._facility(
-                    name=f"{self.rows.get('divisions', cid)['name'].removesuffix('社区')}社区卫生服务站", kind="chs_station",
+                    name=f"{self.rows.get('divisions', cid)['name'].removesuffix('社区')}社区卫生服务站",
+                    kind="chs_station",
                     division_id=cid,
-                    lead_facility_id=centre, building_area=float(rng.randint(120, 400)),
+                    lead_facility_id=centre,
+                    building_area=float(rng.randint(120, 400)),
                     provides_tcm=rng.random() < 0.7,
                 )
                 self.rows.add("service_areas", facility_id=station, division_id=cid)
@@ -268,8 +364,16 @@ class CountyBuilder:
 
     def _all_staff(self, facts: CountyFacts) -> int:
         before = self.rows.count("staff")
-        mix_hospital = {"physician": 33, "assistant_physician": 3, "nurse": 44, "pharmacist": 5, "technician": 7,
-                        "other_technical": 2, "admin": 3, "logistics": 3}
+        mix_hospital = {
+            "physician": 33,
+            "assistant_physician": 3,
+            "nurse": 44,
+            "pharmacist": 5,
+            "technician": 7,
+            "other_technical": 2,
+            "admin": 3,
+            "logistics": 3,
+        }
         self._staff_for(facts.hospital_id, 770, mix_hospital, tcm_share=0.06, psychiatrists=5)
         self._staff_for(facts.tcm_hospital_id, 330, mix_hospital, tcm_share=0.7)
         self._staff_for(facts.mch_id, 170, mix_hospital, tcm_share=0.05)
@@ -277,8 +381,16 @@ class CountyBuilder:
         for hid in self.hospitals:
             beds = self.rows.get("facilities", hid)["open_beds"]
             self._staff_for(hid, beds // 3, mix_hospital, tcm_share=0.08, private=True)
-        mix_centre = {"physician": 28, "assistant_physician": 10, "nurse": 30, "pharmacist": 6, "technician": 10,
-                      "public_health": 8, "admin": 4, "logistics": 4}
+        mix_centre = {
+            "physician": 28,
+            "assistant_physician": 10,
+            "nurse": 30,
+            "pharmacist": 6,
+            "technician": 10,
+            "public_health": 8,
+            "admin": 4,
+            "logistics": 4,
+        }
         for centre in facts.centres:
             f = self.rows.get("facilities", centre)
             n = {"central_thc": 52, "chsc": 38}.get(f["kind"], 26) + self.rng.randint(-4, 6)
@@ -294,8 +406,7 @@ class CountyBuilder:
 
     def _person(self, facility_id: int, category: str, birth: dt.date, **values: object) -> int:
         rng = self.rng
-        sex = values.pop("sex", None) or ("F" if category == "nurse" and rng.random() < 0.94
-                                          else rng.choice("MF"))
+        sex = values.pop("sex", None) or ("F" if category == "nurse" and rng.random() < 0.94 else rng.choice("MF"))
         area = self.code6 if rng.random() < 0.72 else rng.choice(OTHER_AREA_CODES)
         while True:
             number = make_id_number(area, birth, sex, rng.randint(0, 499))
@@ -306,12 +417,29 @@ class CountyBuilder:
         hire = earliest_hire + dt.timedelta(days=rng.randint(0, max(1, (self.as_of - earliest_hire).days)))
         hire = min(hire, self.as_of)
         values.setdefault("hire_date", hire)
-        row = dict(name=self.names.person(sex), sex=sex, id_number=number, birth_date=birth,
-                   facility_id=facility_id, category=category, practice_category=None, gp_registered=False,
-                   psychiatry_registered=False, title="none", education="bachelor", education_full_time=True,
-                   education_medical=True, employment_form="establishment", directed_graduate=False,
-                   directed_service_until=None, status="on_post", status_reason=None, status_date=None,
-                   liability_insured=None, phone=f"1{rng.choice('3589')}{rng.randint(10**8, 10**9 - 1)}")
+        row = dict(
+            name=self.names.person(sex),
+            sex=sex,
+            id_number=number,
+            birth_date=birth,
+            facility_id=facility_id,
+            category=category,
+            practice_category=None,
+            gp_registered=False,
+            psychiatry_registered=False,
+            title="none",
+            education="bachelor",
+            education_full_time=True,
+            education_medical=True,
+            employment_form="establishment",
+            directed_graduate=False,
+            directed_service_until=None,
+            status="on_post",
+            status_reason=None,
+            status_date=None,
+            liability_insured=None,
+            phone=f"1{rng.choice('3589')}{rng.randint(10**8, 10**9 - 1)}",
+        )
         row.update(values)
         return self.rows.add("staff", **row)
 
@@ -329,9 +457,18 @@ class CountyBuilder:
             return "associate_senior"
         return "senior"
 
-    def _staff_for(self, facility_id: int, n: int, mix: dict[str, int], *, tcm_share: float,
-                   gp_share: float = 0.04, directed_share: float = 0.0, psychiatrists: int = 0,
-                   private: bool = False) -> None:
+    def _staff_for(
+        self,
+        facility_id: int,
+        n: int,
+        mix: dict[str, int],
+        *,
+        tcm_share: float,
+        gp_share: float = 0.04,
+        directed_share: float = 0.0,
+        psychiatrists: int = 0,
+        private: bool = False,
+    ) -> None:
         rng = self.rng
         cats = rng.choices(list(mix), weights=list(mix.values()), k=n)
         for category in cats:
@@ -341,13 +478,15 @@ class CountyBuilder:
             if category in ("physician", "assistant_physician"):
                 values["practice_category"] = rng.choices(
                     ("clinical", "tcm", "dental", "public_health"),
-                    weights=(1 - tcm_share - 0.06, tcm_share, 0.04, 0.02))[0]
+                    weights=(1 - tcm_share - 0.06, tcm_share, 0.04, 0.02),
+                )[0]
                 values["gp_registered"] = values["practice_category"] == "clinical" and rng.random() < gp_share
                 if psychiatrists and values["practice_category"] == "clinical" and category == "physician":
                     values["psychiatry_registered"] = True
                     psychiatrists -= 1
-            values["education"] = rng.choices(("master", "bachelor", "college", "secondary"),
-                                              weights=(6, 48, 34, 12) if age < 45 else (2, 30, 40, 28))[0]
+            values["education"] = rng.choices(
+                ("master", "bachelor", "college", "secondary"), weights=(6, 48, 34, 12) if age < 45 else (2, 30, 40, 28)
+            )[0]
             values["education_full_time"] = rng.random() < 0.72
             values["education_medical"] = category not in ("admin", "logistics") or rng.random() < 0.2
             if private:
@@ -361,8 +500,11 @@ class CountyBuilder:
             person = self._person(facility_id, category, birth, **values)
             staff = self.rows.tables["staff"][-1]
             if staff["directed_graduate"]:
-                staff["directed_service_until"] = staff["hire_date"].replace(year=staff["hire_date"].year + 6) \
-                    if staff["hire_date"].month != 2 or staff["hire_date"].day != 29 else staff["hire_date"]
+                staff["directed_service_until"] = (
+                    staff["hire_date"].replace(year=staff["hire_date"].year + 6)
+                    if staff["hire_date"].month != 2 or staff["hire_date"].day != 29
+                    else staff["hire_date"]
+                )
             self._maybe_leave(staff)
             if category in ("physician", "nurse") and rng.random() < 0.25:
                 self._training(person, "on_post", days=rng.randint(3, 10))
@@ -389,34 +531,50 @@ class CountyBuilder:
             birth = self._birth(60, 71) if old else self._birth(26, 59)
             age = int(_years_between(birth, self.as_of))
             if station or rng.random() < 0.18:
-                category = rng.choice(("assistant_physician", "physician", "nurse")) if station \
-                    else "assistant_physician"
+                category = (
+                    rng.choice(("assistant_physician", "physician", "nurse")) if station else "assistant_physician"
+                )
             else:
                 category = "village_doctor"
             form = "township_for_village" if rng.random() < 0.35 else "contract"
             if age >= 60 and rng.random() < 0.55:
                 form = "rehired"
-            values = dict(title="none" if category == "village_doctor" else self._title(age, category),
-                          education=rng.choices(("college", "secondary", "high_school"), weights=(30, 55, 15))[0],
-                          education_full_time=rng.random() < 0.4, employment_form=form,
-                          liability_insured=rng.random() < 0.9,
-                          practice_category=("tcm" if rng.random() < 0.25 else "clinical")
-                          if category in ("physician", "assistant_physician") else None)
+            values = dict(
+                title="none" if category == "village_doctor" else self._title(age, category),
+                education=rng.choices(("college", "secondary", "high_school"), weights=(30, 55, 15))[0],
+                education_full_time=rng.random() < 0.4,
+                employment_form=form,
+                liability_insured=rng.random() < 0.9,
+                practice_category=("tcm" if rng.random() < 0.25 else "clinical")
+                if category in ("physician", "assistant_physician")
+                else None,
+            )
             if age >= 60 and form != "rehired" and rng.random() < 0.3:
-                values.update(status="retired", status_reason="年满60周岁退出村医岗位",
-                              status_date=self.as_of - dt.timedelta(days=rng.randint(10, 300)))
+                values.update(
+                    status="retired",
+                    status_reason="年满60周岁退出村医岗位",
+                    status_date=self.as_of - dt.timedelta(days=rng.randint(10, 300)),
+                )
             person = self._person(clinic["id"], category, birth, **values)
             self._village_trainings(person)
 
-    def _training(self, staff_id: int, kind: str, *, days: int, start: dt.date | None = None,
-                  place: str | None = None) -> None:
+    def _training(
+        self, staff_id: int, kind: str, *, days: int, start: dt.date | None = None, place: str | None = None
+    ) -> None:
         rng = self.rng
         if start is None:
             start = self.as_of - dt.timedelta(days=rng.randint(days, 900))
         end = start + dt.timedelta(days=days - 1)
-        self.rows.add("trainings", staff_id=staff_id, kind=kind, start_date=start, end_date=end, days=days,
-                      place=place or rng.choice((f"{self.name}县人民医院", "州医学培训中心", f"{self.name}县卫生健康局")),
-                      free_of_charge=True)
+        self.rows.add(
+            "trainings",
+            staff_id=staff_id,
+            kind=kind,
+            start_date=start,
+            end_date=end,
+            days=days,
+            place=place or rng.choice((f"{self.name}县人民医院", "州医学培训中心", f"{self.name}县卫生健康局")),
+            free_of_charge=True,
+        )
 
     def _village_trainings(self, staff_id: int) -> None:
         """Most village doctors meet the yearly 2-trainings/14-days norm; some do not."""
@@ -430,24 +588,41 @@ class CountyBuilder:
             self._training(staff_id, "on_post", days=days, start=start)
         last_year = dt.date(self.as_of.year - 1, 3, 1)
         for _ in range(rng.choice((1, 2))):
-            self._training(staff_id, "on_post", days=rng.choice((5, 7)), start=last_year
-                           + dt.timedelta(days=rng.randint(0, 250)))
+            self._training(
+                staff_id, "on_post", days=rng.choice((5, 7)), start=last_year + dt.timedelta(days=rng.randint(0, 250))
+            )
         if rng.random() < 0.72:
             start = self.as_of - dt.timedelta(days=rng.randint(60, 5 * 365 - 40))
-            self._training(staff_id, "full_time_study", days=rng.choice((30, 45, 60, 90)), start=start,
-                           place=rng.choice((f"{self.name}县人民医院", f"{self.name}县中医医院")))
+            self._training(
+                staff_id,
+                "full_time_study",
+                days=rng.choice((30, 45, 60, 90)),
+                start=start,
+                place=rng.choice((f"{self.name}县人民医院", f"{self.name}县中医医院")),
+            )
 
     def _loans(self, facts: CountyFacts) -> None:
         rng = self.rng
-        centre_staff = [s for s in self.rows.tables["staff"]
-                        if s["facility_id"] in set(facts.centres) and s["status"] == "on_post"
-                        and s["category"] in ("physician", "nurse", "technician")]
+        centre_staff = [
+            s
+            for s in self.rows.tables["staff"]
+            if s["facility_id"] in set(facts.centres)
+            and s["status"] == "on_post"
+            and s["category"] in ("physician", "nurse", "technician")
+        ]
         for s in rng.sample(centre_staff, min(len(centre_staff), 12)):
             start = self.as_of - dt.timedelta(days=rng.randint(30, 400))
             months = rng.choice((3, 3, 6, 6, 12))
             end = start + dt.timedelta(days=30 * months)
             to = rng.choice((facts.hospital_id, facts.tcm_hospital_id))
             to_name = self.rows.get("facilities", to)["name"]
-            self.rows.add("staff_loans", staff_id=s["id"], from_facility_id=s["facility_id"], to_facility_id=to,
-                          to_unit=to_name, start_date=start, end_date=end if rng.random() < 0.8 else None,
-                          reason=rng.choice(("医共体内上挂进修", "支援县级医院业务", "借调参与专项工作")))
+            self.rows.add(
+                "staff_loans",
+                staff_id=s["id"],
+                from_facility_id=s["facility_id"],
+                to_facility_id=to,
+                to_unit=to_name,
+                start_date=start,
+                end_date=end if rng.random() < 0.8 else None,
+                reason=rng.choice(("医共体内上挂进修", "支援县级医院业务", "借调参与专项工作")),
+            )

@@ -9,8 +9,14 @@ import resources
 from desktop.demo.county import CountyFacts
 from desktop.demo.rows import Rows
 
-STAGES_BY_PROGRESS = ((0, "preparation"), (3, "approval"), (8, "design"), (15, "tender"), (20, "construction"),
-                      (100, "completed"))
+STAGES_BY_PROGRESS = (
+    (0, "preparation"),
+    (3, "approval"),
+    (8, "design"),
+    (15, "tender"),
+    (20, "construction"),
+    (100, "completed"),
+)
 
 
 def _stage_for(progress: float, kind: str) -> str:
@@ -53,27 +59,49 @@ def add_projects(rows: Rows, rng: random.Random, facts: CountyFacts, as_of: dt.d
     pool = [(c, k) for c in centres for k in kinds if k != "relocation" or rng.random() < 0.3]
     for centre, kind in rng.sample(pool, min(len(pool), count - len(plans))):
         name = rows.get("facilities", centre)["name"]
-        label = {"new_build": "业务用房新建项目", "relocation": "异地新建项目", "extension": "业务用房改扩建项目",
-                 "equipment": "医疗设备购置项目", "information": "信息化建设项目"}[kind]
-        amount = {"new_build": (600, 2200), "relocation": (1500, 4000), "extension": (200, 900),
-                  "equipment": (60, 400), "information": (30, 150)}[kind]
+        label = {
+            "new_build": "业务用房新建项目",
+            "relocation": "异地新建项目",
+            "extension": "业务用房改扩建项目",
+            "equipment": "医疗设备购置项目",
+            "information": "信息化建设项目",
+        }[kind]
+        amount = {
+            "new_build": (600, 2200),
+            "relocation": (1500, 4000),
+            "extension": (200, 900),
+            "equipment": (60, 400),
+            "information": (30, 150),
+        }[kind]
         plans.append((centre, kind, name + label, float(rng.randint(*amount))))
     for facility_id, kind, name, total in plans:
         _project(rows, rng, facility_id, kind, name, total, as_of, county)
 
 
-def _project(rows: Rows, rng: random.Random, facility_id: int, kind: str, name: str, total: float,
-             as_of: dt.date, county: str) -> None:
+def _project(
+    rows: Rows, rng: random.Random, facility_id: int, kind: str, name: str, total: float, as_of: dt.date, county: str
+) -> None:
     start = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, (as_of - dt.date(2023, 1, 1)).days - 60))
     months = rng.randint(6, 14) if kind in ("equipment", "information") else rng.randint(12, 36)
     planned_end = start + dt.timedelta(days=int(months * 30.4))
     pace = rng.choice((1.0, 1.0, 1.0, 0.85, 0.6, 0.45))  # most on pace, some behind, a few stuck
     lead = rows.get("facilities", facility_id)["name"] if rng.random() < 0.6 else f"{county}卫生健康局"
-    project_id = rows.add("projects", name=name, facility_id=facility_id, kind=kind, planned_start=start,
-                          planned_completion=planned_end, actual_completion=None, stage="preparation",
-                          progress=0.0, investment_completed=0.0, lead_unit=lead,
-                          contact=None, phone=f"1{rng.choice('358')}{rng.randint(10**8, 10**9 - 1)}",
-                          risks=None)
+    project_id = rows.add(
+        "projects",
+        name=name,
+        facility_id=facility_id,
+        kind=kind,
+        planned_start=start,
+        planned_completion=planned_end,
+        actual_completion=None,
+        stage="preparation",
+        progress=0.0,
+        investment_completed=0.0,
+        lead_unit=lead,
+        contact=None,
+        phone=f"1{rng.choice('358')}{rng.randint(10**8, 10**9 - 1)}",
+        risks=None,
+    )
     shares = _funding_split(rng, kind)
     for source, share in shares.items():
         rows.add("project_funding", project_id=project_id, source=source, amount=round(total * share, 1))
@@ -91,12 +119,24 @@ def _project(rows: Rows, rng: random.Random, facility_id: int, kind: str, name: 
         stage = _stage_for(progress, kind)
         if progress >= 100 and rng.random() < 0.5:
             stage = "in_use"
-        note = {"preparation": "开展前期调研、项目建议书编制", "approval": "项目立项批复办理中",
-                "design": "初步设计及概算编制", "tender": "招标采购程序进行中",
-                "construction": f"施工推进，形象进度{progress:.0f}%", "completed": "工程竣工，待验收结算",
-                "in_use": "已投入使用"}[stage]
-        rows.add("project_updates", project_id=project_id, date=day, stage=stage, progress=progress,
-                 investment_completed=invested, note=note)
+        note = {
+            "preparation": "开展前期调研、项目建议书编制",
+            "approval": "项目立项批复办理中",
+            "design": "初步设计及概算编制",
+            "tender": "招标采购程序进行中",
+            "construction": f"施工推进，形象进度{progress:.0f}%",
+            "completed": "工程竣工，待验收结算",
+            "in_use": "已投入使用",
+        }[stage]
+        rows.add(
+            "project_updates",
+            project_id=project_id,
+            date=day,
+            stage=stage,
+            progress=progress,
+            investment_completed=invested,
+            note=note,
+        )
         if progress >= 100:
             break
     project = rows.get("projects", project_id)
@@ -113,8 +153,12 @@ def _funding_split(rng: random.Random, kind: str) -> dict[str, float]:
     if kind in ("equipment", "information"):
         options = (("central", "county"), ("provincial", "county", "self_raised"), ("county", "self_raised"))
     else:
-        options = (("central", "provincial", "county"), ("special_bonds", "county", "self_raised"),
-                   ("central", "special_bonds", "county"), ("provincial", "city", "county"))
+        options = (
+            ("central", "provincial", "county"),
+            ("special_bonds", "county", "self_raised"),
+            ("central", "special_bonds", "county"),
+            ("provincial", "city", "county"),
+        )
     sources = rng.choice(options)
     weights = [rng.uniform(1, 4) for _ in sources]
     total = sum(weights)
@@ -134,8 +178,7 @@ def _localise(text: str, county: str) -> str:
     return ("县" + text[1:]) if text.startswith("市") else text
 
 
-def _task(rows: Rows, rng: random.Random, ledger: str, source: str, spec: dict, county: str,
-          as_of: dt.date) -> None:
+def _task(rows: Rows, rng: random.Random, ledger: str, source: str, spec: dict, county: str, as_of: dt.date) -> None:
     deadline = dt.date.fromisoformat(spec["deadline"])
     started = deadline.replace(year=deadline.year - 1, month=1, day=1)
     roll = rng.random()
@@ -144,10 +187,19 @@ def _task(rows: Rows, rng: random.Random, ledger: str, source: str, spec: dict, 
     else:
         status = "in_progress" if roll < 0.8 else "not_started"
     note = "经领导小组会议审议，任务已完成，予以销号" if status == "struck_off" else None
-    task_id = rows.add("key_tasks", ledger=ledger, number=spec["number"], title=_localise(spec["title"], county),
-                       content=_localise(spec["content"], county), source_document=source,
-                       lead_unit=_localise(spec["lead_unit"], county), deadline=deadline, phase=spec["phase"],
-                       status=status, struck_off_note=note)
+    task_id = rows.add(
+        "key_tasks",
+        ledger=ledger,
+        number=spec["number"],
+        title=_localise(spec["title"], county),
+        content=_localise(spec["content"], county),
+        source_document=source,
+        lead_unit=_localise(spec["lead_unit"], county),
+        deadline=deadline,
+        phase=spec["phase"],
+        status=status,
+        struck_off_note=note,
+    )
     for i, unit in enumerate(dict.fromkeys(_localise(u, county) for u in spec["cooperating_units"])):
         rows.add("task_cooperating_units", task_id=task_id, unit=unit, position=i)
     if status == "not_started":
@@ -161,10 +213,19 @@ def _task(rows: Rows, rng: random.Random, ledger: str, source: str, spec: dict, 
         if finished_on and day > finished_on + dt.timedelta(days=92):
             break
         day_status = status if (last or (finished_on and day >= finished_on)) else "in_progress"
-        text = {"in_progress": "按计划推进，已召开专题会议部署", "done": "任务已完成，形成工作总结",
-                "struck_off": "任务已完成，申请销号"}[day_status if day_status != "not_started" else "in_progress"]
-        rows.add("task_updates", task_id=task_id, date=day - dt.timedelta(days=rng.randint(0, 20)),
-                 status=day_status, note=text, evidence=rng.choice((None, "会议纪要", "工作方案文件", "现场照片")))
+        text = {
+            "in_progress": "按计划推进，已召开专题会议部署",
+            "done": "任务已完成，形成工作总结",
+            "struck_off": "任务已完成，申请销号",
+        }[day_status if day_status != "not_started" else "in_progress"]
+        rows.add(
+            "task_updates",
+            task_id=task_id,
+            date=day - dt.timedelta(days=rng.randint(0, 20)),
+            status=day_status,
+            note=text,
+            evidence=rng.choice((None, "会议纪要", "工作方案文件", "现场照片")),
+        )
 
 
 def add_indicators(rows: Rows, rng: random.Random) -> None:
@@ -176,5 +237,4 @@ def add_indicators(rows: Rows, rng: random.Random) -> None:
         for year in range(2021, 2026):
             share = (year - 2020) / 5
             value = base + (target - base) * share * rng.uniform(0.7, 1.1)
-            rows.add("indicator_values", indicator_id=indicator_id, year=year, value=round(value, 2),
-                     note=None)
+            rows.add("indicator_values", indicator_id=indicator_id, year=year, value=round(value, 2), note=None)

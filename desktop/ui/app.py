@@ -14,8 +14,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     from desktop.paths import default_database_path
 
     parser = argparse.ArgumentParser(prog="countyhealth-desk", description=f"{PRODUCT_NAME}（窗口程序）")
-    parser.add_argument("--db", default=str(default_database_path()),
-                        help="数据库文件路径或 SQLAlchemy URL（默认：本机用户数据目录中的内置数据库）")
+    parser.add_argument(
+        "--db",
+        default=str(default_database_path()),
+        help="数据库文件路径或 SQLAlchemy URL（默认：本机用户数据目录中的内置数据库）",
+    )
     parser.add_argument("--version", action="version", version=f"countyhealth-desk {__version__}")
     return parser.parse_args(argv)
 
@@ -24,6 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)  # --version exits here, before Qt loads
     logging.basicConfig(level=logging.WARNING)
 
+    from importlib.resources import files
+
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from db import DatabaseOpenError, open_database
@@ -32,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(PRODUCT_NAME)
     app.setOrganizationName("CountyHealthDesk")
+    app.setWindowIcon(QIcon(str(files("resources").joinpath("icons/app.svg"))))
     try:
         db = open_database(args.db)
     except DatabaseOpenError as exc:

@@ -118,9 +118,12 @@ class MainWindow(QMainWindow):
 
     def offer_demo(self) -> None:
         answer = QMessageBox.question(
-            self, self.tr("数据库为空"),
-            self.tr("当前数据库还没有任何记录。\n\n是否载入示范数据（虚构的“清溪县”，含约300个行政村、"
-                    "2500余名卫生人员、建设项目和重点任务），以便熟悉软件？\n\n示范数据可随时通过新建数据库弃用。"),
+            self,
+            self.tr("数据库为空"),
+            self.tr(
+                "当前数据库还没有任何记录。\n\n是否载入示范数据（虚构的“清溪县”，含约300个行政村、"
+                "2500余名卫生人员、建设项目和重点任务），以便熟悉软件？\n\n示范数据可随时通过新建数据库弃用。"
+            ),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.load_demo()
@@ -139,8 +142,9 @@ class MainWindow(QMainWindow):
 
     def choose_database(self) -> None:
         start = str(self.db.path.parent) if self.db.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("打开数据库"), start,
-                                              self.tr("台账数据库 (*.db *.sqlite);;所有文件 (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开数据库"), start, self.tr("台账数据库 (*.db *.sqlite);;所有文件 (*)")
+        )
         if path:
             self.switch_database(path)
 
@@ -157,9 +161,12 @@ class MainWindow(QMainWindow):
         return True
 
     def show_about(self) -> None:
-        QMessageBox.about(self, self.tr("关于"),
-                          f"<b>{PRODUCT_NAME}</b>（CountyHealth Desk）<br>版本 {__version__}<br><br>"
-                          + self.tr("县级卫生健康部门基层卫生台账、规范核查与报表工具，离线运行。"))
+        QMessageBox.about(
+            self,
+            self.tr("关于"),
+            f"<b>{PRODUCT_NAME}</b>（CountyHealth Desk）<br>版本 {__version__}<br><br>"
+            + self.tr("县级卫生健康部门基层卫生台账、规范核查与报表工具，离线运行。"),
+        )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.db.close()

@@ -49,8 +49,9 @@ class Task(QRunnable):
             self.signals.finished.emit(result)
 
 
-def run_task(parent: QWidget, title: str, job: Job, on_done: Callable[[Any], None],
-             on_error: Callable[[BaseException], None]) -> Task:
+def run_task(
+    parent: QWidget, title: str, job: Job, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
+) -> Task:
     """Run ``job`` with a modal progress dialog that has a Cancel button."""
     dialog = QProgressDialog(title, "取消", 0, 0, parent)
     dialog.setWindowTitle(title)
