@@ -34,11 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from db import DatabaseOpenError, open_database
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.translations import install_chinese_translations
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(PRODUCT_NAME)
     app.setOrganizationName("CountyHealthDesk")
     app.setWindowIcon(QIcon(str(files("resources").joinpath("icons/app.svg"))))
+    install_chinese_translations(app)
     try:
         db = open_database(args.db)
     except DatabaseOpenError as exc:

@@ -117,16 +117,25 @@ class MainWindow(QMainWindow):
         return o
 
     def offer_demo(self) -> None:
-        answer = QMessageBox.question(
-            self,
-            self.tr("数据库为空"),
-            self.tr(
-                "当前数据库还没有任何记录。\n\n是否载入示范数据（虚构的“清溪县”，含约300个行政村、"
-                "2500余名卫生人员、建设项目和重点任务），以便熟悉软件？\n\n示范数据可随时通过新建数据库弃用。"
-            ),
+        box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("数据库为空"), self.tr("当前数据库还没有任何记录。"), parent=self
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        box.setInformativeText(
+            self.tr(
+                "是否载入示范数据（虚构的“清溪县”，含约300个行政村、2500余名卫生人员、建设项目和重点任务），"
+                "以便熟悉软件？\n\n示范数据请勿与真实数据混用：正式使用时请新建一个数据库文件。"
+            )
+        )
+        load = box.addButton(self.tr("载入示范数据"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("暂不载入"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(load)
+        self._ask(box)
+        if box.clickedButton() is load:
             self.load_demo()
+
+    def _ask(self, box: QMessageBox) -> None:
+        """Show a question modally; tests replace this to answer it."""
+        box.exec()
 
     def load_demo(self) -> None:
         def job(progress, cancelled):

@@ -13,6 +13,12 @@ from desktop.ui import tasks
 from desktop.ui.main_window import MainWindow
 
 
+def answer(box: QMessageBox, label: str) -> None:
+    """Click the button with this label, as a user would."""
+    (button,) = [b for b in box.buttons() if b.text() == label]
+    button.click()
+
+
 @pytest.fixture(autouse=True)
 def synchronous_tasks(monkeypatch):
     monkeypatch.setattr(tasks, "RUN_SYNCHRONOUSLY", True)
@@ -34,7 +40,7 @@ def test_an_empty_database_offers_the_demo_and_loads_it(qtbot, db, monkeypatch):
     assert window.windowTitle() == "县域卫生健康台账 — 未设置地区"
     assert window.empty_hint.isVisibleTo(window)
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(window, "_ask", lambda box: asked.append(box.windowTitle()) or answer(box, "载入示范数据"))
     window.offer_demo()
     assert asked == ["数据库为空"]
     assert window.windowTitle() == "县域卫生健康台账 — 清溪县"
@@ -44,7 +50,7 @@ def test_an_empty_database_offers_the_demo_and_loads_it(qtbot, db, monkeypatch):
 def test_declining_the_demo_leaves_the_database_empty(qtbot, db, monkeypatch):
     window = MainWindow(db)
     qtbot.addWidget(window)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    monkeypatch.setattr(window, "_ask", lambda box: answer(box, "暂不载入"))
     window.offer_demo()
     assert window.cards["staff_on_post"].value.text() == "0 人"
 
@@ -91,3 +97,12 @@ def test_the_desk_command_starts_on_the_given_database(qtbot, demo_db, monkeypat
     QTimer.singleShot(100, look_and_quit)
     assert app.main(["--db", str(demo_db.path)]) == 0
     assert seen == ["县域卫生健康台账 — 清溪县"]
+
+
+def test_qt_standard_words_are_chinese(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.ui.translations import install_chinese_translations
+
+    assert install_chinese_translations(qapp)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
