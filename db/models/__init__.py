@@ -3,6 +3,7 @@
 from db.models.base import Base
 from db.models.divisions import Division, DivisionPopulation
 from db.models.facilities import Facility, FacilityEquipment, ServiceArea
+from db.models.funds import SpecialFund
 from db.models.history import Change
 from db.models.indicators import Indicator, IndicatorValue
 from db.models.norms import NormRule, NormVersion
@@ -28,6 +29,7 @@ __all__ = [
     "ProjectFunding",
     "ProjectUpdate",
     "ServiceArea",
+    "SpecialFund",
     "StaffLoan",
     "StaffMember",
     "TaskCooperatingUnit",

@@ -27,6 +27,7 @@ class Township:
     street: bool
     villages: list[int] = field(default_factory=list)  # division ids
     centre_id: int | None = None  # its THC or CHSC
+    central: bool = False  # seat of a central THC: a bigger township
 
 
 @dataclass
@@ -101,7 +102,7 @@ class CountyBuilder:
                     parent_id=div,
                     remote=False,
                 )
-                self._population(cid, resident=rng.randint(6000, 14000), rural_share=(0.02, 0.15))
+                self._population(cid, resident=rng.randint(4000, 9000), rural_share=(0.02, 0.15))
                 t.villages.append(cid)
             for v in range(rng.randint(2, 4)):
                 vid = self.rows.add(
@@ -115,6 +116,7 @@ class CountyBuilder:
                 self._population(vid, resident=int(rng.uniform(1200, 3000)), rural_share=(0.6, 0.85))
                 t.villages.append(vid)
             townships.append(t)
+        central = set(rng.sample(range(13), 3))
         for i in range(16):
             suffix = "乡" if i >= 13 else "镇"
             remote_township = i >= 13
@@ -126,8 +128,8 @@ class CountyBuilder:
                 parent_id=county_id,
                 remote=remote_township,
             )
-            t = Township(div, self.rows.tables["divisions"][-1]["name"], False)
-            for v in range(rng.randint(16, 21)):
+            t = Township(div, self.rows.tables["divisions"][-1]["name"], False, central=i in central)
+            for v in range(rng.randint(26, 31) if t.central else rng.randint(13, 19)):
                 remote = remote_township or rng.random() < 0.08
                 vid = self.rows.add(
                     "divisions",
@@ -138,7 +140,7 @@ class CountyBuilder:
                     remote=remote,
                 )
                 # Log-normal sizes: most villages 1,000-2,500 people, some under 1,000.
-                resident = int(min(6000, max(350, rng.lognormvariate(math.log(1500), 0.45))))
+                resident = int(min(6000, max(350, rng.lognormvariate(math.log(1150), 0.5))))
                 self._population(vid, resident=resident, rural_share=(0.85, 0.98))
                 t.villages.append(vid)
             townships.append(t)
@@ -261,9 +263,8 @@ class CountyBuilder:
             )
 
         centres: list[int] = []
-        central = set(rng.sample(range(2, len(townships) - 3), 3))
         for i, t in enumerate(townships):
-            centre = self._centre(t, central=i in central, lead=hospital if i % 4 else tcm, group=group)
+            centre = self._centre(t, central=t.central, lead=hospital if i % 4 else tcm, group=group)
             t.centre_id = centre
             centres.append(centre)
             self._clinics(t, centre)
@@ -290,8 +291,6 @@ class CountyBuilder:
             beds = rng.randint(math.ceil(lower), max(math.ceil(lower), int(upper)))
         elderly = rng.choice((0, 0, 0, 5, 10)) if not t.street else 0
         beds = max(0, beds - elderly)
-        if central:
-            beds += rng.randint(20, 40)  # central centres serve beyond their own township
         hall = "model_hall" if central and rng.random() < 0.5 else ("hall" if rng.random() < 0.85 else "none")
         centre = self._facility(
             name=name,
@@ -311,6 +310,12 @@ class CountyBuilder:
             ),
         )
         self._equipment(centre, {"ambulance": 0.9, "dr": 0.9, "colour_ultrasound": 0.95, "biochem_analyser": 0.8})
+        for year in POPULATION_YEARS:
+            roll = rng.random()
+            if roll < 0.06:
+                continue  # not recorded
+            amount = rng.choice((5.0, 6.0, 8.0)) if roll < 0.16 else float(rng.randint(10, 30))
+            self.rows.add("special_funds", facility_id=centre, year=year, amount=amount, note="基础设施建设和设备更新")
         for vid in t.villages:
             self.rows.add("service_areas", facility_id=centre, division_id=vid)
         return centre
@@ -343,7 +348,7 @@ class CountyBuilder:
                 standardised=building != "rented_private" and rng.random() < 0.93,
                 provides_tcm=rng.random() < 0.78,
             )
-            self._equipment(clinic, {"checkup_machine": 0.82, "simple_resuscitator": 0.88})
+            self._equipment(clinic, {"checkup_machine": 0.92, "simple_resuscitator": 0.94})
             self.small_units.append(clinic)
             for s in served:
                 self.rows.add("service_areas", facility_id=clinic, division_id=s)
@@ -577,21 +582,19 @@ class CountyBuilder:
         )
 
     def _village_trainings(self, staff_id: int) -> None:
-        """Most village doctors meet the yearly 2-trainings/14-days norm; some do not."""
+        """Most village doctors meet the yearly norm (2 free trainings, 2 weeks) in both years; some do not."""
         rng = self.rng
-        year_start = dt.date(self.as_of.year, 1, 1)
-        span = (self.as_of - year_start).days
-        sessions = rng.choices((0, 1, 2, 3), weights=(6, 14, 55, 25))[0]
-        for _ in range(sessions):
-            days = rng.choice((3, 5, 7, 7, 10))
-            start = year_start + dt.timedelta(days=rng.randint(0, max(0, span - days)))
-            self._training(staff_id, "on_post", days=days, start=start)
-        last_year = dt.date(self.as_of.year - 1, 3, 1)
-        for _ in range(rng.choice((1, 2))):
-            self._training(
-                staff_id, "on_post", days=rng.choice((5, 7)), start=last_year + dt.timedelta(days=rng.randint(0, 250))
-            )
-        if rng.random() < 0.72:
+        for year in (self.as_of.year - 1, self.as_of.year):
+            year_start = dt.date(year, 1, 1)
+            span = (min(self.as_of, dt.date(year, 12, 31)) - year_start).days
+            if rng.random() < 0.82:
+                days = rng.choice(((7, 7), (5, 10), (7, 10), (5, 5, 5), (3, 7, 7)))
+            else:
+                days = rng.choice(((), (5,), (7,), (3, 5), (5, 7)))
+            for d in days:
+                start = year_start + dt.timedelta(days=rng.randint(0, max(0, span - d)))
+                self._training(staff_id, "on_post", days=d, start=start)
+        if rng.random() < 0.8:
             start = self.as_of - dt.timedelta(days=rng.randint(60, 5 * 365 - 40))
             self._training(
                 staff_id,

@@ -84,7 +84,7 @@ def _project(
     start = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, (as_of - dt.date(2023, 1, 1)).days - 60))
     months = rng.randint(6, 14) if kind in ("equipment", "information") else rng.randint(12, 36)
     planned_end = start + dt.timedelta(days=int(months * 30.4))
-    pace = rng.choice((1.0, 1.0, 1.0, 0.85, 0.6, 0.45))  # most on pace, some behind, a few stuck
+    pace = rng.choice((1.0,) * 7 + (0.85, 0.6, 0.45))  # most on pace, some behind, a few stuck
     lead = rows.get("facilities", facility_id)["name"] if rng.random() < 0.6 else f"{county}卫生健康局"
     project_id = rows.add(
         "projects",

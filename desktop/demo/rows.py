@@ -12,6 +12,7 @@ TABLE_ORDER = (
     "county_profile",
     "facilities",
     "facility_equipment",
+    "special_funds",
     "service_areas",
     "staff",
     "trainings",

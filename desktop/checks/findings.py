@@ -1,0 +1,63 @@
+"""What a check finds: one problem, located, measured, explained and sourced."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from db.codes import SEVERITY
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class Where:
+    kind: str  # county, township, village, facility, person, project, task
+    id: int
+    name: str
+    township: str | None = None
+    county: str | None = None
+
+    @property
+    def label(self) -> str:
+        parts = [p for p in (self.county, self.township) if p and p not in self.name]
+        return "".join(parts) + self.name if parts and self.kind in ("facility", "village") else self.name
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: str
+    where: Where
+    measured: Any
+    limit: Any
+    period: str
+    message: str
+    source: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY[self.severity]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity_label"] = self.severity_label
+        return data
+
+    def sort_key(self) -> tuple:
+        return (
+            SEVERITY_ORDER[self.severity],
+            self.rule_id,
+            self.where.county or "",
+            self.where.township or "",
+            self.where.name,
+            self.where.id,
+        )
+
+
+def fmt(value: float, digits: int = 1) -> str:
+    """A number as a report prints it: no trailing .0, thousands not grouped in sentences."""
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

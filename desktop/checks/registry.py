@@ -1,0 +1,47 @@
+"""Where each rule id meets the function that checks it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.checks.findings import Finding, Where
+from desktop.norms import Norm
+from desktop.periods import Period
+from desktop.snapshot import Snapshot
+
+
+@dataclass
+class Context:
+    data: Snapshot
+    period: Period
+    as_of: dt.date
+
+    def finding(self, norm: Norm, where: Where, measured: Any, limit: Any, message: str, *,
+                period: str | None = None, **details: Any) -> Finding:  # fmt: skip
+        return Finding(
+            rule_id=norm.rule_id,
+            rule_name=norm.name,
+            severity=norm.severity,
+            where=where,
+            measured=measured,
+            limit=limit,
+            period=period or str(self.period),
+            message=message,
+            source=norm.source,
+            details=details,
+        )
+
+
+CheckFunction = Callable[[Context, Norm], Iterable[Finding]]
+CHECKS: dict[str, CheckFunction] = {}
+
+
+def check(rule_id: str) -> Callable[[CheckFunction], CheckFunction]:
+    def register(fn: CheckFunction) -> CheckFunction:
+        CHECKS[rule_id] = fn
+        return fn
+
+    return register

@@ -1,0 +1,56 @@
+"""Key tasks overdue or without an update in the reporting quarter (seed 001)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from db.codes import TASK_STATUS
+from desktop.checks.findings import Where
+from desktop.checks.registry import Context, check
+from desktop.norms import Norm
+
+CLOSED = ("done", "struck_off")
+
+
+def status_as_of(ctx: Context, task) -> str:
+    updates = ctx.data.task_updates.get(task.id, ())
+    reported = [u for u in updates if u.date <= ctx.as_of]
+    if reported:
+        return reported[-1].status
+    return task.status if not updates else "not_started"
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def _where(task) -> Where:
+    return Where("task", task.id, f"{task.number}{task.title}")
+
+
+@check("task_overdue")
+def check_overdue(ctx: Context, norm: Norm):
+    for t in ctx.data.tasks:
+        status = status_as_of(ctx, t)
+        if t.deadline is not None and t.deadline < ctx.as_of and status not in CLOSED:
+            late = (ctx.as_of - t.deadline).days
+            yield ctx.finding(norm, _where(t), TASK_STATUS[status], {"deadline": str(t.deadline)},
+                              f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）应于 {t.deadline} 完成，"
+                              f"截至 {ctx.as_of} 仍为“{TASK_STATUS[status]}”，已逾期 {late} 天。",
+                              ledger=t.ledger, lead_unit=t.lead_unit)  # fmt: skip
+
+
+@check("task_stale")
+def check_stale(ctx: Context, norm: Norm):
+    since = quarter_start(ctx.as_of)
+    for t in ctx.data.tasks:
+        if status_as_of(ctx, t) in CLOSED:
+            continue
+        updates = [u for u in ctx.data.task_updates.get(t.id, ()) if u.date <= ctx.as_of]
+        if any(u.date >= since for u in updates):
+            continue
+        last = updates[-1].date if updates else None
+        last_text = f"最近一次更新为 {last}" if last else "从未更新进展"
+        yield ctx.finding(norm, _where(t), str(last) if last else None, {"since": str(since)},
+                          f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）自 {since} 以来没有进展更新，"
+                          f"{last_text}。", ledger=t.ledger, lead_unit=t.lead_unit)  # fmt: skip

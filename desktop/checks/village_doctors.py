@@ -1,0 +1,106 @@
+"""Village doctors: age, training, full-time study, insurance; loans of THC staff (seed 002)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from desktop.checks.findings import Where, fmt
+from desktop.checks.registry import Context, check
+from desktop.norms import Norm
+from desktop.snapshot import add_months, age_on
+
+
+def village_doctors(ctx: Context, norm: Norm) -> list:
+    units = {f.id for f in ctx.data.operating(norm.applies_to)}
+    categories = set(norm.params["categories"])
+    return [s for s in ctx.data.staff_on_post if s.facility_id in units and s.category in categories]
+
+
+def training_year(as_of: dt.date) -> int:
+    """The yearly training norm is judged on a whole year: the check date's year once it has
+    ended, else the year before."""
+    return as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+
+
+def _unit(ctx: Context, person) -> str:
+    return ctx.data.facilities[person.facility_id].name
+
+
+@check("vd_age")
+def check_age(ctx: Context, norm: Norm):
+    limit = norm.params["max_age"]
+    for s in village_doctors(ctx, norm):
+        age = age_on(s.birth_date, ctx.as_of)
+        if age >= limit and s.employment_form != "rehired":
+            yield ctx.finding(norm, ctx.data.where_person(s), age, {"max_age": limit},
+                              f"{_unit(ctx, s)}乡村医生{s.name}已年满 {age} 周岁，仍在岗且未办理返聘，"
+                              f"应按规定离岗退出或办理返聘。")  # fmt: skip
+
+
+@check("vd_training")
+def check_training(ctx: Context, norm: Norm):
+    year = training_year(ctx.as_of)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    need_sessions, need_days = norm.params["min_sessions"], norm.params["min_days"]
+    for s in village_doctors(ctx, norm):
+        if s.hire_date is not None and s.hire_date > start:
+            continue  # not on post the whole year
+        sessions = [t for t in ctx.data.trainings.get(s.id, ()) if t.kind == "on_post" and t.free_of_charge
+                    and start <= t.start_date <= end]  # fmt: skip
+        days = sum(t.days for t in sessions)
+        if len(sessions) < need_sessions or days < need_days:
+            yield ctx.finding(norm, ctx.data.where_person(s), {"sessions": len(sessions), "days": days},
+                              {"min_sessions": need_sessions, "min_days": need_days},
+                              f"{_unit(ctx, s)}乡村医生{s.name}{year}年参加免费培训 {len(sessions)} 次、累计 {days} 天，"
+                              f"未达到每年不少于 {need_sessions} 次、累计不少于 {need_days} 天的要求。",
+                              period=str(year))  # fmt: skip
+
+
+@check("vd_full_time_study")
+def check_full_time_study(ctx: Context, norm: Norm):
+    years, min_days = norm.params["within_years"], norm.params["min_days"]
+    since = add_months(ctx.as_of, -12 * years)
+    for s in village_doctors(ctx, norm):
+        if s.hire_date is not None and s.hire_date > since:
+            continue  # not yet due
+        done = [t for t in ctx.data.trainings.get(s.id, ()) if t.kind == "full_time_study" and t.days >= min_days
+                and since < t.end_date <= ctx.as_of]  # fmt: skip
+        if not done:
+            yield ctx.finding(norm, ctx.data.where_person(s), 0, {"within_years": years, "min_days": min_days},
+                              f"{_unit(ctx, s)}乡村医生{s.name}近 {years} 年（{since}至{ctx.as_of}）没有 1 个月以上的"
+                              "脱产进修记录。")  # fmt: skip
+
+
+@check("vd_insurance")
+def check_insurance(ctx: Context, norm: Norm):
+    for s in village_doctors(ctx, norm):
+        if s.liability_insured is not True:
+            state = "未登记是否参保" if s.liability_insured is None else "未参加"
+            yield ctx.finding(norm, ctx.data.where_person(s), state, "已参保",
+                              f"{_unit(ctx, s)}乡村医生{s.name}{state}医疗责任保险。")  # fmt: skip
+
+
+@check("staff_loan_duration")
+def check_loans(ctx: Context, norm: Norm):
+    months = norm.params["max_months"]
+    lenders = {f.id for f in ctx.data.operating(norm.applies_to)}
+    for loan in ctx.data.loans:
+        if loan.from_facility_id not in lenders or loan.start_date > ctx.as_of:
+            continue
+        if loan.end_date is not None and loan.end_date < ctx.period.start:
+            continue  # ended before the period
+        until = min(loan.end_date or ctx.as_of, ctx.as_of)
+        latest = add_months(loan.start_date, months)
+        planned_over = loan.end_date is not None and loan.end_date > latest
+        if until > latest or planned_over:
+            held = (until - loan.start_date).days / 30.44
+            lender = ctx.data.facilities[loan.from_facility_id].name
+            if until > latest:
+                end_text = f"至 {loan.end_date}" if loan.end_date and loan.end_date <= ctx.as_of else "至今未归还"
+                what = f"自 {loan.start_date} {end_text}，已借用约 {fmt(held)} 个月"
+            else:
+                what = f"借用期自 {loan.start_date} 计划至 {loan.end_date}"
+            place = ctx.data.where_facility(loan.from_facility_id)
+            yield ctx.finding(norm, Where("person", loan.staff_id, loan.name, place.township, place.county),
+                              round(held, 1), {"max_months": months},
+                              f"{lender}{loan.name}被借用到{loan.to_unit}，{what}，超过 {months} 个月的期限。")  # fmt: skip

@@ -1,0 +1,164 @@
+"""Norms: the thresholds of the checks, as dated versions in the database.
+
+The default rule set (resources/norms/default_rules.json) is loaded as version 1
+on first use. A change is a new version from a date; the norm in force on a
+check's date is the latest version that started on or before it, so a change
+made in 2026 does not rewrite a 2025 report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import resources
+from db.models import NormRule, NormVersion
+
+
+class NormError(ValueError):
+    """A norm change that cannot be made; the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class Norm:
+    """One rule as in force on a date."""
+
+    rule_id: str
+    name: str
+    version: int
+    effective_from: dt.date
+    enabled: bool
+    params: dict[str, Any]
+    applies_to: tuple[str, ...]
+    severity: str
+    source_title: str
+    source_issuer: str | None
+    source_number: str | None
+    source_item: str | None
+
+    @property
+    def source(self) -> str:
+        """The source as a reader cites it: 《title》（number）item."""
+        text = f"《{self.source_title}》"
+        if self.source_number:
+            text += f"（{self.source_number}）"
+        if self.source_item:
+            text += self.source_item
+        return text
+
+
+def default_rules() -> dict:
+    return resources.read_json("norms/default_rules.json")
+
+
+def ensure_defaults(session: Session, *, user: str = "系统") -> int:
+    """Load every default rule the database does not have yet, as version 1. Returns how many."""
+    defaults = default_rules()
+    known = set(session.scalars(select(NormRule.key)))
+    effective = dt.date.fromisoformat(defaults["effective_from"])
+    added = 0
+    for spec in defaults["rules"]:
+        if spec["id"] in known:
+            continue
+        rule = NormRule(key=spec["id"], name=spec["name"])
+        source = spec["source"]
+        rule.versions.append(
+            NormVersion(
+                version=1,
+                effective_from=effective,
+                enabled=True,
+                params=spec["params"],
+                applies_to=spec["applies_to"],
+                severity=spec["severity"],
+                source_title=source["title"],
+                source_issuer=source.get("issuer"),
+                source_number=source.get("number"),
+                source_item=source.get("item"),
+                note=spec.get("note"),
+                created_at=dt.datetime.now(),
+                created_by=user,
+            )
+        )
+        session.add(rule)
+        added += 1
+    if added:
+        session.flush()
+    return added
+
+
+def norms_in_force(session: Session, on: dt.date) -> dict[str, Norm]:
+    """Every rule's version in force on a date, by rule id (disabled ones included, marked)."""
+    rows = session.execute(
+        select(NormRule.key, NormRule.name, NormVersion)
+        .join(NormVersion, NormVersion.rule_id == NormRule.id)
+        .where(NormVersion.effective_from <= on)
+        .order_by(NormRule.key, NormVersion.effective_from)
+    ).all()
+    out: dict[str, Norm] = {}
+    for key, name, v in rows:  # ordered by date, so the last one per rule wins
+        out[key] = Norm(
+            rule_id=key,
+            name=name,
+            version=v.version,
+            effective_from=v.effective_from,
+            enabled=v.enabled,
+            params=dict(v.params),
+            applies_to=tuple(v.applies_to),
+            severity=v.severity,
+            source_title=v.source_title,
+            source_issuer=v.source_issuer,
+            source_number=v.source_number,
+            source_item=v.source_item,
+        )
+    return out
+
+
+def change_norm(
+    session: Session,
+    rule_id: str,
+    effective_from: dt.date,
+    *,
+    params: dict[str, Any] | None = None,
+    enabled: bool | None = None,
+    severity: str | None = None,
+    note: str | None = None,
+    user: str = "系统",
+) -> NormVersion:
+    """Add a version of a rule from a date, starting from the version in force then."""
+    rule = session.scalar(select(NormRule).where(NormRule.key == rule_id))
+    if rule is None:
+        raise NormError(f"没有编号为“{rule_id}”的规则")
+    if any(v.effective_from == effective_from for v in rule.versions):
+        raise NormError(f"规则“{rule.name}”在 {effective_from} 已有一个版本，请选择其他生效日期")
+    earlier = [v for v in rule.versions if v.effective_from <= effective_from]
+    if not earlier:
+        raise NormError(f"规则“{rule.name}”在 {effective_from} 之前没有版本可以修改")
+    base = earlier[-1]
+    new_params = dict(base.params)
+    if params:
+        unknown = set(params) - set(base.params)
+        if unknown:
+            raise NormError(f"规则“{rule.name}”没有参数：{'、'.join(sorted(unknown))}")
+        new_params.update(params)
+    version = NormVersion(
+        version=max(v.version for v in rule.versions) + 1,
+        effective_from=effective_from,
+        enabled=base.enabled if enabled is None else enabled,
+        params=new_params,
+        applies_to=list(base.applies_to),
+        severity=severity or base.severity,
+        source_title=base.source_title,
+        source_issuer=base.source_issuer,
+        source_number=base.source_number,
+        source_item=base.source_item,
+        note=note,
+        created_at=dt.datetime.now(),
+        created_by=user,
+    )
+    rule.versions.append(version)
+    session.flush()
+    return version

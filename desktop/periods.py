@@ -1,0 +1,52 @@
+"""Reporting periods: a year (2026) or a quarter (2026Q3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+
+
+class PeriodError(ValueError):
+    """A period the user typed that is not a year or a quarter; the message is Chinese."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    quarter: int | None = None  # None: the whole year
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        value = text.strip().upper().replace("年", "").replace("第", "").replace("季度", "")
+        m = re.fullmatch(r"(\d{4})(?:-?Q([1-4]))?", value)
+        if not m:
+            raise PeriodError(f"报告期“{text}”格式不正确，应为年份（如 2026）或季度（如 2026Q3）")
+        return cls(int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+
+    @classmethod
+    def last_complete_quarter(cls, today: dt.date) -> Period:
+        q = (today.month - 1) // 3  # the quarter before today's
+        return cls(today.year - 1, 4) if q == 0 else cls(today.year, q)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1 if self.quarter is None else 3 * self.quarter - 2, 1)
+
+    @property
+    def end(self) -> dt.date:
+        month, day = _QUARTER_END[self.quarter or 4]
+        return dt.date(self.year, month, day)
+
+    def as_of(self, today: dt.date) -> dt.date:
+        """The date a check of this period looks at: its last day, or today while it runs."""
+        return min(self.end, today)
+
+    def __str__(self) -> str:
+        return f"{self.year}" if self.quarter is None else f"{self.year}Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年" if self.quarter is None else f"{self.year}年第{'一二三四'[self.quarter - 1]}季度"
