@@ -160,6 +160,6 @@ def indicator_table(session: Session, year: int, today: dt.date | None = None) -
                 is_computed,
                 reason,
                 ind.source,
-            )  # fmt: skip
+            )
         )
     return rows

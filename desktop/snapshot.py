@@ -118,10 +118,20 @@ class Snapshot:
     @cached_property
     def facilities(self) -> dict[int, Facility]:
         cols = [
-            Facility.id, Facility.name, Facility.kind, Facility.division_id, Facility.status, Facility.ownership,
-            Facility.building_ownership, Facility.open_beds, Facility.elderly_care_beds, Facility.tcm_beds,
-            Facility.tcm_hall, Facility.provides_tcm, Facility.standardised,
-        ]  # fmt: skip
+            Facility.id,
+            Facility.name,
+            Facility.kind,
+            Facility.division_id,
+            Facility.status,
+            Facility.ownership,
+            Facility.building_ownership,
+            Facility.open_beds,
+            Facility.elderly_care_beds,
+            Facility.tcm_beds,
+            Facility.tcm_hall,
+            Facility.provides_tcm,
+            Facility.standardised,
+        ]
         return {r.id: r for r in self.session.execute(select(*cols)).all()}
 
     def operating(self, kinds: tuple[str, ...] | list[str]) -> list:
@@ -130,9 +140,12 @@ class Snapshot:
     def where_facility(self, facility_id: int) -> Where:
         f = self.facilities[facility_id]
         return Where(
-            "facility", f.id, f.name, self._name(self.township_of.get(f.division_id)),
+            "facility",
+            f.id,
+            f.name,
+            self._name(self.township_of.get(f.division_id)),
             self._name(self.county_of.get(f.division_id)),
-        )  # fmt: skip
+        )
 
     @cached_property
     def service_area(self) -> dict[int, list[int]]:
@@ -162,12 +175,26 @@ class Snapshot:
     def staff_on_post(self) -> list:
         """People on post on the check date: hired by then and not yet gone."""
         cols = [
-            StaffMember.id, StaffMember.name, StaffMember.birth_date, StaffMember.facility_id, StaffMember.category,
-            StaffMember.practice_category, StaffMember.gp_registered, StaffMember.psychiatry_registered,
-            StaffMember.title, StaffMember.education, StaffMember.education_full_time, StaffMember.education_medical,
-            StaffMember.employment_form, StaffMember.directed_graduate, StaffMember.directed_service_until,
-            StaffMember.hire_date, StaffMember.status, StaffMember.status_date, StaffMember.liability_insured,
-        ]  # fmt: skip
+            StaffMember.id,
+            StaffMember.name,
+            StaffMember.birth_date,
+            StaffMember.facility_id,
+            StaffMember.category,
+            StaffMember.practice_category,
+            StaffMember.gp_registered,
+            StaffMember.psychiatry_registered,
+            StaffMember.title,
+            StaffMember.education,
+            StaffMember.education_full_time,
+            StaffMember.education_medical,
+            StaffMember.employment_form,
+            StaffMember.directed_graduate,
+            StaffMember.directed_service_until,
+            StaffMember.hire_date,
+            StaffMember.status,
+            StaffMember.status_date,
+            StaffMember.liability_insured,
+        ]
         as_of = self.as_of
         return [
             r
@@ -183,16 +210,28 @@ class Snapshot:
     @cached_property
     def trainings(self) -> dict[int, list]:
         out: dict[int, list] = defaultdict(list)
-        cols = [Training.staff_id, Training.kind, Training.start_date, Training.end_date, Training.days,
-                Training.free_of_charge]  # fmt: skip
+        cols = [
+            Training.staff_id,
+            Training.kind,
+            Training.start_date,
+            Training.end_date,
+            Training.days,
+            Training.free_of_charge,
+        ]
         for r in self.session.execute(select(*cols)).all():
             out[r.staff_id].append(r)
         return out
 
     @cached_property
     def loans(self) -> list:
-        cols = [StaffLoan.id, StaffLoan.staff_id, StaffLoan.from_facility_id, StaffLoan.to_unit, StaffLoan.start_date,
-                StaffLoan.end_date]  # fmt: skip
+        cols = [
+            StaffLoan.id,
+            StaffLoan.staff_id,
+            StaffLoan.from_facility_id,
+            StaffLoan.to_unit,
+            StaffLoan.start_date,
+            StaffLoan.end_date,
+        ]
         return self.session.execute(select(*cols, StaffMember.name).join(StaffMember)).all()
 
     # --- projects and tasks -------------------------------------------------------

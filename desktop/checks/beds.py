@@ -65,8 +65,9 @@ def bed_rows(data: Snapshot, year: int, norm: Norm) -> list[BedRow]:
         elif not people:
             verdict = "no_population"
         else:
-            lower, upper = bed_band(people, low=prm["per_1000_low"], high=prm["per_1000_high"], floor=prm["floor"],
-                                    cap=cap)  # fmt: skip
+            lower, upper = bed_band(
+                people, low=prm["per_1000_low"], high=prm["per_1000_high"], floor=prm["floor"], cap=cap
+            )
             verdict = "under" if beds < lower else "over" if beds > upper else "within"
         rows.append(
             BedRow(f.id, f.name, f.kind, beds, f.elderly_care_beds, people, stood_in, lower, upper, cap, verdict)
@@ -82,17 +83,29 @@ def check_bed_band(ctx: Context, norm: Norm):
         basis = "常住人口（乡村人口缺失，以常住人口代替）" if row.resident_stood_in else "乡村人口"
         people = f"{fmt(row.population / 10000, 2)} 万"
         elderly = f"（含健康养老床位 {row.elderly_care_beds} 张）" if row.elderly_care_beds else ""
-        band = (f"床位配置区间 {fmt(row.lower)}-{fmt(row.upper)} 张" if fmt(row.lower) != fmt(row.upper)
-                else f"床位配置标准 {fmt(row.lower)} 张")  # fmt: skip
+        band = (
+            f"床位配置区间 {fmt(row.lower)}-{fmt(row.upper)} 张"
+            if fmt(row.lower) != fmt(row.upper)
+            else f"床位配置标准 {fmt(row.lower)} 张"
+        )
         if row.verdict == "under":
-            message = (f"{row.name}实有床位 {row.beds} 张{elderly}，低于按服务范围{basis} {people}测算的"
-                       f"下限 {fmt(row.lower)} 张（{band}），配置不足。")  # fmt: skip
+            message = (
+                f"{row.name}实有床位 {row.beds} 张{elderly}，低于按服务范围{basis} {people}测算的"
+                f"下限 {fmt(row.lower)} 张（{band}），配置不足。"
+            )
         else:
             limit = f"封顶 {fmt(row.cap)} 张" if row.upper == row.cap else f"上限 {fmt(row.upper)} 张"
-            message = (f"{row.name}实有床位 {row.beds} 张{elderly}，高于按服务范围{basis} {people}测算的"
-                       f"{limit}（{band}），配置过多。")  # fmt: skip
+            message = (
+                f"{row.name}实有床位 {row.beds} 张{elderly}，高于按服务范围{basis} {people}测算的"
+                f"{limit}（{band}），配置过多。"
+            )
         yield ctx.finding(
-            norm, ctx.data.where_facility(row.facility_id), row.beds,
-            {"lower": round(row.lower, 1), "upper": round(row.upper, 1)}, message,
-            population=row.population, resident_stood_in=row.resident_stood_in, verdict=row.verdict,
-        )  # fmt: skip
+            norm,
+            ctx.data.where_facility(row.facility_id),
+            row.beds,
+            {"lower": round(row.lower, 1), "upper": round(row.upper, 1)},
+            message,
+            population=row.population,
+            resident_stood_in=row.resident_stood_in,
+            verdict=row.verdict,
+        )

@@ -23,9 +23,14 @@ def check_standardised(ctx: Context, norm: Norm):
         share = done / len(clinics) * 100
         if share < minimum:
             county = ctx.data.divisions[county_id]
-            yield ctx.finding(norm, Where("county", county.id, county.name), round(share, 1), {"min": minimum},
-                              f"{county.name}村卫生室 {len(clinics)} 个，达到规范化标准的 {done} 个，规范化率 "
-                              f"{fmt(share)}%，低于 {fmt(minimum)}% 的目标。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                Where("county", county.id, county.name),
+                round(share, 1),
+                {"min": minimum},
+                f"{county.name}村卫生室 {len(clinics)} 个，达到规范化标准的 {done} 个，规范化率 "
+                f"{fmt(share)}%，低于 {fmt(minimum)}% 的目标。",
+            )
 
 
 @check("village_coverage")
@@ -38,17 +43,26 @@ def check_coverage(ctx: Context, norm: Norm):
     for v in ctx.data.villages:
         if v.kind == "village" and v.id not in covered:
             where = ctx.data.where_division(v.id)
-            yield ctx.finding(norm, where, "无", "有村卫生室服务",
-                              f"{where.township or ''}{v.name}没有村卫生室（或设在本村的卫生院）提供服务，"
-                              "存在医疗服务空白点。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                where,
+                "无",
+                "有村卫生室服务",
+                f"{where.township or ''}{v.name}没有村卫生室（或设在本村的卫生院）提供服务，存在医疗服务空白点。",
+            )
 
 
 @check("clinic_rented_building")
 def check_rented(ctx: Context, norm: Norm):
     for f in ctx.data.operating(norm.applies_to):
         if f.building_ownership == "rented_private":
-            yield ctx.finding(norm, ctx.data.where_facility(f.id), "租用村民房屋", "公有产权",
-                              f"{f.name}租用村民房屋，应列入迁址新建计划，逐步实现资产公有化。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                ctx.data.where_facility(f.id),
+                "租用村民房屋",
+                "公有产权",
+                f"{f.name}租用村民房屋，应列入迁址新建计划，逐步实现资产公有化。",
+            )
 
 
 def _equipment(ctx: Context, norm: Norm, what: str):
@@ -57,9 +71,14 @@ def _equipment(ctx: Context, norm: Norm, what: str):
         have = ctx.data.equipment.get(f.id, {})
         missing = [EQUIPMENT[i] for i in items if have.get(i, 0) <= 0]
         if missing:
-            yield ctx.finding(norm, ctx.data.where_facility(f.id), [i for i in items if have.get(i, 0) > 0],
-                              {"required": items},
-                              f"{f.name}缺少{what}基本设备：{'、'.join(missing)}。", missing=missing)  # fmt: skip
+            yield ctx.finding(
+                norm,
+                ctx.data.where_facility(f.id),
+                [i for i in items if have.get(i, 0) > 0],
+                {"required": items},
+                f"{f.name}缺少{what}基本设备：{'、'.join(missing)}。",
+                missing=missing,
+            )
 
 
 @check("thc_equipment")

@@ -46,9 +46,15 @@ def check_overdue(ctx: Context, norm: Norm):
         state = state_as_of(ctx, p)
         if p.planned_completion < ctx.as_of and not state.done:
             late = (ctx.as_of - p.planned_completion).days
-            yield ctx.finding(norm, _where(p), fmt(state.progress), {"planned_completion": str(p.planned_completion)},
-                              f"{p.name}计划 {p.planned_completion} 完工，截至 {ctx.as_of} 已逾期 {late} 天，"
-                              f"形象进度 {fmt(state.progress)}%。", days_late=late)  # fmt: skip
+            yield ctx.finding(
+                norm,
+                _where(p),
+                fmt(state.progress),
+                {"planned_completion": str(p.planned_completion)},
+                f"{p.name}计划 {p.planned_completion} 完工，截至 {ctx.as_of} 已逾期 {late} 天，"
+                f"形象进度 {fmt(state.progress)}%。",
+                days_late=late,
+            )
 
 
 @check("project_behind")
@@ -64,9 +70,14 @@ def check_behind(ctx: Context, norm: Norm):
         elapsed = 100.0 if span <= 0 else (ctx.as_of - p.planned_start).days / span * 100
         gap = elapsed - state.progress
         if gap > margin:
-            yield ctx.finding(norm, _where(p), fmt(state.progress), {"expected": round(elapsed, 1), "margin": margin},
-                              f"{p.name}计划工期已过 {fmt(elapsed)}%，形象进度仅 {fmt(state.progress)}%，"
-                              f"落后 {fmt(gap)} 个百分点（超过 {fmt(margin)} 个百分点即为滞后）。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                _where(p),
+                fmt(state.progress),
+                {"expected": round(elapsed, 1), "margin": margin},
+                f"{p.name}计划工期已过 {fmt(elapsed)}%，形象进度仅 {fmt(state.progress)}%，"
+                f"落后 {fmt(gap)} 个百分点（超过 {fmt(margin)} 个百分点即为滞后）。",
+            )
 
 
 @check("thc_special_funds")
@@ -83,5 +94,6 @@ def check_special_funds(ctx: Context, norm: Norm):
             message = f"{f.name}{year}年专项资金 {fmt(amount)} 万元，高于每年 {fmt(high)} 万元的标准。"
         else:
             continue
-        yield ctx.finding(norm, ctx.data.where_facility(f.id), amount, {"min": low, "max": high}, message,
-                          period=str(year))  # fmt: skip
+        yield ctx.finding(
+            norm, ctx.data.where_facility(f.id), amount, {"min": low, "max": high}, message, period=str(year)
+        )

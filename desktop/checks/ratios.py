@@ -38,12 +38,26 @@ def check_ratio(ctx: Context, norm: Norm):
         county = ctx.data.divisions[county_id]
         name = norm.name.removesuffix("（县域）")
         yield ctx.finding(
-            norm, Where("county", county.id, county.name), round(c.value, 2), {"min": target},
+            norm,
+            Where("county", county.id, county.name),
+            round(c.value, 2),
+            {"min": target},
             f"{county.name}{ctx.period.year}年{name}为 {fmt(c.value, 2)} {unit}，低于目标值 {fmt(target, 2)} {unit}。",
-            period=str(ctx.period.year), numerator=c.numerator, denominator=c.denominator,
-        )  # fmt: skip
+            period=str(ctx.period.year),
+            numerator=c.numerator,
+            denominator=c.denominator,
+        )
 
 
-for _rule in ("ratio_beds", "ratio_physicians", "ratio_nurses", "ratio_gps", "ratio_public_health_staff",
-              "ratio_tcm_beds", "ratio_tcm_physicians", "ratio_psychiatrists", "ratio_private_beds"):  # fmt: skip
+for _rule in (
+    "ratio_beds",
+    "ratio_physicians",
+    "ratio_nurses",
+    "ratio_gps",
+    "ratio_public_health_staff",
+    "ratio_tcm_beds",
+    "ratio_tcm_physicians",
+    "ratio_psychiatrists",
+    "ratio_private_beds",
+):
     check(_rule)(check_ratio)

@@ -19,8 +19,17 @@ class Context:
     period: Period
     as_of: dt.date
 
-    def finding(self, norm: Norm, where: Where, measured: Any, limit: Any, message: str, *,
-                period: str | None = None, **details: Any) -> Finding:  # fmt: skip
+    def finding(
+        self,
+        norm: Norm,
+        where: Where,
+        measured: Any,
+        limit: Any,
+        message: str,
+        *,
+        period: str | None = None,
+        **details: Any,
+    ) -> Finding:
         return Finding(
             rule_id=norm.rule_id,
             rule_name=norm.name,

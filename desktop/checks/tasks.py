@@ -34,10 +34,16 @@ def check_overdue(ctx: Context, norm: Norm):
         status = status_as_of(ctx, t)
         if t.deadline is not None and t.deadline < ctx.as_of and status not in CLOSED:
             late = (ctx.as_of - t.deadline).days
-            yield ctx.finding(norm, _where(t), TASK_STATUS[status], {"deadline": str(t.deadline)},
-                              f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）应于 {t.deadline} 完成，"
-                              f"截至 {ctx.as_of} 仍为“{TASK_STATUS[status]}”，已逾期 {late} 天。",
-                              ledger=t.ledger, lead_unit=t.lead_unit)  # fmt: skip
+            yield ctx.finding(
+                norm,
+                _where(t),
+                TASK_STATUS[status],
+                {"deadline": str(t.deadline)},
+                f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）应于 {t.deadline} 完成，"
+                f"截至 {ctx.as_of} 仍为“{TASK_STATUS[status]}”，已逾期 {late} 天。",
+                ledger=t.ledger,
+                lead_unit=t.lead_unit,
+            )
 
 
 @check("task_stale")
@@ -51,6 +57,12 @@ def check_stale(ctx: Context, norm: Norm):
             continue
         last = updates[-1].date if updates else None
         last_text = f"最近一次更新为 {last}" if last else "从未更新进展"
-        yield ctx.finding(norm, _where(t), str(last) if last else None, {"since": str(since)},
-                          f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）自 {since} 以来没有进展更新，"
-                          f"{last_text}。", ledger=t.ledger, lead_unit=t.lead_unit)  # fmt: skip
+        yield ctx.finding(
+            norm,
+            _where(t),
+            str(last) if last else None,
+            {"since": str(since)},
+            f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）自 {since} 以来没有进展更新，{last_text}。",
+            ledger=t.ledger,
+            lead_unit=t.lead_unit,
+        )

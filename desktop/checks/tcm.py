@@ -29,8 +29,7 @@ def _county_where(ctx: Context, county_id: int) -> Where:
 def check_tcm_hall(ctx: Context, norm: Norm):
     for f in ctx.data.operating(norm.applies_to):
         if f.tcm_hall == "none":
-            yield ctx.finding(norm, ctx.data.where_facility(f.id), "无", "设置中医馆",
-                              f"{f.name}尚未设置中医馆。")  # fmt: skip
+            yield ctx.finding(norm, ctx.data.where_facility(f.id), "无", "设置中医馆", f"{f.name}尚未设置中医馆。")
 
 
 @check("tcm_model_hall_share")
@@ -44,9 +43,14 @@ def check_model_hall_share(ctx: Context, norm: Norm):
         share = model / len(halls) * 100
         if share < minimum:
             name = ctx.data.divisions[county_id].name
-            yield ctx.finding(norm, _county_where(ctx, county_id), round(share, 1), {"min": minimum},
-                              f"{name}基层中医馆 {len(halls)} 个，其中示范中医馆 {model} 个，占 {fmt(share)}%，"
-                              f"低于 {fmt(minimum)}% 的目标。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                _county_where(ctx, county_id),
+                round(share, 1),
+                {"min": minimum},
+                f"{name}基层中医馆 {len(halls)} 个，其中示范中医馆 {model} 个，占 {fmt(share)}%，"
+                f"低于 {fmt(minimum)}% 的目标。",
+            )
 
 
 @check("tcm_village_service")
@@ -57,9 +61,14 @@ def check_village_tcm(ctx: Context, norm: Norm):
         share = providing / len(units) * 100
         if share < minimum:
             name = ctx.data.divisions[county_id].name
-            yield ctx.finding(norm, _county_where(ctx, county_id), round(share, 1), {"min": minimum},
-                              f"{name}村卫生室和社区卫生服务站共 {len(units)} 个，能提供中医药服务的 {providing} 个，"
-                              f"占 {fmt(share)}%，低于 {fmt(minimum)}% 的目标。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                _county_where(ctx, county_id),
+                round(share, 1),
+                {"min": minimum},
+                f"{name}村卫生室和社区卫生服务站共 {len(units)} 个，能提供中医药服务的 {providing} 个，"
+                f"占 {fmt(share)}%，低于 {fmt(minimum)}% 的目标。",
+            )
 
 
 def _centre_staff(ctx: Context, kinds) -> dict[int, list]:
@@ -78,8 +87,13 @@ def check_tcm_physician(ctx: Context, norm: Norm):
         n = sum(1 for s in staff if s.category in PHYSICIANS and s.practice_category == "tcm")
         if n < need:
             name = ctx.data.facilities[facility_id].name
-            yield ctx.finding(norm, ctx.data.where_facility(facility_id), n, {"min": need},
-                              f"{name}在岗中医类别执业（助理）医师 {n} 名，少于至少 {need} 名的要求。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                ctx.data.where_facility(facility_id),
+                n,
+                {"min": need},
+                f"{name}在岗中医类别执业（助理）医师 {n} 名，少于至少 {need} 名的要求。",
+            )
 
 
 @check("tcm_staff_share")
@@ -93,6 +107,11 @@ def check_tcm_share(ctx: Context, norm: Norm):
         share = tcm / len(base) * 100
         if share < minimum:
             name = ctx.data.facilities[facility_id].name
-            yield ctx.finding(norm, ctx.data.where_facility(facility_id), round(share, 1), {"min": minimum},
-                              f"{name}医师、药师共 {len(base)} 名，其中中医类别 {tcm} 名，占 {fmt(share)}%，"
-                              f"低于 {fmt(minimum)}% 的要求。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                ctx.data.where_facility(facility_id),
+                round(share, 1),
+                {"min": minimum},
+                f"{name}医师、药师共 {len(base)} 名，其中中医类别 {tcm} 名，占 {fmt(share)}%，"
+                f"低于 {fmt(minimum)}% 的要求。",
+            )

@@ -32,9 +32,13 @@ def check_age(ctx: Context, norm: Norm):
     for s in village_doctors(ctx, norm):
         age = age_on(s.birth_date, ctx.as_of)
         if age >= limit and s.employment_form != "rehired":
-            yield ctx.finding(norm, ctx.data.where_person(s), age, {"max_age": limit},
-                              f"{_unit(ctx, s)}乡村医生{s.name}已年满 {age} 周岁，仍在岗且未办理返聘，"
-                              f"应按规定离岗退出或办理返聘。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                ctx.data.where_person(s),
+                age,
+                {"max_age": limit},
+                f"{_unit(ctx, s)}乡村医生{s.name}已年满 {age} 周岁，仍在岗且未办理返聘，应按规定离岗退出或办理返聘。",
+            )
 
 
 @check("vd_training")
@@ -45,15 +49,22 @@ def check_training(ctx: Context, norm: Norm):
     for s in village_doctors(ctx, norm):
         if s.hire_date is not None and s.hire_date > start:
             continue  # not on post the whole year
-        sessions = [t for t in ctx.data.trainings.get(s.id, ()) if t.kind == "on_post" and t.free_of_charge
-                    and start <= t.start_date <= end]  # fmt: skip
+        sessions = [
+            t
+            for t in ctx.data.trainings.get(s.id, ())
+            if t.kind == "on_post" and t.free_of_charge and start <= t.start_date <= end
+        ]
         days = sum(t.days for t in sessions)
         if len(sessions) < need_sessions or days < need_days:
-            yield ctx.finding(norm, ctx.data.where_person(s), {"sessions": len(sessions), "days": days},
-                              {"min_sessions": need_sessions, "min_days": need_days},
-                              f"{_unit(ctx, s)}乡村医生{s.name}{year}年参加免费培训 {len(sessions)} 次、累计 {days} 天，"
-                              f"未达到每年不少于 {need_sessions} 次、累计不少于 {need_days} 天的要求。",
-                              period=str(year))  # fmt: skip
+            yield ctx.finding(
+                norm,
+                ctx.data.where_person(s),
+                {"sessions": len(sessions), "days": days},
+                {"min_sessions": need_sessions, "min_days": need_days},
+                f"{_unit(ctx, s)}乡村医生{s.name}{year}年参加免费培训 {len(sessions)} 次、累计 {days} 天，"
+                f"未达到每年不少于 {need_sessions} 次、累计不少于 {need_days} 天的要求。",
+                period=str(year),
+            )
 
 
 @check("vd_full_time_study")
@@ -63,12 +74,19 @@ def check_full_time_study(ctx: Context, norm: Norm):
     for s in village_doctors(ctx, norm):
         if s.hire_date is not None and s.hire_date > since:
             continue  # not yet due
-        done = [t for t in ctx.data.trainings.get(s.id, ()) if t.kind == "full_time_study" and t.days >= min_days
-                and since < t.end_date <= ctx.as_of]  # fmt: skip
+        done = [
+            t
+            for t in ctx.data.trainings.get(s.id, ())
+            if t.kind == "full_time_study" and t.days >= min_days and since < t.end_date <= ctx.as_of
+        ]
         if not done:
-            yield ctx.finding(norm, ctx.data.where_person(s), 0, {"within_years": years, "min_days": min_days},
-                              f"{_unit(ctx, s)}乡村医生{s.name}近 {years} 年（{since}至{ctx.as_of}）没有 1 个月以上的"
-                              "脱产进修记录。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                ctx.data.where_person(s),
+                0,
+                {"within_years": years, "min_days": min_days},
+                f"{_unit(ctx, s)}乡村医生{s.name}近 {years} 年（{since}至{ctx.as_of}）没有 1 个月以上的脱产进修记录。",
+            )
 
 
 @check("vd_insurance")
@@ -76,8 +94,9 @@ def check_insurance(ctx: Context, norm: Norm):
     for s in village_doctors(ctx, norm):
         if s.liability_insured is not True:
             state = "未登记是否参保" if s.liability_insured is None else "未参加"
-            yield ctx.finding(norm, ctx.data.where_person(s), state, "已参保",
-                              f"{_unit(ctx, s)}乡村医生{s.name}{state}医疗责任保险。")  # fmt: skip
+            yield ctx.finding(
+                norm, ctx.data.where_person(s), state, "已参保", f"{_unit(ctx, s)}乡村医生{s.name}{state}医疗责任保险。"
+            )
 
 
 @check("staff_loan_duration")
@@ -101,6 +120,10 @@ def check_loans(ctx: Context, norm: Norm):
             else:
                 what = f"借用期自 {loan.start_date} 计划至 {loan.end_date}"
             place = ctx.data.where_facility(loan.from_facility_id)
-            yield ctx.finding(norm, Where("person", loan.staff_id, loan.name, place.township, place.county),
-                              round(held, 1), {"max_months": months},
-                              f"{lender}{loan.name}被借用到{loan.to_unit}，{what}，超过 {months} 个月的期限。")  # fmt: skip
+            yield ctx.finding(
+                norm,
+                Where("person", loan.staff_id, loan.name, place.township, place.county),
+                round(held, 1),
+                {"max_months": months},
+                f"{lender}{loan.name}被借用到{loan.to_unit}，{what}，超过 {months} 个月的期限。",
+            )
