@@ -7,6 +7,7 @@ the value is "cannot compute" with the reason, never a division by zero.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.codes import HOSPITAL_KINDS, PUBLIC_HEALTH_INSTITUTION_KINDS
 from db.models import CountyProfile, Indicator, IndicatorValue
-from desktop.snapshot import Snapshot
+from desktop.snapshot import Snapshot, paused_gc
 
 PHYSICIANS = ("physician", "assistant_physician")
 # "卫生技术人员": everyone but managers and support workers.
@@ -77,46 +78,68 @@ RESOURCE_INDICATORS = {
 }
 
 
+def _tallies(data: Snapshot) -> dict[int | None, Counter]:
+    """What each county has (beds, staff by kind), counted in one pass over the records."""
+    cached = data.__dict__.get("_resource_tallies")
+    if cached is not None:
+        return cached
+    out: dict[int | None, Counter] = defaultdict(Counter)
+    county_of_facility = {}
+    for f in data.facilities.values():
+        if f.status != "operating":
+            continue
+        county = data.county_of.get(f.division_id)
+        county_of_facility[f.id] = (county, f.kind)
+        t = out[county]
+        t["beds_per_1000"] += f.open_beds
+        t["tcm_beds_per_10000"] += f.tcm_beds
+        if f.kind in HOSPITAL_KINDS:
+            t["hospital_beds"] += f.open_beds
+            if f.ownership == "private":
+                t["private_beds"] += f.open_beds
+    for facility_id, category, practice, gp, psychiatry, n in data.staff_counts:
+        place = county_of_facility.get(facility_id)
+        if place is None:
+            continue
+        county, kind = place
+        t = out[county]
+        if category in PHYSICIANS:
+            t["physicians_per_1000"] += n
+            t["gps_per_10000"] += n if gp else 0
+            t["tcm_physicians_per_10000"] += n if practice == "tcm" else 0
+            t["psychiatrists_per_100000"] += n if psychiatry else 0
+        elif category == "nurse":
+            t["nurses_per_1000"] += n
+        if kind in PUBLIC_HEALTH_INSTITUTION_KINDS and category in TECHNICAL:
+            t["public_health_staff_per_1000"] += n
+    data.__dict__["_resource_tallies"] = out
+    return out
+
+
 def resource_indicators(data: Snapshot, year: int, county_ids: set[int] | None = None) -> dict[str, Computed]:
     """The resource ratios of the given counties (all of them when None) for a year."""
-
-    def inside(division_id: int) -> bool:
-        return county_ids is None or data.county_of.get(division_id) in county_ids
-
-    pop = data.population(year)
-    people_rows = [pop[v.id] for v in data.villages if inside(v.id) and v.id in pop]
-    population = sum(p.resident for p in people_rows) if people_rows else None
-    facilities = [f for f in data.facilities.values() if f.status == "operating" and inside(f.division_id)]
-    in_area = {f.id for f in facilities}
-    staff = [s for s in data.staff_on_post if s.facility_id in in_area]
-    kind_of = {f.id: f.kind for f in facilities}
-
-    counts = {
-        "beds_per_1000": sum(f.open_beds for f in facilities),
-        "physicians_per_1000": sum(1 for s in staff if s.category in PHYSICIANS),
-        "nurses_per_1000": sum(1 for s in staff if s.category == "nurse"),
-        "gps_per_10000": sum(1 for s in staff if s.category in PHYSICIANS and s.gp_registered),
-        "public_health_staff_per_1000": sum(
-            1 for s in staff if kind_of[s.facility_id] in PUBLIC_HEALTH_INSTITUTION_KINDS and s.category in TECHNICAL
-        ),
-        "tcm_beds_per_10000": sum(f.tcm_beds for f in facilities),
-        "tcm_physicians_per_10000": sum(1 for s in staff if s.category in PHYSICIANS and s.practice_category == "tcm"),
-        "psychiatrists_per_100000": sum(1 for s in staff if s.category in PHYSICIANS and s.psychiatry_registered),
-    }
+    tallies = _tallies(data)
+    population_by_county = data.population_by_county(year)
+    keys = set(tallies) | set(population_by_county) if county_ids is None else county_ids
+    n: Counter = Counter()
+    for key in keys:
+        n.update(tallies.get(key, Counter()))
+    figures = [population_by_county[k] for k in keys if k in population_by_county]
+    population = sum(figures) if figures else None
     out: dict[str, Computed] = {}
-    for code, n in counts.items():
-        per = RESOURCE_INDICATORS[code]
+    for code, per in RESOURCE_INDICATORS.items():
+        if per is None:
+            continue
         if population is None:
-            out[code] = Computed(None, n, None, f"缺少{year}年常住人口数据，无法计算")
+            out[code] = Computed(None, n[code], None, f"缺少{year}年常住人口数据，无法计算")
         elif population == 0:
-            out[code] = Computed(None, n, 0, f"{year}年常住人口为0，无法计算")
+            out[code] = Computed(None, n[code], 0, f"{year}年常住人口为0，无法计算")
         else:
-            out[code] = Computed(n / population * per, n, population)
-    hospital_beds = sum(f.open_beds for f in facilities if f.kind in HOSPITAL_KINDS)
-    private_beds = sum(f.open_beds for f in facilities if f.kind in HOSPITAL_KINDS and f.ownership == "private")
+            out[code] = Computed(n[code] / population * per, n[code], population)
+    hospital, private = n["hospital_beds"], n["private_beds"]
     out["private_bed_share"] = (
-        Computed(private_beds / hospital_beds * 100, private_beds, hospital_beds)
-        if hospital_beds
+        Computed(private / hospital * 100, private, hospital)
+        if hospital
         else Computed(None, 0, 0, "没有医院床位，无法计算")
     )
     return out
@@ -130,7 +153,8 @@ def indicator_table(session: Session, year: int, today: dt.date | None = None) -
     area = None
     if profile and profile.division_id and data.divisions[profile.division_id].kind == "county":
         area = {profile.division_id}
-    computed = resource_indicators(data, year, area)
+    with paused_gc():
+        computed = resource_indicators(data, year, area)
     entered = dict(
         session.execute(
             select(IndicatorValue.indicator_id, IndicatorValue.value).where(IndicatorValue.year == year)

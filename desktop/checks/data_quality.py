@@ -29,10 +29,9 @@ def check_population(ctx: Context, norm: Norm):
             "相关床位核查和人口比例指标无法测算。",
             period=str(year),
         )
+    totals = ctx.data.population_by_county(year)
     for county in ctx.data.counties:
-        total = sum(
-            pop[v.id].resident for v in ctx.data.villages if ctx.data.county_of.get(v.id) == county.id and v.id in pop
-        )
+        total = totals.get(county.id, 0)
         if total == 0:
             yield ctx.finding(
                 norm,

@@ -47,14 +47,10 @@ class Finding:
         return data
 
     def sort_key(self) -> tuple:
-        return (
-            SEVERITY_ORDER[self.severity],
-            self.rule_id,
-            self.where.county or "",
-            self.where.township or "",
-            self.where.name,
-            self.where.id,
-        )
+        w = self.where
+        # Tasks and projects keep their ledger order; places sort by county, township and name.
+        name = "" if w.kind in ("task", "project") else w.name
+        return (SEVERITY_ORDER[self.severity], self.rule_id, w.county or "", w.township or "", name, w.id)
 
 
 def fmt(value: float, digits: int = 1) -> str:

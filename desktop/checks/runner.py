@@ -14,7 +14,7 @@ from desktop.checks.findings import Finding
 from desktop.checks.registry import CHECKS, Context
 from desktop.norms import Norm, ensure_defaults, norms_in_force
 from desktop.periods import Period
-from desktop.snapshot import Snapshot
+from desktop.snapshot import Snapshot, paused_gc
 
 
 class CheckError(ValueError):
@@ -65,16 +65,17 @@ def run_checks(
     norms = norms_in_force(session, as_of)
     ctx = Context(Snapshot(session, as_of), period, as_of)
     run = CheckRun(period, as_of, [], norms)
-    for i, rule_id in enumerate(wanted):
-        if cancelled and cancelled():
-            raise Cancelled()
-        norm = norms.get(rule_id)
-        if norm is None or not norm.enabled:
-            run.rules_off.append(rule_id)
-        else:
-            run.findings.extend(CHECKS[rule_id](ctx, norm))
-            run.rules_run.append(rule_id)
-        if progress:
-            progress(i + 1, len(wanted))
+    with paused_gc():
+        for i, rule_id in enumerate(wanted):
+            if cancelled and cancelled():
+                raise Cancelled()
+            norm = norms.get(rule_id)
+            if norm is None or not norm.enabled:
+                run.rules_off.append(rule_id)
+            else:
+                run.findings.extend(CHECKS[rule_id](ctx, norm))
+                run.rules_run.append(rule_id)
+            if progress:
+                progress(i + 1, len(wanted))
     run.findings.sort(key=Finding.sort_key)
     return run

@@ -72,11 +72,9 @@ def check_village_tcm(ctx: Context, norm: Norm):
 
 
 def _centre_staff(ctx: Context, kinds) -> dict[int, list]:
-    centres = {f.id for f in ctx.data.operating(kinds)}
-    out: dict[int, list] = {c: [] for c in centres}
-    for s in ctx.data.staff_on_post:
-        if s.facility_id in centres:
-            out[s.facility_id].append(s)
+    out: dict[int, list] = {f.id: [] for f in ctx.data.operating(kinds)}
+    for s in ctx.data.staff_of(kinds):
+        out[s.facility_id].append(s)
     return out
 
 

@@ -11,9 +11,7 @@ from desktop.snapshot import add_months, age_on
 
 
 def village_doctors(ctx: Context, norm: Norm) -> list:
-    units = {f.id for f in ctx.data.operating(norm.applies_to)}
-    categories = set(norm.params["categories"])
-    return [s for s in ctx.data.staff_on_post if s.facility_id in units and s.category in categories]
+    return ctx.data.staff_of(norm.applies_to, norm.params["categories"])
 
 
 def training_year(as_of: dt.date) -> int:
@@ -46,22 +44,18 @@ def check_training(ctx: Context, norm: Norm):
     year = training_year(ctx.as_of)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     need_sessions, need_days = norm.params["min_sessions"], norm.params["min_days"]
+    totals = ctx.data.training_totals("on_post", start, end, free_only=True)
     for s in village_doctors(ctx, norm):
         if s.hire_date is not None and s.hire_date > start:
             continue  # not on post the whole year
-        sessions = [
-            t
-            for t in ctx.data.trainings.get(s.id, ())
-            if t.kind == "on_post" and t.free_of_charge and start <= t.start_date <= end
-        ]
-        days = sum(t.days for t in sessions)
-        if len(sessions) < need_sessions or days < need_days:
+        sessions, days = totals.get(s.id, (0, 0))
+        if sessions < need_sessions or days < need_days:
             yield ctx.finding(
                 norm,
                 ctx.data.where_person(s),
-                {"sessions": len(sessions), "days": days},
+                {"sessions": sessions, "days": days},
                 {"min_sessions": need_sessions, "min_days": need_days},
-                f"{_unit(ctx, s)}乡村医生{s.name}{year}年参加免费培训 {len(sessions)} 次、累计 {days} 天，"
+                f"{_unit(ctx, s)}乡村医生{s.name}{year}年参加免费培训 {sessions} 次、累计 {days} 天，"
                 f"未达到每年不少于 {need_sessions} 次、累计不少于 {need_days} 天的要求。",
                 period=str(year),
             )
@@ -71,15 +65,11 @@ def check_training(ctx: Context, norm: Norm):
 def check_full_time_study(ctx: Context, norm: Norm):
     years, min_days = norm.params["within_years"], norm.params["min_days"]
     since = add_months(ctx.as_of, -12 * years)
+    studied = ctx.data.full_time_study_done(since, ctx.as_of, min_days)
     for s in village_doctors(ctx, norm):
         if s.hire_date is not None and s.hire_date > since:
             continue  # not yet due
-        done = [
-            t
-            for t in ctx.data.trainings.get(s.id, ())
-            if t.kind == "full_time_study" and t.days >= min_days and since < t.end_date <= ctx.as_of
-        ]
-        if not done:
+        if s.id not in studied:
             yield ctx.finding(
                 norm,
                 ctx.data.where_person(s),

@@ -1,0 +1,107 @@
+"""``countyhealth norms``: the rules in force, and dated changes to them."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+from db.codes import SEVERITY
+
+
+def _value(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from db import open_database
+    from desktop.norms import ensure_defaults, norms_in_force
+    from desktop.textable import table
+
+    db = open_database(args.db)
+    try:
+        with db.session() as session:
+            ensure_defaults(session)
+            session.commit()
+            norms = norms_in_force(session, args.date)
+    finally:
+        db.close()
+    body = [
+        [
+            n.rule_id,
+            n.name,
+            "启用" if n.enabled else "停用",
+            SEVERITY[n.severity],
+            f"v{n.version}（{n.effective_from} 起）",
+            json.dumps(n.params, ensure_ascii=False),
+        ]
+        for n in norms.values()
+    ]
+    print(f"{args.date} 生效的规范")
+    print(table(["编号", "名称", "状态", "严重程度", "版本", "参数"], body))
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    from db import open_database
+    from desktop.cli import UserError
+    from desktop.norms import change_norm, ensure_defaults
+
+    params = {}
+    for item in args.param or []:
+        if "=" not in item:
+            raise UserError(f"参数应写成 名称=值，如 min=8：{item}")
+        key, value = item.split("=", 1)
+        params[key.strip()] = _value(value.strip())
+    enabled = {"on": True, "off": False}.get(args.state) if args.state else None
+    if not params and enabled is None and not args.severity:
+        raise UserError("请至少指定一项修改：--param、--on/--off 或 --severity")
+    db = open_database(args.db)
+    try:
+        with db.session() as session:
+            ensure_defaults(session)
+            version = change_norm(
+                session,
+                args.rule,
+                args.effective_from,
+                params=params or None,
+                enabled=enabled,
+                severity=args.severity,
+                note=args.note,
+                user=args.user,
+            )
+            session.commit()
+            name = version.rule.name
+            number = version.version
+    finally:
+        db.close()
+    print(f"已新增规则“{name}”第 {number} 版，自 {args.effective_from} 起生效；此前的核查结果不受影响。")
+    return 0
+
+
+def register(sub) -> None:
+    from desktop.cli import add_db_option
+    from desktop.cli.demo import parse_date
+
+    norms = sub.add_parser("norms", help="查看或修改核查规范", description="查看某日生效的规范，或自某日起修改一条规范")
+    actions = norms.add_subparsers(dest="action", title="操作", metavar="操作", required=True, parser_class=type(norms))
+    show = actions.add_parser("list", help="列出某日生效的规范")
+    add_db_option(show)
+    show.add_argument("--date", type=parse_date, default=dt.date.today(), help="日期（默认今天）")
+    show.set_defaults(func=cmd_list)
+
+    change = actions.add_parser("set", help="自某日起修改一条规范（新增一个版本，旧版本保留）")
+    add_db_option(change)
+    change.add_argument("rule", help="规则编号，如 bed_band")
+    change.add_argument("--from", dest="effective_from", type=parse_date, required=True, help="生效日期 YYYY-MM-DD")
+    change.add_argument("--param", action="append", metavar="名称=值", help="修改的参数，如 --param floor=25（可重复）")
+    state = change.add_mutually_exclusive_group()
+    state.add_argument("--on", dest="state", action="store_const", const="on", help="启用该规则")
+    state.add_argument("--off", dest="state", action="store_const", const="off", help="停用该规则")
+    change.add_argument("--severity", choices=list(SEVERITY), help="严重程度：high 严重、medium 一般、low 提示")
+    change.add_argument("--note", help="修改说明，如文件依据")
+    change.add_argument("--user", default="命令行", help="修改人")
+    change.set_defaults(func=cmd_set)

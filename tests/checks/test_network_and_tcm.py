@@ -1,0 +1,98 @@
+"""TCM coverage and staffing, the village network and equipment, each at its limit."""
+
+from __future__ import annotations
+
+import pytest
+
+THC_ITEMS = ["ambulance", "dr", "colour_ultrasound", "biochem_analyser"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "hall", "found"),
+    [("central_thc", "none", True), ("central_thc", "hall", False), ("chsc", "none", True), ("thc", "none", False)],
+)
+def test_tcm_hall(world, findings, kind, hall, found):
+    world.add_centre(30, 30_000, kind=kind, tcm_hall=hall)
+    assert bool(findings("tcm_hall")) is found
+
+
+@pytest.mark.parametrize(("model", "found"), [(2, True), (3, False), (4, False)])  # of 20 halls: 10%, 15%, 20%
+def test_model_hall_share(world, findings, model, found):
+    for i in range(20):
+        world.add_facility(f"第{i}卫生院", "thc", tcm_hall="model_hall" if i < model else "hall")
+    result = findings("tcm_model_hall_share")
+    assert bool(result) is found
+    if found:
+        assert "示范中医馆 2 个，占 10%" in result[0].message
+
+
+@pytest.mark.parametrize(("providing", "found"), [(2, True), (3, False), (4, False)])  # of 4: 50%, 75%, 100%
+def test_village_tcm_service(world, findings, providing, found):
+    for i in range(4):
+        world.add_facility(f"第{i}村卫生室", "village_clinic", provides_tcm=i < providing)
+    assert bool(findings("tcm_village_service")) is found
+
+
+@pytest.mark.parametrize(("tcm", "found"), [(0, True), (1, False), (2, False)])
+def test_tcm_physician_present(world, findings, tcm, found):
+    centre = world.add_centre(30, 30_000)
+    for _ in range(tcm):
+        world.add_person(centre, practice_category="tcm")
+    world.add_person(centre, practice_category="clinical")
+    assert bool(findings("tcm_physician_present")) is found
+
+
+@pytest.mark.parametrize(("others", "found"), [(5, True), (4, False), (3, False)])  # 1 TCM of 6, 5, 4
+def test_tcm_staff_share(world, findings, others, found):
+    centre = world.add_centre(30, 30_000)
+    world.add_person(centre, category="assistant_physician", practice_category="tcm")
+    for i in range(others):
+        world.add_person(centre, category="pharmacist" if i == 0 else "physician", practice_category=None)
+    world.add_person(centre, category="nurse")  # nurses are not in the base
+    assert bool(findings("tcm_staff_share")) is found
+
+
+@pytest.mark.parametrize(("standardised", "found"), [(8, True), (9, False), (10, False)])  # of 10
+def test_standardised_share(world, findings, standardised, found):
+    for i in range(10):
+        world.add_facility(f"第{i}村卫生室", "village_clinic", standardised=i < standardised)
+    assert bool(findings("clinic_standardised_share")) is found
+
+
+def test_village_coverage(world, findings):
+    served = world.add_village("有卫生室村")
+    world.add_village("空白村")
+    seat = world.add_village("卫生院所在村")
+    world.add_facility("有卫生室村卫生室", "village_clinic", division=served, serves=[served])
+    world.add_facility("桃源镇卫生院", "thc", division=seat)
+    world.add_facility("撤销村卫生室", "village_clinic", status="closed", status_reason="合并", serves=[seat])
+    (f,) = findings("village_coverage")
+    assert f.where.name == "空白村" and f.where.township == "桃源镇" and f.severity == "high"
+
+
+@pytest.mark.parametrize(("building", "found"), [("rented_private", True), ("village", False), ("public", False)])
+def test_rented_building(world, findings, building, found):
+    world.add_facility("甲村卫生室", "village_clinic", building_ownership=building)
+    assert bool(findings("clinic_rented_building")) is found
+
+
+@pytest.mark.parametrize("missing", [[], ["dr"], ["ambulance", "biochem_analyser"]])
+def test_thc_equipment(world, findings, missing):
+    world.add_facility("桃源镇卫生院", "thc", equipment=[i for i in THC_ITEMS if i not in missing])
+    result = findings("thc_equipment")
+    assert len(result) == (1 if missing else 0)
+    if missing:
+        assert result[0].details["missing"] == [
+            {"dr": "DR", "ambulance": "救护车", "biochem_analyser": "全自动生化分析仪"}[m] for m in missing
+        ]
+
+
+def test_zero_quantity_is_missing_and_clinics_have_their_own_list(world, findings, session):
+    from db.models import FacilityEquipment
+
+    clinic = world.add_facility("甲村卫生室", "village_clinic", equipment=["checkup_machine", "simple_resuscitator"])
+    assert findings("clinic_equipment") == []
+    session.query(FacilityEquipment).filter_by(facility_id=clinic.id, item="checkup_machine").one().quantity = 0
+    session.flush()
+    (f,) = findings("clinic_equipment")
+    assert "健康一体机" in f.message
