@@ -1,0 +1,186 @@
+"""Creating and changing records through their descriptions, with every change kept in the history.
+
+The window and the command line both edit through these functions, one session
+per action: they validate (with Chinese reasons per field), write, and add a
+row to the change history with the old and new values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Change, Division, Facility, KeyTask, StaffMember, TaskUpdate
+from desktop.records.types import RecordType
+from desktop.validators import InvalidValue, check_id_number
+
+
+class RecordError(ValueError):
+    """A record that cannot be saved; ``errors`` maps each bad field to its Chinese reason."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("；".join(errors.values()))
+
+
+def make_lookup(session: Session):
+    """Resolve a reference typed by name: a facility by its name, a division by its name
+    (or "乡镇名/村名" where a village name repeats)."""
+
+    def lookup(ref: str, text: str) -> int | None:
+        if ref == "facility":
+            ids = session.scalars(select(Facility.id).where(Facility.name == text)).all()
+        elif ref == "division":
+            if "/" in text:
+                township, name = (p.strip() for p in text.split("/", 1))
+                parent = Division.__table__.alias("parent")
+                ids = session.scalars(
+                    select(Division.id)
+                    .join(parent, parent.c.id == Division.parent_id)
+                    .where(Division.name == name, parent.c.name == township)
+                ).all()
+            else:
+                ids = session.scalars(select(Division.id).where(Division.name == text)).all()
+        else:
+            return None
+        if len(ids) > 1:
+            raise InvalidValue(f"“{text}”有 {len(ids)} 个同名记录，请写成“乡镇名/村名”以区分")
+        return ids[0] if ids else None
+
+    return lookup
+
+
+def validate(rtype: RecordType, raw: dict[str, Any], *, lookup=None, partial: bool = False) -> dict[str, Any]:
+    """Parse every given field; raise RecordError naming each bad one. With ``partial``, fields
+    not given are left alone (an edit of some fields)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in rtype.editable:
+        if f.name not in raw:
+            if not partial and f.required:
+                errors[f.name] = f"“{f.label}”不能为空"
+            continue
+        try:
+            values[f.name] = f.parse(raw[f.name], lookup=lookup)
+        except InvalidValue as exc:
+            errors[f.name] = str(exc)
+    if errors:
+        raise RecordError(errors)
+    return values
+
+
+def _cross_checks(rtype: RecordType, record: Any) -> dict[str, str]:
+    """Rules across fields, checked on the whole record after the change (the database checks them
+    too; these give the reason next to the right field)."""
+    errors: dict[str, str] = {}
+    if rtype.key == "staff":
+        if record.status != "on_post" and not (record.status_reason or "").strip():
+            errors["status_reason"] = "离职、退休或调出须写明原因"
+        if record.directed_service_until and not record.directed_graduate:
+            errors["directed_service_until"] = "只有定向生才有定向服务期"
+        if record.hire_date and record.birth_date and record.hire_date <= record.birth_date:
+            errors["hire_date"] = "参加工作日期应晚于出生日期"
+    elif rtype.key == "facility":
+        if (record.tcm_beds or 0) > (record.open_beds or 0):
+            errors["tcm_beds"] = f"中医床位（{record.tcm_beds} 张）不能多于实有床位（{record.open_beds} 张）"
+        if record.status == "closed" and not (record.status_reason or "").strip():
+            errors["status_reason"] = "撤销机构须写明原因"
+    elif rtype.key == "project":
+        if record.planned_completion and record.planned_start and record.planned_completion < record.planned_start:
+            errors["planned_completion"] = "计划完工日期不能早于计划开工日期"
+    elif rtype.key == "task":
+        if record.status == "struck_off" and not (record.struck_off_note or "").strip():
+            errors["struck_off_note"] = "销号必须写明销号说明"
+    return errors
+
+
+def _derive(rtype: RecordType, values: dict[str, Any]) -> None:
+    if rtype.key == "staff" and values.get("id_number"):
+        info = check_id_number(values["id_number"])
+        values["birth_date"], values["sex"] = info.birth_date, info.sex
+
+
+def _snapshot(rtype: RecordType, record: Any, names) -> dict[str, Any]:
+    return {n: _jsonable(getattr(record, n)) for n in names}
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _log(session: Session, user: str, table: str, row_id: int, action: str, old, new, reason=None) -> None:
+    session.add(Change(at=dt.datetime.now(), user=user, table_name=table, row_id=row_id, action=action,
+                       old_values=old, new_values=new, reason=reason))  # fmt: skip
+
+
+def create_record(session: Session, rtype: RecordType, raw: dict[str, Any], *, user: str) -> Any:
+    values = validate(rtype, raw, lookup=make_lookup(session))
+    _derive(rtype, values)
+    record = rtype.model(**values)
+    errors = _cross_checks(rtype, record)
+    if errors:
+        raise RecordError(errors)
+    session.add(record)
+    session.flush()
+    _log(session, user, rtype.model.__tablename__, record.id, "insert", None, _snapshot(rtype, record, values))
+    return record
+
+
+def update_record(session: Session, rtype: RecordType, record_id: int, raw: dict[str, Any], *, user: str,
+                  reason: str | None = None) -> dict[str, tuple[Any, Any]]:  # fmt: skip
+    """Change some fields of a record; returns {field: (old, new)} of what actually changed."""
+    record = session.get(rtype.model, record_id)
+    if record is None:
+        raise RecordError({"id": f"{rtype.label}记录不存在（编号 {record_id}），可能已被他人删除"})
+    values = validate(rtype, raw, lookup=make_lookup(session), partial=True)
+    _derive(rtype, values)
+    changed = {n: (getattr(record, n), v) for n, v in values.items() if getattr(record, n) != v}
+    if not changed:
+        return {}
+    for name, (_old, new) in changed.items():
+        setattr(record, name, new)
+    errors = _cross_checks(rtype, record)
+    if errors:
+        for name, (old, _new) in changed.items():
+            setattr(record, name, old)
+        raise RecordError(errors)
+    session.flush()
+    _log(session, user, rtype.model.__tablename__, record.id, "update",
+         {n: _jsonable(o) for n, (o, _) in changed.items()}, {n: _jsonable(v) for n, (_, v) in changed.items()},
+         reason)  # fmt: skip
+    return changed
+
+
+def strike_off_task(session: Session, task_id: int, note: str, *, user: str, on: dt.date | None = None) -> KeyTask:
+    """Strike a task off the ledger; only with a note saying why (挂账销号)."""
+    note = (note or "").strip()
+    if not note:
+        raise RecordError({"struck_off_note": "销号必须写明销号说明（完成情况或依据）"})
+    task = session.get(KeyTask, task_id)
+    if task is None:
+        raise RecordError({"id": f"重点任务不存在（编号 {task_id}）"})
+    old = {"status": task.status, "struck_off_note": task.struck_off_note}
+    task.status, task.struck_off_note = "struck_off", note
+    session.add(TaskUpdate(task_id=task.id, date=on or dt.date.today(), status="struck_off", note=note))
+    session.flush()
+    _log(session, user, "key_tasks", task.id, "strike", old, {"status": "struck_off", "struck_off_note": note}, note)
+    return task
+
+
+def transfer_staff(session: Session, staff_id: int, to_facility_id: int, *, user: str, on: dt.date,
+                   reason: str | None = None) -> StaffMember:  # fmt: skip
+    person = session.get(StaffMember, staff_id)
+    target = session.get(Facility, to_facility_id)
+    if person is None or target is None:
+        raise RecordError({"facility_id": "人员或调入单位不存在"})
+    if person.facility_id == to_facility_id:
+        raise RecordError({"facility_id": f"{person.name}已在{target.name}工作"})
+    old = person.facility_id
+    person.facility_id = to_facility_id
+    session.flush()
+    _log(session, user, "staff", person.id, "update", {"facility_id": old}, {"facility_id": to_facility_id},
+         reason or f"{on} 调至{target.name}")  # fmt: skip
+    return person

@@ -1,0 +1,209 @@
+"""One description of each record's fields: label, type, unit, allowed values, validation, note.
+
+The table columns, the edit form, the import template and its drop-downs, the
+import's cell checks and the export headers all read these descriptions, so a
+new field is one edit here plus a migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.validators import InvalidValue, check_credit_code, check_id_number, check_phone, mask_id_number
+
+# Field kinds: text, int, float, date, bool, code, id_number, credit_code, phone, ref
+TRUE_WORDS = {"是", "有", "true", "yes", "y", "1", "√", "✓", "对"}
+FALSE_WORDS = {"否", "无", "false", "no", "n", "0", "×", "✗", "不"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the model's attribute
+    label: str  # the official Chinese term, as in headers and forms
+    kind: str = "text"
+    unit: str | None = None
+    codes: dict[str, str] | None = None  # allowed values, code -> Chinese label
+    required: bool = False
+    note: str | None = None  # shown as a header note and a form tooltip
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    ref: str | None = None  # for kind "ref": the record type it points to ("facility", "division")
+    derived: bool = False  # filled in from another field (birth date and sex from the ID number)
+    sensitive: bool = False  # masked in lists and exports unless asked
+
+    @property
+    def header(self) -> str:
+        return f"{self.label}（{self.unit}）" if self.unit else self.label
+
+    def parse(self, raw: Any, *, lookup: Callable[[str, str], int | None] | None = None) -> Any:
+        """A value typed or imported, as the database stores it; InvalidValue with a Chinese reason if bad."""
+        if raw is None or (isinstance(raw, str) and not normalise_text(raw)):
+            if self.required:
+                raise InvalidValue(f"“{self.label}”不能为空")
+            return None
+        parser = _PARSERS[self.kind]
+        value = parser(self, raw, lookup) if self.kind == "ref" else parser(self, raw)
+        if self.minimum is not None and value < self.minimum:
+            raise InvalidValue(f"“{self.label}”不能小于 {_plain(self.minimum)}，现为 {_plain(value)}")
+        if self.maximum is not None and value > self.maximum:
+            raise InvalidValue(f"“{self.label}”不能大于 {_plain(self.maximum)}，现为 {_plain(value)}")
+        return value
+
+    def display(self, value: Any, *, unmask: bool = False) -> str:
+        """A stored value as the user reads it."""
+        if value is None:
+            return ""
+        if self.kind == "code":
+            return self.codes.get(value, str(value))
+        if self.kind == "bool":
+            return "是" if value else "否"
+        if self.kind == "date":
+            return value.isoformat()
+        if self.kind == "float":
+            return _plain(value)
+        if self.sensitive and not unmask:
+            return mask_id_number(str(value))
+        return str(value)
+
+
+def normalise_text(raw: Any) -> str:
+    """Full-width letters and digits to half-width, non-breaking and ideographic spaces trimmed."""
+    text = unicodedata.normalize("NFKC", str(raw)).replace("\u3000", " ")
+    return text.strip()
+
+
+def _plain(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"
+
+
+def _text(f: Field, raw: Any) -> str:
+    text = str(raw).strip() if not isinstance(raw, str) else raw.strip()
+    if f.max_length and len(text) > f.max_length:
+        raise InvalidValue(f"“{f.label}”最多 {f.max_length} 个字，现为 {len(text)} 个字")
+    return text
+
+
+def _number(f: Field, raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise InvalidValue(f"“{f.label}”应为数字")
+    if isinstance(raw, int | float):
+        return float(raw)
+    text = normalise_text(raw).replace(",", "").replace("，", "")
+    if f.unit and text.endswith(f.unit):
+        text = text[: -len(f.unit)].strip()
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidValue(f"“{f.label}”应为数字，现为“{raw}”") from None
+
+
+def _int(f: Field, raw: Any) -> int:
+    value = _number(f, raw)
+    if value != int(value):
+        raise InvalidValue(f"“{f.label}”应为整数，现为“{raw}”")
+    return int(value)
+
+
+def _float(f: Field, raw: Any) -> float:
+    return _number(f, raw)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+    re.compile(r"(\d{4})[-/.年](\d{1,2})月?"),  # a month: its first day
+)
+# Excel's day 0 is 1899-12-30 (its 1900 leap-year bug makes the earlier offset off by one).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _date(f: Field, raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if 1 <= raw < 100_000:  # an Excel serial date
+            return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+        raise InvalidValue(f"“{f.label}”不是有效日期：{raw}")
+    text = normalise_text(raw)
+    for pattern in _DATE_PATTERNS:
+        m = pattern.fullmatch(text)
+        if m:
+            parts = [int(p) for p in m.groups()] + [1] * (3 - len(m.groups()))
+            try:
+                return dt.date(*parts)
+            except ValueError:
+                break
+    raise InvalidValue(f"“{f.label}”不是有效日期：“{raw}”（应写成 2024-03-01、2024/3/1 或 2024.03）")
+
+
+def _bool(f: Field, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = normalise_text(raw).lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise InvalidValue(f"“{f.label}”应填“是”或“否”，现为“{raw}”")
+
+
+def _code(f: Field, raw: Any) -> str:
+    text = normalise_text(raw)
+    if text in f.codes:
+        return text
+    for code, label in f.codes.items():
+        if text == label or text == label.replace("（", "(").replace("）", ")"):
+            return code
+    choices = "、".join(f.codes.values())
+    raise InvalidValue(f"“{f.label}”的值“{raw}”不在可选范围内（可选：{choices}）")
+
+
+def _id_number(f: Field, raw: Any) -> str:
+    if isinstance(raw, float) or (isinstance(raw, str) and re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", raw.strip())):
+        raise InvalidValue(
+            f"“{f.label}”已被 Excel 转成科学计数法（{raw}），后几位已丢失；请把该列设为“文本”格式后重新录入"
+        )
+    return check_id_number(normalise_text(raw)).number
+
+
+def _credit_code(f: Field, raw: Any) -> str:
+    return check_credit_code(normalise_text(raw))
+
+
+def _phone(f: Field, raw: Any) -> str:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = str(int(raw))
+    return check_phone(normalise_text(raw))
+
+
+def _ref(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    text = normalise_text(raw)
+    found = lookup(f.ref, text) if lookup else None
+    if found is None:
+        raise InvalidValue(f"找不到“{f.label}”为“{text}”的记录")
+    return found
+
+
+_PARSERS = {
+    "text": _text,
+    "int": _int,
+    "float": _float,
+    "date": _date,
+    "bool": _bool,
+    "code": _code,
+    "id_number": _id_number,
+    "credit_code": _credit_code,
+    "phone": _phone,
+    "ref": _ref,
+}

@@ -1,0 +1,167 @@
+"""The record types a clerk edits, each described once by its fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db import codes
+from db.models import DivisionPopulation, Facility, KeyTask, Project, StaffMember
+from desktop.records.fields import Field
+
+
+@dataclass(frozen=True)
+class RecordType:
+    key: str
+    label: str  # what one record is called: 机构, 人员, ...
+    model: type
+    fields: tuple[Field, ...]
+    natural_key: tuple[str, ...]  # the fields that identify a record in an import
+    title_field: str = "name"
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def editable(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.derived)
+
+
+FACILITY = RecordType(
+    "facility",
+    "机构",
+    Facility,
+    (
+        Field("name", "机构名称", required=True, max_length=100, note="与执业许可证上的名称一致"),
+        Field("kind", "机构类别", "code", codes=codes.FACILITY_KIND, required=True),
+        Field("division_id", "所在乡镇（街道）或村（社区）", "ref", ref="division", required=True),
+        Field("grade", "医院等级", max_length=20, note="如 二级甲等；基层机构可不填"),
+        Field(
+            "lead_facility_id",
+            "牵头医院或管理卫生院",
+            "ref",
+            ref="facility",
+            note="医共体牵头医院；村卫生室填管理它的乡镇卫生院",
+        ),  # fmt: skip
+        Field("group_name", "医共体（医疗集团）", max_length=100),
+        Field("credit_code", "统一社会信用代码", "credit_code", note="18位，末位为校验码；没有的可不填"),
+        Field("licence_no", "执业许可证登记号", max_length=60),
+        Field("ownership", "经济类型", "code", codes=codes.OWNERSHIP, required=True),
+        Field("building_ownership", "业务用房产权", "code", codes=codes.BUILDING_OWNERSHIP, note="村卫生室填写"),
+        Field("status", "运营状态", "code", codes=codes.FACILITY_STATUS, required=True),
+        Field("status_reason", "状态说明", max_length=200, note="撤销、停业须写明原因"),
+        Field("approved_beds", "编制床位", "int", unit="张", minimum=0),
+        Field("open_beds", "实有床位", "int", unit="张", minimum=0, note="不含健康养老床位"),
+        Field("elderly_care_beds", "健康养老床位", "int", unit="张", minimum=0),
+        Field("tcm_beds", "中医床位", "int", unit="张", minimum=0, note="包含在实有床位中"),
+        Field("building_area", "业务用房面积", "float", unit="平方米", minimum=0),
+        Field("tcm_hall", "中医馆", "code", codes=codes.TCM_HALL),
+        Field("provides_tcm", "能提供中医药服务", "bool"),
+        Field("standardised", "达到规范化标准", "bool", note="村卫生室填写"),
+        Field("accreditation", "优质服务基层行/社区医院", "code", codes=codes.ACCREDITATION),
+        Field("phone", "联系电话", "phone"),
+        Field("address", "地址", max_length=200),
+    ),
+    natural_key=("credit_code", "name"),
+)
+
+STAFF = RecordType(
+    "staff",
+    "人员",
+    StaffMember,
+    (
+        Field("name", "姓名", required=True, max_length=40),
+        Field(
+            "id_number",
+            "身份证号码",
+            "id_number",
+            required=True,
+            sensitive=True,
+            note="18位，末位为校验码；出生日期和性别由此自动得出",
+        ),  # fmt: skip
+        Field("sex", "性别", "code", codes=codes.SEX, derived=True),
+        Field("birth_date", "出生日期", "date", derived=True),
+        Field("facility_id", "工作单位", "ref", ref="facility", required=True),
+        Field("category", "人员类别", "code", codes=codes.STAFF_CATEGORY, required=True),
+        Field("practice_category", "执业类别", "code", codes=codes.PRACTICE_CATEGORY, note="执业（助理）医师填写"),
+        Field("gp_registered", "全科医生注册", "bool"),
+        Field("psychiatry_registered", "精神科注册", "bool"),
+        Field("title", "专业技术职称", "code", codes=codes.TITLE, required=True),
+        Field("education", "最高学历", "code", codes=codes.EDUCATION),
+        Field("education_full_time", "全日制学历", "bool"),
+        Field("education_medical", "医学类专业", "bool"),
+        Field("employment_form", "用工形式", "code", codes=codes.EMPLOYMENT_FORM, required=True),
+        Field("directed_graduate", "定向生", "bool"),
+        Field("directed_service_until", "定向服务期至", "date"),
+        Field("hire_date", "参加工作日期", "date"),
+        Field("status", "在岗状态", "code", codes=codes.STAFF_STATUS, required=True),
+        Field("status_reason", "离岗原因", max_length=200, note="离职、退休、调出须写明原因"),
+        Field("status_date", "离岗日期", "date"),
+        Field("liability_insured", "医疗责任保险", "bool", note="乡村医生填写"),
+        Field("phone", "联系电话", "phone"),
+    ),
+    natural_key=("id_number",),
+)
+
+PROJECT = RecordType(
+    "project",
+    "建设项目",
+    Project,
+    (
+        Field("name", "项目名称", required=True, max_length=200),
+        Field("facility_id", "建设单位", "ref", ref="facility", required=True),
+        Field("kind", "建设性质", "code", codes=codes.PROJECT_KIND, required=True),
+        Field("planned_start", "计划开工日期", "date", required=True),
+        Field("planned_completion", "计划完工日期", "date", required=True),
+        Field("actual_completion", "实际完工日期", "date"),
+        Field("stage", "建设阶段", "code", codes=codes.PROJECT_STAGE, required=True),
+        Field("progress", "形象进度", "float", unit="%", minimum=0, maximum=100),
+        Field("investment_completed", "完成投资", "float", unit="万元", minimum=0),
+        Field("lead_unit", "责任单位", required=True, max_length=100),
+        Field("contact", "联系人", max_length=40),
+        Field("phone", "联系电话", "phone"),
+        Field("risks", "存在问题和风险"),
+    ),
+    natural_key=("name",),
+)
+
+TASK = RecordType(
+    "task",
+    "重点任务",
+    KeyTask,
+    (
+        Field("ledger", "台账名称", required=True, max_length=200),
+        Field("number", "序号", required=True, max_length=20),
+        Field("title", "任务名称", required=True, max_length=200),
+        Field("content", "任务内容"),
+        Field("source_document", "文件依据", max_length=200),
+        Field("lead_unit", "牵头单位", required=True, max_length=100),
+        Field("deadline", "完成时限", "date"),
+        Field("phase", "所属板块", max_length=60),
+        Field("status", "推进状态", "code", codes=codes.TASK_STATUS, required=True),
+        Field("struck_off_note", "销号说明", note="销号必须写明完成情况或依据"),
+    ),
+    natural_key=("ledger", "number"),
+    title_field="title",
+)
+
+POPULATION = RecordType(
+    "population",
+    "人口",
+    DivisionPopulation,
+    (
+        Field("division_id", "行政村（社区）", "ref", ref="division", required=True),
+        Field("year", "年度", "int", minimum=1949, maximum=2100, required=True),
+        Field("resident", "常住人口", "int", unit="人", minimum=0, required=True),
+        Field("registered", "户籍人口", "int", unit="人", minimum=0),
+        Field("rural", "乡村人口", "int", unit="人", minimum=0),
+        Field("aged_65_plus", "65岁及以上人口", "int", unit="人", minimum=0),
+        Field("aged_0_3", "0-3岁人口", "int", unit="人", minimum=0),
+    ),
+    natural_key=("division_id", "year"),
+    title_field="division_id",
+)
+
+RECORD_TYPES = {t.key: t for t in (FACILITY, STAFF, PROJECT, TASK, POPULATION)}

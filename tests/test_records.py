@@ -1,0 +1,120 @@
+"""Field descriptions parse what clerks type and imports bring; edits validate, write and keep history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Change, KeyTask, StaffMember
+from desktop.records import FACILITY, PROJECT, RECORD_TYPES, STAFF
+from desktop.records.editing import RecordError, create_record, strike_off_task, transfer_staff, update_record
+from desktop.validators import InvalidValue
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("2024-03-01", dt.date(2024, 3, 1)), ("2024/3/1", dt.date(2024, 3, 1)), ("2024.03", dt.date(2024, 3, 1)),
+     (45352, dt.date(2024, 3, 1)), ("2024年3月1日", dt.date(2024, 3, 1)), ("２０２４－０３－０１", dt.date(2024, 3, 1)),
+     (dt.datetime(2024, 3, 1, 8, 0), dt.date(2024, 3, 1))],
+)  # fmt: skip
+def test_dates_in_every_way_clerks_write_them(raw, expected):
+    assert PROJECT.field("planned_start").parse(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("１２", 12), ("12张", 12), ("1,200", 1200), (12.0, 12), (" 7 ", 7)])
+def test_numbers_full_width_with_units_and_as_text(raw, expected):
+    assert FACILITY.field("open_beds").parse(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "reason"), [(-1, "不能小于 0"), ("12.5", "应为整数"), ("十二", "应为数字")])
+def test_bad_numbers_say_why(raw, reason):
+    with pytest.raises(InvalidValue, match=reason):
+        FACILITY.field("open_beds").parse(raw)
+
+
+def test_id_numbers_damaged_by_excel_are_recognised():
+    with pytest.raises(InvalidValue, match="科学计数法"):
+        STAFF.field("id_number").parse(1.10105194912310e17)
+    with pytest.raises(InvalidValue, match="科学计数法"):
+        STAFF.field("id_number").parse("1.10105E+17")
+
+
+def test_codes_accept_the_chinese_label_or_the_code():
+    f = STAFF.field("category")
+    assert f.parse("乡村医生") == f.parse("village_doctor") == "village_doctor"
+    with pytest.raises(InvalidValue, match="不在可选范围内"):
+        f.parse("赤脚医生")
+
+
+def test_display_masks_id_numbers_unless_asked():
+    f = STAFF.field("id_number")
+    assert f.display("11010519491231002X") == "110105********002X"
+    assert f.display("11010519491231002X", unmask=True) == "11010519491231002X"
+
+
+def test_every_field_names_a_model_column():
+    for rtype in RECORD_TYPES.values():
+        columns = set(rtype.model.__table__.columns.keys())
+        assert {f.name for f in rtype.fields} <= columns, rtype.key
+
+
+@pytest.fixture
+def session(demo_db):
+    with demo_db.session() as s:
+        yield s
+
+
+def test_create_a_person_derives_birth_date_and_sex_and_logs_it(session):
+    facility_id = session.scalar(select(StaffMember.facility_id).limit(1))
+    person = create_record(session, STAFF, {
+        "name": "王小明", "id_number": "11010519491231002X", "facility_id": facility_id, "category": "执业医师",
+        "title": "中级", "employment_form": "在编", "status": "在岗"}, user="测试")  # fmt: skip
+    assert (person.birth_date, person.sex) == (dt.date(1949, 12, 31), "F")
+    change = session.scalars(select(Change).where(Change.row_id == person.id, Change.table_name == "staff")).one()
+    assert change.action == "insert" and change.new_values["id_number"] == "11010519491231002X"
+
+
+def test_a_bad_credit_code_is_refused_with_the_reason(session):
+    with pytest.raises(RecordError) as info:
+        create_record(session, FACILITY, {"name": "新建村卫生室", "kind": "村卫生室", "division_id": 5,
+                                          "ownership": "公立", "status": "运营", "credit_code": "91350100M000100Y44"},
+                      user="测试")  # fmt: skip
+    assert "校验位错误" in info.value.errors["credit_code"]
+
+
+def test_update_records_old_and_new_values(session):
+    person = session.scalars(select(StaffMember).where(StaffMember.status == "on_post")).first()
+    old_title = person.title
+    changed = update_record(session, STAFF, person.id, {"title": "副高级"}, user="测试")
+    assert changed == {"title": (old_title, "associate_senior")}
+    change = session.scalars(select(Change).where(Change.action == "update")).one()
+    assert change.old_values == {"title": old_title} and change.new_values == {"title": "associate_senior"}
+    assert update_record(session, STAFF, person.id, {"title": "副高级"}, user="测试") == {}
+
+
+def test_leaving_needs_a_reason_next_to_the_field(session):
+    person = session.scalars(select(StaffMember).where(StaffMember.status == "on_post")).first()
+    with pytest.raises(RecordError) as info:
+        update_record(session, STAFF, person.id, {"status": "离职"}, user="测试")
+    assert "须写明原因" in info.value.errors["status_reason"]
+    assert person.status == "on_post"  # rolled back in memory too
+
+
+def test_strike_off_needs_a_note(session):
+    task = session.scalars(select(KeyTask).where(KeyTask.status == "in_progress")).first()
+    with pytest.raises(RecordError, match="销号必须写明"):
+        strike_off_task(session, task.id, "  ", user="测试")
+    strike_off_task(session, task.id, "经县医改领导小组审议，已完成", user="测试", on=dt.date(2026, 10, 9))
+    assert task.status == "struck_off" and task.updates[-1].status == "struck_off"
+    assert session.scalars(select(Change).where(Change.action == "strike")).one().reason.startswith("经县医改")
+
+
+def test_transfer(session):
+    person = session.scalars(select(StaffMember)).first()
+    target = person.facility_id + 1
+    transfer_staff(session, person.id, target, user="测试", on=dt.date(2026, 10, 1))
+    assert person.facility_id == target
+    with pytest.raises(RecordError, match="已在"):
+        transfer_staff(session, person.id, target, user="测试", on=dt.date(2026, 10, 2))
