@@ -187,3 +187,37 @@ def indicator_table(session: Session, year: int, today: dt.date | None = None) -
             )
         )
     return rows
+
+
+def set_indicator_value(session: Session, code: str, year: int, value: float | None, *, user: str) -> None:
+    """Enter (or clear, with None) an indicator's value for a year; computed indicators are not entered."""
+    from db.models import Change
+
+    ind = session.scalar(select(Indicator).where(Indicator.code == code))
+    if ind is None:
+        raise ValueError(f"没有编号为“{code}”的指标")
+    if ind.computed_by:
+        raise ValueError(f"“{ind.name}”由记录自动计算，不能手工填报")
+    row = session.scalar(
+        select(IndicatorValue).where(IndicatorValue.indicator_id == ind.id, IndicatorValue.year == year)
+    )
+    old = row.value if row else None
+    if value is None:
+        if row:
+            session.delete(row)
+    elif row:
+        row.value = value
+    else:
+        session.add(IndicatorValue(indicator_id=ind.id, year=year, value=value))
+    session.add(
+        Change(
+            at=dt.datetime.now(),
+            user=user,
+            table_name="indicator_values",
+            row_id=ind.id,
+            action="update",
+            old_values={"year": year, "value": old},
+            new_values={"year": year, "value": value},
+        )
+    )
+    session.flush()

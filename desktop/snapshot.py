@@ -230,10 +230,26 @@ class Snapshot:
         )
 
     STAFF_COLUMNS = (
-        "id", "name", "birth_date", "facility_id", "category", "practice_category", "gp_registered",
-        "psychiatry_registered", "title", "education", "education_full_time", "education_medical", "employment_form",
-        "directed_graduate", "directed_service_until", "hire_date", "status", "status_date", "liability_insured",
-    )  # fmt: skip
+        "id",
+        "name",
+        "birth_date",
+        "facility_id",
+        "category",
+        "practice_category",
+        "gp_registered",
+        "psychiatry_registered",
+        "title",
+        "education",
+        "education_full_time",
+        "education_medical",
+        "employment_form",
+        "directed_graduate",
+        "directed_service_until",
+        "hire_date",
+        "status",
+        "status_date",
+        "liability_insured",
+    )
 
     def staff_of(self, kinds, categories=None) -> list:
         """People on post in operating facilities of these kinds (and of these categories, if given)."""
@@ -261,8 +277,9 @@ class Snapshot:
         place = self.where_facility(person.facility_id)
         return Where("person", person.id, person.name, place.township, place.county)
 
-    def training_totals(self, kind: str, start: dt.date, end: dt.date, *, free_only: bool = False,
-                        min_days: int = 1) -> dict[int, tuple[int, int]]:  # fmt: skip
+    def training_totals(
+        self, kind: str, start: dt.date, end: dt.date, *, free_only: bool = False, min_days: int = 1
+    ) -> dict[int, tuple[int, int]]:
         """(sessions, days) per person of the trainings of a kind that started in [start, end]
         and lasted at least ``min_days``."""
         t = Training

@@ -5,11 +5,16 @@ from __future__ import annotations
 import faulthandler
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app's settings (recent files, window layout) and default database go to a throwaway home.
+_HOME = tempfile.mkdtemp(prefix="countyhealth-test-home-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 faulthandler.enable()
 
 from db import open_database  # noqa: E402

@@ -15,10 +15,16 @@ from desktop.validators import InvalidValue
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("2024-03-01", dt.date(2024, 3, 1)), ("2024/3/1", dt.date(2024, 3, 1)), ("2024.03", dt.date(2024, 3, 1)),
-     (45352, dt.date(2024, 3, 1)), ("2024年3月1日", dt.date(2024, 3, 1)), ("２０２４－０３－０１", dt.date(2024, 3, 1)),
-     (dt.datetime(2024, 3, 1, 8, 0), dt.date(2024, 3, 1))],
-)  # fmt: skip
+    [
+        ("2024-03-01", dt.date(2024, 3, 1)),
+        ("2024/3/1", dt.date(2024, 3, 1)),
+        ("2024.03", dt.date(2024, 3, 1)),
+        (45352, dt.date(2024, 3, 1)),
+        ("2024年3月1日", dt.date(2024, 3, 1)),
+        ("２０２４－０３－０１", dt.date(2024, 3, 1)),
+        (dt.datetime(2024, 3, 1, 8, 0), dt.date(2024, 3, 1)),
+    ],
+)
 def test_dates_in_every_way_clerks_write_them(raw, expected):
     assert PROJECT.field("planned_start").parse(raw) == expected
 
@@ -68,9 +74,20 @@ def session(demo_db):
 
 def test_create_a_person_derives_birth_date_and_sex_and_logs_it(session):
     facility_id = session.scalar(select(StaffMember.facility_id).limit(1))
-    person = create_record(session, STAFF, {
-        "name": "王小明", "id_number": "11010519491231002X", "facility_id": facility_id, "category": "执业医师",
-        "title": "中级", "employment_form": "在编", "status": "在岗"}, user="测试")  # fmt: skip
+    person = create_record(
+        session,
+        STAFF,
+        {
+            "name": "王小明",
+            "id_number": "11010519491231002X",
+            "facility_id": facility_id,
+            "category": "执业医师",
+            "title": "中级",
+            "employment_form": "在编",
+            "status": "在岗",
+        },
+        user="测试",
+    )
     assert (person.birth_date, person.sex) == (dt.date(1949, 12, 31), "F")
     change = session.scalars(select(Change).where(Change.row_id == person.id, Change.table_name == "staff")).one()
     assert change.action == "insert" and change.new_values["id_number"] == "11010519491231002X"
@@ -78,9 +95,19 @@ def test_create_a_person_derives_birth_date_and_sex_and_logs_it(session):
 
 def test_a_bad_credit_code_is_refused_with_the_reason(session):
     with pytest.raises(RecordError) as info:
-        create_record(session, FACILITY, {"name": "新建村卫生室", "kind": "村卫生室", "division_id": 5,
-                                          "ownership": "公立", "status": "运营", "credit_code": "91350100M000100Y44"},
-                      user="测试")  # fmt: skip
+        create_record(
+            session,
+            FACILITY,
+            {
+                "name": "新建村卫生室",
+                "kind": "村卫生室",
+                "division_id": 5,
+                "ownership": "公立",
+                "status": "运营",
+                "credit_code": "91350100M000100Y44",
+            },
+            user="测试",
+        )
     assert "校验位错误" in info.value.errors["credit_code"]
 
 

@@ -112,8 +112,18 @@ def _jsonable(value: Any) -> Any:
 
 
 def _log(session: Session, user: str, table: str, row_id: int, action: str, old, new, reason=None) -> None:
-    session.add(Change(at=dt.datetime.now(), user=user, table_name=table, row_id=row_id, action=action,
-                       old_values=old, new_values=new, reason=reason))  # fmt: skip
+    session.add(
+        Change(
+            at=dt.datetime.now(),
+            user=user,
+            table_name=table,
+            row_id=row_id,
+            action=action,
+            old_values=old,
+            new_values=new,
+            reason=reason,
+        )
+    )
 
 
 def create_record(session: Session, rtype: RecordType, raw: dict[str, Any], *, user: str) -> Any:
@@ -129,8 +139,9 @@ def create_record(session: Session, rtype: RecordType, raw: dict[str, Any], *, u
     return record
 
 
-def update_record(session: Session, rtype: RecordType, record_id: int, raw: dict[str, Any], *, user: str,
-                  reason: str | None = None) -> dict[str, tuple[Any, Any]]:  # fmt: skip
+def update_record(
+    session: Session, rtype: RecordType, record_id: int, raw: dict[str, Any], *, user: str, reason: str | None = None
+) -> dict[str, tuple[Any, Any]]:
     """Change some fields of a record; returns {field: (old, new)} of what actually changed."""
     record = session.get(rtype.model, record_id)
     if record is None:
@@ -148,9 +159,16 @@ def update_record(session: Session, rtype: RecordType, record_id: int, raw: dict
             setattr(record, name, old)
         raise RecordError(errors)
     session.flush()
-    _log(session, user, rtype.model.__tablename__, record.id, "update",
-         {n: _jsonable(o) for n, (o, _) in changed.items()}, {n: _jsonable(v) for n, (_, v) in changed.items()},
-         reason)  # fmt: skip
+    _log(
+        session,
+        user,
+        rtype.model.__tablename__,
+        record.id,
+        "update",
+        {n: _jsonable(o) for n, (o, _) in changed.items()},
+        {n: _jsonable(v) for n, (_, v) in changed.items()},
+        reason,
+    )
     return changed
 
 
@@ -170,8 +188,9 @@ def strike_off_task(session: Session, task_id: int, note: str, *, user: str, on:
     return task
 
 
-def transfer_staff(session: Session, staff_id: int, to_facility_id: int, *, user: str, on: dt.date,
-                   reason: str | None = None) -> StaffMember:  # fmt: skip
+def transfer_staff(
+    session: Session, staff_id: int, to_facility_id: int, *, user: str, on: dt.date, reason: str | None = None
+) -> StaffMember:
     person = session.get(StaffMember, staff_id)
     target = session.get(Facility, to_facility_id)
     if person is None or target is None:
@@ -181,6 +200,66 @@ def transfer_staff(session: Session, staff_id: int, to_facility_id: int, *, user
     old = person.facility_id
     person.facility_id = to_facility_id
     session.flush()
-    _log(session, user, "staff", person.id, "update", {"facility_id": old}, {"facility_id": to_facility_id},
-         reason or f"{on} 调至{target.name}")  # fmt: skip
+    _log(
+        session,
+        user,
+        "staff",
+        person.id,
+        "update",
+        {"facility_id": old},
+        {"facility_id": to_facility_id},
+        reason or f"{on} 调至{target.name}",
+    )
     return person
+
+
+def add_project_update(
+    session: Session,
+    project_id: int,
+    *,
+    on: dt.date,
+    stage: str,
+    progress: float,
+    investment_completed: float,
+    note: str | None,
+    user: str,
+) -> None:
+    """Record a dated progress report and carry it into the project's current state."""
+    from db.models import Project, ProjectUpdate
+    from desktop.records.types import PROJECT
+
+    project = session.get(Project, project_id)
+    if project is None:
+        raise RecordError({"id": f"建设项目不存在（编号 {project_id}）"})
+    values = validate(
+        PROJECT, {"stage": stage, "progress": progress, "investment_completed": investment_completed}, partial=True
+    )
+    if any(u.date == on for u in project.updates):
+        raise RecordError({"date": f"{on} 已有一条进度，请修改日期"})
+    session.add(ProjectUpdate(project_id=project_id, date=on, note=(note or "").strip() or None, **values))
+    latest = max([u.date for u in project.updates] + [on])
+    if on == latest:
+        update_record(session, PROJECT, project_id, values, user=user, reason=f"{on} 进度报告")
+        if values["stage"] in ("completed", "in_use") and project.actual_completion is None:
+            update_record(session, PROJECT, project_id, {"actual_completion": on}, user=user, reason="竣工")
+    session.flush()
+
+
+def add_task_update(
+    session: Session, task_id: int, *, on: dt.date, status: str, note: str, evidence: str | None, user: str
+) -> None:
+    from desktop.records.types import TASK
+
+    if status == "struck_off":
+        strike_off_task(session, task_id, note, user=user, on=on)
+        return
+    if not (note or "").strip():
+        raise RecordError({"note": "请填写进展情况"})
+    task = session.get(KeyTask, task_id)
+    if task is None:
+        raise RecordError({"id": f"重点任务不存在（编号 {task_id}）"})
+    status = validate(TASK, {"status": status}, partial=True)["status"]
+    session.add(TaskUpdate(task_id=task_id, date=on, status=status, note=note.strip(), evidence=evidence or None))
+    if task.status != status:
+        update_record(session, TASK, task_id, {"status": status}, user=user, reason=f"{on} 进展更新")
+    session.flush()

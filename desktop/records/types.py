@@ -44,7 +44,7 @@ FACILITY = RecordType(
             "ref",
             ref="facility",
             note="医共体牵头医院；村卫生室填管理它的乡镇卫生院",
-        ),  # fmt: skip
+        ),
         Field("group_name", "医共体（医疗集团）", max_length=100),
         Field("credit_code", "统一社会信用代码", "credit_code", note="18位，末位为校验码；没有的可不填"),
         Field("licence_no", "执业许可证登记号", max_length=60),
@@ -80,7 +80,7 @@ STAFF = RecordType(
             required=True,
             sensitive=True,
             note="18位，末位为校验码；出生日期和性别由此自动得出",
-        ),  # fmt: skip
+        ),
         Field("sex", "性别", "code", codes=codes.SEX, derived=True),
         Field("birth_date", "出生日期", "date", derived=True),
         Field("facility_id", "工作单位", "ref", ref="facility", required=True),

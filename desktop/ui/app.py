@@ -29,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from importlib.resources import files
 
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -47,9 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, PRODUCT_NAME, f"无法打开数据库：\n{args.db}\n\n{exc}")
         return 1
     window = MainWindow(db)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
-    if window.refresh().empty:
-        window.offer_demo()
+    if window.is_empty:
+        window.first_start()
     return app.exec()
 
 

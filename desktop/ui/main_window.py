@@ -1,182 +1,401 @@
-"""The main window: whose database this is, and what it holds."""
+"""The main window: navigation on the left, one page at a time, the reporting period at the top."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+import datetime as dt
+import getpass
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
     QFileDialog,
-    QFrame,
-    QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from db import Database, DatabaseOpenError, open_database
 from desktop import PRODUCT_NAME, __version__
+from desktop.checks.runner import CheckRun, run_checks
 from desktop.demo import Cancelled, DemoOptions, write_demo
+from desktop.norms import ensure_defaults
 from desktop.overview import Overview, overview
+from desktop.periods import Period
+from desktop.ui.pages.base import Page
+from desktop.ui.pages.beds import BedsPage
+from desktop.ui.pages.dashboard import DashboardPage
+from desktop.ui.pages.facilities import FacilitiesPage
+from desktop.ui.pages.findings import FindingsPage
+from desktop.ui.pages.indicators import IndicatorsPage
+from desktop.ui.pages.projects import ProjectsPage
+from desktop.ui.pages.reports import ReportsPage
+from desktop.ui.pages.settings import ProfileForm, SettingsPage
+from desktop.ui.pages.staff import StaffPage
+from desktop.ui.pages.tasks import TasksPage
 from desktop.ui.tasks import run_task
 
+PAGES = (
+    DashboardPage,
+    FacilitiesPage,
+    StaffPage,
+    BedsPage,
+    ProjectsPage,
+    TasksPage,
+    IndicatorsPage,
+    FindingsPage,
+    ReportsPage,
+    SettingsPage,
+)
+MAX_RECENT = 8
 
-class CountCard(QFrame):
-    """One figure with its label, as on a dashboard."""
+STYLE = """
+#navigation { background: #1f4e79; color: white; border: none; font-size: 15px; }
+#navigation::item { padding: 10px 18px; }
+#navigation::item:selected { background: #2e75b6; }
+#pageHeading { font-size: 20px; font-weight: bold; margin: 4px 0 8px 0; }
+#countCard { background: #f5f8fb; border: 1px solid #d5dde5; border-radius: 6px; }
+#cardValue { font-size: 26px; font-weight: bold; color: #1f4e79; }
+"""
 
-    def __init__(self, label: str, unit: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("countCard")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.unit = unit
-        layout = QVBoxLayout(self)
-        self.value = QLabel("—")
-        self.value.setObjectName("cardValue")
-        self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        caption = QLabel(label)
-        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.value)
-        layout.addWidget(caption)
 
-    def set_count(self, n: int) -> None:
-        self.value.setText(f"{n:,} {self.unit}")
+def settings() -> QSettings:
+    return QSettings("CountyHealthDesk", "CountyHealthDesk")
+
+
+def recent_databases() -> list[str]:
+    value = settings().value("recent", [])
+    return [v for v in (value if isinstance(value, list) else [value]) if v]
+
+
+def remember_database(path: str) -> None:
+    items = [path] + [p for p in recent_databases() if p != path]
+    settings().setValue("recent", items[:MAX_RECENT])
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, today: dt.date | None = None) -> None:
         super().__init__()
         self.db = db
-        self.resize(1100, 700)
+        self.today = today or dt.date.today()
+        self.user = getpass.getuser() or "用户"
+        self.period = Period.last_complete_quarter(self.today)
+        self.undo_stack = QUndoStack(self)
+        self._findings: CheckRun | None = None
+        self._waiting: list[Callable[[CheckRun], None]] = []
+        self.setStyleSheet(STYLE)
         self._build()
-        self.refresh()
+        self._menus()
+        geometry = settings().value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        self._after_open()
+
+    # --- layout -------------------------------------------------------------------
 
     def _build(self) -> None:
+        toolbar = QToolBar("报告期")
+        toolbar.setObjectName("periodBar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(" 报告期："))
+        self.period_box = QComboBox()
+        self.period_box.setObjectName("periodBox")
+        for year in range(self.today.year, self.today.year - 3, -1):
+            for q in (4, 3, 2, 1):
+                p = Period(year, q)
+                if p.start <= self.today:
+                    self.period_box.addItem(p.label, str(p))
+            self.period_box.addItem(f"{year}年全年", str(year))
+        self.period_box.setCurrentIndex(self.period_box.findData(str(self.period)))
+        self.period_box.currentIndexChanged.connect(self._period_changed)
+        toolbar.addWidget(self.period_box)
+        self.addToolBar(toolbar)
+
         central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(32, 24, 32, 24)
-        self.heading = QLabel()
-        self.heading.setObjectName("heading")
-        self.subheading = QLabel()
-        self.subheading.setObjectName("subheading")
-        layout.addWidget(self.heading)
-        layout.addWidget(self.subheading)
-        grid = QGridLayout()
-        self.cards = {
-            "facilities": CountCard(self.tr("医疗卫生机构"), self.tr("个")),
-            "staff_on_post": CountCard(self.tr("在岗人员"), self.tr("人")),
-            "projects": CountCard(self.tr("建设项目"), self.tr("个")),
-            "key_tasks": CountCard(self.tr("重点任务"), self.tr("项")),
-            "villages": CountCard(self.tr("行政村（社区）"), self.tr("个")),
-        }
-        for i, card in enumerate(self.cards.values()):
-            grid.addWidget(card, i // 3, i % 3)
-        layout.addLayout(grid)
-        self.empty_hint = QLabel(self.tr("数据库为空。可通过“文件 → 载入示范数据”熟悉软件，或导入本县数据。"))
-        self.empty_hint.setWordWrap(True)
-        layout.addWidget(self.empty_hint)
-        layout.addStretch(1)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        for cls in PAGES:
+            page = cls(self)
+            self.pages[page.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.title)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        row.addWidget(self.nav)
+        body = QVBoxLayout()
+        body.setContentsMargins(16, 8, 16, 8)
+        body.addWidget(self.stack)
+        holder = QWidget()
+        holder.setLayout(body)
+        row.addWidget(holder, 1)
         self.setCentralWidget(central)
-        self.setStyleSheet(
-            "#heading { font-size: 22px; font-weight: bold; }"
-            "#subheading { color: #555; margin-bottom: 12px; }"
-            "#countCard { background: #f5f8fb; border: 1px solid #d5dde5; border-radius: 6px; }"
-            "#cardValue { font-size: 26px; font-weight: bold; color: #1f4e79; }"
-        )
 
-        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        open_action = QAction(self.tr("打开数据库(&O)…"), self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_database)
-        file_menu.addAction(open_action)
-        self.demo_action = QAction(self.tr("载入示范数据(&D)"), self)
-        self.demo_action.triggered.connect(self.load_demo)
-        file_menu.addAction(self.demo_action)
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self._action(file_menu, "新建数据库(&N)…", self.new_database)
+        self._action(file_menu, "打开数据库(&O)…", self.choose_database, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("最近打开(&R)")
+        self.demo_action = self._action(file_menu, "载入示范数据(&D)", self.load_demo)
         file_menu.addSeparator()
-        quit_action = QAction(self.tr("退出(&X)"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
-        about = QAction(self.tr("关于(&A)"), self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
 
-    def refresh(self) -> Overview:
-        with self.db.session() as session:
-            o = overview(session)
-        area = o.area_name or self.tr("未设置地区")
-        self.setWindowTitle(f"{PRODUCT_NAME} — {area}")
-        self.heading.setText(o.bureau_name or area)
-        self.subheading.setText(self.tr("数据库：") + str(self.db.path or self.db.url))
-        for key, card in self.cards.items():
-            card.set_count(getattr(o, key))
-        self.empty_hint.setVisible(o.empty)
-        self.demo_action.setEnabled(o.empty)
-        self.statusBar().showMessage(str(self.db.path or self.db.url))
-        return o
+        edit = self.menuBar().addMenu("编辑(&E)")
+        undo = self.undo_stack.createUndoAction(self, "撤销")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "重做")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        self._action(edit, "新增(&N)", self.new_on_page, QKeySequence("Ctrl+N"))
+        self._action(edit, "查找(&F)", self.find, QKeySequence.StandardKey.Find)
+        self._action(edit, "重新核查(&R)", self.recheck, QKeySequence("F5"))
 
-    def offer_demo(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question, self.tr("数据库为空"), self.tr("当前数据库还没有任何记录。"), parent=self
-        )
-        box.setInformativeText(
-            self.tr(
-                "是否载入示范数据（虚构的“清溪县”，含约300个行政村、2500余名卫生人员、建设项目和重点任务），"
-                "以便熟悉软件？\n\n示范数据请勿与真实数据混用：正式使用时请新建一个数据库文件。"
+        go = self.menuBar().addMenu("页面(&G)")
+        for i, page in enumerate(self.pages.values()):
+            self._action(
+                go, page.title, lambda _c=False, k=page.key: self.show_page(k), QKeySequence(f"Ctrl+{(i + 1) % 10}")
             )
-        )
-        load = box.addButton(self.tr("载入示范数据"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("暂不载入"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(load)
-        self._ask(box)
-        if box.clickedButton() is load:
-            self.load_demo()
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "关于(&A)", self.show_about)
 
-    def _ask(self, box: QMessageBox) -> None:
-        """Show a question modally; tests replace this to answer it."""
-        box.exec()
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
-    def load_demo(self) -> None:
+    # --- navigation and refresh -------------------------------------------------------
+
+    def show_page(self, key: str) -> Page:
+        page = self.pages[key]
+        row = list(self.pages).index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        else:
+            page.ensure_fresh()
+        return page
+
+    def _nav_changed(self, row: int) -> None:
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        page = self.pages[key]
+        self.stack.setCurrentWidget(page)
+        page.ensure_fresh()
+
+    def current_page(self) -> Page:
+        return self.stack.currentWidget()
+
+    def open_record(self, page_key: str, record_id: int) -> None:
+        self.show_page(page_key).open_record(record_id)
+
+    def show_findings(self, *, severity: str | None = None, rule: str | None = None, where_name: str | None = None):
+        page = self.show_page("findings")
+        page.set_filter(severity=severity, rule=rule)
+
+    def data_changed(self) -> None:
+        """Something was written: findings and every page are re-read when next shown."""
+        self._findings = None
+        for page in self.pages.values():
+            page.stale = True
+        self.current_page().ensure_fresh()
+        self._update_title()
+
+    def _period_changed(self) -> None:
+        self.period = Period.parse(self.period_box.currentData())
+        self.data_changed()
+
+    def recheck(self) -> None:
+        self.data_changed()
+
+    def with_findings(self, callback: Callable[[CheckRun], None]) -> None:
+        """Call back with the findings of the current period, checking first (off the main thread) if needed."""
+        if self._findings is not None and self._findings.period == self.period:
+            callback(self._findings)
+            return
+        self._waiting.append(callback)
+        if len(self._waiting) > 1:
+            return  # a check is already running
+        period, today, db = self.period, self.today, self.db
+
         def job(progress, cancelled):
-            return write_demo(self.db, DemoOptions(), progress=progress, cancelled=cancelled)
+            with db.session() as session:
+                run = run_checks(session, period, today=today, progress=progress, cancelled=cancelled)
+                session.commit()  # keeps the default norms loaded on first use
+                return run
+
+        def done(run: CheckRun) -> None:
+            waiting, self._waiting = self._waiting, []
+            if run.period != self.period:
+                return
+            self._findings = run
+            for cb in waiting:
+                cb(run)
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, Cancelled):
-                self.statusBar().showMessage(self.tr("已取消载入示范数据，数据库未作改动。"), 8000)
-            else:
-                QMessageBox.warning(self, self.tr("载入示范数据失败"), str(exc))
+            self._waiting = []
+            if not isinstance(exc, Cancelled):
+                QMessageBox.warning(self, "核查失败", f"核查时出错：{exc}")
 
-        run_task(self, self.tr("正在载入示范数据…"), job, lambda _summary: self.refresh(), failed)
+        run_task(self, f"正在核查{period.label}…", job, done, failed)
+
+    # --- databases ----------------------------------------------------------------
+
+    def _update_title(self) -> Overview:
+        with self.db.session() as session:
+            o = overview(session)
+        area = o.area_name or "未设置地区"
+        self.setWindowTitle(f"{PRODUCT_NAME} — {area} — {self.db.path or self.db.url}")
+        self.demo_action.setEnabled(o.empty)
+        return o
+
+    def _after_open(self) -> None:
+        self.undo_stack.clear()
+        with self.db.session() as session:  # first use of a database loads the default norms
+            ensure_defaults(session)
+            session.commit()
+        o = self._update_title()
+        if self.db.path:
+            remember_database(str(self.db.path))
+        self._fill_recent()
+        self.statusBar().showMessage(f"数据库：{self.db.path or self.db.url}")
+        self._findings = None
+        for page in self.pages.values():
+            page.stale = True
+        if self.nav.currentRow() != 0:
+            self.nav.setCurrentRow(0)
+        else:
+            self.pages["dashboard"].ensure_fresh()
+        self.is_empty = o.empty
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in recent_databases():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.switch_database(p))
+        self.recent_menu.setEnabled(bool(recent_databases()))
 
     def choose_database(self) -> None:
         start = str(self.db.path.parent) if self.db.path else ""
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("打开数据库"), start, self.tr("台账数据库 (*.db *.sqlite);;所有文件 (*)")
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", start, "台账数据库 (*.db *.sqlite);;所有文件 (*)")
         if path:
+            self.switch_database(path)
+
+    def new_database(self) -> None:
+        start = str(self.db.path.parent) if self.db.path else ""
+        path, _ = QFileDialog.getSaveFileName(self, "新建数据库", start, "台账数据库 (*.db)")
+        if path:
+            if Path(path).exists():
+                QMessageBox.warning(self, "新建数据库", "该文件已存在；要打开它请用“打开数据库”。")
+                return
             self.switch_database(path)
 
     def switch_database(self, path: str) -> bool:
         try:
             db = open_database(path)
         except DatabaseOpenError as exc:
-            QMessageBox.critical(self, self.tr("无法打开数据库"), str(exc))
+            QMessageBox.critical(self, "无法打开数据库", str(exc))
             return False
         self.db.close()
         self.db = db
-        if self.refresh().empty:
-            self.offer_demo()
+        self._after_open()
+        if self.is_empty:
+            self.first_start()
         return True
+
+    # --- first start --------------------------------------------------------------
+
+    def ask(self, dialog: QDialog) -> int:
+        """Show a dialog modally; tests replace this to answer it."""
+        return dialog.exec()
+
+    def first_start(self) -> None:
+        """An empty database: ask for the county profile, or load the demo county."""
+        box = QMessageBox(QMessageBox.Icon.Question, "欢迎使用", "当前数据库还没有任何记录。", parent=self)
+        box.setInformativeText(
+            "可以先载入示范数据（虚构的“清溪县”，含约300个行政村、2500余名卫生人员、建设项目和重点任务）熟悉软件，"
+            "也可以从空白开始，先填写本县信息。\n\n示范数据请勿与真实数据混用：正式使用时请新建一个数据库文件。"
+        )
+        load = box.addButton("载入示范数据", QMessageBox.ButtonRole.AcceptRole)
+        blank = box.addButton("从空白开始", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("稍后再说", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(load)
+        self.ask(box)
+        if box.clickedButton() is load:
+            self.load_demo()
+        elif box.clickedButton() is blank:
+            self.profile_wizard()
+
+    def profile_wizard(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("填写县域信息")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("这些信息填入所有上报报表的表头和表尾，以后可在“设置”中修改。"))
+        form = ProfileForm(self)
+        form.refresh()
+        layout.addWidget(form)
+        done = QPushButton("完成")
+        done.clicked.connect(lambda: form.save() and dialog.accept())
+        layout.addWidget(done)
+        self.ask(dialog)
+
+    def load_demo(self) -> None:
+        db = self.db
+
+        def job(progress, cancelled):
+            return write_demo(db, DemoOptions(), progress=progress, cancelled=cancelled)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, Cancelled):
+                self.statusBar().showMessage("已取消载入示范数据，数据库未作改动。", 8000)
+            else:
+                QMessageBox.warning(self, "载入示范数据失败", str(exc))
+
+        run_task(self, "正在载入示范数据…", job, lambda _s: self._after_open(), failed)
+
+    # --- page actions -------------------------------------------------------------
+
+    def new_on_page(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "add"):
+            page.add()
+
+    def find(self) -> None:
+        page = self.current_page()
+        if not hasattr(page, "focus_search"):
+            page = self.show_page("staff")
+        page.focus_search()
 
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            self.tr("关于"),
+            "关于",
             f"<b>{PRODUCT_NAME}</b>（CountyHealth Desk）<br>版本 {__version__}<br><br>"
-            + self.tr("县级卫生健康部门基层卫生台账、规范核查与报表工具，离线运行。"),
+            "县级卫生健康部门基层卫生台账、规范核查与报表工具，离线运行。",
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        settings().setValue("geometry", self.saveGeometry())
         self.db.close()
         super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""The first window, through pytest-qt."""
+"""The main window as a user meets it: title, first start, databases, Chinese throughout."""
 
 from __future__ import annotations
 
@@ -6,65 +6,96 @@ import os
 import subprocess
 import sys
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.ui import tasks
 from desktop.ui.main_window import MainWindow
 
-
-def answer(box: QMessageBox, label: str) -> None:
-    """Click the button with this label, as a user would."""
-    (button,) = [b for b in box.buttons() if b.text() == label]
-    button.click()
+from .conftest import TODAY, answer
 
 
-@pytest.fixture(autouse=True)
-def synchronous_tasks(monkeypatch):
-    monkeypatch.setattr(tasks, "RUN_SYNCHRONOUSLY", True)
-
-
-def test_title_names_the_product_and_the_county(qtbot, demo_db):
-    window = MainWindow(demo_db)
-    qtbot.addWidget(window)
-    assert window.windowTitle() == "县域卫生健康台账 — 清溪县"
-    assert window.heading.text() == "清溪县卫生健康局"
-    assert window.cards["staff_on_post"].value.text().endswith("人")
-    assert int(window.cards["facilities"].value.text().split()[0].replace(",", "")) > 250
+def test_title_names_the_product_the_county_and_the_file(window, demo_db):
+    assert window.windowTitle() == f"县域卫生健康台账 — 清溪县 — {demo_db.path}"
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "工作台",
+        "机构",
+        "人员",
+        "床位核查",
+        "建设项目",
+        "重点任务",
+        "规划指标",
+        "问题清单",
+        "报表",
+        "设置",
+    ]
+    assert window.period_box.currentText() == "2026年第三季度"
     assert not window.demo_action.isEnabled()
 
 
+def test_dashboard_shows_counts_findings_and_indicators(window):
+    page = window.pages["dashboard"]
+    assert page.header.text() == "清溪县卫生健康局 · 2026年第三季度"
+    assert int(page.cards["staff_on_post"].value.text().replace(",", "")) > 2000
+    assert page.severity_buttons["high"].text().startswith("严重 ") and "—" not in page.severity_buttons["high"].text()
+    assert "每千人口医疗卫生机构床位数" in page.indicators.text()
+    page.severity_buttons["high"].click()
+    findings = window.pages["findings"]
+    assert window.current_page() is findings
+    assert findings.severity.currentData() == "high"
+    assert {f.severity for f in (findings.model.row_at(i) for i in range(findings.model.rowCount()))} == {"high"}
+
+
 def test_an_empty_database_offers_the_demo_and_loads_it(qtbot, db, monkeypatch):
-    window = MainWindow(db)
-    qtbot.addWidget(window)
-    assert window.windowTitle() == "县域卫生健康台账 — 未设置地区"
-    assert window.empty_hint.isVisibleTo(window)
+    win = MainWindow(db, today=TODAY)
+    qtbot.addWidget(win)
+    assert win.is_empty and win.windowTitle().startswith("县域卫生健康台账 — 未设置地区")
     asked = []
-    monkeypatch.setattr(window, "_ask", lambda box: asked.append(box.windowTitle()) or answer(box, "载入示范数据"))
-    window.offer_demo()
-    assert asked == ["数据库为空"]
-    assert window.windowTitle() == "县域卫生健康台账 — 清溪县"
-    assert not window.empty_hint.isVisibleTo(window)
+    monkeypatch.setattr(win, "ask", lambda box: asked.append(box.windowTitle()) or answer(box, "载入示范数据"))
+    win.first_start()
+    assert asked == ["欢迎使用"]
+    assert "清溪县" in win.windowTitle()
 
 
-def test_declining_the_demo_leaves_the_database_empty(qtbot, db, monkeypatch):
-    window = MainWindow(db)
-    qtbot.addWidget(window)
-    monkeypatch.setattr(window, "_ask", lambda box: answer(box, "暂不载入"))
-    window.offer_demo()
-    assert window.cards["staff_on_post"].value.text() == "0 人"
+def test_starting_blank_asks_for_the_county_profile(qtbot, db, monkeypatch):
+    win = MainWindow(db, today=TODAY)
+    qtbot.addWidget(win)
+    dialogs = []
+
+    def fill(dialog):
+        dialogs.append(dialog.windowTitle())
+        if isinstance(dialog, QMessageBox):
+            return answer(dialog, "从空白开始")
+        from desktop.ui.pages.settings import ProfileForm
+
+        form = dialog.findChild(ProfileForm)
+        form.edits["bureau_name"].setText("白沙县卫生健康局")
+        form.edits["phone"].setText("0871-6512345")
+        assert form.save()
+        return 1
+
+    monkeypatch.setattr(win, "ask", fill)
+    win.first_start()
+    assert dialogs == ["欢迎使用", "填写县域信息"]
+    from desktop.profile import load_profile
+
+    with db.session() as s:
+        assert load_profile(s).bureau_name == "白沙县卫生健康局"
 
 
-def test_opening_a_bad_file_says_why_and_keeps_the_current_database(qtbot, demo_db, tmp_path, monkeypatch):
-    window = MainWindow(demo_db)
-    qtbot.addWidget(window)
+def test_opening_a_bad_file_says_why_and_keeps_the_current_database(window, tmp_path, monkeypatch):
     bad = tmp_path / "bad.db"
     bad.write_text("不是数据库")
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
     assert not window.switch_database(str(bad))
     assert "不是 SQLite 数据库" in shown[0]
-    assert window.windowTitle().endswith("清溪县")
+    assert "清溪县" in window.windowTitle()
+
+
+def test_recent_databases_are_remembered(window, demo_db):
+    from desktop.ui.main_window import recent_databases
+
+    assert str(demo_db.path) in recent_databases()
+    assert str(demo_db.path) in [a.text() for a in window.recent_menu.actions()]
 
 
 def test_version_does_not_start_qt():
@@ -96,7 +127,8 @@ def test_the_desk_command_starts_on_the_given_database(qtbot, demo_db, monkeypat
 
     QTimer.singleShot(100, look_and_quit)
     assert app.main(["--db", str(demo_db.path)]) == 0
-    assert seen == ["县域卫生健康台账 — 清溪县"]
+    QApplication.sendPostedEvents(None, 0)  # let the closed window be deleted within the test
+    assert seen == [f"县域卫生健康台账 — 清溪县 — {demo_db.path}"]
 
 
 def test_qt_standard_words_are_chinese(qapp):

@@ -1,0 +1,387 @@
+"""The lists the window shows: rows read in one query each, with search and filters in plain Python.
+
+Filtering lives here rather than in a Qt proxy model so that a keystroke over a
+city's 25,000 people costs one pass over prepared strings, and so tests can use
+it without a window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.codes import (
+    EMPLOYMENT_FORM,
+    FACILITY_KIND,
+    FACILITY_STATUS,
+    PROJECT_KIND,
+    PROJECT_STAGE,
+    STAFF_CATEGORY,
+    STAFF_STATUS,
+    TASK_STATUS,
+    TITLE,
+)
+from db.models import Division, Facility, KeyTask, Project, ProjectFunding, StaffMember, TaskUpdate
+from desktop.checks.runner import run_checks
+from desktop.periods import Period
+from desktop.snapshot import age_on, paused_gc
+from desktop.validators import mask_id_number
+
+AGE_BANDS = {
+    "under35": ("35岁以下", 0, 34),
+    "35to44": ("35-44岁", 35, 44),
+    "45to54": ("45-54岁", 45, 54),
+    "55to59": ("55-59岁", 55, 59),
+    "60plus": ("60岁及以上", 60, 200),
+}
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    name: str
+    id_number: str
+    sex: str
+    age: int
+    facility_id: int
+    facility: str
+    township: str
+    category: str
+    title: str
+    employment_form: str
+    status: str
+    phone: str | None
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+def township_names(session: Session) -> dict[int, str]:
+    """For every division, the name of its township or street (or its own name above that level)."""
+    rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
+    by_id = {r.id: r for r in rows}
+    out: dict[int, str] = {}
+    for r in rows:
+        d, depth = r, 0
+        while d.kind not in ("township", "street") and d.parent_id is not None and depth < 10:
+            d, depth = by_id[d.parent_id], depth + 1
+        out[r.id] = d.name if d.kind in ("township", "street") else ""
+    return out
+
+
+class StaffList:
+    """Everyone in the database, with a search box and filters."""
+
+    def __init__(self, session: Session, today: dt.date | None = None) -> None:
+        today = today or dt.date.today()
+        towns = township_names(session)
+        facilities = {
+            r.id: (r.name, towns.get(r.division_id, ""))
+            for r in session.execute(select(Facility.id, Facility.name, Facility.division_id))
+        }
+        cols = (
+            StaffMember.id,
+            StaffMember.name,
+            StaffMember.id_number,
+            StaffMember.sex,
+            StaffMember.birth_date,
+            StaffMember.facility_id,
+            StaffMember.category,
+            StaffMember.title,
+            StaffMember.employment_form,
+            StaffMember.status,
+            StaffMember.phone,
+        )
+        with paused_gc():
+            raw = session.connection().execute(select(*cols).order_by(StaffMember.id)).all()
+            self.rows: list[StaffRow] = []
+            self._search: list[str] = []
+            for r in raw:
+                facility, township = facilities[r.facility_id]
+                self.rows.append(
+                    StaffRow(
+                        r.id,
+                        r.name,
+                        r.id_number,
+                        r.sex,
+                        age_on(r.birth_date, today),
+                        r.facility_id,
+                        facility,
+                        township,
+                        r.category,
+                        r.title,
+                        r.employment_form,
+                        r.status,
+                        r.phone,
+                    )
+                )
+                self._search.append(f"{r.name}\t{r.id_number.lower()}\t{facility}\t{township}")
+
+    def filter(
+        self,
+        text: str = "",
+        *,
+        category: str | None = None,
+        title: str | None = None,
+        employment_form: str | None = None,
+        status: str | None = None,
+        age_band: str | None = None,
+        facility_ids: set[int] | None = None,
+    ) -> list[int]:
+        """Indexes of the rows that match every given condition."""
+        needle = text.strip().lower()
+        low, high = (AGE_BANDS[age_band][1], AGE_BANDS[age_band][2]) if age_band else (0, 1000)
+        out = []
+        for i, (row, hay) in enumerate(zip(self.rows, self._search, strict=True)):
+            if needle and needle not in hay:
+                continue
+            if category and row.category != category:
+                continue
+            if title and row.title != title:
+                continue
+            if employment_form and row.employment_form != employment_form:
+                continue
+            if status and row.status != status:
+                continue
+            if not low <= row.age <= high:
+                continue
+            if facility_ids is not None and row.facility_id not in facility_ids:
+                continue
+            out.append(i)
+        return out
+
+    @staticmethod
+    def labels(row: StaffRow) -> dict[str, str]:
+        return {
+            "category": STAFF_CATEGORY[row.category],
+            "title": TITLE[row.title],
+            "employment_form": EMPLOYMENT_FORM[row.employment_form],
+            "status": STAFF_STATUS[row.status],
+        }
+
+
+@dataclass(frozen=True)
+class FacilityRow:
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    township: str
+    township_id: int | None
+    status: str
+    status_label: str
+    open_beds: int
+    elderly_care_beds: int
+    staff: int
+    credit_code: str | None
+
+
+def facility_rows(session: Session) -> list[FacilityRow]:
+    from sqlalchemy import func
+
+    towns = township_names(session)
+    divisions = dict(session.execute(select(Division.id, Division.parent_id)).all())
+    kinds = dict(session.execute(select(Division.id, Division.kind)).all())
+
+    def township_id(division_id: int) -> int | None:
+        d, depth = division_id, 0
+        while d is not None and kinds.get(d) not in ("township", "street") and depth < 10:
+            d, depth = divisions.get(d), depth + 1
+        return d
+
+    counts = dict(
+        session.execute(
+            select(StaffMember.facility_id, func.count())
+            .where(StaffMember.status == "on_post")
+            .group_by(StaffMember.facility_id)
+        ).all()
+    )
+    rows = session.execute(
+        select(
+            Facility.id,
+            Facility.name,
+            Facility.kind,
+            Facility.division_id,
+            Facility.status,
+            Facility.open_beds,
+            Facility.elderly_care_beds,
+            Facility.credit_code,
+        )
+    ).all()
+    return [
+        FacilityRow(
+            r.id,
+            r.name,
+            r.kind,
+            FACILITY_KIND[r.kind],
+            towns.get(r.division_id, ""),
+            township_id(r.division_id),
+            r.status,
+            FACILITY_STATUS[r.status],
+            r.open_beds,
+            r.elderly_care_beds,
+            counts.get(r.id, 0),
+            r.credit_code,
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    id: int
+    name: str
+    facility: str
+    kind: str
+    planned_start: dt.date
+    planned_completion: dt.date
+    actual_completion: dt.date | None
+    stage: str
+    progress: float
+    planned_investment: float
+    investment_completed: float
+    lead_unit: str
+    overdue: bool
+    behind: bool
+    elapsed_share: float  # of the planned time, on the check date
+
+
+def flagged(session: Session, period: Period, rule_ids: list[str], today: dt.date | None = None) -> dict[str, set[int]]:
+    """The ids each rule flags for the period, from the checks themselves (one source of truth)."""
+    run = run_checks(session, period, today=today, rule_ids=rule_ids)
+    out: dict[str, set[int]] = {r: set() for r in rule_ids}
+    for f in run.findings:
+        out[f.rule_id].add(f.where.id)
+    return out
+
+
+def project_rows(session: Session, period: Period, today: dt.date | None = None) -> list[ProjectRow]:
+    from sqlalchemy import func
+
+    flags = flagged(session, period, ["project_overdue", "project_behind"], today)
+    as_of = period.as_of(today or dt.date.today())
+    planned = dict(
+        session.execute(
+            select(ProjectFunding.project_id, func.sum(ProjectFunding.amount)).group_by(ProjectFunding.project_id)
+        ).all()
+    )
+    names = dict(session.execute(select(Facility.id, Facility.name)).all())
+    out = []
+    for p in session.scalars(select(Project).order_by(Project.planned_start, Project.id)):
+        span = max(1, (p.planned_completion - p.planned_start).days)
+        elapsed = min(100.0, max(0.0, (as_of - p.planned_start).days / span * 100))
+        out.append(
+            ProjectRow(
+                p.id,
+                p.name,
+                names.get(p.facility_id, ""),
+                PROJECT_KIND[p.kind],
+                p.planned_start,
+                p.planned_completion,
+                p.actual_completion,
+                PROJECT_STAGE[p.stage],
+                p.progress,
+                planned.get(p.id, 0.0),
+                p.investment_completed,
+                p.lead_unit,
+                p.id in flags["project_overdue"],
+                p.id in flags["project_behind"],
+                elapsed,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    ledger: str
+    number: str
+    title: str
+    lead_unit: str
+    cooperating: str
+    deadline: dt.date | None
+    status: str
+    status_label: str
+    last_update: dt.date | None
+    overdue: bool
+    stale: bool
+
+
+def task_rows(session: Session, period: Period, today: dt.date | None = None) -> list[TaskRow]:
+    from sqlalchemy import func
+
+    flags = flagged(session, period, ["task_overdue", "task_stale"], today)
+    last = dict(
+        session.execute(select(TaskUpdate.task_id, func.max(TaskUpdate.date)).group_by(TaskUpdate.task_id)).all()
+    )
+    out = []
+    for t in session.scalars(select(KeyTask).order_by(KeyTask.ledger, KeyTask.id)):
+        out.append(
+            TaskRow(
+                t.id,
+                t.ledger,
+                t.number,
+                t.title,
+                t.lead_unit,
+                "、".join(u.unit for u in t.cooperating_units),
+                t.deadline,
+                t.status,
+                TASK_STATUS[t.status],
+                last.get(t.id),
+                t.id in flags["task_overdue"],
+                t.id in flags["task_stale"],
+            )
+        )
+    return out
+
+
+def choices(codes: dict[str, str]) -> Sequence[tuple[str, str]]:
+    return list(codes.items())
+
+
+def division_choices(session: Session) -> list[tuple[int, str]]:
+    """Townships, streets, villages and communities as "乡镇" or "乡镇/村", for a form's drop-down."""
+    rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
+    names = {r.id: r.name for r in rows}
+    out = []
+    for r in sorted(rows, key=lambda r: r.id):
+        if r.kind in ("township", "street", "county"):
+            out.append((r.id, r.name))
+        elif r.kind in ("village", "community"):
+            out.append((r.id, f"{names.get(r.parent_id, '')}/{r.name}"))
+    return out
+
+
+def facility_choices(session: Session) -> list[tuple[int, str]]:
+    return [(r.id, r.name) for r in session.execute(select(Facility.id, Facility.name).order_by(Facility.id))]
+
+
+def record_values(session: Session, model: type, record_id: int, names: Sequence[str]) -> dict:
+    record = session.get(model, record_id)
+    return {n: getattr(record, n) for n in names} if record is not None else {}
+
+
+def person_trainings(session: Session, staff_id: int) -> list:
+    from db.models import Training
+
+    return session.execute(
+        select(Training.start_date, Training.end_date, Training.days, Training.kind, Training.place)
+        .where(Training.staff_id == staff_id)
+        .order_by(Training.start_date)
+    ).all()
+
+
+def person_loans(session: Session, staff_id: int) -> list:
+    from db.models import StaffLoan
+
+    return session.execute(
+        select(StaffLoan.start_date, StaffLoan.end_date, StaffLoan.to_unit, StaffLoan.reason)
+        .where(StaffLoan.staff_id == staff_id)
+        .order_by(StaffLoan.start_date)
+    ).all()

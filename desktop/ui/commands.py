@@ -1,0 +1,49 @@
+"""Undoable edits: each applies a change through the core in its own session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from db import Database
+from desktop.records.editing import update_record
+from desktop.records.types import RecordType
+
+
+class EditCommand(QUndoCommand):
+    """A change of some fields of one record. The change is made before the command is pushed
+    (so a refused save never reaches the stack); redo after an undo makes it again."""
+
+    def __init__(
+        self,
+        db: Database,
+        rtype: RecordType,
+        record_id: int,
+        changed: dict[str, tuple[Any, Any]],
+        *,
+        user: str,
+        after: Callable[[], None],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self.db, self.rtype, self.record_id, self.user, self.after = db, rtype, record_id, user, after
+        self.before = {name: old for name, (old, _new) in changed.items()}
+        self.after_values = {name: new for name, (_old, new) in changed.items()}
+        self._applied = True
+
+    def _apply(self, values: dict[str, Any], reason: str) -> None:
+        with self.db.session() as session:
+            update_record(session, self.rtype, self.record_id, values, user=self.user, reason=reason)
+            session.commit()
+        self.after()
+
+    def redo(self) -> None:
+        if self._applied:  # the first redo, from push(): already done
+            self._applied = False
+            return
+        self._apply(self.after_values, "重做")
+
+    def undo(self) -> None:
+        self._apply(self.before, "撤销")

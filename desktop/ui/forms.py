@@ -1,0 +1,201 @@
+"""The edit form of any record, built from its field descriptions, with the reason next to a bad field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.records.editing import RecordError
+from desktop.records.fields import Field
+from desktop.records.types import RecordType
+from desktop.validators import InvalidValue, check_id_number
+
+UNSET = "（未填）"
+
+
+class FieldEditor:
+    """One field's widget and its error label."""
+
+    def __init__(self, field: Field, choices: Sequence[tuple[Any, str]] | None) -> None:
+        self.field = field
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        if field.derived:
+            self.widget: QWidget = QLabel()
+        elif field.kind in ("code", "bool", "ref"):
+            combo = QComboBox()
+            combo.setMaxVisibleItems(20)
+            if field.kind == "ref":
+                combo.setEditable(True)  # type to find among hundreds of facilities
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            options = list(choices or ())
+            if field.kind == "code":
+                options = list(field.codes.items())
+            elif field.kind == "bool":
+                options = [(True, "是"), (False, "否")]
+            if not field.required or field.kind == "bool":
+                combo.addItem(UNSET, None)
+            for value, label in options:
+                combo.addItem(label, value)
+            self.widget = combo
+        else:
+            edit = QLineEdit()
+            if field.kind == "date":
+                edit.setPlaceholderText("如 2024-03-01")
+            elif field.unit:
+                edit.setPlaceholderText(field.unit)
+            self.widget = edit
+        self.widget.setObjectName(f"field_{field.name}")
+        if field.note:
+            self.widget.setToolTip(field.note)
+
+    def set_value(self, value: Any) -> None:
+        w = self.widget
+        if isinstance(w, QComboBox):
+            i = w.findData(value)
+            w.setCurrentIndex(max(i, 0))
+        elif isinstance(w, QLineEdit):
+            w.setText(self.field.display(value, unmask=True))
+        else:
+            w.setText(self.field.display(value))
+
+    def raw(self) -> Any:
+        w = self.widget
+        if isinstance(w, QComboBox):
+            return w.currentData()
+        if isinstance(w, QLineEdit):
+            return w.text()
+        return None
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+
+class RecordForm(QDialog):
+    """Add or edit one record. ``save(raw_values)`` writes it (raising RecordError to show reasons)."""
+
+    def __init__(
+        self,
+        rtype: RecordType,
+        *,
+        title: str,
+        values: dict[str, Any] | None = None,
+        choices: dict[str, Sequence[tuple[Any, str]]] | None = None,
+        save: Callable[[dict[str, Any]], None],
+        extra: QWidget | None = None,
+        editing: bool = False,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.editing = editing
+        self.setWindowTitle(title)
+        self.rtype = rtype
+        self.save = save
+        self.initial = dict(values or {})
+        self.editors: dict[str, FieldEditor] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for field in rtype.fields:
+            editor = FieldEditor(field, (choices or {}).get(field.name))
+            self.editors[field.name] = editor
+            if field.name in self.initial:
+                editor.set_value(self.initial[field.name])
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(editor.widget)
+            box.addWidget(editor.error)
+            label = field.header + ("＊" if field.required and not field.derived else "")
+            form.addRow(label, box)
+            self._connect_live_check(editor)
+        inner = QWidget()
+        inner.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        if extra is not None:
+            layout.addWidget(extra)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 640)
+
+    def _connect_live_check(self, editor: FieldEditor) -> None:
+        w = editor.widget
+        if isinstance(w, QLineEdit):
+            w.textChanged.connect(lambda _text, e=editor: self.check(e))
+        elif isinstance(w, QComboBox):
+            w.currentIndexChanged.connect(lambda _i, e=editor: self.check(e))
+
+    def check(self, editor: FieldEditor) -> bool:
+        """Live validation of one field as the user types; fills derived fields from an ID number."""
+        field = editor.field
+        if field.derived or field.kind == "ref":
+            return True
+        try:
+            value = field.parse(editor.raw())
+        except InvalidValue as exc:
+            editor.show_error(str(exc))
+            return False
+        editor.show_error(None)
+        if field.kind == "id_number" and value:
+            info = check_id_number(value)
+            for name, derived in (("birth_date", info.birth_date), ("sex", info.sex)):
+                if name in self.editors:
+                    self.editors[name].set_value(derived)
+        return True
+
+    def raw_values(self, *, changed_only: bool = False) -> dict[str, Any]:
+        out = {}
+        for name, editor in self.editors.items():
+            if editor.field.derived:
+                continue
+            raw = editor.raw()
+            if changed_only and name in self.initial:
+                try:
+                    if editor.field.parse(raw) == self.initial[name]:
+                        continue
+                except InvalidValue:
+                    pass
+            out[name] = raw
+        return out
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for name, editor in self.editors.items():
+            editor.show_error(errors.get(name))
+        stray = [m for n, m in errors.items() if n not in self.editors]
+        if stray:
+            QMessageBox.warning(self, "无法保存", "\n".join(stray))
+
+    def try_save(self) -> None:
+        ok = all([self.check(e) for e in self.editors.values()])
+        if not ok:
+            return
+        try:
+            self.save(self.raw_values(changed_only=self.editing))
+        except RecordError as exc:
+            self.show_errors(exc.errors)
+            return
+        self.accept()

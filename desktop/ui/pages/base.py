@@ -1,0 +1,67 @@
+"""What every page shares: its place in the window, refreshing when data changed, a table helper."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+
+class Page(QWidget):
+    key = ""
+    title = ""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__()
+        self.win = win
+        self.setObjectName(f"page_{self.key}")
+        self.stale = True
+
+    def refresh(self) -> None:
+        """Re-read what the page shows; called when it is shown after data changed."""
+
+    def ensure_fresh(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.refresh()
+
+    def open_record(self, record_id: int) -> None:
+        """Show one record of this page's kind (from the findings, the dashboard, another page)."""
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("pageHeading")
+    return label
+
+
+def make_table(model, *, sortable: bool = True, stretch_last: bool = True) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(sortable)
+    if sortable:
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch_last)
+    for i, column in enumerate(model.columns):
+        if column.width:
+            view.setColumnWidth(i, column.width)
+    return view
+
+
+def selected_row(view: QTableView):
+    indexes = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not indexes:
+        return None
+    return view.model().row_at(indexes[0].row())

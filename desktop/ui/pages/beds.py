@@ -1,0 +1,92 @@
+"""床位核查: each THC/CHSC with its rural population, beds, band and verdict; the year at the top."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
+
+from db.codes import FACILITY_KIND
+from desktop.checks.beds import bed_rows
+from desktop.norms import ensure_defaults, norms_in_force
+from desktop.periods import Period
+from desktop.snapshot import Snapshot
+from desktop.ui.pages.base import Page, heading, make_table
+from desktop.ui.tablemodel import AMBER, GREEN, GREY, RED, Column, ListModel
+
+VERDICTS = {
+    "within": "达标",
+    "under": "配置不足",
+    "over": "配置过多",
+    "no_service_area": "未设服务范围",
+    "no_population": "缺少人口数据",
+}
+COLOURS = {"within": GREEN, "under": RED, "over": AMBER}
+
+
+def _band(r) -> str:
+    if r.lower is None:
+        return ""
+    lo, hi = f"{r.lower:.1f}".rstrip("0").rstrip("."), f"{r.upper:.1f}".rstrip("0").rstrip(".")
+    return lo if lo == hi else f"{lo}-{hi}"
+
+
+class BedsPage(Page):
+    key = "beds"
+    title = "床位核查"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        bar.addWidget(heading("床位配置核查"))
+        bar.addStretch(1)
+        bar.addWidget(QLabel("年度"))
+        self.year = QSpinBox()
+        self.year.setObjectName("bedYear")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(win.period.year)
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        bar.addWidget(self.year)
+        layout.addLayout(bar)
+        self.norm_label = QLabel()
+        self.norm_label.setWordWrap(True)
+        layout.addWidget(self.norm_label)
+        self.model = ListModel(
+            [
+                Column("机构", lambda r: r.name, width=200),
+                Column("类别", lambda r: FACILITY_KIND[r.kind], width=110),
+                Column(
+                    "服务范围乡村人口（人）",
+                    lambda r: r.population,
+                    numeric=True,
+                    width=150,
+                    tooltip=lambda r: "乡村人口缺失，以常住人口代替" if r.resident_stood_in else None,
+                ),
+                Column("实有床位（含养老，张）", lambda r: r.beds, numeric=True, width=150),
+                Column("床位区间（张）", _band, width=110),
+                Column("结论", lambda r: VERDICTS[r.verdict]),
+            ],
+            colour=lambda r: COLOURS.get(r.verdict, GREY),
+        )
+        self.view = make_table(self.model)
+        self.view.setObjectName("bedTable")
+        self.view.doubleClicked.connect(
+            lambda i: self.win.open_record("facilities", self.model.row_at(i.row()).facility_id)
+        )
+        layout.addWidget(self.view, 1)
+
+    def refresh(self) -> None:
+        year = self.year.value()
+        as_of = Period(year).as_of(self.win.today)
+        with self.win.db.session() as session:
+            ensure_defaults(session)
+            session.commit()
+            norm = norms_in_force(session, as_of)["bed_band"]
+            rows = bed_rows(Snapshot(session, as_of), year, norm)
+        p = norm.params
+        self.norm_label.setText(
+            f"按 {as_of} 生效的规范（第 {norm.version} 版）："
+            f"每千乡村人口 {p['per_1000_low']:g}-{p['per_1000_high']:g} 张"
+            f"（含健康养老床位），最低 {p['floor']:g} 张，一般卫生院不超过 {p['cap']:g} 张，"
+            f"中心卫生院不超过 {p['cap_central']:g} 张。依据：{norm.source}"
+        )
+        self.model.set_rows(rows)

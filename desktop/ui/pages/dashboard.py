@@ -1,0 +1,128 @@
+"""工作台: the county at a glance for the reporting period."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from db.codes import SEVERITY
+from desktop.charts import bed_band_chart, to_svg
+from desktop.checks.beds import bed_rows
+from desktop.indicators import RESOURCE_INDICATORS, indicator_table
+from desktop.norms import norms_in_force
+from desktop.overview import overview
+from desktop.snapshot import Snapshot
+from desktop.ui.pages.base import Page, heading
+
+SEVERITY_STYLE = {"high": "#c62828", "medium": "#ef6c00", "low": "#1565c0"}
+
+
+class Card(QFrame):
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setObjectName("countCard")
+        layout = QVBoxLayout(self)
+        self.value = QLabel("—")
+        self.value.setObjectName("cardValue")
+        self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label = QLabel(caption)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.value)
+        layout.addWidget(label)
+
+
+class DashboardPage(Page):
+    key = "dashboard"
+    title = "工作台"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        layout = QVBoxLayout(self)
+        self.header = heading("")
+        layout.addWidget(self.header)
+        grid = QGridLayout()
+        self.cards = {
+            k: Card(c)
+            for k, c in (
+                ("facilities", "医疗卫生机构（个）"),
+                ("staff_on_post", "在岗人员（人）"),
+                ("projects", "建设项目（个）"),
+                ("key_tasks", "重点任务（项）"),
+            )
+        }
+        for i, card in enumerate(self.cards.values()):
+            grid.addWidget(card, 0, i)
+        layout.addLayout(grid)
+
+        row = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(QLabel("<b>问题清单</b>（点击查看）"))
+        self.severity_buttons = {}
+        buttons = QHBoxLayout()
+        for sev, label in SEVERITY.items():
+            b = QPushButton(f"{label} —")
+            b.setObjectName(f"severity_{sev}")
+            b.setStyleSheet(f"QPushButton {{ color: {SEVERITY_STYLE[sev]}; font-weight: bold; padding: 6px 14px; }}")
+            b.clicked.connect(lambda _c=False, s=sev: self.win.show_findings(severity=s))
+            buttons.addWidget(b)
+            self.severity_buttons[sev] = b
+        left.addLayout(buttons)
+        self.projects_label = QPushButton()
+        self.projects_label.setFlat(True)
+        self.projects_label.clicked.connect(lambda: self.win.show_page("projects"))
+        self.tasks_label = QPushButton()
+        self.tasks_label.setFlat(True)
+        self.tasks_label.clicked.connect(lambda: self.win.show_page("tasks"))
+        for w in (self.projects_label, self.tasks_label):
+            w.setStyleSheet("text-align: left; padding: 4px;")
+            left.addWidget(w)
+        left.addWidget(QLabel("<b>卫生资源主要指标</b>（红：未达目标；绿：已达目标）"))
+        self.indicators = QLabel()
+        self.indicators.setTextFormat(Qt.TextFormat.RichText)
+        left.addWidget(self.indicators)
+        left.addStretch(1)
+        row.addLayout(left, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("<b>乡镇卫生院床位配置</b>"))
+        self.chart = QSvgWidget()
+        self.chart.setMinimumSize(480, 300)
+        right.addWidget(self.chart, 1)
+        row.addLayout(right, 1)
+        layout.addLayout(row, 1)
+
+    def refresh(self) -> None:
+        period = self.win.period
+        with self.win.db.session() as session:
+            o = overview(session)
+            rows = indicator_table(session, period.year, today=self.win.today)
+            norms = norms_in_force(session, period.as_of(self.win.today))
+            beds = bed_rows(Snapshot(session, period.as_of(self.win.today)), period.year, norms["bed_band"])
+        self.header.setText(f"{o.bureau_name or o.area_name or ''} · {period.label}")
+        for key, card in self.cards.items():
+            card.value.setText(f"{getattr(o, key):,}")
+        cells = []
+        for r in rows:
+            if r.code not in RESOURCE_INDICATORS:
+                continue
+            colour = {"met": "#2e7d32", "not_met": "#c62828"}.get(r.verdict, "#777777")
+            value = "无法计算" if r.value is None else f"{r.value:.2f}"
+            target = "" if r.target_value is None else f"目标 {r.target_value:g}"
+            cells.append(
+                f"<tr><td><span style='color:{colour}'>●</span> {r.name}</td>"
+                f"<td align='right'>&nbsp;{value}</td><td>&nbsp;{target}</td></tr>"
+            )
+        self.indicators.setText("<table>" + "".join(cells) + "</table>")
+        self.chart.load(to_svg(bed_band_chart(beds)))
+        self.win.with_findings(self.show_findings)
+
+    def show_findings(self, run) -> None:
+        by_sev = {s: 0 for s in SEVERITY}
+        for f in run.findings:
+            by_sev[f.severity] += 1
+        for sev, button in self.severity_buttons.items():
+            button.setText(f"{SEVERITY[sev]} {by_sev[sev]} 条")
+        rules = run.by_rule()
+        n = {r: len(rules.get(r, ())) for r in ("project_overdue", "project_behind", "task_overdue", "task_stale")}
+        self.projects_label.setText(f"建设项目：逾期 {n['project_overdue']} 个，进度滞后 {n['project_behind']} 个 ›")
+        self.tasks_label.setText(f"重点任务：逾期 {n['task_overdue']} 项，本期未更新 {n['task_stale']} 项 ›")

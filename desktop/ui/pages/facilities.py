@@ -1,0 +1,161 @@
+"""机构: a tree of townships beside the table of facilities; filters; the form; related records."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.codes import FACILITY_KIND, FACILITY_STATUS
+from desktop.lists import facility_rows
+from desktop.records.types import FACILITY
+from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
+from desktop.ui.tablemodel import GREY, Column, ListModel
+
+
+class FacilitiesPage(Page):
+    key = "facilities"
+    title = "机构"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("医疗卫生机构"))
+        bar = QHBoxLayout()
+        self.kind = QComboBox()
+        self.kind.setObjectName("kindFilter")
+        self.kind.addItem("全部类别", None)
+        for code, label in FACILITY_KIND.items():
+            self.kind.addItem(label, code)
+        self.status = QComboBox()
+        self.status.setObjectName("statusFilter")
+        self.status.addItem("全部状态", None)
+        for code, label in FACILITY_STATUS.items():
+            self.status.addItem(label, code)
+        for combo in (self.kind, self.status):
+            combo.currentIndexChanged.connect(self.apply_filter)
+            bar.addWidget(combo)
+        bar.addStretch(1)
+        for text, slot, name in (
+            ("新增机构", self.add, "addFacility"),
+            ("编辑", self.edit_selected, "editFacility"),
+            ("查看人员", self.show_staff, "facilityStaff"),
+            ("床位核查", self.show_beds, None),
+            ("相关问题", self.show_findings, None),
+        ):
+            b = QPushButton(text)
+            if name:
+                b.setObjectName(name)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+        layout.addLayout(bar)
+        split = QSplitter()
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("townshipTree")
+        self.tree.setHeaderLabels(["乡镇（街道）"])
+        self.tree.itemSelectionChanged.connect(self.apply_filter)
+        split.addWidget(self.tree)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.model = ListModel(
+            [
+                Column("机构名称", lambda r: r.name, width=220),
+                Column("类别", lambda r: r.kind_label, width=110),
+                Column("乡镇（街道）", lambda r: r.township, width=100),
+                Column("状态", lambda r: r.status_label, width=50),
+                Column("实有床位", lambda r: r.open_beds, numeric=True, width=70),
+                Column("养老床位", lambda r: r.elderly_care_beds, numeric=True, width=70),
+                Column("在岗人员", lambda r: r.staff, numeric=True, width=70),
+                Column("统一社会信用代码", lambda r: r.credit_code or ""),
+            ],
+            colour=lambda r: GREY if r.status != "operating" else None,
+        )
+        self.view = make_table(self.model)
+        self.view.setObjectName("facilityTable")
+        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        right_layout.addWidget(self.view, 1)
+        self.count = QLabel()
+        right_layout.addWidget(self.count)
+        split.addWidget(right)
+        split.setSizes([200, 800])
+        layout.addWidget(split, 1)
+
+    def refresh(self) -> None:
+        with self.win.db.session() as session:
+            rows = facility_rows(session)
+        self.model.set_rows(rows)
+        selected = self._township()
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        root = QTreeWidgetItem(["全部"])
+        root.setData(0, Qt.ItemDataRole.UserRole, None)
+        self.tree.addTopLevelItem(root)
+        towns = sorted({(r.township_id, r.township) for r in rows if r.township_id}, key=lambda t: t[0])
+        for tid, name in towns:
+            item = QTreeWidgetItem([f"{name}（{sum(1 for r in rows if r.township_id == tid)}）"])
+            item.setData(0, Qt.ItemDataRole.UserRole, tid)
+            root.addChild(item)
+            if tid == selected:
+                item.setSelected(True)
+        root.setExpanded(True)
+        self.tree.blockSignals(False)
+        self.apply_filter()
+
+    def _township(self) -> int | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    def apply_filter(self) -> None:
+        kind, status, town = self.kind.currentData(), self.status.currentData(), self._township()
+        keep = [
+            i
+            for i, r in enumerate(self.model.rows)
+            if (kind is None or r.kind == kind)
+            and (status is None or r.status == status)
+            and (town is None or r.township_id == town)
+        ]
+        self.model.set_visible(keep)
+        self.count.setText(f"共 {len(keep)} 个机构")
+
+    def add(self) -> None:
+        new_record_dialog(self.win, FACILITY, {"ownership": "public", "status": "operating", "kind": "village_clinic"})
+
+    def edit_selected(self) -> None:
+        row = selected_row(self.view)
+        if row is not None:
+            edit_record_dialog(self.win, FACILITY, row.id)
+
+    def open_record(self, record_id: int) -> None:
+        self.ensure_fresh()
+        self.kind.setCurrentIndex(0)
+        self.status.setCurrentIndex(0)
+        self.tree.clearSelection()
+        self.apply_filter()
+        r = self.model.view_row_of(record_id)
+        if r is not None:
+            self.view.selectRow(r)
+            self.view.scrollTo(self.model.index(r, 0))
+
+    def show_staff(self) -> None:
+        row = selected_row(self.view)
+        if row is not None:
+            self.win.show_page("staff")
+            self.win.pages["staff"].filter_facility(row.id, row.name)
+
+    def show_beds(self) -> None:
+        self.win.show_page("beds")
+
+    def show_findings(self) -> None:
+        row = selected_row(self.view)
+        self.win.show_findings(where_name=row.name if row else None)

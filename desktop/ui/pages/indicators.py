@@ -1,0 +1,82 @@
+"""规划指标: baseline, target and the year's value; computed ones filled in, the rest entered here."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMessageBox, QSpinBox, QVBoxLayout
+
+from db.codes import INDICATOR_ATTRIBUTE
+from desktop.indicators import indicator_table, set_indicator_value
+from desktop.ui.pages.base import Page, heading, make_table
+from desktop.ui.tablemodel import GREEN, RED, Column, ListModel
+
+
+def _n(v: float | None) -> str:
+    return "" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+class IndicatorsPage(Page):
+    key = "indicators"
+    title = "规划指标"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        bar.addWidget(heading("规划指标监测"))
+        bar.addStretch(1)
+        bar.addWidget(QLabel("年度"))
+        self.year = QSpinBox()
+        self.year.setObjectName("indicatorYear")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(win.period.year)
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        bar.addWidget(self.year)
+        layout.addLayout(bar)
+        layout.addWidget(QLabel("“计算”的指标由本地记录自动得出；“填报”的指标双击即可录入当年数值。"))
+        self.model = ListModel(
+            [
+                Column("领域", lambda r: r.domain, width=100),
+                Column("指标", lambda r: r.name, width=280),
+                Column("单位", lambda r: r.unit, width=60),
+                Column("基期值", lambda r: _n(r.baseline_value), numeric=True, width=70),
+                Column(
+                    "目标值",
+                    lambda r: ("≥" if r.direction == "at_least" else "≤") + _n(r.target_value),
+                    numeric=True,
+                    width=70,
+                ),
+                Column(
+                    "当年值",
+                    lambda r: _n(r.value) if r.value is not None else (r.reason or ""),
+                    numeric=True,
+                    width=150,
+                ),
+                Column("来源", lambda r: "计算" if r.computed else "填报", width=50),
+                Column("判定", lambda r: {"met": "达标", "not_met": "未达标"}.get(r.verdict, ""), width=60),
+                Column("属性", lambda r: INDICATOR_ATTRIBUTE[r.attribute]),
+            ],
+            colour=lambda r: {"met": GREEN, "not_met": RED}.get(r.verdict),
+        )
+        self.view = make_table(self.model, sortable=False)
+        self.view.setObjectName("indicatorTable")
+        self.view.doubleClicked.connect(self.edit_value)
+        layout.addWidget(self.view, 1)
+
+    def refresh(self) -> None:
+        with self.win.db.session() as session:
+            self.model.set_rows(indicator_table(session, self.year.value(), today=self.win.today))
+
+    def edit_value(self, index) -> None:
+        row = self.model.row_at(index.row())
+        if row.computed:
+            QMessageBox.information(self, "自动计算", f"“{row.name}”由记录自动计算，不能手工填报。")
+            return
+        value, ok = QInputDialog.getDouble(
+            self, "填报指标", f"{row.name}（{row.unit}）{self.year.value()}年：", row.value or 0.0, -1e9, 1e9, 2
+        )
+        if not ok:
+            return
+        with self.win.db.session() as session:
+            set_indicator_value(session, row.code, self.year.value(), value, user=self.win.user)
+            session.commit()
+        self.win.data_changed()

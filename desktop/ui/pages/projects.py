@@ -1,0 +1,227 @@
+"""建设项目: the table, the form, dated progress reports, and a timeline of planned against actual."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.codes import PROJECT_STAGE
+from desktop.lists import ProjectRow, project_rows
+from desktop.records.editing import RecordError, add_project_update
+from desktop.records.types import PROJECT
+from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
+from desktop.ui.tablemodel import AMBER, RED, Column, ListModel
+
+
+def _flag(r: ProjectRow) -> str:
+    return "逾期" if r.overdue else "滞后" if r.behind else ""
+
+
+class Timeline(QWidget):
+    """Planned span (grey) and physical progress (blue) of each project on one time axis; a red line is the
+    check date."""
+
+    ROW = 22
+    LEFT = 260
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[ProjectRow] = []
+        self.as_of = dt.date.today()
+
+    def set_rows(self, rows: list[ProjectRow], as_of: dt.date) -> None:
+        self.rows, self.as_of = rows, as_of
+        self.setMinimumHeight(self.ROW * (len(rows) + 2))
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        if not self.rows:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        start = min(r.planned_start for r in self.rows)
+        end = max([r.planned_completion for r in self.rows] + [self.as_of])
+        span = max(1, (end - start).days)
+        width = max(100, self.width() - self.LEFT - 20)
+
+        def x(day: dt.date) -> float:
+            return self.LEFT + width * (day - start).days / span
+
+        for year in range(start.year, end.year + 2):
+            day = dt.date(year, 1, 1)
+            if start <= day <= end:
+                p.setPen(QPen(QColor("#cccccc")))
+                p.drawLine(int(x(day)), 0, int(x(day)), self.height())
+                p.drawText(int(x(day)) + 3, 12, str(year))
+        for i, r in enumerate(self.rows):
+            y = self.ROW * (i + 1)
+            p.setPen(QColor("#c62828") if r.overdue else QColor("#ef6c00") if r.behind else QColor("#222222"))
+            p.drawText(QRectF(4, y, self.LEFT - 8, self.ROW), Qt.AlignmentFlag.AlignVCenter, r.name[:22])
+            planned = QRectF(x(r.planned_start), y + 4, x(r.planned_completion) - x(r.planned_start), self.ROW - 8)
+            p.fillRect(planned, QColor("#d9dee3"))
+            done = QRectF(planned.x(), y + 8, planned.width() * r.progress / 100, self.ROW - 16)
+            p.fillRect(done, QColor("#1565c0"))
+        p.setPen(QPen(QColor("#c62828"), 1.5))
+        p.drawLine(int(x(self.as_of)), 16, int(x(self.as_of)), self.height())
+        p.end()
+
+
+class ProjectsPage(Page):
+    key = "projects"
+    title = "建设项目"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        layout = QVBoxLayout(self)
+        self.header = heading("建设项目")
+        layout.addWidget(self.header)
+        bar = QHBoxLayout()
+        self.summary = QLabel()
+        bar.addWidget(self.summary)
+        bar.addStretch(1)
+        for text, slot, name in (
+            ("新增项目", self.add, "addProject"),
+            ("编辑", self.edit_selected, "editProject"),
+            ("填报进度", self.add_update, "addProjectUpdate"),
+        ):
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+        layout.addLayout(bar)
+        self.model = ListModel(
+            [
+                Column("项目名称", lambda r: r.name, width=260),
+                Column("建设单位", lambda r: r.facility, width=150),
+                Column("性质", lambda r: r.kind, width=70),
+                Column("计划开工", lambda r: r.planned_start, width=85),
+                Column("计划完工", lambda r: r.planned_completion, width=85),
+                Column("阶段", lambda r: r.stage, width=70),
+                Column("形象进度（%）", lambda r: r.progress, numeric=True, width=90),
+                Column("总投资（万元）", lambda r: r.planned_investment, numeric=True, width=95),
+                Column("完成投资（万元）", lambda r: r.investment_completed, numeric=True, width=105),
+                Column("预警", _flag),
+            ],
+            colour=lambda r: RED if r.overdue else AMBER if r.behind else None,
+        )
+        self.view = make_table(self.model)
+        self.view.setObjectName("projectTable")
+        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        self.timeline = Timeline()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.timeline)
+        split.addWidget(scroll)
+        split.setSizes([400, 300])
+        layout.addWidget(split, 1)
+
+    def refresh(self) -> None:
+        period = self.win.period
+        with self.win.db.session() as session:
+            rows = project_rows(session, period, today=self.win.today)
+            session.commit()
+        self.header.setText(f"建设项目 · {period.label}")
+        self.model.set_rows(rows)
+        self.timeline.set_rows(rows, period.as_of(self.win.today))
+        self.summary.setText(
+            f"共 {len(rows)} 个项目；逾期 {sum(r.overdue for r in rows)} 个，进度滞后 "
+            f"{sum(r.behind for r in rows)} 个（红：逾期；橙：滞后）"
+        )
+
+    def open_record(self, record_id: int) -> None:
+        self.ensure_fresh()
+        r = self.model.view_row_of(record_id)
+        if r is not None:
+            self.view.selectRow(r)
+
+    def add(self) -> None:
+        new_record_dialog(self.win, PROJECT, {"stage": "preparation", "kind": "extension"})
+
+    def edit_selected(self) -> None:
+        row = selected_row(self.view)
+        if row is not None:
+            edit_record_dialog(self.win, PROJECT, row.id)
+
+    def add_update(self) -> None:
+        row = selected_row(self.view)
+        if row is None:
+            QMessageBox.information(self, "填报进度", "请先在表中选择一个项目。")
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"填报进度：{row.name}")
+        form = QFormLayout(dialog)
+        day = QDateEdit(self.win.period.as_of(self.win.today))
+        day.setCalendarPopup(True)
+        day.setDisplayFormat("yyyy-MM-dd")
+        stage = QComboBox()
+        for code, label in PROJECT_STAGE.items():
+            stage.addItem(label, code)
+        stage.setCurrentIndex(max(0, stage.findText(row.stage)))
+        progress = QDoubleSpinBox()
+        progress.setRange(0, 100)
+        progress.setSuffix(" %")
+        progress.setValue(row.progress)
+        invested = QDoubleSpinBox()
+        invested.setRange(0, 1e7)
+        invested.setSuffix(" 万元")
+        invested.setValue(row.investment_completed)
+        note = QLineEdit()
+        error = QLabel()
+        error.setStyleSheet("color: #b00020;")
+        for label, w in (
+            ("日期", day),
+            ("建设阶段", stage),
+            ("形象进度", progress),
+            ("完成投资", invested),
+            ("说明", note),
+        ):
+            form.addRow(label, w)
+        form.addRow(error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+
+        def save() -> None:
+            try:
+                with self.win.db.session() as session:
+                    add_project_update(
+                        session,
+                        row.id,
+                        on=day.date().toPython(),
+                        stage=stage.currentData(),
+                        progress=progress.value(),
+                        investment_completed=invested.value(),
+                        note=note.text(),
+                        user=self.win.user,
+                    )
+                    session.commit()
+            except RecordError as exc:
+                error.setText(str(exc))
+                return
+            dialog.accept()
+
+        buttons.accepted.connect(save)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.win.data_changed()

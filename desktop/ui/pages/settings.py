@@ -1,0 +1,231 @@
+"""设置: the county profile (it fills every form's footer) and the norms, changed from a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.codes import SEVERITY
+from desktop.norms import NormError, change_norm, ensure_defaults, norms_in_force
+from desktop.profile import load_profile, save_profile
+from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.tablemodel import GREY, Column, ListModel
+
+
+class ProfileForm(QWidget):
+    FIELDS = (
+        ("bureau_name", "填报单位＊"),
+        ("head_of_unit", "单位负责人"),
+        ("preparer", "填表人"),
+        ("phone", "联系电话"),
+    )
+
+    def __init__(self, win) -> None:
+        super().__init__()
+        self.win = win
+        form = QFormLayout(self)
+        self.area = QLabel()
+        form.addRow("所属地区", self.area)
+        self.code = QLabel()
+        form.addRow("行政区划代码", self.code)
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        for name, label in self.FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"profile_{name}")
+            error = QLabel()
+            error.setStyleSheet("color: #b00020;")
+            error.hide()
+            box = QVBoxLayout()
+            box.addWidget(edit)
+            box.addWidget(error)
+            form.addRow(label, box)
+            self.edits[name], self.errors[name] = edit, error
+        form.addRow(QLabel("以上信息填入所有上报报表的表头和表尾（单位负责人、填表人、联系电话）。"))
+        save = QPushButton("保存县域信息")
+        save.setObjectName("saveProfile")
+        save.clicked.connect(self.save)
+        form.addRow(save)
+
+    def refresh(self) -> None:
+        with self.win.db.session() as session:
+            p = load_profile(session)
+        self.area.setText(p.area_name or "（未设置）")
+        self.code.setText(p.division_code or "")
+        for name, edit in self.edits.items():
+            edit.setText(getattr(p, name) or "")
+
+    def save(self) -> bool:
+        values = {name: edit.text() for name, edit in self.edits.items()}
+        with self.win.db.session() as session:
+            errors = save_profile(session, user=self.win.user, **values)
+            if not errors:
+                session.commit()
+        for name, label in self.errors.items():
+            label.setText(errors.get(name, ""))
+            label.setVisible(name in errors)
+        if not errors:
+            self.win.data_changed()
+            self.win.statusBar().showMessage("县域信息已保存", 5000)
+        return not errors
+
+
+class NormDialog(QDialog):
+    """Change one rule from a date: its parameters, whether it is on, its severity."""
+
+    def __init__(self, norm, today: dt.date, parent=None) -> None:
+        super().__init__(parent)
+        self.norm = norm
+        self.setWindowTitle(f"修改规范：{norm.name}")
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"依据：{norm.source}"))
+        form.addRow("当前版本", QLabel(f"第 {norm.version} 版，{norm.effective_from} 起生效"))
+        self.effective = QDateEdit(today)
+        self.effective.setObjectName("normEffective")
+        self.effective.setCalendarPopup(True)
+        self.effective.setDisplayFormat("yyyy-MM-dd")
+        form.addRow("新版本生效日期＊", self.effective)
+        self.params: dict[str, QLineEdit] = {}
+        for key, value in norm.params.items():
+            edit = QLineEdit(json.dumps(value, ensure_ascii=False))
+            edit.setObjectName(f"param_{key}")
+            self.params[key] = edit
+            form.addRow(key, edit)
+        self.enabled = QCheckBox("启用该规则")
+        self.enabled.setChecked(norm.enabled)
+        form.addRow(self.enabled)
+        self.severity = QComboBox()
+        for code, label in SEVERITY.items():
+            self.severity.addItem(label, code)
+        self.severity.setCurrentIndex(self.severity.findData(norm.severity))
+        form.addRow("严重程度", self.severity)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("修改依据，如本省文件名称和文号")
+        form.addRow("修改说明", self.note)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        form.addRow(self.error)
+        form.addRow(QLabel("修改会新增一个版本；生效日期之前的核查仍按旧版本计算。"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        params = {}
+        for key, edit in self.params.items():
+            try:
+                params[key] = json.loads(edit.text())
+            except json.JSONDecodeError:
+                raise NormError(f"参数“{key}”的值“{edit.text()}”无法识别，数字直接填写，文字加英文引号") from None
+        changed = {k: v for k, v in params.items() if v != self.norm.params.get(k)}
+        return {
+            "params": changed or None,
+            "enabled": self.enabled.isChecked() if self.enabled.isChecked() != self.norm.enabled else None,
+            "severity": self.severity.currentData() if self.severity.currentData() != self.norm.severity else None,
+            "note": self.note.text() or None,
+        }
+
+    def try_accept(self) -> None:
+        try:
+            v = self.values()
+        except NormError as exc:
+            self.error.setText(str(exc))
+            return
+        if v["params"] is None and v["enabled"] is None and v["severity"] is None:
+            self.error.setText("没有任何修改")
+            return
+        self.accept()
+
+
+class SettingsPage(Page):
+    key = "settings"
+    title = "设置"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("设置"))
+        self.tabs = QTabWidget()
+        self.profile = ProfileForm(win)
+        self.tabs.addTab(self.profile, "县域信息")
+        norms = QWidget()
+        n_layout = QVBoxLayout(norms)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("查看日期"))
+        self.date = QDateEdit(win.today)
+        self.date.setObjectName("normDate")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.dateChanged.connect(lambda _d: self.refresh_norms())
+        bar.addWidget(self.date)
+        bar.addStretch(1)
+        change = QPushButton("修改所选规范…")
+        change.setObjectName("changeNorm")
+        change.clicked.connect(self.change_selected)
+        bar.addWidget(change)
+        n_layout.addLayout(bar)
+        self.model = ListModel(
+            [
+                Column("规则", lambda n: n.name, width=260),
+                Column("状态", lambda n: "启用" if n.enabled else "停用", width=50),
+                Column("严重程度", lambda n: SEVERITY[n.severity], width=70),
+                Column("版本", lambda n: f"第{n.version}版（{n.effective_from}起）", width=150),
+                Column("参数", lambda n: json.dumps(n.params, ensure_ascii=False), width=260),
+                Column("依据", lambda n: n.source, tooltip=lambda n: n.source),
+            ],
+            colour=lambda n: GREY if not n.enabled else None,
+        )
+        self.view = make_table(self.model)
+        self.view.setObjectName("normTable")
+        self.view.doubleClicked.connect(lambda _i: self.change_selected())
+        n_layout.addWidget(self.view, 1)
+        self.tabs.addTab(norms, "核查规范")
+        layout.addWidget(self.tabs, 1)
+
+    def refresh(self) -> None:
+        self.profile.refresh()
+        self.refresh_norms()
+
+    def refresh_norms(self) -> None:
+        with self.win.db.session() as session:
+            ensure_defaults(session)
+            session.commit()
+            norms = norms_in_force(session, self.date.date().toPython())
+        self.model.set_rows(list(norms.values()))
+
+    def change_selected(self) -> None:
+        norm = selected_row(self.view)
+        if norm is None:
+            QMessageBox.information(self, "修改规范", "请先在表中选择一条规范。")
+            return
+        dialog = NormDialog(norm, self.win.today, self)
+        if self.win.ask(dialog) != QDialog.DialogCode.Accepted:
+            return
+        v = dialog.values()
+        try:
+            with self.win.db.session() as session:
+                change_norm(session, norm.rule_id, dialog.effective.date().toPython(), user=self.win.user, **v)
+                session.commit()
+        except NormError as exc:
+            QMessageBox.warning(self, "无法修改", str(exc))
+            return
+        self.win.data_changed()
+        self.refresh_norms()

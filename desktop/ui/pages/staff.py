@@ -1,0 +1,265 @@
+"""人员: everyone, searchable by name, ID number or facility, with filters; the form, transfers, departures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+)
+
+from db.codes import EMPLOYMENT_FORM, STAFF_CATEGORY, STAFF_STATUS, TITLE, TRAINING_KIND
+from desktop.lists import AGE_BANDS, StaffList, facility_choices, person_loans, person_trainings
+from desktop.records.editing import RecordError, transfer_staff
+from desktop.records.types import STAFF
+from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
+from desktop.ui.tablemodel import GREY, Column, ListModel
+
+
+def _filter_combo(name: str, label: str, codes: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.addItem(label, None)
+    for code, text in codes.items():
+        combo.addItem(text, code)
+    return combo
+
+
+class StaffPage(Page):
+    key = "staff"
+    title = "人员"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.staff: StaffList | None = None
+        self.facility_ids: set[int] | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("卫生人员"))
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("staffSearch")
+        self.search.setPlaceholderText("搜索姓名、身份证号码或单位（Ctrl+F）")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.apply_filter)
+        bar.addWidget(self.search, 2)
+        self.category = _filter_combo("categoryFilter", "全部类别", STAFF_CATEGORY)
+        self.title_filter = _filter_combo("titleFilter", "全部职称", TITLE)
+        self.form = _filter_combo("formFilter", "全部用工形式", EMPLOYMENT_FORM)
+        self.status = _filter_combo("statusFilter", "全部状态", STAFF_STATUS)
+        self.age = _filter_combo("ageFilter", "全部年龄", {k: v[0] for k, v in AGE_BANDS.items()})
+        for combo in (self.category, self.title_filter, self.form, self.status, self.age):
+            combo.currentIndexChanged.connect(self.apply_filter)
+            bar.addWidget(combo)
+        layout.addLayout(bar)
+        actions = QHBoxLayout()
+        self.facility_label = QLabel()
+        actions.addWidget(self.facility_label)
+        self.clear_facility = QPushButton("显示全部单位")
+        self.clear_facility.clicked.connect(lambda: self.filter_facility(None, None))
+        self.clear_facility.hide()
+        actions.addWidget(self.clear_facility)
+        actions.addStretch(1)
+        for text, slot, name in (
+            ("新增人员", self.add, "addPerson"),
+            ("查看/编辑", self.edit_selected, "editPerson"),
+            ("调动", self.transfer_selected, "transferPerson"),
+            ("离岗", self.depart_selected, "departPerson"),
+        ):
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.clicked.connect(slot)
+            actions.addWidget(b)
+        layout.addLayout(actions)
+        self.model = ListModel(
+            [
+                Column("姓名", lambda r: r.name, width=70),
+                Column("身份证号码", lambda r: r.masked_id, width=150),
+                Column("性别", lambda r: "男" if r.sex == "M" else "女", width=40),
+                Column("年龄", lambda r: r.age, numeric=True, width=45),
+                Column("工作单位", lambda r: r.facility, width=200),
+                Column("乡镇（街道）", lambda r: r.township, width=90),
+                Column("人员类别", lambda r: STAFF_CATEGORY[r.category], width=90),
+                Column("职称", lambda r: TITLE[r.title], width=80),
+                Column("用工形式", lambda r: EMPLOYMENT_FORM[r.employment_form], width=70),
+                Column("状态", lambda r: STAFF_STATUS[r.status]),
+            ],
+            colour=lambda r: GREY if r.status != "on_post" else None,
+        )
+        self.view = make_table(self.model)
+        self.view.setObjectName("staffTable")
+        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        layout.addWidget(self.view, 1)
+        self.count = QLabel()
+        layout.addWidget(self.count)
+
+    def refresh(self) -> None:
+        with self.win.db.session() as session:
+            self.staff = StaffList(session, self.win.today)
+        self.model.set_rows(self.staff.rows)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        if self.staff is None:
+            return
+        keep = self.staff.filter(
+            self.search.text(),
+            category=self.category.currentData(),
+            title=self.title_filter.currentData(),
+            employment_form=self.form.currentData(),
+            status=self.status.currentData(),
+            age_band=self.age.currentData(),
+            facility_ids=self.facility_ids,
+        )
+        self.model.set_visible(keep)
+        self.count.setText(f"共 {len(keep):,} 人（全部 {len(self.staff.rows):,} 人）")
+
+    def filter_facility(self, facility_id: int | None, name: str | None) -> None:
+        self.ensure_fresh()
+        self.facility_ids = {facility_id} if facility_id is not None else None
+        self.facility_label.setText(f"单位：{name}" if name else "")
+        self.clear_facility.setVisible(facility_id is not None)
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def open_record(self, record_id: int) -> None:
+        self.ensure_fresh()
+        row = next((r for r in self.staff.rows if r.id == record_id), None) if self.staff else None
+        if row is not None:
+            self.search.setText(row.id_number)
+            QTimer.singleShot(0, lambda: self.view.selectRow(0))
+
+    # --- actions ------------------------------------------------------------------
+
+    def add(self) -> None:
+        new_record_dialog(self.win, STAFF, {"status": "on_post", "title": "none", "employment_form": "contract"})
+
+    def _extra(self, staff_id: int) -> QTabWidget:
+        with self.win.db.session() as session:
+            trainings, loans = person_trainings(session, staff_id), person_loans(session, staff_id)
+        tabs = QTabWidget()
+        t_model = ListModel(
+            [
+                Column("开始", lambda t: t.start_date),
+                Column("结束", lambda t: t.end_date),
+                Column("天数", lambda t: t.days, numeric=True),
+                Column("类型", lambda t: TRAINING_KIND[t.kind]),
+                Column("地点", lambda t: t.place),
+            ]
+        )
+        t_model.set_rows(trainings)
+        l_model = ListModel(
+            [
+                Column("借出", lambda x: x.start_date),
+                Column("归还", lambda x: x.end_date or "未归还"),
+                Column("借用单位", lambda x: x.to_unit),
+                Column("事由", lambda x: x.reason),
+            ]
+        )
+        l_model.set_rows(loans)
+        tabs.addTab(make_table(t_model, sortable=False), f"培训进修（{len(trainings)}）")
+        tabs.addTab(make_table(l_model, sortable=False), f"借用记录（{len(loans)}）")
+        tabs.setMaximumHeight(170)
+        return tabs
+
+    def edit_selected(self) -> None:
+        row = selected_row(self.view)
+        if row is not None:
+            edit_record_dialog(self.win, STAFF, row.id, extra=self._extra(row.id))
+
+    def transfer_selected(self) -> None:
+        row = selected_row(self.view)
+        if row is None:
+            return
+        with self.win.db.session() as session:
+            choices = facility_choices(session)
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"调动：{row.name}")
+        form = QFormLayout(dialog)
+        target = QComboBox()
+        target.setEditable(True)
+        for fid, name in choices:
+            if fid != row.facility_id:
+                target.addItem(name, fid)
+        day = QDateEdit(dt.date.today())
+        day.setCalendarPopup(True)
+        day.setDisplayFormat("yyyy-MM-dd")
+        form.addRow("现单位", QLabel(row.facility))
+        form.addRow("调入单位", target)
+        form.addRow("调动日期", day)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            with self.win.db.session() as session:
+                transfer_staff(session, row.id, target.currentData(), user=self.win.user, on=day.date().toPython())
+                session.commit()
+        except RecordError as exc:
+            QMessageBox.warning(self, "无法调动", str(exc))
+            return
+        self.win.data_changed()
+
+    def depart_selected(self) -> None:
+        row = selected_row(self.view)
+        if row is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"离岗：{row.name}")
+        form = QFormLayout(dialog)
+        status = QComboBox()
+        for code in ("left", "retired", "transferred"):
+            status.addItem(STAFF_STATUS[code], code)
+        reason = QLineEdit()
+        reason.setObjectName("departReason")
+        day = QDateEdit(dt.date.today())
+        day.setCalendarPopup(True)
+        day.setDisplayFormat("yyyy-MM-dd")
+        form.addRow("离岗类型", status)
+        form.addRow("原因＊", reason)
+        form.addRow("离岗日期", day)
+        error = QLabel()
+        error.setStyleSheet("color: #b00020;")
+        form.addRow(error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+
+        def accept() -> None:
+            if not reason.text().strip():
+                error.setText("请写明离岗原因")
+                return
+            dialog.accept()
+
+        buttons.accepted.connect(accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        from desktop.records.editing import update_record
+
+        with self.win.db.session() as session:
+            update_record(
+                session,
+                STAFF,
+                row.id,
+                {"status": status.currentData(), "status_reason": reason.text(), "status_date": day.date().toPython()},
+                user=self.win.user,
+            )
+            session.commit()
+        self.win.data_changed()

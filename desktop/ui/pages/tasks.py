@@ -1,0 +1,209 @@
+"""重点任务: the ledger with lead and cooperating units, deadlines, status and updates; strike-off with a note."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from db.codes import TASK_STATUS
+from desktop.lists import task_rows
+from desktop.records.editing import RecordError, add_task_update, strike_off_task
+from desktop.records.types import TASK
+from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.record_dialogs import edit_record_dialog
+from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
+
+
+class TasksPage(Page):
+    key = "tasks"
+    title = "重点任务"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        layout = QVBoxLayout(self)
+        self.header = heading("重点任务推进台账")
+        layout.addWidget(self.header)
+        bar = QHBoxLayout()
+        self.ledger = QComboBox()
+        self.ledger.setObjectName("ledgerFilter")
+        self.ledger.currentIndexChanged.connect(self.apply_filter)
+        bar.addWidget(self.ledger, 1)
+        self.summary = QLabel()
+        bar.addWidget(self.summary)
+        bar.addStretch(1)
+        for text, slot, name in (
+            ("编辑", self.edit_selected, "editTask"),
+            ("更新进展", self.add_update, "addTaskUpdate"),
+            ("销号", self.strike_off, "strikeOff"),
+        ):
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+        layout.addLayout(bar)
+        self.model = ListModel(
+            [
+                Column("序号", lambda r: r.number, width=60),
+                Column("任务", lambda r: r.title, width=260),
+                Column("牵头单位", lambda r: r.lead_unit, width=150),
+                Column("配合单位", lambda r: r.cooperating, width=220, tooltip=lambda r: r.cooperating),
+                Column("完成时限", lambda r: r.deadline, width=85),
+                Column("状态", lambda r: r.status_label, width=60),
+                Column("最近更新", lambda r: r.last_update, width=85),
+                Column("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
+            ],
+            colour=lambda r: RED if r.overdue else AMBER if r.stale else GREY if r.status == "struck_off" else None,
+        )
+        self.view = make_table(self.model)
+        self.view.setObjectName("taskTable")
+        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        layout.addWidget(self.view, 1)
+
+    def refresh(self) -> None:
+        period = self.win.period
+        with self.win.db.session() as session:
+            rows = task_rows(session, period, today=self.win.today)
+            session.commit()
+        self.header.setText(f"重点任务推进台账 · {period.label}")
+        current = self.ledger.currentData()
+        self.ledger.blockSignals(True)
+        self.ledger.clear()
+        self.ledger.addItem("全部台账", None)
+        for name in dict.fromkeys(r.ledger for r in rows):
+            self.ledger.addItem(name, name)
+        self.ledger.setCurrentIndex(max(0, self.ledger.findData(current)))
+        self.ledger.blockSignals(False)
+        self.model.set_rows(rows)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        ledger = self.ledger.currentData()
+        keep = [i for i, r in enumerate(self.model.rows) if ledger is None or r.ledger == ledger]
+        self.model.set_visible(keep)
+        rows = [self.model.rows[i] for i in keep]
+        self.summary.setText(
+            f"{len(rows)} 项；逾期 {sum(r.overdue for r in rows)} 项，本期未更新 {sum(r.stale for r in rows)} 项"
+        )
+
+    def open_record(self, record_id: int) -> None:
+        self.ensure_fresh()
+        self.ledger.setCurrentIndex(0)
+        r = self.model.view_row_of(record_id)
+        if r is not None:
+            self.view.selectRow(r)
+
+    def edit_selected(self) -> None:
+        row = selected_row(self.view)
+        if row is not None:
+            edit_record_dialog(self.win, TASK, row.id)
+
+    def strike_off(self) -> None:
+        row = selected_row(self.view)
+        if row is None:
+            QMessageBox.information(self, "销号", "请先在表中选择一项任务。")
+            return
+        dialog = StrikeOffDialog(row, self)
+        if self.win.ask(dialog) != QDialog.DialogCode.Accepted:
+            return
+        try:
+            with self.win.db.session() as session:
+                strike_off_task(
+                    session, row.id, dialog.note.toPlainText(), user=self.win.user, on=dialog.day.date().toPython()
+                )
+                session.commit()
+        except RecordError as exc:
+            QMessageBox.warning(self, "不能销号", str(exc))
+            return
+        self.win.data_changed()
+
+    def add_update(self) -> None:
+        row = selected_row(self.view)
+        if row is None:
+            QMessageBox.information(self, "更新进展", "请先在表中选择一项任务。")
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"更新进展：{row.number}{row.title}")
+        form = QFormLayout(dialog)
+        day = QDateEdit(self.win.period.as_of(self.win.today))
+        day.setCalendarPopup(True)
+        day.setDisplayFormat("yyyy-MM-dd")
+        status = QComboBox()
+        for code in ("not_started", "in_progress", "done"):
+            status.addItem(TASK_STATUS[code], code)
+        status.setCurrentIndex(max(0, status.findData(row.status)))
+        note = QPlainTextEdit()
+        evidence = QLineEdit()
+        error = QLabel()
+        error.setStyleSheet("color: #b00020;")
+        for label, w in (("日期", day), ("状态", status), ("进展情况＊", note), ("佐证材料", evidence)):
+            form.addRow(label, w)
+        form.addRow(error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+
+        def save() -> None:
+            try:
+                with self.win.db.session() as session:
+                    add_task_update(
+                        session,
+                        row.id,
+                        on=day.date().toPython(),
+                        status=status.currentData(),
+                        note=note.toPlainText(),
+                        evidence=evidence.text(),
+                        user=self.win.user,
+                    )
+                    session.commit()
+            except RecordError as exc:
+                error.setText(str(exc))
+                return
+            dialog.accept()
+
+        buttons.accepted.connect(save)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.win.data_changed()
+
+
+class StrikeOffDialog(QDialog):
+    """Strike a task off: only with a note; the OK button says why it is not yet possible."""
+
+    def __init__(self, row, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"销号：{row.number}{row.title}")
+        form = QFormLayout(self)
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setDate(parent.win.period.as_of(parent.win.today) if parent else None)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("strikeOffNote")
+        self.note.setPlaceholderText("写明完成情况或销号依据（必填）")
+        self.error = QLabel()
+        self.error.setObjectName("strikeOffError")
+        self.error.setStyleSheet("color: #b00020;")
+        form.addRow("销号日期", self.day)
+        form.addRow("销号说明＊", self.note)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.try_accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def try_accept(self) -> None:
+        if not self.note.toPlainText().strip():
+            self.error.setText("销号必须写明销号说明（完成情况或依据）")
+            return
+        self.accept()

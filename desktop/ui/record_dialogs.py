@@ -1,0 +1,91 @@
+"""Opening the form of a record to add or edit it, with the edit pushed on the undo stack."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QWidget
+
+from desktop.lists import division_choices, facility_choices, record_values
+from desktop.records.editing import create_record, update_record
+from desktop.records.types import RecordType
+from desktop.ui.commands import EditCommand
+from desktop.ui.forms import RecordForm
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+
+def _choices(win: MainWindow, rtype: RecordType) -> dict[str, list[tuple[int, str]]]:
+    out = {}
+    with win.db.session() as session:
+        for f in rtype.fields:
+            if f.kind == "ref" and f.ref == "division":
+                out[f.name] = division_choices(session)
+            elif f.kind == "ref" and f.ref == "facility":
+                out[f.name] = facility_choices(session)
+    return out
+
+
+def edit_record_dialog(
+    win: MainWindow, rtype: RecordType, record_id: int, *, extra: QWidget | None = None, exec_: bool = True
+) -> RecordForm:
+    with win.db.session() as session:
+        values = record_values(session, rtype.model, record_id, [f.name for f in rtype.fields])
+    title_value = values.get(rtype.title_field, "")
+
+    def save(raw: dict[str, Any]) -> None:
+        if not raw:
+            return
+        with win.db.session() as session:
+            changed = update_record(session, rtype, record_id, raw, user=win.user)
+            session.commit()
+        if changed:
+            labels = "、".join(rtype.field(n).label for n in changed)
+            win.undo_stack.push(
+                EditCommand(
+                    win.db,
+                    rtype,
+                    record_id,
+                    changed,
+                    user=win.user,
+                    after=win.data_changed,
+                    text=f"修改{title_value}的{labels}",
+                )
+            )
+            win.data_changed()
+
+    form = RecordForm(
+        rtype,
+        title=f"编辑{rtype.label}：{title_value}",
+        values=values,
+        choices=_choices(win, rtype),
+        save=save,
+        extra=extra,
+        editing=True,
+        parent=win,
+    )
+    if exec_:
+        form.exec()
+    return form
+
+
+def new_record_dialog(
+    win: MainWindow, rtype: RecordType, defaults: dict[str, Any] | None = None, *, exec_: bool = True
+) -> RecordForm:
+    created: list[int] = []
+
+    def save(raw: dict[str, Any]) -> None:
+        with win.db.session() as session:
+            record = create_record(session, rtype, raw, user=win.user)
+            session.commit()
+            created.append(record.id)
+        win.data_changed()
+
+    form = RecordForm(
+        rtype, title=f"新增{rtype.label}", values=defaults or {}, choices=_choices(win, rtype), save=save, parent=win
+    )
+    form.created = created
+    if exec_:
+        form.exec()
+    return form

@@ -1,0 +1,136 @@
+"""One table model for every list in the window: rows in memory, columns described once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+# Traffic-light colours used across pages (light, so black text stays readable when printed).
+RED = QColor("#f8d7da")
+AMBER = QColor("#fff3cd")
+GREEN = QColor("#d4edda")
+GREY = QColor("#e9ecef")
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: Callable[[Any], Any]
+    numeric: bool = False
+    width: int | None = None
+    tooltip: Callable[[Any], str | None] | None = None
+
+    def text(self, row: Any) -> str:
+        v = self.value(row)
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:,.2f}".rstrip("0").rstrip(".")
+        if isinstance(v, int) and not isinstance(v, bool):
+            return f"{v:,}" if self.numeric else str(v)
+        return str(v)
+
+
+class ListModel(QAbstractTableModel):
+    """Rows are plain objects; the view shows ``visible`` (indexes into ``rows``) in ``order``.
+
+    Filtering and sorting rearrange the index list only, so a keystroke over tens of
+    thousands of rows does not rebuild any row.
+    """
+
+    def __init__(
+        self, columns: Sequence[Column], colour: Callable[[Any], QColor | None] | None = None, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.colour = colour
+        self.rows: list[Any] = []
+        self.visible: list[int] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # --- content ------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.visible = list(range(len(self.rows)))
+        self._apply_sort()
+        self.endResetModel()
+
+    def set_visible(self, indexes: Sequence[int]) -> None:
+        self.beginResetModel()
+        self.visible = list(indexes)
+        self._apply_sort()
+        self.endResetModel()
+
+    def row_at(self, view_row: int) -> Any:
+        return self.rows[self.visible[view_row]]
+
+    def view_row_of(self, record_id: int) -> int | None:
+        for i, k in enumerate(self.visible):
+            if getattr(self.rows[k], "id", None) == record_id:
+                return i
+        return None
+
+    # --- Qt -----------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.visible)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].label
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[self.visible[index.row()]]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and self.colour:
+            c = self.colour(row)
+            return QBrush(c) if c is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(row)
+        if role == ID_ROLE:
+            return getattr(row, "id", None)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        if self._sort is None:
+            return
+        column, order = self._sort
+        getter = self.columns[column].value
+
+        def key(i: int):
+            v = getter(self.rows[i])
+            return (v is None, v if v is not None else 0)
+
+        try:
+            self.visible.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        except TypeError:  # mixed types in a column: fall back to text order
+            self.visible.sort(key=lambda i: str(getter(self.rows[i])), reverse=order == Qt.SortOrder.DescendingOrder)
