@@ -46,9 +46,9 @@ def make_table(model, *, sortable: bool = True, stretch_last: bool = True) -> QT
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    # No sort column until the user clicks one: the rows keep the order the page gives them.
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(sortable)
-    if sortable:
-        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.verticalHeader().setDefaultSectionSize(24)
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()

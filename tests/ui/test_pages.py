@@ -1,0 +1,193 @@
+"""The window driven as a clerk would: find, edit, undo, refuse bad input, strike off, change a norm."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
+from sqlalchemy import func, select
+
+from db.models import Facility, KeyTask, StaffMember
+from desktop.records.types import FACILITY, STAFF
+from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
+
+
+def pick(combo: QComboBox, label: str) -> None:
+    i = combo.findText(label)
+    assert i >= 0, label
+    combo.setCurrentIndex(i)
+
+
+def test_find_a_person_by_id_number(qtbot, window, demo_db):
+    with demo_db.session() as s:
+        person = s.scalars(select(StaffMember).where(StaffMember.status == "on_post").offset(100)).first()
+    page = window.show_page("staff")
+    assert page.model.rowCount() > 2000
+    qtbot.keyClicks(page.search, person.id_number)
+    assert page.model.rowCount() == 1
+    row = page.model.row_at(0)
+    assert row.name == person.name
+    shown = page.model.data(page.model.index(0, 1))
+    assert shown == person.id_number[:6] + "********" + person.id_number[-4:]  # masked in the list
+    assert page.count.text().startswith("共 1 人")
+
+
+def test_edit_a_field_then_undo_and_redo(window, demo_db):
+    with demo_db.session() as s:
+        person = s.scalars(select(StaffMember).where(StaffMember.title == "junior")).first()
+    form = edit_record_dialog(window, STAFF, person.id, exec_=False)
+    assert form.editors["id_number"].widget.text() == person.id_number  # unmasked once the person is opened
+    pick(form.editors["title"].widget, "副高级")
+    form.try_save()
+    assert form.result() == QDialog.DialogCode.Accepted
+
+    def title() -> str:
+        with demo_db.session() as s:
+            return s.get(StaffMember, person.id).title
+
+    assert title() == "associate_senior"
+    assert window.undo_stack.undoText().startswith(f"修改{person.name}的专业技术职称")
+    window.undo_stack.undo()
+    assert title() == "junior"
+    window.undo_stack.redo()
+    assert title() == "associate_senior"
+
+
+def test_a_wrong_id_number_is_refused_live_with_the_reason(window, demo_db):
+    form = new_record_dialog(window, STAFF, {"status": "on_post"}, exec_=False)
+    edit: QLineEdit = form.editors["id_number"].widget
+    edit.setText("110105194912310021")
+    error = form.editors["id_number"].error
+    assert not error.isHidden() and "校验位错误" in error.text() and "应为“X”" in error.text()
+    edit.setText("11010519491231002X")
+    assert error.isHidden()
+    assert form.editors["birth_date"].widget.text() == "1949-12-31"  # filled in from the ID number
+    assert form.editors["sex"].widget.text() == "女"
+
+
+def test_a_facility_with_a_bad_credit_code_is_refused(window, demo_db):
+    with demo_db.session() as s:
+        before = s.scalar(select(func.count()).select_from(Facility))
+    form = new_record_dialog(window, FACILITY, {"ownership": "public", "status": "operating"}, exec_=False)
+    form.editors["name"].widget.setText("桃源镇新建村卫生室")
+    pick(form.editors["kind"].widget, "村卫生室")
+    division = form.editors["division_id"].widget
+    division.setCurrentIndex(2)
+    form.editors["credit_code"].widget.setText("91350100M000100Y44")
+    form.try_save()
+    assert form.result() != QDialog.DialogCode.Accepted
+    assert "校验位错误：第18位应为“3”" in form.editors["credit_code"].error.text()
+    with demo_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Facility)) == before
+    form.editors["credit_code"].widget.setText("91350100M000100Y43")
+    form.try_save()
+    assert form.result() == QDialog.DialogCode.Accepted
+    with demo_db.session() as s:
+        assert (
+            s.scalar(select(Facility).where(Facility.name == "桃源镇新建村卫生室")).credit_code == "91350100M000100Y43"
+        )
+
+
+def test_strike_off_a_task_without_and_with_a_note(window, demo_db, monkeypatch):
+    page = window.show_page("tasks")
+    with demo_db.session() as s:
+        task = s.scalars(select(KeyTask).where(KeyTask.status == "in_progress")).first()
+    page.view.selectRow(page.model.view_row_of(task.id))
+    messages = []
+
+    def without_note(dialog):
+        dialog.try_accept()  # OK pressed with no note
+        messages.append(dialog.error.text())
+        return dialog.result()
+
+    monkeypatch.setattr(window, "ask", without_note)
+    page.strike_off()
+    assert messages == ["销号必须写明销号说明（完成情况或依据）"]
+    with demo_db.session() as s:
+        assert s.get(KeyTask, task.id).status == "in_progress"
+
+    def with_note(dialog):
+        dialog.note.setPlainText("经县医改领导小组第3次会议审议，任务已完成")
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(window, "ask", with_note)
+    page.strike_off()
+    with demo_db.session() as s:
+        t = s.get(KeyTask, task.id)
+        assert (t.status, t.struck_off_note) == ("struck_off", "经县医改领导小组第3次会议审议，任务已完成")
+    row = page.model.row_at(page.model.view_row_of(task.id))
+    assert row.status_label == "已销号"
+
+
+def test_change_a_norm_from_a_date_and_see_the_bed_check_change(window, monkeypatch):
+    beds = window.show_page("beds")
+    beds.year.setValue(2026)
+
+    def verdicts() -> list[str]:
+        return [beds.model.row_at(i).verdict for i in range(beds.model.rowCount())]
+
+    before = verdicts()
+    assert "第 1 版" in beds.norm_label.text()
+    settings = window.show_page("settings")
+    settings.tabs.setCurrentIndex(1)
+    row = next(i for i in range(settings.model.rowCount()) if settings.model.row_at(i).rule_id == "bed_band")
+    settings.view.selectRow(row)
+
+    def fill(dialog):
+        dialog.effective.setDate(dt.date(2026, 7, 1))
+        dialog.params["floor"].setText("30")
+        dialog.note.setText("本省标准：卫生院最低30张")
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(window, "ask", fill)
+    settings.change_selected()
+    beds = window.show_page("beds")
+    after = verdicts()
+    assert after.count("under") > before.count("under")
+    assert "第 2 版" in beds.norm_label.text() and "最低 30 张" in beds.norm_label.text()
+    beds.year.setValue(2025)  # a year before the change: as it was
+    assert "第 1 版" in beds.norm_label.text()
+
+
+def test_findings_open_the_record_concerned(window):
+    page = window.show_page("findings")
+    i = next(i for i in range(page.model.rowCount()) if page.model.row_at(i).where.kind == "facility")
+    finding = page.model.row_at(i)
+    page.open_selected(page.model.index(i, 0))
+    facilities = window.current_page()
+    assert facilities.key == "facilities"
+    selected = facilities.view.selectionModel().selectedRows()
+    assert facilities.model.row_at(selected[0].row()).id == finding.where.id
+
+
+def test_filters_on_the_findings_page(window):
+    page = window.show_page("findings")
+    pick(page.rule, "年满60周岁乡村医生离岗退出")
+    rows = [page.model.row_at(i) for i in range(page.model.rowCount())]
+    assert rows and {r.rule_id for r in rows} == {"vd_age"}
+    assert page.count.text() == f"共 {len(rows)} 条"
+
+
+def test_staff_filters_combine(window):
+    page = window.show_page("staff")
+    pick(page.category, "乡村医生")
+    pick(page.age, "60岁及以上")
+    rows = [page.model.row_at(i) for i in range(page.model.rowCount())]
+    assert rows and all(r.category == "village_doctor" and r.age >= 60 for r in rows)
+
+
+def test_the_period_drives_the_pages(window):
+    window.period_box.setCurrentIndex(window.period_box.findText("2026年第二季度"))
+    assert window.pages["dashboard"].header.text().endswith("2026年第二季度")
+    window.show_page("tasks")
+    assert window.pages["tasks"].header.text().endswith("2026年第二季度")
+
+
+def test_sorting_a_column(window):
+    page = window.show_page("staff")
+    page.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    ages = [page.model.row_at(i).age for i in range(20)]
+    assert ages == sorted(ages, reverse=True)
