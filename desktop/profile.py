@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Change, CountyProfile, Division
-from desktop.validators import InvalidValue, check_phone
+from desktop.validators import InvalidValue, check_division_code, check_phone
 
 
 @dataclass
@@ -46,10 +47,26 @@ def save_profile(
     preparer: str | None,
     phone: str | None,
     user: str,
-    division_id: int | None = None,
+    area_name: str | None = None,
+    division_code: str | None = None,
 ) -> dict[str, str]:
-    """Save the profile; returns {field: reason} for what is wrong (and saves nothing then)."""
+    """Save the profile; returns {field: reason} for what is wrong (and saves nothing then).
+
+    The county (or city) itself is a division: given its name and code, the profile's division is
+    created, or renamed and re-coded.
+    """
     errors: dict[str, str] = {}
+    code = None
+    if division_code:
+        code = division_code.strip()
+        try:
+            if check_division_code(code) not in ("county", "city"):
+                errors["division_code"] = "请填写本县（市、区）或本市的行政区划代码，如 530102"
+            code = (code + "000000")[:12]
+        except InvalidValue as exc:
+            errors["division_code"] = str(exc)
+    if code and not (area_name or "").strip():
+        errors["area_name"] = "请填写地区名称，如 清溪县"
     if not (bureau_name or "").strip():
         errors["bureau_name"] = "填报单位不能为空"
     if phone:
@@ -60,6 +77,22 @@ def save_profile(
     if errors:
         return errors
     p = session.get(CountyProfile, 1)
+    division_id = p.division_id if p else None
+    if code:
+        clash = session.scalar(select(Division).where(Division.code == code))
+        if clash is not None and clash.id != division_id:
+            if division_id is None:
+                division_id = clash.id  # the county is already among the divisions: point at it
+            else:
+                return {"division_code": f"行政区划代码 {code} 已被“{clash.name}”使用"}
+        if division_id is None:
+            area = Division(code=code, name=area_name.strip(), kind="county" if code[4:6] != "00" else "city")
+            session.add(area)
+            session.flush()
+            division_id = area.id
+        else:
+            area = session.get(Division, division_id)
+            area.code, area.name = code, area_name.strip()
     new = {
         "bureau_name": bureau_name.strip(),
         "head_of_unit": (head_of_unit or "").strip() or None,

@@ -67,6 +67,8 @@ def test_starting_blank_asks_for_the_county_profile(qtbot, db, monkeypatch):
         from desktop.ui.pages.settings import ProfileForm
 
         form = dialog.findChild(ProfileForm)
+        form.edits["area_name"].setText("白沙县")
+        form.edits["division_code"].setText("530102")
         form.edits["bureau_name"].setText("白沙县卫生健康局")
         form.edits["phone"].setText("0871-6512345")
         assert form.save()
@@ -79,6 +81,7 @@ def test_starting_blank_asks_for_the_county_profile(qtbot, db, monkeypatch):
 
     with db.session() as s:
         assert load_profile(s).bureau_name == "白沙县卫生健康局"
+    assert "白沙县" in win.windowTitle()
 
 
 def test_opening_a_bad_file_says_why_and_keeps_the_current_database(window, tmp_path, monkeypatch):

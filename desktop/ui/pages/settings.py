@@ -31,6 +31,8 @@ from desktop.ui.tablemodel import GREY, Column, ListModel
 
 class ProfileForm(QWidget):
     FIELDS = (
+        ("area_name", "所属地区"),
+        ("division_code", "行政区划代码"),
         ("bureau_name", "填报单位＊"),
         ("head_of_unit", "单位负责人"),
         ("preparer", "填表人"),
@@ -41,10 +43,6 @@ class ProfileForm(QWidget):
         super().__init__()
         self.win = win
         form = QFormLayout(self)
-        self.area = QLabel()
-        form.addRow("所属地区", self.area)
-        self.code = QLabel()
-        form.addRow("行政区划代码", self.code)
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
         for name, label in self.FIELDS:
@@ -67,10 +65,11 @@ class ProfileForm(QWidget):
     def refresh(self) -> None:
         with self.win.db.session() as session:
             p = load_profile(session)
-        self.area.setText(p.area_name or "（未设置）")
-        self.code.setText(p.division_code or "")
         for name, edit in self.edits.items():
-            edit.setText(getattr(p, name) or "")
+            value = getattr(p, name) or ""
+            edit.setText(value.removesuffix("000000") if name == "division_code" else value)
+        self.edits["area_name"].setPlaceholderText("如 清溪县")
+        self.edits["division_code"].setPlaceholderText("6位行政区划代码，如 530102")
 
     def save(self) -> bool:
         values = {name: edit.text() for name, edit in self.edits.items()}

@@ -1,0 +1,74 @@
+"""The county profile: it names the database's area and fills the footers of what goes out."""
+
+from __future__ import annotations
+
+from desktop.profile import load_profile, save_profile
+
+
+def test_a_blank_database_gets_its_county_from_the_profile(db):
+    with db.session() as s:
+        assert (
+            save_profile(
+                s,
+                bureau_name="白沙县卫生健康局",
+                head_of_unit="张三",
+                preparer="李四",
+                phone="0871 6512345",
+                user="测试",
+                area_name="白沙县",
+                division_code="530102",
+            )
+            == {}
+        )
+        s.commit()
+    with db.session() as s:
+        p = load_profile(s)
+    assert (p.area_name, p.division_code, p.phone) == ("白沙县", "530102000000", "08716512345")
+
+
+def test_bad_profile_values_are_refused_by_field(db):
+    with db.session() as s:
+        errors = save_profile(
+            s,
+            bureau_name=" ",
+            head_of_unit=None,
+            preparer=None,
+            phone="12345",
+            user="测试",
+            area_name="",
+            division_code="5301021",
+        )
+    assert set(errors) == {"bureau_name", "phone", "division_code", "area_name"}
+    with db.session() as s:
+        errors = save_profile(
+            s,
+            bureau_name="局",
+            head_of_unit=None,
+            preparer=None,
+            phone=None,
+            user="测试",
+            area_name="某镇",
+            division_code="530102100000",
+        )
+    assert "本县" in errors["division_code"]
+
+
+def test_the_demo_profile_keeps_its_county(demo_db):
+    with demo_db.session() as s:
+        before = load_profile(s)
+        assert (
+            save_profile(
+                s,
+                bureau_name=before.bureau_name,
+                head_of_unit="王五",
+                preparer=before.preparer,
+                phone=before.phone,
+                user="测试",
+                area_name="清溪县",
+                division_code=before.division_code[:6],
+            )
+            == {}
+        )
+        s.commit()
+        after = load_profile(s)
+    assert (after.division_id, after.head_of_unit) == (before.division_id, "王五")
