@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ lint: $(STAMP_DEV)
 
 bench: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks
+
+screenshots: $(STAMP_DEV)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.screenshots build/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -8,17 +8,18 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import MigrationError, NotADatabaseError, SchemaTooNewError
+from db.migrations import HEAD
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +56,17 @@ class Database:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    """The head as the migration scripts say (db.migrations.HEAD must agree; a test checks)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -116,6 +122,10 @@ def open_database(
     try:
         current = _current_revision(engine)
         db.revision_before = current
+        if current == HEAD and to_revision == "head":
+            return db  # the usual open: nothing to migrate, and Alembic need not even be imported
+        from alembic.script import ScriptDirectory
+
         script = ScriptDirectory.from_config(alembic_config())
         if current is not None and not _known_revision(script, current):
             raise SchemaTooNewError(
@@ -135,6 +145,8 @@ def open_database(
 
 
 def _known_revision(script: ScriptDirectory, revision: str) -> bool:
+    from alembic.util import CommandError
+
     try:
         return script.get_revision(revision) is not None
     except CommandError:
@@ -163,9 +175,12 @@ def _install_sqlite_pragmas(engine: Engine, journal: str | None) -> None:
 
 
 def _current_revision(engine: Engine) -> str | None:
+    """The revision recorded in alembic_version (read with plain SQL, so opening needs no Alembic)."""
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception as exc:  # sqlite3.DatabaseError: file is not a database, etc.
         if "not a database" in str(exc) or "malformed" in str(exc):
             raise NotADatabaseError(f"数据库文件已损坏或不是数据库：{exc}") from exc
@@ -198,6 +213,8 @@ def backup_file(source: Path, dest: Path) -> Path:
 
 
 def _run_migrations(engine: Engine, to_revision: str) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:

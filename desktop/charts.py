@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
-from desktop.checks.beds import BedRow
+if TYPE_CHECKING:
+    from desktop.checks.beds import BedRow
 
 VERDICT_COLOURS = {
     "within": colors.HexColor("#2e7d32"),
@@ -72,4 +73,6 @@ def bed_band_chart(rows: Sequence[BedRow], *, width: float = 520, font: str = "H
 
 
 def to_svg(drawing: Drawing) -> bytes:
+    from reportlab.graphics import renderSVG  # a slow import, needed only once a chart is shown
+
     return renderSVG.drawToString(drawing).encode("utf-8")

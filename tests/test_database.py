@@ -28,6 +28,12 @@ def test_a_new_file_is_created_at_the_head_revision_with_the_pragmas(tmp_path):
     assert db.backup_before_upgrade is None
 
 
+def test_the_head_constant_agrees_with_the_scripts():
+    from db.migrations import HEAD
+
+    assert HEAD == head_revision()
+
+
 def test_models_and_migrations_agree(db):
     """The equivalent of `alembic check`: autogenerate finds nothing to change."""
     with db.engine.connect() as conn:

@@ -24,6 +24,7 @@ def save_pages(window, folder: Path) -> list[Path]:
     out = []
     for i, key in enumerate(window.pages):
         window.show_page(key)
+        QApplication.processEvents()  # pages fill some parts right after they are shown
         QApplication.processEvents()
         path = folder / f"{i + 1:02d}-{key}.png"
         if not window.grab().save(str(path)):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from db.codes import SEVERITY
-from desktop.charts import bed_band_chart, to_svg
 from desktop.checks.beds import bed_rows
 from desktop.indicators import RESOURCE_INDICATORS, indicator_table
 from desktop.norms import norms_in_force
@@ -92,15 +91,24 @@ class DashboardPage(Page):
         layout.addLayout(row, 1)
 
     def refresh(self) -> None:
+        """The counts at once; the indicators, the chart and the findings right after the first paint,
+        so that the window is usable without waiting for them."""
         period = self.win.period
         with self.win.db.session() as session:
             o = overview(session)
-            rows = indicator_table(session, period.year, today=self.win.today)
-            norms = norms_in_force(session, period.as_of(self.win.today))
-            beds = bed_rows(Snapshot(session, period.as_of(self.win.today)), period.year, norms["bed_band"])
         self.header.setText(f"{o.bureau_name or o.area_name or ''} · {period.label}")
         for key, card in self.cards.items():
             card.value.setText(f"{getattr(o, key):,}")
+        QTimer.singleShot(0, self.fill_details)
+
+    def fill_details(self) -> None:
+        from desktop.charts import bed_band_chart, to_svg  # reportlab: imported once the window shows
+
+        period, today = self.win.period, self.win.today
+        with self.win.db.session() as session:
+            rows = indicator_table(session, period.year, today=today)
+            norms = norms_in_force(session, period.as_of(today))
+            beds = bed_rows(Snapshot(session, period.as_of(today)), period.year, norms["bed_band"])
         cells = []
         for r in rows:
             if r.code not in RESOURCE_INDICATORS:
