@@ -99,7 +99,7 @@ class DashboardPage(Page):
         self.header.setText(f"{o.bureau_name or o.area_name or ''} · {period.label}")
         for key, card in self.cards.items():
             card.value.setText(f"{getattr(o, key):,}")
-        QTimer.singleShot(0, self.fill_details)
+        QTimer.singleShot(50, self.fill_details)  # after the window's first paint
 
     def fill_details(self) -> None:
         from desktop.charts import bed_band_chart, to_svg  # reportlab: imported once the window shows
