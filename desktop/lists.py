@@ -387,3 +387,34 @@ def person_loans(session: Session, staff_id: int) -> list:
         .where(StaffLoan.staff_id == staff_id)
         .order_by(StaffLoan.start_date)
     ).all()
+
+
+@dataclass(frozen=True)
+class FacilityExtras:
+    equipment: dict[str, int]
+    service_area: list[int]
+    villages: list[tuple[int, str]]  # the villages and communities it may serve: those of its township
+
+
+def facility_extras(session: Session, facility_id: int) -> FacilityExtras:
+    from db.models import FacilityEquipment, ServiceArea
+
+    facility = session.get(Facility, facility_id)
+    equipment = dict(
+        session.execute(
+            select(FacilityEquipment.item, FacilityEquipment.quantity).where(
+                FacilityEquipment.facility_id == facility_id
+            )
+        ).all()
+    )
+    area = list(session.scalars(select(ServiceArea.division_id).where(ServiceArea.facility_id == facility_id)))
+    here = session.get(Division, facility.division_id)
+    township = here if here.kind in ("township", "street") else session.get(Division, here.parent_id)
+    villages = (
+        session.execute(
+            select(Division.id, Division.name).where(Division.parent_id == township.id).order_by(Division.code)
+        ).all()
+        if township is not None
+        else []
+    )
+    return FacilityExtras(equipment, area, [(v.id, v.name) for v in villages])

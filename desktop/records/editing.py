@@ -263,3 +263,62 @@ def add_task_update(
     if task.status != status:
         update_record(session, TASK, task_id, {"status": status}, user=user, reason=f"{on} 进展更新")
     session.flush()
+
+
+def set_equipment(session: Session, facility_id: int, quantities: dict[str, int], *, user: str) -> bool:
+    """Set the key equipment of a facility (item -> quantity; 0 removes it). Returns whether anything changed."""
+    from db.codes import EQUIPMENT
+    from db.models import FacilityEquipment
+
+    unknown = set(quantities) - set(EQUIPMENT)
+    if unknown:
+        raise RecordError({"equipment": f"未知的设备：{'、'.join(sorted(unknown))}"})
+    if any(q < 0 for q in quantities.values()):
+        raise RecordError({"equipment": "设备数量不能为负数"})
+    rows = {
+        e.item: e
+        for e in session.scalars(select(FacilityEquipment).where(FacilityEquipment.facility_id == facility_id))
+    }
+    old = {item: e.quantity for item, e in rows.items()}
+    for item, qty in quantities.items():
+        if qty == 0 and item in rows:
+            session.delete(rows[item])
+        elif qty > 0 and item in rows:
+            rows[item].quantity = qty
+        elif qty > 0:
+            session.add(FacilityEquipment(facility_id=facility_id, item=item, quantity=qty))
+    new = {**old, **quantities}
+    new = {k: v for k, v in new.items() if v}
+    if new == old:
+        return False
+    session.flush()
+    _log(session, user, "facility_equipment", facility_id, "update", old, new)
+    return True
+
+
+def set_service_area(session: Session, facility_id: int, division_ids: list[int], *, user: str) -> bool:
+    """Set the villages (or communities) a facility serves. Returns whether anything changed."""
+    from db.models import ServiceArea
+
+    rows = {
+        a.division_id: a for a in session.scalars(select(ServiceArea).where(ServiceArea.facility_id == facility_id))
+    }
+    wanted = set(division_ids)
+    if wanted == set(rows):
+        return False
+    for division_id, row in rows.items():
+        if division_id not in wanted:
+            session.delete(row)
+    for division_id in wanted - set(rows):
+        session.add(ServiceArea(facility_id=facility_id, division_id=division_id))
+    session.flush()
+    _log(
+        session,
+        user,
+        "service_areas",
+        facility_id,
+        "update",
+        {"divisions": sorted(rows)},
+        {"divisions": sorted(wanted)},
+    )
+    return True

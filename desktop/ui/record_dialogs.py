@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
@@ -28,18 +29,27 @@ def _choices(win: MainWindow, rtype: RecordType) -> dict[str, list[tuple[int, st
 
 
 def edit_record_dialog(
-    win: MainWindow, rtype: RecordType, record_id: int, *, extra: QWidget | None = None, exec_: bool = True
+    win: MainWindow,
+    rtype: RecordType,
+    record_id: int,
+    *,
+    extra: QWidget | None = None,
+    after_save: Callable[[], bool] | None = None,
+    exec_: bool = True,
 ) -> RecordForm:
     with win.db.session() as session:
         values = record_values(session, rtype.model, record_id, [f.name for f in rtype.fields])
     title_value = values.get(rtype.title_field, "")
 
     def save(raw: dict[str, Any]) -> None:
-        if not raw:
-            return
-        with win.db.session() as session:
-            changed = update_record(session, rtype, record_id, raw, user=win.user)
-            session.commit()
+        changed = {}
+        if raw:
+            with win.db.session() as session:
+                changed = update_record(session, rtype, record_id, raw, user=win.user)
+                session.commit()
+        # Equipment and service area (and other parts the form carries) are saved after the record's fields.
+        if after_save and after_save() and not changed:
+            win.data_changed()
         if changed:
             labels = "、".join(rtype.field(n).label for n in changed)
             win.undo_stack.push(

@@ -23,8 +23,9 @@ SCRIPT = Path(__file__).with_name("start_window.py")
 def cold_start(*args: str) -> float:
     """Seconds from launching a fresh Python process to the window's first paint (as the child saw it)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, str(SCRIPT), *args, repr(time.time())], check=True, env=env,
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), *args, repr(time.time())], check=True, env=env, capture_output=True, text=True
+    )
     return float(result.stdout.split()[-1])
 
 
@@ -48,9 +49,12 @@ class PlainModel(QAbstractTableModel):
 def main() -> None:
     path = city_database()
     p, b = compare(lambda: cold_start("app", str(path)), lambda: cold_start("bare"), runs=5)
-    report("cold start to a usable window, city scale, median of 5 (fresh processes, launch to first paint):",
-           ("main window, dashboard counts painted", p), ("bare PySide6 QMainWindow shown", b),
-           note="goal: under 2 s")  # fmt: skip
+    report(
+        "cold start to a usable window, city scale, median of 5 (fresh processes, launch to first paint):",
+        ("main window, dashboard counts painted", p),
+        ("bare PySide6 QMainWindow shown", b),
+        note="goal: under 2 s",
+    )
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication([])
@@ -66,8 +70,21 @@ def main() -> None:
     window.show()
     app.processEvents()
     with db.session() as session:
-        plain_rows = [(r.name, r.masked_id, r.sex, r.age, r.facility, r.township, r.category, r.title,
-                       r.employment_form, r.status) for r in StaffList(session).rows]  # fmt: skip
+        plain_rows = [
+            (
+                r.name,
+                r.masked_id,
+                r.sex,
+                r.age,
+                r.facility,
+                r.township,
+                r.category,
+                r.title,
+                r.employment_form,
+                r.status,
+            )
+            for r in StaffList(session).rows
+        ]
 
     def open_staff() -> None:
         page = window.pages["staff"]
@@ -85,9 +102,12 @@ def main() -> None:
         view.close()
 
     p, b = compare(open_staff, bare_table)
-    report(f"open the staff page to its first rows, city scale ({len(plain_rows):,} people), median of 7:",
-           ("staff page: read, build rows, show", p), ("bare QTableView over a plain list", b),
-           note="goal: under 0.5 s")  # fmt: skip
+    report(
+        f"open the staff page to its first rows, city scale ({len(plain_rows):,} people), median of 7:",
+        ("staff page: read, build rows, show", p),
+        ("bare QTableView over a plain list", b),
+        note="goal: under 0.5 s",
+    )
 
     page = window.pages["staff"]
     keys = ["王", "李", "张", "5399", "卫生院", "刘"]
@@ -112,8 +132,11 @@ def main() -> None:
     bare_filter.view.resize(1200, 700)
     bare_filter.view.show()
     p, b = compare(keystroke, bare_filter, runs=15)
-    report("a keystroke in the staff search box, city scale, median of 15:",
-           ("search box: filter, reset model, repaint", p), ("plain list filter + bare QTableView reset", b),
-           note="goal: under 100 ms")  # fmt: skip
+    report(
+        "a keystroke in the staff search box, city scale, median of 15:",
+        ("search box: filter, reset model, repaint", p),
+        ("plain list filter + bare QTableView reset", b),
+        note="goal: under 100 ms",
+    )
     bare_filter.view.close()
     window.close()

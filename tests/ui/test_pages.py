@@ -191,3 +191,43 @@ def test_sorting_a_column(window):
     page.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
     ages = [page.model.row_at(i).age for i in range(20)]
     assert ages == sorted(ages, reverse=True)
+
+
+def test_facility_equipment_and_service_area_are_edited_in_the_form(window, demo_db):
+    from db.models import FacilityEquipment, ServiceArea
+
+    page = window.show_page("facilities")
+    pick(page.kind, "乡镇卫生院")
+    page.view.selectRow(0)
+    facility = page.model.row_at(0)
+    form = page.edit_selected(exec_=False)
+    extras = form.layout().itemAt(1).widget()  # the part below the fields
+    extras.spins["ambulance"].setValue(3)
+    first = extras.villages.item(0)
+    first.setCheckState(
+        Qt.CheckState.Unchecked if first.checkState() == Qt.CheckState.Checked else Qt.CheckState.Checked
+    )
+    wanted = set(extras.checked_villages())
+    form.try_save()
+    assert form.result() == QDialog.DialogCode.Accepted
+    with demo_db.session() as s:
+        qty = s.scalar(
+            select(FacilityEquipment.quantity).where(
+                FacilityEquipment.facility_id == facility.id, FacilityEquipment.item == "ambulance"
+            )
+        )
+        area = set(s.scalars(select(ServiceArea.division_id).where(ServiceArea.facility_id == facility.id)))
+    assert qty == 3 and area == wanted
+
+
+def test_a_facilitys_projects_are_one_click_away(window):
+    page = window.show_page("facilities")
+    projects_page = window.pages["projects"]
+    projects_page.ensure_fresh()
+    name = projects_page.model.rows[0].facility
+    row = next(i for i in range(page.model.rowCount()) if page.model.row_at(i).name == name)
+    page.view.selectRow(row)
+    page.show_projects()
+    assert window.current_page() is projects_page
+    shown = {projects_page.model.row_at(i).facility for i in range(projects_page.model.rowCount())}
+    assert shown == {name}

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from db.codes import FACILITY_KIND, FACILITY_STATUS
 from desktop.lists import facility_rows
 from desktop.records.types import FACILITY
+from desktop.ui.facility_extras import FacilityExtrasWidget
 from desktop.ui.pages.base import Page, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
@@ -50,6 +51,7 @@ class FacilitiesPage(Page):
             ("新增机构", self.add, "addFacility"),
             ("编辑", self.edit_selected, "editFacility"),
             ("查看人员", self.show_staff, "facilityStaff"),
+            ("建设项目", self.show_projects, "facilityProjects"),
             ("床位核查", self.show_beds, None),
             ("相关问题", self.show_findings, None),
         ):
@@ -131,10 +133,12 @@ class FacilitiesPage(Page):
     def add(self) -> None:
         new_record_dialog(self.win, FACILITY, {"ownership": "public", "status": "operating", "kind": "village_clinic"})
 
-    def edit_selected(self) -> None:
+    def edit_selected(self, *, exec_: bool = True):
         row = selected_row(self.view)
-        if row is not None:
-            edit_record_dialog(self.win, FACILITY, row.id)
+        if row is None:
+            return None
+        extras = FacilityExtrasWidget(self.win, row.id)
+        return edit_record_dialog(self.win, FACILITY, row.id, extra=extras, after_save=extras.save, exec_=exec_)
 
     def open_record(self, record_id: int) -> None:
         self.ensure_fresh()
@@ -152,6 +156,12 @@ class FacilitiesPage(Page):
         if row is not None:
             self.win.show_page("staff")
             self.win.pages["staff"].filter_facility(row.id, row.name)
+
+    def show_projects(self) -> None:
+        row = selected_row(self.view)
+        page = self.win.show_page("projects")
+        if row is not None:
+            page.filter_facility(row.name)
 
     def show_beds(self) -> None:
         self.win.show_page("beds")

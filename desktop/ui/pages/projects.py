@@ -150,6 +150,13 @@ class ProjectsPage(Page):
             f"{sum(r.behind for r in rows)} 个（红：逾期；橙：滞后）"
         )
 
+    def filter_facility(self, name: str | None) -> None:
+        """Show only the projects of one facility (from the facilities page)."""
+        self.ensure_fresh()
+        keep = [i for i, r in enumerate(self.model.rows) if name is None or r.facility == name]
+        self.model.set_visible(keep)
+        self.summary.setText(f"{name}：{len(keep)} 个项目" if name else self.summary.text())
+
     def open_record(self, record_id: int) -> None:
         self.ensure_fresh()
         r = self.model.view_row_of(record_id)
