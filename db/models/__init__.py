@@ -10,6 +10,7 @@ from db.models.norms import NormRule, NormVersion
 from db.models.profile import CountyProfile
 from db.models.projects import Project, ProjectFunding, ProjectUpdate
 from db.models.staff import StaffLoan, StaffMember, Training
+from db.models.submissions import Submission
 from db.models.tasks import KeyTask, TaskCooperatingUnit, TaskUpdate
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "SpecialFund",
     "StaffLoan",
     "StaffMember",
+    "Submission",
     "TaskCooperatingUnit",
     "TaskUpdate",
     "Training",

@@ -37,12 +37,12 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.cli import checks, demo, norms
+    from desktop.cli import checks, demo, excel, norms
 
     parser = _parser(prog="countyhealth", description=f"{PRODUCT_NAME}（CountyHealth Desk）命令行工具")
     parser.add_argument("--version", action="version", version=f"countyhealth {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", required=True, parser_class=_parser)
-    for module in (demo, checks, norms):
+    for module in (demo, checks, norms, excel):
         module.register(sub)
     return parser
 
@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from db import DatabaseOpenError
     from desktop.checks.runner import CheckError
     from desktop.demo import DemoError
+    from desktop.excel.errors import ExcelError
     from desktop.norms import NormError
     from desktop.periods import PeriodError
 
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DatabaseOpenError, DemoError, CheckError, NormError, PeriodError, UserError) as exc:
+    except (DatabaseOpenError, DemoError, CheckError, NormError, PeriodError, UserError, ExcelError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,1 @@
+"""Excel: the submission sheets, the templates for the townships, and their import."""

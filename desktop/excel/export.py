@@ -1,0 +1,112 @@
+"""Exporting submission sheets: one workbook, written whole or not at all, and recorded with its SHA-256."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from db import Database
+from db.models import Submission
+from desktop.excel.errors import ExcelError
+from desktop.excel.layout import FormHeader, write_sheet
+from desktop.excel.sheets import SHEETS, Context
+from desktop.periods import Period
+from desktop.profile import load_profile
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sha256: str
+    rows: dict[str, int]  # data rows per sheet key
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_workbook(
+    db: Database,
+    sheet_keys: Sequence[str],
+    period: Period,
+    out: str | os.PathLike[str],
+    *,
+    user: str,
+    unmask_ids: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ExportResult:
+    """Write the given sheets into one workbook at ``out`` and record the submission.
+
+    The workbook is written to a temporary file beside ``out`` and moved into place only when
+    complete, so a cancelled or failed export never leaves a half-written file under the name.
+    """
+    unknown = [k for k in sheet_keys if k not in SHEETS]
+    if unknown:
+        raise ExcelError(f"没有这些报表：{'、'.join(unknown)}。可用：{'、'.join(SHEETS)}")
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise ExcelError(f"请以 .xlsx 为文件扩展名：{out.name}")
+    today = today or dt.date.today()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    with db.session() as session:
+        profile = load_profile(session)
+        ctx = Context(session, period, today, profile.area_name or "", unmask_ids)
+        header = FormHeader(
+            profile.bureau_name or "",
+            period.label,
+            profile.head_of_unit or "",
+            profile.preparer or "",
+            profile.phone or "",
+            today,
+        )
+        wb = Workbook(write_only=True)
+        for i, key in enumerate(sheet_keys):
+            if cancelled and cancelled():
+                from desktop.excel.errors import ExportCancelled
+
+                raise ExportCancelled()
+            label, build = SHEETS[key]
+            spec = build(ctx)
+            ws = wb.create_sheet(label[:31])
+            counts[key] = write_sheet(ws, spec, header, cancelled=cancelled)
+            if progress:
+                progress(i + 1, len(sheet_keys))
+        fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=out.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            wb.save(tmp)
+            os.replace(tmp, out)
+        except PermissionError:
+            tmp.unlink(missing_ok=True)
+            raise ExcelError(f"无法写入“{out}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        digest = sha256_of(out)
+        session.add(
+            Submission(
+                sheets=",".join(sheet_keys),
+                period=str(period),
+                at=dt.datetime.now(),
+                user=user,
+                file_name=str(out),
+                sha256=digest,
+            )
+        )
+        session.commit()
+    return ExportResult(out, digest, counts)

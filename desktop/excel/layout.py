@@ -1,0 +1,241 @@
+"""A sheet in the layout of a Chinese statistical form, written with openpyxl's write-only mode.
+
+Title, reporting unit and period, one- or two-level headers, data, a 合计 row, the
+footer (单位负责人, 填表人, 联系电话, 报出日期); A4 fitted to the page width with the
+header rows repeated on every printed page. Titles and group headers are centred
+across their columns ("centre across selection"), which needs no merged cells and
+so works in write-only mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT = "宋体"
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+# Column kinds: text, code (text that must stay text: ID numbers, codes), int, float, money, date, percent
+NUMBER_FORMATS = {"int": "#,##0", "float": "#,##0.00", "money": "#,##0.0", "percent": "0.0", "date": "yyyy-mm-dd"}
+
+
+@dataclass(frozen=True)
+class Col:
+    label: str
+    value: Callable[[Any], Any]
+    kind: str = "text"
+    group: str | None = None  # the upper header of a two-level header
+    total: bool = False  # summed in the 合计 row
+    width: float | None = None  # in characters; measured from the content when None
+
+
+@dataclass
+class SheetSpec:
+    key: str
+    title: str
+    columns: Sequence[Col]
+    rows: Iterable[Any]
+    unit: str = ""  # 计量单位 shown above the table
+    landscape: bool = True
+    notes: list[str] = field(default_factory=list)  # lines under the table (填表说明)
+
+
+@dataclass(frozen=True)
+class FormHeader:
+    """The county profile's part of every form."""
+
+    reporting_unit: str
+    period_label: str
+    head_of_unit: str
+    preparer: str
+    phone: str
+    date_sent: dt.date
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(
+    ws: Worksheet,
+    value: Any,
+    *,
+    kind: str = "text",
+    bold: bool = False,
+    size: float = 10.5,
+    align: str = "left",
+    border: bool = False,
+    fill: PatternFill | None = None,
+    wrap: bool = False,
+) -> WriteOnlyCell:
+    if isinstance(value, str) and kind in ("int", "float", "money", "percent"):
+        kind = "text"
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the first character
+    cell.font = Font(name=FONT, size=size, bold=bold)
+    horizontal = "right" if kind in NUMBER_FORMATS and kind != "date" and align == "left" else align
+    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
+    if kind in NUMBER_FORMATS and not isinstance(value, str):
+        cell.number_format = NUMBER_FORMATS[kind]
+    if border:
+        cell.border = BOX
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _text_of(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def write_sheet(
+    ws: Worksheet,
+    spec: SheetSpec,
+    header: FormHeader,
+    *,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write one form into a write-only worksheet; returns the number of data rows."""
+    cols = list(spec.columns)
+    n = len(cols) + 1  # the 序号 column first
+    rows = list(spec.rows)
+    values = [[c.value(r) for c in cols] for r in rows]
+    two_levels = any(c.group for c in cols)
+
+    # Column widths from the content (Chinese characters count double), within reason.
+    widths = [6.0]
+    for i, c in enumerate(cols):
+        if c.width:
+            widths.append(c.width)
+            continue
+        longest = max([display_width(c.label)] + [display_width(_text_of(v[i], c.kind)) for v in values[:2000]])
+        widths.append(min(max(longest + 2, 6), 60))
+    groups: dict[str, list[int]] = {}
+    for i, c in enumerate(cols, 1):
+        if c.group:
+            groups.setdefault(c.group, []).append(i)
+    for label, members in groups.items():  # a group's label must fit over its columns
+        short = display_width(label) + 2 - sum(widths[i] for i in members)
+        for i in members:
+            widths[i] += max(0.0, short) / len(members)
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    # In write-only mode the sheet's properties, views and columns are streamed before the first row,
+    # so everything that lives there is set now.
+    header_rows = 2 if two_levels else 1
+    first_data = 3 + header_rows
+    ws.freeze_panes = f"B{first_data}"
+    ws.print_title_rows = f"3:{2 + header_rows}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    last = get_column_letter(n)
+    ws.append([_cell(ws, spec.title, size=16, bold=True, align="center")])
+    ws.merged_cells.add(f"A1:{last}1")
+    ws.row_dimensions[1].height = 30
+    info = [_cell(ws, f"填报单位：{header.reporting_unit}")]
+    info += [_cell(ws, None) for _ in range(max(0, n // 2 - 1))]
+    info.append(_cell(ws, f"报告期：{header.period_label}"))
+    info += [_cell(ws, None) for _ in range(n - len(info) - 1)]
+    info.append(_cell(ws, f"计量单位：{spec.unit}" if spec.unit else "", align="right"))
+    ws.append(info[:n] if n > 1 else info[:1])
+
+    if two_levels:
+        # Group labels span their columns; single headers span both rows (merged cells are written after
+        # the rows, so write-only mode allows them).
+        top = [_cell(ws, "序号", bold=True, align="center", border=True, fill=HEADER_FILL)]
+        ws.merged_cells.add("A3:A4")
+        start = None
+        for j, c in enumerate(cols, 2):
+            letter = get_column_letter(j)
+            if c.group and start is not None and cols[start - 2].group == c.group:
+                top.append(_cell(ws, None, border=True, fill=HEADER_FILL))
+            elif c.group:
+                top.append(_cell(ws, c.group, bold=True, align="center", border=True, fill=HEADER_FILL))
+                start = j
+            else:
+                top.append(_cell(ws, c.label, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True))
+                ws.merged_cells.add(f"{letter}3:{letter}4")
+                start = None
+            if c.group and (j - 1 == len(cols) or cols[j - 1].group != c.group):
+                ws.merged_cells.add(f"{get_column_letter(start)}3:{letter}3")
+        ws.append(top)
+        second = [_cell(ws, None, border=True, fill=HEADER_FILL)]
+        second += [
+            _cell(ws, c.label if c.group else None, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True)
+            for c in cols
+        ]
+        ws.append(second)
+    else:
+        ws.append(
+            [_cell(ws, "序号", bold=True, align="center", border=True, fill=HEADER_FILL)]
+            + [_cell(ws, c.label, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True) for c in cols]
+        )
+    totals = [0.0] * len(cols)
+    for k, row in enumerate(values, 1):
+        if cancelled and k % 500 == 0 and cancelled():
+            from desktop.excel.errors import ExportCancelled
+
+            raise ExportCancelled()
+        out = [_cell(ws, k, kind="int", align="center", border=True)]
+        for i, (c, v) in enumerate(zip(cols, row, strict=True)):
+            out.append(_cell(ws, v, kind=c.kind, border=True))
+            if c.total and isinstance(v, int | float):
+                totals[i] += v
+        ws.append(out)
+        if progress and k % 500 == 0:
+            progress(k)
+    if any(c.total for c in cols):
+        out = [_cell(ws, "合计", bold=True, align="center", border=True)]
+        for c, t in zip(cols, totals, strict=True):
+            value = (round(t, 2) if c.kind != "int" else int(t)) if c.total else None
+            out.append(_cell(ws, value, kind=c.kind, bold=True, border=True))
+        ws.append(out)
+    row_no = 2 + header_rows + len(values) + (1 if any(c.total for c in cols) else 0)
+    table_width = sum(widths)
+    for line in spec.notes:  # wrapped across the table's width, so a long note never widens the page
+        row_no += 1
+        ws.row_dimensions[row_no].height = 13 * (display_width(line) // max(1, int(table_width)) + 1)
+        ws.append([_cell(ws, line, size=9, wrap=True)])
+        ws.merged_cells.add(f"A{row_no}:{last}{row_no}")
+    ws.append([])
+    footer = [
+        f"单位负责人：{header.head_of_unit}",
+        f"填表人：{header.preparer}",
+        f"联系电话：{header.phone}",
+        f"报出日期：{header.date_sent.year}年{header.date_sent.month}月{header.date_sent.day}日",
+    ]
+    step = max(1, n // 4)
+    cells = [_cell(ws, None) for _ in range(max(n, step * 4))]
+    for j, text in enumerate(footer):
+        cells[j * step] = _cell(ws, text)
+    ws.append(cells)
+
+    setup = ws.page_setup
+    setup.paperSize = Worksheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if spec.landscape else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.7, 0.7
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.font = FONT
+    return len(values)

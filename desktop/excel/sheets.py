@@ -1,0 +1,337 @@
+"""The submission sheets: what each holds, read from the core, as form specifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.codes import (
+    BUILDING_OWNERSHIP,
+    EDUCATION,
+    EMPLOYMENT_FORM,
+    FACILITY_KIND,
+    FACILITY_STATUS,
+    FUNDING_SOURCE,
+    INDICATOR_ATTRIBUTE,
+    OWNERSHIP,
+    PRACTICE_CATEGORY,
+    SEVERITY,
+    STAFF_CATEGORY,
+    STAFF_STATUS,
+    TCM_HALL,
+    TITLE,
+)
+from db.models import Facility, ProjectFunding, StaffMember
+from desktop.checks.beds import bed_rows
+from desktop.checks.runner import run_checks
+from desktop.excel.layout import Col, SheetSpec
+from desktop.indicators import indicator_table
+from desktop.lists import project_rows, task_rows, township_names
+from desktop.norms import ensure_defaults, norms_in_force
+from desktop.periods import Period
+from desktop.snapshot import Snapshot, paused_gc
+from desktop.subsidies import subsidy_roster
+from desktop.validators import mask_id_number
+
+
+@dataclass(frozen=True)
+class Context:
+    session: Session
+    period: Period
+    today: dt.date
+    area: str  # the county (or city) name, for titles
+    unmask_ids: bool = False
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.period.as_of(self.today)
+
+
+def _label(codes: dict[str, str]) -> Callable:
+    return lambda code: codes.get(code, "") if code else ""
+
+
+def facility_roster(ctx: Context) -> SheetSpec:
+    s = ctx.session
+    towns = township_names(s)
+    staff = dict(
+        s.execute(
+            select(StaffMember.facility_id, func.count())
+            .where(StaffMember.status == "on_post")
+            .group_by(StaffMember.facility_id)
+        ).all()
+    )
+    rows = s.scalars(
+        select(Facility).where(Facility.status != "closed").order_by(Facility.division_id, Facility.id)
+    ).all()
+    kind, own, status = _label(FACILITY_KIND), _label(OWNERSHIP), _label(FACILITY_STATUS)
+    building, hall = _label(BUILDING_OWNERSHIP), _label(TCM_HALL)
+    return SheetSpec(
+        "facilities",
+        f"{ctx.area}基层医疗卫生机构基本情况表",
+        [
+            Col("机构名称", lambda f: f.name),
+            Col("机构类别", lambda f: kind(f.kind)),
+            Col("乡镇（街道）", lambda f: towns.get(f.division_id, "")),
+            Col("统一社会信用代码", lambda f: f.credit_code or "", kind="code"),
+            Col("经济类型", lambda f: own(f.ownership)),
+            Col("业务用房产权", lambda f: building(f.building_ownership)),
+            Col("运营状态", lambda f: status(f.status)),
+            Col("编制", lambda f: f.approved_beds, kind="int", group="床位（张）", total=True),
+            Col("实有", lambda f: f.open_beds, kind="int", group="床位（张）", total=True),
+            Col("健康养老", lambda f: f.elderly_care_beds, kind="int", group="床位（张）", total=True),
+            Col("中医", lambda f: f.tcm_beds, kind="int", group="床位（张）", total=True),
+            Col("业务用房面积（平方米）", lambda f: f.building_area, kind="float", total=True),
+            Col("中医馆", lambda f: hall(f.tcm_hall)),
+            Col("在岗人员（人）", lambda f: staff.get(f.id, 0), kind="int", total=True),
+        ],
+        rows,
+        unit="张、平方米、人",
+    )
+
+
+def staff_roster(ctx: Context) -> SheetSpec:
+    s = ctx.session
+    towns = township_names(s)
+    facilities = dict(s.execute(select(Facility.id, Facility.name)).all())
+    division_of = dict(s.execute(select(Facility.id, Facility.division_id)).all())
+    cols = (
+        StaffMember.id,
+        StaffMember.name,
+        StaffMember.sex,
+        StaffMember.id_number,
+        StaffMember.birth_date,
+        StaffMember.facility_id,
+        StaffMember.category,
+        StaffMember.practice_category,
+        StaffMember.title,
+        StaffMember.education,
+        StaffMember.employment_form,
+        StaffMember.hire_date,
+        StaffMember.status,
+        StaffMember.phone,
+    )
+    with paused_gc():
+        rows = s.connection().execute(select(*cols).order_by(StaffMember.facility_id, StaffMember.id)).all()
+    show_id = (lambda n: n) if ctx.unmask_ids else mask_id_number
+    return SheetSpec(
+        "staff",
+        f"{ctx.area}卫生人员花名册",
+        [
+            Col("姓名", lambda r: r.name),
+            Col("性别", lambda r: "男" if r.sex == "M" else "女"),
+            Col("身份证号码", lambda r: show_id(r.id_number), kind="code", width=22),
+            Col("出生日期", lambda r: r.birth_date, kind="date", width=12),
+            Col("工作单位", lambda r: facilities[r.facility_id], width=30),
+            Col("乡镇（街道）", lambda r: towns.get(division_of[r.facility_id], ""), width=12),
+            Col("人员类别", lambda r: STAFF_CATEGORY[r.category], width=14),
+            Col(
+                "执业类别",
+                lambda r: PRACTICE_CATEGORY.get(r.practice_category, "") if r.practice_category else "",
+                width=10,
+            ),
+            Col("专业技术职称", lambda r: TITLE[r.title], width=14),
+            Col("最高学历", lambda r: EDUCATION.get(r.education, "") if r.education else "", width=12),
+            Col("用工形式", lambda r: EMPLOYMENT_FORM[r.employment_form], width=10),
+            Col("参加工作日期", lambda r: r.hire_date, kind="date", width=14),
+            Col("在岗状态", lambda r: STAFF_STATUS[r.status], width=10),
+            Col("联系电话", lambda r: r.phone or "", kind="code", width=14),
+        ],
+        rows,
+        notes=[] if ctx.unmask_ids else ["注：身份证号码按规定只显示前6位和后4位。"],
+    )
+
+
+VERDICTS = {
+    "within": "达标",
+    "under": "配置不足",
+    "over": "配置过多",
+    "no_service_area": "未设服务范围",
+    "no_population": "缺少人口数据",
+}
+
+
+def bed_check(ctx: Context) -> SheetSpec:
+    ensure_defaults(ctx.session)
+    norm = norms_in_force(ctx.session, ctx.as_of)["bed_band"]
+    rows = bed_rows(Snapshot(ctx.session, ctx.as_of), ctx.period.year, norm)
+    p = norm.params
+    return SheetSpec(
+        "beds",
+        f"{ctx.area}乡镇卫生院（社区卫生服务中心）床位配置核查表",
+        [
+            Col("机构名称", lambda r: r.name),
+            Col("机构类别", lambda r: FACILITY_KIND[r.kind]),
+            Col("服务范围乡村人口（人）", lambda r: r.population, kind="int", total=True),
+            Col("实有床位（含养老）", lambda r: r.beds, kind="int", total=True),
+            Col("其中健康养老床位", lambda r: r.elderly_care_beds, kind="int", total=True),
+            Col(
+                "下限",
+                lambda r: round(r.lower, 1) if r.lower is not None else None,
+                kind="float",
+                group="按规范测算床位（张）",
+            ),
+            Col(
+                "上限",
+                lambda r: round(r.upper, 1) if r.upper is not None else None,
+                kind="float",
+                group="按规范测算床位（张）",
+            ),
+            Col("核查结论", lambda r: VERDICTS[r.verdict]),
+        ],
+        rows,
+        unit="人、张",
+        landscape=False,
+        notes=[
+            f"核查依据：{norm.source}。每千乡村人口 {p['per_1000_low']:g}-{p['per_1000_high']:g} 张（含健康养老床位），"
+            f"最低 {p['floor']:g} 张，一般不超过 {p['cap']:g} 张，中心卫生院不超过 {p['cap_central']:g} 张。"
+        ],
+    )
+
+
+def indicators(ctx: Context) -> SheetSpec:
+    rows = indicator_table(ctx.session, ctx.period.year, today=ctx.today)
+    verdict = {"met": "达标", "not_met": "未达标", None: ""}
+    return SheetSpec(
+        "indicators",
+        f"{ctx.area}卫生资源主要指标监测表（{ctx.period.year}年）",
+        [
+            Col("领域", lambda r: r.domain),
+            Col("指标", lambda r: r.name, width=40),
+            Col("单位", lambda r: r.unit),
+            Col("基期值（2020年）", lambda r: r.baseline_value, kind="float"),
+            Col("目标值（2025年）", lambda r: r.target_value, kind="float"),
+            Col("方向", lambda r: "不低于" if r.direction == "at_least" else "不高于"),
+            Col(f"{ctx.period.year}年值", lambda r: r.value if r.value is not None else (r.reason or ""), kind="float"),
+            Col("数据来源", lambda r: "由台账计算" if r.computed else "填报"),
+            Col("判定", lambda r: verdict[r.verdict]),
+            Col("属性", lambda r: INDICATOR_ATTRIBUTE[r.attribute]),
+        ],
+        rows,
+    )
+
+
+def _amount(funding: dict[int, dict[str, float]], source: str) -> Callable:
+    return lambda r: funding.get(r.id, {}).get(source)
+
+
+def projects(ctx: Context) -> SheetSpec:
+    rows = project_rows(ctx.session, ctx.period, today=ctx.today)
+    funding: dict[int, dict[str, float]] = {}
+    for project_id, source, amount in ctx.session.execute(
+        select(ProjectFunding.project_id, ProjectFunding.source, ProjectFunding.amount)
+    ):
+        funding.setdefault(project_id, {})[source] = amount
+    money_cols = [
+        Col(
+            label.removesuffix("资金"),
+            _amount(funding, code),
+            kind="money",
+            group="计划投资（万元）",
+            total=True,
+        )
+        for code, label in FUNDING_SOURCE.items()
+    ]
+    return SheetSpec(
+        "projects",
+        f"{ctx.area}建设项目进度表（{ctx.period.label}）",
+        [
+            Col("项目名称", lambda r: r.name, width=34),
+            Col("建设单位", lambda r: r.facility),
+            Col("建设性质", lambda r: r.kind),
+            Col("计划开工", lambda r: r.planned_start, kind="date"),
+            Col("计划完工", lambda r: r.planned_completion, kind="date"),
+            Col("合计", lambda r: r.planned_investment, kind="money", group="计划投资（万元）", total=True),
+            *money_cols,
+            Col("完成投资（万元）", lambda r: r.investment_completed, kind="money", total=True),
+            Col("形象进度（%）", lambda r: r.progress, kind="percent"),
+            Col("建设阶段", lambda r: r.stage),
+            Col("预警", lambda r: "逾期" if r.overdue else "进度滞后" if r.behind else ""),
+        ],
+        rows,
+        unit="万元",
+    )
+
+
+def tasks(ctx: Context) -> SheetSpec:
+    rows = task_rows(ctx.session, ctx.period, today=ctx.today)
+    return SheetSpec(
+        "tasks",
+        f"{ctx.area}重点任务推进台账（{ctx.period.label}）",
+        [
+            Col("台账", lambda r: r.ledger, width=30),
+            Col("序号", lambda r: r.number),
+            Col("任务名称", lambda r: r.title, width=34),
+            Col("牵头单位", lambda r: r.lead_unit),
+            Col("配合单位", lambda r: r.cooperating, width=40),
+            Col("完成时限", lambda r: r.deadline, kind="date"),
+            Col("推进状态", lambda r: r.status_label),
+            Col("最近更新", lambda r: r.last_update, kind="date"),
+            Col("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
+        ],
+        rows,
+    )
+
+
+VILLAGE_SUBSIDIES = ("subsidy_remote_village_doctor", "subsidy_small_village_doctor")
+
+
+def subsidies(ctx: Context) -> SheetSpec:
+    """Village doctors' subsidies: the ones the county pays out itself. (Talent subsidies of THC staff are paid
+    inside the THC's performance pay, seed 002 item 6, so they are not on this roster.)"""
+    lines = [x for x in subsidy_roster(ctx.session, ctx.period, today=ctx.today) if x.rule_id in VILLAGE_SUBSIDIES]
+    ids = dict(ctx.session.execute(select(StaffMember.id, StaffMember.id_number)).all())
+    show_id = (lambda n: n) if ctx.unmask_ids else mask_id_number
+    months = 3 if ctx.period.quarter else 12
+    return SheetSpec(
+        "subsidies",
+        f"{ctx.area}乡村医生补贴发放表（{ctx.period.label}）",
+        [
+            Col("乡镇（街道）", lambda x: x.township),
+            Col("村卫生室", lambda x: x.facility),
+            Col("姓名", lambda x: x.name),
+            Col("身份证号码", lambda x: show_id(ids[x.staff_id]), kind="code", width=22),
+            Col("补贴项目", lambda x: x.rule_name),
+            Col("月标准（元）", lambda x: x.monthly_yuan, kind="int", total=True),
+            Col(f"本期金额（元，{months}个月）", lambda x: x.monthly_yuan * months, kind="int", total=True),
+            Col("依据", lambda x: x.basis, width=30),
+        ],
+        lines,
+        unit="元",
+        notes=[
+            f"补贴依据：{lines[0].source if lines else '《章贡区加强基层卫生健康服务能力建设实施方案》三、（三）19'}。"
+        ],
+    )
+
+
+def findings(ctx: Context) -> SheetSpec:
+    run = run_checks(ctx.session, ctx.period, today=ctx.today)
+    return SheetSpec(
+        "findings",
+        f"{ctx.area}问题清单（{ctx.period.label}）",
+        [
+            Col("严重程度", lambda f: SEVERITY[f.severity]),
+            Col("问题类别", lambda f: f.rule_name, width=30),
+            Col("乡镇（街道）", lambda f: f.where.township or ""),
+            Col("位置", lambda f: f.where.name, width=30),
+            Col("问题说明", lambda f: f.message, width=70),
+            Col("依据", lambda f: f.source, width=50),
+        ],
+        run.findings,
+    )
+
+
+SHEETS: dict[str, tuple[str, Callable[[Context], SheetSpec]]] = {
+    "facilities": ("基层医疗卫生机构基本情况表", facility_roster),
+    "staff": ("卫生人员花名册", staff_roster),
+    "beds": ("床位配置核查表", bed_check),
+    "indicators": ("卫生资源主要指标监测表", indicators),
+    "projects": ("建设项目进度表", projects),
+    "tasks": ("重点任务推进台账", tasks),
+    "subsidies": ("乡村医生补贴发放表", subsidies),
+    "findings": ("问题清单", findings),
+}

@@ -1,0 +1,98 @@
+"""Each submission sheet exported from the demo county and opened by LibreOffice, as the city will open it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from db.models import Facility, Submission
+from desktop.excel.export import export_workbook, sha256_of
+from desktop.excel.sheets import SHEETS
+from desktop.periods import Period
+from desktop.records.editing import update_record
+from desktop.records.types import FACILITY
+from tests.integration.office import CSV_UTF8, convert, pdf_text, read_csv
+
+TODAY = dt.date(2026, 11, 23)
+FULL_ID = re.compile(r"\b\d{17}[\dX]\b")
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+@pytest.mark.parametrize("key", list(SHEETS))
+def test_each_sheet_opens_in_libreoffice_with_totals_that_add_up(demo_db, tmp_path, key):
+    path = tmp_path / f"{key}.xlsx"
+    result = export_workbook(demo_db, [key], Period(2026, 3), path, user="测试", today=TODAY)
+    rows = read_csv(convert(path, CSV_UTF8, tmp_path))
+    assert rows[0][0].startswith("清溪县")
+    assert rows[1][0].startswith("填报单位：清溪县卫生健康局")
+    assert any("单位负责人：" in cell for row in rows[-3:] for cell in row)
+    pdf = convert(path, "pdf", tmp_path)
+    assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", pdf_text(pdf))
+
+    # Numbers are numbers; the 合计 row equals the sum of its column.
+    wb = load_workbook(path, read_only=True)
+    ws = wb.worksheets[0]
+    cells = [list(r) for r in ws.iter_rows(values_only=True)]
+    header_end = 4 if key in ("facilities", "beds", "projects") else 3
+    data = [r for r in cells[header_end:] if r and isinstance(r[0], int)]
+    assert len(data) == result.rows[key]
+    totals = [r for r in cells if r and r[0] == "合计"]
+    if totals:
+        (total,) = totals
+        summed = 0
+        for j, value in enumerate(total[1:], 1):
+            if value is None:
+                continue
+            column = [r[j] for r in data if isinstance(r[j], int | float)]
+            assert value == pytest.approx(sum(column), abs=0.05), (key, j)
+            summed += 1
+        assert summed >= 1
+        # LibreOffice reads the same total
+        csv_total = next(r for r in rows if r and r[0] == "合计")
+        first = next(j for j, v in enumerate(total) if isinstance(v, int | float))
+        assert number(csv_total[first]) == pytest.approx(total[first], abs=0.05)
+
+
+def test_the_staff_roster_masks_id_numbers_unless_asked(demo_db, tmp_path):
+    masked = tmp_path / "staff.xlsx"
+    export_workbook(demo_db, ["staff"], Period(2026, 3), masked, user="测试", today=TODAY)
+    text = "\n".join(",".join(r) for r in read_csv(convert(masked, CSV_UTF8, tmp_path)))
+    assert not FULL_ID.search(text)
+    assert re.search(r"\b\d{6}\*{8}[\dX]{4}\b", text)
+    full = tmp_path / "full" / "staff.xlsx"
+    export_workbook(demo_db, ["staff"], Period(2026, 3), full, user="测试", unmask_ids=True, today=TODAY)
+    ws = load_workbook(full, read_only=True).worksheets[0]
+    ids = [r[3] for r in ws.iter_rows(min_row=4, values_only=True) if r and isinstance(r[0], int)]
+    assert ids and all(isinstance(i, str) and FULL_ID.fullmatch(i) for i in ids)  # text, all 18 characters
+
+
+def test_user_text_starting_with_equals_stays_text(demo_db, tmp_path):
+    with demo_db.session() as s:
+        facility = s.scalars(select(Facility).where(Facility.kind == "village_clinic")).first()
+        update_record(s, FACILITY, facility.id, {"name": "=HYPERLINK(\"http://x\",\"点我\")", "address": "+86 村口"},
+                      user="测试")  # fmt: skip
+        s.commit()
+    path = tmp_path / "facilities.xlsx"
+    export_workbook(demo_db, ["facilities"], Period(2026, 3), path, user="测试", today=TODAY)
+    ws = load_workbook(path).worksheets[0]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://x","点我")']
+    assert cells and all(c.data_type == "s" for c in cells)
+    rows = read_csv(convert(path, CSV_UTF8, tmp_path))
+    assert any('=HYPERLINK("http://x","点我")' in cell for row in rows for cell in row)
+
+
+def test_every_export_is_recorded_with_its_sha256(demo_db, tmp_path):
+    path = tmp_path / "all.xlsx"
+    result = export_workbook(demo_db, list(SHEETS), Period(2026, 3), path, user="张三", today=TODAY)
+    with demo_db.session() as s:
+        (record,) = s.scalars(select(Submission)).all()
+    assert (record.user, record.period, record.sheets.split(",")) == ("张三", "2026Q3", list(SHEETS))
+    assert record.sha256 == sha256_of(path) == result.sha256
+    assert [ws.title for ws in load_workbook(path, read_only=True).worksheets] == [v[0] for v in SHEETS.values()]
