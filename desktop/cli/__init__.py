@@ -60,7 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DatabaseOpenError, DemoError, CheckError, NormError, PeriodError, UserError, ExcelError) as exc:
+    except ExcelError as exc:  # an unreadable or refused file
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except (DatabaseOpenError, DemoError, CheckError, NormError, PeriodError, UserError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
 

@@ -44,3 +44,88 @@ def register(sub) -> None:
     export.add_argument("--unmask-ids", action="store_true", help="显示完整身份证号码（默认只显示前6位和后4位）")
     export.add_argument("--user", help="导出人（默认为当前系统用户）")
     export.set_defaults(func=cmd_export)
+    register_import(sub)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from db import open_database
+    from desktop.excel.importer import fill_template
+    from desktop.excel.templates import TEMPLATES, write_template
+    from desktop.profile import load_profile
+
+    db = open_database(args.db)
+    try:
+        with db.session() as session:
+            if args.with_records:
+                path = fill_template(session, args.kind, args.out)
+            else:
+                path = write_template(
+                    session, args.kind, args.out, county_code=load_profile(session).division_code or ""
+                )
+    finally:
+        db.close()
+    what = "（含现有记录）" if args.with_records else ""
+    print(f"已生成{TEMPLATES[args.kind].label}导入模板{what}：{path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from db import open_database
+    from desktop.excel.importer import run_import, write_problem_workbook
+    from desktop.excel.templates import TEMPLATES
+
+    db = open_database(args.db)
+    try:
+        report = run_import(
+            db,
+            args.kind,
+            args.file,
+            user=args.user or getpass.getuser(),
+            dry_run=args.dry_run,
+            good_rows_only=args.good_rows_only,
+        )
+    finally:
+        db.close()
+    print(f"{TEMPLATES[args.kind].label}导入：{report.summary()}")
+    if report.ignored_columns:
+        print(f"未识别的列（已忽略）：{'、'.join(report.ignored_columns)}")
+    for p in report.problems:
+        print(f"  {p.where}：{p.message}" + (f"（内容：{p.value}）" if p.value not in (None, "") else ""))
+    if args.problems and report.problems:
+        print(f"问题已标注在：{write_problem_workbook(report, args.problems)}")
+    if args.dry_run:
+        print("试导入：未写入数据库。")
+    elif report.problems and not args.good_rows_only:
+        print("发现问题，未写入任何数据。可修改后重新导入，或加 --good-rows-only 只导入没有问题的行。")
+    else:
+        print(f"已写入 {report.written} 条记录。")
+    return 2 if report.problems else 0
+
+
+def register_import(sub) -> None:
+    from desktop.cli import add_db_option
+    from desktop.excel.templates import TEMPLATES
+
+    kinds = "；".join(f"{k}：{t.label}" for k, t in TEMPLATES.items())
+    template = sub.add_parser(
+        "template", help="生成导入模板（Excel）", description=f"生成供乡镇填报的导入模板。类型：{kinds}"
+    )
+    template.add_argument("kind", choices=list(TEMPLATES), metavar="KIND", help="模板类型")
+    add_db_option(template)
+    template.add_argument("--out", required=True, help="输出文件（.xlsx）")
+    template.add_argument("--with-records", action="store_true", help="填入数据库中的现有记录，供核对修改")
+    template.set_defaults(func=cmd_template)
+
+    imp = sub.add_parser(
+        "import",
+        help="导入填好的模板",
+        description="逐格检查后导入；有问题时默认不写入任何数据。返回值：0 全部写入，2 发现问题，1 文件无法读取。",
+    )
+    imp.add_argument("kind", choices=list(TEMPLATES), metavar="KIND", help="模板类型")
+    imp.add_argument("file", help="填好的 .xlsx 文件")
+    add_db_option(imp)
+    imp.add_argument("--dry-run", action="store_true", help="只检查、预览，不写入")
+    imp.add_argument("--good-rows-only", action="store_true", help="有问题时只导入没有问题的行")
+    imp.add_argument("--problems", metavar="FILE.xlsx", help="把问题标注在文件副本中另存为此文件")
+    imp.add_argument("--user", help="导入人（默认为当前系统用户）")
+    imp.set_defaults(func=cmd_import)

@@ -16,10 +16,20 @@ def convert(path: Path, target: str, outdir: Path) -> Path:
     assert SOFFICE, "LibreOffice is not installed (Debian: libreoffice-calc-nogui)"
     profile = outdir / "lo-profile"
     result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
-         "--outdir", str(outdir), str(path)],  # fmt: skip
-        capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     out = outdir / (path.stem + "." + target.split(":")[0])
     assert result.returncode == 0 and out.exists(), f"LibreOffice failed on {path.name}: {result.stderr}"
     return out

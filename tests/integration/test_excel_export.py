@@ -76,8 +76,9 @@ def test_the_staff_roster_masks_id_numbers_unless_asked(demo_db, tmp_path):
 def test_user_text_starting_with_equals_stays_text(demo_db, tmp_path):
     with demo_db.session() as s:
         facility = s.scalars(select(Facility).where(Facility.kind == "village_clinic")).first()
-        update_record(s, FACILITY, facility.id, {"name": "=HYPERLINK(\"http://x\",\"点我\")", "address": "+86 村口"},
-                      user="测试")  # fmt: skip
+        update_record(
+            s, FACILITY, facility.id, {"name": '=HYPERLINK("http://x","点我")', "address": "+86 村口"}, user="测试"
+        )
         s.commit()
     path = tmp_path / "facilities.xlsx"
     export_workbook(demo_db, ["facilities"], Period(2026, 3), path, user="测试", today=TODAY)

@@ -1,0 +1,298 @@
+"""Blank templates the townships fill in: columns from the one record description, with drop-downs and notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Division, Facility
+from desktop.excel.layout import display_width
+from desktop.records.fields import Field
+from desktop.records.types import FACILITY, POPULATION, PROJECT, STAFF, TASK, RecordType
+
+TEMPLATE_VERSION = 1
+META_SHEET = "_模板信息"
+LISTS_SHEET = "_选项"
+DATA_SHEET = "数据"
+EXAMPLE_ROW = 2
+FIRST_DATA_ROW = 3
+
+HEADER_FONT = Font(name="宋体", bold=True, size=10.5)
+EXAMPLE_FONT = Font(name="宋体", italic=True, color="808080", size=10.5)
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+THIN = Side(style="thin", color="999999")
+
+
+@dataclass(frozen=True)
+class TemplateKind:
+    key: str
+    label: str
+    rtype: RecordType
+    fields: tuple[str, ...]  # the columns, in order
+    example: dict[str, str]
+
+
+TEMPLATES = {
+    "facilities": TemplateKind(
+        "facilities",
+        "机构",
+        FACILITY,
+        (
+            "name",
+            "kind",
+            "division_id",
+            "credit_code",
+            "licence_no",
+            "ownership",
+            "building_ownership",
+            "status",
+            "status_reason",
+            "approved_beds",
+            "open_beds",
+            "elderly_care_beds",
+            "tcm_beds",
+            "building_area",
+            "tcm_hall",
+            "provides_tcm",
+            "standardised",
+            "accreditation",
+            "phone",
+            "address",
+        ),
+        {
+            "name": "桃源镇新村村卫生室",
+            "kind": "村卫生室",
+            "division_id": "桃源镇/新村村",
+            "ownership": "公立",
+            "building_ownership": "公有产权",
+            "status": "运营",
+            "open_beds": "0",
+            "provides_tcm": "是",
+            "standardised": "是",
+            "phone": "13812345678",
+        },
+    ),
+    "staff": TemplateKind(
+        "staff",
+        "人员",
+        STAFF,
+        (
+            "name",
+            "id_number",
+            "facility_id",
+            "category",
+            "practice_category",
+            "gp_registered",
+            "title",
+            "education",
+            "education_full_time",
+            "education_medical",
+            "employment_form",
+            "directed_graduate",
+            "directed_service_until",
+            "hire_date",
+            "status",
+            "status_reason",
+            "status_date",
+            "liability_insured",
+            "phone",
+        ),
+        {
+            "name": "李华",
+            "id_number": "11010519491231002X",
+            "facility_id": "桃源镇卫生院",
+            "category": "执业医师",
+            "practice_category": "临床",
+            "title": "中级",
+            "education": "大学本科",
+            "education_full_time": "是",
+            "employment_form": "在编",
+            "hire_date": "2012-08-01",
+            "status": "在岗",
+        },
+    ),
+    "population": TemplateKind(
+        "population",
+        "人口",
+        POPULATION,
+        ("division_id", "year", "resident", "registered", "rural", "aged_65_plus", "aged_0_3"),
+        {"division_id": "桃源镇/新村村", "year": "2026", "resident": "1520", "rural": "1430"},
+    ),
+    "projects": TemplateKind(
+        "projects",
+        "建设项目",
+        PROJECT,
+        (
+            "name",
+            "facility_id",
+            "kind",
+            "planned_start",
+            "planned_completion",
+            "actual_completion",
+            "stage",
+            "progress",
+            "investment_completed",
+            "lead_unit",
+            "contact",
+            "phone",
+            "risks",
+        ),
+        {
+            "name": "桃源镇卫生院业务用房改扩建项目",
+            "facility_id": "桃源镇卫生院",
+            "kind": "改扩建",
+            "planned_start": "2026-03-01",
+            "planned_completion": "2027-06-30",
+            "stage": "在建",
+            "progress": "35",
+            "investment_completed": "120",
+            "lead_unit": "县卫生健康局",
+        },
+    ),
+    "tasks": TemplateKind(
+        "tasks",
+        "重点任务",
+        TASK,
+        (
+            "ledger",
+            "number",
+            "title",
+            "content",
+            "source_document",
+            "lead_unit",
+            "deadline",
+            "phase",
+            "status",
+            "struck_off_note",
+        ),
+        {
+            "ledger": "深化医药卫生体制改革重点工作任务清单",
+            "number": "（一）",
+            "title": "推进紧密型县域医共体建设",
+            "lead_unit": "县卫生健康局",
+            "deadline": "2026-12-31",
+            "status": "推进中",
+        },
+    ),
+}
+
+
+def header_text(field: Field) -> str:
+    return field.header + ("*" if field.required else "")
+
+
+def field_note(field: Field) -> str:
+    kinds = {
+        "text": "文字",
+        "int": "整数",
+        "float": "数字",
+        "date": "日期，如 2024-03-01",
+        "bool": "填“是”或“否”",
+        "code": "从下拉列表中选择",
+        "id_number": "18位身份证号码（文本格式）",
+        "credit_code": "18位统一社会信用代码",
+        "phone": "手机号或带区号的固定电话",
+        "ref": "从下拉列表中选择",
+    }
+    lines = [f"{field.label}：{kinds[field.kind]}" + ("（必填）" if field.required else "")]
+    if field.unit:
+        lines.append(f"单位：{field.unit}")
+    if field.note:
+        lines.append(field.note)
+    return "\n".join(lines)
+
+
+def _choices(session: Session, field: Field) -> list[str] | None:
+    if field.kind == "code":
+        return list(field.codes.values())
+    if field.kind == "bool":
+        return ["是", "否"]
+    if field.kind == "ref" and field.ref == "facility":
+        return list(session.scalars(select(Facility.name).where(Facility.status != "closed").order_by(Facility.id)))
+    if field.kind == "ref" and field.ref == "division":
+        rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
+        names = {r.id: r.name for r in rows}
+        out = []
+        for r in rows:
+            if r.kind in ("township", "street"):
+                out.append(r.name)
+            elif r.kind in ("village", "community"):
+                out.append(f"{names.get(r.parent_id, '')}/{r.name}")
+        return out
+    return None
+
+
+def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, county_code: str = "") -> Path:
+    spec = TEMPLATES[kind]
+    fields = [spec.rtype.field(name) for name in spec.fields]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    meta = wb.create_sheet(META_SHEET)
+    meta.sheet_state = "hidden"
+    for row in (
+        ("模板类型", spec.key),
+        ("模板版本", TEMPLATE_VERSION),
+        ("示例行", EXAMPLE_ROW),
+        ("数据起始行", FIRST_DATA_ROW),
+        ("区划代码", county_code),
+        ("生成日期", dt.date.today().isoformat()),
+    ):
+        meta.append(row)
+
+    list_column = 0
+    for j, field in enumerate(fields, 1):
+        letter = get_column_letter(j)
+        cell = ws.cell(row=1, column=j, value=header_text(field))
+        cell.font = HEADER_FONT
+        cell.fill = REQUIRED_FILL if field.required else HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+        cell.comment = Comment(field_note(field), "县域卫生健康台账", width=260, height=110)
+        example = ws.cell(row=EXAMPLE_ROW, column=j, value=spec.example.get(field.name))
+        example.font = EXAMPLE_FONT
+        example.data_type = "s"
+        width = max(display_width(header_text(field)), display_width(spec.example.get(field.name, ""))) + 3
+        ws.column_dimensions[letter].width = min(max(width, 10), 40)
+        if field.kind in ("id_number", "credit_code", "phone", "text", "ref", "code"):
+            for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 2000):  # text format, so Excel keeps 18 digits
+                ws.cell(row=r, column=j).number_format = "@"
+        choices = _choices(session, field)
+        if choices:
+            list_column += 1
+            list_letter = get_column_letter(list_column)
+            lists.cell(row=1, column=list_column, value=field.label)
+            for i, choice in enumerate(choices, 2):
+                lists.cell(row=i, column=list_column, value=choice).data_type = "s"
+            dv = DataValidation(
+                type="list",
+                formula1=f"='{LISTS_SHEET}'!${list_letter}$2:${list_letter}${len(choices) + 1}",
+                allow_blank=not field.required,
+                showErrorMessage=field.kind != "ref",  # a new facility or village may not be in the list yet
+                errorTitle="请从下拉列表中选择",
+                error=f"“{field.label}”只能填写下拉列表中的值",
+            )
+            dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + 5000}")
+            ws.add_data_validation(dv)
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    ws.row_dimensions[1].height = 32
+    ws.cell(
+        row=EXAMPLE_ROW, column=len(fields) + 1, value="← 示例行（导入时忽略），请从下一行开始填写"
+    ).font = EXAMPLE_FONT
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out

@@ -1,0 +1,228 @@
+"""Templates filled and imported back: checked cell by cell, nothing half-written, hostile files refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from db.models import Facility, StaffMember
+from desktop.cli import main
+from desktop.excel import safety
+from desktop.excel.errors import ExcelError
+from desktop.excel.importer import fill_template, plan_import, run_import, write_problem_workbook
+from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, TEMPLATES, write_template
+from desktop.identifiers import make_id_number
+
+
+def file_hash(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def filled(db, kind, path):
+    with db.session() as s:
+        return fill_template(s, kind, path)
+
+
+@pytest.mark.parametrize("kind", list(TEMPLATES))
+def test_a_template_filled_with_the_demo_records_imports_back_all_unchanged(demo_db, tmp_path, kind):
+    path = filled(demo_db, kind, tmp_path / f"{kind}.xlsx")
+    report = run_import(demo_db, kind, path, user="测试", dry_run=True)
+    assert report.problems == []
+    assert report.count("unchanged") == len(report.plans) > 0
+    assert report.count("new") == report.count("changed") == 0
+
+
+def test_a_blank_template_has_dropdowns_notes_an_example_and_its_kind(demo_db, tmp_path):
+    with demo_db.session() as s:
+        path = write_template(s, "staff", tmp_path / "staff.xlsx", county_code="539921000000")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1] if c.value]
+    assert headers[:3] == ["姓名*", "身份证号码*", "工作单位*"]
+    assert all(ws.cell(row=1, column=j).comment for j in range(1, len(headers) + 1))
+    assert ws.cell(row=2, column=1).value == "李华"  # the example row
+    lists = {dv.sqref.ranges[0].coord.split(":")[0][:-1]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert "D" in lists  # 人员类别 drop-down
+    assert wb["_模板信息"].sheet_state == "hidden" and wb["_模板信息"]["B1"].value == "staff"
+    assert wb["_选项"].sheet_state == "hidden"
+
+
+def test_a_changed_bed_count_imports_as_exactly_that_change(demo_db, tmp_path):
+    path = filled(demo_db, "facilities", tmp_path / "facilities.xlsx")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("实有床位（张）") + 1
+    row = FIRST_DATA_ROW  # the county hospital
+    name = ws.cell(row=row, column=1).value
+    old = ws.cell(row=row, column=col).value
+    ws.cell(row=row, column=col).value = old + 12
+    wb.save(path)
+    report = run_import(demo_db, "facilities", path, user="测试", dry_run=True)
+    changed = [p for p in report.plans if p.action == "changed"]
+    assert len(changed) == 1 and changed[0].changes == {"open_beds": (old, old + 12)}
+    report = run_import(demo_db, "facilities", path, user="测试")
+    assert report.written == 1
+    with demo_db.session() as s:
+        assert s.scalar(select(Facility.open_beds).where(Facility.name == name)) == old + 12
+
+
+def _staff_rows(ws, n: int, facility: str) -> None:
+    headers = [c.value for c in ws[1]]
+
+    def put(row, label, value):
+        ws.cell(row=row, column=headers.index(label) + 1, value=value)
+
+    for i in range(n):
+        row = FIRST_DATA_ROW + i
+        put(row, "姓名*", f"新员工{i}")
+        put(row, "身份证号码*", make_id_number("530102", dt.date(1990, 1, 1) + dt.timedelta(days=i), "MF"[i % 2], i))
+        put(row, "工作单位*", facility)
+        put(row, "人员类别*", "注册护士")
+        put(row, "专业技术职称*", "初级（师）")
+        put(row, "用工形式*", "编外")
+        put(row, "在岗状态*", "在岗")
+        put(row, "参加工作日期", "2015/9/1" if i % 3 else "2015.09")
+
+
+def test_one_bad_cell_among_a_thousand_good_rows(demo_db, tmp_path):
+    with demo_db.session() as s:
+        path = write_template(s, "staff", tmp_path / "staff.xlsx")
+        facility = s.scalar(select(Facility.name).where(Facility.kind == "county_hospital"))
+        before_count = s.scalar(select(func.count()).select_from(StaffMember))
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    _staff_rows(ws, 1001, facility)
+    bad_row = FIRST_DATA_ROW + 500
+    ws.cell(row=bad_row, column=2).value = ws.cell(row=bad_row, column=2).value[:-1] + "0"  # wrong check digit
+    wb.save(path)
+    demo_db.close()
+    before = file_hash(demo_db.path)
+
+    report = run_import(demo_db, "staff", path, user="测试")
+    (problem,) = report.problems
+    assert (problem.sheet, problem.row, problem.column, problem.header) == ("数据", bad_row, "B", "身份证号码")
+    assert "校验位错误" in problem.message
+    demo_db.close()
+    assert file_hash(demo_db.path) == before  # byte-identical: nothing written
+
+    out = write_problem_workbook(report, tmp_path / "problems.xlsx")
+    marked = load_workbook(out)
+    assert marked["数据"][f"B{bad_row}"].comment.text.startswith("身份证号码校验位错误")
+    assert marked["问题清单"]["B2"].value == bad_row
+
+    report = run_import(demo_db, "staff", path, user="测试", good_rows_only=True)
+    assert report.written == 1000
+    with demo_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(StaffMember)) == before_count + 1000
+
+
+def test_headers_in_any_order_with_spaces_and_the_ways_clerks_type(demo_db, tmp_path):
+    with demo_db.session() as s:
+        facility = s.scalar(select(Facility.name).where(Facility.kind == "county_hospital"))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        ["在岗状态 ", "用工形式", " 姓名", "工作单位", "人员类别", "专业技术职称", "身份证号码", "参加工作日期", "备注"]
+    )
+    good_id = make_id_number("530102", dt.date(1991, 2, 3), "F", 1)
+    other_id = make_id_number("530102", dt.date(1992, 2, 3), "F", 2)
+    ws.append(["在岗", "编外", "张一", facility, "注册护士", "初级（师）", good_id, dt.datetime(2014, 7, 1)])
+    ws.append(["在岗", "编外", "张二", facility, "注册护士", "初级（师）", 1.10105194912310e17, "２０１４－０７－０１"])
+    ws.append(["在岗", "编外", "张三", facility, "护士长", "初级（师）", other_id, "2014-13-01"])
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    with demo_db.session() as s:
+        report = plan_import(s, "staff", path)
+    assert report.ignored_columns == ["备注"]
+    assert [(p.row, p.column) for p in report.problems] == [(3, "G"), (4, "E"), (4, "H")]
+    assert "科学计数法" in report.problems[0].message
+    assert "不在可选范围内" in report.problems[1].message
+    assert [p.values["name"] for p in report.plans] == ["张一"] and report.plans[0].values["hire_date"] == dt.date(
+        2014, 7, 1
+    )
+
+
+def test_a_missing_required_column_is_a_problem(demo_db, tmp_path):
+    wb = Workbook()
+    wb.active.append(["姓名", "人员类别"])
+    wb.active.append(["张一", "注册护士"])
+    wb.save(tmp_path / "x.xlsx")
+    with demo_db.session() as s:
+        report = plan_import(s, "staff", tmp_path / "x.xlsx")
+    assert {p.message for p in report.problems} >= {"缺少必填列“身份证号码”", "缺少必填列“工作单位”"}
+
+
+def test_a_template_of_another_kind_is_refused(demo_db, tmp_path):
+    path = filled(demo_db, "tasks", tmp_path / "tasks.xlsx")
+    with pytest.raises(ExcelError, match="这是重点任务模板，不能作为人员导入"), demo_db.session() as s:
+        plan_import(s, "staff", path)
+
+
+ENTITY_BOMB = b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]><workbook>&lol;</workbook>'
+
+
+def _bytes(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+def _zip(path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED):
+    with zipfile.ZipFile(path, "w", compression) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("notes.xlsx", lambda p: _bytes(p, "会议纪要".encode()), "不是 Excel 工作簿"),
+        ("old.xls", lambda p: _bytes(p, safety.OLE_MAGIC + b"\0" * 1000), "旧版 Excel（.xls）"),
+        ("empty.xlsx", lambda p: _bytes(p, b""), "是空的"),
+        ("doc.xlsx", lambda p: _zip(p, {"word/document.xml": b"<w/>"}), "缺少工作簿内容"),
+        (
+            "bomb.xlsx",
+            lambda p: _zip(p, {"xl/workbook.xml": b"<w/>", "xl/worksheets/sheet1.xml": b"0" * 60_000_000}),
+            "压缩炸弹",
+        ),
+        ("entities.xlsx", lambda p: _zip(p, {"xl/workbook.xml": ENTITY_BOMB}), "XML 实体"),
+        ("broken.xlsx", lambda p: _bytes(p, b"PK\x03\x04" + b"\0" * 100), "已损坏"),
+    ],
+)
+def test_hostile_files_are_refused_with_a_reason(demo_db, tmp_path, name, make, message):
+    path = make(tmp_path / name)
+    with pytest.raises(ExcelError, match=message), demo_db.session() as s:
+        plan_import(s, "staff", path)
+
+
+def test_too_many_rows_are_refused_with_the_limit_stated(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setattr("desktop.excel.importer.MAX_ROWS", 50)
+    wb = Workbook()
+    for i in range(100):
+        wb.active.append([f"张{i}"])
+    wb.save(tmp_path / "big.xlsx")
+    with pytest.raises(ExcelError, match="超过每次导入 50 行的上限"), demo_db.session() as s:
+        plan_import(s, "staff", tmp_path / "big.xlsx")
+
+
+def test_the_command_line_exit_codes(demo_db, tmp_path, capsys):
+    db = str(demo_db.path)
+    good = filled(demo_db, "projects", tmp_path / "projects.xlsx")
+    demo_db.close()
+    assert main(["import", "projects", str(good), "--db", db]) == 0
+    assert "未变 30 条" in capsys.readouterr().out
+    wb = load_workbook(good)
+    wb[DATA_SHEET].cell(row=FIRST_DATA_ROW, column=8).value = "一百"  # 形象进度
+    wb.save(good)
+    assert main(["import", "projects", str(good), "--db", db, "--problems", str(tmp_path / "p.xlsx")]) == 2
+    out = capsys.readouterr().out
+    assert "工作表“数据” H3（形象进度）：“形象进度”应为数字" in out and "未写入任何数据" in out
+    (tmp_path / "junk.xlsx").write_text("x")
+    assert main(["import", "projects", str(tmp_path / "junk.xlsx"), "--db", db]) == 1
+    assert "不是 Excel 工作簿" in capsys.readouterr().err
