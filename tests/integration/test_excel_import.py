@@ -46,8 +46,8 @@ def test_a_blank_template_has_dropdowns_notes_an_example_and_its_kind(demo_db, t
     assert headers[:3] == ["姓名*", "身份证号码*", "工作单位*"]
     assert all(ws.cell(row=1, column=j).comment for j in range(1, len(headers) + 1))
     assert ws.cell(row=2, column=1).value == "李华"  # the example row
-    lists = {dv.sqref.ranges[0].coord.split(":")[0][:-1]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert "D" in lists  # 人员类别 drop-down
+    validated = {str(dv.sqref).split(":")[0].rstrip("0123456789") for dv in ws.data_validations.dataValidation}
+    assert {"C", "D", "G", "K", "O"} <= validated  # 工作单位, 人员类别, 职称, 用工形式, 在岗状态 drop-downs
     assert wb["_模板信息"].sheet_state == "hidden" and wb["_模板信息"]["B1"].value == "staff"
     assert wb["_选项"].sheet_state == "hidden"
 
