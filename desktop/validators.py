@@ -74,7 +74,7 @@ class IdNumber:
 
 def id_check_digit(first17: str) -> str:
     """The 18th character of a resident ID number (ISO 7064 MOD 11-2)."""
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    total = sum(map(int.__mul__, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK[total % 11]
 
 

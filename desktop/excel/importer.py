@@ -26,6 +26,7 @@ from desktop.excel.safety import MAX_ROWS, check_workbook
 from desktop.excel.templates import DATA_SHEET, META_SHEET, TEMPLATES, TemplateKind
 from desktop.records.editing import RecordError, create_record, update_record
 from desktop.records.fields import Field, normalise_text
+from desktop.snapshot import paused_gc
 from desktop.validators import InvalidValue
 
 
@@ -134,7 +135,7 @@ def _existing(session: Session, spec: TemplateKind) -> dict[tuple, tuple[int, di
     model = spec.rtype.model
     cols = [model.id] + [getattr(model, f) for f in spec.fields]
     out: dict[tuple, tuple[int, dict[str, Any]]] = {}
-    for row in session.execute(select(*cols)):
+    for row in session.connection().execute(select(*cols)).all():
         values = dict(zip(spec.fields, row[1:], strict=True))
         for key in _keys(spec, values):
             out.setdefault(key, (row[0], values))
@@ -201,10 +202,13 @@ def plan_import(
     lookup = Lookups(session)
     existing = _existing(session, spec)
     seen: dict[tuple, int] = {}
+    # Coded, yes/no and reference columns repeat a few values down a whole roster: parse each once.
+    memo: dict[tuple[str, Any], tuple[bool, Any]] = {}
+    memo_kinds = ("code", "bool", "ref")
     data = rows[header_index + 1 :]
     for k, row in enumerate(data):
         excel_row = header_row + 1 + k
-        if excel_row in skip or all(v in ("", None) for v in row):
+        if excel_row in skip or (not any(row) and all(v in ("", None) for v in row)):
             continue
         values: dict[str, Any] = {}
         row_problems = []
@@ -212,10 +216,21 @@ def plan_import(
             raw = row[j] if j < len(row) else None
             if isinstance(raw, float) and raw.is_integer() and f.kind in ("int", "text", "ref", "phone"):
                 raw = int(raw)  # calamine returns whole numbers as floats
-            try:
-                values[f.name] = f.parse(None if raw == "" else raw, lookup=lookup)
-            except InvalidValue as exc:
-                row_problems.append(Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, str(exc)))
+            raw = None if raw == "" else raw
+            key = (f.name, raw)
+            if f.kind in memo_kinds and key in memo:
+                ok, result = memo[key]
+            else:
+                try:
+                    ok, result = True, f.parse(raw, lookup=lookup)
+                except InvalidValue as exc:
+                    ok, result = False, str(exc)
+                if f.kind in memo_kinds:
+                    memo[key] = (ok, result)
+            if ok:
+                values[f.name] = result
+            else:
+                row_problems.append(Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, result))
         report.problems.extend(row_problems)
         if row_problems:
             continue
@@ -251,7 +266,8 @@ def run_import(
     """Check, then write in one transaction: everything if the file is good; only the good rows if asked;
     nothing otherwise (or on a dry run)."""
     with db.session() as session:
-        report = plan_import(session, kind, path, progress=progress)
+        with paused_gc():
+            report = plan_import(session, kind, path, progress=progress)
         if dry_run or (report.problems and not good_rows_only) or not report.plans:
             return report
         rtype = TEMPLATES[kind].rtype
