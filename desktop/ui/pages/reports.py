@@ -1,12 +1,37 @@
-"""报表: what goes out. The subsidy roster of the period is here; the Excel and PDF exports join it."""
+"""报表: the submission sheets to export, templates for the townships, imports, and the subsidy roster."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from desktop.excel.export import ExportResult, export_workbook
+from desktop.excel.importer import fill_template
+from desktop.excel.sheets import SHEETS
+from desktop.excel.templates import TEMPLATES, write_template
 from desktop.subsidies import subsidy_roster
+from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.pages.base import Page, heading, make_table
 from desktop.ui.tablemodel import Column, ListModel
+from desktop.ui.tasks import run_task
+
+
+def documents_folder() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
 
 
 class ReportsPage(Page):
@@ -16,10 +41,50 @@ class ReportsPage(Page):
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)
-        self.header = heading("生活补贴名册")
+        self.header = heading("报表")
         layout.addWidget(self.header)
-        self.total = QLabel()
-        layout.addWidget(self.total)
+
+        export = QGroupBox("上报报表（Excel）")
+        grid = QGridLayout(export)
+        self.sheet_boxes: dict[str, QCheckBox] = {}
+        for i, (key, (label, _build)) in enumerate(SHEETS.items()):
+            box = QCheckBox(label)
+            box.setObjectName(f"sheet_{key}")
+            box.setChecked(True)
+            grid.addWidget(box, i // 4, i % 4)
+            self.sheet_boxes[key] = box
+        self.unmask = QCheckBox("显示完整身份证号码（仅在确需时勾选）")
+        self.unmask.setObjectName("unmaskIds")
+        grid.addWidget(self.unmask, 2, 0, 1, 2)
+        export_button = QPushButton("导出所选报表…")
+        export_button.setObjectName("exportSheets")
+        export_button.clicked.connect(self.export)
+        grid.addWidget(export_button, 2, 3)
+        layout.addWidget(export)
+
+        exchange = QGroupBox("乡镇填报模板与导入")
+        row = QHBoxLayout(exchange)
+        row.addWidget(QLabel("类型"))
+        self.template_kind = QComboBox()
+        self.template_kind.setObjectName("templateKind")
+        for key, spec in TEMPLATES.items():
+            self.template_kind.addItem(spec.label, key)
+        row.addWidget(self.template_kind)
+        self.with_records = QCheckBox("填入现有记录")
+        row.addWidget(self.with_records)
+        template_button = QPushButton("生成模板…")
+        template_button.setObjectName("makeTemplate")
+        template_button.clicked.connect(self.make_template)
+        row.addWidget(template_button)
+        row.addStretch(1)
+        import_button = QPushButton("导入填好的模板…")
+        import_button.setObjectName("importFile")
+        import_button.clicked.connect(self.open_import)
+        row.addWidget(import_button)
+        layout.addWidget(exchange)
+
+        self.subsidy_title = QLabel()
+        layout.addWidget(self.subsidy_title)
         self.model = ListModel(
             [
                 Column("乡镇", lambda x: x.township, width=90),
@@ -40,6 +105,83 @@ class ReportsPage(Page):
         with self.win.db.session() as session:
             lines = subsidy_roster(session, period, today=self.win.today)
             session.commit()
-        self.header.setText(f"生活补贴名册 · {period.label}")
-        self.total.setText(f"共 {len(lines)} 人，月补贴合计 {sum(x.monthly_yuan for x in lines):,} 元。")
+        self.header.setText(f"报表 · {period.label}")
+        total = sum(x.monthly_yuan for x in lines)
+        self.subsidy_title.setText(f"<b>生活补贴名册</b>：共 {len(lines)} 人，月补贴合计 {total:,} 元")
         self.model.set_rows(lines)
+
+    # --- export -------------------------------------------------------------------
+
+    def default_name(self, what: str) -> str:
+        area = self.win.windowTitle().split(" — ")[1] if " — " in self.win.windowTitle() else ""
+        return str(documents_folder() / f"{area}{self.win.period}_{what}.xlsx")
+
+    def export(self, *, path: str | None = None) -> None:
+        keys = [k for k, box in self.sheet_boxes.items() if box.isChecked()]
+        if not keys:
+            QMessageBox.information(self, "导出报表", "请至少勾选一张报表。")
+            return
+        if path is None:
+            what = SHEETS[keys[0]][0] if len(keys) == 1 else "上报报表"
+            path, _ = QFileDialog.getSaveFileName(self, "导出报表", self.default_name(what), "Excel 工作簿 (*.xlsx)")
+            if not path:
+                return
+        db, period, unmask, user, today = (
+            self.win.db,
+            self.win.period,
+            self.unmask.isChecked(),
+            self.win.user,
+            self.win.today,
+        )
+
+        def job(progress, cancelled):
+            return export_workbook(
+                db,
+                keys,
+                period,
+                path,
+                user=user,
+                unmask_ids=unmask,
+                today=today,
+                progress=progress,
+                cancelled=cancelled,
+            )
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, "导出失败", str(exc))
+
+        run_task(self, "正在导出报表…", job, self.exported, failed)
+
+    def exported(self, result: ExportResult) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "导出完成", f"已导出到：\n{result.path}", parent=self)
+        box.setInformativeText(f"SHA-256：{result.sha256[:16]}…（已记入上报记录）")
+        open_file = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
+        open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        self.win.ask(box)
+        if box.clickedButton() is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
+        elif box.clickedButton() is open_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent)))
+
+    # --- templates and import -----------------------------------------------------
+
+    def make_template(self, *, path: str | None = None) -> None:
+        kind = self.template_kind.currentData()
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "生成导入模板", self.default_name(f"{TEMPLATES[kind].label}导入模板"), "Excel 工作簿 (*.xlsx)"
+            )
+            if not path:
+                return
+        with self.win.db.session() as session:
+            if self.with_records.isChecked():
+                fill_template(session, kind, path)
+            else:
+                write_template(session, kind, path)
+        self.win.statusBar().showMessage(f"模板已生成：{path}", 8000)
+
+    def open_import(self) -> ImportWizard:
+        wizard = ImportWizard(self.win, self.template_kind.currentData())
+        self.win.ask(wizard)
+        return wizard

@@ -1,0 +1,69 @@
+"""The Reports page: export with progress and "open", templates, and the import wizard."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from db.models import Facility
+from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW
+from desktop.ui.import_wizard import ImportWizard
+
+from .conftest import answer
+
+
+def test_export_the_checked_sheets_then_offer_to_open(window, tmp_path, monkeypatch):
+    page = window.show_page("reports")
+    assert page.model.rowCount() > 0 and page.subsidy_title.text().startswith("<b>生活补贴名册</b>")
+    for key, box in page.sheet_boxes.items():
+        box.setChecked(key in ("facilities", "beds"))
+    opened = []
+    monkeypatch.setattr(
+        "desktop.ui.pages.reports.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+    )
+    asked = []
+    monkeypatch.setattr(window, "ask", lambda box: asked.append(box.text()) or answer(box, "打开所在文件夹"))
+    path = tmp_path / "out" / "报表.xlsx"
+    page.export(path=str(path))
+    assert load_workbook(path).sheetnames == ["基层医疗卫生机构基本情况表", "床位配置核查表"]
+    assert asked and asked[0].startswith("已导出到：")
+    assert opened == [str(path.parent)]
+
+
+def test_a_template_with_records_then_the_wizard_imports_one_change(window, demo_db, tmp_path, monkeypatch):
+    page = window.show_page("reports")
+    page.template_kind.setCurrentIndex(page.template_kind.findData("facilities"))
+    page.with_records.setChecked(True)
+    path = tmp_path / "facilities.xlsx"
+    page.make_template(path=str(path))
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=FIRST_DATA_ROW, column=headers.index("实有床位（张）") + 1).value = 999
+    ws.cell(row=FIRST_DATA_ROW + 1, column=headers.index("实有床位（张）") + 1).value = "很多"
+    wb.save(path)
+
+    wizard = ImportWizard(window, "facilities")
+    wizard.file.setText(str(path))
+    wizard.check()
+    assert wizard.problems.rowCount() == 1 and "应为数字" in wizard.problems.row_at(0).message
+    assert wizard.preview.rowCount() == 1 and wizard.preview.row_at(0).changes["open_beds"][1] == 999
+    assert not wizard.import_all.isEnabled() and wizard.import_good.isEnabled()
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    wizard.confirm(good_rows_only=True)
+    with demo_db.session() as s:
+        assert (
+            s.scalar(select(Facility.open_beds).where(Facility.name == ws.cell(row=FIRST_DATA_ROW, column=1).value))
+            == 999
+        )
+
+
+def test_the_wizard_explains_a_file_it_refuses(window, tmp_path):
+    bad = tmp_path / "old.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    wizard = ImportWizard(window, "staff")
+    wizard.file.setText(str(bad))
+    wizard.check()
+    assert "旧版 Excel（.xls）" in wizard.summary.text()
+    assert not wizard.import_all.isEnabled() and not wizard.import_good.isEnabled()
