@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "新增(&N)", self.new_on_page, QKeySequence("Ctrl+N"))
         self._action(edit, "查找(&F)", self.find, QKeySequence.StandardKey.Find)
+        self._action(edit, "导出报表(&E)…", self.export, QKeySequence("Ctrl+E"))
         self._action(edit, "重新核查(&R)", self.recheck, QKeySequence("F5"))
 
         go = self.menuBar().addMenu("页面(&G)")
@@ -380,6 +381,9 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if hasattr(page, "add"):
             page.add()
+
+    def export(self) -> None:
+        self.show_page("reports").export()
 
     def find(self) -> None:
         page = self.current_page()
