@@ -189,8 +189,17 @@ class Snapshot:
         cache = self.__dict__.setdefault("_operating", {})
         key = tuple(kinds)
         if key not in cache:
-            cache[key] = [f for f in self.facilities.values() if f.status == "operating" and f.kind in key]
+            by_kind = self._operating_by_kind
+            cache[key] = sorted((f for k in set(key) for f in by_kind.get(k, ())), key=lambda f: f.id)
         return cache[key]
+
+    @cached_property
+    def _operating_by_kind(self) -> dict[str, list]:
+        out: dict[str, list] = defaultdict(list)
+        for f in self.facilities.values():
+            if f.status == "operating":
+                out[f.kind].append(f)
+        return out
 
     def where_facility(self, facility_id: int) -> Where:
         cache = self.__dict__.setdefault("_where_facility", {})
