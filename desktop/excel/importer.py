@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import Database
-from db.models import Division, Facility
+from db.models import Division, Facility, KeyTask, Project
 from desktop.excel.errors import ExcelError
 from desktop.excel.safety import MAX_ROWS, check_workbook
 from desktop.excel.templates import DATA_SHEET, META_SHEET, TEMPLATES, TemplateKind
-from desktop.records.editing import RecordError, create_record, update_record
+from desktop.records.editing import (
+    RecordError,
+    add_project_update,
+    add_task_update,
+    create_record,
+    update_record,
+)
 from desktop.records.fields import Field, normalise_text
 from desktop.snapshot import paused_gc
 from desktop.validators import InvalidValue
@@ -62,21 +69,29 @@ class ImportReport:
     sheet: str = ""
     problems: list[Problem] = field(default_factory=list)
     plans: list[RowPlan] = field(default_factory=list)
+    update_plans: list[RowPlan] = field(default_factory=list)  # progress reports (projects, tasks)
     ignored_columns: list[str] = field(default_factory=list)
     written: int = 0  # rows written to the database
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.plans if p.action == action)
 
+    def count_updates(self, action: str) -> int:
+        return sum(1 for p in self.update_plans if p.action == action)
+
     @property
     def bad_rows(self) -> set[int]:
         return {p.row for p in self.problems}
 
     def summary(self) -> str:
-        return (
-            f"新增 {self.count('new')} 条，修改 {self.count('changed')} 条，未变 {self.count('unchanged')} 条；"
-            f"问题 {len(self.problems)} 处（涉及 {len(self.bad_rows)} 行）"
-        )
+        text = f"新增 {self.count('new')} 条，修改 {self.count('changed')} 条，未变 {self.count('unchanged')} 条"
+        if self.update_plans:
+            text += (
+                f"；进度记录新增 {self.count_updates('new')} 条，修改 {self.count_updates('changed')} 条，"
+                f"未变 {self.count_updates('unchanged')} 条"
+            )
+        bad = len({(p.sheet, p.row) for p in self.problems})
+        return text + f"；问题 {len(self.problems)} 处（涉及 {bad} 行）"
 
 
 def _norm_header(text: Any) -> str:
@@ -85,7 +100,8 @@ def _norm_header(text: Any) -> str:
     return re.sub(r"\s+", "", t)
 
 
-def _read(path: Path) -> tuple[str, list[list[Any]], dict[str, str]]:
+def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], dict[str, str], list[list[Any]] | None]:
+    """The data sheet's rows, the template's metadata, and the rows of ``extra`` (a second sheet) if present."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -100,9 +116,11 @@ def _read(path: Path) -> tuple[str, list[list[Any]], dict[str, str]]:
                 meta[str(row[0])] = str(row[1]).removesuffix(".0")
     sheet = DATA_SHEET if DATA_SHEET in names else next(n for n in names if not n.startswith("_"))
     rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    if len(rows) > MAX_ROWS + 20:
-        raise ExcelError(f"工作表“{sheet}”有 {len(rows):,} 行，超过每次导入 {MAX_ROWS:,} 行的上限，请分批导入。")
-    return sheet, rows, meta
+    extra_rows = wb.get_sheet_by_name(extra).to_python(skip_empty_area=False) if extra in names else None
+    for name, r in ((sheet, rows), (extra, extra_rows or [])):
+        if len(r) > MAX_ROWS + 20:
+            raise ExcelError(f"工作表“{name}”有 {len(r):,} 行，超过每次导入 {MAX_ROWS:,} 行的上限，请分批导入。")
+    return sheet, rows, meta, extra_rows
 
 
 class Lookups:
@@ -111,20 +129,38 @@ class Lookups:
     def __init__(self, session: Session) -> None:
         self.facilities: dict[str, list[int]] = {}
         for fid, name in session.execute(select(Facility.id, Facility.name)):
-            self.facilities.setdefault(name, []).append(fid)
+            self.facilities.setdefault(normalise_text(name), []).append(fid)
         rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
         names = {r.id: r.name for r in rows}
         self.divisions: dict[str, list[int]] = {}
         self.division_label: dict[int, str] = {}  # how a template writes each division: "乡镇/村" below townships
         for r in rows:
-            self.divisions.setdefault(r.name, []).append(r.id)
+            self.divisions.setdefault(normalise_text(r.name), []).append(r.id)
             if r.parent_id in names:
-                self.divisions.setdefault(f"{names[r.parent_id]}/{r.name}", []).append(r.id)
+                self.divisions.setdefault(normalise_text(f"{names[r.parent_id]}/{r.name}"), []).append(r.id)
             below = r.kind in ("village", "community") and r.parent_id in names
             self.division_label[r.id] = f"{names[r.parent_id]}/{r.name}" if below else r.name
 
+        self.projects: dict[str, list[int]] = {}
+        for pid, name in session.execute(select(Project.id, Project.name)):
+            self.projects.setdefault(normalise_text(name), []).append(pid)
+        self.tasks: dict[str, list[int]] = {}
+        for tid, ledger, number in session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)):
+            self.tasks.setdefault(normalise_text(f"{ledger}/{number}"), []).append(tid)
+
+    def add_placeholder(self, ref: str, values: dict[str, Any], placeholder: int) -> None:
+        """A record that is new in the file being imported, so its reports can name it."""
+        if ref == "project" and values.get("name"):
+            self.projects.setdefault(normalise_text(values["name"]), []).append(placeholder)
+        elif ref == "task" and values.get("ledger"):
+            self.tasks.setdefault(normalise_text(f"{values['ledger']}/{values['number']}"), []).append(placeholder)
+
     def __call__(self, ref: str, text: str) -> int | None:
-        ids = (self.facilities if ref == "facility" else self.divisions).get(text.replace("／", "/"), [])
+        table = {"facility": self.facilities, "division": self.divisions, "project": self.projects, "task": self.tasks}[
+            ref
+        ]
+        # Keys and text both in NFKC form: 全角 brackets in a ledger or facility name match either way.
+        ids = table.get(normalise_text(text).replace("／", "/"), [])
         if len(ids) > 1:
             raise InvalidValue(f"“{text}”有 {len(ids)} 个同名记录，请写成“乡镇名/村名”以区分")
         return ids[0] if ids else None
@@ -159,24 +195,27 @@ def _keys(spec: TemplateKind, values: dict[str, Any]) -> list[tuple]:
     return []
 
 
-def plan_import(
-    session: Session, kind: str, path: str | Path, *, progress: Callable[[int, int], None] | None = None
-) -> ImportReport:
-    """Read and check a file; class every row; write nothing."""
-    if kind not in TEMPLATES:
-        raise ExcelError(f"没有“{kind}”类模板。可用：{'、'.join(TEMPLATES)}")
-    spec = TEMPLATES[kind]
-    path = Path(path)
-    check_workbook(path)
-    sheet, rows, meta = _read(path)
-    report = ImportReport(kind, path, sheet)
-    if meta.get("模板类型") and meta["模板类型"] != kind:
-        other = TEMPLATES.get(meta["模板类型"])
-        raise ExcelError(f"这是{other.label if other else meta['模板类型']}模板，不能作为{spec.label}导入。")
+@dataclass
+class ParsedSheet:
+    sheet: str
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (Excel row, parsed values)
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
 
-    fields = {f.name: f for f in spec.rtype.editable}
+
+def _parse_sheet(
+    sheet: str,
+    rows: list[list[Any]],
+    fields: list[Field],
+    lookup: Lookups,
+    skip: set[int],
+    what: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> ParsedSheet:
+    """Find the header row, match columns by name, parse every cell through its field."""
+    out = ParsedSheet(sheet)
     by_label = {}
-    for f in fields.values():
+    for f in fields:
         by_label[_norm_header(f.label)] = f
         by_label[_norm_header(f.header)] = f
     header_index, columns = None, {}
@@ -186,22 +225,15 @@ def plan_import(
             header_index, columns = i, found
             break
     if header_index is None:
-        raise ExcelError(f"在工作表“{sheet}”的前10行中找不到{spec.label}表头（如“{spec.rtype.fields[0].label}”）。")
+        raise ExcelError(f"在工作表“{sheet}”的前10行中找不到{what}表头（如“{fields[0].label}”）。")
     header_row = header_index + 1
-    report.ignored_columns = [
-        str(v) for j, v in enumerate(rows[header_index]) if v not in ("", None) and j not in columns
-    ]
+    out.ignored_columns = [str(v) for j, v in enumerate(rows[header_index]) if v not in ("", None) and j not in columns]
     present = {f.name for f in columns.values()}
-    for f in fields.values():
+    for f in fields:
         if f.required and f.name not in present:
-            report.problems.append(Problem(sheet, header_row, "", f.label, None, f"缺少必填列“{f.label}”"))
-    if report.problems:
-        return report
-
-    skip = {int(meta["示例行"])} if meta.get("示例行", "").isdigit() else set()
-    lookup = Lookups(session)
-    existing = _existing(session, spec)
-    seen: dict[tuple, int] = {}
+            out.problems.append(Problem(sheet, header_row, "", f.label, None, f"缺少必填列“{f.label}”"))
+    if out.problems:
+        return out
     # Coded, yes/no and reference columns repeat a few values down a whole roster: parse each once.
     memo: dict[tuple[str, Any], tuple[bool, Any]] = {}
     memo_kinds = ("code", "bool", "ref")
@@ -211,7 +243,7 @@ def plan_import(
         if excel_row in skip or (not any(row) and all(v in ("", None) for v in row)):
             continue
         values: dict[str, Any] = {}
-        row_problems = []
+        bad = False
         for j, f in columns.items():
             raw = row[j] if j < len(row) else None
             if isinstance(raw, float) and raw.is_integer() and f.kind in ("int", "text", "ref", "phone"):
@@ -230,14 +262,26 @@ def plan_import(
             if ok:
                 values[f.name] = result
             else:
-                row_problems.append(Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, result))
-        report.problems.extend(row_problems)
-        if row_problems:
-            continue
-        keys = _keys(spec, values)
+                bad = True
+                out.problems.append(Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, result))
+        if not bad:
+            out.rows.append((excel_row, values))
+        if progress and k % 1000 == 0:
+            progress(k, len(data))
+    return out
+
+
+def _classify(
+    parsed: ParsedSheet, keys_of: Callable[[dict[str, Any]], list[tuple]], existing: dict, problems: list[Problem]
+) -> list[RowPlan]:
+    """Match each row to an existing record by its natural keys: new, changed (with the fields), unchanged."""
+    seen: dict[tuple, int] = {}
+    plans = []
+    for excel_row, values in parsed.rows:
+        keys = keys_of(values)
         duplicate = next((seen[key] for key in keys if key in seen), None)
         if duplicate is not None:
-            report.problems.append(Problem(sheet, excel_row, "", "", None, f"与第 {duplicate} 行是同一条记录（重复）"))
+            problems.append(Problem(parsed.sheet, excel_row, "", "", None, f"与第 {duplicate} 行是同一条记录（重复）"))
             continue
         for key in keys:
             seen[key] = excel_row
@@ -247,10 +291,56 @@ def plan_import(
             plan.record_id, current = match
             plan.changes = {n: (current.get(n), v) for n, v in values.items() if current.get(n) != v}
             plan.action = "changed" if plan.changes else "unchanged"
-        report.plans.append(plan)
-        if progress and k % 1000 == 0:
-            progress(k, len(data))
+        plans.append(plan)
+    return plans
+
+
+def plan_import(
+    session: Session, kind: str, path: str | Path, *, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Read and check a file; class every row (and every progress report, for projects and tasks); write nothing."""
+    if kind not in TEMPLATES:
+        raise ExcelError(f"没有“{kind}”类模板。可用：{'、'.join(TEMPLATES)}")
+    spec = TEMPLATES[kind]
+    path = Path(path)
+    check_workbook(path)
+    sheet, rows, meta, update_rows = _read(path, spec.updates.name if spec.updates else None)
+    report = ImportReport(kind, path, sheet)
+    if meta.get("模板类型") and meta["模板类型"] != kind:
+        other = TEMPLATES.get(meta["模板类型"])
+        raise ExcelError(f"这是{other.label if other else meta['模板类型']}模板，不能作为{spec.label}导入。")
+    skip = {int(meta["示例行"])} if meta.get("示例行", "").isdigit() else set()
+    lookup = Lookups(session)
+    parsed = _parse_sheet(sheet, rows, list(spec.rtype.editable), lookup, skip, spec.label, progress)
+    report.problems.extend(parsed.problems)
+    report.ignored_columns = parsed.ignored_columns
+    report.plans = _classify(parsed, lambda v: _keys(spec, v), _existing(session, spec), report.problems)
+    if spec.updates is not None and update_rows is not None:
+        # Reports may name records that are new in this very file: they resolve to placeholders (negative
+        # numbers) that run_import replaces with the new records' ids.
+        for n, plan in enumerate(report.plans, 1):
+            if plan.action == "new":
+                lookup.add_placeholder(spec.updates.rtype.fields[0].ref, plan.values, -n)
+        u = spec.updates
+        parsed_u = _parse_sheet(u.name, update_rows, [u.rtype.field(f) for f in u.fields], lookup, skip, u.rtype.label)
+        report.problems.extend(parsed_u.problems)
+        report.update_plans = _classify(parsed_u, _update_keys, _existing_updates(session, u), report.problems)
     return report
+
+
+def _update_keys(values: dict[str, Any]) -> list[tuple]:
+    owner = values.get("project_id", values.get("task_id"))
+    return [("update", owner, values.get("date"))] if owner is not None else []
+
+
+def _existing_updates(session: Session, updates) -> dict[tuple, tuple[int, dict[str, Any]]]:
+    model = updates.rtype.model
+    cols = [model.id] + [getattr(model, f) for f in updates.fields]
+    out = {}
+    for row in session.connection().execute(select(*cols)).all():
+        values = dict(zip(updates.fields, row[1:], strict=True))
+        out[("update", values[updates.fields[0]], values["date"])] = (row[0], values)
+    return out
 
 
 def run_import(
@@ -268,39 +358,89 @@ def run_import(
     with db.session() as session:
         with paused_gc():
             report = plan_import(session, kind, path, progress=progress)
-        if dry_run or (report.problems and not good_rows_only) or not report.plans:
+        work = [p for p in report.plans + report.update_plans if p.action != "unchanged"]
+        if dry_run or (report.problems and not good_rows_only) or not work:
             return report
-        rtype = TEMPLATES[kind].rtype
+        spec = TEMPLATES[kind]
+        reason = f"导入 {Path(path).name}"
+        new_ids: dict[int, int] = {}  # placeholder -> id of the record created for it
         written = 0
-        for plan in report.plans:
+        for n, plan in enumerate(report.plans, 1):
             if plan.action == "unchanged":
                 continue
-            savepoint = session.begin_nested()
-            try:
+            with _row(session, report, spec.rtype, plan) as ok:
                 if plan.action == "new":
-                    create_record(session, rtype, plan.values, user=user)
+                    new_ids[-n] = create_record(session, spec.rtype, plan.values, user=user).id
                 else:
-                    update_record(
-                        session,
-                        rtype,
-                        plan.record_id,
-                        {n: new for n, (_o, new) in plan.changes.items()},
-                        user=user,
-                        reason=f"导入 {Path(path).name}",
+                    changes = {name: new for name, (_old, new) in plan.changes.items()}
+                    update_record(session, spec.rtype, plan.record_id, changes, user=user, reason=reason)
+            written += ok[0]
+        for plan in report.update_plans:
+            if plan.action == "unchanged":
+                continue
+            owner_field = spec.updates.fields[0]
+            owner = plan.values[owner_field]
+            if owner < 0:
+                if owner not in new_ids:  # its record had a problem and was not written
+                    report.problems.append(
+                        Problem(spec.updates.name, plan.row, "", "", None, "所属记录未能导入，此进度未写入")
                     )
-                savepoint.commit()
-                written += 1
-            except RecordError as exc:
-                savepoint.rollback()
-                for name, message in exc.errors.items():
-                    label = rtype.field(name).label if name in {f.name for f in rtype.fields} else ""
-                    report.problems.append(Problem(report.sheet, plan.row, "", label, None, message))
+                    continue
+                plan.values[owner_field] = owner = new_ids[owner]
+            with _row(session, report, spec.updates.rtype, plan, sheet=spec.updates.name) as ok:
+                if plan.action == "new":
+                    _add_update(session, kind, owner, plan.values, user)
+                else:
+                    changes = {name: new for name, (_old, new) in plan.changes.items()}
+                    update_record(session, spec.updates.rtype, plan.record_id, changes, user=user, reason=reason)
+            written += ok[0]
         if report.problems and not good_rows_only:
             session.rollback()
             return report
         session.commit()
         report.written = written
     return report
+
+
+@contextmanager
+def _row(session: Session, report: ImportReport, rtype, plan: RowPlan, sheet: str | None = None):
+    """One row in a savepoint: a row the database or the cross-field rules refuse becomes a problem."""
+    ok = [0]
+    savepoint = session.begin_nested()
+    try:
+        yield ok
+        savepoint.commit()
+        ok[0] = 1
+    except RecordError as exc:
+        savepoint.rollback()
+        names = {f.name for f in rtype.fields}
+        for name, message in exc.errors.items():
+            label = rtype.field(name).label if name in names else ""
+            report.problems.append(Problem(sheet or report.sheet, plan.row, "", label, None, message))
+
+
+def _add_update(session: Session, kind: str, owner: int, values: dict[str, Any], user: str) -> None:
+    if kind == "projects":
+        add_project_update(
+            session,
+            owner,
+            on=values["date"],
+            stage=values["stage"],
+            progress=values["progress"],
+            investment_completed=values["investment_completed"],
+            note=values.get("note"),
+            user=user,
+        )
+    else:
+        add_task_update(
+            session,
+            owner,
+            on=values["date"],
+            status=values["status"],
+            note=values["note"],
+            evidence=values.get("evidence"),
+            user=user,
+        )
 
 
 def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
@@ -311,9 +451,9 @@ def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
 
     wb = load_workbook(report.file)
     red = PatternFill("solid", fgColor="FFC7CE")
-    ws = wb[report.sheet] if report.sheet in wb.sheetnames else wb.worksheets[0]
     for p in report.problems:
         if p.column:
+            ws = wb[p.sheet] if p.sheet in wb.sheetnames else wb.worksheets[0]
             cell = ws[f"{p.column}{p.row}"]
             cell.fill = red
             cell.comment = Comment(p.message, "县域卫生健康台账")
@@ -330,7 +470,8 @@ def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
 
 
 def fill_template(session: Session, kind: str, out: str | Path) -> Path:
-    """The template with the database's current records filled in, for a township to correct and send back."""
+    """The template with the database's current records (and their progress reports) filled in, for a
+    township to correct and send back."""
     from openpyxl import load_workbook
 
     from desktop.excel.templates import FIRST_DATA_ROW, write_template
@@ -338,26 +479,32 @@ def fill_template(session: Session, kind: str, out: str | Path) -> Path:
     spec = TEMPLATES[kind]
     out = write_template(session, kind, out)
     wb = load_workbook(out)
-    ws = wb[DATA_SHEET]
-    fields = [spec.rtype.field(n) for n in spec.fields]
-    names = dict(session.execute(select(Facility.id, Facility.name)).all())
-    division_label = Lookups(session).division_label
-    model = spec.rtype.model
-    rows = session.execute(select(*[getattr(model, f.name) for f in fields]).order_by(model.id)).all()
-    for i, row in enumerate(rows):
-        for j, (f, value) in enumerate(zip(fields, row, strict=True), 1):
-            ws.cell(row=FIRST_DATA_ROW + i, column=j, value=_cell_text(f, value, names, division_label))
+    tasks = session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)).all()
+    labels = {
+        "facility": dict(session.execute(select(Facility.id, Facility.name)).all()),
+        "division": Lookups(session).division_label,
+        "project": dict(session.execute(select(Project.id, Project.name)).all()),
+        "task": {t: f"{ledger}/{number}" for t, ledger, number in tasks},
+    }
+    sheets = [(wb[DATA_SHEET], spec.rtype, spec.fields)]
+    if spec.updates is not None:
+        sheets.append((wb[spec.updates.name], spec.updates.rtype, spec.updates.fields))
+    for ws, rtype, names in sheets:
+        fields = [rtype.field(n) for n in names]
+        model = rtype.model
+        rows = session.execute(select(*[getattr(model, f.name) for f in fields]).order_by(model.id)).all()
+        for i, row in enumerate(rows):
+            for j, (f, value) in enumerate(zip(fields, row, strict=True), 1):
+                ws.cell(row=FIRST_DATA_ROW + i, column=j, value=_cell_text(f, value, labels))
     wb.save(out)
     return out
 
 
-def _cell_text(f: Field, value: Any, facilities: dict[int, str], divisions: dict[int, str]) -> Any:
+def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]]) -> Any:
     if value is None:
         return None
     if f.kind == "ref":
-        return facilities.get(value) if f.ref == "facility" else divisions.get(value)
-    if f.kind in ("int", "float"):
-        return value
-    if f.kind == "date":
-        return value  # a real Excel date
+        return labels[f.ref].get(value)
+    if f.kind in ("int", "float", "date"):
+        return value  # numbers as numbers, dates as real Excel dates
     return f.display(value, unmask=True)

@@ -15,10 +15,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Division, Facility
+from db.models import Division, Facility, KeyTask, Project
 from desktop.excel.layout import display_width
 from desktop.records.fields import Field
-from desktop.records.types import FACILITY, POPULATION, PROJECT, STAFF, TASK, RecordType
+from desktop.records.types import (
+    FACILITY,
+    POPULATION,
+    PROJECT,
+    PROJECT_UPDATE,
+    STAFF,
+    TASK,
+    TASK_UPDATE,
+    RecordType,
+)
 
 TEMPLATE_VERSION = 1
 META_SHEET = "_模板信息"
@@ -35,12 +44,23 @@ THIN = Side(style="thin", color="999999")
 
 
 @dataclass(frozen=True)
+class UpdatesSheet:
+    """A second sheet of dated progress reports (projects, tasks)."""
+
+    name: str
+    rtype: RecordType
+    fields: tuple[str, ...]
+    example: dict[str, str]
+
+
+@dataclass(frozen=True)
 class TemplateKind:
     key: str
     label: str
     rtype: RecordType
     fields: tuple[str, ...]  # the columns, in order
     example: dict[str, str]
+    updates: UpdatesSheet | None = None
 
 
 TEMPLATES = {
@@ -159,6 +179,19 @@ TEMPLATES = {
             "investment_completed": "120",
             "lead_unit": "县卫生健康局",
         },
+        UpdatesSheet(
+            "进度",
+            PROJECT_UPDATE,
+            ("project_id", "date", "stage", "progress", "investment_completed", "note"),
+            {
+                "project_id": "桃源镇卫生院业务用房改扩建项目",
+                "date": "2026-09-30",
+                "stage": "在建",
+                "progress": "35",
+                "investment_completed": "120",
+                "note": "主体结构封顶",
+            },
+        ),
     ),
     "tasks": TemplateKind(
         "tasks",
@@ -184,6 +217,18 @@ TEMPLATES = {
             "deadline": "2026-12-31",
             "status": "推进中",
         },
+        UpdatesSheet(
+            "进展",
+            TASK_UPDATE,
+            ("task_id", "date", "status", "note", "evidence"),
+            {
+                "task_id": "深化医药卫生体制改革重点工作任务清单/（一）",
+                "date": "2026-09-30",
+                "status": "推进中",
+                "note": "召开专题会议部署",
+                "evidence": "会议纪要",
+            },
+        ),
     ),
 }
 
@@ -220,6 +265,10 @@ def _choices(session: Session, field: Field) -> list[str] | None:
         return ["是", "否"]
     if field.kind == "ref" and field.ref == "facility":
         return list(session.scalars(select(Facility.name).where(Facility.status != "closed").order_by(Facility.id)))
+    if field.kind == "ref" and field.ref == "project":
+        return list(session.scalars(select(Project.name).order_by(Project.id)))
+    if field.kind == "ref" and field.ref == "task":
+        return [f"{ledger}/{number}" for ledger, number in session.execute(select(KeyTask.ledger, KeyTask.number))]
     if field.kind == "ref" and field.ref == "division":
         rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
         names = {r.id: r.name for r in rows}
@@ -253,7 +302,21 @@ def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, 
     ):
         meta.append(row)
 
-    list_column = 0
+    state = {"list_column": 0}
+    _write_columns(session, ws, fields, spec.example, lists, state)
+    if spec.updates is not None:
+        updates = wb.create_sheet(spec.updates.name, 1)
+        u_fields = [spec.updates.rtype.field(name) for name in spec.updates.fields]
+        _write_columns(session, updates, u_fields, spec.updates.example, lists, state)
+        meta.append(("进度工作表", spec.updates.name))
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def _write_columns(session: Session, ws, fields: list[Field], example_values: dict[str, str], lists, state) -> None:
+    """Headers with notes, the example row, text formats and drop-downs for one sheet of a template."""
     for j, field in enumerate(fields, 1):
         letter = get_column_letter(j)
         cell = ws.cell(row=1, column=j, value=header_text(field))
@@ -262,17 +325,18 @@ def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, 
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
         cell.comment = Comment(field_note(field), "县域卫生健康台账", width=260, height=110)
-        example = ws.cell(row=EXAMPLE_ROW, column=j, value=spec.example.get(field.name))
+        example = ws.cell(row=EXAMPLE_ROW, column=j, value=example_values.get(field.name))
         example.font = EXAMPLE_FONT
         example.data_type = "s"
-        width = max(display_width(header_text(field)), display_width(spec.example.get(field.name, ""))) + 3
+        width = max(display_width(header_text(field)), display_width(example_values.get(field.name, ""))) + 3
         ws.column_dimensions[letter].width = min(max(width, 10), 40)
         if field.kind in ("id_number", "credit_code", "phone", "text", "ref", "code"):
             for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 2000):  # text format, so Excel keeps 18 digits
                 ws.cell(row=r, column=j).number_format = "@"
         choices = _choices(session, field)
         if choices:
-            list_column += 1
+            state["list_column"] += 1
+            list_column = state["list_column"]
             list_letter = get_column_letter(list_column)
             lists.cell(row=1, column=list_column, value=field.label)
             for i, choice in enumerate(choices, 2):
@@ -292,7 +356,3 @@ def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, 
     ws.cell(
         row=EXAMPLE_ROW, column=len(fields) + 1, value="← 示例行（导入时忽略），请从下一行开始填写"
     ).font = EXAMPLE_FONT
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out

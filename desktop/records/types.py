@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db import codes
-from db.models import DivisionPopulation, Facility, KeyTask, Project, StaffMember
+from db.models import DivisionPopulation, Facility, KeyTask, Project, ProjectUpdate, StaffMember, TaskUpdate
 from desktop.records.fields import Field
 
 
@@ -164,4 +164,42 @@ POPULATION = RecordType(
     title_field="division_id",
 )
 
-RECORD_TYPES = {t.key: t for t in (FACILITY, STAFF, PROJECT, TASK, POPULATION)}
+PROJECT_UPDATE = RecordType(
+    "project_update",
+    "项目进度",
+    ProjectUpdate,
+    (
+        Field("project_id", "项目名称", "ref", ref="project", required=True, note="与“建设项目”表中的项目名称一致"),
+        Field("date", "填报日期", "date", required=True),
+        Field("stage", "建设阶段", "code", codes=codes.PROJECT_STAGE, required=True),
+        Field("progress", "形象进度", "float", unit="%", minimum=0, maximum=100, required=True),
+        Field("investment_completed", "完成投资", "float", unit="万元", minimum=0, required=True),
+        Field("note", "进展说明"),
+    ),
+    natural_key=("project_id", "date"),
+    title_field="project_id",
+)
+
+TASK_UPDATE = RecordType(
+    "task_update",
+    "任务进展",
+    TaskUpdate,
+    (
+        Field(
+            "task_id",
+            "任务",
+            "ref",
+            ref="task",
+            required=True,
+            note="写成“台账名称/序号”，如 深化医药卫生体制改革…/（一）",
+        ),
+        Field("date", "填报日期", "date", required=True),
+        Field("status", "推进状态", "code", codes=codes.TASK_STATUS, required=True),
+        Field("note", "进展情况", required=True),
+        Field("evidence", "佐证材料"),
+    ),
+    natural_key=("task_id", "date"),
+    title_field="task_id",
+)
+
+RECORD_TYPES = {t.key: t for t in (FACILITY, STAFF, PROJECT, TASK, POPULATION, PROJECT_UPDATE, TASK_UPDATE)}

@@ -226,3 +226,61 @@ def test_the_command_line_exit_codes(demo_db, tmp_path, capsys):
     (tmp_path / "junk.xlsx").write_text("x")
     assert main(["import", "projects", str(tmp_path / "junk.xlsx"), "--db", db]) == 1
     assert "不是 Excel 工作簿" in capsys.readouterr().err
+
+
+def test_progress_reports_round_trip_and_new_ones_land_with_their_project(demo_db, tmp_path):
+    from db.models import Project, ProjectUpdate
+
+    path = filled(demo_db, "projects", tmp_path / "projects.xlsx")
+    report = run_import(demo_db, "projects", path, user="测试", dry_run=True)
+    assert report.update_plans and report.count_updates("unchanged") == len(report.update_plans)
+
+    wb = load_workbook(path)
+    main_ws, updates_ws = wb[DATA_SHEET], wb["进度"]
+    existing_name = main_ws.cell(row=FIRST_DATA_ROW, column=1).value
+    last = main_ws.max_row + 1
+    for col, value in enumerate(
+        [
+            "和平村卫生室新建项目",
+            "和湾镇卫生院",
+            "新建",
+            "2026-10-01",
+            "2027-06-30",
+            None,
+            "设计",
+            5,
+            10,
+            "县卫生健康局",
+        ],
+        1,
+    ):
+        main_ws.cell(row=last, column=col, value=value)
+    row = updates_ws.max_row + 1
+    for values in (
+        (existing_name, dt.date(2026, 11, 20), "在建", 99, 50, "冬季施工"),
+        ("和平村卫生室新建项目", dt.date(2026, 11, 20), "设计", 8, 12, "施工图设计"),
+    ):
+        for col, value in enumerate(values, 1):
+            updates_ws.cell(row=row, column=col, value=value)
+        row += 1
+    wb.save(path)
+    report = run_import(demo_db, "projects", path, user="测试")
+    assert report.problems == []
+    assert (report.count("new"), report.count_updates("new")) == (1, 2)
+    with demo_db.session() as s:
+        old = s.scalar(select(Project).where(Project.name == existing_name))
+        new = s.scalar(select(Project).where(Project.name == "和平村卫生室新建项目"))
+        assert old.progress == 99 and old.updates[-1].note == "冬季施工"
+        assert new is not None and [(u.progress, u.note) for u in new.updates] == [(8, "施工图设计")]
+        assert s.scalar(select(func.count()).select_from(ProjectUpdate).where(ProjectUpdate.project_id == new.id)) == 1
+
+
+def test_a_report_for_an_unknown_task_is_a_problem_on_its_sheet(demo_db, tmp_path):
+    path = filled(demo_db, "tasks", tmp_path / "tasks.xlsx")
+    wb = load_workbook(path)
+    ws = wb["进展"]
+    ws.cell(row=FIRST_DATA_ROW, column=1).value = "不存在的台账/（九十九）"
+    wb.save(path)
+    report = run_import(demo_db, "tasks", path, user="测试", dry_run=True)
+    (problem,) = report.problems
+    assert (problem.sheet, problem.row, problem.column) == ("进展", FIRST_DATA_ROW, "A")
