@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -31,6 +31,14 @@ class Page(QWidget):
 
     def open_record(self, record_id: int) -> None:
         """Show one record of this page's kind (from the findings, the dashboard, another page)."""
+
+
+def export_button(page: Page, sheet: str) -> QPushButton:
+    """A record page's own "导出 Excel" for its submission sheet."""
+    button = QPushButton("导出 Excel…")
+    button.setObjectName(f"export_{sheet}")
+    button.clicked.connect(lambda: page.win.pages["reports"].export(keys=[sheet]))
+    return button
 
 
 def heading(text: str) -> QLabel:

@@ -9,7 +9,7 @@ from desktop.checks.beds import bed_rows
 from desktop.norms import ensure_defaults, norms_in_force
 from desktop.periods import Period
 from desktop.snapshot import Snapshot
-from desktop.ui.pages.base import Page, heading, make_table
+from desktop.ui.pages.base import Page, export_button, heading, make_table
 from desktop.ui.tablemodel import AMBER, GREEN, GREY, RED, Column, ListModel
 
 VERDICTS = {
@@ -39,6 +39,7 @@ class BedsPage(Page):
         bar = QHBoxLayout()
         bar.addWidget(heading("床位配置核查"))
         bar.addStretch(1)
+        bar.addWidget(export_button(self, "beds"))
         bar.addWidget(QLabel("年度"))
         self.year = QSpinBox()
         self.year.setObjectName("bedYear")

@@ -19,7 +19,7 @@ from db.codes import FACILITY_KIND, FACILITY_STATUS
 from desktop.lists import facility_rows
 from desktop.records.types import FACILITY
 from desktop.ui.facility_extras import FacilityExtrasWidget
-from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
@@ -47,6 +47,7 @@ class FacilitiesPage(Page):
             combo.currentIndexChanged.connect(self.apply_filter)
             bar.addWidget(combo)
         bar.addStretch(1)
+        bar.addWidget(export_button(self, "facilities"))
         for text, slot, name in (
             ("新增机构", self.add, "addFacility"),
             ("编辑", self.edit_selected, "editFacility"),

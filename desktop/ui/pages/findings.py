@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from db.codes import SEVERITY
-from desktop.ui.pages.base import Page, heading, make_table
+from desktop.ui.pages.base import Page, export_button, heading, make_table
 from desktop.ui.tablemodel import AMBER, RED, Column, ListModel
 
 COLOURS = {"high": RED, "medium": AMBER, "low": None}
@@ -33,6 +33,7 @@ class FindingsPage(Page):
             bar.addWidget(combo)
             combo.currentIndexChanged.connect(self.apply_filter)
         bar.addStretch(1)
+        bar.addWidget(export_button(self, "findings"))
         self.count = QLabel()
         bar.addWidget(self.count)
         layout.addLayout(bar)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMessageBox, QS
 
 from db.codes import INDICATOR_ATTRIBUTE
 from desktop.indicators import indicator_table, set_indicator_value
-from desktop.ui.pages.base import Page, heading, make_table
+from desktop.ui.pages.base import Page, export_button, heading, make_table
 from desktop.ui.tablemodel import GREEN, RED, Column, ListModel
 
 
@@ -24,6 +24,7 @@ class IndicatorsPage(Page):
         bar = QHBoxLayout()
         bar.addWidget(heading("规划指标监测"))
         bar.addStretch(1)
+        bar.addWidget(export_button(self, "indicators"))
         bar.addWidget(QLabel("年度"))
         self.year = QSpinBox()
         self.year.setObjectName("indicatorYear")

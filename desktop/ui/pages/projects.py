@@ -28,7 +28,7 @@ from db.codes import PROJECT_STAGE
 from desktop.lists import ProjectRow, project_rows
 from desktop.records.editing import RecordError, add_project_update
 from desktop.records.types import PROJECT
-from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import AMBER, RED, Column, ListModel
 
@@ -99,6 +99,7 @@ class ProjectsPage(Page):
         self.summary = QLabel()
         bar.addWidget(self.summary)
         bar.addStretch(1)
+        bar.addWidget(export_button(self, "projects"))
         for text, slot, name in (
             ("新增项目", self.add, "addProject"),
             ("编辑", self.edit_selected, "editProject"),

@@ -116,8 +116,9 @@ class ReportsPage(Page):
         area = self.win.windowTitle().split(" — ")[1] if " — " in self.win.windowTitle() else ""
         return str(documents_folder() / f"{area}{self.win.period}_{what}.xlsx")
 
-    def export(self, *, path: str | None = None) -> None:
-        keys = [k for k, box in self.sheet_boxes.items() if box.isChecked()]
+    def export(self, *, keys: list[str] | None = None, path: str | None = None) -> None:
+        """Export the checked sheets (or the given ones, from a record page's own export button)."""
+        keys = keys or [k for k, box in self.sheet_boxes.items() if box.isChecked()]
         if not keys:
             QMessageBox.information(self, "导出报表", "请至少勾选一张报表。")
             return

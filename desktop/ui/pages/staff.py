@@ -24,7 +24,7 @@ from db.codes import EMPLOYMENT_FORM, STAFF_CATEGORY, STAFF_STATUS, TITLE, TRAIN
 from desktop.lists import AGE_BANDS, StaffList, facility_choices, person_loans, person_trainings
 from desktop.records.editing import RecordError, transfer_staff
 from desktop.records.types import STAFF
-from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
@@ -72,6 +72,7 @@ class StaffPage(Page):
         self.clear_facility.hide()
         actions.addWidget(self.clear_facility)
         actions.addStretch(1)
+        actions.addWidget(export_button(self, "staff"))
         for text, slot, name in (
             ("新增人员", self.add, "addPerson"),
             ("查看/编辑", self.edit_selected, "editPerson"),

@@ -21,7 +21,7 @@ from db.codes import TASK_STATUS
 from desktop.lists import task_rows
 from desktop.records.editing import RecordError, add_task_update, strike_off_task
 from desktop.records.types import TASK
-from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog
 from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
 
@@ -43,6 +43,7 @@ class TasksPage(Page):
         self.summary = QLabel()
         bar.addWidget(self.summary)
         bar.addStretch(1)
+        bar.addWidget(export_button(self, "tasks"))
         for text, slot, name in (
             ("编辑", self.edit_selected, "editTask"),
             ("更新进展", self.add_update, "addTaskUpdate"),
