@@ -127,23 +127,75 @@ class Lookups:
     """Facility and village names resolved from two queries, not one per cell."""
 
     def __init__(self, session: Session) -> None:
-        self.facilities: dict[str, list[int]] = {}
-        for fid, name in session.execute(select(Facility.id, Facility.name)):
-            self.facilities.setdefault(normalise_text(name), []).append(fid)
         rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
-        names = {r.id: r.name for r in rows}
-        self.divisions: dict[str, list[int]] = {}
-        self.division_label: dict[int, str] = {}  # how a template writes each division: "乡镇/村" below townships
-        for r in rows:
-            self.divisions.setdefault(normalise_text(r.name), []).append(r.id)
-            if r.parent_id in names:
-                self.divisions.setdefault(normalise_text(f"{names[r.parent_id]}/{r.name}"), []).append(r.id)
-            below = r.kind in ("village", "community") and r.parent_id in names
-            self.division_label[r.id] = f"{names[r.parent_id]}/{r.name}" if below else r.name
+        by_id = {r.id: r for r in rows}
 
+        def chain(r) -> list[str]:  # its own name, then its parents' up to the county
+            out, d = [r.name], r
+            for _ in range(6):
+                if d.kind == "county" or d.parent_id not in by_id:
+                    break
+                d = by_id[d.parent_id]
+                out.append(d.name)
+            return out
+
+        # A division is found by its name or, where names repeat (villages from township to township, streets
+        # from county to county), by "乡镇/村" or "县/乡镇/村"; a template writes the shortest that is unique.
+        self.divisions: dict[str, list[int]] = {}
+        division_forms: dict[int, list[str]] = {}
+        for r in rows:
+            names_up = chain(r)
+            forms = ["/".join(reversed(names_up[:k])) for k in range(1, len(names_up) + 1)]
+            if r.kind in ("village", "community") and len(forms) > 1:
+                forms = forms[1:]  # a village is always written with its township
+            division_forms[r.id] = forms
+            for form in forms if r.kind not in ("village", "community") else [r.name, *forms]:
+                self.divisions.setdefault(normalise_text(form), []).append(r.id)
+        self.division_label = {
+            did: next((f for f in fs if len(self.divisions[normalise_text(f)]) == 1), fs[-1])
+            for did, fs in division_forms.items()
+        }
+
+        def ancestor(division_id: int | None, kinds: tuple[str, ...]) -> str | None:
+            for _ in range(10):
+                if division_id is None:
+                    return None
+                d = by_id[division_id]
+                if d.kind in kinds:
+                    return d.name
+                division_id = d.parent_id
+            return None
+
+        # A facility is found by its name, or (where names repeat across townships or counties, as
+        # 城关社区卫生服务中心 does in a city) by "乡镇/名称", "县/名称" or "县/乡镇/名称".
+        self.facilities: dict[str, list[int]] = {}
+        forms: dict[int, list[str]] = {}
+        for fid, name, division_id in session.execute(select(Facility.id, Facility.name, Facility.division_id)):
+            township = ancestor(division_id, ("township", "street"))
+            county = ancestor(division_id, ("county",))
+            forms[fid] = (
+                [name]
+                + [f"{a}/{name}" for a in (township, county) if a]
+                + ([f"{county}/{township}/{name}"] if county and township else [])
+            )
+            for form in forms[fid]:
+                self.facilities.setdefault(normalise_text(form), []).append(fid)
+        self.facility_label = {
+            fid: next((f for f in fs if len(self.facilities[normalise_text(f)]) == 1), fs[-1])
+            for fid, fs in forms.items()
+        }
+
+        # A project by its name or, where a name repeats across counties, by "建设单位/项目名称".
         self.projects: dict[str, list[int]] = {}
-        for pid, name in session.execute(select(Project.id, Project.name)):
-            self.projects.setdefault(normalise_text(name), []).append(pid)
+        project_forms: dict[int, list[str]] = {}
+        for pid, name, facility_id in session.execute(select(Project.id, Project.name, Project.facility_id)):
+            project_forms[pid] = [name, f"{self.facility_label.get(facility_id, '')}/{name}"]
+            for form in project_forms[pid]:
+                self.projects.setdefault(normalise_text(form), []).append(pid)
+        self.project_label = {
+            pid: next((f for f in fs if len(self.projects[normalise_text(f)]) == 1), fs[-1])
+            for pid, fs in project_forms.items()
+        }
         self.tasks: dict[str, list[int]] = {}
         for tid, ledger, number in session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)):
             self.tasks.setdefault(normalise_text(f"{ledger}/{number}"), []).append(tid)
@@ -162,7 +214,13 @@ class Lookups:
         # Keys and text both in NFKC form: 全角 brackets in a ledger or facility name match either way.
         ids = table.get(normalise_text(text).replace("／", "/"), [])
         if len(ids) > 1:
-            raise InvalidValue(f"“{text}”有 {len(ids)} 个同名记录，请写成“乡镇名/村名”以区分")
+            how = {
+                "facility": "“乡镇/机构名称”或“县/机构名称”",
+                "division": "“乡镇/村”或“县/乡镇/村”",
+                "project": "“建设单位/项目名称”",
+                "task": "“台账名称/序号”",
+            }[ref]
+            raise InvalidValue(f"“{text}”有 {len(ids)} 个同名记录，请写成{how}以区分")
         return ids[0] if ids else None
 
 
@@ -185,11 +243,12 @@ def _keys(spec: TemplateKind, values: dict[str, Any]) -> list[tuple]:
         return [("id", values.get("id_number"))] if values.get("id_number") else []
     if k == "facilities":
         keys = [("credit", values["credit_code"])] if values.get("credit_code") else []
-        return keys + ([("name", values["name"])] if values.get("name") else [])
+        # Name plus place: names like 城关社区卫生服务中心 repeat from county to county.
+        return keys + ([("name", values["name"], values.get("division_id"))] if values.get("name") else [])
     if k == "population":
         return [("pop", values.get("division_id"), values.get("year"))] if values.get("division_id") else []
-    if k == "projects":
-        return [("name", values["name"])] if values.get("name") else []
+    if k == "projects":  # name and the facility building it: project names repeat across a city's counties
+        return [("name", values["name"], values.get("facility_id"))] if values.get("name") else []
     if k == "tasks":
         return [("task", values.get("ledger"), values.get("number"))] if values.get("ledger") else []
     return []
@@ -234,40 +293,50 @@ def _parse_sheet(
             out.problems.append(Problem(sheet, header_row, "", f.label, None, f"缺少必填列“{f.label}”"))
     if out.problems:
         return out
-    # Coded, yes/no and reference columns repeat a few values down a whole roster: parse each once.
-    memo: dict[tuple[str, Any], tuple[bool, Any]] = {}
-    memo_kinds = ("code", "bool", "ref")
     data = rows[header_index + 1 :]
-    for k, row in enumerate(data):
-        excel_row = header_row + 1 + k
-        if excel_row in skip or (not any(row) and all(v in ("", None) for v in row)):
-            continue
-        values: dict[str, Any] = {}
-        bad = False
-        for j, f in columns.items():
-            raw = row[j] if j < len(row) else None
-            if isinstance(raw, float) and raw.is_integer() and f.kind in ("int", "text", "ref", "phone"):
+    kept = [
+        (header_row + 1 + k, row)
+        for k, row in enumerate(data)
+        if header_row + 1 + k not in skip and (any(row) or not all(v in ("", None) for v in row))
+    ]
+    # Column by column: each column's parser is chosen once, and coded, yes/no, reference and date columns,
+    # which repeat a few values down a whole roster, parse each distinct value once.
+    width = max(columns) + 1
+    grid = list(zip(*[(list(row) + [None] * width)[:width] for _, row in kept], strict=True)) if kept else []
+    parsed: dict[str, list] = {}
+    bad_rows: set[int] = set()
+    for j, f in columns.items():
+        whole_numbers = f.kind in ("int", "text", "ref", "phone")
+        memo: dict[Any, tuple[bool, Any]] | None = {} if f.kind in ("code", "bool", "ref", "date") else None
+        out_col = []
+        for n, raw in enumerate(grid[j] if grid else ()):
+            if raw == "":
+                raw = None
+            elif whole_numbers and isinstance(raw, float) and raw.is_integer():
                 raw = int(raw)  # calamine returns whole numbers as floats
-            raw = None if raw == "" else raw
-            key = (f.name, raw)
-            if f.kind in memo_kinds and key in memo:
-                ok, result = memo[key]
-            else:
+            hit = memo.get(raw) if memo is not None else None
+            if hit is None:
                 try:
-                    ok, result = True, f.parse(raw, lookup=lookup)
+                    hit = (True, f.parse(raw, lookup=lookup))
                 except InvalidValue as exc:
-                    ok, result = False, str(exc)
-                if f.kind in memo_kinds:
-                    memo[key] = (ok, result)
-            if ok:
-                values[f.name] = result
+                    hit = (False, str(exc))
+                if memo is not None:
+                    memo[raw] = hit
+            if hit[0]:
+                out_col.append(hit[1])
             else:
-                bad = True
-                out.problems.append(Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, result))
-        if not bad:
-            out.rows.append((excel_row, values))
-        if progress and k % 1000 == 0:
-            progress(k, len(data))
+                out_col.append(None)
+                bad_rows.add(n)
+                excel_row = kept[n][0]
+                out.problems.append(Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, hit[1]))
+        parsed[f.name] = out_col
+        if progress:
+            progress(len(parsed), len(columns))
+    names = list(parsed)
+    for n, values in enumerate(zip(*parsed.values(), strict=True)):
+        if n not in bad_rows:
+            out.rows.append((kept[n][0], dict(zip(names, values, strict=True))))
+    out.problems.sort(key=lambda p: (p.row, p.column))
     return out
 
 
@@ -480,10 +549,11 @@ def fill_template(session: Session, kind: str, out: str | Path) -> Path:
     out = write_template(session, kind, out)
     wb = load_workbook(out)
     tasks = session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)).all()
+    lookups = Lookups(session)
     labels = {
-        "facility": dict(session.execute(select(Facility.id, Facility.name)).all()),
-        "division": Lookups(session).division_label,
-        "project": dict(session.execute(select(Project.id, Project.name)).all()),
+        "facility": lookups.facility_label,
+        "division": lookups.division_label,
+        "project": lookups.project_label,
         "task": {t: f"{ledger}/{number}" for t, ledger, number in tasks},
     }
     sheets = [(wb[DATA_SHEET], spec.rtype, spec.fields)]

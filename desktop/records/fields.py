@@ -43,7 +43,7 @@ class Field:
 
     def parse(self, raw: Any, *, lookup: Callable[[str, str], int | None] | None = None) -> Any:
         """A value typed or imported, as the database stores it; InvalidValue with a Chinese reason if bad."""
-        if raw is None or (isinstance(raw, str) and not normalise_text(raw)):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):  # str.strip() also drops the 全角 space
             if self.required:
                 raise InvalidValue(f"“{self.label}”不能为空")
             return None
