@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -123,96 +124,119 @@ def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], d
     return sheet, rows, meta, extra_rows
 
 
+def _shortest_unique(forms: dict[int, list[str]], table: dict[str, list[int]]) -> dict[int, str]:
+    return {i: next((f for f in fs if len(table[normalise_text(f)]) == 1), fs[-1]) for i, fs in forms.items()}
+
+
 class Lookups:
-    """Facility and village names resolved from two queries, not one per cell."""
+    """Names typed in a sheet resolved to records, each kind read once and only when a column needs it.
+
+    Where names repeat (villages from township to township; streets, their CHSCs and projects from county
+    to county) a longer form finds the record: "乡镇/村", "县/乡镇/村", "县/机构名称", "建设单位/项目名称".
+    Templates write the shortest form that is unique.
+    """
 
     def __init__(self, session: Session) -> None:
-        rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
-        by_id = {r.id: r for r in rows}
+        self.session = session
+        self._extra: dict[str, dict[str, list[int]]] = {"project": {}, "task": {}}
 
-        def chain(r) -> list[str]:  # its own name, then its parents' up to the county
-            out, d = [r.name], r
-            for _ in range(6):
+    @cached_property
+    def _division_rows(self) -> dict[int, Any]:
+        rows = self.session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
+        return {r.id: r for r in rows}
+
+    def _ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
+        by_id = self._division_rows
+        for _ in range(10):
+            if division_id is None or division_id not in by_id:
+                return None
+            d = by_id[division_id]
+            if d.kind in kinds:
+                return d.name
+            division_id = d.parent_id
+        return None
+
+    @cached_property
+    def _divisions(self) -> tuple[dict[str, list[int]], dict[int, str]]:
+        by_id = self._division_rows
+        table: dict[str, list[int]] = {}
+        forms: dict[int, list[str]] = {}
+        for r in by_id.values():
+            names_up, d = [r.name], r
+            for _ in range(6):  # its own name, then its parents' up to the county
                 if d.kind == "county" or d.parent_id not in by_id:
                     break
                 d = by_id[d.parent_id]
-                out.append(d.name)
-            return out
+                names_up.append(d.name)
+            fs = ["/".join(reversed(names_up[:k])) for k in range(1, len(names_up) + 1)]
+            village = r.kind in ("village", "community")
+            forms[r.id] = fs[1:] if village and len(fs) > 1 else fs  # a village is written with its township
+            for form in fs:
+                table.setdefault(normalise_text(form), []).append(r.id)
+        return table, _shortest_unique(forms, table)
 
-        # A division is found by its name or, where names repeat (villages from township to township, streets
-        # from county to county), by "乡镇/村" or "县/乡镇/村"; a template writes the shortest that is unique.
-        self.divisions: dict[str, list[int]] = {}
-        division_forms: dict[int, list[str]] = {}
-        for r in rows:
-            names_up = chain(r)
-            forms = ["/".join(reversed(names_up[:k])) for k in range(1, len(names_up) + 1)]
-            if r.kind in ("village", "community") and len(forms) > 1:
-                forms = forms[1:]  # a village is always written with its township
-            division_forms[r.id] = forms
-            for form in forms if r.kind not in ("village", "community") else [r.name, *forms]:
-                self.divisions.setdefault(normalise_text(form), []).append(r.id)
-        self.division_label = {
-            did: next((f for f in fs if len(self.divisions[normalise_text(f)]) == 1), fs[-1])
-            for did, fs in division_forms.items()
-        }
-
-        def ancestor(division_id: int | None, kinds: tuple[str, ...]) -> str | None:
-            for _ in range(10):
-                if division_id is None:
-                    return None
-                d = by_id[division_id]
-                if d.kind in kinds:
-                    return d.name
-                division_id = d.parent_id
-            return None
-
-        # A facility is found by its name, or (where names repeat across townships or counties, as
-        # 城关社区卫生服务中心 does in a city) by "乡镇/名称", "县/名称" or "县/乡镇/名称".
-        self.facilities: dict[str, list[int]] = {}
+    @cached_property
+    def _facilities(self) -> tuple[dict[str, list[int]], dict[int, str]]:
+        table: dict[str, list[int]] = {}
         forms: dict[int, list[str]] = {}
-        for fid, name, division_id in session.execute(select(Facility.id, Facility.name, Facility.division_id)):
-            township = ancestor(division_id, ("township", "street"))
-            county = ancestor(division_id, ("county",))
-            forms[fid] = (
-                [name]
-                + [f"{a}/{name}" for a in (township, county) if a]
-                + ([f"{county}/{township}/{name}"] if county and township else [])
-            )
+        for fid, name, division_id in self.session.execute(select(Facility.id, Facility.name, Facility.division_id)):
+            township = self._ancestor(division_id, ("township", "street"))
+            county = self._ancestor(division_id, ("county",))
+            forms[fid] = [name] + [f"{a}/{name}" for a in (township, county) if a]
+            if county and township:
+                forms[fid].append(f"{county}/{township}/{name}")
             for form in forms[fid]:
-                self.facilities.setdefault(normalise_text(form), []).append(fid)
-        self.facility_label = {
-            fid: next((f for f in fs if len(self.facilities[normalise_text(f)]) == 1), fs[-1])
-            for fid, fs in forms.items()
-        }
+                table.setdefault(normalise_text(form), []).append(fid)
+        return table, _shortest_unique(forms, table)
 
-        # A project by its name or, where a name repeats across counties, by "建设单位/项目名称".
-        self.projects: dict[str, list[int]] = {}
-        project_forms: dict[int, list[str]] = {}
-        for pid, name, facility_id in session.execute(select(Project.id, Project.name, Project.facility_id)):
-            project_forms[pid] = [name, f"{self.facility_label.get(facility_id, '')}/{name}"]
-            for form in project_forms[pid]:
-                self.projects.setdefault(normalise_text(form), []).append(pid)
-        self.project_label = {
-            pid: next((f for f in fs if len(self.projects[normalise_text(f)]) == 1), fs[-1])
-            for pid, fs in project_forms.items()
-        }
-        self.tasks: dict[str, list[int]] = {}
-        for tid, ledger, number in session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)):
-            self.tasks.setdefault(normalise_text(f"{ledger}/{number}"), []).append(tid)
+    @cached_property
+    def _projects(self) -> tuple[dict[str, list[int]], dict[int, str]]:
+        table: dict[str, list[int]] = {}
+        forms: dict[int, list[str]] = {}
+        builder = self.facility_label
+        for pid, name, facility_id in self.session.execute(select(Project.id, Project.name, Project.facility_id)):
+            forms[pid] = [name, f"{builder.get(facility_id, '')}/{name}"]
+            for form in forms[pid]:
+                table.setdefault(normalise_text(form), []).append(pid)
+        return table, _shortest_unique(forms, table)
+
+    @cached_property
+    def _tasks(self) -> dict[str, list[int]]:
+        table: dict[str, list[int]] = {}
+        for tid, ledger, number in self.session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)):
+            table.setdefault(normalise_text(f"{ledger}/{number}"), []).append(tid)
+        return table
+
+    @property
+    def division_label(self) -> dict[int, str]:
+        return self._divisions[1]
+
+    @property
+    def facility_label(self) -> dict[int, str]:
+        return self._facilities[1]
+
+    @property
+    def project_label(self) -> dict[int, str]:
+        return self._projects[1]
 
     def add_placeholder(self, ref: str, values: dict[str, Any], placeholder: int) -> None:
         """A record that is new in the file being imported, so its reports can name it."""
         if ref == "project" and values.get("name"):
-            self.projects.setdefault(normalise_text(values["name"]), []).append(placeholder)
+            self._extra["project"].setdefault(normalise_text(values["name"]), []).append(placeholder)
         elif ref == "task" and values.get("ledger"):
-            self.tasks.setdefault(normalise_text(f"{values['ledger']}/{values['number']}"), []).append(placeholder)
+            key = normalise_text(f"{values['ledger']}/{values['number']}")
+            self._extra["task"].setdefault(key, []).append(placeholder)
 
     def __call__(self, ref: str, text: str) -> int | None:
-        table = {"facility": self.facilities, "division": self.divisions, "project": self.projects, "task": self.tasks}[
-            ref
-        ]
+        table = {
+            "facility": lambda: self._facilities[0],
+            "division": lambda: self._divisions[0],
+            "project": lambda: self._projects[0],
+            "task": lambda: self._tasks,
+        }[ref]()
         # Keys and text both in NFKC form: 全角 brackets in a ledger or facility name match either way.
-        ids = table.get(normalise_text(text).replace("／", "/"), [])
+        key = normalise_text(text).replace("／", "/")
+        ids = table.get(key, []) + self._extra.get(ref, {}).get(key, [])
         if len(ids) > 1:
             how = {
                 "facility": "“乡镇/机构名称”或“县/机构名称”",
@@ -358,7 +382,8 @@ def _classify(
         match = next((existing[key] for key in keys if key in existing), None)
         if match is not None:
             plan.record_id, current = match
-            plan.changes = {n: (current.get(n), v) for n, v in values.items() if current.get(n) != v}
+            if values != current:  # the usual case on a re-import is equality, tested at C speed
+                plan.changes = {n: (current.get(n), v) for n, v in values.items() if current.get(n) != v}
             plan.action = "changed" if plan.changes else "unchanged"
         plans.append(plan)
     return plans
