@@ -45,6 +45,7 @@ def register(sub) -> None:
     export.add_argument("--user", help="导出人（默认为当前系统用户）")
     export.set_defaults(func=cmd_export)
     register_import(sub)
+    register_report(sub)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -129,3 +130,31 @@ def register_import(sub) -> None:
     imp.add_argument("--problems", metavar="FILE.xlsx", help="把问题标注在文件副本中另存为此文件")
     imp.add_argument("--user", help="导入人（默认为当前系统用户）")
     imp.set_defaults(func=cmd_import)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from db import open_database
+    from desktop.cli.checks import resolve_period
+    from desktop.report.build import build_report
+
+    period = resolve_period(args)
+    db = open_database(args.db)
+    try:
+        result = build_report(db, period, args.out)
+    finally:
+        db.close()
+    print(f"已生成{period.label}季度报告：{result.path}（{result.pages} 页，字体：{result.font.family}）")
+    if result.font.warning:
+        print(f"注意：{result.font.warning}")
+    return 0
+
+
+def register_report(sub) -> None:
+    from desktop.cli import add_db_option
+    from desktop.cli.checks import add_period_options
+
+    report = sub.add_parser("report", help="生成季度报告（PDF）", description="生成可打印的季度工作报告（PDF）")
+    add_db_option(report)
+    add_period_options(report)
+    report.add_argument("--out", required=True, help="输出文件（.pdf）")
+    report.set_defaults(func=cmd_report)

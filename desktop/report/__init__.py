@@ -1,0 +1,1 @@
+"""The quarterly report: a PDF to print, with an embedded Chinese font."""
