@@ -26,7 +26,7 @@ from db.codes import (
     TASK_STATUS,
     TITLE,
 )
-from db.models import Division, Facility, KeyTask, Project, ProjectFunding, StaffMember, TaskUpdate
+from db.models import Division, Facility, KeyTask, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
 from desktop.checks.runner import run_checks
 from desktop.periods import Period
 from desktop.snapshot import age_on, paused_gc
@@ -273,8 +273,23 @@ def project_rows(session: Session, period: Period, today: dt.date | None = None)
         ).all()
     )
     names = dict(session.execute(select(Facility.id, Facility.name)).all())
+    # The state as last reported by the period's date (a past quarter shows the project as it stood then).
+    reported: dict[int, tuple] = {}
+    for pid, _day, stage, progress, invested in session.execute(
+        select(
+            ProjectUpdate.project_id,
+            ProjectUpdate.date,
+            ProjectUpdate.stage,
+            ProjectUpdate.progress,
+            ProjectUpdate.investment_completed,
+        )
+        .where(ProjectUpdate.date <= as_of)
+        .order_by(ProjectUpdate.date)
+    ):
+        reported[pid] = (stage, progress, invested)
     out = []
     for p in session.scalars(select(Project).order_by(Project.planned_start, Project.id)):
+        stage, progress, invested = reported.get(p.id, (p.stage, p.progress, p.investment_completed))
         span = max(1, (p.planned_completion - p.planned_start).days)
         elapsed = min(100.0, max(0.0, (as_of - p.planned_start).days / span * 100))
         out.append(
@@ -286,10 +301,10 @@ def project_rows(session: Session, period: Period, today: dt.date | None = None)
                 p.planned_start,
                 p.planned_completion,
                 p.actual_completion,
-                PROJECT_STAGE[p.stage],
-                p.progress,
+                PROJECT_STAGE[stage],
+                progress,
                 planned.get(p.id, 0.0),
-                p.investment_completed,
+                invested,
                 p.lead_unit,
                 p.id in flags["project_overdue"],
                 p.id in flags["project_behind"],

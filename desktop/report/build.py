@@ -241,6 +241,11 @@ def build_report(
             f"一般 {by_sev['medium']} 条、提示 {by_sev['low']} 条。由台账计算的卫生资源指标中，"
             f"{len(unmet)} 项未达到2025年规划目标。"
         )
+        if as_of < today:
+            para(
+                "说明：本报告按报告期末的情况编写：核查规范按当日生效的版本，人员按当日在岗情况，建设项目和重点任务按当日"
+                "以前最近一次填报的进展。机构的床位、设备和状态只保存当前值，以下涉及床位和设备的内容为生成报告时的记录。"
+            )
         rules = run.by_rule()
         main = [fs[0] for rid, fs in rules.items() if fs[0].severity == "high"][:6]
         if main:

@@ -78,3 +78,15 @@ def test_each_record_page_exports_its_own_sheet(window, tmp_path, monkeypatch):
     monkeypatch.setattr(window, "ask", lambda box: answer(box, "关闭"))
     page.findChild(QPushButton, "export_beds").click()
     assert load_workbook(target).sheetnames == ["床位配置核查表"]
+
+
+def test_the_quarterly_report_from_the_reports_page(window, tmp_path, monkeypatch):
+    page = window.show_page("reports")
+    opened = []
+    monkeypatch.setattr(
+        "desktop.ui.pages.reports.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+    )
+    monkeypatch.setattr(window, "ask", lambda box: answer(box, "打开"))
+    path = tmp_path / "报告.pdf"
+    page.make_report(path=str(path))
+    assert path.read_bytes().startswith(b"%PDF") and opened == [str(path)]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl
@@ -23,11 +27,22 @@ from desktop.excel.export import ExportResult, export_workbook
 from desktop.excel.importer import fill_template
 from desktop.excel.sheets import SHEETS
 from desktop.excel.templates import TEMPLATES, write_template
+from desktop.report.build import ReportCancelled, build_report
 from desktop.subsidies import subsidy_roster
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.pages.base import Page, heading, make_table
 from desktop.ui.tablemodel import Column, ListModel
 from desktop.ui.tasks import run_task
+
+
+def print_file(path: Path) -> None:
+    """Print through the system: Windows' print verb, the lp command on Linux, else the PDF viewer."""
+    if sys.platform.startswith("win"):
+        os.startfile(str(path), "print")  # type: ignore[attr-defined]  # noqa: S606
+    elif shutil.which("lp"):
+        subprocess.run(["lp", str(path)], check=False)
+    else:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def documents_folder() -> Path:
@@ -58,9 +73,21 @@ class ReportsPage(Page):
         grid.addWidget(self.unmask, 2, 0, 1, 2)
         export_button = QPushButton("导出所选报表…")
         export_button.setObjectName("exportSheets")
-        export_button.clicked.connect(self.export)
+        export_button.clicked.connect(lambda: self.export())
         grid.addWidget(export_button, 2, 3)
         layout.addWidget(export)
+
+        pdf = QGroupBox("季度工作报告（PDF）")
+        pdf_row = QHBoxLayout(pdf)
+        pdf_row.addWidget(
+            QLabel("封面、总体情况、资源指标、床位核查、人员、建设项目、重点任务、问题清单和核查规范附录，可直接打印。")
+        )
+        pdf_row.addStretch(1)
+        report_button = QPushButton("生成季度报告…")
+        report_button.setObjectName("makeReport")
+        report_button.clicked.connect(lambda: self.make_report())
+        pdf_row.addWidget(report_button)
+        layout.addWidget(pdf)
 
         exchange = QGroupBox("乡镇填报模板与导入")
         row = QHBoxLayout(exchange)
@@ -164,6 +191,39 @@ class ReportsPage(Page):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
         elif box.clickedButton() is open_folder:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent)))
+
+    # --- the quarterly report -----------------------------------------------------
+
+    def make_report(self, *, path: str | None = None) -> None:
+        if path is None:
+            default = self.default_name("季度工作报告").removesuffix(".xlsx") + ".pdf"
+            path, _ = QFileDialog.getSaveFileName(self, "生成季度报告", default, "PDF 文件 (*.pdf)")
+            if not path:
+                return
+        db, period, today = self.win.db, self.win.period, self.win.today
+
+        def job(progress, cancelled):
+            return build_report(db, period, path, today=today, progress=progress, cancelled=cancelled)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, ReportCancelled):
+                QMessageBox.warning(self, "生成报告失败", str(exc))
+
+        run_task(self, "正在生成季度报告…", job, self.report_done, failed)
+
+    def report_done(self, result) -> None:
+        text = f"已生成 {result.pages} 页的季度报告：\n{result.path}"
+        box = QMessageBox(QMessageBox.Icon.Information, "报告已生成", text, parent=self)
+        if result.font.warning:
+            box.setInformativeText(result.font.warning)
+        open_file = box.addButton("打开", QMessageBox.ButtonRole.AcceptRole)
+        print_it = box.addButton("打印", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        self.win.ask(box)
+        if box.clickedButton() is open_file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
+        elif box.clickedButton() is print_it:
+            print_file(result.path)
 
     # --- templates and import -----------------------------------------------------
 
