@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as reportlab_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import paragraph as reportlab_paragraph
 from sqlalchemy import select
 
 from db import Database
@@ -38,6 +40,14 @@ from desktop.periods import Period
 from desktop.profile import load_profile
 from desktop.report.fonts import FontSet, find_fonts
 from desktop.snapshot import Snapshot, age_on
+
+# reportlab's line breaking keeps Japanese closing punctuation off the start of a line but not the Chinese
+# full-width comma, semicolon, colon, marks and closing quotes: without these a line could begin with "，".
+# Both modules keep their own copy of the list.
+CHINESE_CANNOT_START = "，；：！？》」』”’〉】"
+for _module in (reportlab_textsplit, reportlab_paragraph):
+    if not set(CHINESE_CANNOT_START) <= set(_module.ALL_CANNOT_START):
+        _module.ALL_CANNOT_START += CHINESE_CANNOT_START
 
 NUMERALS = "一二三四五六七八九十"
 GRID = colors.HexColor("#808080")
