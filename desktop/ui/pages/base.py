@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -31,6 +31,26 @@ class Page(QWidget):
 
     def open_record(self, record_id: int) -> None:
         """Show one record of this page's kind (from the findings, the dashboard, another page)."""
+
+
+def add_buttons(layout, buttons) -> None:
+    """A row of action buttons: (label, slot, objectName or None) each."""
+    for text, slot, name in buttons:
+        button = QPushButton(text)
+        if name:
+            button.setObjectName(name)
+        button.clicked.connect(lambda _checked=False, slot=slot: slot())
+        layout.addWidget(button)
+
+
+def date_edit(value=None) -> QDateEdit:
+    """A date field as forms show them: a calendar to pick from, written 2026-09-30."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    if value is not None:
+        edit.setDate(value)
+    return edit
 
 
 def export_button(page: Page, sheet: str) -> QPushButton:

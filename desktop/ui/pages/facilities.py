@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -19,7 +18,7 @@ from db.codes import FACILITY_KIND, FACILITY_STATUS
 from desktop.lists import facility_rows
 from desktop.records.types import FACILITY
 from desktop.ui.facility_extras import FacilityExtrasWidget
-from desktop.ui.pages.base import Page, export_button, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, add_buttons, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
@@ -48,19 +47,17 @@ class FacilitiesPage(Page):
             bar.addWidget(combo)
         bar.addStretch(1)
         bar.addWidget(export_button(self, "facilities"))
-        for text, slot, name in (
-            ("新增机构", self.add, "addFacility"),
-            ("编辑", self.edit_selected, "editFacility"),
-            ("查看人员", self.show_staff, "facilityStaff"),
-            ("建设项目", self.show_projects, "facilityProjects"),
-            ("床位核查", self.show_beds, None),
-            ("相关问题", self.show_findings, None),
-        ):
-            b = QPushButton(text)
-            if name:
-                b.setObjectName(name)
-            b.clicked.connect(slot)
-            bar.addWidget(b)
+        add_buttons(
+            bar,
+            (
+                ("新增机构", self.add, "addFacility"),
+                ("编辑", self.edit_selected, "editFacility"),
+                ("查看人员", self.show_staff, "facilityStaff"),
+                ("建设项目", self.show_projects, "facilityProjects"),
+                ("床位核查", self.show_beds, None),
+                ("相关问题", self.show_findings, None),
+            ),
+        )
         layout.addLayout(bar)
         split = QSplitter()
         self.tree = QTreeWidget()

@@ -8,7 +8,6 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -28,7 +26,7 @@ from db.codes import PROJECT_STAGE
 from desktop.lists import ProjectRow, project_rows
 from desktop.records.editing import RecordError, add_project_update
 from desktop.records.types import PROJECT
-from desktop.ui.pages.base import Page, export_button, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import AMBER, RED, Column, ListModel
 
@@ -100,15 +98,14 @@ class ProjectsPage(Page):
         bar.addWidget(self.summary)
         bar.addStretch(1)
         bar.addWidget(export_button(self, "projects"))
-        for text, slot, name in (
-            ("新增项目", self.add, "addProject"),
-            ("编辑", self.edit_selected, "editProject"),
-            ("填报进度", self.add_update, "addProjectUpdate"),
-        ):
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.clicked.connect(slot)
-            bar.addWidget(b)
+        add_buttons(
+            bar,
+            (
+                ("新增项目", self.add, "addProject"),
+                ("编辑", self.edit_selected, "editProject"),
+                ("填报进度", self.add_update, "addProjectUpdate"),
+            ),
+        )
         layout.addLayout(bar)
         self.model = ListModel(
             [
@@ -180,9 +177,7 @@ class ProjectsPage(Page):
         dialog = QDialog(self)
         dialog.setWindowTitle(f"填报进度：{row.name}")
         form = QFormLayout(dialog)
-        day = QDateEdit(self.win.period.as_of(self.win.today))
-        day.setCalendarPopup(True)
-        day.setDisplayFormat("yyyy-MM-dd")
+        day = date_edit(self.win.period.as_of(self.win.today))
         stage = QComboBox()
         for code, label in PROJECT_STAGE.items():
             stage.addItem(label, code)

@@ -8,7 +8,6 @@ import json
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from db.codes import SEVERITY
 from desktop.norms import NormError, change_norm, ensure_defaults, norms_in_force
 from desktop.profile import load_profile, save_profile
-from desktop.ui.pages.base import Page, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, date_edit, heading, make_table, selected_row
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
 
@@ -96,10 +95,8 @@ class NormDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(QLabel(f"依据：{norm.source}"))
         form.addRow("当前版本", QLabel(f"第 {norm.version} 版，{norm.effective_from} 起生效"))
-        self.effective = QDateEdit(today)
+        self.effective = date_edit(today)
         self.effective.setObjectName("normEffective")
-        self.effective.setCalendarPopup(True)
-        self.effective.setDisplayFormat("yyyy-MM-dd")
         form.addRow("新版本生效日期＊", self.effective)
         self.params: dict[str, QLineEdit] = {}
         for key, value in norm.params.items():
@@ -169,10 +166,8 @@ class SettingsPage(Page):
         n_layout = QVBoxLayout(norms)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("查看日期"))
-        self.date = QDateEdit(win.today)
+        self.date = date_edit(win.today)
         self.date.setObjectName("normDate")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.dateChanged.connect(lambda _d: self.refresh_norms())
         bar.addWidget(self.date)
         bar.addStretch(1)

@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,7 +23,7 @@ from db.codes import EMPLOYMENT_FORM, STAFF_CATEGORY, STAFF_STATUS, TITLE, TRAIN
 from desktop.lists import AGE_BANDS, StaffList, facility_choices, person_loans, person_trainings
 from desktop.records.editing import RecordError, transfer_staff
 from desktop.records.types import STAFF
-from desktop.ui.pages.base import Page, export_button, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
@@ -73,16 +72,15 @@ class StaffPage(Page):
         actions.addWidget(self.clear_facility)
         actions.addStretch(1)
         actions.addWidget(export_button(self, "staff"))
-        for text, slot, name in (
-            ("新增人员", self.add, "addPerson"),
-            ("查看/编辑", self.edit_selected, "editPerson"),
-            ("调动", self.transfer_selected, "transferPerson"),
-            ("离岗", self.depart_selected, "departPerson"),
-        ):
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.clicked.connect(slot)
-            actions.addWidget(b)
+        add_buttons(
+            actions,
+            (
+                ("新增人员", self.add, "addPerson"),
+                ("查看/编辑", self.edit_selected, "editPerson"),
+                ("调动", self.transfer_selected, "transferPerson"),
+                ("离岗", self.depart_selected, "departPerson"),
+            ),
+        )
         layout.addLayout(actions)
         self.model = ListModel(
             [
@@ -197,9 +195,7 @@ class StaffPage(Page):
         for fid, name in choices:
             if fid != row.facility_id:
                 target.addItem(name, fid)
-        day = QDateEdit(dt.date.today())
-        day.setCalendarPopup(True)
-        day.setDisplayFormat("yyyy-MM-dd")
+        day = date_edit(dt.date.today())
         form.addRow("现单位", QLabel(row.facility))
         form.addRow("调入单位", target)
         form.addRow("调动日期", day)
@@ -230,9 +226,7 @@ class StaffPage(Page):
             status.addItem(STAFF_STATUS[code], code)
         reason = QLineEdit()
         reason.setObjectName("departReason")
-        day = QDateEdit(dt.date.today())
-        day.setCalendarPopup(True)
-        day.setDisplayFormat("yyyy-MM-dd")
+        day = date_edit(dt.date.today())
         form.addRow("离岗类型", status)
         form.addRow("原因＊", reason)
         form.addRow("离岗日期", day)

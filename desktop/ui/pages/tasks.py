@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
 )
 
@@ -21,7 +19,7 @@ from db.codes import TASK_STATUS
 from desktop.lists import task_rows
 from desktop.records.editing import RecordError, add_task_update, strike_off_task
 from desktop.records.types import TASK
-from desktop.ui.pages.base import Page, export_button, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog
 from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
 
@@ -44,15 +42,14 @@ class TasksPage(Page):
         bar.addWidget(self.summary)
         bar.addStretch(1)
         bar.addWidget(export_button(self, "tasks"))
-        for text, slot, name in (
-            ("编辑", self.edit_selected, "editTask"),
-            ("更新进展", self.add_update, "addTaskUpdate"),
-            ("销号", self.strike_off, "strikeOff"),
-        ):
-            b = QPushButton(text)
-            b.setObjectName(name)
-            b.clicked.connect(slot)
-            bar.addWidget(b)
+        add_buttons(
+            bar,
+            (
+                ("编辑", self.edit_selected, "editTask"),
+                ("更新进展", self.add_update, "addTaskUpdate"),
+                ("销号", self.strike_off, "strikeOff"),
+            ),
+        )
         layout.addLayout(bar)
         self.model = ListModel(
             [
@@ -137,9 +134,7 @@ class TasksPage(Page):
         dialog = QDialog(self)
         dialog.setWindowTitle(f"更新进展：{row.number}{row.title}")
         form = QFormLayout(dialog)
-        day = QDateEdit(self.win.period.as_of(self.win.today))
-        day.setCalendarPopup(True)
-        day.setDisplayFormat("yyyy-MM-dd")
+        day = date_edit(self.win.period.as_of(self.win.today))
         status = QComboBox()
         for code in ("not_started", "in_progress", "done"):
             status.addItem(TASK_STATUS[code], code)
@@ -185,9 +180,7 @@ class StrikeOffDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"销号：{row.number}{row.title}")
         form = QFormLayout(self)
-        self.day = QDateEdit()
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day = date_edit()
         self.day.setDate(parent.win.period.as_of(parent.win.today) if parent else None)
         self.note = QPlainTextEdit()
         self.note.setObjectName("strikeOffNote")
