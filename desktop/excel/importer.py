@@ -9,6 +9,7 @@ the user asks after seeing the problems) only the good ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -284,6 +285,29 @@ class ParsedSheet:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (Excel row, parsed values)
     problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # Rows identical, cell for cell, to what a template writes for a stored record: (Excel row, key, record id).
+    same_as_stored: list[tuple[int, tuple, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredCells:
+    """Stored records as a filled template writes them and calamine reads them back, by their key cell."""
+
+    key_field: str
+    key_of: Callable[[Any], tuple]  # raw key cell -> the natural key _classify uses
+    fields: tuple[str, ...]  # the template's columns, in order
+    cells: dict[Any, tuple[int, list[Any]]]  # raw key -> (record id, the row's cells in template order)
+
+
+def _raw(value: Any) -> Any:
+    """A cell as calamine returns it, in the form a template wrote it."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
 
 
 def _parse_sheet(
@@ -294,6 +318,7 @@ def _parse_sheet(
     skip: set[int],
     what: str,
     progress: Callable[[int, int], None] | None = None,
+    stored: StoredCells | None = None,
 ) -> ParsedSheet:
     """Find the header row, match columns by name, parse every cell through its field."""
     out = ParsedSheet(sheet)
@@ -323,6 +348,26 @@ def _parse_sheet(
         for k, row in enumerate(data)
         if header_row + 1 + k not in skip and (any(row) or not all(v in ("", None) for v in row))
     ]
+    if stored is not None and stored.key_field in {f.name for f in columns.values()}:
+        # A row that reads exactly as a template writes a stored record is that record, unchanged, and its
+        # cells are valid by construction: it needs no parsing. (A roster sent back with a few corrections
+        # is mostly such rows.) In the template's own column order the comparison is one list equality.
+        order = [next((j for j, f in columns.items() if f.name == name), None) for name in stored.fields]
+        in_place = order == list(range(len(order)))
+        key_column = order[stored.fields.index(stored.key_field)]
+        n = len(order)
+        rest, seen_keys = [], set()
+        for excel_row, row in kept:
+            raw_key = row[key_column] if key_column < len(row) else None
+            hit = stored.cells.get(raw_key)
+            if hit is not None and raw_key not in seen_keys:
+                cells = row[:n] if in_place else [row[j] if j is not None and j < len(row) else "" for j in order]
+                if cells == hit[1]:
+                    seen_keys.add(raw_key)
+                    out.same_as_stored.append((excel_row, stored.key_of(raw_key), hit[0]))
+                    continue
+            rest.append((excel_row, row))
+        kept = rest
     # Column by column: each column's parser is chosen once, and coded, yes/no, reference and date columns,
     # which repeat a few values down a whole roster, parse each distinct value once.
     width = max(columns) + 1
@@ -365,11 +410,18 @@ def _parse_sheet(
 
 
 def _classify(
-    parsed: ParsedSheet, keys_of: Callable[[dict[str, Any]], list[tuple]], existing: dict, problems: list[Problem]
+    parsed: ParsedSheet,
+    keys_of: Callable[[dict[str, Any]], list[tuple]],
+    existing: Callable[[], dict],
+    problems: list[Problem],
 ) -> list[RowPlan]:
     """Match each row to an existing record by its natural keys: new, changed (with the fields), unchanged."""
-    seen: dict[tuple, int] = {}
-    plans = []
+    seen: dict[tuple, int] = {key: excel_row for excel_row, key, _id in parsed.same_as_stored}
+    plans = [
+        RowPlan(excel_row, str(key[1:]), {}, "unchanged", record_id)
+        for excel_row, key, record_id in parsed.same_as_stored
+    ]
+    stored = existing() if parsed.rows else {}  # not read at all when every row matched a stored one
     for excel_row, values in parsed.rows:
         keys = keys_of(values)
         duplicate = next((seen[key] for key in keys if key in seen), None)
@@ -379,7 +431,7 @@ def _classify(
         for key in keys:
             seen[key] = excel_row
         plan = RowPlan(excel_row, str(keys[0][1:] if keys else ""), values)
-        match = next((existing[key] for key in keys if key in existing), None)
+        match = next((stored[key] for key in keys if key in stored), None)
         if match is not None:
             plan.record_id, current = match
             if values != current:  # the usual case on a re-import is equality, tested at C speed
@@ -405,10 +457,11 @@ def plan_import(
         raise ExcelError(f"这是{other.label if other else meta['模板类型']}模板，不能作为{spec.label}导入。")
     skip = {int(meta["示例行"])} if meta.get("示例行", "").isdigit() else set()
     lookup = Lookups(session)
-    parsed = _parse_sheet(sheet, rows, list(spec.rtype.editable), lookup, skip, spec.label, progress)
+    stored = _stored_staff(session, spec, lookup) if kind == "staff" else None
+    parsed = _parse_sheet(sheet, rows, list(spec.rtype.editable), lookup, skip, spec.label, progress, stored)
     report.problems.extend(parsed.problems)
     report.ignored_columns = parsed.ignored_columns
-    report.plans = _classify(parsed, lambda v: _keys(spec, v), _existing(session, spec), report.problems)
+    report.plans = _classify(parsed, lambda v: _keys(spec, v), lambda: _existing(session, spec), report.problems)
     if spec.updates is not None and update_rows is not None:
         # Reports may name records that are new in this very file: they resolve to placeholders (negative
         # numbers) that run_import replaces with the new records' ids.
@@ -418,8 +471,35 @@ def plan_import(
         u = spec.updates
         parsed_u = _parse_sheet(u.name, update_rows, [u.rtype.field(f) for f in u.fields], lookup, skip, u.rtype.label)
         report.problems.extend(parsed_u.problems)
-        report.update_plans = _classify(parsed_u, _update_keys, _existing_updates(session, u), report.problems)
+        report.update_plans = _classify(parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems)
     return report
+
+
+def _stored_staff(session: Session, spec: TemplateKind, lookup: Lookups) -> StoredCells:
+    """Every person as a filled staff template writes them and calamine reads them back, by ID number."""
+    fields = [spec.rtype.field(n) for n in spec.fields]
+    as_written: list[Callable[[Any], Any]] = []
+    for f in fields:
+        if f.kind == "code":
+            as_written.append(f.codes.get)
+        elif f.kind == "bool":
+            as_written.append({True: "是", False: "否"}.get)
+        elif f.kind == "ref":
+            as_written.append(lookup.facility_label.get)
+        elif f.kind in ("int", "float"):
+            as_written.append(float)  # calamine reads every number as a float
+        elif f.kind == "date":
+            as_written.append(lambda v: v)
+        else:
+            as_written.append(str)
+    model = spec.rtype.model
+    key = spec.fields.index("id_number")
+    cells = {}
+    with paused_gc():
+        for row in session.connection().execute(select(model.id, *[getattr(model, f.name) for f in fields])).all():
+            written = ["" if v is None else convert(v) for convert, v in zip(as_written, row[1:], strict=True)]
+            cells[written[key]] = (row[0], written)
+    return StoredCells("id_number", lambda raw: ("id", raw), tuple(spec.fields), cells)
 
 
 def _update_keys(values: dict[str, Any]) -> list[tuple]:

@@ -284,3 +284,21 @@ def test_a_report_for_an_unknown_task_is_a_problem_on_its_sheet(demo_db, tmp_pat
     report = run_import(demo_db, "tasks", path, user="测试", dry_run=True)
     (problem,) = report.problems
     assert (problem.sheet, problem.row, problem.column) == ("进展", FIRST_DATA_ROW, "A")
+
+
+def test_rows_read_back_unchanged_skip_parsing_but_edited_rows_are_checked(demo_db, tmp_path):
+    path = filled(demo_db, "staff", tmp_path / "staff.xlsx")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1]]
+    category = headers.index("人员类别*") + 1
+    title = headers.index("专业技术职称*") + 1
+    ws.cell(row=FIRST_DATA_ROW + 4, column=category).value = "赤脚医生"
+    ws.cell(row=FIRST_DATA_ROW + 7, column=title).value = "正高级"
+    wb.save(path)
+    report = run_import(demo_db, "staff", path, user="测试", dry_run=True)
+    (problem,) = report.problems
+    assert (problem.row, problem.header) == (FIRST_DATA_ROW + 4, "人员类别") and "不在可选范围内" in problem.message
+    (changed,) = [p for p in report.plans if p.action == "changed"]
+    assert changed.row == FIRST_DATA_ROW + 7 and changed.changes["title"][1] == "senior"
+    assert report.count("unchanged") == len(report.plans) - 1
