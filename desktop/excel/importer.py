@@ -143,10 +143,18 @@ class Lookups:
 
     @cached_property
     def _division_rows(self) -> dict[int, Any]:
-        rows = self.session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
+        conn = self.session.connection()
+        rows = conn.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
         return {r.id: r for r in rows}
 
     def _ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
+        memo = self.__dict__.setdefault("_ancestors", {})
+        key = (division_id, kinds)
+        if key not in memo:
+            memo[key] = self._find_ancestor(division_id, kinds)
+        return memo[key]
+
+    def _find_ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
         by_id = self._division_rows
         for _ in range(10):
             if division_id is None or division_id not in by_id:
@@ -180,7 +188,8 @@ class Lookups:
     def _facilities(self) -> tuple[dict[str, list[int]], dict[int, str]]:
         table: dict[str, list[int]] = {}
         forms: dict[int, list[str]] = {}
-        for fid, name, division_id in self.session.execute(select(Facility.id, Facility.name, Facility.division_id)):
+        facilities = self.session.connection().execute(select(Facility.id, Facility.name, Facility.division_id))
+        for fid, name, division_id in facilities.all():
             township = self._ancestor(division_id, ("township", "street"))
             county = self._ancestor(division_id, ("county",))
             forms[fid] = [name] + [f"{a}/{name}" for a in (township, county) if a]
