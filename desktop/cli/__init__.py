@@ -37,18 +37,19 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.cli import checks, demo, excel, norms
+    from desktop.cli import backup, checks, demo, excel, norms
 
     parser = _parser(prog="countyhealth", description=f"{PRODUCT_NAME}（CountyHealth Desk）命令行工具")
     parser.add_argument("--version", action="version", version=f"countyhealth {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", required=True, parser_class=_parser)
-    for module in (demo, checks, norms, excel):
+    for module in (demo, checks, norms, excel, backup):
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from db import DatabaseOpenError
+    from desktop.backups import BackupError
     from desktop.checks.runner import CheckError
     from desktop.demo import DemoError
     from desktop.excel.errors import ExcelError
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ExcelError as exc:  # an unreadable or refused file
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    except (DatabaseOpenError, DemoError, CheckError, NormError, PeriodError, UserError) as exc:
+    except (DatabaseOpenError, DemoError, CheckError, NormError, PeriodError, UserError, BackupError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
 

@@ -74,6 +74,7 @@ class ImportReport:
     update_plans: list[RowPlan] = field(default_factory=list)  # progress reports (projects, tasks)
     ignored_columns: list[str] = field(default_factory=list)
     written: int = 0  # rows written to the database
+    backup: Path | None = None  # the copy made before writing
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.plans if p.action == action)
@@ -544,6 +545,10 @@ def run_import(
         work = [p for p in report.plans + report.update_plans if p.action != "unchanged"]
         if dry_run or (report.problems and not good_rows_only) or not work:
             return report
+        if db.path is not None:  # a verified copy of the file as it was, before anything is written
+            from desktop.backups import make_backup
+
+            report.backup = make_backup(db.path, reason="before-import").path
         spec = TEMPLATES[kind]
         reason = f"导入 {Path(path).name}"
         new_ids: dict[int, int] = {}  # placeholder -> id of the record created for it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 import zipfile
 
 import pytest
@@ -66,10 +67,16 @@ def test_a_changed_bed_count_imports_as_exactly_that_change(demo_db, tmp_path):
     report = run_import(demo_db, "facilities", path, user="测试", dry_run=True)
     changed = [p for p in report.plans if p.action == "changed"]
     assert len(changed) == 1 and changed[0].changes == {"open_beds": (old, old + 12)}
+    assert report.backup is None  # a dry run writes nothing, so it needs no backup
     report = run_import(demo_db, "facilities", path, user="测试")
     assert report.written == 1
     with demo_db.session() as s:
         assert s.scalar(select(Facility.open_beds).where(Facility.name == name)) == old + 12
+    # The file as it was before the import is kept, verified, beside the database.
+    assert report.backup is not None and report.backup.parent.name == "demo-备份"
+    conn = sqlite3.connect(report.backup)
+    assert conn.execute("SELECT open_beds FROM facilities WHERE name = ?", (name,)).fetchone()[0] == old
+    conn.close()
 
 
 def _staff_rows(ws, n: int, facility: str) -> None:

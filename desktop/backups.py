@@ -1,0 +1,171 @@
+"""Backups of the database file: made with SQLite's online backup API, verified, kept in rotation.
+
+A backup counts only once its copy passes ``integrity_check`` and ``foreign_key_check``. Automatic
+backups (before an import, a restore, ...) are kept 7 daily, 4 weekly and 12 monthly; backups the user
+asked for are never deleted by the rotation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+MANUAL = "manual"
+NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[\w-]+)\.db$")
+
+
+class BackupError(Exception):
+    """A backup that cannot be made, verified or restored; the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: dt.datetime
+    reason: str
+    counts: dict[str, int]  # records by kind, for the preview before a restore
+    revision: str | None
+
+
+def backup_folder(db_path: Path) -> Path:
+    return db_path.parent / f"{db_path.stem}-备份"
+
+
+def verify(path: Path) -> None:
+    """Raise BackupError unless the file is a sound SQLite database."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchall()
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"“{path.name}”不是完好的数据库文件：{exc}") from None
+    if result != [("ok",)]:
+        raise BackupError(f"“{path.name}”未通过完整性检查：{result[0][0]}")
+    if broken:
+        raise BackupError(f"“{path.name}”有 {len(broken)} 处外键不一致（如表 {broken[0][0]}）")
+
+
+def describe(path: Path) -> BackupInfo:
+    """What a backup holds, without opening it for writing."""
+    m = NAME.match(path.name)
+    created = (dt.datetime.strptime(m.group("stamp"), "%Y%m%d-%H%M%S") if m
+               else dt.datetime.fromtimestamp(path.stat().st_mtime))  # fmt: skip
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        counts = {}
+        for table, label in (
+            ("facilities", "机构"),
+            ("staff", "人员"),
+            ("projects", "建设项目"),
+            ("key_tasks", "重点任务"),
+        ):
+            try:
+                counts[label] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 (fixed names)
+            except sqlite3.DatabaseError:
+                counts[label] = 0
+        try:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        except sqlite3.DatabaseError:
+            revision = None
+    finally:
+        conn.close()
+    return BackupInfo(path, created, m.group("reason") if m else MANUAL, counts, revision)
+
+
+def make_backup(db_path: str | Path, *, to: str | Path | None = None, reason: str = MANUAL,
+                now: dt.datetime | None = None) -> BackupInfo:  # fmt: skip
+    """Copy the live database (WAL included) consistently, verify the copy, rotate automatic backups."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise BackupError(f"找不到数据库文件：{db_path}")
+    now = now or dt.datetime.now()
+    if to is None:
+        folder = backup_folder(db_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        to = folder / f"{db_path.stem}-{now:%Y%m%d-%H%M%S}-{reason}.db"
+    to = Path(to)
+    to.parent.mkdir(parents=True, exist_ok=True)
+    partial = to.with_name(to.name + ".part")
+    source = sqlite3.connect(db_path)
+    try:
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+            # The copy inherits WAL mode from the live file; a backup is a single self-contained file.
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
+    try:
+        verify(partial)
+    except BackupError:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(to)
+    if reason != MANUAL and to.parent == backup_folder(db_path):
+        rotate(to.parent, today=now.date())
+    return describe(to)
+
+
+def list_backups(db_path: str | Path) -> list[BackupInfo]:
+    folder = backup_folder(Path(db_path))
+    if not folder.exists():
+        return []
+    return sorted((describe(p) for p in folder.glob("*.db") if NAME.match(p.name)), key=lambda b: b.created,
+                  reverse=True)  # fmt: skip
+
+
+def rotate(folder: Path, *, today: dt.date, daily: int = 7, weekly: int = 4, monthly: int = 12) -> list[Path]:
+    """Delete automatic backups beyond the newest per day (last 7 days with backups), per week (4), per month
+    (12). Returns the files deleted."""
+    automatic = []
+    for p in folder.glob("*.db"):
+        m = NAME.match(p.name)
+        if m and m.group("reason") != MANUAL:
+            automatic.append((dt.datetime.strptime(m.group("stamp"), "%Y%m%d-%H%M%S"), p))
+    automatic.sort(reverse=True)
+    keep: set[Path] = set()
+    for bucket, limit in ((lambda d: d.date(), daily), (lambda d: d.isocalendar()[:2], weekly),
+                          (lambda d: (d.year, d.month), monthly)):  # fmt: skip
+        seen = []
+        for created, p in automatic:
+            key = bucket(created)
+            if key not in seen:
+                seen.append(key)
+                if len(seen) <= limit:
+                    keep.add(p)
+    deleted = [p for _created, p in automatic if p not in keep]
+    for p in deleted:
+        p.unlink(missing_ok=True)
+    return deleted
+
+
+def restore(backup: str | Path, db_path: str | Path) -> tuple[BackupInfo, BackupInfo | None]:
+    """Put a backup in place of the database, after verifying it and backing up the current file.
+
+    The caller must have closed every connection to ``db_path``. Returns (restored, safety copy)."""
+    backup, db_path = Path(backup), Path(db_path)
+    if not backup.exists():
+        raise BackupError(f"找不到备份文件：{backup}")
+    verify(backup)
+    safety = make_backup(db_path, reason="before-restore") if db_path.exists() else None
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(db_path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    verify(db_path)
+    return describe(backup), safety

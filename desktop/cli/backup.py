@@ -1,0 +1,58 @@
+"""``countyhealth backup`` and ``countyhealth restore``."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _counts(info) -> str:
+    return "，".join(f"{k} {v:,}" for k, v in info.counts.items())
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.backups import make_backup
+
+    info = make_backup(args.db, to=args.to)
+    print(f"已备份并通过完整性检查：{info.path}（{_counts(info)}）")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from desktop.backups import describe, restore, verify
+    from desktop.cli import UserError
+
+    backup = Path(args.file)
+    if not backup.exists():
+        raise UserError(f"找不到备份文件：{backup}")
+    verify(backup)
+    info = describe(backup)
+    print(f"备份时间：{info.created:%Y-%m-%d %H:%M}；内容：{_counts(info)}")
+    if not args.yes:
+        answer = input("用此备份替换当前数据库？当前文件会先另存一份备份。输入 y 确认：").strip().lower()
+        if answer not in ("y", "yes", "是"):
+            print("已取消，数据库未改动。")
+            return 0
+    _restored, safety = restore(backup, args.db)
+    if safety:
+        print(f"当前数据库已先备份到：{safety.path}")
+    print(f"已恢复：{args.db}")
+    return 0
+
+
+def register(sub) -> None:
+    from desktop.cli import add_db_option
+
+    backup = sub.add_parser("backup", help="备份数据库", description="用 SQLite 在线备份复制数据库，并检查备份是否完好")
+    add_db_option(backup)
+    backup.add_argument("--to", help="备份文件（默认：数据库旁的“备份”文件夹）")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore", help="从备份恢复数据库", description="先检查备份并备份当前文件，再用备份替换数据库"
+    )
+    restore.add_argument("file", help="备份文件")
+    add_db_option(restore)
+    restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+    restore.set_defaults(func=cmd_restore)
