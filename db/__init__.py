@@ -1,9 +1,10 @@
 """Persistence for CountyHealth Desk: models, open_database() and the migrations."""
 
 from db.engine import Database, open_database
-from db.errors import DatabaseOpenError, MigrationError, NotADatabaseError, SchemaTooNewError
+from db.errors import DamagedDatabaseError, DatabaseOpenError, MigrationError, NotADatabaseError, SchemaTooNewError
 
 __all__ = [
+    "DamagedDatabaseError",
     "Database",
     "DatabaseOpenError",
     "MigrationError",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import sqlite3
@@ -14,7 +13,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import MigrationError, NotADatabaseError, SchemaTooNewError
+from db.errors import DamagedDatabaseError, MigrationError, NotADatabaseError, SchemaTooNewError
 from db.migrations import HEAD
 
 if TYPE_CHECKING:
@@ -114,6 +113,7 @@ def open_database(
         path = Path(url.database)
         path.parent.mkdir(parents=True, exist_ok=True)
         _refuse_foreign_file(path)
+        _refuse_damaged_file(path)
         journal = "DELETE" if is_network_path(path) else "WAL"
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
@@ -136,7 +136,9 @@ def open_database(
             raise NotADatabaseError("该文件不是县域卫生健康台账的数据库（缺少版本信息），未作任何修改。")
         if upgrade and current != script.get_current_head() and to_revision != current:
             if current is not None and path is not None:
-                db.backup_before_upgrade = backup_file(path, _pre_upgrade_name(path, current))
+                from db.backups import make_backup
+
+                db.backup_before_upgrade = make_backup(path, reason=f"before-upgrade-{current}").path
             _run_migrations(engine, to_revision)
     except Exception:
         engine.dispose()
@@ -160,6 +162,37 @@ def _refuse_foreign_file(path: Path) -> None:
         header = fh.read(16)
     if header != b"SQLite format 3\x00":
         raise NotADatabaseError(f"文件“{path.name}”不是 SQLite 数据库文件，未作任何修改。")
+
+
+def _refuse_damaged_file(path: Path) -> None:
+    """Run quick_check before any engine touches the file, so a damaged file is never written to."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+        problem = None if result == [("ok",)] else result[0][0]
+    except sqlite3.DatabaseError as exc:
+        problem = str(exc)
+    if problem is None:
+        return
+    log.error("quick_check failed for %s: %s", path, problem)
+    from db.backups import list_backups
+
+    good = list_backups(path, verified=True)
+    latest = good[0] if good else None
+    advice = (
+        f"最近一份完好的备份是 {latest.created:%Y-%m-%d %H:%M} 的“{latest.path.name}”，可从备份恢复。"
+        if latest
+        else "未找到可用的备份，请联系技术人员。"
+    )
+    raise DamagedDatabaseError(
+        f"数据库文件“{path.name}”已损坏（SQLite 完整性检查未通过），为免丢失数据，未打开也未作任何修改。{advice}",
+        latest,
+    )
 
 
 def _install_sqlite_pragmas(engine: Engine, journal: str | None) -> None:
@@ -190,26 +223,6 @@ def _current_revision(engine: Engine) -> str | None:
 def _has_tables(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(inspect(conn).get_table_names())
-
-
-def _pre_upgrade_name(path: Path, revision: str) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.name}.before-upgrade-{revision}-{stamp}.bak")
-
-
-def backup_file(source: Path, dest: Path) -> Path:
-    """Copy a live SQLite file consistently with the online backup API."""
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(dest)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    log.info("backed up %s to %s", source, dest)
-    return dest
 
 
 def _run_migrations(engine: Engine, to_revision: str) -> None:

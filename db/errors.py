@@ -15,3 +15,11 @@ class SchemaTooNewError(DatabaseOpenError):
 
 class MigrationError(DatabaseOpenError):
     pass
+
+
+class DamagedDatabaseError(DatabaseOpenError):
+    """The file fails SQLite's quick_check; it is not opened, so nothing can be written to it."""
+
+    def __init__(self, message: str, latest_backup: object | None = None) -> None:
+        super().__init__(message)
+        self.latest_backup = latest_backup  # a db.backups.BackupInfo, or None when there is none

@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from db import open_database
-from desktop.backups import BackupError, backup_folder, list_backups, make_backup, restore, rotate
+from db import DamagedDatabaseError, open_database
+from db.backups import BackupError, backup_folder, describe, list_backups, make_backup, restore, rotate
 from desktop.cli import main
 
 
@@ -85,10 +85,33 @@ def test_restore_replaces_the_file_after_backing_up_the_current_one(demo_db, tmp
 
     restored, safety = restore(first.path, path)
     assert _count(path) == first.counts["人员"]
-    assert safety is not None and safety.counts["人员"] == 0  # the state just before the restore is kept
-    assert safety.reason == "before-restore"
+    assert safety is not None and describe(safety).counts["人员"] == 0  # the state before the restore is kept
+    assert describe(safety).reason == "before-restore"
     reopened = open_database(path)
     reopened.close()
+
+
+def test_a_damaged_file_is_refused_on_open_and_the_latest_backup_brings_it_back(demo_db):
+    path = demo_db.path
+    demo_db.close()
+    good = make_backup(path, reason="before-import")
+    with path.open("r+b") as fh:  # overwrite pages in the middle of the file
+        size = fh.seek(0, 2)
+        fh.seek(size // 2)
+        fh.write(b"\xff" * 8192)
+    before = path.read_bytes()
+    with pytest.raises(DamagedDatabaseError) as caught:
+        open_database(path)
+    assert "已损坏" in str(caught.value) and good.path.name in str(caught.value)
+    assert caught.value.latest_backup.path == good.path
+    assert path.read_bytes() == before  # not opened for writing: not one byte changed
+
+    assert main(["info", "--db", str(path)]) == 2  # the command line says so too, without a traceback
+    _restored, kept = restore(caught.value.latest_backup.path, path)
+    assert kept.name.endswith(".db.damaged") and kept.read_bytes() == before
+    reopened = open_database(path)
+    reopened.close()
+    assert _count(path) == good.counts["人员"]
 
 
 def test_cli_backup_and_restore_show_what_the_file_holds(tmp_path, capsys):

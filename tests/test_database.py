@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from db import NotADatabaseError, SchemaTooNewError, open_database
+from db.backups import backup_folder
 from db.engine import head_revision
 from db.models import Base
 
@@ -78,7 +79,7 @@ def test_opening_an_older_database_upgrades_it_keeps_rows_and_leaves_a_copy(tmp_
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     db.close()
     copy = db.backup_before_upgrade
-    assert copy is not None and copy.exists() and copy.parent == tmp_path
+    assert copy is not None and copy.exists() and copy.parent == backup_folder(path)
     with sqlite3.connect(copy) as old:
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert old.execute("SELECT count(*) FROM staff").fetchone() == (1,)

@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from db import DatabaseOpenError
-    from desktop.backups import BackupError
+    from db.backups import BackupError
     from desktop.checks.runner import CheckError
     from desktop.demo import DemoError
     from desktop.excel.errors import ExcelError

@@ -10,7 +10,7 @@ def _counts(info) -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop.backups import make_backup
+    from db.backups import make_backup
 
     info = make_backup(args.db, to=args.to)
     print(f"已备份并通过完整性检查：{info.path}（{_counts(info)}）")
@@ -20,7 +20,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from desktop.backups import describe, restore, verify
+    from db.backups import describe, restore, verify
     from desktop.cli import UserError
 
     backup = Path(args.file)
@@ -36,7 +36,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             return 0
     _restored, safety = restore(backup, args.db)
     if safety:
-        print(f"当前数据库已先备份到：{safety.path}")
+        print(f"当前数据库已先备份到：{safety}")
     print(f"已恢复：{args.db}")
     return 0
 

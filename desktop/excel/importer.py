@@ -546,7 +546,7 @@ def run_import(
         if dry_run or (report.problems and not good_rows_only) or not work:
             return report
         if db.path is not None:  # a verified copy of the file as it was, before anything is written
-            from desktop.backups import make_backup
+            from db.backups import make_backup
 
             report.backup = make_backup(db.path, reason="before-import").path
         spec = TEMPLATES[kind]

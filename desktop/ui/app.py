@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from db import DatabaseOpenError, open_database
+    from db import DamagedDatabaseError, DatabaseOpenError, open_database
     from desktop.ui.main_window import MainWindow
     from desktop.ui.translations import install_chinese_translations
 
@@ -43,7 +43,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(files("resources").joinpath("icons/app.svg"))))
     install_chinese_translations(app)
     try:
-        db = open_database(args.db)
+        try:
+            db = open_database(args.db)
+        except DamagedDatabaseError as exc:
+            from desktop.ui.damaged import offer_restore
+
+            if not offer_restore(None, args.db, exc, QMessageBox.exec):
+                return 1
+            db = open_database(args.db)
     except DatabaseOpenError as exc:
         QMessageBox.critical(None, PRODUCT_NAME, f"无法打开数据库：\n{args.db}\n\n{exc}")
         return 1

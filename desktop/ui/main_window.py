@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import Database, DatabaseOpenError, open_database
+from db import DamagedDatabaseError, Database, DatabaseOpenError, open_database
 from desktop import PRODUCT_NAME, __version__
 from desktop.checks.runner import CheckRun, run_checks
 from desktop.demo import Cancelled, DemoOptions, write_demo
@@ -315,6 +315,12 @@ class MainWindow(QMainWindow):
     def switch_database(self, path: str) -> bool:
         try:
             db = open_database(path)
+        except DamagedDatabaseError as exc:
+            from desktop.ui.damaged import offer_restore
+
+            if not offer_restore(self, path, exc, self.ask):
+                return False
+            return self.switch_database(path)
         except DatabaseOpenError as exc:
             QMessageBox.critical(self, "无法打开数据库", str(exc))
             return False

@@ -142,3 +142,36 @@ def test_qt_standard_words_are_chinese(qapp):
 
     assert install_chinese_translations(qapp)
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+
+
+def _damaged_copy(tmp_path, demo_template):
+    import shutil
+
+    from db.backups import make_backup
+
+    path = tmp_path / "损坏 的台账.db"
+    shutil.copyfile(demo_template, path)
+    good = make_backup(path, reason="before-import")
+    with path.open("r+b") as fh:
+        fh.seek(fh.seek(0, 2) // 2)
+        fh.write(b"\xff" * 8192)
+    return path, good
+
+
+def test_a_damaged_file_is_not_opened_and_the_latest_backup_is_offered(window, tmp_path, demo_template, monkeypatch):
+    path, good = _damaged_copy(tmp_path, demo_template)
+    before = path.read_bytes()
+    shown = []
+    monkeypatch.setattr(window, "ask", lambda box: shown.append(box.informativeText()) or answer(box, "不恢复"))
+    assert not window.switch_database(str(path))
+    assert "备份时间" in shown[0] and "人员" in shown[0]
+    assert path.read_bytes() == before and window.db.path != path
+
+    monkeypatch.setattr(window, "ask", lambda box: answer(box, "从此备份恢复"))
+    assert window.switch_database(str(path))
+    assert window.db.path == path
+    with window.db.session() as s:
+        from sqlalchemy import text
+
+        assert s.execute(text("SELECT count(*) FROM staff")).scalar() == good.counts["人员"]
+    assert any(p.name.endswith(".db.damaged") for p in good.path.parent.iterdir())

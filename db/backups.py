@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,12 +115,22 @@ def make_backup(db_path: str | Path, *, to: str | Path | None = None, reason: st
     return describe(to)
 
 
-def list_backups(db_path: str | Path) -> list[BackupInfo]:
+def list_backups(db_path: str | Path, *, verified: bool = False) -> list[BackupInfo]:
+    """The backups in the database's folder, newest first; with ``verified``, only those that pass the checks."""
     folder = backup_folder(Path(db_path))
     if not folder.exists():
         return []
-    return sorted((describe(p) for p in folder.glob("*.db") if NAME.match(p.name)), key=lambda b: b.created,
-                  reverse=True)  # fmt: skip
+    found = []
+    for p in folder.glob("*.db"):
+        if not NAME.match(p.name):
+            continue
+        try:
+            if verified:
+                verify(p)
+            found.append(describe(p))
+        except (BackupError, sqlite3.DatabaseError):
+            continue
+    return sorted(found, key=lambda b: b.created, reverse=True)
 
 
 def rotate(folder: Path, *, today: dt.date, daily: int = 7, weekly: int = 4, monthly: int = 12) -> list[Path]:
@@ -147,15 +158,24 @@ def rotate(folder: Path, *, today: dt.date, daily: int = 7, weekly: int = 4, mon
     return deleted
 
 
-def restore(backup: str | Path, db_path: str | Path) -> tuple[BackupInfo, BackupInfo | None]:
+def restore(backup: str | Path, db_path: str | Path) -> tuple[BackupInfo, Path | None]:
     """Put a backup in place of the database, after verifying it and backing up the current file.
 
-    The caller must have closed every connection to ``db_path``. Returns (restored, safety copy)."""
+    The caller must have closed every connection to ``db_path``. A current file that is itself damaged is
+    kept as a plain copy (``.damaged``), never lost. Returns (restored, where the current file was kept)."""
     backup, db_path = Path(backup), Path(db_path)
     if not backup.exists():
         raise BackupError(f"找不到备份文件：{backup}")
     verify(backup)
-    safety = make_backup(db_path, reason="before-restore") if db_path.exists() else None
+    safety = None
+    if db_path.exists():
+        try:
+            safety = make_backup(db_path, reason="before-restore").path
+        except (BackupError, sqlite3.DatabaseError):
+            folder = backup_folder(db_path)
+            folder.mkdir(parents=True, exist_ok=True)
+            safety = folder / f"{db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.db.damaged"
+            shutil.copy2(db_path, safety)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)

@@ -1,0 +1,46 @@
+"""What the window does with a database that fails its check on open: say so, offer the latest good backup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from db import DamagedDatabaseError
+from db.backups import BackupError, restore
+
+
+def restore_dialog(parent: QWidget | None, exc: DamagedDatabaseError) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("数据库已损坏")
+    box.setText(str(exc))
+    latest = exc.latest_backup
+    if latest is not None:
+        counts = "，".join(f"{k} {v:,}" for k, v in latest.counts.items())
+        box.setInformativeText(
+            f"备份时间：{latest.created:%Y-%m-%d %H:%M}\n备份内容：{counts}\n\n恢复前，损坏的文件会另存一份，不会丢失。"
+        )
+        box.addButton("从此备份恢复", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("不恢复", QMessageBox.ButtonRole.RejectRole)
+    else:
+        box.addButton(QMessageBox.StandardButton.Close)
+    return box
+
+
+def offer_restore(
+    parent: QWidget | None, path: str | Path, exc: DamagedDatabaseError, ask: Callable[[QMessageBox], object]
+) -> bool:
+    """Show the damage and, if the user agrees, restore the latest good backup. True when restored."""
+    box = restore_dialog(parent, exc)
+    ask(box)
+    clicked = box.clickedButton()
+    if exc.latest_backup is None or clicked is None or box.buttonRole(clicked) != QMessageBox.ButtonRole.AcceptRole:
+        return False
+    try:
+        restore(exc.latest_backup.path, path)
+    except BackupError as err:
+        QMessageBox.critical(parent, "恢复失败", str(err))
+        return False
+    return True
