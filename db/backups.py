@@ -31,6 +31,24 @@ class BackupInfo:
     revision: str | None
 
 
+REASONS = {"manual": "手动备份", "daily": "每日自动", "before-import": "导入前", "before-restore": "恢复前"}
+
+
+def reason_label(reason: str) -> str:
+    if reason.startswith("before-upgrade-"):
+        return f"升级前（结构版本 {reason.removeprefix('before-upgrade-')}）"
+    return REASONS.get(reason, reason)
+
+
+def backed_up_today(db_path: str | Path, today: dt.date) -> bool:
+    """True when the folder already holds a backup made today (any reason): the daily one is then not needed."""
+    folder = backup_folder(Path(db_path))
+    stamp = f"{today:%Y%m%d}-"
+    return folder.exists() and any(
+        (m := NAME.match(p.name)) and m.group("stamp").startswith(stamp) for p in folder.glob("*.db")
+    )
+
+
 def backup_folder(db_path: Path) -> Path:
     return db_path.parent / f"{db_path.stem}-备份"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,6 +46,8 @@ from desktop.ui.pages.settings import ProfileForm, SettingsPage
 from desktop.ui.pages.staff import StaffPage
 from desktop.ui.pages.tasks import TasksPage
 from desktop.ui.tasks import run_task
+
+log = logging.getLogger(__name__)
 
 PAGES = (
     DashboardPage,
@@ -405,7 +408,37 @@ class MainWindow(QMainWindow):
             "县级卫生健康部门基层卫生台账、规范核查与报表工具，离线运行。",
         )
 
+    def restore_backup(self, backup: Path) -> bool:
+        """Close the database, put the backup in its place (the current file is backed up first), reopen."""
+        from db.backups import BackupError, restore
+
+        path = self.db.path
+        self.db.close()
+        try:
+            _info, kept = restore(backup, path)
+        except BackupError as exc:
+            QMessageBox.critical(self, "恢复失败", f"{exc}\n\n数据库未被替换。")
+            self.db = open_database(path)
+            return False
+        self.db = open_database(path)
+        self._after_open()
+        self.statusBar().showMessage(f"已从备份恢复；恢复前的数据库已另存为：{kept}", 15000)
+        return True
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         settings().setValue("geometry", self.saveGeometry())
         self.db.close()
+        self._daily_backup()
         super().closeEvent(event)
+
+    def _daily_backup(self) -> None:
+        """The first close of a day leaves a verified copy; a failure is logged, never blocks closing."""
+        from db.backups import BackupError, backed_up_today, make_backup
+
+        path = self.db.path
+        if path is None or not path.exists() or backed_up_today(path, dt.date.today()):
+            return
+        try:
+            make_backup(path, reason="daily")
+        except (BackupError, OSError) as exc:
+            log.warning("daily backup of %s failed: %s", path, exc)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from db.codes import SEVERITY
 from desktop.norms import NormError, change_norm, ensure_defaults, norms_in_force
 from desktop.profile import load_profile, save_profile
+from desktop.ui.pages.backups_tab import BackupsTab
 from desktop.ui.pages.base import Page, date_edit, heading, make_table, selected_row
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
@@ -192,11 +193,14 @@ class SettingsPage(Page):
         self.view.doubleClicked.connect(lambda _i: self.change_selected())
         n_layout.addWidget(self.view, 1)
         self.tabs.addTab(norms, "核查规范")
+        self.backups = BackupsTab(win)
+        self.tabs.addTab(self.backups, "备份与恢复")
         layout.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
         self.profile.refresh()
         self.refresh_norms()
+        self.backups.refresh()
 
     def refresh_norms(self) -> None:
         with self.win.db.session() as session:

@@ -1,0 +1,58 @@
+"""设置 › 备份与恢复 as a clerk uses it: back up now, restore with a preview, a daily copy on closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import text
+
+from db.backups import backed_up_today, backup_folder, list_backups
+from desktop.ui.main_window import MainWindow
+
+from .conftest import TODAY, answer
+
+
+def _staff(window) -> int:
+    with window.db.session() as s:
+        return s.execute(text("SELECT count(*) FROM staff")).scalar()
+
+
+def test_backup_now_then_restore_it_after_a_mistake(window, monkeypatch):
+    tab = window.show_page("settings").backups
+    window.pages["settings"].tabs.setCurrentWidget(tab)
+    assert "备份文件夹" in tab.where.text() and tab.model.rowCount() == 0
+    tab.backup_now()
+    assert tab.model.rowCount() == 1 and "手动备份" in tab.model.data(tab.model.index(0, 1))
+    staff = _staff(window)
+    with window.db.session() as s:  # the mistake: a whole table emptied
+        s.execute(text("DELETE FROM trainings"))
+        s.execute(text("DELETE FROM staff_loans"))
+        s.execute(text("DELETE FROM staff"))
+        s.commit()
+
+    tab.view.selectRow(0)
+    previews = []
+    monkeypatch.setattr(window, "ask", lambda box: previews.append(box.informativeText()) or answer(box, "取消"))
+    tab.restore_from(tab.selected_path())
+    assert _staff(window) == 0  # cancelled: nothing replaced
+    assert f"人员 {staff:,}" in previews[0] and "备份时间" in previews[0]
+
+    monkeypatch.setattr(window, "ask", lambda box: answer(box, "恢复"))
+    tab.restore_from(tab.selected_path())
+    assert _staff(window) == staff
+    assert "已从备份恢复" in window.statusBar().currentMessage()
+    reasons = sorted(b.reason for b in list_backups(window.db.path))
+    assert reasons == ["before-restore", "manual"]  # the emptied state was kept too
+
+
+def test_the_first_close_of_a_day_leaves_a_verified_copy(qtbot, demo_db):
+    win = MainWindow(demo_db, today=TODAY)
+    qtbot.addWidget(win)
+    assert not backed_up_today(demo_db.path, dt.date.today())
+    win.close()
+    (daily,) = list_backups(demo_db.path, verified=True)
+    assert daily.reason == "daily" and daily.path.parent == backup_folder(demo_db.path)
+    again = MainWindow(demo_db, today=TODAY)
+    qtbot.addWidget(again)
+    again.close()
+    assert len(list_backups(demo_db.path)) == 1  # once a day, not at every close
