@@ -185,6 +185,16 @@ def restore(backup: str | Path, db_path: str | Path) -> tuple[BackupInfo, Path |
     if not backup.exists():
         raise BackupError(f"找不到备份文件：{backup}")
     verify(backup)
+    from db.writer_lock import WriterLock
+
+    lock = WriterLock(db_path).acquire()  # not while another copy of the app has the file open
+    try:
+        return _replace(backup, db_path)
+    finally:
+        lock.release()
+
+
+def _replace(backup: Path, db_path: Path) -> tuple[BackupInfo, Path | None]:
     safety = None
     if db_path.exists():
         try:

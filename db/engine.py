@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import DamagedDatabaseError, MigrationError, NotADatabaseError, SchemaTooNewError
 from db.migrations import HEAD
+from db.writer_lock import WriterLock
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,6 +38,7 @@ class Database:
     journal_mode: str | None = None
     revision_before: str | None = None
     backup_before_upgrade: Path | None = None
+    writer_lock: WriterLock | None = None
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -52,6 +54,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
 
 
 def alembic_config() -> Config:
@@ -114,11 +118,14 @@ def open_database(
         path.parent.mkdir(parents=True, exist_ok=True)
         _refuse_foreign_file(path)
         _refuse_damaged_file(path)
+        lock = WriterLock(path).acquire()
         journal = "DELETE" if is_network_path(path) else "WAL"
+    else:
+        lock = None
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
         _install_sqlite_pragmas(engine, journal)
-    db = Database(engine=engine, url=url, path=path, journal_mode=journal)
+    db = Database(engine=engine, url=url, path=path, journal_mode=journal, writer_lock=lock)
     try:
         current = _current_revision(engine)
         db.revision_before = current
@@ -141,7 +148,7 @@ def open_database(
                 db.backup_before_upgrade = make_backup(path, reason=f"before-upgrade-{current}").path
             _run_migrations(engine, to_revision)
     except Exception:
-        engine.dispose()
+        db.close()
         raise
     return db
 

@@ -23,3 +23,7 @@ class DamagedDatabaseError(DatabaseOpenError):
     def __init__(self, message: str, latest_backup: object | None = None) -> None:
         super().__init__(message)
         self.latest_backup = latest_backup  # a db.backups.BackupInfo, or None when there is none
+
+
+class DatabaseInUseError(DatabaseOpenError):
+    """Another process has the file open for writing."""

@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
         self.db.close()
         try:
             _info, kept = restore(backup, path)
-        except BackupError as exc:
+        except (BackupError, DatabaseOpenError) as exc:
             QMessageBox.critical(self, "恢复失败", f"{exc}\n\n数据库未被替换。")
             self.db = open_database(path)
             return False
