@@ -212,6 +212,15 @@ def _install_sqlite_pragmas(engine: Engine, journal: str | None) -> None:
             cur.execute(f"PRAGMA journal_mode={journal}")
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
+        # pysqlite's own transaction handling issues BEGIN only before DML, so a SAVEPOINT (one per
+        # imported row) opened a transaction of its own and its RELEASE committed: an import killed
+        # half-way left half its rows. SQLAlchemy's documented remedy: the driver stays out of it and
+        # the engine emits BEGIN itself (below), so a session is one transaction, savepoints nested in it.
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN")
 
 
 def _current_revision(engine: Engine) -> str | None:
@@ -241,9 +250,8 @@ def _run_migrations(engine: Engine, to_revision: str) -> None:
         if sqlite:
             # Batch migrations rebuild tables; with foreign keys enforced that
             # would cascade or fail. The pragma is a no-op inside a transaction,
-            # so it is set before Alembic opens one.
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
+            # so it is set on the driver's connection, outside any transaction.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
@@ -261,5 +269,4 @@ def _run_migrations(engine: Engine, to_revision: str) -> None:
         finally:
             if sqlite:
                 conn.rollback()
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

@@ -158,3 +158,25 @@ class World:
 
     def add_fund(self, facility, amount: float, year: int | None = None) -> SpecialFund:
         return self._add(SpecialFund(facility_id=facility.id, year=year or self.year, amount=amount))
+
+
+def fill_staff_rows(ws, n: int, facility: str) -> None:
+    """Fill n valid new people into an opened staff template's data sheet."""
+    from desktop.excel.templates import FIRST_DATA_ROW
+    from desktop.identifiers import make_id_number
+
+    headers = [c.value for c in ws[1]]
+
+    def put(row, label, value):
+        ws.cell(row=row, column=headers.index(label) + 1, value=value)
+
+    for i in range(n):
+        row = FIRST_DATA_ROW + i
+        put(row, "姓名*", f"新员工{i}")
+        put(row, "身份证号码*", make_id_number("530102", dt.date(1990, 1, 1) + dt.timedelta(days=i), "MF"[i % 2], i))
+        put(row, "工作单位*", facility)
+        put(row, "人员类别*", "注册护士")
+        put(row, "专业技术职称*", "初级（师）")
+        put(row, "用工形式*", "编外")
+        put(row, "在岗状态*", "在岗")
+        put(row, "参加工作日期", "2015/9/1" if i % 3 else "2015.09")

@@ -18,6 +18,7 @@ from desktop.excel.errors import ExcelError
 from desktop.excel.importer import fill_template, plan_import, run_import, write_problem_workbook
 from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, TEMPLATES, write_template
 from desktop.identifiers import make_id_number
+from tests.factories import fill_staff_rows
 
 
 def file_hash(path) -> str:
@@ -79,24 +80,6 @@ def test_a_changed_bed_count_imports_as_exactly_that_change(demo_db, tmp_path):
     conn.close()
 
 
-def _staff_rows(ws, n: int, facility: str) -> None:
-    headers = [c.value for c in ws[1]]
-
-    def put(row, label, value):
-        ws.cell(row=row, column=headers.index(label) + 1, value=value)
-
-    for i in range(n):
-        row = FIRST_DATA_ROW + i
-        put(row, "姓名*", f"新员工{i}")
-        put(row, "身份证号码*", make_id_number("530102", dt.date(1990, 1, 1) + dt.timedelta(days=i), "MF"[i % 2], i))
-        put(row, "工作单位*", facility)
-        put(row, "人员类别*", "注册护士")
-        put(row, "专业技术职称*", "初级（师）")
-        put(row, "用工形式*", "编外")
-        put(row, "在岗状态*", "在岗")
-        put(row, "参加工作日期", "2015/9/1" if i % 3 else "2015.09")
-
-
 def test_one_bad_cell_among_a_thousand_good_rows(demo_db, tmp_path):
     with demo_db.session() as s:
         path = write_template(s, "staff", tmp_path / "staff.xlsx")
@@ -104,7 +87,7 @@ def test_one_bad_cell_among_a_thousand_good_rows(demo_db, tmp_path):
         before_count = s.scalar(select(func.count()).select_from(StaffMember))
     wb = load_workbook(path)
     ws = wb[DATA_SHEET]
-    _staff_rows(ws, 1001, facility)
+    fill_staff_rows(ws, 1001, facility)
     bad_row = FIRST_DATA_ROW + 500
     ws.cell(row=bad_row, column=2).value = ws.cell(row=bad_row, column=2).value[:-1] + "0"  # wrong check digit
     wb.save(path)
