@@ -30,6 +30,16 @@ class BackupInfo:
     counts: dict[str, int]  # records by kind, for the preview before a restore
     revision: str | None
 
+    @property
+    def contents(self) -> str:
+        """What it holds, as the user reads it: 机构 304，人员 2,604，..."""
+        return "，".join(f"{k} {v:,}" for k, v in self.counts.items())
+
+    @property
+    def preview(self) -> str:
+        """Shown before a restore: when it was made and what it holds."""
+        return f"备份时间：{self.created:%Y-%m-%d %H:%M}\n备份内容：{self.contents}"
+
 
 REASONS = {"manual": "手动备份", "daily": "每日自动", "before-import": "导入前", "before-restore": "恢复前"}
 

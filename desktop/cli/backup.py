@@ -5,15 +5,11 @@ from __future__ import annotations
 import argparse
 
 
-def _counts(info) -> str:
-    return "，".join(f"{k} {v:,}" for k, v in info.counts.items())
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     from db.backups import make_backup
 
     info = make_backup(args.db, to=args.to)
-    print(f"已备份并通过完整性检查：{info.path}（{_counts(info)}）")
+    print(f"已备份并通过完整性检查：{info.path}（{info.contents}）")
     return 0
 
 
@@ -28,7 +24,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise UserError(f"找不到备份文件：{backup}")
     verify(backup)
     info = describe(backup)
-    print(f"备份时间：{info.created:%Y-%m-%d %H:%M}；内容：{_counts(info)}")
+    print(info.preview)
     if not args.yes:
         answer = input("用此备份替换当前数据库？当前文件会先另存一份备份。输入 y 确认：").strip().lower()
         if answer not in ("y", "yes", "是"):

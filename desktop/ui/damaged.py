@@ -18,10 +18,7 @@ def restore_dialog(parent: QWidget | None, exc: DamagedDatabaseError) -> QMessag
     box.setText(str(exc))
     latest = exc.latest_backup
     if latest is not None:
-        counts = "，".join(f"{k} {v:,}" for k, v in latest.counts.items())
-        box.setInformativeText(
-            f"备份时间：{latest.created:%Y-%m-%d %H:%M}\n备份内容：{counts}\n\n恢复前，损坏的文件会另存一份，不会丢失。"
-        )
+        box.setInformativeText(f"{latest.preview}\n\n恢复前，损坏的文件会另存一份，不会丢失。")
         box.addButton("从此备份恢复", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("不恢复", QMessageBox.ButtonRole.RejectRole)
     else:

@@ -11,10 +11,6 @@ from desktop.ui.pages.base import make_table, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 
 
-def counts_text(info) -> str:
-    return "，".join(f"{k} {v:,}" for k, v in info.counts.items())
-
-
 class BackupsTab(QWidget):
     def __init__(self, win) -> None:
         super().__init__()
@@ -41,7 +37,7 @@ class BackupsTab(QWidget):
             [
                 Column("备份时间", lambda b: f"{b.created:%Y-%m-%d %H:%M}", width=140),
                 Column("类型", lambda b: reason_label(b.reason), width=170),
-                Column("内容", counts_text, width=330),
+                Column("内容", lambda b: b.contents, width=330),
                 Column("文件", lambda b: b.path.name, tooltip=lambda b: str(b.path)),
             ]
         )
@@ -97,8 +93,7 @@ class BackupsTab(QWidget):
             return
         box = QMessageBox(QMessageBox.Icon.Question, "从备份恢复", "用这份备份替换当前数据库？", parent=self)
         box.setInformativeText(
-            f"备份时间：{info.created:%Y-%m-%d %H:%M}\n备份内容：{counts_text(info)}\n\n"
-            "恢复前，当前数据库会先备份一份；恢复后，备份之后所做的修改将不在数据库中。"
+            f"{info.preview}\n\n恢复前，当前数据库会先备份一份；恢复后，备份之后所做的修改将不在数据库中。"
         )
         box.addButton("恢复", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
