@@ -5,9 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QHeaderView, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from desktop.records.editing import RecordError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
     from desktop.ui.main_window import MainWindow
 
 
@@ -93,3 +110,35 @@ def selected_row(view: QTableView):
     if not indexes:
         return None
     return view.model().row_at(indexes[0].row())
+
+
+def run_dated_update(
+    page: Page, title: str, fields: list[tuple[str, QWidget]], write: Callable[[Session], None]
+) -> None:
+    """A small dialog for one dated progress report. The core's refusal is shown in the dialog, which stays
+    open with what was typed; the report is written in one session when the core accepts it."""
+    dialog = QDialog(page)
+    dialog.setWindowTitle(title)
+    form = QFormLayout(dialog)
+    for label, widget in fields:
+        form.addRow(label, widget)
+    error = QLabel()
+    error.setStyleSheet("color: #b00020;")
+    form.addRow(error)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+
+    def save() -> None:
+        try:
+            with page.win.db.session() as session:
+                write(session)
+                session.commit()
+        except RecordError as exc:
+            error.setText(str(exc))
+            return
+        dialog.accept()
+
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        page.win.data_changed()

@@ -8,10 +8,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,9 +21,18 @@ from PySide6.QtWidgets import (
 
 from db.codes import PROJECT_STAGE
 from desktop.lists import ProjectRow, project_rows
-from desktop.records.editing import RecordError, add_project_update
+from desktop.records.editing import add_project_update
 from desktop.records.types import PROJECT
-from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
+from desktop.ui.pages.base import (
+    Page,
+    add_buttons,
+    date_edit,
+    export_button,
+    heading,
+    make_table,
+    run_dated_update,
+    selected_row,
+)
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import AMBER, RED, Column, ListModel
 
@@ -174,9 +180,6 @@ class ProjectsPage(Page):
         if row is None:
             QMessageBox.information(self, "填报进度", "请先在表中选择一个项目。")
             return
-        dialog = QDialog(self)
-        dialog.setWindowTitle(f"填报进度：{row.name}")
-        form = QFormLayout(dialog)
         day = date_edit(self.win.period.as_of(self.win.today))
         stage = QComboBox()
         for code, label in PROJECT_STAGE.items():
@@ -191,40 +194,18 @@ class ProjectsPage(Page):
         invested.setSuffix(" 万元")
         invested.setValue(row.investment_completed)
         note = QLineEdit()
-        error = QLabel()
-        error.setStyleSheet("color: #b00020;")
-        for label, w in (
-            ("日期", day),
-            ("建设阶段", stage),
-            ("形象进度", progress),
-            ("完成投资", invested),
-            ("说明", note),
-        ):
-            form.addRow(label, w)
-        form.addRow(error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-
-        def save() -> None:
-            try:
-                with self.win.db.session() as session:
-                    add_project_update(
-                        session,
-                        row.id,
-                        on=day.date().toPython(),
-                        stage=stage.currentData(),
-                        progress=progress.value(),
-                        investment_completed=invested.value(),
-                        note=note.text(),
-                        user=self.win.user,
-                    )
-                    session.commit()
-            except RecordError as exc:
-                error.setText(str(exc))
-                return
-            dialog.accept()
-
-        buttons.accepted.connect(save)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.win.data_changed()
+        run_dated_update(
+            self,
+            f"填报进度：{row.name}",
+            [("日期", day), ("建设阶段", stage), ("形象进度", progress), ("完成投资", invested), ("说明", note)],
+            lambda session: add_project_update(
+                session,
+                row.id,
+                on=day.date().toPython(),
+                stage=stage.currentData(),
+                progress=progress.value(),
+                investment_completed=invested.value(),
+                note=note.text(),
+                user=self.win.user,
+            ),
+        )

@@ -19,7 +19,16 @@ from db.codes import TASK_STATUS
 from desktop.lists import task_rows
 from desktop.records.editing import RecordError, add_task_update, strike_off_task
 from desktop.records.types import TASK
-from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
+from desktop.ui.pages.base import (
+    Page,
+    add_buttons,
+    date_edit,
+    export_button,
+    heading,
+    make_table,
+    run_dated_update,
+    selected_row,
+)
 from desktop.ui.record_dialogs import edit_record_dialog
 from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
 
@@ -131,9 +140,6 @@ class TasksPage(Page):
         if row is None:
             QMessageBox.information(self, "更新进展", "请先在表中选择一项任务。")
             return
-        dialog = QDialog(self)
-        dialog.setWindowTitle(f"更新进展：{row.number}{row.title}")
-        form = QFormLayout(dialog)
         day = date_edit(self.win.period.as_of(self.win.today))
         status = QComboBox()
         for code in ("not_started", "in_progress", "done"):
@@ -141,36 +147,20 @@ class TasksPage(Page):
         status.setCurrentIndex(max(0, status.findData(row.status)))
         note = QPlainTextEdit()
         evidence = QLineEdit()
-        error = QLabel()
-        error.setStyleSheet("color: #b00020;")
-        for label, w in (("日期", day), ("状态", status), ("进展情况＊", note), ("佐证材料", evidence)):
-            form.addRow(label, w)
-        form.addRow(error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-
-        def save() -> None:
-            try:
-                with self.win.db.session() as session:
-                    add_task_update(
-                        session,
-                        row.id,
-                        on=day.date().toPython(),
-                        status=status.currentData(),
-                        note=note.toPlainText(),
-                        evidence=evidence.text(),
-                        user=self.win.user,
-                    )
-                    session.commit()
-            except RecordError as exc:
-                error.setText(str(exc))
-                return
-            dialog.accept()
-
-        buttons.accepted.connect(save)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.win.data_changed()
+        run_dated_update(
+            self,
+            f"更新进展：{row.number}{row.title}",
+            [("日期", day), ("状态", status), ("进展情况＊", note), ("佐证材料", evidence)],
+            lambda session: add_task_update(
+                session,
+                row.id,
+                on=day.date().toPython(),
+                status=status.currentData(),
+                note=note.toPlainText(),
+                evidence=evidence.text(),
+                user=self.win.user,
+            ),
+        )
 
 
 class StrikeOffDialog(QDialog):
