@@ -1,7 +1,9 @@
 """Persistence for CountyHealth Desk: models, open_database() and the migrations."""
 
+from db.access import Actor
 from db.engine import Database, open_database
 from db.errors import (
+    AccessDenied,
     DamagedDatabaseError,
     DatabaseInUseError,
     DatabaseOpenError,
@@ -11,6 +13,8 @@ from db.errors import (
 )
 
 __all__ = [
+    "AccessDenied",
+    "Actor",
     "DamagedDatabaseError",
     "Database",
     "DatabaseInUseError",

@@ -166,7 +166,10 @@ INDICATOR_DIRECTION = {"at_least": "不低于", "at_most": "不高于"}
 
 SEVERITY = {"high": "严重", "medium": "一般", "low": "提示"}
 
-CHANGE_ACTION = {"insert": "新增", "update": "修改", "strike": "注销"}
+CHANGE_ACTION = {"insert": "新增", "update": "修改", "strike": "注销", "unmask": "查看完整号码"}
+
+# Accounts, when the county turns sign-in on (administrator: everything; editor: records; viewer: read only).
+ROLE = {"admin": "管理员", "editor": "录入员", "viewer": "查看员"}
 
 
 def sql_in(column: str, codes: dict[str, str] | tuple[str, ...]) -> str:

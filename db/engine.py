@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DamagedDatabaseError, MigrationError, NotADatabaseError, SchemaTooNewError
+from db.access import Actor, install_guard, local_actor
+from db.errors import DamagedDatabaseError, DatabaseOpenError, MigrationError, NotADatabaseError, SchemaTooNewError
 from db.migrations import HEAD
 from db.writer_lock import WriterLock
 
@@ -41,16 +43,21 @@ class Database:
     writer_lock: WriterLock | None = None
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
+    actor: Actor = field(default_factory=local_actor)
+
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        install_guard(self._sessions)
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 
     def session(self) -> Session:
-        """A new session for one user action or command; the caller closes it."""
-        return self._sessions()
+        """A new session for one user action or command, acting as ``actor``; the caller closes it."""
+        session = self._sessions()
+        session.info["actor"] = self.actor
+        return session
 
     def close(self) -> None:
         self.engine.dispose()
@@ -110,12 +117,18 @@ def open_database(
     online backup API before the upgrade; the copy is what makes a failed
     upgrade recoverable, since SQLite DDL is not transactional in Alembic.
     """
-    url = to_url(target)
+    try:
+        url = to_url(target)
+    except (ValueError, ArgumentError) as exc:  # a NUL in a path, or a URL SQLAlchemy cannot read
+        raise DatabaseOpenError(f"数据库位置“{os.fspath(target)!r}”无效：{exc}") from None
     path: Path | None = None
     journal = None
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseOpenError(f"无法创建数据库所在的文件夹“{path.parent}”：{exc.strerror or exc}") from None
         _refuse_foreign_file(path)
         _refuse_damaged_file(path)
         lock = WriterLock(path).acquire()
@@ -163,10 +176,15 @@ def _known_revision(script: ScriptDirectory, revision: str) -> bool:
 
 
 def _refuse_foreign_file(path: Path) -> None:
+    if path.is_dir():
+        raise NotADatabaseError(f"“{path}”是文件夹，不是数据库文件。")
     if not path.exists() or path.stat().st_size == 0:
         return
-    with path.open("rb") as fh:
-        header = fh.read(16)
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise NotADatabaseError(f"无法读取“{path.name}”：{exc.strerror or exc}") from None
     if header != b"SQLite format 3\x00":
         raise NotADatabaseError(f"文件“{path.name}”不是 SQLite 数据库文件，未作任何修改。")
 

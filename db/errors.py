@@ -27,3 +27,7 @@ class DamagedDatabaseError(DatabaseOpenError):
 
 class DatabaseInUseError(DatabaseOpenError):
     """Another process has the file open for writing."""
+
+
+class AccessDenied(Exception):
+    """The signed-in account's role does not allow the action; ``str(err)`` says so in Chinese."""

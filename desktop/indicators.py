@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.codes import HOSPITAL_KINDS, PUBLIC_HEALTH_INSTITUTION_KINDS
 from db.models import CountyProfile, Indicator, IndicatorValue
+from desktop.records.editing import log_change
 from desktop.snapshot import Snapshot, paused_gc
 
 PHYSICIANS = ("physician", "assistant_physician")
@@ -191,7 +192,6 @@ def indicator_table(session: Session, year: int, today: dt.date | None = None) -
 
 def set_indicator_value(session: Session, code: str, year: int, value: float | None, *, user: str) -> None:
     """Enter (or clear, with None) an indicator's value for a year; computed indicators are not entered."""
-    from db.models import Change
 
     ind = session.scalar(select(Indicator).where(Indicator.code == code))
     if ind is None:
@@ -209,15 +209,13 @@ def set_indicator_value(session: Session, code: str, year: int, value: float | N
         row.value = value
     else:
         session.add(IndicatorValue(indicator_id=ind.id, year=year, value=value))
-    session.add(
-        Change(
-            at=dt.datetime.now(),
-            user=user,
-            table_name="indicator_values",
-            row_id=ind.id,
-            action="update",
-            old_values={"year": year, "value": old},
-            new_values={"year": year, "value": value},
-        )
+    log_change(
+        session,
+        user,
+        "indicator_values",
+        ind.id,
+        "update",
+        {"year": year, "value": old},
+        {"year": year, "value": value},
     )
     session.flush()

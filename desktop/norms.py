@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import resources
+from db.access import SYSTEM, acting_as
 from db.models import NormRule, NormVersion
 
 
@@ -86,7 +87,8 @@ def ensure_defaults(session: Session, *, user: str = "系统") -> int:
         session.add(rule)
         added += 1
     if added:
-        session.flush()
+        with acting_as(session, SYSTEM):
+            session.flush()
     return added
 
 

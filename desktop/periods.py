@@ -18,6 +18,25 @@ class Period:
     year: int
     quarter: int | None = None  # None: the whole year
 
+    def __post_init__(self) -> None:
+        if not 1900 <= self.year <= 2999:
+            raise PeriodError(f"报告年度 {self.year} 不在合理范围内（1900-2999）")
+        if self.quarter is not None and self.quarter not in (1, 2, 3, 4):
+            raise PeriodError(f"季度应为 1 到 4，现为 {self.quarter}")
+
+    @classmethod
+    def year_option(cls, text: str) -> int:
+        """``--year`` on the command line: a year, refused in Chinese by argparse if it is not one."""
+        import argparse
+
+        try:
+            period = cls.parse(text)
+        except PeriodError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        if period.quarter is not None:
+            raise argparse.ArgumentTypeError(f"“{text}”是季度，这里应填年份（如 2026）")
+        return period.year
+
     @classmethod
     def parse(cls, text: str) -> Period:
         value = text.strip().upper().replace("年", "").replace("第", "").replace("季度", "")

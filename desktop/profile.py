@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Change, CountyProfile, Division
+from db.models import CountyProfile, Division
+from desktop.records.editing import log_change
 from desktop.validators import InvalidValue, check_division_code, check_phone
 
 
@@ -110,15 +110,5 @@ def save_profile(
         for k, v in new.items():
             setattr(p, k, v)
     session.flush()
-    session.add(
-        Change(
-            at=dt.datetime.now(),
-            user=user,
-            table_name="county_profile",
-            row_id=1,
-            action="update" if old else "insert",
-            old_values=old,
-            new_values=new,
-        )
-    )
+    log_change(session, user, "county_profile", 1, "update" if old else "insert", old, new)
     return {}

@@ -189,3 +189,20 @@ def check_phone(value: str) -> str:
     if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone):
         return phone
     raise InvalidValue("电话号码格式不正确：手机号应为1开头的11位数字，固定电话应带区号（如0871-12345678）")
+
+
+def mask_phone(phone: str) -> str:
+    """A person's phone with the middle hidden: 138****5678, 0871-****5678 (area code and last 4 kept)."""
+    area, sep, local = phone.rpartition("-") if phone.startswith("0") and "-" in phone else ("", "", phone)
+    if area and len(local) <= 6:  # an extension after the number: hide the number, keep the extension
+        area, sep, local = phone.partition("-")[0], "-", phone.partition("-")[2]
+    keep_front = 0 if area else 3
+    if len(local) <= keep_front + 4:
+        return phone
+    hidden = "".join("*" if c.isdigit() else c for c in local[keep_front:-4])
+    return f"{area}{sep}{local[:keep_front]}{hidden}{local[-4:]}"
+
+
+def is_masked(value: object) -> bool:
+    """A value as a masked export shows it (its middle replaced by *), not one a person typed."""
+    return isinstance(value, str) and "*" in value

@@ -12,6 +12,7 @@ from db.models.projects import Project, ProjectFunding, ProjectUpdate
 from db.models.staff import StaffLoan, StaffMember, Training
 from db.models.submissions import Submission
 from db.models.tasks import KeyTask, TaskCooperatingUnit, TaskUpdate
+from db.models.users import User
 
 __all__ = [
     "Base",
@@ -37,4 +38,5 @@ __all__ = [
     "TaskCooperatingUnit",
     "TaskUpdate",
     "Training",
+    "User",
 ]

@@ -17,9 +17,42 @@ class UserError(Exception):
     """A problem to report in one Chinese line, with exit code 2."""
 
 
+# argparse's own refusals, in the words a clerk reads (argparse has no Chinese catalogue of its own).
+_ARGPARSE_MESSAGES = (
+    (r"argument (\S+): invalid int value: '(.*)'", "参数 {0} 的值“{1}”不是整数"),
+    (r"argument (\S+): invalid float value: '(.*)'", "参数 {0} 的值“{1}”不是数字"),
+    (r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)", "参数 {0} 的值“{1}”无效，可选：{2}"),
+    (r"argument (\S+): expected one argument", "参数 {0} 后面需要一个值"),
+    (r"argument (\S+): not allowed with argument (\S+)", "参数 {0} 不能与 {1} 同时使用"),
+    (r"argument (\S+): (.*)", "参数 {0}：{1}"),
+    (r"the following arguments are required: (.*)", "缺少必填参数：{0}"),
+    (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+    (r"one of the arguments (.*) is required", "须指定以下参数之一：{0}"),
+)
+
+
+class _ChineseHelpFormatter(argparse.HelpFormatter):
+    def _format_usage(self, usage, actions, groups, prefix):
+        return super()._format_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class _ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str):
+        import re
+
+        for pattern, text in _ARGPARSE_MESSAGES:
+            match = re.fullmatch(pattern, message, flags=re.DOTALL)
+            if match:
+                message = text.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
 def _parser(**kwargs: object) -> argparse.ArgumentParser:
-    """An ArgumentParser whose own words (help option, section titles) are Chinese too."""
-    parser = argparse.ArgumentParser(add_help=False, **kwargs)
+    """An ArgumentParser whose own words (help option, section titles, refusals) are Chinese too."""
+    kwargs.setdefault("formatter_class", _ChineseHelpFormatter)
+    parser = _ChineseParser(add_help=False, **kwargs)
     parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     parser._optionals.title = "选项"
     parser._positionals.title = "参数"
@@ -34,6 +67,48 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         default=str(default_database_path()),
         help=f"数据库文件路径或 SQLAlchemy URL（默认：{default_database_path()}）",
     )
+    add_user_option(parser)
+
+
+def add_user_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user",
+        help="账号：数据库已启用登录时必填（密码在提示时输入，或取自环境变量 COUNTYHEALTH_PASSWORD）；"
+        "未启用登录时作为修改记录中的操作人（默认为当前系统用户）",
+    )
+
+
+def open_db(args: argparse.Namespace):
+    """Open the database of ``--db``; where sign-in is on, sign in as ``--user`` first."""
+    import getpass
+    import os
+
+    from db import Actor, open_database
+    from desktop.accounts import AccountError, sign_in_required, sign_in_to
+
+    db = open_database(args.db)
+    try:
+        with db.session() as session:
+            required = sign_in_required(session)
+        if required:
+            name = getattr(args, "user", None) or os.environ.get("COUNTYHEALTH_USER")
+            if not name:
+                raise UserError("本数据库已启用登录：请用 --user 指定账号（或设置环境变量 COUNTYHEALTH_USER）")
+            password = os.environ.get("COUNTYHEALTH_PASSWORD")
+            if password is None:
+                if not sys.stdin.isatty():
+                    raise UserError("本数据库已启用登录：请在终端中运行以输入密码，或设置 COUNTYHEALTH_PASSWORD")
+                password = getpass.getpass(f"账号“{name}”的密码：")
+            sign_in_to(db, name, password)
+        elif getattr(args, "user", None):  # sign-in off: the name the history gives the changes
+            db.actor = Actor(args.user.strip() or db.actor.name)
+    except AccountError as exc:
+        db.close()
+        raise UserError(str(exc)) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from db import DatabaseOpenError
+    from db import AccessDenied, DatabaseOpenError
     from db.backups import BackupError
     from desktop.checks.runner import CheckError
     from desktop.demo import DemoError
@@ -64,7 +139,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ExcelError as exc:  # an unreadable or refused file
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    except (DatabaseOpenError, DemoError, CheckError, NormError, PeriodError, UserError, BackupError) as exc:
+    except (
+        DatabaseOpenError,
+        DemoError,
+        CheckError,
+        NormError,
+        PeriodError,
+        UserError,
+        BackupError,
+        AccessDenied,
+    ) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
 

@@ -17,11 +17,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from db.backups import describe, restore, verify
-    from desktop.cli import UserError
+    from desktop.cli import UserError, open_db
 
     backup = Path(args.file)
     if not backup.exists():
         raise UserError(f"找不到备份文件：{backup}")
+    if Path(args.db).exists():  # where sign-in is on, only an administrator may replace the database
+        db = open_db(args)
+        try:
+            db.actor.require("manage", "从备份恢复数据库")
+        finally:
+            db.close()
     verify(backup)
     info = describe(backup)
     print(info.preview)

@@ -8,11 +8,12 @@ import datetime as dt
 import json
 
 from db.codes import INDICATOR_ATTRIBUTE, SEVERITY
+from desktop.periods import Period
 
 
 def add_period_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--year", type=int, help="报告年度，如 2026")
+    group.add_argument("--year", type=Period.year_option, help="报告年度，如 2026")
     group.add_argument("--period", help="报告季度，如 2026Q3（默认：最近一个已结束的季度）")
 
 
@@ -37,11 +38,11 @@ def _area(session) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from db import open_database
     from desktop.checks.runner import run_checks
+    from desktop.cli import open_db
 
     period = resolve_period(args)
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         with db.session() as session:
             run = run_checks(session, period, rule_ids=args.rule or None)
@@ -79,11 +80,11 @@ def _number(value: float | None) -> str:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.indicators import indicator_table
     from desktop.textable import table
 
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         with db.session() as session:
             rows = indicator_table(session, args.year)
@@ -115,12 +116,12 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_subsidies(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.subsidies import subsidy_roster
     from desktop.textable import table
 
     period = resolve_period(args)
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         with db.session() as session:
             lines = subsidy_roster(session, period)
@@ -157,7 +158,7 @@ def register(sub) -> None:
         "indicators", help="规划指标监测表", description="列出规划指标的基期值、目标值和指定年度的数值"
     )
     add_db_option(ind)
-    ind.add_argument("--year", type=int, required=True, help="年度，如 2026")
+    ind.add_argument("--year", type=Period.year_option, required=True, help="年度，如 2026")
     ind.add_argument("--json", action="store_true", help="以 JSON 数组输出")
     ind.set_defaults(func=cmd_indicators)
 

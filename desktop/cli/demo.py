@@ -30,11 +30,11 @@ def parse_date(text: str) -> dt.date:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.demo import DemoOptions, write_demo
 
     options = DemoOptions(scale=args.scale, seed=args.seed, as_of=args.as_of)
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         started = time.perf_counter()
         summary = write_demo(db, options, progress=progress_printer("写入示范数据"))
@@ -52,10 +52,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.overview import overview
 
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         with db.session() as session:
             o = overview(session)

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.cli.checks import resolve_period
     from desktop.excel.export import export_workbook
     from desktop.excel.sheets import SHEETS
 
     keys = list(SHEETS) if args.sheet == "all" else [args.sheet]
     period = resolve_period(args)
-    db = open_database(args.db)
+    db = open_db(args)
     try:
-        result = export_workbook(
-            db, keys, period, args.out, user=args.user or getpass.getuser(), unmask_ids=args.unmask_ids
-        )
+        result = export_workbook(db, keys, period, args.out, user=db.actor.name, unmask_ids=args.unmask_ids)
     finally:
         db.close()
     sheets = "、".join(f"{SHEETS[k][0]}（{n} 行）" for k, n in result.rows.items())
@@ -41,24 +38,28 @@ def register(sub) -> None:
     add_db_option(export)
     add_period_options(export)
     export.add_argument("--out", required=True, help="输出文件（.xlsx）")
-    export.add_argument("--unmask-ids", action="store_true", help="显示完整身份证号码（默认只显示前6位和后4位）")
-    export.add_argument("--user", help="导出人（默认为当前系统用户）")
+    export.add_argument(
+        "--unmask-ids",
+        action="store_true",
+        help="显示完整的身份证号码和电话号码（默认身份证号码只显示前6位和后4位；此操作会被记录）",
+    )
     export.set_defaults(func=cmd_export)
     register_import(sub)
     register_report(sub)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.excel.importer import fill_template
     from desktop.excel.templates import TEMPLATES, write_template
     from desktop.profile import load_profile
 
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         with db.session() as session:
             if args.with_records:
-                path = fill_template(session, args.kind, args.out)
+                path = fill_template(session, args.kind, args.out, unmask=args.unmask_ids)
+                session.commit()  # the record of an unmasked file
             else:
                 path = write_template(
                     session, args.kind, args.out, county_code=load_profile(session).division_code or ""
@@ -71,17 +72,17 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.excel.importer import run_import, write_problem_workbook
     from desktop.excel.templates import TEMPLATES
 
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         report = run_import(
             db,
             args.kind,
             args.file,
-            user=args.user or getpass.getuser(),
+            user=db.actor.name,
             dry_run=args.dry_run,
             good_rows_only=args.good_rows_only,
         )
@@ -115,6 +116,9 @@ def register_import(sub) -> None:
     add_db_option(template)
     template.add_argument("--out", required=True, help="输出文件（.xlsx）")
     template.add_argument("--with-records", action="store_true", help="填入数据库中的现有记录，供核对修改")
+    template.add_argument(
+        "--unmask-ids", action="store_true", help="填入完整的身份证号码和电话号码（默认隐去中间几位；此操作会被记录）"
+    )
     template.set_defaults(func=cmd_template)
 
     imp = sub.add_parser(
@@ -128,17 +132,16 @@ def register_import(sub) -> None:
     imp.add_argument("--dry-run", action="store_true", help="只检查、预览，不写入")
     imp.add_argument("--good-rows-only", action="store_true", help="有问题时只导入没有问题的行")
     imp.add_argument("--problems", metavar="FILE.xlsx", help="把问题标注在文件副本中另存为此文件")
-    imp.add_argument("--user", help="导入人（默认为当前系统用户）")
     imp.set_defaults(func=cmd_import)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.cli.checks import resolve_period
     from desktop.report.build import build_report
 
     period = resolve_period(args)
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         result = build_report(db, period, args.out)
     finally:

@@ -17,11 +17,11 @@ def _value(text: str):
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from db import open_database
+    from desktop.cli import open_db
     from desktop.norms import ensure_defaults, norms_in_force
     from desktop.textable import table
 
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         with db.session() as session:
             ensure_defaults(session)
@@ -46,8 +46,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from db import open_database
-    from desktop.cli import UserError
+    from desktop.cli import UserError, open_db
     from desktop.norms import change_norm, ensure_defaults
 
     params = {}
@@ -59,7 +58,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     enabled = {"on": True, "off": False}.get(args.state) if args.state else None
     if not params and enabled is None and not args.severity:
         raise UserError("请至少指定一项修改：--param、--on/--off 或 --severity")
-    db = open_database(args.db)
+    db = open_db(args)
     try:
         with db.session() as session:
             ensure_defaults(session)
@@ -71,7 +70,7 @@ def cmd_set(args: argparse.Namespace) -> int:
                 enabled=enabled,
                 severity=args.severity,
                 note=args.note,
-                user=args.user,
+                user=db.actor.name,
             )
             session.commit()
             name = version.rule.name
@@ -103,5 +102,4 @@ def register(sub) -> None:
     state.add_argument("--off", dest="state", action="store_const", const="off", help="停用该规则")
     change.add_argument("--severity", choices=list(SEVERITY), help="严重程度：high 严重、medium 一般、low 提示")
     change.add_argument("--note", help="修改说明，如文件依据")
-    change.add_argument("--user", default="命令行", help="修改人")
     change.set_defaults(func=cmd_set)

@@ -63,6 +63,10 @@ def export_workbook(
     out.parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     with db.session() as session:
+        if unmask_ids:
+            from desktop.records.privacy import note_unmasked_file
+
+            note_unmasked_file(session, "上报报表", out.name)
         profile = load_profile(session)
         ctx = Context(session, period, today, profile.area_name or "", unmask_ids)
         header = FormHeader(

@@ -34,7 +34,7 @@ from desktop.records.editing import (
     create_record,
     update_record,
 )
-from desktop.records.fields import Field, normalise_text
+from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.snapshot import paused_gc
 from desktop.validators import InvalidValue
 
@@ -112,14 +112,19 @@ def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], d
     except Exception as exc:  # calamine's own errors: a damaged or unsupported file
         raise ExcelError(f"无法读取“{path.name}”：{exc}") from None
     names = wb.sheet_names
+    sheet = DATA_SHEET if DATA_SHEET in names else next((n for n in names if not n.startswith("_")), None)
+    if sheet is None:  # only the app's own hidden sheets (names starting with "_"), or none at all
+        raise ExcelError(f"“{path.name}”中没有可导入的工作表（应有名为“{DATA_SHEET}”的工作表）。")
     meta: dict[str, str] = {}
-    if META_SHEET in names:
-        for row in wb.get_sheet_by_name(META_SHEET).to_python():
-            if len(row) >= 2 and row[0]:
-                meta[str(row[0])] = str(row[1]).removesuffix(".0")
-    sheet = DATA_SHEET if DATA_SHEET in names else next(n for n in names if not n.startswith("_"))
-    rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    extra_rows = wb.get_sheet_by_name(extra).to_python(skip_empty_area=False) if extra in names else None
+    try:
+        if META_SHEET in names:
+            for row in wb.get_sheet_by_name(META_SHEET).to_python():
+                if len(row) >= 2 and row[0]:
+                    meta[str(row[0])] = str(row[1]).removesuffix(".0")
+        rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        extra_rows = wb.get_sheet_by_name(extra).to_python(skip_empty_area=False) if extra in names else None
+    except Exception as exc:  # a sheet the workbook lists but cannot give: a damaged or hand-edited file
+        raise ExcelError(f"“{path.name}”已损坏，无法读取其中的工作表：{exc}") from None
     for name, r in ((sheet, rows), (extra, extra_rows or [])):
         if len(r) > MAX_ROWS + 20:
             raise ExcelError(f"工作表“{name}”有 {len(r):,} 行，超过每次导入 {MAX_ROWS:,} 行的上限，请分批导入。")
@@ -264,18 +269,30 @@ def _existing(session: Session, spec: TemplateKind) -> dict[tuple, tuple[int, di
     model = spec.rtype.model
     cols = [model.id] + [getattr(model, f) for f in spec.fields]
     out: dict[tuple, tuple[int, dict[str, Any]]] = {}
+    masked_keys = spec.key == "staff" and "name" in spec.fields
+    id_field = spec.rtype.field("id_number") if masked_keys else None
     for row in session.connection().execute(select(*cols)).all():
         values = dict(zip(spec.fields, row[1:], strict=True))
         for key in _keys(spec, values):
             out.setdefault(key, (row[0], values))
+        if masked_keys and values.get("id_number"):
+            key = ("masked", id_field.mask(values["id_number"]), normalise_text(values.get("name") or ""))
+            out[key] = AMBIGUOUS if key in out else (row[0], values)
     return out
+
+
+# Two stored people whom a masked row cannot tell apart (same name, same first 6 and last 4 digits).
+AMBIGUOUS = (0, {})
 
 
 def _keys(spec: TemplateKind, values: dict[str, Any]) -> list[tuple]:
     """The natural keys of a row, strongest first: ID number; credit code, then name; (village, year); ..."""
     k = spec.key
     if k == "staff":
-        return [("id", values.get("id_number"))] if values.get("id_number") else []
+        number = values.get("id_number")
+        if isinstance(number, MaskedValue):  # a masked roster: the masked number and the name find the person
+            return [("masked", number, normalise_text(values.get("name") or ""))]
+        return [("id", number)] if number else []
     if k == "facilities":
         keys = [("credit", values["credit_code"])] if values.get("credit_code") else []
         # Name plus place: names like 城关社区卫生服务中心 repeat from county to county.
@@ -304,9 +321,10 @@ class StoredCells:
     """Stored records as a filled template writes them and calamine reads them back, by their key cell."""
 
     key_field: str
-    key_of: Callable[[Any], tuple]  # raw key cell -> the natural key _classify uses
     fields: tuple[str, ...]  # the template's columns, in order
-    cells: dict[Any, tuple[int, list[Any]]]  # raw key -> (record id, the row's cells in template order)
+    # raw key cell -> every (record id, natural key, the row's cells in template order) written under it: a
+    # masked ID number can stand for several people, told apart by the rest of the row.
+    cells: dict[Any, list[tuple[int, tuple, list[Any]]]]
 
 
 def _raw(value: Any) -> Any:
@@ -369,12 +387,13 @@ def _parse_sheet(
         rest, seen_keys = [], set()
         for excel_row, row in kept:
             raw_key = row[key_column] if key_column < len(row) else None
-            hit = stored.cells.get(raw_key)
-            if hit is not None and raw_key not in seen_keys:
+            candidates = stored.cells.get(raw_key)
+            if candidates is not None:
                 cells = row[:n] if in_place else [row[j] if j is not None and j < len(row) else "" for j in order]
-                if cells == hit[1]:
-                    seen_keys.add(raw_key)
-                    out.same_as_stored.append((excel_row, stored.key_of(raw_key), hit[0]))
+                hit = next((c for c in candidates if c[2] == cells), None)
+                if hit is not None and hit[0] not in seen_keys:
+                    seen_keys.add(hit[0])
+                    out.same_as_stored.append((excel_row, hit[1], hit[0]))
                     continue
             rest.append((excel_row, row))
         kept = rest
@@ -442,6 +461,13 @@ def _classify(
             seen[key] = excel_row
         plan = RowPlan(excel_row, str(keys[0][1:] if keys else ""), values)
         match = next((stored[key] for key in keys if key in stored), None)
+        if match is AMBIGUOUS:
+            problems.append(
+                Problem(
+                    parsed.sheet, excel_row, "", "", None, "有多位同名人员的身份证号码前6位和后4位相同，请填写完整号码"
+                )
+            )
+            continue
         if match is not None:
             plan.record_id, current = match
             if values != current:  # the usual case on a re-import is equality, tested at C speed
@@ -449,6 +475,40 @@ def _classify(
             plan.action = "changed" if plan.changes else "unchanged"
         plans.append(plan)
     return plans
+
+
+def _restore_masked(plans: list[RowPlan], rtype, sheet: str, problems: list[Problem]) -> list[RowPlan]:
+    """Put back the stored number a masked cell stands for; a masked number that masks nothing stored (a new
+    person, a changed number) cannot be known, and its row is a problem."""
+    kept, records = [], set()
+    for plan in plans:
+        masked = [n for n, v in plan.values.items() if isinstance(v, MaskedValue)]
+        bad = None
+        for name in masked:
+            field = rtype.field(name)
+            stored = plan.changes.get(name, (None,))[0] if plan.record_id is not None else None
+            if stored is None or field.mask(str(stored)) != plan.values[name]:
+                bad = field
+                break
+            plan.values[name] = stored
+            del plan.changes[name]
+        if bad is not None:
+            why = "这是新增记录" if plan.record_id is None else "与已有记录的号码对不上"
+            problems.append(
+                Problem(
+                    sheet, plan.row, "", bad.label, None, f"“{bad.label}”部分数字已隐藏（*），{why}；请填写完整号码"
+                )
+            )
+            continue
+        if plan.record_id is not None:
+            if plan.record_id in records:
+                problems.append(Problem(sheet, plan.row, "", "", None, "与前面某行是同一条记录（重复）"))
+                continue
+            records.add(plan.record_id)
+        if masked and plan.action == "changed" and not plan.changes:
+            plan.action = "unchanged"
+        kept.append(plan)
+    return kept
 
 
 def plan_import(
@@ -472,6 +532,7 @@ def plan_import(
     report.problems.extend(parsed.problems)
     report.ignored_columns = parsed.ignored_columns
     report.plans = _classify(parsed, lambda v: _keys(spec, v), lambda: _existing(session, spec), report.problems)
+    report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
     if spec.updates is not None and update_rows is not None:
         # Reports may name records that are new in this very file: they resolve to placeholders (negative
         # numbers) that run_import replaces with the new records' ids.
@@ -504,12 +565,19 @@ def _stored_staff(session: Session, spec: TemplateKind, lookup: Lookups) -> Stor
             as_written.append(str)
     model = spec.rtype.model
     key = spec.fields.index("id_number")
-    cells = {}
+    sensitive = [(j, f.mask) for j, f in enumerate(fields) if f.sensitive]
+    cells: dict[Any, list[tuple[int, tuple, list[Any]]]] = {}
     with paused_gc():
         for row in session.connection().execute(select(model.id, *[getattr(model, f.name) for f in fields])).all():
             written = ["" if v is None else convert(v) for convert, v in zip(as_written, row[1:], strict=True)]
-            cells[written[key]] = (row[0], written)
-    return StoredCells("id_number", lambda raw: ("id", raw), tuple(spec.fields), cells)
+            natural = ("id", written[key])
+            cells.setdefault(written[key], []).append((row[0], natural, written))
+            masked = list(written)  # the same person as a masked template writes them
+            for j, mask in sensitive:
+                if masked[j]:
+                    masked[j] = mask(masked[j])
+            cells.setdefault(masked[key], []).append((row[0], natural, masked))
+    return StoredCells("id_number", tuple(spec.fields), cells)
 
 
 def _update_keys(values: dict[str, Any]) -> list[tuple]:
@@ -657,14 +725,19 @@ def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
     return out
 
 
-def fill_template(session: Session, kind: str, out: str | Path) -> Path:
+def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool = False) -> Path:
     """The template with the database's current records (and their progress reports) filled in, for a
-    township to correct and send back."""
+    township to correct and send back. ID and phone numbers are masked unless ``unmask`` (recorded);
+    the import puts a masked number back from the record its row matches."""
     from openpyxl import load_workbook
 
     from desktop.excel.templates import FIRST_DATA_ROW, write_template
 
     spec = TEMPLATES[kind]
+    if unmask:
+        from desktop.records.privacy import note_unmasked_file
+
+        note_unmasked_file(session, f"{spec.label}模板", Path(out).name)
     out = write_template(session, kind, out)
     wb = load_workbook(out)
     tasks = session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)).all()
@@ -684,16 +757,16 @@ def fill_template(session: Session, kind: str, out: str | Path) -> Path:
         rows = session.execute(select(*[getattr(model, f.name) for f in fields]).order_by(model.id)).all()
         for i, row in enumerate(rows):
             for j, (f, value) in enumerate(zip(fields, row, strict=True), 1):
-                ws.cell(row=FIRST_DATA_ROW + i, column=j, value=_cell_text(f, value, labels))
+                ws.cell(row=FIRST_DATA_ROW + i, column=j, value=_cell_text(f, value, labels, unmask))
     wb.save(out)
     return out
 
 
-def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]]) -> Any:
+def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]], unmask: bool) -> Any:
     if value is None:
         return None
     if f.kind == "ref":
         return labels[f.ref].get(value)
     if f.kind in ("int", "float", "date"):
         return value  # numbers as numbers, dates as real Excel dates
-    return f.display(value, unmask=True)
+    return f.display(value, unmask=unmask)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from desktop.excel.errors import ExcelError
@@ -55,5 +56,6 @@ def check_workbook(path: Path) -> None:
                         raise ExcelError(
                             f"“{path.name}”含有 XML 实体定义（{m.filename}），可能是恶意文件，已拒绝读取。"
                         )
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):
+        # a damaged archive shows itself as any of these, depending on where the damage is
         raise ExcelError(f"“{path.name}”已损坏，无法作为 Excel 工作簿打开。") from None

@@ -35,7 +35,7 @@ from desktop.norms import ensure_defaults, norms_in_force
 from desktop.periods import Period
 from desktop.snapshot import Snapshot, paused_gc
 from desktop.subsidies import subsidy_roster
-from desktop.validators import mask_id_number
+from desktop.validators import mask_id_number, mask_phone
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ def staff_roster(ctx: Context) -> SheetSpec:
     with paused_gc():
         rows = s.connection().execute(select(*cols).order_by(StaffMember.facility_id, StaffMember.id)).all()
     show_id = (lambda n: n) if ctx.unmask_ids else mask_id_number
+    show_phone = (lambda n: n) if ctx.unmask_ids else mask_phone
     return SheetSpec(
         "staff",
         f"{ctx.area}卫生人员花名册",
@@ -139,10 +140,10 @@ def staff_roster(ctx: Context) -> SheetSpec:
             Col("用工形式", lambda r: EMPLOYMENT_FORM[r.employment_form], width=10),
             Col("参加工作日期", lambda r: r.hire_date, kind="date", width=14),
             Col("在岗状态", lambda r: STAFF_STATUS[r.status], width=10),
-            Col("联系电话", lambda r: r.phone or "", kind="code", width=14),
+            Col("联系电话", lambda r: show_phone(r.phone) if r.phone else "", kind="code", width=14),
         ],
         rows,
-        notes=[] if ctx.unmask_ids else ["注：身份证号码按规定只显示前6位和后4位。"],
+        notes=[] if ctx.unmask_ids else ["注：身份证号码按规定只显示前6位和后4位，联系电话隐去中间4位。"],
     )
 
 

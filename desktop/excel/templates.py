@@ -130,7 +130,7 @@ TEMPLATES = {
         ),
         {
             "name": "李华",
-            "id_number": "11010519491231002X",
+            "id_number": "110105********002X",
             "facility_id": "桃源镇卫生院",
             "category": "执业医师",
             "practice_category": "临床",
@@ -245,12 +245,16 @@ def field_note(field: Field) -> str:
         "date": "日期，如 2024-03-01",
         "bool": "填“是”或“否”",
         "code": "从下拉列表中选择",
-        "id_number": "18位身份证号码（文本格式）",
+        "id_number": "18位身份证号码（文本格式）。已有人员的号码只显示前6位和后4位，原样保留即可；"
+        "新增人员请填写完整号码",
         "credit_code": "18位统一社会信用代码",
         "phone": "手机号或带区号的固定电话",
         "ref": "从下拉列表中选择",
     }
-    lines = [f"{field.label}：{kinds[field.kind]}" + ("（必填）" if field.required else "")]
+    kind = kinds[field.kind]
+    if field.kind == "phone" and field.sensitive:
+        kind += "。导出的已有号码隐去中间4位，原样保留即可"
+    lines = [f"{field.label}：{kind}" + ("（必填）" if field.required else "")]
     if field.unit:
         lines.append(f"单位：{field.unit}")
     if field.note:

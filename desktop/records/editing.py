@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.access import actor_of
 from db.models import Change, Division, Facility, KeyTask, StaffMember, TaskUpdate
+from desktop.records.fields import MaskedValue
 from desktop.records.types import RecordType
 from desktop.validators import InvalidValue, check_id_number
 
@@ -67,6 +69,9 @@ def validate(rtype: RecordType, raw: dict[str, Any], *, lookup=None, partial: bo
             values[f.name] = f.parse(raw[f.name], lookup=lookup)
         except InvalidValue as exc:
             errors[f.name] = str(exc)
+            continue
+        if isinstance(values[f.name], MaskedValue):  # only the importer may match a masked number to its record
+            errors[f.name] = f"“{f.label}”部分数字已隐藏（*），请填写完整号码"
     if errors:
         raise RecordError(errors)
     return values
@@ -111,7 +116,11 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _log(session: Session, user: str, table: str, row_id: int, action: str, old, new, reason=None) -> None:
+def log_change(session: Session, user: str, table: str, row_id: int, action: str, old, new, reason=None) -> None:
+    """One row of the change history. With sign-in on it names the signed-in account."""
+    actor = actor_of(session)
+    if actor.signed_in:  # with sign-in on, the history names the account, whatever the caller passed
+        user = actor.name
     session.add(
         Change(
             at=dt.datetime.now(),
@@ -135,7 +144,7 @@ def create_record(session: Session, rtype: RecordType, raw: dict[str, Any], *, u
         raise RecordError(errors)
     session.add(record)
     session.flush()
-    _log(session, user, rtype.model.__tablename__, record.id, "insert", None, _snapshot(rtype, record, values))
+    log_change(session, user, rtype.model.__tablename__, record.id, "insert", None, _snapshot(rtype, record, values))
     return record
 
 
@@ -159,7 +168,7 @@ def update_record(
             setattr(record, name, old)
         raise RecordError(errors)
     session.flush()
-    _log(
+    log_change(
         session,
         user,
         rtype.model.__tablename__,
@@ -184,7 +193,9 @@ def strike_off_task(session: Session, task_id: int, note: str, *, user: str, on:
     task.status, task.struck_off_note = "struck_off", note
     session.add(TaskUpdate(task_id=task.id, date=on or dt.date.today(), status="struck_off", note=note))
     session.flush()
-    _log(session, user, "key_tasks", task.id, "strike", old, {"status": "struck_off", "struck_off_note": note}, note)
+    log_change(
+        session, user, "key_tasks", task.id, "strike", old, {"status": "struck_off", "struck_off_note": note}, note
+    )
     return task
 
 
@@ -200,7 +211,7 @@ def transfer_staff(
     old = person.facility_id
     person.facility_id = to_facility_id
     session.flush()
-    _log(
+    log_change(
         session,
         user,
         "staff",
@@ -292,7 +303,7 @@ def set_equipment(session: Session, facility_id: int, quantities: dict[str, int]
     if new == old:
         return False
     session.flush()
-    _log(session, user, "facility_equipment", facility_id, "update", old, new)
+    log_change(session, user, "facility_equipment", facility_id, "update", old, new)
     return True
 
 
@@ -312,7 +323,7 @@ def set_service_area(session: Session, facility_id: int, division_ids: list[int]
     for division_id in wanted - set(rows):
         session.add(ServiceArea(facility_id=facility_id, division_id=division_id))
     session.flush()
-    _log(
+    log_change(
         session,
         user,
         "service_areas",

@@ -8,13 +8,21 @@ new field is one edit here plus a migration.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.validators import InvalidValue, check_credit_code, check_id_number, check_phone, mask_id_number
+from desktop.validators import (
+    InvalidValue,
+    check_credit_code,
+    check_id_number,
+    check_phone,
+    mask_id_number,
+    mask_phone,
+)
 
 # Field kinds: text, int, float, date, bool, code, id_number, credit_code, phone, ref
 TRUE_WORDS = {"是", "有", "true", "yes", "y", "1", "√", "✓", "对"}
@@ -35,7 +43,7 @@ class Field:
     max_length: int | None = None
     ref: str | None = None  # for kind "ref": the record type it points to ("facility", "division")
     derived: bool = False  # filled in from another field (birth date and sex from the ID number)
-    sensitive: bool = False  # masked in lists and exports unless asked
+    sensitive: bool = False  # a person's ID or phone number: masked on screen and in every file unless asked
 
     @property
     def header(self) -> str:
@@ -68,8 +76,11 @@ class Field:
         if self.kind == "float":
             return _plain(value)
         if self.sensitive and not unmask:
-            return mask_id_number(str(value))
+            return self.mask(str(value))
         return str(value)
+
+    def mask(self, text: str) -> str:
+        return mask_phone(text) if self.kind == "phone" else mask_id_number(text)
 
 
 def normalise_text(raw: Any) -> str:
@@ -94,14 +105,21 @@ def _number(f: Field, raw: Any) -> float:
     if isinstance(raw, bool):
         raise InvalidValue(f"“{f.label}”应为数字")
     if isinstance(raw, int | float):
-        return float(raw)
-    text = normalise_text(raw).replace(",", "").replace("，", "")
-    if f.unit and text.endswith(f.unit):
-        text = text[: -len(f.unit)].strip()
-    try:
-        return float(text)
-    except ValueError:
-        raise InvalidValue(f"“{f.label}”应为数字，现为“{raw}”") from None
+        try:
+            value = float(raw)
+        except OverflowError:
+            raise InvalidValue(f"“{f.label}”的数值过大：{raw}") from None
+    else:
+        text = normalise_text(raw).replace(",", "").replace("，", "")
+        if f.unit and text.endswith(f.unit):
+            text = text[: -len(f.unit)].strip()
+        try:
+            value = float(text)
+        except (ValueError, OverflowError):
+            raise InvalidValue(f"“{f.label}”应为数字，现为“{raw}”") from None
+    if not math.isfinite(value):  # "nan", "inf" and 1e999 parse as floats but are no count or area
+        raise InvalidValue(f"“{f.label}”应为数字，现为“{raw}”")
+    return value
 
 
 def _int(f: Field, raw: Any) -> int:
@@ -167,7 +185,25 @@ def _code(f: Field, raw: Any) -> str:
     raise InvalidValue(f"“{f.label}”的值“{raw}”不在可选范围内（可选：{choices}）")
 
 
+class MaskedValue(str):
+    """A sensitive value as a masked file shows it (110105********002X, 138****5678): it stands for the
+    stored value it masks, which the importer puts back once the row is matched to its record."""
+
+
+def _masked(f: Field, text: str) -> MaskedValue | None:
+    if "*" not in text:
+        return None
+    if not f.sensitive:
+        raise InvalidValue(f"“{f.label}”中不能有“*”")
+    pattern = r"\d{6}\*{8}\d{3}[\dX]" if f.kind == "id_number" else r"[\d\-]*\*[\d*\-]*\d{4}"
+    if not re.fullmatch(pattern, text.upper()):
+        raise InvalidValue(f"“{f.label}”部分数字已隐藏（*），但格式与导出的隐藏格式不符；请填写完整号码")
+    return MaskedValue(text.upper())
+
+
 def _id_number(f: Field, raw: Any) -> str:
+    if isinstance(raw, str) and (masked := _masked(f, normalise_text(raw))) is not None:
+        return masked
     if isinstance(raw, float) or (isinstance(raw, str) and re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", raw.strip())):
         raise InvalidValue(
             f"“{f.label}”已被 Excel 转成科学计数法（{raw}），后几位已丢失；请把该列设为“文本”格式后重新录入"
@@ -180,9 +216,12 @@ def _credit_code(f: Field, raw: Any) -> str:
 
 
 def _phone(f: Field, raw: Any) -> str:
+    if isinstance(raw, float) and not raw.is_integer():  # also NaN and infinity
+        raise InvalidValue(f"“{f.label}”不是电话号码：{raw}")
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        raw = str(int(raw))
-    return check_phone(normalise_text(raw))
+        raw = str(int(raw))  # a number Excel stored for 13812345678
+    text = normalise_text(raw)
+    return _masked(f, text) or check_phone(text)
 
 
 def _ref(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) -> int:

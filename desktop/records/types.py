@@ -100,7 +100,7 @@ STAFF = RecordType(
         Field("status_reason", "离岗原因", max_length=200, note="离职、退休、调出须写明原因"),
         Field("status_date", "离岗日期", "date"),
         Field("liability_insured", "医疗责任保险", "bool", note="乡村医生填写"),
-        Field("phone", "联系电话", "phone"),
+        Field("phone", "联系电话", "phone", sensitive=True),
     ),
     natural_key=("id_number",),
 )
@@ -121,7 +121,7 @@ PROJECT = RecordType(
         Field("investment_completed", "完成投资", "float", unit="万元", minimum=0),
         Field("lead_unit", "责任单位", required=True, max_length=100),
         Field("contact", "联系人", max_length=40),
-        Field("phone", "联系电话", "phone"),
+        Field("phone", "联系电话", "phone", sensitive=True),
         Field("risks", "存在问题和风险"),
     ),
     natural_key=("name",),

@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
     from db import DamagedDatabaseError, DatabaseOpenError, open_database
     from desktop.ui.main_window import MainWindow
@@ -54,12 +54,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseOpenError as exc:
         QMessageBox.critical(None, PRODUCT_NAME, f"无法打开数据库：\n{args.db}\n\n{exc}")
         return 1
+    from desktop.ui.sign_in import sign_in
+
+    if not sign_in(None, db, QDialog.exec):
+        db.close()
+        return 0
+    install_refusal_hook()
     window = MainWindow(db)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
     if window.is_empty:
         window.first_start()
     return app.exec()
+
+
+def install_refusal_hook() -> None:
+    """A refusal that reaches Qt's event loop (a viewer's action no button stopped) becomes a message,
+    not a crash; the session it came from was never committed, so nothing was written."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from db import AccessDenied
+
+    previous = sys.excepthook
+
+    def hook(kind, value, tb):
+        if isinstance(value, AccessDenied):
+            QMessageBox.warning(QApplication.activeWindow(), "无权操作", str(value))
+            return
+        previous(kind, value, tb)
+
+    sys.excepthook = hook
 
 
 if __name__ == "__main__":

@@ -11,14 +11,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from db import AccessDenied
 from desktop.records.editing import RecordError
 from desktop.records.fields import Field
 from desktop.records.types import RecordType
@@ -65,6 +68,17 @@ class FieldEditor:
         self.widget.setObjectName(f"field_{field.name}")
         if field.note:
             self.widget.setToolTip(field.note)
+        self.masked = False  # showing a stored ID or phone number masked: left as it is on save
+
+    def show_masked(self, value: Any) -> None:
+        self.widget.setText(self.field.mask(str(value)))
+        self.widget.setReadOnly(True)
+        self.masked = True
+
+    def show_whole(self, value: Any) -> None:
+        self.masked = False
+        self.widget.setReadOnly(False)
+        self.widget.setText(self.field.display(value, unmask=True))
 
     def set_value(self, value: Any) -> None:
         w = self.widget
@@ -102,11 +116,14 @@ class RecordForm(QDialog):
         save: Callable[[dict[str, Any]], None],
         extra: QWidget | None = None,
         editing: bool = False,
+        reveal: Callable[[str], Any] | None = None,
+        read_only: bool = False,
         parent=None,
     ) -> None:
         super().__init__(parent)
         self.editing = editing
-        self.setWindowTitle(title)
+        self.reveal = reveal
+        self.setWindowTitle(title + ("（只读）" if read_only else ""))
         self.rtype = rtype
         self.save = save
         self.initial = dict(values or {})
@@ -116,11 +133,16 @@ class RecordForm(QDialog):
         for field in rtype.fields:
             editor = FieldEditor(field, (choices or {}).get(field.name))
             self.editors[field.name] = editor
-            if field.name in self.initial:
-                editor.set_value(self.initial[field.name])
             box = QVBoxLayout()
             box.setSpacing(2)
-            box.addWidget(editor.widget)
+            value = self.initial.get(field.name)
+            if field.sensitive and value and reveal is not None:
+                editor.show_masked(value)
+                box.addLayout(self._with_reveal_button(editor))
+            else:
+                if field.name in self.initial:
+                    editor.set_value(value)
+                box.addWidget(editor.widget)
             box.addWidget(editor.error)
             label = field.header + ("＊" if field.required and not field.derived else "")
             form.addRow(label, box)
@@ -136,11 +158,31 @@ class RecordForm(QDialog):
             layout.addWidget(extra)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not read_only)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(560, 640)
+
+    def _with_reveal_button(self, editor: FieldEditor) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(editor.widget, 1)
+        button = QPushButton("显示完整号码")
+        button.setObjectName(f"reveal_{editor.field.name}")
+        button.setToolTip("查看或修改完整号码；此操作将记入修改记录")
+        button.clicked.connect(lambda _c=False, e=editor, b=button: self.show_whole(e, b))
+        row.addWidget(button)
+        return row
+
+    def show_whole(self, editor: FieldEditor, button: QPushButton) -> None:
+        try:
+            value = self.reveal(editor.field.name)
+        except AccessDenied as exc:
+            QMessageBox.warning(self, "无权查看", str(exc))
+            return
+        editor.show_whole(value)
+        button.hide()
 
     def _connect_live_check(self, editor: FieldEditor) -> None:
         w = editor.widget
@@ -152,7 +194,7 @@ class RecordForm(QDialog):
     def check(self, editor: FieldEditor) -> bool:
         """Live validation of one field as the user types; fills derived fields from an ID number."""
         field = editor.field
-        if field.derived or field.kind == "ref":
+        if field.derived or field.kind == "ref" or editor.masked:
             return True
         try:
             value = field.parse(editor.raw())
@@ -170,7 +212,7 @@ class RecordForm(QDialog):
     def raw_values(self, *, changed_only: bool = False) -> dict[str, Any]:
         out = {}
         for name, editor in self.editors.items():
-            if editor.field.derived:
+            if editor.field.derived or editor.masked:
                 continue
             raw = editor.raw()
             if changed_only and name in self.initial:
@@ -197,5 +239,8 @@ class RecordForm(QDialog):
             self.save(self.raw_values(changed_only=self.editing))
         except RecordError as exc:
             self.show_errors(exc.errors)
+            return
+        except AccessDenied as exc:
+            QMessageBox.warning(self, "无权修改", str(exc))
             return
         self.accept()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -92,7 +91,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db = db
         self.today = today or dt.date.today()
-        self.user = getpass.getuser() or "用户"
         self.period = Period.last_complete_quarter(self.today)
         self.undo_stack = QUndoStack(self)
         self._findings: CheckRun | None = None
@@ -106,6 +104,43 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         self._after_open()
+
+    @property
+    def user(self) -> str:
+        """Who the history names: the signed-in account, or the computer's user while sign-in is off."""
+        return self.db.actor.name
+
+    def can(self, permission: str) -> bool:
+        return self.db.actor.can(permission)
+
+    def allowed(self, permission: str) -> bool:
+        """Whether the account may do it; if not, say so (the core would refuse anyway)."""
+        actor = self.db.actor
+        if actor.can(permission):
+            return True
+        from db.access import WHAT
+
+        QMessageBox.warning(self, "无权操作", f"当前账号“{actor.name}”（{actor.role_label}）无权{WHAT[permission]}。")
+        return False
+
+    def apply_role(self) -> None:
+        """Enable what the account may do; a viewer sees a banner and no editing buttons."""
+        actor = self.db.actor
+        for widget in self.findChildren(QWidget):
+            needed = widget.property("requires")
+            if needed:
+                widget.setEnabled(actor.can(needed))
+                widget.setToolTip("" if actor.can(needed) else f"当前账号（{actor.role_label}）无权使用此功能")
+        self.new_action.setEnabled(actor.can("edit"))
+        self.password_action.setVisible(actor.signed_in)
+        read_only = not actor.can("edit")
+        self.role_banner.setVisible(read_only)
+        if read_only:
+            self.role_banner.setText(
+                f"当前账号“{actor.name}”为{actor.role_label}：可以查看和导出（身份证号码、电话号码已隐藏），不能修改记录。"
+            )
+        who = f"当前账号：{actor.name}（{actor.role_label}）" if actor.signed_in else "未启用登录"
+        self.account_label.setText(who)
 
     # --- layout -------------------------------------------------------------------
 
@@ -147,11 +182,20 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         body = QVBoxLayout()
         body.setContentsMargins(16, 8, 16, 8)
+        self.role_banner = QLabel()
+        self.role_banner.setObjectName("roleBanner")
+        self.role_banner.setWordWrap(True)
+        self.role_banner.setStyleSheet("background: #fff4ce; border: 1px solid #e0c36a; padding: 6px;")
+        self.role_banner.hide()
+        body.addWidget(self.role_banner)
         body.addWidget(self.stack)
         holder = QWidget()
         holder.setLayout(body)
         row.addWidget(holder, 1)
         self.setCentralWidget(central)
+        self.account_label = QLabel()
+        self.account_label.setObjectName("accountLabel")
+        self.statusBar().addPermanentWidget(self.account_label)
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
@@ -159,6 +203,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "打开数据库(&O)…", self.choose_database, QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu("最近打开(&R)")
         self.demo_action = self._action(file_menu, "载入示范数据(&D)", self.load_demo)
+        file_menu.addSeparator()
+        self.password_action = self._action(file_menu, "修改我的密码(&P)…", self.change_password)
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
 
@@ -170,7 +216,7 @@ class MainWindow(QMainWindow):
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
-        self._action(edit, "新增(&N)", self.new_on_page, QKeySequence("Ctrl+N"))
+        self.new_action = self._action(edit, "新增(&N)", self.new_on_page, QKeySequence("Ctrl+N"))
         self._action(edit, "查找(&F)", self.find, QKeySequence.StandardKey.Find)
         self._action(edit, "导出报表(&E)…", self.export, QKeySequence("Ctrl+E"))
         self._action(edit, "重新核查(&R)", self.recheck, QKeySequence("F5"))
@@ -284,6 +330,7 @@ class MainWindow(QMainWindow):
             remember_database(str(self.db.path))
         self._fill_recent()
         self.statusBar().showMessage(f"数据库：{self.db.path or self.db.url}")
+        self.apply_role()
         self._findings = None
         for page in self.pages.values():
             page.stale = True
@@ -326,6 +373,11 @@ class MainWindow(QMainWindow):
             return self.switch_database(path)
         except DatabaseOpenError as exc:
             QMessageBox.critical(self, "无法打开数据库", str(exc))
+            return False
+        from desktop.ui.sign_in import sign_in
+
+        if not sign_in(self, db, self.ask):
+            db.close()
             return False
         self.db.close()
         self.db = db
@@ -386,9 +438,14 @@ class MainWindow(QMainWindow):
 
     # --- page actions -------------------------------------------------------------
 
+    def change_password(self) -> None:
+        from desktop.ui.pages.accounts_tab import ChangePasswordDialog
+
+        self.ask(ChangePasswordDialog(self))
+
     def new_on_page(self) -> None:
         page = self.current_page()
-        if hasattr(page, "add"):
+        if hasattr(page, "add") and self.allowed("edit"):
             page.add()
 
     def export(self) -> None:
@@ -412,15 +469,18 @@ class MainWindow(QMainWindow):
         """Close the database, put the backup in its place (the current file is backed up first), reopen."""
         from db.backups import BackupError, restore
 
-        path = self.db.path
+        path, actor = self.db.path, self.db.actor
+        actor.require("manage", "从备份恢复数据库")
         self.db.close()
         try:
             _info, kept = restore(backup, path)
         except (BackupError, DatabaseOpenError) as exc:
             QMessageBox.critical(self, "恢复失败", f"{exc}\n\n数据库未被替换。")
             self.db = open_database(path)
+            self.db.actor = actor
             return False
         self.db = open_database(path)
+        self.db.actor = actor  # the administrator who restored stays signed in
         self._after_open()
         self.statusBar().showMessage(f"已从备份恢复；恢复前的数据库已另存为：{kept}", 15000)
         return True

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QWidget
 
 from desktop.lists import division_choices, facility_choices, record_values
+from desktop.records import privacy
 from desktop.records.editing import create_record, update_record
 from desktop.records.types import RecordType
 from desktop.ui.commands import EditCommand
@@ -65,6 +66,12 @@ def edit_record_dialog(
             )
             win.data_changed()
 
+    def reveal(name: str) -> Any:
+        with win.db.session() as session:
+            value = privacy.reveal(session, rtype, record_id, name)
+            session.commit()  # the record that this person's number was shown
+        return value
+
     form = RecordForm(
         rtype,
         title=f"编辑{rtype.label}：{title_value}",
@@ -73,6 +80,8 @@ def edit_record_dialog(
         save=save,
         extra=extra,
         editing=True,
+        reveal=reveal,
+        read_only=not win.can("edit"),
         parent=win,
     )
     if exec_:

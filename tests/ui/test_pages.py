@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton
 from sqlalchemy import func, select
 
-from db.models import Facility, KeyTask, StaffMember
+from db.models import Change, Facility, KeyTask, StaffMember
 from desktop.records.types import FACILITY, STAFF
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 
@@ -37,7 +37,9 @@ def test_edit_a_field_then_undo_and_redo(window, demo_db):
     with demo_db.session() as s:
         person = s.scalars(select(StaffMember).where(StaffMember.title == "junior")).first()
     form = edit_record_dialog(window, STAFF, person.id, exec_=False)
-    assert form.editors["id_number"].widget.text() == person.id_number  # unmasked once the person is opened
+    id_editor = form.editors["id_number"]
+    assert id_editor.widget.text() == person.id_number[:6] + "********" + person.id_number[-4:]
+    assert id_editor.widget.isReadOnly()  # masked on screen, and saved unchanged
     pick(form.editors["title"].widget, "副高级")
     form.try_save()
     assert form.result() == QDialog.DialogCode.Accepted
@@ -52,6 +54,20 @@ def test_edit_a_field_then_undo_and_redo(window, demo_db):
     assert title() == "junior"
     window.undo_stack.redo()
     assert title() == "associate_senior"
+
+
+def test_showing_a_whole_id_number_is_a_recorded_act(window, demo_db):
+    with demo_db.session() as s:
+        person = s.scalars(select(StaffMember).where(StaffMember.phone.is_not(None))).first()
+    form = edit_record_dialog(window, STAFF, person.id, exec_=False)
+    assert form.editors["phone"].widget.text() == person.phone[:3] + "****" + person.phone[-4:]
+    form.findChild(QPushButton, "reveal_id_number").click()
+    assert form.editors["id_number"].widget.text() == person.id_number
+    assert not form.editors["id_number"].widget.isReadOnly()
+    with demo_db.session() as s:
+        logged = s.scalars(select(Change).where(Change.action == "unmask")).all()
+    assert [(c.table_name, c.row_id, c.user) for c in logged] == [("staff", person.id, window.user)]
+    assert logged[0].reason == f"查看{person.name}的完整身份证号码"
 
 
 def test_a_wrong_id_number_is_refused_live_with_the_reason(window, demo_db):

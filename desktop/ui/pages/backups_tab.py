@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.backups import BackupError, backup_folder, describe, list_backups, make_backup, reason_label, verify
-from desktop.ui.pages.base import make_table, selected_row
+from desktop.ui.pages.base import make_table, requires, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 
 
@@ -24,11 +24,11 @@ class BackupsTab(QWidget):
         now.setObjectName("backupNow")
         now.clicked.connect(self.backup_now)
         bar.addWidget(now)
-        chosen = QPushButton("从所选备份恢复…")
+        chosen = requires(QPushButton("从所选备份恢复…"), "manage")
         chosen.setObjectName("restoreSelected")
         chosen.clicked.connect(lambda: self.restore_from(self.selected_path()))
         bar.addWidget(chosen)
-        other = QPushButton("从其他备份文件恢复…")
+        other = requires(QPushButton("从其他备份文件恢复…"), "manage")
         other.clicked.connect(self.restore_from_file)
         bar.addWidget(other)
         bar.addStretch(1)

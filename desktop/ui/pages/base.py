@@ -50,12 +50,20 @@ class Page(QWidget):
         """Show one record of this page's kind (from the findings, the dashboard, another page)."""
 
 
+def requires(widget: QWidget, permission: str) -> QWidget:
+    """Mark a widget as needing a permission ("edit", "manage"); MainWindow.apply_role enables it or not."""
+    widget.setProperty("requires", permission)
+    return widget
+
+
 def add_buttons(layout, buttons) -> None:
-    """A row of action buttons: (label, slot, objectName or None) each."""
-    for text, slot, name in buttons:
+    """A row of action buttons: (label, slot, objectName or None[, the permission it needs]) each."""
+    for text, slot, name, *permission in buttons:
         button = QPushButton(text)
         if name:
             button.setObjectName(name)
+        if permission:
+            requires(button, permission[0])
         button.clicked.connect(lambda _checked=False, slot=slot: slot())
         layout.addWidget(button)
 

@@ -50,7 +50,7 @@ class FacilitiesPage(Page):
         add_buttons(
             bar,
             (
-                ("新增机构", self.add, "addFacility"),
+                ("新增机构", self.add, "addFacility", "edit"),
                 ("编辑", self.edit_selected, "editFacility"),
                 ("查看人员", self.show_staff, "facilityStaff"),
                 ("建设项目", self.show_projects, "facilityProjects"),

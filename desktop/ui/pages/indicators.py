@@ -72,6 +72,8 @@ class IndicatorsPage(Page):
         if row.computed:
             QMessageBox.information(self, "自动计算", f"“{row.name}”由记录自动计算，不能手工填报。")
             return
+        if not self.win.allowed("edit"):
+            return
         value, ok = QInputDialog.getDouble(
             self, "填报指标", f"{row.name}（{row.unit}）{self.year.value()}年：", row.value or 0.0, -1e9, 1e9, 2
         )

@@ -107,9 +107,9 @@ class ProjectsPage(Page):
         add_buttons(
             bar,
             (
-                ("新增项目", self.add, "addProject"),
+                ("新增项目", self.add, "addProject", "edit"),
                 ("编辑", self.edit_selected, "editProject"),
-                ("填报进度", self.add_update, "addProjectUpdate"),
+                ("填报进度", self.add_update, "addProjectUpdate", "edit"),
             ),
         )
         layout.addLayout(bar)

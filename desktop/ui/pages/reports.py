@@ -30,7 +30,7 @@ from desktop.excel.templates import TEMPLATES, write_template
 from desktop.report.build import ReportCancelled, build_report
 from desktop.subsidies import subsidy_roster
 from desktop.ui.import_wizard import ImportWizard
-from desktop.ui.pages.base import Page, heading, make_table
+from desktop.ui.pages.base import Page, heading, make_table, requires
 from desktop.ui.tablemodel import Column, ListModel
 from desktop.ui.tasks import run_task
 
@@ -68,8 +68,10 @@ class ReportsPage(Page):
             box.setChecked(True)
             grid.addWidget(box, i // 4, i % 4)
             self.sheet_boxes[key] = box
-        self.unmask = QCheckBox("显示完整身份证号码（仅在确需时勾选）")
+        self.unmask = QCheckBox("显示完整身份证号码和电话号码（仅在确需时勾选，将记入修改记录）")
         self.unmask.setObjectName("unmaskIds")
+        self.unmask.setToolTip("用于导出的报表和“填入现有记录”的模板；默认身份证号码只显示前6位和后4位")
+        requires(self.unmask, "unmask")
         grid.addWidget(self.unmask, 2, 0, 1, 2)
         export_button = QPushButton("导出所选报表…")
         export_button.setObjectName("exportSheets")
@@ -106,6 +108,7 @@ class ReportsPage(Page):
         row.addStretch(1)
         import_button = QPushButton("导入填好的模板…")
         import_button.setObjectName("importFile")
+        requires(import_button, "edit")
         import_button.clicked.connect(self.open_import)
         row.addWidget(import_button)
         layout.addWidget(exchange)
@@ -237,7 +240,8 @@ class ReportsPage(Page):
                 return
         with self.win.db.session() as session:
             if self.with_records.isChecked():
-                fill_template(session, kind, path)
+                fill_template(session, kind, path, unmask=self.unmask.isChecked())
+                session.commit()  # the record of an unmasked file
             else:
                 write_template(session, kind, path)
         self.win.statusBar().showMessage(f"模板已生成：{path}", 8000)

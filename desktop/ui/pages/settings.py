@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from db.codes import SEVERITY
 from desktop.norms import NormError, change_norm, ensure_defaults, norms_in_force
 from desktop.profile import load_profile, save_profile
+from desktop.ui.pages.accounts_tab import AccountsTab
 from desktop.ui.pages.backups_tab import BackupsTab
-from desktop.ui.pages.base import Page, date_edit, heading, make_table, selected_row
+from desktop.ui.pages.base import Page, date_edit, heading, make_table, requires, selected_row
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
 
@@ -59,6 +60,7 @@ class ProfileForm(QWidget):
         form.addRow(QLabel("以上信息填入所有上报报表的表头和表尾（单位负责人、填表人、联系电话）。"))
         save = QPushButton("保存县域信息")
         save.setObjectName("saveProfile")
+        requires(save, "manage")
         save.clicked.connect(self.save)
         form.addRow(save)
 
@@ -174,6 +176,7 @@ class SettingsPage(Page):
         bar.addStretch(1)
         change = QPushButton("修改所选规范…")
         change.setObjectName("changeNorm")
+        requires(change, "manage")
         change.clicked.connect(self.change_selected)
         bar.addWidget(change)
         n_layout.addLayout(bar)
@@ -195,12 +198,15 @@ class SettingsPage(Page):
         self.tabs.addTab(norms, "核查规范")
         self.backups = BackupsTab(win)
         self.tabs.addTab(self.backups, "备份与恢复")
+        self.accounts = AccountsTab(win)
+        self.tabs.addTab(self.accounts, "账号与登录")
         layout.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
         self.profile.refresh()
         self.refresh_norms()
         self.backups.refresh()
+        self.accounts.refresh()
 
     def refresh_norms(self) -> None:
         with self.win.db.session() as session:

@@ -75,10 +75,10 @@ class StaffPage(Page):
         add_buttons(
             actions,
             (
-                ("新增人员", self.add, "addPerson"),
+                ("新增人员", self.add, "addPerson", "edit"),
                 ("查看/编辑", self.edit_selected, "editPerson"),
-                ("调动", self.transfer_selected, "transferPerson"),
-                ("离岗", self.depart_selected, "departPerson"),
+                ("调动", self.transfer_selected, "transferPerson", "edit"),
+                ("离岗", self.depart_selected, "departPerson", "edit"),
             ),
         )
         layout.addLayout(actions)

@@ -55,8 +55,8 @@ class TasksPage(Page):
             bar,
             (
                 ("编辑", self.edit_selected, "editTask"),
-                ("更新进展", self.add_update, "addTaskUpdate"),
-                ("销号", self.strike_off, "strikeOff"),
+                ("更新进展", self.add_update, "addTaskUpdate", "edit"),
+                ("销号", self.strike_off, "strikeOff", "edit"),
             ),
         )
         layout.addLayout(bar)

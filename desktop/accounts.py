@@ -1,0 +1,242 @@
+"""Accounts and sign-in, off until the county creates its first account.
+
+Passwords are hashed with scrypt at OWASP's parameters (N=2^17, r=8, p=1), the parameters stored with
+the hash so that stronger ones can come later without invalidating old accounts. Five wrong passwords
+in a row pause the account, 30 seconds doubling with every further failure up to 15 minutes; the pause
+is kept in the database, so restarting the app does not lift it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.access import Actor, actor_of
+from db.codes import ROLE
+from db.models import User
+from desktop.records.editing import log_change
+
+SCRYPT_LOG2N, SCRYPT_R, SCRYPT_P = 17, 8, 1
+FREE_ATTEMPTS = 5
+FIRST_PAUSE = dt.timedelta(seconds=30)
+LONGEST_PAUSE = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(ValueError):
+    """An account action or a sign-in that cannot be done; ``str(err)`` is the Chinese reason."""
+
+
+def hash_password(password: str, *, log2n: int = SCRYPT_LOG2N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    salt = os.urandom(16)
+    digest = _scrypt(password, salt, log2n, r, p)
+    b64 = base64.b64encode
+    return f"scrypt${log2n}${r}${p}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, log2n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = _scrypt(password, base64.b64decode(salt), int(log2n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _scrypt(password: str, salt: bytes, log2n: int, r: int, p: int) -> bytes:
+    n = 1 << log2n
+    # OpenSSL refuses more than maxmem; scrypt needs 128·n·r bytes, 128 MiB at OWASP's parameters.
+    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=256 * n * r + (1 << 20), dklen=32)
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    role: str
+    active: bool
+    locked_until: dt.datetime | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE[self.role]
+
+
+def sign_in_required(session: Session) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(User).where(User.active.is_(True))))
+
+
+def list_accounts(session: Session) -> list[Account]:
+    rows = session.scalars(select(User).order_by(User.id)).all()
+    return [Account(u.id, u.name, u.role, u.active, u.locked_until) for u in rows]
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    if password.strip() != password:
+        raise AccountError("密码首尾不能是空格")
+
+
+def _may_manage(session: Session) -> Actor:
+    """The acting user, if they may manage accounts: an administrator, or anyone while sign-in is off."""
+    actor = actor_of(session)
+    if sign_in_required(session) or actor.signed_in:
+        actor.require("manage", "管理账号")
+    return actor
+
+
+def _log(session: Session, actor: Actor, user: User, action: str, old, new, reason: str | None = None) -> None:
+    log_change(session, actor.name, "users", user.id, action, old, new, reason)
+
+
+def add_account(session: Session, name: str, role: str, password: str) -> Account:
+    """Create an account. The first one turns sign-in on, so it must be an administrator."""
+    actor = _may_manage(session)
+    name = (name or "").strip()
+    if not name:
+        raise AccountError("请填写账号名")
+    if len(name) > 40:
+        raise AccountError("账号名最多 40 个字")
+    if role not in ROLE:
+        raise AccountError(f"未知的角色：{role}")
+    if not sign_in_required(session) and role != "admin":
+        raise AccountError("第一个账号必须是管理员：创建后即开始要求登录，须有人能管理账号")
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise AccountError(f"账号“{name}”已存在")
+    _check_password(password)
+    user = User(
+        name=name,
+        role=role,
+        password_hash=hash_password(password),
+        active=True,
+        failed_attempts=0,
+        created_at=dt.datetime.now(),
+    )
+    session.add(user)
+    session.flush()
+    _log(session, actor, user, "insert", None, {"name": name, "role": role})
+    return Account(user.id, user.name, user.role, True, None)
+
+
+def _user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise AccountError(f"没有账号“{name}”")
+    return user
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    others = session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
+    if not others:
+        raise AccountError("至少要保留一个启用的管理员账号；如不再需要登录，请选择“关闭登录”")
+
+
+def update_account(
+    session: Session, name: str, *, role: str | None = None, active: bool | None = None, password: str | None = None
+) -> None:
+    """An administrator changes an account's role, enables or disables it, or sets a new password."""
+    actor = _may_manage(session)
+    user = _user(session, name)
+    old, new = {}, {}
+    if role is not None and role != user.role:
+        if role not in ROLE:
+            raise AccountError(f"未知的角色：{role}")
+        if user.role == "admin":
+            _keep_an_admin(session, user)
+        old["role"], new["role"] = user.role, role
+        user.role = role
+    if active is not None and active != user.active:
+        if not active and user.role == "admin":
+            _keep_an_admin(session, user)
+        old["active"], new["active"] = user.active, active
+        user.active = active
+    if password is not None:
+        _check_password(password)
+        user.password_hash = hash_password(password)
+        user.failed_attempts, user.locked_until = 0, None
+        old["password"], new["password"] = "（旧密码）", "（已重设）"
+    if new:
+        session.flush()
+        _log(session, actor, user, "update", old, new)
+
+
+def change_own_password(session: Session, old_password: str, new_password: str) -> None:
+    actor = actor_of(session)
+    if not actor.signed_in:
+        raise AccountError("未登录，无需修改密码")
+    user = _user(session, actor.name)
+    if not verify_password(old_password, user.password_hash):
+        raise AccountError("原密码不正确")
+    _check_password(new_password)
+    user.password_hash = hash_password(new_password)
+    session.flush()
+    _log(session, actor, user, "update", {"password": "（旧密码）"}, {"password": "（本人修改）"})
+
+
+def turn_off_sign_in(session: Session) -> int:
+    """Remove every account: the office goes back to one person without sign-in. Returns how many."""
+    actor = _may_manage(session)
+    users = session.scalars(select(User)).all()
+    for user in users:
+        _log(session, actor, user, "update", {"name": user.name, "role": user.role}, None, "关闭登录，删除账号")
+        session.delete(user)
+    session.flush()
+    return len(users)
+
+
+def sign_in(session: Session, name: str, password: str, *, now: dt.datetime | None = None) -> Actor:
+    """Check a name and password; count failures and pause the account after too many. The caller commits
+    in both cases (a failure is counted), so a pause survives a restart."""
+    now = now or dt.datetime.now()
+    user = session.scalar(select(User).where(User.name == (name or "").strip()))
+    if user is None or not user.active:
+        verify_password(password, _DUMMY_HASH)  # the same time as a real check: names cannot be probed
+        raise AccountError("账号或密码不正确" if user is None else f"账号“{user.name}”已停用，请联系管理员")
+    if user.locked_until and user.locked_until > now:
+        wait = int((user.locked_until - now).total_seconds()) + 1
+        raise AccountError(f"密码错误次数过多，账号已暂停登录，请 {_duration(wait)}后再试")
+    if not verify_password(password, user.password_hash):
+        user.failed_attempts += 1
+        extra = user.failed_attempts - FREE_ATTEMPTS
+        if extra >= 0:
+            pause = min(FIRST_PAUSE * (2**extra), LONGEST_PAUSE)
+            user.locked_until = now + pause
+            raise AccountError(f"密码连续错误 {user.failed_attempts} 次，账号暂停登录 {_duration(pause.seconds)}")
+        left = FREE_ATTEMPTS - user.failed_attempts
+        raise AccountError(f"账号或密码不正确（再错 {left} 次将暂停登录）")
+    user.failed_attempts, user.locked_until = 0, None
+    return Actor(user.name, user.role, signed_in=True)
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds} 秒" if seconds < 60 else f"{(seconds + 59) // 60} 分钟"
+
+
+_DUMMY_HASH = "scrypt$17$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+
+def sign_in_to(db, name: str, password: str) -> Actor:
+    """Sign in on an open database: from now on its sessions act as the account. A failure is counted
+    (and committed) before the reason is raised."""
+    with db.session() as session:
+        try:
+            actor = sign_in(session, name, password)
+        except AccountError:
+            session.commit()
+            raise
+        session.commit()
+    db.actor = actor
+    return actor

@@ -1,0 +1,99 @@
+"""Sign-in in the window: setting it up, signing in, and what a viewer can and cannot do."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
+from sqlalchemy import select
+
+from db import Actor
+from db.models import StaffMember
+from desktop.accounts import add_account, sign_in_required, sign_in_to
+from desktop.records.types import STAFF
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.accounts_tab import AccountDialog
+from desktop.ui.record_dialogs import edit_record_dialog
+from desktop.ui.sign_in import SignInDialog, sign_in
+from tests.ui.conftest import TODAY
+
+PASSWORD = "清溪县2026卫健"
+
+
+def make_accounts(db) -> None:
+    with db.session() as s:
+        add_account(s, "老王", "admin", PASSWORD)
+        add_account(s, "小李", "viewer", PASSWORD)
+        s.commit()
+
+
+def test_the_first_account_made_in_settings_turns_sign_in_on_as_its_administrator(window, demo_db, monkeypatch):
+    page = window.show_page("settings")
+    tab = page.accounts
+    tab.refresh()
+    assert "未启用登录" in tab.state.text()
+
+    def fill(dialog: AccountDialog) -> int:
+        assert not dialog.role.isEnabled()  # the first account is an administrator
+        dialog.name.setText("老王")
+        dialog.password.setText(PASSWORD)
+        dialog.again.setText(PASSWORD + "x")
+        assert not dialog.try_apply() and "不一致" in dialog.error.text()
+        dialog.again.setText(PASSWORD)
+        assert dialog.try_apply()
+        return dialog.result()
+
+    monkeypatch.setattr(window, "ask", fill)
+    tab.findChild(QPushButton, "addAccount").click()
+    assert demo_db.actor == Actor("老王", "admin", signed_in=True)
+    assert window.account_label.text() == "当前账号：老王（管理员）"
+    assert "已启用登录" in tab.state.text() and tab.model.rowCount() == 1
+    with demo_db.session() as s:
+        assert sign_in_required(s)
+
+
+def test_signing_in_shows_the_reason_of_a_refusal_and_lets_the_right_password_in(qtbot, demo_db):
+    make_accounts(demo_db)
+    seen = []
+
+    def ask(dialog: SignInDialog) -> int:
+        qtbot.addWidget(dialog)
+        dialog.name.setText("小李")
+        dialog.password.setText("wrong-password")
+        assert not dialog.try_sign_in()
+        seen.append(dialog.error.text())
+        dialog.password.setText(PASSWORD)
+        dialog.try_sign_in()
+        return dialog.result()
+
+    assert sign_in(None, demo_db, ask)
+    assert seen == ["账号或密码不正确（再错 4 次将暂停登录）"]
+    assert demo_db.actor == Actor("小李", "viewer", signed_in=True)
+    assert not sign_in(None, demo_db, lambda dialog: QDialog.DialogCode.Rejected)
+
+
+def test_a_viewer_sees_a_banner_no_editing_buttons_and_a_read_only_form(qtbot, demo_db, monkeypatch):
+    make_accounts(demo_db)
+    sign_in_to(demo_db, "小李", PASSWORD)
+    win = MainWindow(demo_db, today=TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.role_banner.isVisible() and "查看员" in win.role_banner.text()
+    for name in ("addPerson", "transferPerson", "departPerson", "addFacility", "importFile", "saveProfile"):
+        assert not win.findChild(QPushButton, name).isEnabled(), name
+    assert not win.findChild(QPushButton, "addAccount").isEnabled()
+    assert not win.pages["reports"].unmask.isEnabled()
+    assert not win.new_action.isEnabled()
+
+    with demo_db.session() as s:
+        person = s.scalars(select(StaffMember)).first()
+    form = edit_record_dialog(win, STAFF, person.id, exec_=False)
+    assert form.windowTitle().endswith("（只读）")
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    form.findChild(QPushButton, "reveal_id_number").click()
+    assert warnings and "无权查看完整" in warnings[0]
+    assert "*" in form.editors["id_number"].widget.text()
+    form.editors["name"].widget.setText("改个名字")
+    form.try_save()  # the button is disabled; even called, the core refuses
+    assert "无权修改记录" in warnings[-1] and form.result() != QDialog.DialogCode.Accepted
+    with demo_db.session() as s:
+        assert s.get(StaffMember, person.id).name == person.name
