@@ -37,7 +37,7 @@ class Database:
     engine: Engine
     url: URL
     path: Path | None
-    journal_mode: str | None = None
+    journal_mode: str | None = None  # "DELETE" (a rollback journal) on a network share, else "WAL"
     revision_before: str | None = None
     backup_before_upgrade: Path | None = None
     writer_lock: WriterLock | None = None
@@ -48,6 +48,11 @@ class Database:
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         install_guard(self._sessions)
+
+    @property
+    def on_network_share(self) -> bool:
+        """A file on a UNC path or a network mount: WAL is unsafe there, so it runs with a rollback journal."""
+        return self.journal_mode == "DELETE"
 
     @property
     def is_sqlite(self) -> bool:
@@ -92,6 +97,11 @@ def is_network_path(path: Path) -> bool:
     text = str(path)
     if text.startswith(("\\\\", "//")):
         return True
+    if os.name == "nt":  # a drive letter mapped to a share (Z:) is as unsafe as its UNC path
+        import ctypes
+
+        drive = os.path.splitdrive(str(path.resolve()))[0]
+        return bool(drive) and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # DRIVE_REMOTE
     try:
         mounts = Path("/proc/mounts").read_text().splitlines()
     except OSError:

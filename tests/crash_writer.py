@@ -2,7 +2,8 @@
 
 ``edits DB``: in each transaction, one more bed at two facilities (ids 1 and 2) through the ORM; prints
 the number of committed transactions after each commit. ``import DB XLSX``: one import of a filled staff
-template (with its before-import backup), then prints "imported".
+template (with its before-import backup), then prints "imported". ``migrate DB``: opens a database of an
+older schema, which backs it up and upgrades it, then prints "migrated".
 """
 
 from __future__ import annotations
@@ -34,8 +35,15 @@ def import_staff(path: str, workbook: str) -> None:
     print("imported", report.written, flush=True)
 
 
+def migrate(path: str) -> None:
+    db = open_database(path)
+    print("migrated", db.revision_before, flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "edits":
         edits(sys.argv[2])
+    elif sys.argv[1] == "migrate":
+        migrate(sys.argv[2])
     else:
         import_staff(sys.argv[2], sys.argv[3])

@@ -117,6 +117,7 @@ class RecordForm(QDialog):
         extra: QWidget | None = None,
         editing: bool = False,
         reveal: Callable[[str], Any] | None = None,
+        history: Callable[[], None] | None = None,
         read_only: bool = False,
         parent=None,
     ) -> None:
@@ -159,6 +160,10 @@ class RecordForm(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not read_only)
+        if history is not None:
+            shown = buttons.addButton("修改记录…", QDialogButtonBox.ButtonRole.ActionRole)
+            shown.setObjectName("recordHistory")
+            shown.clicked.connect(lambda _c=False: history())
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)

@@ -38,6 +38,7 @@ from desktop.ui.pages.beds import BedsPage
 from desktop.ui.pages.dashboard import DashboardPage
 from desktop.ui.pages.facilities import FacilitiesPage
 from desktop.ui.pages.findings import FindingsPage
+from desktop.ui.pages.history import HistoryPage
 from desktop.ui.pages.indicators import IndicatorsPage
 from desktop.ui.pages.projects import ProjectsPage
 from desktop.ui.pages.reports import ReportsPage
@@ -57,6 +58,7 @@ PAGES = (
     TasksPage,
     IndicatorsPage,
     FindingsPage,
+    HistoryPage,
     ReportsPage,
     SettingsPage,
 )
@@ -188,6 +190,12 @@ class MainWindow(QMainWindow):
         self.role_banner.setStyleSheet("background: #fff4ce; border: 1px solid #e0c36a; padding: 6px;")
         self.role_banner.hide()
         body.addWidget(self.role_banner)
+        self.network_banner = QLabel()
+        self.network_banner.setObjectName("networkBanner")
+        self.network_banner.setWordWrap(True)
+        self.network_banner.setStyleSheet("background: #fde7e9; border: 1px solid #e3a1a8; padding: 6px;")
+        self.network_banner.hide()
+        body.addWidget(self.network_banner)
         body.addWidget(self.stack)
         holder = QWidget()
         holder.setLayout(body)
@@ -223,9 +231,8 @@ class MainWindow(QMainWindow):
 
         go = self.menuBar().addMenu("页面(&G)")
         for i, page in enumerate(self.pages.values()):
-            self._action(
-                go, page.title, lambda _c=False, k=page.key: self.show_page(k), QKeySequence(f"Ctrl+{(i + 1) % 10}")
-            )
+            shortcut = QKeySequence(f"Ctrl+{(i + 1) % 10}") if i < 10 else None  # Ctrl+1 … Ctrl+0
+            self._action(go, page.title, lambda _c=False, k=page.key: self.show_page(k), shortcut)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "关于(&A)", self.show_about)
 
@@ -331,6 +338,12 @@ class MainWindow(QMainWindow):
         self._fill_recent()
         self.statusBar().showMessage(f"数据库：{self.db.path or self.db.url}")
         self.apply_role()
+        self.network_banner.setVisible(self.db.on_network_share)
+        if self.db.on_network_share:
+            self.network_banner.setText(
+                "当前数据库位于网络共享文件夹。为防止数据损坏，已改用较慢但安全的日志方式；"
+                "网络中断可能导致保存失败。建议把数据库放在本机硬盘上，通过“备份”分享给他人。"
+            )
         self._findings = None
         for page in self.pages.values():
             page.stale = True

@@ -13,6 +13,7 @@ from desktop.records.editing import create_record, update_record
 from desktop.records.types import RecordType
 from desktop.ui.commands import EditCommand
 from desktop.ui.forms import RecordForm
+from desktop.ui.pages.history import RecordHistoryDialog
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -81,6 +82,7 @@ def edit_record_dialog(
         extra=extra,
         editing=True,
         reveal=reveal,
+        history=lambda: win.ask(RecordHistoryDialog(win, rtype.model.__tablename__, record_id, str(title_value))),
         read_only=not win.can("edit"),
         parent=win,
     )

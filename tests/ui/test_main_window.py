@@ -24,6 +24,7 @@ def test_title_names_the_product_the_county_and_the_file(window, demo_db):
         "重点任务",
         "规划指标",
         "问题清单",
+        "修改记录",
         "报表",
         "设置",
     ]

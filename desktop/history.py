@@ -1,0 +1,219 @@
+"""Reading the change history: a record's changes, and every change of a span (a quarter, or since the
+last submission), described in the words of the record's fields, with people's numbers masked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.codes import CHANGE_ACTION
+from db.models import (
+    Change,
+    Division,
+    DivisionPopulation,
+    Facility,
+    Indicator,
+    KeyTask,
+    Project,
+    ProjectUpdate,
+    StaffMember,
+    Submission,
+    TaskUpdate,
+    User,
+)
+from desktop.records.fields import Field
+from desktop.records.types import RECORD_TYPES, RecordType
+
+# What each logged table is called, and how its rows are named.
+TABLES: dict[str, tuple[str, Any, Any]] = {
+    "facilities": ("机构", Facility, Facility.name),
+    "staff": ("人员", StaffMember, StaffMember.name),
+    "projects": ("建设项目", Project, Project.name),
+    "key_tasks": ("重点任务", KeyTask, KeyTask.title),
+    "project_updates": ("项目进度", ProjectUpdate, None),
+    "task_updates": ("任务进展", TaskUpdate, None),
+    "division_populations": ("人口", DivisionPopulation, None),
+    "facility_equipment": ("机构设备", Facility, Facility.name),  # row_id is the facility's
+    "service_areas": ("服务范围", Facility, Facility.name),  # row_id is the facility's
+    "indicator_values": ("规划指标", Indicator, Indicator.name),  # row_id is the indicator's
+    "county_profile": ("县域信息", None, None),
+    "users": ("账号", User, User.name),
+    "submissions": ("导出文件", None, None),
+}
+_TYPES_BY_TABLE: dict[str, RecordType] = {t.model.__tablename__: t for t in RECORD_TYPES.values()}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    at: dt.datetime
+    user: str
+    action: str  # 新增, 修改, 注销, 查看完整号码
+    table: str  # 人员, 机构, ...
+    table_name: str
+    row_id: int
+    record: str  # the record's name as it is now
+    changes: tuple[tuple[str, str, str], ...]  # (field label, old, new)
+    reason: str
+
+    @property
+    def summary(self) -> str:
+        if not self.changes:
+            return ""
+        return "；".join(f"{label}：{old or '（空）'} → {new or '（空）'}" for label, old, new in self.changes)
+
+
+def last_submission_at(session: Session) -> dt.datetime | None:
+    return session.scalar(select(func.max(Submission.at)))
+
+
+def record_history(session: Session, table_name: str, row_id: int) -> list[HistoryEntry]:
+    """Every change of one record, newest first (for a facility, its equipment and service area too)."""
+    tables = [table_name]
+    if table_name == "facilities":
+        tables += ["facility_equipment", "service_areas"]
+    rows = session.scalars(
+        select(Change)
+        .where(Change.table_name.in_(tables), Change.row_id == row_id)
+        .order_by(Change.at.desc(), Change.id.desc())
+    ).all()
+    return _describe(session, rows)
+
+
+def changes_between(
+    session: Session, start: dt.datetime | None, end: dt.datetime | None = None, *, limit: int = 5000
+) -> list[HistoryEntry]:
+    """Every change from ``start`` (or the beginning) to ``end`` (or now), newest first."""
+    query = select(Change).order_by(Change.at.desc(), Change.id.desc()).limit(limit)
+    if start is not None:
+        query = query.where(Change.at >= start)
+    if end is not None:
+        query = query.where(Change.at < end)
+    return _describe(session, session.scalars(query).all())
+
+
+def _describe(session: Session, rows: list[Change]) -> list[HistoryEntry]:
+    names = _record_names(session, rows)
+    refs = _Refs(session)
+    out = []
+    for c in rows:
+        label = TABLES.get(c.table_name, (c.table_name, None, None))[0]
+        out.append(
+            HistoryEntry(
+                c.id,
+                c.at,
+                c.user,
+                CHANGE_ACTION.get(c.action, c.action),
+                label,
+                c.table_name,
+                c.row_id,
+                names.get((c.table_name, c.row_id), _fallback_name(c)),
+                tuple(_field_changes(c, refs)),
+                c.reason or "",
+            )
+        )
+    return out
+
+
+def _record_names(session: Session, rows: list[Change]) -> dict[tuple[str, int], str]:
+    wanted: dict[str, set[int]] = {}
+    for c in rows:
+        wanted.setdefault(c.table_name, set()).add(c.row_id)
+    names: dict[tuple[str, int], str] = {}
+    for table, ids in wanted.items():
+        _label, model, column = TABLES.get(table, (None, None, None))
+        if model is None:
+            continue
+        if column is not None:
+            for i in range(0, len(ids), 500):
+                chunk = sorted(ids)[i : i + 500]
+                for row_id, name in session.execute(select(model.id, column).where(model.id.in_(chunk))):
+                    names[(table, row_id)] = name
+        elif model is DivisionPopulation:
+            for row_id, name, year in session.execute(
+                select(DivisionPopulation.id, Division.name, DivisionPopulation.year)
+                .join(Division, Division.id == DivisionPopulation.division_id)
+                .where(DivisionPopulation.id.in_(ids))
+            ):
+                names[(table, row_id)] = f"{name} {year}年"
+        elif model is ProjectUpdate:
+            for row_id, name, day in session.execute(
+                select(ProjectUpdate.id, Project.name, ProjectUpdate.date)
+                .join(Project, Project.id == ProjectUpdate.project_id)
+                .where(ProjectUpdate.id.in_(ids))
+            ):
+                names[(table, row_id)] = f"{name}（{day}）"
+        elif model is TaskUpdate:
+            for row_id, name, day in session.execute(
+                select(TaskUpdate.id, KeyTask.title, TaskUpdate.date)
+                .join(KeyTask, KeyTask.id == TaskUpdate.task_id)
+                .where(TaskUpdate.id.in_(ids))
+            ):
+                names[(table, row_id)] = f"{name}（{day}）"
+    return names
+
+
+def _fallback_name(c: Change) -> str:
+    if c.table_name == "county_profile":
+        return "县域信息"
+    if c.table_name == "submissions":
+        return ""
+    values = c.new_values or c.old_values or {}
+    return str(values.get("name") or f"编号 {c.row_id}")
+
+
+class _Refs:
+    """Names of the facilities and divisions a change points to, read once and only if needed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.tables: dict[str, dict[int, str]] = {}
+
+    def name(self, ref: str, value: Any) -> str:
+        if ref not in self.tables:
+            model = Facility if ref == "facility" else Division
+            self.tables[ref] = dict(self.session.execute(select(model.id, model.name)).all())
+        return self.tables[ref].get(value, f"编号 {value}")
+
+
+def _field_changes(c: Change, refs: _Refs):
+    rtype = _TYPES_BY_TABLE.get(c.table_name)
+    old, new = c.old_values or {}, c.new_values or {}
+    for key in dict.fromkeys([*old, *new]):
+        field = _field(rtype, key)
+        label = field.label if field else key
+        yield label, _shown(field, old.get(key), refs), _shown(field, new.get(key), refs)
+
+
+def _field(rtype: RecordType | None, name: str) -> Field | None:
+    if rtype is None:
+        return None
+    return next((f for f in rtype.fields if f.name == name), None)
+
+
+def _shown(field: Field | None, value: Any, refs: _Refs) -> str:
+    """A logged value as the user reads it; dates were logged as text, people's numbers are masked."""
+    if value is None:
+        return ""
+    if field is None:
+        return value if isinstance(value, str) else _plain(value)
+    if field.kind == "date" and isinstance(value, str):
+        return value
+    if field.kind == "ref" and field.ref in ("facility", "division"):
+        return refs.name(field.ref, value)
+    try:
+        return field.display(value)
+    except (AttributeError, TypeError, ValueError):
+        return str(value)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
