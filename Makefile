@@ -30,7 +30,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
 
 soak: $(STAMP_DEV)
-	CRASH_KILLS=200 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/test_crash_safety.py
+	CRASH_KILLS=200 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s tests/test_crash_safety.py
 
 bench: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks

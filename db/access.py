@@ -83,8 +83,19 @@ def actor_of(session: Session) -> Actor:
     return actor if isinstance(actor, Actor) else local_actor()
 
 
+# Records that are never deleted, whoever asks: a facility is closed and a person leaves, with a reason,
+# and both stay in the history and in the figures of the periods they belonged to.
+NEVER_DELETED = {
+    "facilities": "机构撤销请把状态改为“撤销”并写明原因",
+    "staff": "人员离岗请把在岗状态改为离职、退休或调出并写明原因",
+}
+
+
 def guard_writes(session: Session, _context, _instances) -> None:
     """before_flush: refuse the whole flush if the actor may not write one of its rows."""
+    for obj in session.deleted:
+        if obj.__tablename__ in NEVER_DELETED:
+            raise AccessDenied(f"记录不能删除：{NEVER_DELETED[obj.__tablename__]}。")
     actor = actor_of(session)
     if actor.role == "admin":
         return

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from db import AccessDenied, Actor
-from db.models import Change, Division, StaffMember, User
+from db.models import Change, Division, Facility, StaffMember, User
 from desktop.accounts import (
     AccountError,
     add_account,
@@ -191,3 +191,19 @@ def test_the_command_line_signs_in_where_sign_in_is_on(demo_db, tmp_path):
     assert done.returncode == 0, done.stderr
     restore = cli("restore", out, "--db", path, "--yes", "--user", "小李", password=PASSWORD)
     assert restore.returncode == 2 and "无权从备份恢复数据库" in restore.stderr
+
+
+def test_facilities_and_people_are_never_deleted_only_closed_or_left(db):
+    with db.session() as s:
+        w = World(s)
+        centre = w.add_centre(20, 10000)
+        person = w.add_person(centre)
+        s.commit()
+        records = [(StaffMember, person.id), (Facility, centre.id)]
+    for model, record_id in records:
+        with db.session() as s:
+            s.delete(s.get(model, record_id))
+            with pytest.raises(AccessDenied, match="不能删除"):
+                s.commit()
+    with db.session() as s:
+        assert all(s.get(model, record_id) is not None for model, record_id in records)

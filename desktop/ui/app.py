@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from db import DamagedDatabaseError, DatabaseOpenError, open_database
     from desktop.ui.main_window import MainWindow
@@ -56,19 +56,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     from desktop.ui.sign_in import sign_in
 
-    if not sign_in(None, db, QDialog.exec):
+    if not sign_in(None, db, lambda dialog: dialog.exec()):
         db.close()
         return 0
-    install_refusal_hook()
+    previous_hook = install_refusal_hook()
     window = MainWindow(db)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
     if window.is_empty:
         window.first_start()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook
 
 
-def install_refusal_hook() -> None:
+def install_refusal_hook():
     """A refusal that reaches Qt's event loop (a viewer's action no button stopped) becomes a message,
     not a crash; the session it came from was never committed, so nothing was written."""
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -84,6 +87,7 @@ def install_refusal_hook() -> None:
         previous(kind, value, tb)
 
     sys.excepthook = hook
+    return previous
 
 
 if __name__ == "__main__":

@@ -97,3 +97,36 @@ def test_a_viewer_sees_a_banner_no_editing_buttons_and_a_read_only_form(qtbot, d
     assert "无权修改记录" in warnings[-1] and form.result() != QDialog.DialogCode.Accepted
     with demo_db.session() as s:
         assert s.get(StaffMember, person.id).name == person.name
+
+
+def test_the_desk_command_asks_to_sign_in_before_any_window(qtbot, demo_db, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui import app
+
+    make_accounts(demo_db)
+    monkeypatch.setattr(SignInDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    assert app.main(["--db", str(demo_db.path)]) == 0  # gave up at the sign-in: no window at all
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+
+    def sign_in_as_viewer(dialog: SignInDialog) -> int:
+        dialog.name.setText("小李")
+        dialog.password.setText(PASSWORD)
+        dialog.try_sign_in()
+        return dialog.result()
+
+    seen = []
+
+    def look_and_quit():
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow) and w.isVisible():
+                seen.append(w.account_label.text())
+                w.close()
+        QApplication.quit()
+
+    monkeypatch.setattr(SignInDialog, "exec", sign_in_as_viewer)
+    QTimer.singleShot(100, look_and_quit)
+    assert app.main(["--db", str(demo_db.path)]) == 0
+    QApplication.sendPostedEvents(None, 0)
+    assert seen == ["当前账号：小李（查看员）"]
