@@ -46,7 +46,7 @@ class Actor:
 
     @property
     def role_label(self) -> str:
-        return ROLE.get(self.role, self.role)
+        return ROLE.get(self.role, "未登录")
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
@@ -68,6 +68,10 @@ def acting_as(session: Session, actor: Actor) -> Iterator[None]:
         yield
     finally:
         session.info["actor"] = before
+
+
+# Whoever opened a database that has accounts, until they sign in: may read, may write nothing.
+NOT_SIGNED_IN = Actor("未登录", "guest")
 
 
 def local_actor() -> Actor:
@@ -105,5 +109,20 @@ def guard_writes(session: Session, _context, _instances) -> None:
             actor.require(needed)
 
 
+def guard_statements(state) -> None:
+    """do_orm_execute: the same rule for insert, update and delete statements run through a session."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    actor = actor_of(state.session)
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if state.is_delete and name in NEVER_DELETED:
+        raise AccessDenied(f"记录不能删除：{NEVER_DELETED[name]}。")
+    needed = TABLE_PERMISSION.get(name, "edit")
+    if needed is not None and actor.role != "admin":
+        actor.require(needed)
+
+
 def install_guard(factory) -> None:
     event.listen(factory, "before_flush", guard_writes)
+    event.listen(factory, "do_orm_execute", guard_statements)

@@ -149,6 +149,7 @@ def open_database(
     if url.get_backend_name() == "sqlite":
         _install_sqlite_pragmas(engine, journal)
     db = Database(engine=engine, url=url, path=path, journal_mode=journal, writer_lock=lock)
+    _start_signed_out_where_accounts_exist(db)
     try:
         current = _current_revision(engine)
         db.revision_before = current
@@ -262,6 +263,17 @@ def _current_revision(engine: Engine) -> str | None:
         if "not a database" in str(exc) or "malformed" in str(exc):
             raise NotADatabaseError(f"数据库文件已损坏或不是数据库：{exc}") from exc
         raise
+
+
+def _start_signed_out_where_accounts_exist(db: Database) -> None:
+    """With sign-in on, a caller that opens the file and does not sign in can read but not write."""
+    from db.access import NOT_SIGNED_IN
+
+    with db.engine.connect() as conn:
+        if not inspect(conn).has_table("users"):
+            return
+        if conn.execute(text("SELECT 1 FROM users WHERE active LIMIT 1")).first() is not None:
+            db.actor = NOT_SIGNED_IN
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -212,7 +212,7 @@ def sign_in(session: Session, name: str, password: str, *, now: dt.datetime | No
         user.failed_attempts += 1
         extra = user.failed_attempts - FREE_ATTEMPTS
         if extra >= 0:
-            pause = min(FIRST_PAUSE * (2**extra), LONGEST_PAUSE)
+            pause = min(FIRST_PAUSE * (2 ** min(extra, 10)), LONGEST_PAUSE)  # no overflow however many tries
             user.locked_until = now + pause
             raise AccountError(f"密码连续错误 {user.failed_attempts} 次，账号暂停登录 {_duration(pause.seconds)}")
         left = FREE_ATTEMPTS - user.failed_attempts

@@ -79,7 +79,9 @@ def township_names(session: Session) -> dict[int, str]:
 class StaffList:
     """Everyone in the database, with a search box and filters."""
 
-    def __init__(self, session: Session, today: dt.date | None = None) -> None:
+    def __init__(self, session: Session, today: dt.date | None = None, *, full_ids: bool = True) -> None:
+        """``full_ids``: whether the search finds people by their whole ID number. Without it only the
+        masked number is searched, so the search box cannot be used to test guesses of the hidden digits."""
         today = today or dt.date.today()
         towns = township_names(session)
         facilities = {
@@ -122,7 +124,8 @@ class StaffList:
                         r.phone,
                     )
                 )
-                self._search.append(f"{r.name}\t{r.id_number.lower()}\t{facility}\t{township}")
+                number = r.id_number.lower() if full_ids else mask_id_number(r.id_number).lower()
+                self._search.append(f"{r.name}\t{number}\t{facility}\t{township}")
 
     def filter(
         self,

@@ -192,15 +192,15 @@ def check_phone(value: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """A person's phone with the middle hidden: 138****5678, 0871-****5678 (area code and last 4 kept)."""
-    area, sep, local = phone.rpartition("-") if phone.startswith("0") and "-" in phone else ("", "", phone)
-    if area and len(local) <= 6:  # an extension after the number: hide the number, keep the extension
-        area, sep, local = phone.partition("-")[0], "-", phone.partition("-")[2]
-    keep_front = 0 if area else 3
-    if len(local) <= keep_front + 4:
+    """A person's phone with the middle hidden: 138****5678; a landline keeps its area code, its last 4 digits
+    and any extension: 0871-****5678-123."""
+    landline = re.fullmatch(r"(0\d{2,3}-?)([2-9]\d{6,7})(-\d{1,6})?", phone)
+    if landline:
+        area, local, extension = landline.group(1), landline.group(2), landline.group(3) or ""
+        return f"{area}{'*' * (len(local) - 4)}{local[-4:]}{extension}"
+    if len(phone) <= 7:
         return phone
-    hidden = "".join("*" if c.isdigit() else c for c in local[keep_front:-4])
-    return f"{area}{sep}{local[:keep_front]}{hidden}{local[-4:]}"
+    return phone[:3] + "".join("*" if c.isdigit() else c for c in phone[3:-4]) + phone[-4:]
 
 
 def is_masked(value: object) -> bool:

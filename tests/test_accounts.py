@@ -207,3 +207,75 @@ def test_facilities_and_people_are_never_deleted_only_closed_or_left(db):
                 s.commit()
     with db.session() as s:
         assert all(s.get(model, record_id) is not None for model, record_id in records)
+
+
+def test_a_viewer_cannot_write_through_statements_or_load_the_demo(tmp_path):
+    from sqlalchemy import update
+
+    from db import open_database
+    from desktop.demo import DemoOptions, write_demo
+
+    db = open_database(tmp_path / "空.db")
+    try:
+        with db.session() as s:
+            World(s)
+            s.commit()
+        accounts(db, ("老王", "admin"), ("小李", "viewer"))
+        sign_in_to(db, "小李", PASSWORD)
+        with db.session() as s, pytest.raises(AccessDenied):
+            s.execute(update(Division).values(name="改"))
+        with db.session() as s, pytest.raises(AccessDenied, match="载入示范数据"):
+            write_demo(db, DemoOptions())
+        with db.session() as s:
+            assert "改" not in s.scalars(select(Division.name)).all()
+    finally:
+        db.close()
+
+
+def test_however_many_wrong_passwords_the_pause_stays_at_most_fifteen_minutes(db):
+    accounts(db, ("老王", "admin"))
+    with db.session() as s:
+        s.scalar(select(User)).failed_attempts = 60  # a night of scripted guessing
+        s.commit()
+    now = dt.datetime(2026, 11, 25, 9, 0)
+    with db.session() as s, pytest.raises(AccountError, match="暂停登录 15 分钟"):
+        try:
+            sign_in(s, "老王", "wrong-password", now=now)
+        finally:
+            s.commit()
+    with db.session() as s:
+        assert s.scalar(select(User.locked_until)) == now + dt.timedelta(minutes=15)
+
+
+def test_a_database_with_accounts_opened_without_signing_in_is_read_only(db):
+    from db import open_database
+
+    with db.session() as s:
+        w = World(s)
+        person = w.add_person(w.add_centre(20, 10000))
+        s.commit()
+    accounts(db, ("老王", "admin"))
+    path = db.path
+    db.close()
+    again = open_database(path)
+    try:
+        assert again.actor.name == "未登录" and not again.actor.can("edit")
+        with again.session() as s, pytest.raises(AccessDenied, match="未登录"):
+            update_record(s, STAFF, person.id, {"title": "senior"}, user="某人")
+    finally:
+        again.close()
+
+
+def test_a_second_person_with_the_same_id_number_is_refused_with_a_reason(db):
+    from desktop.records.editing import RecordError, create_record
+
+    with db.session() as s:
+        w = World(s)
+        centre = w.add_centre(20, 10000)
+        person = w.add_person(centre)
+        s.commit()
+        raw = {"name": "重号", "id_number": person.id_number, "facility_id": centre.id, "category": "nurse",
+               "title": "none", "employment_form": "contract", "status": "on_post"}  # fmt: skip
+        with pytest.raises(RecordError) as refused:
+            create_record(s, STAFF, raw, user="测试")
+    assert refused.value.errors["id_number"] == f"该身份证号码已登记为“{person.name}”（编号 {person.id}）"

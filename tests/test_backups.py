@@ -107,8 +107,9 @@ def test_a_damaged_file_is_refused_on_open_and_the_latest_backup_brings_it_back(
     assert path.read_bytes() == before  # not opened for writing: not one byte changed
 
     assert main(["info", "--db", str(path)]) == 2  # the command line says so too, without a traceback
-    _restored, kept = restore(caught.value.latest_backup.path, path)
-    assert kept.name.endswith(".db.damaged") and kept.read_bytes() == before
+    assert main(["restore", str(caught.value.latest_backup.path), "--db", str(path), "--yes"]) == 0
+    (kept,) = backup_folder(path).glob("*.db.damaged")
+    assert kept.read_bytes() == before  # the damaged file is kept as it was, next to the backups
     reopened = open_database(path)
     reopened.close()
     assert _count(path) == good.counts["人员"]

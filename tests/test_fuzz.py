@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -199,10 +200,14 @@ def test_the_command_line_answers_any_option_with_a_message_not_a_traceback(coun
     value = data.draw(OPTION)
     if command[-1] in ("--out", "--to"):
         value = str(folder / (re.sub(r"[\x00/\\]", "", value) or "x"))
+    here = os.getcwd()
+    os.chdir(folder)  # a relative path given as --db must not land in the repository
     try:
         code = main([*command, value])
     except SystemExit as exc:  # argparse's own refusal of an option, with its usage line
         code = exc.code
+    finally:
+        os.chdir(here)
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert code in (0, 1, 2), (command, value, code, err)

@@ -167,3 +167,24 @@ def test_good_phone_numbers(phone):
 def test_bad_phone_numbers(phone):
     with pytest.raises(InvalidValue, match="电话号码"):
         check_phone(phone)
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("0871-62345678", "0871-****5678"),
+        ("0871-62345678-123", "0871-****5678-123"),  # the extension is kept: the masked number imports back
+        ("010-6234567-1", "010-***4567-1"),
+        ("400-123-4567", "400-***-4567"),
+        ("12320", "12320"),
+    ],
+)
+def test_a_phone_is_masked_in_its_middle_and_the_mask_reads_back_as_masked(phone, masked):
+    from desktop.records.fields import MaskedValue
+    from desktop.records.types import STAFF
+    from desktop.validators import mask_phone
+
+    assert mask_phone(phone) == masked
+    if "*" in masked:
+        assert isinstance(STAFF.field("phone").parse(masked), MaskedValue)

@@ -78,14 +78,18 @@ def add_user_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_db(args: argparse.Namespace):
-    """Open the database of ``--db``; where sign-in is on, sign in as ``--user`` first."""
+def open_db(args: argparse.Namespace, *, create: bool = False):
+    """Open the database of ``--db``; where sign-in is on, sign in as ``--user`` first. Only ``create``
+    (the demo) makes a new file: elsewhere a mistyped path is an error, not a new empty database."""
     import getpass
     import os
+    from pathlib import Path
 
     from db import Actor, open_database
     from desktop.accounts import AccountError, sign_in_required, sign_in_to
 
+    if not create and "://" not in args.db and not Path(args.db).is_file():
+        raise UserError(f"找不到数据库文件：{args.db}（新建请在窗口中用“文件 › 新建数据库”，或 countyhealth demo）")
     db = open_database(args.db)
     try:
         with db.session() as session:

@@ -16,6 +16,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from db import DamagedDatabaseError
     from db.backups import describe, restore, verify
     from desktop.cli import UserError, open_db
 
@@ -23,11 +24,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not backup.exists():
         raise UserError(f"找不到备份文件：{backup}")
     if Path(args.db).exists():  # where sign-in is on, only an administrator may replace the database
-        db = open_db(args)
         try:
-            db.actor.require("manage", "从备份恢复数据库")
-        finally:
-            db.close()
+            db = open_db(args)
+        except DamagedDatabaseError:
+            db = None  # a damaged file cannot say who may restore it; repairing it comes first
+        if db is not None:
+            try:
+                db.actor.require("manage", "从备份恢复数据库")
+            finally:
+                db.close()
     verify(backup)
     info = describe(backup)
     print(info.preview)

@@ -34,7 +34,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from desktop.demo import DemoOptions, write_demo
 
     options = DemoOptions(scale=args.scale, seed=args.seed, as_of=args.as_of)
-    db = open_db(args)
+    db = open_db(args, create=True)
     try:
         started = time.perf_counter()
         summary = write_demo(db, options, progress=progress_printer("写入示范数据"))

@@ -92,7 +92,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.ignored_columns:
         print(f"未识别的列（已忽略）：{'、'.join(report.ignored_columns)}")
     for p in report.problems:
-        print(f"  {p.where}：{p.message}" + (f"（内容：{p.value}）" if p.value not in (None, "") else ""))
+        shown = report.shown_value(p)
+        print(f"  {p.where}：{p.message}" + (f"（内容：{shown}）" if shown else ""))
     if args.problems and report.problems:
         print(f"问题已标注在：{write_problem_workbook(report, args.problems)}")
     if args.dry_run:

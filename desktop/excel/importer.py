@@ -86,6 +86,30 @@ class ImportReport:
     def bad_rows(self) -> set[int]:
         return {p.row for p in self.problems}
 
+    def shown_value(self, problem: Problem) -> str:
+        """A bad cell's content as a message may quote it: a person's ID or phone number masked."""
+        if problem.value is None:
+            return ""
+        spec = TEMPLATES.get(self.kind)
+        field = next((f for f in spec.rtype.fields if f.label == problem.header), None) if spec else None
+        if field is not None and field.sensitive and len(str(problem.value)) > 7:
+            return field.mask(str(problem.value))
+        return str(problem.value)
+
+    def describe_changes(self, plan: RowPlan, *, progress_report: bool = False) -> str:
+        """What a row (or, with ``progress_report``, a row of the progress sheet) changes, in the fields'
+        words, people's numbers masked."""
+        spec = TEMPLATES[self.kind]
+        rtype = spec.updates.rtype if progress_report else spec.rtype
+        parts = []
+        for name, (old, new) in plan.changes.items():
+            field = rtype.field(name)
+            if field.kind == "ref":
+                parts.append(f"{field.label}：已更改")
+            else:
+                parts.append(f"{field.label}：{field.display(old) or '（空）'} → {field.display(new) or '（空）'}")
+        return "；".join(parts)
+
     def summary(self) -> str:
         text = f"新增 {self.count('new')} 条，修改 {self.count('changed')} 条，未变 {self.count('unchanged')} 条"
         if self.update_plans:
@@ -626,7 +650,7 @@ def run_import(
                 continue
             with _row(session, report, spec.rtype, plan) as ok:
                 if plan.action == "new":
-                    new_ids[-n] = create_record(session, spec.rtype, plan.values, user=user).id
+                    new_ids[-n] = create_record(session, spec.rtype, plan.values, user=user, check_unique=False).id
                 else:
                     changes = {name: new for name, (_old, new) in plan.changes.items()}
                     update_record(session, spec.rtype, plan.record_id, changes, user=user, reason=reason)

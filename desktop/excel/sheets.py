@@ -126,7 +126,9 @@ def staff_roster(ctx: Context) -> SheetSpec:
             Col("姓名", lambda r: r.name),
             Col("性别", lambda r: "男" if r.sex == "M" else "女"),
             Col("身份证号码", lambda r: show_id(r.id_number), kind="code", width=22),
-            Col("出生日期", lambda r: r.birth_date, kind="date", width=12),
+            Col("出生日期", lambda r: r.birth_date, kind="date", width=12)
+            if ctx.unmask_ids
+            else Col("出生年份", lambda r: r.birth_date.year, kind="code", width=10),
             Col("工作单位", lambda r: facilities[r.facility_id], width=30),
             Col("乡镇（街道）", lambda r: towns.get(division_of[r.facility_id], ""), width=12),
             Col("人员类别", lambda r: STAFF_CATEGORY[r.category], width=14),

@@ -102,6 +102,26 @@ def _cross_checks(rtype: RecordType, record: Any) -> dict[str, str]:
     return errors
 
 
+def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str, str]:
+    """A value another record already holds, in a column that must be unique (an ID number, a credit code),
+    named with that record, before the database refuses it with an error no one can read."""
+    errors: dict[str, str] = {}
+    model = rtype.model
+    for column in model.__table__.columns:
+        value = getattr(record, column.name, None)
+        if not column.unique or value is None or column.name not in {f.name for f in rtype.fields}:
+            continue
+        query = select(model).where(getattr(model, column.name) == value)
+        if record.id is not None:
+            query = query.where(model.id != record.id)
+        with session.no_autoflush:
+            other = session.scalars(query.limit(1)).first()
+        if other is not None:
+            label = rtype.field(column.name).label
+            errors[column.name] = f"该{label}已登记为“{getattr(other, rtype.title_field, '')}”（编号 {other.id}）"
+    return errors
+
+
 def _derive(rtype: RecordType, values: dict[str, Any]) -> None:
     if rtype.key == "staff" and values.get("id_number"):
         info = check_id_number(values["id_number"])
@@ -135,11 +155,15 @@ def log_change(session: Session, user: str, table: str, row_id: int, action: str
     )
 
 
-def create_record(session: Session, rtype: RecordType, raw: dict[str, Any], *, user: str) -> Any:
+def create_record(
+    session: Session, rtype: RecordType, raw: dict[str, Any], *, user: str, check_unique: bool = True
+) -> Any:
+    """``check_unique=False``: the caller already knows no record holds its unique values (the importer,
+    which matched every row by them), and a city's roster is spared a query per person."""
     values = validate(rtype, raw, lookup=make_lookup(session))
     _derive(rtype, values)
     record = rtype.model(**values)
-    errors = _cross_checks(rtype, record)
+    errors = _cross_checks(rtype, record) or (_unique_checks(session, rtype, record) if check_unique else {})
     if errors:
         raise RecordError(errors)
     session.add(record)
@@ -162,7 +186,7 @@ def update_record(
         return {}
     for name, (_old, new) in changed.items():
         setattr(record, name, new)
-    errors = _cross_checks(rtype, record)
+    errors = _cross_checks(rtype, record) or _unique_checks(session, rtype, record)
     if errors:
         for name, (old, _new) in changed.items():
             setattr(record, name, old)

@@ -67,6 +67,8 @@ class Field:
         """A stored value as the user reads it."""
         if value is None:
             return ""
+        if self.sensitive and not unmask:
+            return self.mask(str(value))
         if self.kind == "code":
             return self.codes.get(value, str(value))
         if self.kind == "bool":
@@ -75,12 +77,14 @@ class Field:
             return value.isoformat()
         if self.kind == "float":
             return _plain(value)
-        if self.sensitive and not unmask:
-            return self.mask(str(value))
         return str(value)
 
     def mask(self, text: str) -> str:
-        return mask_phone(text) if self.kind == "phone" else mask_id_number(text)
+        if self.kind == "phone":
+            return mask_phone(text)
+        if self.kind == "date":  # a birth date is the very digits an ID number's mask hides: the year only
+            return f"{text[:4]}年"
+        return mask_id_number(text)
 
 
 def normalise_text(raw: Any) -> str:
@@ -195,7 +199,7 @@ def _masked(f: Field, text: str) -> MaskedValue | None:
         return None
     if not f.sensitive:
         raise InvalidValue(f"“{f.label}”中不能有“*”")
-    pattern = r"\d{6}\*{8}\d{3}[\dX]" if f.kind == "id_number" else r"[\d\-]*\*[\d*\-]*\d{4}"
+    pattern = r"\d{6}\*{8}\d{3}[\dX]" if f.kind == "id_number" else r"[\d\-]*\*[\d*\-]*"
     if not re.fullmatch(pattern, text.upper()):
         raise InvalidValue(f"“{f.label}”部分数字已隐藏（*），但格式与导出的隐藏格式不符；请填写完整号码")
     return MaskedValue(text.upper())

@@ -82,7 +82,7 @@ STAFF = RecordType(
             note="18位，末位为校验码；出生日期和性别由此自动得出",
         ),
         Field("sex", "性别", "code", codes=codes.SEX, derived=True),
-        Field("birth_date", "出生日期", "date", derived=True),
+        Field("birth_date", "出生日期", "date", derived=True, sensitive=True),
         Field("facility_id", "工作单位", "ref", ref="facility", required=True),
         Field("category", "人员类别", "code", codes=codes.STAFF_CATEGORY, required=True),
         Field("practice_category", "执业类别", "code", codes=codes.PRACTICE_CATEGORY, note="执业（助理）医师填写"),

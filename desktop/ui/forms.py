@@ -80,15 +80,13 @@ class FieldEditor:
         self.widget.setReadOnly(False)
         self.widget.setText(self.field.display(value, unmask=True))
 
-    def set_value(self, value: Any) -> None:
+    def set_value(self, value: Any, *, unmask: bool = True) -> None:
         w = self.widget
         if isinstance(w, QComboBox):
             i = w.findData(value)
             w.setCurrentIndex(max(i, 0))
-        elif isinstance(w, QLineEdit):
-            w.setText(self.field.display(value, unmask=True))
         else:
-            w.setText(self.field.display(value))
+            w.setText(self.field.display(value, unmask=unmask))
 
     def raw(self) -> Any:
         w = self.widget
@@ -137,12 +135,12 @@ class RecordForm(QDialog):
             box = QVBoxLayout()
             box.setSpacing(2)
             value = self.initial.get(field.name)
-            if field.sensitive and value and reveal is not None:
+            if field.sensitive and value and reveal is not None and not field.derived:
                 editor.show_masked(value)
                 box.addLayout(self._with_reveal_button(editor))
             else:
-                if field.name in self.initial:
-                    editor.set_value(value)
+                if field.name in self.initial:  # a stored birth date is masked with the stored ID number
+                    editor.set_value(value, unmask=not (field.sensitive and reveal is not None))
                 box.addWidget(editor.widget)
             box.addWidget(editor.error)
             label = field.header + ("＊" if field.required and not field.derived else "")
@@ -188,6 +186,9 @@ class RecordForm(QDialog):
             return
         editor.show_whole(value)
         button.hide()
+        for other in self.editors.values():  # the birth date the mask also hid
+            if other.field.derived and other.field.sensitive and other.field.name in self.initial:
+                other.set_value(self.initial[other.field.name])
 
     def _connect_live_check(self, editor: FieldEditor) -> None:
         w = editor.widget

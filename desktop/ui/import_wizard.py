@@ -65,7 +65,7 @@ class ImportWizard(QDialog):
                 Column("行", lambda p: p.row, numeric=True, width=50),
                 Column("列", lambda p: p.column, width=40),
                 Column("列名", lambda p: p.header, width=110),
-                Column("单元格内容", lambda p: "" if p.value is None else str(p.value), width=160),
+                Column("单元格内容", lambda p: self.report.shown_value(p) if self.report else "", width=160),
                 Column("问题", lambda p: p.message),
             ],
             colour=lambda p: RED,
@@ -79,7 +79,7 @@ class ImportWizard(QDialog):
                     lambda r: str(r.values.get(TEMPLATES[self.kind.currentData()].rtype.title_field, "")),
                     width=220,
                 ),
-                Column("修改的字段", lambda r: "；".join(f"{k}：{o} → {n}" for k, (o, n) in r.changes.items())),
+                Column("修改的字段", lambda r: self.report.describe_changes(r) if self.report else ""),
             ],
             colour=lambda r: {"new": GREEN, "changed": AMBER}.get(r.action),
         )

@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
             o = overview(session)
         area = o.area_name or "未设置地区"
         self.setWindowTitle(f"{PRODUCT_NAME} — {area} — {self.db.path or self.db.url}")
-        self.demo_action.setEnabled(o.empty)
+        self.demo_action.setEnabled(o.empty and self.db.actor.can("manage"))
         return o
 
     def _after_open(self) -> None:
@@ -407,6 +407,9 @@ class MainWindow(QMainWindow):
 
     def first_start(self) -> None:
         """An empty database: ask for the county profile, or load the demo county."""
+        if not self.db.actor.can("manage"):
+            QMessageBox.information(self, "欢迎使用", "当前数据库还没有任何记录，请由管理员载入数据或填写县域信息。")
+            return
         box = QMessageBox(QMessageBox.Icon.Question, "欢迎使用", "当前数据库还没有任何记录。", parent=self)
         box.setInformativeText(
             "可以先载入示范数据（虚构的“清溪县”，含约300个行政村、2500余名卫生人员、建设项目和重点任务）熟悉软件，"

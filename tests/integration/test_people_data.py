@@ -70,6 +70,9 @@ def test_no_file_carries_a_whole_id_or_phone_number_unless_asked(demo_db, tmp_pa
         assert not id_numbers(text), f.name
         assert not [n for n in ids if n in text], f.name
         assert not [p for p in phones if p in text], f.name
+    roster = load_workbook(tmp_path / "all.xlsx", read_only=True)["卫生人员花名册"]
+    headers = next(r for r in roster.iter_rows(max_row=6, values_only=True) if "姓名" in r)
+    assert "出生年份" in headers and "出生日期" not in headers  # a birth date would unmask the ID number
     masked = file_text(tmp_path / "staff-filled.xlsx")
     assert re.search(r"\d{6}\*{8}\d{3}[\dX]", masked) and re.search(r"1\d\d\*{4}\d{4}", masked)
 

@@ -16,7 +16,7 @@ from desktop.ui.pages.history import RecordHistoryDialog
 from desktop.ui.record_dialogs import edit_record_dialog
 
 
-def test_changes_since_the_last_submission_name_who_changed_what(window, demo_db, tmp_path):
+def test_changes_since_the_last_submission_name_who_changed_what(qtbot, window, demo_db, tmp_path):
     with demo_db.session() as s:
         first, second = s.scalars(select(StaffMember).where(StaffMember.phone.is_not(None)).limit(2)).all()
         update_record(s, STAFF, first.id, {"title": "senior"}, user="老王")
@@ -40,7 +40,11 @@ def test_changes_since_the_last_submission_name_who_changed_what(window, demo_db
     assert page.count.text() == "共 1 条"
 
     page.view.doubleClicked.emit(page.model.index(0, 0))  # opens the person on the staff page
-    assert window.current_page().key == "staff"
+    staff = window.current_page()
+    assert staff.key == "staff" and staff.search.text() == first.name  # found by name, not by whole ID
+    qtbot.waitUntil(lambda: bool(staff.view.selectionModel().selectedRows()))
+    (selected,) = staff.view.selectionModel().selectedRows()
+    assert staff.model.row_at(selected.row()).id == first.id
 
 
 def test_a_record_form_opens_its_own_history(window, demo_db, monkeypatch):

@@ -61,8 +61,11 @@ def test_showing_a_whole_id_number_is_a_recorded_act(window, demo_db):
         person = s.scalars(select(StaffMember).where(StaffMember.phone.is_not(None))).first()
     form = edit_record_dialog(window, STAFF, person.id, exec_=False)
     assert form.editors["phone"].widget.text() == person.phone[:3] + "****" + person.phone[-4:]
+    # the birth date is the very digits the mask hides: only its year is shown with a masked number
+    assert form.editors["birth_date"].widget.text() == f"{person.birth_date.year}年"
     form.findChild(QPushButton, "reveal_id_number").click()
     assert form.editors["id_number"].widget.text() == person.id_number
+    assert form.editors["birth_date"].widget.text() == person.birth_date.isoformat()
     assert not form.editors["id_number"].widget.isReadOnly()
     with demo_db.session() as s:
         logged = s.scalars(select(Change).where(Change.action == "unmask")).all()

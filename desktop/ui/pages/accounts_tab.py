@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import AccessDenied, Actor
-from db.access import local_actor
+from db.access import NOT_SIGNED_IN, local_actor
 from db.codes import ROLE
 from desktop.accounts import (
     AccountError,
@@ -215,7 +215,21 @@ class AccountsTab(QWidget):
             QMessageBox.warning(self, "账号", str(exc))
             return False
         self.refresh()
+        self._follow_own_account()
         return True
+
+    def _follow_own_account(self) -> None:
+        """An administrator who changed their own role, or disabled themselves, has the new rights at once."""
+        actor = self.win.db.actor
+        if not actor.signed_in:
+            return
+        with self.win.db.session() as session:
+            mine = next((a for a in list_accounts(session) if a.name == actor.name), None)
+        if mine is not None and mine.active:
+            self.win.db.actor = Actor(mine.name, mine.role, signed_in=True)
+        else:
+            self.win.db.actor = NOT_SIGNED_IN
+        self.win.apply_role()
 
     def _selected(self):
         account = selected_row(self.view)

@@ -164,6 +164,7 @@ class ReportsPage(Page):
             self.win.user,
             self.win.today,
         )
+        self.unmask.setChecked(False)  # whole numbers are asked for one file at a time
 
         def job(progress, cancelled):
             return export_workbook(
@@ -241,6 +242,7 @@ class ReportsPage(Page):
         with self.win.db.session() as session:
             if self.with_records.isChecked():
                 fill_template(session, kind, path, unmask=self.unmask.isChecked())
+                self.unmask.setChecked(False)
                 session.commit()  # the record of an unmasked file
             else:
                 write_template(session, kind, path)

@@ -106,7 +106,7 @@ class StaffPage(Page):
 
     def refresh(self) -> None:
         with self.win.db.session() as session:
-            self.staff = StaffList(session, self.win.today)
+            self.staff = StaffList(session, self.win.today, full_ids=self.win.can("unmask"))
         self.model.set_rows(self.staff.rows)
         self.apply_filter()
 
@@ -139,9 +139,10 @@ class StaffPage(Page):
     def open_record(self, record_id: int) -> None:
         self.ensure_fresh()
         row = next((r for r in self.staff.rows if r.id == record_id), None) if self.staff else None
-        if row is not None:
-            self.search.setText(row.id_number)
-            QTimer.singleShot(0, lambda: self.view.selectRow(0))
+        if row is not None:  # found by name (the whole ID number is not for the search box to show)
+            self.search.setText(row.name)
+            at = next((i for i in range(self.model.rowCount()) if self.model.row_at(i).id == record_id), 0)
+            QTimer.singleShot(0, lambda: self.view.selectRow(at))
 
     # --- actions ------------------------------------------------------------------
 
