@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+STAMP_PACKAGE := $(VENV)/.installed-package
 
-.PHONY: run test lint bench soak screenshots clean
+.PHONY: run test lint bench soak screenshots package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,10 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP_RUN)
+
+$(STAMP_PACKAGE): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[package]'
+	touch $@
 
 run: $(STAMP_RUN)
 	$(BIN)/countyhealth-desk $(ARGS)
@@ -38,5 +43,11 @@ bench: $(STAMP_DEV)
 screenshots: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.screenshots build/screenshots
 
+# The frozen app (PyInstaller, one folder): dist/countyhealth-desk/countyhealth-desk
+package: $(STAMP_PACKAGE)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/countyhealth-desk.spec
+	du -sh dist/countyhealth-desk
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -20,12 +20,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="数据库文件路径或 SQLAlchemy URL（默认：本机用户数据目录中的内置数据库）",
     )
     parser.add_argument("--version", action="version", version=f"countyhealth-desk {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="不打开窗口，在临时文件夹中自检（建库、示范数据、核查、Excel、PDF、窗口），结果同时写入日志文件",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)  # --version exits here, before Qt loads
     logging.basicConfig(level=logging.WARNING)
+    if args.self_test:
+        from desktop.paths import log_dir
+        from desktop.ui.selftest import run_self_test
+
+        return 1 if run_self_test(log_dir() / "selftest.log", out=_print) else 0
 
     from importlib.resources import files
 
@@ -69,6 +79,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return app.exec()
     finally:
         sys.excepthook = previous_hook
+
+
+def _print(text: str) -> None:
+    """stdout may be missing (a windowed Windows build) or not UTF-8 (a Windows console): never fail on it."""
+    if sys.stdout is None:
+        return
+    try:
+        print(text, flush=True)
+    except UnicodeEncodeError:
+        print(text.encode(sys.stdout.encoding or "ascii", "replace").decode(sys.stdout.encoding or "ascii"))
 
 
 def install_refusal_hook():

@@ -1,0 +1,156 @@
+"""``countyhealth-desk --self-test``: prove this installation works, without a screen and without the user's data.
+
+Each step runs the real code on a fresh database in a temporary folder: migrations, the demo county, the
+checks, one workbook and the PDF report (both read back), and the main window painted offscreen. One line
+per step goes to stdout and to a log file (a windowed Windows build has no stdout); the exit code is 0
+only if every step passed, and the failing step is named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop import PRODUCT_NAME, __version__
+
+Step = tuple[str, Callable[[dict], str]]
+
+
+def _database(ctx: dict) -> str:
+    from db import open_database
+    from db.migrations import HEAD
+
+    ctx["db"] = db = open_database(ctx["folder"] / "自检 数据库.db")
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if revision != HEAD:
+        raise RuntimeError(f"数据库结构版本为 {revision}，应为 {HEAD}")
+    return f"结构版本 {revision}"
+
+
+def _demo(ctx: dict) -> str:
+    from desktop.demo import DemoOptions, write_demo
+
+    summary = write_demo(ctx["db"], DemoOptions())
+    return f"人员 {summary.rows['staff']:,} 人，机构 {summary.rows['facilities']:,} 个"
+
+
+def _checks(ctx: dict) -> str:
+    from desktop.checks.runner import run_checks
+    from desktop.periods import Period
+
+    ctx["period"] = period = Period.last_complete_quarter(dt.date.today())
+    with ctx["db"].session() as session:
+        run = run_checks(session, period)
+    if not run.findings:
+        raise RuntimeError("示范数据应有核查问题，但一条也没有")
+    return f"{period.label}：{len(run.findings):,} 条问题"
+
+
+def _workbook(ctx: dict) -> str:
+    from openpyxl import load_workbook
+
+    from desktop.excel.export import export_workbook
+
+    path = ctx["folder"] / "自检 人员花名册.xlsx"
+    result = export_workbook(ctx["db"], ["staff"], ctx["period"], path, user="自检")
+    ws = load_workbook(path, read_only=True).worksheets[0]
+    names = sum(1 for row in ws.iter_rows(values_only=True) if row and isinstance(row[0], int))
+    if names != result.rows["staff"]:
+        raise RuntimeError(f"写入 {result.rows['staff']} 行，读回 {names} 行")
+    return f"{names:,} 行，读回一致"
+
+
+def _report(ctx: dict) -> str:
+    from desktop.report.build import build_report
+
+    path = ctx["folder"] / "自检 季度报告.pdf"
+    result = build_report(ctx["db"], ctx["period"], path)
+    data = path.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:] or pages != result.pages:
+        raise RuntimeError(f"PDF 不完整：读回 {pages} 页，应为 {result.pages} 页")
+    embedded = "已嵌入" if result.font.embedded else "未嵌入，请安装中文字体"
+    return f"{pages} 页，字体 {result.font.family}（{embedded}）"
+
+
+def _window(ctx: dict) -> str:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.main_window import MainWindow, settings
+
+    app = QApplication.instance() or QApplication([sys.argv[0], "-platform", "offscreen"])
+    recent = settings().value("recent")  # the window remembers its file; the user's list must not gain ours
+    window = MainWindow(ctx["db"])
+    settings().setValue("recent", recent) if recent is not None else settings().remove("recent")
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    image = window.grab().toImage()
+    title = window.windowTitle()
+    window.hide()
+    window.deleteLater()
+    app.processEvents()
+    if image.isNull() or image.width() < 100:
+        raise RuntimeError("主窗口未能绘制")
+    if "清溪县" not in title:
+        raise RuntimeError(f"窗口标题不对：{title}")
+    return f"{image.width()}×{image.height()}，{window.nav.count()} 个页面"
+
+
+STEPS: list[Step] = [
+    ("数据库：新建并升级到最新结构", _database),
+    ("示范数据：写入清溪县", _demo),
+    ("规范核查：运行全部规则", _checks),
+    ("Excel：导出人员花名册并读回", _workbook),
+    ("PDF：生成季度报告并读回", _report),
+    ("窗口：离屏打开主窗口并绘制", _window),
+]
+
+
+def run_self_test(log_path: Path | None = None, out=print) -> int:
+    """Run every step; return 0 if all passed, else the number of the first that failed."""
+    if "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        lines.append(text)
+        out(text)
+
+    say(f"{PRODUCT_NAME} {__version__} 自检（{dt.datetime.now():%Y-%m-%d %H:%M:%S}，Python {sys.version.split()[0]}）")
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="countyhealth-selftest-") as tmp:
+        ctx: dict = {"folder": Path(tmp)}
+        try:
+            for number, (name, step) in enumerate(STEPS, 1):
+                started = time.perf_counter()
+                try:
+                    detail = step(ctx)
+                except Exception as exc:  # any failure is the answer: name the step, keep the traceback
+                    say(f"[{number}/{len(STEPS)}] {name} … 失败：{exc}")
+                    lines.append(traceback.format_exc())
+                    failed = number
+                    break
+                say(f"[{number}/{len(STEPS)}] {name} … 通过（{detail}，{time.perf_counter() - started:.1f} 秒）")
+        finally:
+            if "db" in ctx:
+                ctx["db"].close()
+    say(f"自检未通过：第 {failed} 步（{STEPS[failed - 1][0]}）" if failed else "自检全部通过")
+    if log_path is not None:
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            log_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            out(f"记录已写入：{log_path}")
+        except OSError as exc:
+            out(f"记录未能写入 {log_path}：{exc}")
+    return failed
