@@ -4,9 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
-STAMP_PACKAGE := $(VENV)/.installed-package
+# The bundle is built in its own venv with the newest PySide6 whose Linux wheel installs on glibc 2.28
+# (UOS V20, Kylin V10): 6.9.x. Its --self-test in CI keeps the code working on it.
+PACKAGE_VENV := .venv-package
+STAMP_PACKAGE := $(PACKAGE_VENV)/.installed
+PACKAGE_PYSIDE := PySide6-Essentials==6.9.*
 
-.PHONY: run test lint bench soak screenshots package clean
+.PHONY: run test lint bench soak screenshots package deb clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +24,10 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP_RUN)
 
-$(STAMP_PACKAGE): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[package]'
+$(STAMP_PACKAGE): pyproject.toml
+	$(PYTHON) -m venv $(PACKAGE_VENV)
+	$(PACKAGE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PACKAGE_VENV)/bin/pip install --quiet -e '.[package]' '$(PACKAGE_PYSIDE)'
 	touch $@
 
 run: $(STAMP_RUN)
@@ -45,9 +51,13 @@ screenshots: $(STAMP_DEV)
 
 # The frozen app (PyInstaller, one folder): dist/countyhealth-desk/countyhealth-desk
 package: $(STAMP_PACKAGE)
-	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+	$(PACKAGE_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
 		--distpath dist --workpath build/pyinstaller packaging/countyhealth-desk.spec
 	du -sh dist/countyhealth-desk
 
+# The Linux installer: dist/cn.countyhealth.desk_<version>_amd64.deb (UOS app-store layout), from the bundle.
+deb: package
+	$(PACKAGE_VENV)/bin/python packaging/build_deb.py dist/countyhealth-desk dist
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(PACKAGE_VENV) build dist *.egg-info

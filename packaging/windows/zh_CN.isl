@@ -1,0 +1,91 @@
+﻿; Simplified Chinese messages of the installer, written for CountyHealth Desk. Listed after Default.isl in
+; the script's [Languages], so any message not translated here falls back to English.
+
+[LangOptions]
+LanguageName=简体中文
+LanguageID=$0804
+LanguageCodePage=0
+DialogFontName=Microsoft YaHei UI
+DialogFontSize=9
+WelcomeFontName=Microsoft YaHei UI
+WelcomeFontSize=12
+
+[Messages]
+SetupAppTitle=安装
+SetupWindowTitle=安装 - %1
+UninstallAppTitle=卸载
+UninstallAppFullTitle=卸载 %1
+ButtonBack=< 上一步(&B)
+ButtonNext=下一步(&N) >
+ButtonInstall=安装(&I)
+ButtonOK=确定
+ButtonCancel=取消
+ButtonYes=是(&Y)
+ButtonYesToAll=全部是(&A)
+ButtonNo=否(&N)
+ButtonNoToAll=全部否(&O)
+ButtonFinish=完成(&F)
+ButtonBrowse=浏览(&B)…
+ButtonWizardBrowse=浏览(&R)…
+ButtonNewFolder=新建文件夹(&M)
+ExitSetupTitle=退出安装
+ExitSetupMessage=安装尚未完成。如果现在退出，程序将不会被安装。%n%n以后可以再次运行安装程序完成安装。%n%n确定退出安装吗？
+WelcomeLabel1=欢迎安装 [name]
+WelcomeLabel2=即将在本电脑上安装 [name/ver]。%n%n建议先关闭其他正在运行的程序。
+WizardSelectDir=选择安装位置
+SelectDirDesc=要把 [name] 安装到哪里？
+SelectDirLabel3=安装程序将把 [name] 安装到下面的文件夹。
+SelectDirBrowseLabel=点“下一步”继续。如需选择其他文件夹，请点“浏览”。
+DiskSpaceMBLabel=至少需要 [mb] MB 磁盘空间。
+WizardSelectTasks=选择附加任务
+SelectTasksDesc=还要执行哪些任务？
+SelectTasksLabel2=请选择安装 [name] 时要执行的附加任务，然后点“下一步”。
+WizardReady=准备安装
+ReadyLabel1=已准备好在本电脑上安装 [name]。
+ReadyLabel2a=点“安装”开始安装；如需查看或修改设置，请点“上一步”。
+ReadyLabel2b=点“安装”开始安装。
+ReadyMemoDir=安装位置：
+ReadyMemoTasks=附加任务：
+WizardInstalling=正在安装
+InstallingLabel=正在把 [name] 安装到本电脑，请稍候。
+FinishedHeadingLabel=[name] 安装完成
+FinishedLabelNoIcons=[name] 已安装到本电脑。
+FinishedLabel=[name] 已安装到本电脑，可以通过开始菜单或桌面上的快捷方式启动。
+ClickFinish=点“完成”退出安装程序。
+StatusExtractFiles=正在复制文件…
+StatusCreateIcons=正在创建快捷方式…
+StatusRunProgram=正在完成安装…
+StatusRollback=正在撤销已做的更改…
+ConfirmUninstall=确定要完全卸载 %1 吗？
+UninstallStatusLabel=正在从本电脑卸载 %1，请稍候。
+UninstalledAll=%1 已从本电脑卸载。
+UninstalledMost=%1 卸载完成。%n%n有些文件未能删除，可以手动删除。
+WizardUninstalling=卸载状态
+StatusUninstalling=正在卸载 %1…
+SetupAlreadyRunning=安装程序已在运行。
+WindowsVersionNotSupported=本程序不支持当前的 Windows 版本，需要 Windows 10 或更高版本。
+NotOnThisPlatform=本程序不能在 %1 上运行。
+OnlyOnThisPlatform=本程序只能在 %1 上运行。
+DirExists=文件夹%n%n%1%n%n已存在。仍要安装到这里吗？
+DirDoesntExist=文件夹%n%n%1%n%n不存在。要创建它吗？
+DiskSpaceWarningTitle=磁盘空间不足
+DiskSpaceWarning=安装至少需要 %1 KB 可用空间，所选磁盘只有 %2 KB。%n%n仍要继续吗？
+PrivilegesRequiredOverrideTitle=选择安装方式
+PrivilegesRequiredOverrideInstruction=为谁安装
+PrivilegesRequiredOverrideText1=%1 可以为所有用户安装（需要管理员权限），也可以只为你自己安装。
+PrivilegesRequiredOverrideText2=%1 可以只为你自己安装，也可以为所有用户安装（需要管理员权限）。
+PrivilegesRequiredOverrideAllUsers=为所有用户安装(&A)
+PrivilegesRequiredOverrideAllUsersRecommended=为所有用户安装（推荐）(&A)
+PrivilegesRequiredOverrideCurrentUser=只为我安装(&M)
+PrivilegesRequiredOverrideCurrentUserRecommended=只为我安装（推荐）(&M)
+SetupAppRunningError=安装程序发现 %1 正在运行。%n%n请关闭它，然后点“确定”继续，或点“取消”退出。
+UninstallAppRunningError=卸载程序发现 %1 正在运行。%n%n请关闭它，然后点“确定”继续，或点“取消”退出。
+ApplicationsFound=以下程序正在使用需要更新的文件。建议允许安装程序自动关闭这些程序。
+ApplicationsFound2=以下程序正在使用需要更新的文件。建议允许安装程序自动关闭这些程序；安装完成后，安装程序会尝试重新启动它们。
+CloseApplications=自动关闭这些程序(&A)
+DontCloseApplications=不关闭这些程序(&D)
+
+[CustomMessages]
+CreateDesktopIcon=在桌面创建快捷方式(&D)
+AdditionalIcons=快捷方式：
+LaunchProgram=运行 %1
