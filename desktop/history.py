@@ -140,18 +140,14 @@ def _record_names(session: Session, rows: list[Change]) -> dict[tuple[str, int],
                 .where(DivisionPopulation.id.in_(ids))
             ):
                 names[(table, row_id)] = f"{name} {year}年"
-        elif model is ProjectUpdate:
+        else:  # a dated progress report, named by its project or task and its date
+            owner, owner_name, owner_id = (
+                (Project, Project.name, ProjectUpdate.project_id)
+                if model is ProjectUpdate
+                else (KeyTask, KeyTask.title, TaskUpdate.task_id)
+            )
             for row_id, name, day in session.execute(
-                select(ProjectUpdate.id, Project.name, ProjectUpdate.date)
-                .join(Project, Project.id == ProjectUpdate.project_id)
-                .where(ProjectUpdate.id.in_(ids))
-            ):
-                names[(table, row_id)] = f"{name}（{day}）"
-        elif model is TaskUpdate:
-            for row_id, name, day in session.execute(
-                select(TaskUpdate.id, KeyTask.title, TaskUpdate.date)
-                .join(KeyTask, KeyTask.id == TaskUpdate.task_id)
-                .where(TaskUpdate.id.in_(ids))
+                select(model.id, owner_name, model.date).join(owner, owner.id == owner_id).where(model.id.in_(ids))
             ):
                 names[(table, row_id)] = f"{name}（{day}）"
     return names

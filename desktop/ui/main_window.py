@@ -45,7 +45,7 @@ from desktop.ui.pages.reports import ReportsPage
 from desktop.ui.pages.settings import ProfileForm, SettingsPage
 from desktop.ui.pages.staff import StaffPage
 from desktop.ui.pages.tasks import TasksPage
-from desktop.ui.tasks import run_task
+from desktop.ui.tasks import run_task, stop_all
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,16 @@ def recent_databases() -> list[str]:
 def remember_database(path: str) -> None:
     items = [path] + [p for p in recent_databases() if p != path]
     settings().setValue("recent", items[:MAX_RECENT])
+
+
+def _banner(name: str, background: str, border: str) -> QLabel:
+    """A notice across the top of the pages, hidden until there is something to say."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"background: {background}; border: 1px solid {border}; padding: 6px;")
+    label.hide()
+    return label
 
 
 class MainWindow(QMainWindow):
@@ -184,17 +194,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         body = QVBoxLayout()
         body.setContentsMargins(16, 8, 16, 8)
-        self.role_banner = QLabel()
-        self.role_banner.setObjectName("roleBanner")
-        self.role_banner.setWordWrap(True)
-        self.role_banner.setStyleSheet("background: #fff4ce; border: 1px solid #e0c36a; padding: 6px;")
-        self.role_banner.hide()
+        self.role_banner = _banner("roleBanner", "#fff4ce", "#e0c36a")
+        self.network_banner = _banner("networkBanner", "#fde7e9", "#e3a1a8")
         body.addWidget(self.role_banner)
-        self.network_banner = QLabel()
-        self.network_banner.setObjectName("networkBanner")
-        self.network_banner.setWordWrap(True)
-        self.network_banner.setStyleSheet("background: #fde7e9; border: 1px solid #e3a1a8; padding: 6px;")
-        self.network_banner.hide()
         body.addWidget(self.network_banner)
         body.addWidget(self.stack)
         holder = QWidget()
@@ -503,6 +505,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         settings().setValue("geometry", self.saveGeometry())
+        stop_all()  # a check still running in the background ends before its database closes
         self.db.close()
         self._daily_backup()
         super().closeEvent(event)

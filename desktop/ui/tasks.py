@@ -35,6 +35,7 @@ class Task(QRunnable):
         self.job = job
         self.signals = TaskSignals()
         self._cancel = threading.Event()
+        self.abandoned = False  # stopped with the window: its result and its dialog are no one's any more
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -68,11 +69,15 @@ def run_task(
 
     def finish(result: Any) -> None:
         _RUNNING.discard(task)
+        if task.abandoned:
+            return
         dialog.close()
         on_done(result)
 
     def fail(exc: BaseException) -> None:
         _RUNNING.discard(task)
+        if task.abandoned:
+            return
         dialog.close()
         on_error(exc)
 
@@ -86,3 +91,12 @@ def run_task(
     else:
         QThreadPool.globalInstance().start(task)
     return task
+
+
+def stop_all() -> None:
+    """Cancel every task under way and wait for the workers to end: before the database closes or the
+    application exits, so no worker is left using a closed session or emitting to deleted signals."""
+    for task in list(_RUNNING):
+        task.abandoned = True
+        task.cancel()
+    QThreadPool.globalInstance().waitForDone()

@@ -122,6 +122,8 @@ class DashboardPage(Page):
             )
         self.indicators.setText("<table>" + "".join(cells) + "</table>")
         self.chart.load(to_svg(bed_band_chart(beds)))
+        # drawn to its own proportions: stretched to the panel, a short chart's text came out squashed
+        self.chart.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self.win.with_findings(self.show_findings)
 
     def show_findings(self, run) -> None:
