@@ -151,7 +151,7 @@ def open_database(
     db = Database(engine=engine, url=url, path=path, journal_mode=journal, writer_lock=lock)
     _start_signed_out_where_accounts_exist(db)
     try:
-        current = _current_revision(engine)
+        current = current_revision(engine)
         db.revision_before = current
         if current == HEAD and to_revision == "head":
             return db  # the usual open: nothing to migrate, and Alembic need not even be imported
@@ -252,7 +252,7 @@ def _install_sqlite_pragmas(engine: Engine, journal: str | None) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def _current_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine) -> str | None:
     """The revision recorded in alembic_version (read with plain SQL, so opening needs no Alembic)."""
     try:
         with engine.connect() as conn:

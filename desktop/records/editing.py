@@ -107,9 +107,10 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
     named with that record, before the database refuses it with an error no one can read."""
     errors: dict[str, str] = {}
     model = rtype.model
+    described = {f.name for f in rtype.fields}
     for column in model.__table__.columns:
         value = getattr(record, column.name, None)
-        if not column.unique or value is None or column.name not in {f.name for f in rtype.fields}:
+        if not column.unique or value is None or column.name not in described:
             continue
         query = select(model).where(getattr(model, column.name) == value)
         if record.id is not None:

@@ -25,13 +25,11 @@ Step = tuple[str, Callable[[dict], str]]
 
 def _database(ctx: dict) -> str:
     from db import open_database
+    from db.engine import current_revision
     from db.migrations import HEAD
 
     ctx["db"] = db = open_database(ctx["folder"] / "自检 数据库.db")
-    from sqlalchemy import text
-
-    with db.engine.connect() as conn:
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    revision = current_revision(db.engine)
     if revision != HEAD:
         raise RuntimeError(f"数据库结构版本为 {revision}，应为 {HEAD}")
     return f"结构版本 {revision}"

@@ -109,7 +109,8 @@ class AccountDialog(_FormDialog):
             self.form.addRow("角色：", self.role)
         self.form.addRow("密码：", self.password)
         self.form.addRow("再次输入：", self.again)
-        first = not name and not _required(win)
+        with win.db.session() as session:
+            first = not name and not sign_in_required(session)
         if first:
             self.role.setEnabled(False)
             self.form.addRow(QLabel("这是第一个账号，必须是管理员。创建后，每次打开本数据库都需要登录。"))
@@ -146,11 +147,6 @@ class ChangePasswordDialog(_FormDialog):
         with self.win.db.session() as session:
             change_own_password(session, self.old.text(), new)
             session.commit()
-
-
-def _required(win) -> bool:
-    with win.db.session() as session:
-        return sign_in_required(session)
 
 
 class AccountsTab(QWidget):
