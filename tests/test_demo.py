@@ -198,3 +198,14 @@ def test_city_scale_is_ten_counties_of_unique_people():
     assert len({s["id_number"] for s in staff}) == len(staff)
     assert len({c.code6 for c in counties}) == 10
     assert all(s["hire_date"] <= dt.date(2026, 9, 30) for s in staff)
+
+
+def test_a_smaller_city_is_the_first_counties_of_the_whole_one():
+    """The benchmarks grow the city from one to three to ten counties; each is a prefix of the next."""
+    small, small_counties = generate(DemoOptions(scale="city", city_size=3))
+    whole, _ = generate(DemoOptions(scale="city"))
+    assert [c.name for c in small_counties] == ["清溪", "南屏", "云岭"]
+    assert small.tables["staff"] == whole.tables["staff"][: len(small.tables["staff"])]
+    assert 6000 <= len(small.tables["staff"]) <= 9000
+    with pytest.raises(DemoError):
+        generate(DemoOptions(scale="city", city_size=11))

@@ -37,10 +37,15 @@ class DemoOptions:
     scale: str = "county"  # "county" or "city"
     seed: int = 2026
     as_of: dt.date = dt.date(2026, 9, 30)
+    city_size: int = len(COUNTY_NAMES)  # a city's counties; the benchmarks also build smaller cities
 
     @property
     def counties(self) -> int:
-        return {"county": 1, "city": 10}[self.scale]
+        if self.scale == "county":
+            return 1
+        if not 1 <= self.city_size <= len(COUNTY_NAMES):
+            raise DemoError(f"示范市的县数应在 1 到 {len(COUNTY_NAMES)} 之间。")
+        return self.city_size
 
 
 @dataclass

@@ -1,19 +1,134 @@
-"""Run every benchmark module in this folder: ``python -m tests.benchmarks``."""
+"""``make bench``: every job of every benchmark in this folder, on demo cities of 1, 3 and 10 counties.
+
+For each job and size, the project and its baseline each run in a fresh process (tests/benchmarks/side.py)
+one after the other; the table gives their median times, the ratio, each one's peak memory, and how
+the time grows with the number of counties. A whole run also writes tests/benchmarks/RESULTS.md.
+
+``python -m tests.benchmarks --only checks export --sizes 10`` runs a part (and writes no RESULTS.md).
+"""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
-import tests.benchmarks as package
+from tests.benchmarks.goals import evaluate
+from tests.benchmarks.harness import counties, growth_exponent
+from tests.benchmarks.jobs import all_jobs
+from tests.benchmarks.machine import describe_machine
+from tests.benchmarks.results import render_markdown, render_text
+
+SIZES = (1, 3, 10)
+RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
-def main() -> int:
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.startswith("bench_"):
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
-            module.main()
+def build_databases(sizes: list[int], folder: Path) -> dict[int, dict]:
+    from db import open_database
+    from desktop.demo import DemoOptions, write_demo
+
+    out = {}
+    for n in sizes:
+        path = folder / f"city-{n}.db"
+        db = open_database(path)
+        started = time.perf_counter()
+        write_demo(db, DemoOptions(scale="city", city_size=n))
+        db.close()
+        conn = sqlite3.connect(path)
+        (facilities, beds), (staff,) = (
+            conn.execute("SELECT count(*), coalesce(sum(open_beds), 0) FROM facilities").fetchone(),
+            conn.execute("SELECT count(*) FROM staff").fetchone(),
+        )
+        out[n] = {
+            "path": path,
+            "facilities": facilities,
+            "staff": staff,
+            "beds": beds,
+            "megabytes": path.stat().st_size / 2**20,
+        }
+        conn.close()
+        print(
+            f"demo city of {counties(n)} written in {time.perf_counter() - started:.1f} s: "
+            f"{out[n]['facilities']:,} facilities, {out[n]['staff']:,} staff",
+            flush=True,
+        )
+    return out
+
+
+def run_side(key: str, side: str, db: Path, counties: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.side", key, side, str(db), str(counties)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{key} ({side}, {counties} counties) failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
+    parser.add_argument("--only", nargs="+", metavar="JOB", help="job keys: " + " ".join(j.key for j in all_jobs()))
+    parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES), metavar="N")
+    args = parser.parse_args(argv)
+    jobs = [j for j in all_jobs() if not args.only or j.key in args.only]
+    whole = not args.only and tuple(args.sizes) == SIZES
+    started = time.perf_counter()
+    folder = Path(tempfile.mkdtemp(prefix="countyhealth-bench-"))
+    try:
+        databases = build_databases(args.sizes, folder)
+        results: dict[str, dict] = {}
+        for job in jobs:
+            reason = job.skip()
+            if reason:
+                results[job.key] = {"skipped": reason}
+                print(f"{job.title}: skipped, {reason}", flush=True)
+                continue
+            per_size = {}
+            for n in args.sizes:
+                project = run_side(job.key, "project", databases[n]["path"], n)
+                baseline = run_side(job.key, "baseline", databases[n]["path"], n)
+                per_size[n] = {"project": project, "baseline": baseline}
+                print(
+                    f"{job.title}, {counties(n)}: {project['median']:.3f} s ({project['peak_mb']:.0f} MB) "
+                    f"against {baseline['median']:.3f} s ({baseline['peak_mb']:.0f} MB)",
+                    flush=True,
+                )
+            sizes = sorted(per_size)
+            results[job.key] = {
+                "sizes": per_size,
+                "growth": {
+                    side: growth_exponent(sizes, [per_size[n][side]["median"] for n in sizes])
+                    for side in ("project", "baseline")
+                },
+            }
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    goals = evaluate(results, max(args.sizes))
+    elapsed = time.perf_counter() - started
+    run = {
+        "jobs": jobs,
+        "results": results,
+        "databases": databases,
+        "goals": goals,
+        "elapsed": elapsed,
+        "when": dt.datetime.now().astimezone(),
+        "machine": describe_machine(),
+    }
+    print()
+    print(render_text(run))
+    if whole:
+        RESULTS.write_text(render_markdown(run), encoding="utf-8")
+        print(f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
     return 0
 
 

@@ -1,7 +1,7 @@
-"""The window at city scale: cold start, and the staff page (first rows, a keystroke in the search box).
+"""The window: cold start, and the staff page (first rows, a keystroke in the search box).
 
-Baselines measured in the same run: a bare PySide6 QMainWindow started the same way, and a bare
-QTableView over a plain Python list model holding the same rows.
+Baselines: a bare PySide6 QMainWindow started the same way, and a bare QTableView over a plain
+Python list model holding the same rows.
 """
 
 from __future__ import annotations
@@ -12,65 +12,118 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QTableView
+from tests.benchmarks.harness import Context, Job, Measured
 
-from tests.benchmarks.common import city_database, compare, report
-
-SCRIPT = Path(__file__).with_name("start_window.py")
+BARE_WINDOW = Path(__file__).with_name("start_window.py")
+VENV_APP = Path(sys.executable).parent / "countyhealth-desk"
 
 
-def cold_start(*args: str) -> float:
-    """Seconds from launching a fresh Python process to the window's first paint (as the child saw it)."""
+def first_paint(command: list[str]) -> Measured:
+    """A fresh process started now; it prints the seconds from our time.time() to its first paint."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), *args, repr(time.time())], check=True, env=env, capture_output=True, text=True
+    done = subprocess.run(
+        [*command, repr(time.time())], env=env, capture_output=True, text=True, timeout=120, check=True
     )
-    return float(result.stdout.split()[-1])
+    return Measured(float(done.stdout.split()[-1]))
 
 
-class PlainModel(QAbstractTableModel):
-    def __init__(self, rows: list[tuple]) -> None:
-        super().__init__()
-        self.rows = rows
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
-        return len(self.rows[0]) if self.rows else 0
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(self.rows[index.row()][index.column()])
-        return None
+def project_start(ctx: Context):
+    return lambda: first_paint([str(VENV_APP), "--db", str(ctx.db), "--benchmark-start"])
 
 
-def main() -> None:
-    path = city_database()
-    p, b = compare(lambda: cold_start("app", str(path)), lambda: cold_start("bare"), runs=5)
-    report(
-        "cold start to a usable window, city scale, median of 5 (fresh processes, launch to first paint):",
-        ("main window, dashboard counts painted", p),
-        ("bare PySide6 QMainWindow shown", b),
-        note="goal: under 2 s",
-    )
+def baseline_start(ctx: Context):
+    return lambda: first_paint([sys.executable, str(BARE_WINDOW)])
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication.instance() or QApplication([])
+
+def _window(ctx: Context):
+    from PySide6.QtWidgets import QApplication
+
     from db import open_database
-    from desktop.lists import StaffList
     from desktop.ui import tasks
     from desktop.ui.main_window import MainWindow
 
+    app = QApplication.instance() or QApplication([])
     tasks.RUN_SYNCHRONOUSLY = True
-    db = open_database(path)
-    window = MainWindow(db)
+    window = MainWindow(open_database(ctx.db))
     window.resize(1366, 800)
     window.show()
     app.processEvents()
+
+    def visit_every_page() -> None:  # the window's memory once everything has been looked at
+        for key in window.pages:
+            window.show_page(key)
+            app.processEvents()
+
+    ctx.after = visit_every_page
+    return window
+
+
+def project_staff_open(ctx: Context):
+    window = _window(ctx)
+    page = window.pages["staff"]
+
+    def run() -> None:
+        page.stale = True
+        window.show_page("dashboard")
+        window.show_page("staff")
+        page.view.repaint()
+
+    return run
+
+
+KEYS = ["王", "李", "张", "5399", "卫生院", "刘"]
+
+
+def project_staff_filter(ctx: Context):
+    window = _window(ctx)
+    page = window.show_page("staff")
+    state = {"i": 0}
+
+    def run() -> None:
+        state["i"] += 1
+        page.search.setText(KEYS[state["i"] % len(KEYS)])
+        page.view.repaint()
+
+    return run
+
+
+def _plain_view(ctx: Context, rows: list[tuple]):
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    class PlainModel(QAbstractTableModel):
+        def __init__(self, rows: list[tuple]) -> None:
+            super().__init__()
+            self.rows = rows
+
+        def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+            return len(self.rows)
+
+        def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+            return len(self.rows[0]) if self.rows else 0
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(self.rows[index.row()][index.column()])
+            return None
+
+    app = QApplication.instance() or QApplication([])
+    view = QTableView()
+    view.setModel(PlainModel(rows))
+    view.resize(1200, 700)
+    view.show()
+    app.processEvents()  # exposed, so that repaint() paints, as in the project's window
+    return view
+
+
+def _plain_rows(ctx: Context) -> list[tuple]:
+    """The staff page's rows as plain tuples, read once with the project's own query (untimed)."""
+    from db import open_database
+    from desktop.lists import StaffList
+
+    db = open_database(ctx.db)
     with db.session() as session:
-        plain_rows = [
+        rows = [
             (
                 r.name,
                 r.masked_id,
@@ -85,58 +138,65 @@ def main() -> None:
             )
             for r in StaffList(session).rows
         ]
+    db.close()
+    ctx.notes["people"] = len(rows)
+    return rows
 
-    def open_staff() -> None:
-        page = window.pages["staff"]
-        page.stale = True
-        window.show_page("dashboard")
-        window.show_page("staff")
-        page.view.repaint()
 
-    def bare_table() -> None:
-        view = QTableView()
-        view.setModel(PlainModel(plain_rows))
-        view.resize(1200, 700)
-        view.show()
+def baseline_staff_open(ctx: Context):
+    rows = _plain_rows(ctx)
+
+    def run() -> None:
+        view = _plain_view(ctx, rows)
         view.repaint()
         view.close()
 
-    p, b = compare(open_staff, bare_table)
-    report(
-        f"open the staff page to its first rows, city scale ({len(plain_rows):,} people), median of 7:",
-        ("staff page: read, build rows, show", p),
-        ("bare QTableView over a plain list", b),
-        note="goal: under 0.5 s",
-    )
+    return run
 
-    page = window.pages["staff"]
-    keys = ["王", "李", "张", "5399", "卫生院", "刘"]
+
+def baseline_staff_filter(ctx: Context):
+    rows = _plain_rows(ctx)
+    view = _plain_view(ctx, list(rows))
     state = {"i": 0}
 
-    def keystroke() -> None:
+    def run() -> None:
         state["i"] += 1
-        page.search.setText(keys[state["i"] % len(keys)])
-        page.view.repaint()
-
-    def bare_filter() -> None:
-        state["i"] += 1
-        needle = keys[state["i"] % len(keys)]
-        view = bare_filter.view
-        view.model().beginResetModel()
-        view.model().rows = [r for r in plain_rows if needle in r[0] or needle in r[4]]
-        view.model().endResetModel()
+        needle = KEYS[state["i"] % len(KEYS)]
+        model = view.model()
+        model.beginResetModel()
+        model.rows = [r for r in rows if needle in r[0] or needle in r[4]]
+        model.endResetModel()
         view.repaint()
 
-    bare_filter.view = QTableView()
-    bare_filter.view.setModel(PlainModel(list(plain_rows)))
-    bare_filter.view.resize(1200, 700)
-    bare_filter.view.show()
-    p, b = compare(keystroke, bare_filter, runs=15)
-    report(
-        "a keystroke in the staff search box, city scale, median of 15:",
-        ("search box: filter, reset model, repaint", p),
-        ("plain list filter + bare QTableView reset", b),
-        note="goal: under 100 ms",
-    )
-    bare_filter.view.close()
-    window.close()
+    return run
+
+
+JOBS = [
+    Job(
+        "start",
+        "cold start to a usable window",
+        "countyhealth-desk, launch to first paint",
+        "bare PySide6 QMainWindow, launch to first paint",
+        project_start,
+        baseline_start,
+        runs=5,
+    ),
+    Job(
+        "staff_open",
+        "open the staff page to its first rows",
+        "staff page: read, build rows, show",
+        "bare QTableView over a plain list",
+        project_staff_open,
+        baseline_staff_open,
+        runs=7,
+    ),
+    Job(
+        "staff_filter",
+        "a keystroke in the staff search box",
+        "search box: filter, reset model, repaint",
+        "plain list filter + bare QTableView reset",
+        project_staff_filter,
+        baseline_staff_filter,
+        runs=15,
+    ),
+]

@@ -1,0 +1,59 @@
+"""The performance goals (issue 9), all at the largest size measured, and whether a run met them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WINDOW_JOBS = ("start", "staff_open", "staff_filter")  # the processes that are the app's window
+LINEAR = 1.0  # the growth exponent above which a job grows faster than the number of counties
+
+
+@dataclass(frozen=True)
+class Goal:
+    text: str
+    job: str
+    seconds: float | None = None  # the project's median under this
+    ratio: float | None = None  # the project's median within this multiple of its baseline
+    megabytes: float | None = None  # the window's peak memory under this
+
+
+GOALS = (
+    Goal("start under 2 s", "start", seconds=2.0),
+    Goal("staff page first rows under 0.5 s", "staff_open", seconds=0.5),
+    Goal("staff filter under 100 ms", "staff_filter", seconds=0.1),
+    Goal("all checks under 2 s", "checks", seconds=2.0),
+    Goal("export within 1.5x its baseline", "export", ratio=1.5),
+    Goal("import (dry run) within 2x its baseline", "import_dry", ratio=2.0),
+    Goal("import (real) within 2x its baseline", "import_real", ratio=2.0),
+    Goal("the PDF under 15 s", "report", seconds=15.0),
+    Goal("peak memory of the window under 600 MB", "staff_open", megabytes=600.0),
+)
+
+
+def evaluate(results: dict[str, dict], size: int) -> list[tuple[str, str, bool | None]]:
+    """(goal, what was measured, met) for every goal; met is None when the job was not run."""
+    out: list[tuple[str, str, bool | None]] = []
+    for goal in GOALS:
+        at = results.get(goal.job, {}).get("sizes", {}).get(size)
+        if at is None:
+            out.append((goal.text, "not measured", None))
+            continue
+        project, baseline = at["project"], at["baseline"]
+        if goal.seconds is not None:
+            out.append((goal.text, f"{project['median']:.3f} s", project["median"] < goal.seconds))
+        elif goal.ratio is not None:
+            ratio = project["median"] / baseline["median"]
+            out.append((goal.text, f"{ratio:.2f}x", ratio <= goal.ratio))
+        else:
+            peaks = {
+                key: results[key]["sizes"][size]["project"]["peak_mb"]
+                for key in WINDOW_JOBS
+                if size in results.get(key, {}).get("sizes", {})
+            }
+            worst = max(peaks, key=peaks.get)
+            out.append((goal.text, f"{peaks[worst]:.0f} MB ({worst})", peaks[worst] < goal.megabytes))
+    for key, result in results.items():
+        exponent = result.get("growth", {}).get("project")
+        if exponent is not None:
+            out.append((f"{key}: grows no faster than linearly", f"k = {exponent:.2f}", exponent <= LINEAR))
+    return out

@@ -1,0 +1,128 @@
+"""How a benchmark job is described, and how one side of it (the project or its baseline) is measured.
+
+Each side of each job runs in a fresh process (``python -m tests.benchmarks.side``) so that its peak
+memory is its own: the process prepares (untimed), its high-water mark of resident memory is reset,
+then the job runs several times; the median time and the peak resident memory while it ran are
+reported. The peak includes what the process already held (interpreter, libraries, an open window),
+since that is what a user's machine has to give it.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Context:
+    """What a side's factory gets: the demo database of this size, a scratch folder, and a place for notes."""
+
+    db: Path
+    counties: int
+    folder: Path
+    notes: dict[str, object] = field(default_factory=dict)
+    after: Callable[[], None] | None = None  # a last step whose memory counts but whose time does not
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Returned by a run that timed itself (a process it started, or one step among untimed ones)."""
+
+    seconds: float
+
+
+Factory = Callable[[Context], Callable[[], object]]
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str
+    title: str
+    project_label: str
+    baseline_label: str
+    project: Factory
+    baseline: Factory
+    runs: int = 5
+    skip: Callable[[], str | None] = lambda: None  # a reason to skip, or None
+
+
+# -- resident memory ---------------------------------------------------------------------------------
+
+
+def _status_kb(key: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def peak_mb() -> float:
+    """This process's high-water mark of resident memory since the last reset (or since it started)."""
+    kb = _status_kb("VmHWM")
+    if kb is None:  # not Linux: the lifetime peak
+        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024
+
+
+def reset_peak() -> None:
+    """Start the high-water mark again from the present resident size (Linux 4.0+; elsewhere a no-op)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def children_peak_mb() -> float:
+    """The largest peak of any process this one started and waited for."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# -- one side ----------------------------------------------------------------------------------------
+
+
+def measure(factory: Factory, ctx: Context, runs: int) -> dict:
+    run = factory(ctx)
+    gc.collect()
+    reset_peak()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = run()
+        elapsed = time.perf_counter() - started
+        times.append(result.seconds if isinstance(result, Measured) else elapsed)
+    peak = max(peak_mb(), children_peak_mb())
+    if ctx.after is not None:
+        ctx.after()
+        peak = max(peak, peak_mb())
+    return {"median": statistics.median(times), "times": times, "peak_mb": peak, "notes": ctx.notes}
+
+
+def counties(n: int) -> str:
+    return f"{n} county" if n == 1 else f"{n} counties"
+
+
+# -- growth ------------------------------------------------------------------------------------------
+
+
+def growth_exponent(sizes: list[int], seconds: list[float]) -> float | None:
+    """k in seconds ~ c * counties**k, least squares on the logarithms; None with fewer than two sizes."""
+    points = [(math.log(n), math.log(t)) for n, t in zip(sizes, seconds, strict=True) if t > 0]
+    if len({x for x, _ in points}) < 2:
+        return None
+    mx = statistics.fmean(x for x, _ in points)
+    my = statistics.fmean(y for _, y in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
+def dumps(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False, default=str)

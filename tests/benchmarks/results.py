@@ -1,0 +1,113 @@
+"""The benchmark table, as printed by ``make bench`` and as written to RESULTS.md."""
+
+from __future__ import annotations
+
+from tests.benchmarks.harness import counties
+
+
+def _rows(run: dict):
+    """(job, [(counties, project s, baseline s, ratio, project MB, baseline MB)], growth) for each job run."""
+    for job in run["jobs"]:
+        result = run["results"].get(job.key)
+        if result is None:
+            continue
+        if "skipped" in result:
+            yield job, None, result["skipped"]
+            continue
+        lines = []
+        for n, at in sorted(result["sizes"].items()):
+            p, b = at["project"], at["baseline"]
+            lines.append((n, p["median"], b["median"], p["median"] / b["median"], p["peak_mb"], b["peak_mb"]))
+        yield job, lines, result["growth"]
+
+
+def _k(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _notes(result: dict) -> str:
+    parts = []
+    for n, at in sorted(result["sizes"].items()):
+        notes = {**at["baseline"]["notes"], **at["project"]["notes"]}
+        if notes:
+            shown = (f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in notes.items())
+            parts.append(f"{n}: " + ", ".join(shown))
+    return "; ".join(parts)
+
+
+def _sizes(run: dict) -> list[str]:
+    return [
+        f"{counties(n)}: {d['facilities']:,} facilities, {d['staff']:,} staff, "
+        f"{d['beds']:,} open beds, {d['megabytes']:.1f} MB file"
+        for n, d in sorted(run["databases"].items())
+    ]
+
+
+def render_text(run: dict) -> str:
+    out = [f"{'job':<52}{'counties':>8}{'project':>11}{'baseline':>11}{'ratio':>8}   peak MB (project / baseline)"]
+    for job, lines, extra in _rows(run):
+        out.append(job.title)
+        if lines is None:
+            out.append(f"    skipped: {extra}")
+            continue
+        for n, p, b, ratio, pm, bm in lines:
+            out.append(f"{'':<52}{n:>8}{p:>9.3f} s{b:>9.3f} s{ratio:>7.2f}x   {pm:6.0f} / {bm:.0f}")
+        out.append(f"{'    growth: k in time ~ counties^k':<60}{_k(extra['project']):>11}{_k(extra['baseline']):>11}")
+    out.append("")
+    out.append(f"goals, at {max(run['databases'])} counties:")
+    for text, measured, met in run["goals"]:
+        mark = {True: "met", False: "NOT MET", None: "not run"}[met]
+        out.append(f"  {mark:<8} {text:<48} {measured}")
+    out.append(f"\nthe whole run took {run['elapsed'] / 60:.1f} min")
+    return "\n".join(out)
+
+
+def render_markdown(run: dict) -> str:
+    m = run["machine"]
+    out = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m tests.benchmarks`); do not edit by hand. Each job ran on demo",
+        "cities of 1, 3 and 10 counties; at each size the project and its baseline ran in fresh processes,",
+        "one after the other, several times each. Times are medians. Peak memory is the highest resident",
+        "memory of the process while the job ran, including what it already held (Python, Qt, the open",
+        "window); for the window jobs it also covers visiting every page once after the timed runs, and for",
+        "a cold start it is the started process's own peak. Growth is k in time ~ counties^k, a least-squares",
+        "fit over the three sizes: k above 1 would be a job that grows faster than the number of counties.",
+        "",
+        f"Run on {run['when']:%Y-%m-%d %H:%M %Z}, commit {m['commit']}, in {run['elapsed'] / 60:.1f} minutes.",
+        "",
+        "## The machine",
+        "",
+        f"- Processor: {m['processor']}, {m['cores']} cores; memory {m['memory']}",
+        f"- System: {m['system']}",
+        f"- Python {m['python']}, SQLite {m['sqlite']}; {m['packages']}",
+        "",
+        "## The demo cities",
+        "",
+        *[f"- {line}" for line in _sizes(run)],
+        "",
+        "## Times and memory",
+        "",
+        "| job | counties | project | baseline | ratio | peak MB, project | peak MB, baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for job, lines, extra in _rows(run):
+        if lines is None:
+            out.append(f"| {job.title} | skipped: {extra} | | | | | |")
+            continue
+        for i, (n, p, b, ratio, pm, bm) in enumerate(lines):
+            title = job.title if i == 0 else ""
+            out.append(f"| {title} | {n} | {p:.3f} s | {b:.3f} s | {ratio:.2f}x | {pm:.0f} | {bm:.0f} |")
+        out.append(f"| | growth k | {_k(extra['project'])} | {_k(extra['baseline'])} | | | |")
+    out += ["", f"## Goals, at {max(run['databases'])} counties", "", "| goal | measured | met |", "|---|---|---|"]
+    for text, measured, met in run["goals"]:
+        out.append(f"| {text} | {measured} | {({True: 'yes', False: '**no**', None: 'not run'})[met]} |")
+    out += ["", "## What each job compares", ""]
+    for job in run["jobs"]:
+        result = run["results"].get(job.key, {})
+        notes = _notes(result) if "sizes" in result else ""
+        out.append(f"- **{job.title}** (`{job.key}`): {job.project_label}; baseline: {job.baseline_label}.")
+        if notes:
+            out.append(f"  Counted: {notes}.")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,75 @@
+"""The benchmark harness: its fit, its goals, and a small real run through ``python -m tests.benchmarks``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.benchmarks.goals import evaluate
+from tests.benchmarks.harness import growth_exponent
+from tests.benchmarks.jobs import all_jobs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("k", [0.0, 0.5, 1.0, 1.5, 2.0])
+def test_the_growth_exponent_recovers_a_power_law(k):
+    sizes = [1, 3, 10]
+    assert growth_exponent(sizes, [0.2 * n**k for n in sizes]) == pytest.approx(k)
+
+
+def test_a_fixed_cost_makes_a_linear_job_look_slower_than_linear_never_faster():
+    sizes = [1, 3, 10]
+    assert 0.0 < growth_exponent(sizes, [1.0 + 0.1 * n for n in sizes]) < 1.0
+    assert growth_exponent([10], [1.0]) is None
+
+
+def _result(project: float, baseline: float, peak: float = 100.0) -> dict:
+    side = lambda t: {"median": t, "times": [t], "peak_mb": peak, "notes": {}}  # noqa: E731
+    return {"project": side(project), "baseline": side(baseline)}
+
+
+def test_goals_are_judged_at_the_largest_size_and_a_superlinear_job_fails():
+    results = {
+        "checks": {"sizes": {1: _result(0.1, 0.1), 10: _result(2.5, 0.5)}, "growth": {"project": 1.4}},
+        "export": {"sizes": {10: _result(3.0, 2.5)}, "growth": {"project": 0.9}},
+        "staff_open": {"sizes": {10: _result(0.4, 0.01, peak=650)}, "growth": {}},
+    }
+    verdicts = {text: (measured, met) for text, measured, met in evaluate(results, 10)}
+    assert verdicts["all checks under 2 s"] == ("2.500 s", False)
+    assert verdicts["export within 1.5x its baseline"] == ("1.20x", True)
+    assert verdicts["peak memory of the window under 600 MB"] == ("650 MB (staff_open)", False)
+    assert verdicts["the PDF under 15 s"] == ("not measured", None)
+    assert verdicts["checks: grows no faster than linearly"] == ("k = 1.40", False)
+    assert verdicts["export: grows no faster than linearly"] == ("k = 0.90", True)
+
+
+def test_every_job_of_the_issue_is_benchmarked():
+    keys = {job.key for job in all_jobs()}
+    assert {"start", "staff_open", "staff_filter", "checks", "export", "import_dry", "import_real", "report"} <= keys
+    assert "demo_write" in keys
+
+
+def test_a_partial_run_prints_the_table_and_leaves_results_md_alone():
+    results = ROOT / "tests" / "benchmarks" / "RESULTS.md"
+    before = results.read_bytes() if results.exists() else None
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks", "--only", "checks", "report", "--sizes", "1", "3"],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "demo city of 3 counties written" in out
+    assert "all checks" in out and "the quarterly PDF report" in out
+    assert "growth: k in time ~ counties^k" in out
+    assert "met      all checks under 2 s" in out
+    assert "not run  start under 2 s" in out
+    assert (results.read_bytes() if results.exists() else None) == before
