@@ -25,8 +25,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="不打开窗口，在临时文件夹中自检（建库、示范数据、核查、Excel、PDF、窗口），结果同时写入日志文件",
     )
-    # For the cold-start benchmarks (tests/benchmarks/bench_window.py, bench_bundle.py): print the seconds from T0 (the caller's time.time()) to the main
-    # window's first paint, then quit; the same measure for the bundle and the venv.
+    # For the cold-start benchmarks (tests/benchmarks/bench_window.py, bench_bundle.py): print the seconds
+    # from T0 (the caller's time.time()) to the main window's first paint, then quit; the same measure for
+    # the bundle and the venv.
     parser.add_argument("--benchmark-start", type=float, metavar="T0", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
