@@ -194,6 +194,8 @@ def check_phone(value: str) -> str:
 def mask_phone(phone: str) -> str:
     """A person's phone with the middle hidden: 138****5678; a landline keeps its area code, its last 4 digits
     and any extension: 0871-****5678-123."""
+    if len(phone) == 11 and phone[0] == "1" and phone.isdigit():  # a mobile, as most are: no pattern needed
+        return f"{phone[:3]}****{phone[-4:]}"
     landline = re.fullmatch(r"(0\d{2,3}-?)([2-9]\d{6,7})(-\d{1,6})?", phone)
     if landline:
         area, local, extension = landline.group(1), landline.group(2), landline.group(3) or ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -36,7 +37,7 @@ from desktop.records.editing import (
 )
 from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.snapshot import paused_gc
-from desktop.validators import InvalidValue
+from desktop.validators import InvalidValue, is_masked
 
 
 @dataclass(frozen=True)
@@ -340,15 +341,37 @@ class ParsedSheet:
     same_as_stored: list[tuple[int, tuple, int]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
 class StoredCells:
-    """Stored records as a filled template writes them and calamine reads them back, by their key cell."""
+    """Stored records as a filled template writes them and calamine reads them back, by their key cell.
 
-    key_field: str
-    fields: tuple[str, ...]  # the template's columns, in order
-    # raw key cell -> every (record id, natural key, the row's cells in template order) written under it: a
-    # masked ID number can stand for several people, told apart by the rest of the row.
-    cells: dict[Any, list[tuple[int, tuple, list[Any]]]]
+    A masked template writes a person under a masked ID number (which can stand for several people, told
+    apart by the rest of the row); those forms are made only when a file shows a masked key."""
+
+    def __init__(
+        self, key_field: str, fields: tuple[str, ...], rows: list[tuple[int, tuple, list[Any]]], sensitive
+    ) -> None:
+        self.key_field = key_field
+        self.fields = fields  # the template's columns, in order
+        self._key = fields.index(key_field)
+        self._rows = rows  # (record id, natural key, the row's cells in template order)
+        self._sensitive = sensitive  # (column, mask) for the columns a masked template hides
+        self._natural: dict[Any, list[tuple[int, tuple, list[Any]]]] = {}
+        for entry in rows:
+            self._natural.setdefault(entry[2][self._key], []).append(entry)
+        self._masked: dict[Any, list[tuple[int, tuple, list[Any]]]] | None = None
+
+    def candidates(self, raw_key: Any) -> list[tuple[int, tuple, list[Any]]] | None:
+        if not is_masked(raw_key):
+            return self._natural.get(raw_key)
+        if self._masked is None:
+            self._masked = {}
+            for record_id, natural, written in self._rows:
+                masked = list(written)
+                for j, mask in self._sensitive:
+                    if masked[j]:
+                        masked[j] = mask(masked[j])
+                self._masked.setdefault(masked[self._key], []).append((record_id, natural, masked))
+        return self._masked.get(raw_key)
 
 
 def _raw(value: Any) -> Any:
@@ -411,7 +434,7 @@ def _parse_sheet(
         rest, seen_keys = [], set()
         for excel_row, row in kept:
             raw_key = row[key_column] if key_column < len(row) else None
-            candidates = stored.cells.get(raw_key)
+            candidates = stored.candidates(raw_key)
             if candidates is not None:
                 cells = row[:n] if in_place else [row[j] if j is not None and j < len(row) else "" for j in order]
                 hit = next((c for c in candidates if c[2] == cells), None)
@@ -544,14 +567,18 @@ def plan_import(
     spec = TEMPLATES[kind]
     path = Path(path)
     check_workbook(path)
-    sheet, rows, meta, update_rows = _read(path, spec.updates.name if spec.updates else None)
+    # calamine parses without holding the GIL, so the stored records are read from the database meanwhile
+    # (the session stays on this thread).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
+        reading = pool.submit(_read, path, spec.updates.name if spec.updates else None)
+        lookup = Lookups(session)
+        stored = _stored_staff(session, spec, lookup) if kind == "staff" else None
+        sheet, rows, meta, update_rows = reading.result()
     report = ImportReport(kind, path, sheet)
     if meta.get("模板类型") and meta["模板类型"] != kind:
         other = TEMPLATES.get(meta["模板类型"])
         raise ExcelError(f"这是{other.label if other else meta['模板类型']}模板，不能作为{spec.label}导入。")
     skip = {int(meta["示例行"])} if meta.get("示例行", "").isdigit() else set()
-    lookup = Lookups(session)
-    stored = _stored_staff(session, spec, lookup) if kind == "staff" else None
     parsed = _parse_sheet(sheet, rows, list(spec.rtype.editable), lookup, skip, spec.label, progress, stored)
     report.problems.extend(parsed.problems)
     report.ignored_columns = parsed.ignored_columns
@@ -590,18 +617,12 @@ def _stored_staff(session: Session, spec: TemplateKind, lookup: Lookups) -> Stor
     model = spec.rtype.model
     key = spec.fields.index("id_number")
     sensitive = [(j, f.mask) for j, f in enumerate(fields) if f.sensitive]
-    cells: dict[Any, list[tuple[int, tuple, list[Any]]]] = {}
+    rows = []
     with paused_gc():
         for row in session.connection().execute(select(model.id, *[getattr(model, f.name) for f in fields])).all():
             written = ["" if v is None else convert(v) for convert, v in zip(as_written, row[1:], strict=True)]
-            natural = ("id", written[key])
-            cells.setdefault(written[key], []).append((row[0], natural, written))
-            masked = list(written)  # the same person as a masked template writes them
-            for j, mask in sensitive:
-                if masked[j]:
-                    masked[j] = mask(masked[j])
-            cells.setdefault(masked[key], []).append((row[0], natural, masked))
-    return StoredCells("id_number", tuple(spec.fields), cells)
+            rows.append((row[0], ("id", written[key]), written))
+    return StoredCells("id_number", tuple(spec.fields), rows, sensitive)
 
 
 def _update_keys(values: dict[str, Any]) -> list[tuple]:

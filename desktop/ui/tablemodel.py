@@ -54,13 +54,16 @@ class ListModel(QAbstractTableModel):
         self.rows: list[Any] = []
         self.visible: list[int] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._keys: dict[int, list] = {}  # column -> sort key of every row, made on first sort by it
 
     # --- content ------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[Any], visible: Sequence[int] | None = None) -> None:
+        """New rows, all shown or only ``visible`` (indexes into them): one reset, one sort."""
         self.beginResetModel()
         self.rows = list(rows)
-        self.visible = list(range(len(self.rows)))
+        self._keys.clear()
+        self.visible = list(range(len(self.rows)) if visible is None else visible)
         self._apply_sort()
         self.endResetModel()
 
@@ -124,13 +127,13 @@ class ListModel(QAbstractTableModel):
         if self._sort is None:
             return
         column, order = self._sort
-        getter = self.columns[column].value
-
-        def key(i: int):
-            v = getter(self.rows[i])
-            return (v is None, v if v is not None else 0)
-
+        reverse = order == Qt.SortOrder.DescendingOrder
+        keys = self._keys.get(column)
+        if keys is None:  # once per column and set of rows, so a keystroke's re-sort calls no getter
+            getter = self.columns[column].value
+            keys = self._keys[column] = [(v is None, 0 if v is None else v) for v in map(getter, self.rows)]
         try:
-            self.visible.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+            self.visible.sort(key=keys.__getitem__, reverse=reverse)
         except TypeError:  # mixed types in a column: fall back to text order
-            self.visible.sort(key=lambda i: str(getter(self.rows[i])), reverse=order == Qt.SortOrder.DescendingOrder)
+            keys = self._keys[column] = [(empty, "" if empty else str(v)) for empty, v in keys]
+            self.visible.sort(key=keys.__getitem__, reverse=reverse)

@@ -107,13 +107,17 @@ class StaffPage(Page):
     def refresh(self) -> None:
         with self.win.db.session() as session:
             self.staff = StaffList(session, self.win.today, full_ids=self.win.can("unmask"))
-        self.model.set_rows(self.staff.rows)
-        self.apply_filter()
+        self.model.set_rows(self.staff.rows, self._matching())
+        self._show_count()
 
     def apply_filter(self) -> None:
         if self.staff is None:
             return
-        keep = self.staff.filter(
+        self.model.set_visible(self._matching())
+        self._show_count()
+
+    def _matching(self) -> list[int]:
+        return self.staff.filter(
             self.search.text(),
             category=self.category.currentData(),
             title=self.title_filter.currentData(),
@@ -122,8 +126,9 @@ class StaffPage(Page):
             age_band=self.age.currentData(),
             facility_ids=self.facility_ids,
         )
-        self.model.set_visible(keep)
-        self.count.setText(f"共 {len(keep):,} 人（全部 {len(self.staff.rows):,} 人）")
+
+    def _show_count(self) -> None:
+        self.count.setText(f"共 {self.model.rowCount():,} 人（全部 {len(self.staff.rows):,} 人）")
 
     def filter_facility(self, facility_id: int | None, name: str | None) -> None:
         self.ensure_fresh()
