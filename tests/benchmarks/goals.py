@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WINDOW_JOBS = ("start", "staff_open", "staff_filter")  # the processes that are the app's window
-LINEAR = 1.0  # the growth exponent above which a job grows faster than the number of counties
+# The growth exponent above which a job grows faster than the number of counties. A linear job measures
+# 0.95-1.02 here (a fixed cost pulls it under 1, timing noise moves it by a few hundredths); n log n over
+# these sizes (2,600 to 26,000 people) would measure 1.11, and n squared 2.
+LINEAR = 1.05
 
 
 @dataclass(frozen=True)
@@ -55,5 +58,6 @@ def evaluate(results: dict[str, dict], size: int) -> list[tuple[str, str, bool |
     for key, result in results.items():
         exponent = result.get("growth", {}).get("project")
         if exponent is not None:
-            out.append((f"{key}: grows no faster than linearly", f"k = {exponent:.2f}", exponent <= LINEAR))
+            text = f"{key}: grows no faster than linearly (k ≤ {LINEAR})"
+            out.append((text, f"k = {exponent:.2f}", exponent <= LINEAR))
     return out

@@ -88,3 +88,12 @@ def test_no_line_of_the_report_starts_with_a_chinese_comma(demo_db, tmp_path):
         ).stdout.splitlines()
     ]
     assert not [line for line in lines if line and line[0] in "，。；：、）"]
+
+
+def test_reportlab_measures_text_with_its_c_accelerator():
+    """Without rl_accel reportlab falls back to Python for every text width: the city's report takes 1.8x."""
+    import types
+
+    from reportlab.lib import rl_accel
+
+    assert isinstance(rl_accel.instanceStringWidthTTF, types.BuiltinFunctionType)
