@@ -76,6 +76,6 @@ JOBS = [
         "sqlite3 executemany of the same rows",
         project,
         baseline,
-        runs=3,
+        runs=5,
     )
 ]

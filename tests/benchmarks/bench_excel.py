@@ -90,7 +90,7 @@ JOBS = [
         "openpyxl write-only, same cells, no styles",
         project_export,
         baseline_export,
-        runs=3,
+        runs=5,
     ),
     Job(
         "import_dry",
@@ -99,7 +99,7 @@ JOBS = [
         "python-calamine parse of the same file",
         _project_import(True),
         baseline_import,
-        runs=3,
+        runs=5,
     ),
     Job(
         "import_real",
@@ -108,6 +108,6 @@ JOBS = [
         "python-calamine parse of the same file",
         _project_import(False),
         baseline_import,
-        runs=3,
+        runs=5,
     ),
 ]

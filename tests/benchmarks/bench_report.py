@@ -71,6 +71,6 @@ JOBS = [
         "reportlab: the report's table rows as plain tables",
         project,
         baseline,
-        runs=3,
+        runs=5,
     )
 ]
