@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
                     side: growth_exponent(sizes, [per_size[n][side]["median"] for n in sizes])
                     for side in ("project", "baseline")
                 },
+                # Noise only ever adds time, so the fastest runs are the steadiest measure of how the cost
+                # itself grows; the goal is judged on them (the table shows both).
+                "growth_fastest": growth_exponent(sizes, [min(per_size[n]["project"]["times"]) for n in sizes]),
             }
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -6,7 +6,7 @@ from tests.benchmarks.harness import counties
 
 
 def _rows(run: dict):
-    """(job, [(counties, project s, baseline s, ratio, project MB, baseline MB)], growth) for each job run."""
+    """(job, [(counties, runs, project s, baseline s, ratio, project MB, baseline MB)], growth) for each job."""
     for job in run["jobs"]:
         result = run["results"].get(job.key)
         if result is None:
@@ -17,8 +17,9 @@ def _rows(run: dict):
         lines = []
         for n, at in sorted(result["sizes"].items()):
             p, b = at["project"], at["baseline"]
-            lines.append((n, p["median"], b["median"], p["median"] / b["median"], p["peak_mb"], b["peak_mb"]))
-        yield job, lines, result["growth"]
+            ratio = p["median"] / b["median"]
+            lines.append((n, len(p["times"]), p["median"], b["median"], ratio, p["peak_mb"], b["peak_mb"]))
+        yield job, lines, {**result["growth"], "fastest": result.get("growth_fastest")}
 
 
 def _k(value: float | None) -> str:
@@ -44,20 +45,22 @@ def _sizes(run: dict) -> list[str]:
 
 
 def render_text(run: dict) -> str:
-    out = [f"{'job':<52}{'counties':>8}{'project':>11}{'baseline':>11}{'ratio':>8}   peak MB (project / baseline)"]
+    head = f"{'job':<46}{'counties':>8}{'runs':>6}{'project':>11}{'baseline':>11}{'ratio':>8}"
+    out = [head + "   peak MB (project / baseline)"]
     for job, lines, extra in _rows(run):
         out.append(job.title)
         if lines is None:
             out.append(f"    skipped: {extra}")
             continue
-        for n, p, b, ratio, pm, bm in lines:
-            out.append(f"{'':<52}{n:>8}{p:>9.3f} s{b:>9.3f} s{ratio:>7.2f}x   {pm:6.0f} / {bm:.0f}")
+        for n, runs, p, b, ratio, pm, bm in lines:
+            out.append(f"{'':<46}{n:>8}{runs:>6}{p:>9.3f} s{b:>9.3f} s{ratio:>7.2f}x   {pm:6.0f} / {bm:.0f}")
         out.append(f"{'    growth: k in time ~ counties^k':<60}{_k(extra['project']):>11}{_k(extra['baseline']):>11}")
+        out.append(f"{'    growth on the fastest runs':<60}{_k(extra['fastest']):>11}")
     out.append("")
     out.append(f"goals, at {max(run['databases'])} counties:")
     for text, measured, met in run["goals"]:
         mark = {True: "met", False: "NOT MET", None: "not run"}[met]
-        out.append(f"  {mark:<8} {text:<48} {measured}")
+        out.append(f"  {mark:<8} {text:<58} {measured}")
     out.append(f"\nthe whole run took {run['elapsed'] / 60:.1f} min")
     return "\n".join(out)
 
@@ -69,11 +72,14 @@ def render_markdown(run: dict) -> str:
         "",
         "Written by `make bench` (`python -m tests.benchmarks`); do not edit by hand. Each job ran on demo",
         "cities of 1, 3 and 10 counties; at each size the project and its baseline ran in fresh processes,",
-        "one after the other, several times each. Times are medians. Peak memory is the highest resident",
-        "memory of the process while the job ran, including what it already held (Python, Qt, the open",
-        "window); for the window jobs it also covers visiting every page once after the timed runs, and for",
-        "a cold start it is the started process's own peak. Growth is k in time ~ counties^k, a least-squares",
-        "fit over the three sizes: k above 1 would be a job that grows faster than the number of counties.",
+        "one after the other, several times each (more often for the smaller cities). Times are medians.",
+        "Peak memory is the highest resident memory of the process while the job ran, including what it",
+        "already held (Python, Qt, the open window); for the window jobs it also covers visiting every page",
+        "once after the timed runs, and for a cold start it is the started process's own peak. Growth is k",
+        "in time ~ counties^k, a least-squares fit over the three sizes, on the medians and on the fastest",
+        "run at each size; the goal is judged on the fastest runs, since noise only ever adds time. k above",
+        "1 is a job that grows faster than the number of counties; the limit is 1.05, because a fixed cost",
+        "pulls a linear job under 1 and noise moves it by a few hundredths, while n log n measures 1.11.",
         "",
         f"Run on {run['when']:%Y-%m-%d %H:%M %Z}, commit {m['commit']}, in {run['elapsed'] / 60:.1f} minutes.",
         "",
@@ -89,17 +95,18 @@ def render_markdown(run: dict) -> str:
         "",
         "## Times and memory",
         "",
-        "| job | counties | project | baseline | ratio | peak MB, project | peak MB, baseline |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| job | counties | runs | project | baseline | ratio | peak MB, project | peak MB, baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for job, lines, extra in _rows(run):
         if lines is None:
-            out.append(f"| {job.title} | skipped: {extra} | | | | | |")
+            out.append(f"| {job.title} | skipped: {extra} | | | | | | |")
             continue
-        for i, (n, p, b, ratio, pm, bm) in enumerate(lines):
+        for i, (n, runs, p, b, ratio, pm, bm) in enumerate(lines):
             title = job.title if i == 0 else ""
-            out.append(f"| {title} | {n} | {p:.3f} s | {b:.3f} s | {ratio:.2f}x | {pm:.0f} | {bm:.0f} |")
-        out.append(f"| | growth k | {_k(extra['project'])} | {_k(extra['baseline'])} | | | |")
+            out.append(f"| {title} | {n} | {runs} | {p:.3f} s | {b:.3f} s | {ratio:.2f}x | {pm:.0f} | {bm:.0f} |")
+        out.append(f"| | growth k | | {_k(extra['project'])} | {_k(extra['baseline'])} | | | |")
+        out.append(f"| | k, fastest runs | | {_k(extra['fastest'])} | | | | |")
     out += ["", f"## Goals, at {max(run['databases'])} counties", "", "| goal | measured | met |", "|---|---|---|"]
     for text, measured, met in run["goals"]:
         out.append(f"| {text} | {measured} | {({True: 'yes', False: '**no**', None: 'not run'})[met]} |")

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.benchmarks.harness import Context, dumps, measure
+from tests.benchmarks.harness import Context, dumps, measure, runs_at
 from tests.benchmarks.jobs import job_by_key
 
 
@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{key}-"))
     try:
         ctx = Context(Path(db), int(counties), folder)
-        result = measure(job.project if side == "project" else job.baseline, ctx, job.runs)
+        result = measure(job.project if side == "project" else job.baseline, ctx, runs_at(job, int(counties)))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(dumps(result), flush=True)
