@@ -26,8 +26,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="不打开窗口，在临时文件夹中自检（建库、示范数据、核查、Excel、PDF、窗口），结果同时写入日志文件",
     )
     # For the cold-start benchmarks (tests/benchmarks/bench_window.py, bench_bundle.py): print the seconds
-    # from T0 (the caller's time.time()) to the main window's first paint, then quit; the same measure for
-    # the bundle and the venv.
+    # from T0 (the caller's time.time()) to the main window's first paint and the peak resident MB so far,
+    # then quit; the same measure for the bundle and the venv.
     parser.add_argument("--benchmark-start", type=float, metavar="T0", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -99,12 +99,23 @@ def _report_first_paint(app, started: float) -> None:
         def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
             if event.type() == QEvent.Type.Paint and not hasattr(self, "seen"):
                 self.seen = time.time() - started
-                _print(f"{self.seen:.3f}")
+                _print(f"{self.seen:.3f} {_peak_resident_mb():.1f}")
                 QTimer.singleShot(0, app.quit)
             return False
 
     app._first_paint = FirstPaint()  # kept alive with the application
     app.installEventFilter(app._first_paint)
+
+
+def _peak_resident_mb() -> float:
+    """This process's peak resident memory so far (for --benchmark-start; 0 where /proc is not there)."""
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def _print(text: str) -> None:

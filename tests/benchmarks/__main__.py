@@ -22,10 +22,11 @@ import time
 from pathlib import Path
 
 from tests.benchmarks.goals import evaluate
-from tests.benchmarks.harness import counties, growth_exponent
+from tests.benchmarks.harness import Job, counties, growth_exponent, runs_at
 from tests.benchmarks.jobs import all_jobs
 from tests.benchmarks.machine import describe_machine
 from tests.benchmarks.results import render_markdown, render_text
+from tests.benchmarks.side import MARK
 
 SIZES = (1, 3, 10)
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -63,16 +64,62 @@ def build_databases(sizes: list[int], folder: Path) -> dict[int, dict]:
     return out
 
 
-def run_side(key: str, side: str, db: Path, counties: int) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.side", key, side, str(db), str(counties)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{key} ({side}, {counties} counties) failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+class SideProcess:
+    """A side of a job prepared in its own process (tests/benchmarks/side.py), run when asked."""
+
+    def __init__(self, key: str, side: str, db: Path, counties: int) -> None:
+        self.what = f"{key} ({side}, {counties} counties)"
+        self.errors = tempfile.TemporaryFile("w+")  # a file, not a pipe: Qt's chatter must never block the job
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.benchmarks.side", key, side, str(db), str(counties)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+
+    def ask(self, command: str | None = None):
+        if command is not None:
+            self.proc.stdin.write(command + "\n")
+            self.proc.stdin.flush()
+        for line in self.proc.stdout:
+            if line.startswith(MARK):
+                return json.loads(line[len(MARK) :])
+        self.proc.wait()
+        self.errors.seek(0)
+        raise SystemExit(f"{self.what} failed:\n{self.errors.read()}")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.errors):
+            stream.close()
+
+
+def run_pair(job: Job, db: Path, counties: int) -> tuple[dict, dict]:
+    """The project and its baseline, prepared side by side, then run alternately so both see the same machine.
+    Each has its own copy of the database: the app lets one process at a time open a file."""
+    names = ("project", "baseline")
+    copies = [db.with_name(f"{db.stem}-{job.key}-{side}.db") for side in names]
+    for copy in copies:
+        shutil.copyfile(db, copy)
+    sides = [SideProcess(job.key, side, copy, counties) for side, copy in zip(names, copies, strict=True)]
+    try:
+        for side in sides:
+            side.ask()  # ready
+        for _ in range(runs_at(job, counties)):
+            for side in sides:
+                side.ask("run")
+        project, baseline = (side.ask("end") for side in sides)
+        return project, baseline
+    finally:
+        for side in sides:
+            side.close()
+        for copy in copies:
+            for path in (copy, copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
+                path.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             per_size = {}
             for n in args.sizes:
-                project = run_side(job.key, "project", databases[n]["path"], n)
-                baseline = run_side(job.key, "baseline", databases[n]["path"], n)
+                project, baseline = run_pair(job, databases[n]["path"], n)
                 per_size[n] = {"project": project, "baseline": baseline}
                 print(
                     f"{job.title}, {counties(n)}: {project['median']:.3f} s ({project['peak_mb']:.0f} MB) "

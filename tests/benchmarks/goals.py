@@ -1,4 +1,4 @@
-"""The performance goals (issue 9), all at the largest size measured, and whether a run met them."""
+"""The performance goals (issue 9's, and those of earlier issues), and whether a run met them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class Goal:
     seconds: float | None = None  # the project's median under this
     ratio: float | None = None  # the project's median within this multiple of its baseline
     megabytes: float | None = None  # the window's peak memory under this
+    counties: int | None = None  # judged at this size; by default the largest measured
 
 
 GOALS = (
@@ -30,6 +31,10 @@ GOALS = (
     Goal("import (real) within 2x its baseline", "import_real", ratio=2.0),
     Goal("the PDF under 15 s", "report", seconds=15.0),
     Goal("peak memory of the window under 600 MB", "staff_open", megabytes=600.0),
+    # Goals of the issues whose benchmarks these are, kept so that a run still shows them.
+    Goal("all checks within 3x their plain SQL (the norms issue)", "checks", ratio=3.0),
+    Goal("the PDF for one county under 3 s (the report issue)", "report", seconds=3.0, counties=1),
+    Goal("the frozen app starts within 1.5x the venv (the packaging issue)", "bundle_start", ratio=1.5),
 )
 
 
@@ -37,7 +42,7 @@ def evaluate(results: dict[str, dict], size: int) -> list[tuple[str, str, bool |
     """(goal, what was measured, met) for every goal; met is None when the job was not run."""
     out: list[tuple[str, str, bool | None]] = []
     for goal in GOALS:
-        at = results.get(goal.job, {}).get("sizes", {}).get(size)
+        at = results.get(goal.job, {}).get("sizes", {}).get(goal.counties or size)
         if at is None:
             out.append((goal.text, "not measured", None))
             continue

@@ -36,6 +36,7 @@ class Measured:
     """Returned by a run that timed itself (a process it started, or one step among untimed ones)."""
 
     seconds: float
+    peak_mb: float | None = None  # a process it started: that process's own peak, as it reported it
 
 
 Factory = Callable[[Context], Callable[[], object]]
@@ -82,29 +83,39 @@ def reset_peak() -> None:
         pass
 
 
-def children_peak_mb() -> float:
-    """The largest peak of any process this one started and waited for."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+# -- one side, in its own process ------------------------------------------------------------------
 
 
-# -- one side ----------------------------------------------------------------------------------------
+class Side:
+    """A side of a job, prepared: run it once at a time (the parent alternates the two sides), then finish."""
 
+    def __init__(self, factory: Factory, ctx: Context) -> None:
+        self.ctx = ctx
+        self._run = factory(ctx)
+        self.times: list[float] = []
+        self._started_peaks: list[float] = []
+        gc.collect()
+        reset_peak()
 
-def measure(factory: Factory, ctx: Context, runs: int) -> dict:
-    run = factory(ctx)
-    gc.collect()
-    reset_peak()
-    times = []
-    for _ in range(runs):
+    def once(self) -> float:
         started = time.perf_counter()
-        result = run()
+        result = self._run()
         elapsed = time.perf_counter() - started
-        times.append(result.seconds if isinstance(result, Measured) else elapsed)
-    peak = max(peak_mb(), children_peak_mb())
-    if ctx.after is not None:
-        ctx.after()
-        peak = max(peak, peak_mb())
-    return {"median": statistics.median(times), "times": times, "peak_mb": peak, "notes": ctx.notes}
+        if isinstance(result, Measured):
+            elapsed = result.seconds
+            if result.peak_mb is not None:
+                self._started_peaks.append(result.peak_mb)
+        self.times.append(elapsed)
+        return elapsed
+
+    def finish(self) -> dict:
+        # A process this one started reports its own peak: the kernel's figure for children would also
+        # count this process's memory at the moment it forked.
+        peak = max(self._started_peaks) if self._started_peaks else peak_mb()
+        if self.ctx.after is not None:
+            self.ctx.after()
+            peak = max(peak, peak_mb())
+        return {"median": statistics.median(self.times), "times": self.times, "peak_mb": peak, "notes": self.ctx.notes}
 
 
 def runs_at(job: Job, counties: int) -> int:

@@ -9,7 +9,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("PySide6-Essentials", "SQLAlchemy", "openpyxl", "python-calamine", "reportlab")
+PACKAGES = ("PySide6-Essentials", "SQLAlchemy", "openpyxl", "lxml", "python-calamine", "reportlab", "rl_accel")
 
 
 def _first(path: str, key: str) -> str | None:

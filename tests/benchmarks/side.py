@@ -1,6 +1,8 @@
-"""One side of one job, in its own process: ``python -m tests.benchmarks.side JOB SIDE DB COUNTIES``.
+"""One side of one job in its own process: ``python -m tests.benchmarks.side JOB SIDE DB COUNTIES``.
 
-Prints one line of JSON (the median, every run's time, the peak memory, the job's notes) last.
+It prepares, says ``ready``, then runs once for each ``run`` line it reads and finishes on ``end``, so that the
+parent can alternate the project and its baseline while each keeps its own memory. Its answers are the lines
+of stdout that start with ``@bench``; anything else the job prints is not for the parent.
 """
 
 from __future__ import annotations
@@ -10,20 +12,31 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.benchmarks.harness import Context, dumps, measure, runs_at
+from tests.benchmarks.harness import Context, Side, dumps
 from tests.benchmarks.jobs import job_by_key
+
+MARK = "@bench "
+
+
+def answer(value: object) -> None:
+    print(MARK + dumps(value), flush=True)
 
 
 def main(argv: list[str]) -> int:
-    key, side, db, counties = argv
+    key, side_name, db, counties = argv
     job = job_by_key(key)
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{key}-"))
     try:
-        ctx = Context(Path(db), int(counties), folder)
-        result = measure(job.project if side == "project" else job.baseline, ctx, runs_at(job, int(counties)))
+        side = Side(job.project if side_name == "project" else job.baseline, Context(Path(db), int(counties), folder))
+        answer("ready")
+        for line in sys.stdin:
+            if line.strip() == "run":
+                answer(side.once())
+            else:
+                answer(side.finish())
+                break
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(dumps(result), flush=True)
     return 0
 
 

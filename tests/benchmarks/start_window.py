@@ -1,7 +1,7 @@
 """The cold-start baseline, started in a fresh process: a bare PySide6 QMainWindow shown, then exit.
 
 ``start_window.py T0`` prints the seconds from T0 (the parent's time.time() when it started this
-process) to the window's first paint, measured as the app's own ``--benchmark-start`` measures it.
+process) to the window's first paint and its own peak resident MB, as the app's ``--benchmark-start`` does.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def main() -> int:
     window.show()
     QTimer.singleShot(30_000, app.quit)  # never hang a benchmark
     app.exec()
-    print(f"{painted[0]:.3f}")
+    peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
+    print(f"{painted[0]:.3f} {peak:.1f}")
     window.close()
     return 0
 
