@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import random
 import resource
 import statistics
 import time
@@ -139,6 +140,22 @@ def growth_exponent(sizes: list[int], seconds: list[float]) -> float | None:
     mx = statistics.fmean(x for x, _ in points)
     my = statistics.fmean(y for _, y in points)
     return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
+def growth_interval(
+    sizes: list[int], runs: list[list[float]], *, rounds: int = 2000, level: float = 0.90
+) -> tuple[float, float] | None:
+    """The ``level`` bootstrap interval of the growth exponent on medians: every size's runs resampled with
+    replacement ``rounds`` times (seeded, so a run's verdict does not depend on the draw)."""
+    if len(set(sizes)) < 2:
+        return None
+    rng = random.Random(2026)
+    ks = sorted(
+        growth_exponent(sizes, [statistics.median(rng.choices(times, k=len(times))) for times in runs])
+        for _ in range(rounds)
+    )
+    tail = int(rounds * (1 - level) / 2)
+    return ks[tail], ks[-1 - tail]
 
 
 def dumps(result: dict) -> str:
