@@ -10,7 +10,7 @@ PACKAGE_VENV := .venv-package
 STAMP_PACKAGE := $(PACKAGE_VENV)/.installed
 PACKAGE_PYSIDE := PySide6-Essentials==6.9.*
 
-.PHONY: run test lint bench soak screenshots package deb clean
+.PHONY: run test test-postgres lint bench soak screenshots package deb clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: $(STAMP_RUN)
 test: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 	$(BIN)/ruff check .
+
+# The whole suite against a throwaway PostgreSQL (Debian's postgresql package; tests/postgres.py).
+test-postgres: $(STAMP_DEV)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.postgres -q $(ARGS)
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .

@@ -252,6 +252,23 @@ def _install_sqlite_pragmas(engine: Engine, journal: str | None) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def sync_id_sequences(conn) -> None:
+    """After rows were written with their ids given (the demo, a copied database), move PostgreSQL's id
+    sequences past them, so that the next record gets a new id. SQLite takes the next id from the rows."""
+    if conn.dialect.name != "postgresql":
+        return
+    from db.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement:
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision recorded in alembic_version (read with plain SQL, so opening needs no Alembic)."""
     try:

@@ -17,31 +17,55 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 faulthandler.enable()
 
+from sqlalchemy.engine import make_url  # noqa: E402
+
 from db import open_database  # noqa: E402
 from desktop.demo import DemoOptions, write_demo  # noqa: E402
+from tests import postgres  # noqa: E402
 
 
 @pytest.fixture
 def db(tmp_path: Path):
-    database = open_database(tmp_path / "county.db")
+    """A fresh database: a file, or with ``make test-postgres`` a new database on the throwaway server."""
+    server = postgres.server_url()
+    target = postgres.create_database(server) if server else tmp_path / "county.db"
+    database = open_database(target)
     yield database
     database.close()
+    if server:
+        postgres.drop_database(server, target)
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
     """A county demo written once per run; tests get their own copy."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    database = open_database(path)
+    server = postgres.server_url()
+    target = postgres.create_database(server) if server else tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(target)
     write_demo(database, DemoOptions())
     database.close()
-    return path
+    return target
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, demo_template: Path):
-    path = tmp_path / "demo.db"
-    shutil.copyfile(demo_template, path)
-    database = open_database(path)
+def demo_db(tmp_path: Path, demo_template: Path | str):
+    server = postgres.server_url()
+    if server:  # a copy made by the server from the demo database
+        target = postgres.create_database(server, template=make_url(demo_template).database)
+    else:
+        target = tmp_path / "demo.db"
+        shutil.copyfile(demo_template, target)
+    database = open_database(target)
     yield database
     database.close()
+    if server:
+        postgres.drop_database(server, target)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of what only a SQLite file has (its bytes, backups, locks, journal) are skipped on PostgreSQL."""
+    if postgres.server_url():
+        skip = pytest.mark.skip(reason="只适用于 SQLite 数据库文件")
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(skip)

@@ -11,6 +11,8 @@ from db import DamagedDatabaseError, open_database
 from db.backups import BackupError, backup_folder, describe, list_backups, make_backup, restore, rotate
 from desktop.cli import main
 
+pytestmark = pytest.mark.sqlite_only  # backups are copies of the SQLite file
+
 
 def _count(path, table="staff") -> int:
     conn = sqlite3.connect(path)

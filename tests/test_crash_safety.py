@@ -31,7 +31,7 @@ KILLS = int(os.environ.get("CRASH_KILLS", "20"))
 WRITER = Path(__file__).with_name("crash_writer.py")
 NEW_STAFF = 300
 
-pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+pytestmark = [pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX"), pytest.mark.sqlite_only]
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 
 import pytest
 
@@ -15,14 +14,15 @@ AS_OF = DemoOptions().as_of
 
 
 def q(db, sql: str):
-    with sqlite3.connect(db.path) as conn:
-        return conn.execute(sql).fetchall()
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.exec_driver_sql(sql)]
 
 
 def scalar(db, sql: str):
     return q(db, sql)[0][0]
 
 
+@pytest.mark.sqlite_only
 def test_the_file_is_clean(demo_db):
     assert q(demo_db, "PRAGMA integrity_check") == [("ok",)]
     assert q(demo_db, "PRAGMA foreign_key_check") == []

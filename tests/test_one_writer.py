@@ -12,6 +12,8 @@ from db import DatabaseInUseError, open_database
 from db.backups import make_backup, restore
 from desktop.cli import main
 
+pytestmark = pytest.mark.sqlite_only  # the one-writer lock guards a SQLite file
+
 HOLDER = textwrap.dedent(
     """
     import sys

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select
 
 from db import Database
+from db.engine import sync_id_sequences
 from db.models import Base, Division
 from desktop.demo.county import CountyBuilder, CountyFacts
 from desktop.demo.ledgers import add_indicators, add_key_tasks, add_projects
@@ -102,4 +103,5 @@ def write_demo(
                 done += len(chunk)
                 if progress:
                     progress(done, total)
+        sync_id_sequences(conn)
     return DemoSummary(facts, {name: len(r) for name, r in rows})

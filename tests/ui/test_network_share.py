@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from db import engine, open_database
 from desktop.ui.main_window import MainWindow
 from tests.ui.conftest import TODAY
+
+pytestmark = pytest.mark.sqlite_only  # WAL on a network share is a SQLite file's problem
 
 
 def test_a_database_on_a_share_gets_a_rollback_journal_and_a_warning(qtbot, tmp_path, monkeypatch):
