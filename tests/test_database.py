@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
 
 from db import NotADatabaseError, SchemaTooNewError, open_database
 from db.backups import backup_folder
@@ -44,7 +45,7 @@ def test_models_and_migrations_agree(db):
 
 def test_every_model_table_exists(db):
     with db.engine.connect() as conn:
-        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        names = set(inspect(conn).get_table_names())
     assert set(Base.metadata.tables) <= names
 
 
