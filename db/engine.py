@@ -55,6 +55,11 @@ class Database:
         return self.journal_mode == "DELETE"
 
     @property
+    def target(self) -> str:
+        """What opens it again (``--db``, open_database): the file's path, or the server's URL with its password."""
+        return str(self.path) if self.path is not None else self.url.render_as_string(hide_password=False)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 

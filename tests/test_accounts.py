@@ -176,7 +176,7 @@ def cli(*args: str, password: str | None = None) -> subprocess.CompletedProcess:
 
 def test_the_command_line_signs_in_where_sign_in_is_on(demo_db, tmp_path):
     accounts(demo_db, ("老王", "admin"), ("小李", "viewer"))
-    path = str(demo_db.path)
+    path = demo_db.target
     demo_db.close()
     out = str(tmp_path / "staff.xlsx")
     refused = cli("export", "staff", "--db", path, "--period", "2026Q3", "--out", out)

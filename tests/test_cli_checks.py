@@ -11,7 +11,7 @@ from desktop.cli import main
 
 @pytest.fixture
 def demo_path(demo_db):
-    return str(demo_db.path)
+    return demo_db.target
 
 
 def run(capsys, *args):
@@ -45,7 +45,7 @@ def test_check_one_rule_for_a_year(capsys, demo_path):
 
 
 def test_check_with_nothing_found_still_exits_0(capsys, db):
-    code, out, _ = run(capsys, "check", "--db", str(db.path), "--period", "2026Q3")
+    code, out, _ = run(capsys, "check", "--db", db.target, "--period", "2026Q3")
     assert code == 0 and "共发现问题 0 条" in out
 
 

@@ -41,15 +41,15 @@ def file_text(path: Path) -> str:
         return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
 
 
-def every_output(db_path: Path, out: Path) -> list[Path]:
+def every_output(db: str, out: Path) -> list[Path]:
     """Every export, template and report the command line writes, as a clerk would ask for them."""
     files = [out / "all.xlsx", out / "report.pdf"]
-    assert main(["export", "all", "--db", str(db_path), "--period", "2026Q3", "--out", str(files[0])]) == 0
-    assert main(["report", "--db", str(db_path), "--period", "2026Q3", "--out", str(files[1])]) == 0
+    assert main(["export", "all", "--db", db, "--period", "2026Q3", "--out", str(files[0])]) == 0
+    assert main(["report", "--db", db, "--period", "2026Q3", "--out", str(files[1])]) == 0
     for kind in TEMPLATES:
         for filled in ([], ["--with-records"]):
             path = out / f"{kind}{'-filled' if filled else ''}.xlsx"
-            assert main(["template", kind, "--db", str(db_path), "--out", str(path), *filled]) == 0
+            assert main(["template", kind, "--db", db, "--out", str(path), *filled]) == 0
             files.append(path)
     return files
 
@@ -62,9 +62,9 @@ def stored_numbers(db) -> tuple[set[str], set[str]]:
 
 def test_no_file_carries_a_whole_id_or_phone_number_unless_asked(demo_db, tmp_path, capsys):
     ids, phones = stored_numbers(demo_db)
-    path = demo_db.path
+    target = demo_db.target
     demo_db.close()
-    files = every_output(path, tmp_path)
+    files = every_output(target, tmp_path)
     for f in files:
         text = file_text(f)
         assert not id_numbers(text), f.name
@@ -77,7 +77,7 @@ def test_no_file_carries_a_whole_id_or_phone_number_unless_asked(demo_db, tmp_pa
     assert re.search(r"\d{6}\*{8}\d{3}[\dX]", masked) and re.search(r"1\d\d\*{4}\d{4}", masked)
 
     asked = tmp_path / "asked"
-    db_arg = ["--db", str(path)]
+    db_arg = ["--db", target]
     assert (
         main(["export", "staff", *db_arg, "--period", "2026Q3", "--out", str(asked / "all.xlsx"), "--unmask-ids"]) == 0
     )

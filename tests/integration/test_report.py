@@ -62,7 +62,7 @@ def test_without_a_truetype_cjk_font_the_report_still_builds_and_says_so(demo_db
 def test_the_report_command(demo_db, tmp_path, capsys):
     path = tmp_path / "r.pdf"
     demo_db.close()
-    assert main(["report", "--db", str(demo_db.path), "--period", "2026Q3", "--out", str(path)]) == 0
+    assert main(["report", "--db", demo_db.target, "--period", "2026Q3", "--out", str(path)]) == 0
     assert "已生成2026年第三季度季度报告" in capsys.readouterr().out and path.stat().st_size > 10_000
 
 

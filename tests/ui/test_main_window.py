@@ -131,7 +131,7 @@ def test_the_desk_command_starts_on_the_given_database(qtbot, demo_db, monkeypat
         QApplication.quit()
 
     QTimer.singleShot(100, look_and_quit)
-    assert app.main(["--db", str(demo_db.path)]) == 0
+    assert app.main(["--db", demo_db.target]) == 0
     QApplication.sendPostedEvents(None, 0)  # let the closed window be deleted within the test
     assert seen == [f"县域卫生健康台账 — 清溪县 — {demo_db.path}"]
 

@@ -107,7 +107,7 @@ def test_the_desk_command_asks_to_sign_in_before_any_window(qtbot, demo_db, monk
 
     make_accounts(demo_db)
     monkeypatch.setattr(SignInDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
-    assert app.main(["--db", str(demo_db.path)]) == 0  # gave up at the sign-in: no window at all
+    assert app.main(["--db", demo_db.target]) == 0  # gave up at the sign-in: no window at all
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
 
     def sign_in_as_viewer(dialog: SignInDialog) -> int:
@@ -127,6 +127,6 @@ def test_the_desk_command_asks_to_sign_in_before_any_window(qtbot, demo_db, monk
 
     monkeypatch.setattr(SignInDialog, "exec", sign_in_as_viewer)
     QTimer.singleShot(100, look_and_quit)
-    assert app.main(["--db", str(demo_db.path)]) == 0
+    assert app.main(["--db", demo_db.target]) == 0
     QApplication.sendPostedEvents(None, 0)
     assert seen == ["当前账号：小李（查看员）"]
