@@ -96,6 +96,9 @@ def _window(ctx: dict) -> str:
     image = window.grab().toImage()
     title = window.windowTitle()
     window.hide()
+    from desktop.ui.tasks import stop_all
+
+    stop_all()  # the window's background check must end before the window (its signals' owner) is deleted
     window.deleteLater()
     app.processEvents()
     if image.isNull() or image.width() < 100:
