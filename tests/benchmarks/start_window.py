@@ -1,6 +1,6 @@
 """The cold-start baseline, started in a fresh process: a bare PySide6 QMainWindow shown, then exit.
 
-``start_window.py T0`` prints the seconds from T0 (the parent's time.time() when it started this
+``python -m tests.benchmarks.start_window T0`` prints the seconds from T0 (the parent's time.time() when it started this
 process) to the window's first paint and its own peak resident MB, as the app's ``--benchmark-start`` does.
 """
 
@@ -16,6 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main() -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from tests.benchmarks.harness import peak_mb  # standard library only: the bare window stays bare
 
     started = float(sys.argv[-1])
     painted: list[float] = []
@@ -34,8 +36,7 @@ def main() -> int:
     window.show()
     QTimer.singleShot(30_000, app.quit)  # never hang a benchmark
     app.exec()
-    peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
-    print(f"{painted[0]:.3f} {peak:.1f}")
+    print(f"{painted[0]:.3f} {peak_mb():.1f}")
     window.close()
     return 0
 
