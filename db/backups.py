@@ -41,6 +41,8 @@ class BackupInfo:
         return f"备份时间：{self.created:%Y-%m-%d %H:%M}\n备份内容：{self.contents}"
 
 
+ON_SERVER = "当前数据库在服务器上（PostgreSQL），本程序只备份和恢复本机的数据库文件；请用服务器的备份（如 pg_dump）。"
+
 REASONS = {"manual": "手动备份", "daily": "每日自动", "before-import": "导入前", "before-restore": "恢复前"}
 
 

@@ -60,6 +60,11 @@ class Database:
         return str(self.path) if self.path is not None else self.url.render_as_string(hide_password=False)
 
     @property
+    def display_name(self) -> str:
+        """What the clerk sees and the recent list keeps: the file's path, or the server's URL without its password."""
+        return str(self.path) if self.path is not None else self.url.set(password=None).render_as_string()
+
+    @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 

@@ -63,9 +63,10 @@ def demo_db(tmp_path: Path, demo_template: Path | str):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests of what only a SQLite file has (its bytes, backups, locks, journal) are skipped on PostgreSQL."""
-    if postgres.server_url():
-        skip = pytest.mark.skip(reason="只适用于 SQLite 数据库文件")
-        for item in items:
-            if item.get_closest_marker("sqlite_only"):
-                item.add_marker(skip)
+    """Tests of what only a SQLite file has are skipped on PostgreSQL, and tests of a server on SQLite."""
+    on_server = bool(postgres.server_url())
+    reason = "只适用于 SQLite 数据库文件" if on_server else "只适用于服务器数据库（make test-postgres）"
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if item.get_closest_marker("sqlite_only" if on_server else "postgres_only"):
+            item.add_marker(skip)

@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 
 
+def refuse_server(target: str) -> None:
+    """Backups here are copies of a SQLite file; a server database is backed up by the server's own tools."""
+    from db.backups import ON_SERVER
+    from db.engine import to_url
+    from desktop.cli import UserError
+
+    if to_url(target).get_backend_name() != "sqlite":
+        raise UserError(ON_SERVER)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from db.backups import make_backup
 
+    refuse_server(args.db)
     info = make_backup(args.db, to=args.to)
     print(f"已备份并通过完整性检查：{info.path}（{info.contents}）")
     return 0
@@ -20,6 +31,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from db.backups import describe, restore, verify
     from desktop.cli import UserError, open_db
 
+    refuse_server(args.db)
     backup = Path(args.file)
     if not backup.exists():
         raise UserError(f"找不到备份文件：{backup}")

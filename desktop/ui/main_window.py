@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
         with self.db.session() as session:
             o = overview(session)
         area = o.area_name or "未设置地区"
-        self.setWindowTitle(f"{PRODUCT_NAME} — {area} — {self.db.path or self.db.url}")
+        self.setWindowTitle(f"{PRODUCT_NAME} — {area} — {self.db.display_name}")
         self.demo_action.setEnabled(o.empty and self.db.actor.can("manage"))
         return o
 
@@ -335,10 +335,9 @@ class MainWindow(QMainWindow):
             ensure_defaults(session)
             session.commit()
         o = self._update_title()
-        if self.db.path:
-            remember_database(str(self.db.path))
+        remember_database(self.db.display_name)
         self._fill_recent()
-        self.statusBar().showMessage(f"数据库：{self.db.path or self.db.url}")
+        self.statusBar().showMessage(f"数据库：{self.db.display_name}")
         self.apply_role()
         self.network_banner.setVisible(self.db.on_network_share)
         if self.db.on_network_share:
@@ -506,6 +505,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         settings().setValue("geometry", self.saveGeometry())
         stop_all()  # a check still running in the background ends before its database closes
+        for timer in self.findChildren(QTimer):  # and nothing waiting to fill a page reads it after
+            timer.stop()
         self.db.close()
         self._daily_backup()
         super().closeEvent(event)

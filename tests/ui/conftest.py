@@ -15,6 +15,30 @@ def synchronous_tasks(monkeypatch):
     monkeypatch.setattr(tasks, "RUN_SYNCHRONOUSLY", True)
 
 
+def _close_windows() -> None:
+    """Windows close (their checks stop, their timers die) while their database still exists: a server's is
+    dropped when its fixture ends, which comes before qtbot's own clean-up."""
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, 0)
+
+
+@pytest.fixture
+def db(qtbot, db):
+    yield db
+    _close_windows()
+
+
+@pytest.fixture
+def demo_db(qtbot, demo_db):
+    yield demo_db
+    _close_windows()
+
+
 @pytest.fixture
 def window(qtbot, demo_db):
     win = MainWindow(demo_db, today=TODAY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import text
 
 from db.backups import backed_up_today, backup_folder, list_backups
@@ -17,6 +18,7 @@ def _staff(window) -> int:
         return s.execute(text("SELECT count(*) FROM staff")).scalar()
 
 
+@pytest.mark.sqlite_only
 def test_backup_now_then_restore_it_after_a_mistake(window, monkeypatch):
     tab = window.show_page("settings").backups
     window.pages["settings"].tabs.setCurrentWidget(tab)
@@ -45,6 +47,7 @@ def test_backup_now_then_restore_it_after_a_mistake(window, monkeypatch):
     assert reasons == ["before-restore", "manual"]  # the emptied state was kept too
 
 
+@pytest.mark.sqlite_only
 def test_the_first_close_of_a_day_leaves_a_verified_copy(qtbot, demo_db):
     win = MainWindow(demo_db, today=TODAY)
     qtbot.addWidget(win)
@@ -56,3 +59,12 @@ def test_the_first_close_of_a_day_leaves_a_verified_copy(qtbot, demo_db):
     qtbot.addWidget(again)
     again.close()
     assert len(list_backups(demo_db.path)) == 1  # once a day, not at every close
+
+
+@pytest.mark.postgres_only
+def test_a_server_database_is_left_to_the_servers_own_backups(window):
+    tab = window.show_page("settings").backups
+    window.pages["settings"].tabs.setCurrentWidget(tab)
+    assert "请用服务器的备份" in tab.where.text() and tab.model.rowCount() == 0
+    assert not tab.buttons.isVisible()
+    window.close()  # no daily copy is attempted, and closing says nothing

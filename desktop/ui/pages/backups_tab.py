@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from db.backups import BackupError, backup_folder, describe, list_backups, make_backup, reason_label, verify
+from db.backups import ON_SERVER, BackupError, backup_folder, describe, list_backups, make_backup, reason_label, verify
 from desktop.ui.pages.base import make_table, requires, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 
@@ -19,7 +19,9 @@ class BackupsTab(QWidget):
         self.where = QLabel()
         self.where.setWordWrap(True)
         layout.addWidget(self.where)
-        bar = QHBoxLayout()
+        self.buttons = QWidget()  # hidden for a server database, which the server's own tools back up
+        bar = QHBoxLayout(self.buttons)
+        bar.setContentsMargins(0, 0, 0, 0)
         now = QPushButton("立即备份")
         now.setObjectName("backupNow")
         now.clicked.connect(self.backup_now)
@@ -32,7 +34,7 @@ class BackupsTab(QWidget):
         other.clicked.connect(self.restore_from_file)
         bar.addWidget(other)
         bar.addStretch(1)
-        layout.addLayout(bar)
+        layout.addWidget(self.buttons)
         self.model = ListModel(
             [
                 Column("备份时间", lambda b: f"{b.created:%Y-%m-%d %H:%M}", width=140),
@@ -53,8 +55,9 @@ class BackupsTab(QWidget):
 
     def refresh(self) -> None:
         path = self.win.db.path
+        self.buttons.setVisible(path is not None)
         if path is None:
-            self.where.setText("当前数据库不是本机文件，无法在此备份。")
+            self.where.setText(ON_SERVER)
             self.model.set_rows([])
             return
         self.where.setText(f"备份文件夹：{backup_folder(path)}")

@@ -37,6 +37,9 @@ class DashboardPage(Page):
 
     def __init__(self, win) -> None:
         super().__init__(win)
+        # owned by the page, so the window's closing stops it: a fill after closing would read a closed database
+        self.details_timer = QTimer(self, singleShot=True, interval=50)
+        self.details_timer.timeout.connect(self.fill_details)
         layout = QVBoxLayout(self)
         self.header = heading("")
         layout.addWidget(self.header)
@@ -99,7 +102,7 @@ class DashboardPage(Page):
         self.header.setText(f"{o.bureau_name or o.area_name or ''} · {period.label}")
         for key, card in self.cards.items():
             card.value.setText(f"{getattr(o, key):,}")
-        QTimer.singleShot(50, self.fill_details)  # after the window's first paint
+        self.details_timer.start()  # after the window's first paint
 
     def fill_details(self) -> None:
         from desktop.charts import bed_band_chart, to_svg  # reportlab: imported once the window shows
