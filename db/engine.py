@@ -98,7 +98,10 @@ def head_revision() -> str:
 def to_url(target: str | os.PathLike[str]) -> URL:
     text = os.fspath(target)
     if "://" in text:
-        return make_url(text)
+        url = make_url(text)
+        if url.drivername == "postgresql":  # the driver installed with the app (SQLAlchemy's default is psycopg2)
+            url = url.set(drivername="postgresql+psycopg")
+        return url
     return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
 
 

@@ -188,7 +188,7 @@ def check_phone(value: str) -> str:
         phone = phone[3:].lstrip("-")
     if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone):
         return phone
-    raise InvalidValue("电话号码格式不正确：手机号应为1开头的11位数字，固定电话应带区号（如0871-12345678）")
+    raise InvalidValue("电话号码格式不正确：手机号应为1开头的11位数字，固定电话应带区号（如0871-65123456）")
 
 
 def mask_phone(phone: str) -> str:

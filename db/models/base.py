@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from typing import Any
+
+from sqlalchemy import Integer, MetaData, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Named constraints make batch migrations on SQLite (which rebuild the table)
 # able to find and alter a constraint later.
@@ -18,3 +20,15 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Versioned:
+    """A record clerks edit in forms. Every UPDATE bumps ``version`` and names the version it read, so two
+    clerks saving the same record cannot overwrite each other: the second save matches no row and is refused
+    (desktop.records.editing turns that into the other clerk's change, shown on the form)."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (SQLAlchemy passes the class)
+        return {"version_id_col": cls.__table__.c.version}

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.codes import DIVISION_KIND, sql_in
-from db.models.base import Base
+from db.models.base import Base, Versioned
 
 
 class Division(Base):
@@ -37,7 +37,7 @@ class Division(Base):
     )
 
 
-class DivisionPopulation(Base):
+class DivisionPopulation(Versioned, Base):
     """Population of one division in one year (persons)."""
 
     __tablename__ = "division_populations"

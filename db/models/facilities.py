@@ -27,11 +27,11 @@ from db.codes import (
     TCM_HALL,
     sql_in,
 )
-from db.models.base import Base
+from db.models.base import Base, Versioned
 from db.models.divisions import Division
 
 
-class Facility(Base):
+class Facility(Versioned, Base):
     """A hospital, public health institution, THC, CHSC, station or village clinic.
 
     ``open_beds`` are the medical beds actually open; elderly-care beds are kept

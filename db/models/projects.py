@@ -8,11 +8,11 @@ from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.codes import FUNDING_SOURCE, PROJECT_KIND, PROJECT_STAGE, sql_in
-from db.models.base import Base
+from db.models.base import Base, Versioned
 from db.models.facilities import Facility
 
 
-class Project(Base):
+class Project(Versioned, Base):
     """A construction project. Money is in 万元 (10,000 yuan).
 
     The columns hold the latest state; ``updates`` keep every reported state so

@@ -18,11 +18,11 @@ from db.codes import (
     TRAINING_KIND,
     sql_in,
 )
-from db.models.base import Base
+from db.models.base import Base, Versioned
 from db.models.facilities import Facility
 
 
-class StaffMember(Base):
+class StaffMember(Versioned, Base):
     """One person working in a facility of the county.
 
     The ID number is unique across the database; birth date and sex are kept

@@ -8,10 +8,10 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.codes import TASK_STATUS, sql_in
-from db.models.base import Base
+from db.models.base import Base, Versioned
 
 
-class KeyTask(Base):
+class KeyTask(Versioned, Base):
     """One task of a ledger (重点任务台账), put on the ledger and struck off when done."""
 
     __tablename__ = "key_tasks"

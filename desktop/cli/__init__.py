@@ -116,12 +116,12 @@ def open_db(args: argparse.Namespace, *, create: bool = False):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.cli import backup, checks, demo, excel, norms
+    from desktop.cli import backup, checks, demo, excel, migrate, norms
 
     parser = _parser(prog="countyhealth", description=f"{PRODUCT_NAME}（CountyHealth Desk）命令行工具")
     parser.add_argument("--version", action="version", version=f"countyhealth {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", required=True, parser_class=_parser)
-    for module in (demo, checks, norms, excel, backup):
+    for module in (demo, checks, norms, excel, backup, migrate):
         module.register(sub)
     return parser
 
@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from db import AccessDenied, DatabaseOpenError
     from db.backups import BackupError
+    from db.copying import CopyError
     from desktop.checks.runner import CheckError
     from desktop.demo import DemoError
     from desktop.excel.errors import ExcelError
@@ -151,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         PeriodError,
         UserError,
         BackupError,
+        CopyError,
         AccessDenied,
     ) as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -11,7 +11,9 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from db.access import actor_of
 from db.models import Change, Division, Facility, KeyTask, StaffMember, TaskUpdate
@@ -26,6 +28,15 @@ class RecordError(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("；".join(errors.values()))
+
+
+class ConflictError(RecordError):
+    """Another clerk saved the record after this one opened it: nothing was written. ``current`` holds the
+    record's values now (the form shows them beside the clerk's own), ``version`` the version to save over."""
+
+    def __init__(self, errors: dict[str, str], current: dict[str, Any], version: int | None, who: str) -> None:
+        super().__init__(errors)
+        self.current, self.version, self.who = current, version, who
 
 
 def make_lookup(session: Session):
@@ -174,12 +185,25 @@ def create_record(
 
 
 def update_record(
-    session: Session, rtype: RecordType, record_id: int, raw: dict[str, Any], *, user: str, reason: str | None = None
+    session: Session,
+    rtype: RecordType,
+    record_id: int,
+    raw: dict[str, Any],
+    *,
+    user: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    seen: dict[str, Any] | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """Change some fields of a record; returns {field: (old, new)} of what actually changed."""
+    """Change some fields of a record; returns {field: (old, new)} of what actually changed.
+
+    ``expected_version``: the version the clerk's form was opened at; if another clerk has saved since, nothing
+    is written and ConflictError names their change (``seen``: the values the form was opened with)."""
     record = session.get(rtype.model, record_id)
     if record is None:
         raise RecordError({"id": f"{rtype.label}记录不存在（编号 {record_id}），可能已被他人删除"})
+    if expected_version is not None and record.version != expected_version:
+        raise _conflict(session, rtype, record, seen or {})
     values = validate(rtype, raw, lookup=make_lookup(session), partial=True)
     _derive(rtype, values)
     changed = {n: (getattr(record, n), v) for n, v in values.items() if getattr(record, n) != v}
@@ -192,7 +216,15 @@ def update_record(
         for name, (old, _new) in changed.items():
             setattr(record, name, old)
         raise RecordError(errors)
-    session.flush()
+    try:
+        session.flush()
+    except (StaleDataError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not _lost_race(exc):
+            raise
+        # another clerk's save landed between this one's read and write: the UPDATE named a version gone
+        session.rollback()
+        fresh = session.get(rtype.model, record_id, populate_existing=True)
+        raise _conflict(session, rtype, fresh, seen or {name: old for name, (old, _new) in changed.items()}) from None
     log_change(
         session,
         user,
@@ -204,6 +236,42 @@ def update_record(
         reason,
     )
     return changed
+
+
+def _lost_race(exc: OperationalError) -> bool:
+    """SQLite's SQLITE_BUSY_SNAPSHOT: this transaction read before another connection's write committed, so it
+    may not write (WAL). The same lost race as a stale version; a plain lock timeout is not one."""
+    return getattr(exc.orig, "sqlite_errorcode", None) == 517
+
+
+def _conflict(session: Session, rtype: RecordType, record: Any, seen: dict[str, Any]) -> ConflictError:
+    """What another clerk changed since the form was opened, field by field, and who did it when."""
+    last = session.scalars(
+        select(Change)
+        .where(Change.table_name == rtype.model.__tablename__, Change.row_id == record.id)
+        .order_by(Change.id.desc())
+        .limit(1)
+    ).first()
+    who = f"{last.user}于 {last.at:%Y-%m-%d %H:%M}" if last is not None else "其他人"
+    current = {f.name: getattr(record, f.name) for f in rtype.fields}
+    errors = {
+        "_conflict": f"保存被拒绝：在您打开此{rtype.label}记录后，{who}已修改并保存了它。您的修改没有保存，"
+        "也没有覆盖对方的修改；表单中已标出对方改动的栏目，请核对后再保存。"
+    }
+    for f in rtype.fields:
+        if f.name in seen and seen[f.name] != current[f.name]:
+            errors[f.name] = (
+                f"{who}已改为“{_shown(session, f, current[f.name])}”（您打开时为“{_shown(session, f, seen[f.name])}”）"
+            )
+    return ConflictError(errors, current, record.version, who)
+
+
+def _shown(session: Session, field, value: Any) -> str:
+    if field.kind == "ref" and value is not None:
+        model = {"facility": Facility, "division": Division}.get(field.ref)
+        if model is not None:
+            return session.get(model, value).name
+    return field.display(value) or "空"
 
 
 def strike_off_task(session: Session, task_id: int, note: str, *, user: str, on: dt.date | None = None) -> KeyTask:

@@ -8,13 +8,17 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from db import Database
-from desktop.records.editing import update_record
+from desktop.records.editing import ConflictError, update_record
 from desktop.records.types import RecordType
 
 
 class EditCommand(QUndoCommand):
     """A change of some fields of one record. The change is made before the command is pushed
-    (so a refused save never reaches the stack); redo after an undo makes it again."""
+    (so a refused save never reaches the stack); redo after an undo makes it again.
+
+    Undo and redo name the version they leave the record at: if another clerk has saved the record since,
+    they change nothing, say so through ``refused``, and leave the stack (an undo must not overwrite a
+    colleague's later work)."""
 
     def __init__(
         self,
@@ -26,17 +30,32 @@ class EditCommand(QUndoCommand):
         user: str,
         after: Callable[[], None],
         text: str,
+        version: int | None = None,
+        refused: Callable[[str], None] = lambda _message: None,
     ) -> None:
         super().__init__(text)
         self.db, self.rtype, self.record_id, self.user, self.after = db, rtype, record_id, user, after
+        self.version, self.refused = version, refused
         self.before = {name: old for name, (old, _new) in changed.items()}
         self.after_values = {name: new for name, (_old, new) in changed.items()}
         self._applied = True
 
     def _apply(self, values: dict[str, Any], reason: str) -> None:
         with self.db.session() as session:
-            update_record(session, self.rtype, self.record_id, values, user=self.user, reason=reason)
+            try:
+                update_record(
+                    session, self.rtype, self.record_id, values, user=self.user, reason=reason,
+                    expected_version=self.version,
+                )  # fmt: skip
+            except ConflictError as exc:
+                self.setObsolete(True)
+                self.refused(
+                    f"无法{reason}“{self.text()}”：此后{exc.who}又修改了这条记录。为免覆盖对方的修改，未作改动。"
+                )
+                return
             session.commit()
+            if self.version is not None:
+                self.version = session.get(self.rtype.model, self.record_id).version
         self.after()
 
     def redo(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import AccessDenied
-from desktop.records.editing import RecordError
+from desktop.records.editing import ConflictError, RecordError
 from desktop.records.fields import Field
 from desktop.records.types import RecordType
 from desktop.validators import InvalidValue, check_id_number
@@ -230,6 +230,31 @@ class RecordForm(QDialog):
             out[name] = raw
         return out
 
+    def _untouched(self, name: str) -> bool:
+        editor = self.editors[name]
+        if editor.masked or name not in self.initial:
+            return editor.masked
+        try:
+            return editor.field.parse(editor.raw()) == self.initial[name]
+        except InvalidValue:
+            return False
+
+    def rebase(self, current: dict[str, Any]) -> None:
+        """Another clerk saved first: the fields this clerk has not touched now show the other's values, the
+        clerk's own edits stay as typed, and the form is now based on the record as it is (so a second 保存 is
+        the clerk's considered choice, and cannot undo the other's change to a field this clerk left alone)."""
+        untouched = {name for name in self.editors if name in current and self._untouched(name)}
+        for name in untouched:
+            editor = self.editors[name]
+            field = editor.field
+            if editor.masked:
+                editor.show_masked(current[name])
+            elif field.derived:
+                editor.set_value(current[name], unmask=not (field.sensitive and self.reveal is not None))
+            else:
+                editor.set_value(current[name])
+        self.initial.update(current)
+
     def show_errors(self, errors: dict[str, str]) -> None:
         for name, editor in self.editors.items():
             editor.show_error(errors.get(name))
@@ -243,6 +268,10 @@ class RecordForm(QDialog):
             return
         try:
             self.save(self.raw_values(changed_only=self.editing))
+        except ConflictError as exc:
+            self.rebase(exc.current)
+            self.show_errors(exc.errors)
+            return
         except RecordError as exc:
             self.show_errors(exc.errors)
             return

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.lists import division_choices, facility_choices, record_values
 from desktop.records import privacy
-from desktop.records.editing import create_record, update_record
+from desktop.records.editing import ConflictError, create_record, update_record
 from desktop.records.types import RecordType
 from desktop.ui.commands import EditCommand
 from desktop.ui.forms import RecordForm
@@ -40,15 +40,26 @@ def edit_record_dialog(
     exec_: bool = True,
 ) -> RecordForm:
     with win.db.session() as session:
-        values = record_values(session, rtype.model, record_id, [f.name for f in rtype.fields])
+        versioned = ["version"] if hasattr(rtype.model, "version") else []
+        values = record_values(session, rtype.model, record_id, [f.name for f in rtype.fields] + versioned)
     title_value = values.get(rtype.title_field, "")
+    opened = {"version": values.pop("version", None), "seen": dict(values)}  # what this clerk's form is based on
 
     def save(raw: dict[str, Any]) -> None:
         changed = {}
         if raw:
             with win.db.session() as session:
-                changed = update_record(session, rtype, record_id, raw, user=win.user)
-                session.commit()
+                try:
+                    changed = update_record(
+                        session, rtype, record_id, raw, user=win.user,
+                        expected_version=opened["version"], seen=opened["seen"],
+                    )  # fmt: skip
+                    session.commit()
+                    if changed and opened["version"] is not None:
+                        opened["version"] = session.get(rtype.model, record_id).version
+                except ConflictError as exc:  # the form now shows the other's change and is based on it
+                    opened["version"], opened["seen"] = exc.version, exc.current
+                    raise
         # Equipment and service area (and other parts the form carries) are saved after the record's fields.
         if after_save and after_save() and not changed:
             win.data_changed()
@@ -63,6 +74,8 @@ def edit_record_dialog(
                     user=win.user,
                     after=win.data_changed,
                     text=f"修改{title_value}的{labels}",
+                    version=opened["version"],
+                    refused=lambda message: QMessageBox.warning(win, "未作改动", message),
                 )
             )
             win.data_changed()
