@@ -166,6 +166,10 @@ INDICATOR_DIRECTION = {"at_least": "不低于", "at_most": "不高于"}
 
 SEVERITY = {"high": "严重", "medium": "一般", "low": "提示"}
 
+# An exchange file received from the level below: waiting for approval, approved (and locked), replaced by a
+# newer file for the same period before approval, or reopened for a correction.
+RECEIPT_STATUS = {"received": "待审核", "approved": "已审核", "superseded": "已被新文件取代", "reopened": "已重新打开"}
+
 CHANGE_ACTION = {"insert": "新增", "update": "修改", "strike": "注销", "unmask": "查看完整号码"}
 
 # Accounts, when the county turns sign-in on (administrator: everything; editor: records; viewer: read only).

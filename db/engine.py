@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.access import Actor, install_guard, local_actor
 from db.errors import DamagedDatabaseError, DatabaseOpenError, MigrationError, NotADatabaseError, SchemaTooNewError
+from db.locks import install_locks
 from db.migrations import HEAD
 from db.writer_lock import WriterLock
 
@@ -48,6 +49,7 @@ class Database:
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         install_guard(self._sessions)
+        install_locks(self._sessions)
 
     @property
     def on_network_share(self) -> bool:

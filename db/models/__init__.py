@@ -2,6 +2,7 @@
 
 from db.models.base import Base
 from db.models.divisions import Division, DivisionPopulation
+from db.models.exchange import ExchangeIdentity, ExchangeReceipt, ExchangeSender
 from db.models.facilities import Facility, FacilityEquipment, ServiceArea
 from db.models.funds import SpecialFund
 from db.models.history import Change
@@ -17,6 +18,9 @@ from db.models.users import User
 __all__ = [
     "Base",
     "Change",
+    "ExchangeIdentity",
+    "ExchangeReceipt",
+    "ExchangeSender",
     "CountyProfile",
     "Division",
     "DivisionPopulation",

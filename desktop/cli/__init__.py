@@ -116,12 +116,12 @@ def open_db(args: argparse.Namespace, *, create: bool = False):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.cli import backup, checks, demo, excel, migrate, norms
+    from desktop.cli import backup, checks, demo, excel, exchange, migrate, norms
 
     parser = _parser(prog="countyhealth", description=f"{PRODUCT_NAME}（CountyHealth Desk）命令行工具")
     parser.add_argument("--version", action="version", version=f"countyhealth {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", required=True, parser_class=_parser)
-    for module in (demo, checks, norms, excel, backup, migrate):
+    for module in (demo, checks, norms, excel, exchange, backup, migrate):
         module.register(sub)
     return parser
 
@@ -133,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.checks.runner import CheckError
     from desktop.demo import DemoError
     from desktop.excel.errors import ExcelError
+    from desktop.exchange.container import ExchangeFileError
+    from desktop.exchange.export import ExchangeError
     from desktop.norms import NormError
     from desktop.periods import PeriodError
 
@@ -141,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ExcelError as exc:  # an unreadable or refused file
+    except (ExcelError, ExchangeFileError) as exc:  # an unreadable or refused file
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except (
@@ -153,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         UserError,
         BackupError,
         CopyError,
+        ExchangeError,
         AccessDenied,
     ) as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -170,7 +170,7 @@ def add_key_tasks(rows: Rows, rng: random.Random, facts: CountyFacts, as_of: dt.
     for ledger in resources.read_json("demo/key_tasks.json"):
         title = county + ledger["ledger"]
         for spec in ledger["tasks"]:
-            _task(rows, rng, title, ledger["source_document"], spec, county, as_of)
+            _task(rows, rng, title, ledger["source_document"], spec, county, as_of, facts.division_id)
 
 
 def _localise(text: str, county: str) -> str:
@@ -178,7 +178,9 @@ def _localise(text: str, county: str) -> str:
     return ("县" + text[1:]) if text.startswith("市") else text
 
 
-def _task(rows: Rows, rng: random.Random, ledger: str, source: str, spec: dict, county: str, as_of: dt.date) -> None:
+def _task(
+    rows: Rows, rng: random.Random, ledger: str, source: str, spec: dict, county: str, as_of: dt.date, area: int
+) -> None:
     deadline = dt.date.fromisoformat(spec["deadline"])
     started = deadline.replace(year=deadline.year - 1, month=1, day=1)
     roll = rng.random()
@@ -189,6 +191,7 @@ def _task(rows: Rows, rng: random.Random, ledger: str, source: str, spec: dict, 
     note = "经领导小组会议审议，任务已完成，予以销号" if status == "struck_off" else None
     task_id = rows.add(
         "key_tasks",
+        division_id=area,
         ledger=ledger,
         number=spec["number"],
         title=_localise(spec["title"], county),

@@ -36,6 +36,7 @@ from desktop.periods import Period
 from desktop.ui.pages.base import Page
 from desktop.ui.pages.beds import BedsPage
 from desktop.ui.pages.dashboard import DashboardPage
+from desktop.ui.pages.exchange import ExchangePage
 from desktop.ui.pages.facilities import FacilitiesPage
 from desktop.ui.pages.findings import FindingsPage
 from desktop.ui.pages.history import HistoryPage
@@ -60,6 +61,7 @@ PAGES = (
     FindingsPage,
     HistoryPage,
     ReportsPage,
+    ExchangePage,
     SettingsPage,
 )
 MAX_RECENT = 8

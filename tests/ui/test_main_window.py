@@ -27,6 +27,7 @@ def test_title_names_the_product_the_county_and_the_file(window, demo_db):
         "问题清单",
         "修改记录",
         "报表",
+        "数据交换",
         "设置",
     ]
     assert window.period_box.currentText() == "2026年第三季度"

@@ -1,0 +1,68 @@
+"""Exchange files between levels: this database's signing key, the senders it knows, the files it received."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, DateTime, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.codes import RECEIPT_STATUS, sql_in
+from db.models.base import Base
+
+
+class ExchangeIdentity(Base):
+    """Exactly one row: the Ed25519 key this database signs its exchange files with, made on first export.
+    Whoever holds the database can sign as it, as whoever holds it can already change its records."""
+
+    __tablename__ = "exchange_identity"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ExchangeSender(Base):
+    """A township or county whose files this database accepts, with the key its first file was signed with:
+    a later file signed with another key is refused (a file from someone else under its name)."""
+
+    __tablename__ = "exchange_senders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime)
+    registered_by: Mapped[str] = mapped_column(String(40))
+
+
+class ExchangeReceipt(Base):
+    """One received file, kept whole until approved: its records count in this database's figures only
+    once the receiving clerk approves it. Approving locks the sender's period; reopening needs a reason
+    (kept in the change history)."""
+
+    __tablename__ = "exchange_receipts"
+    __table_args__ = (
+        CheckConstraint(sql_in("status", RECEIPT_STATUS), name="status"),
+        CheckConstraint("length(file_sha256) = 64", name="sha256_length"),
+        Index("ix_exchange_receipts_sender_period", "division_code", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_code: Mapped[str] = mapped_column(String(12))
+    sender_name: Mapped[str] = mapped_column(String(60))
+    period: Mapped[str] = mapped_column(String(10))
+    file_name: Mapped[str] = mapped_column(String(400))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    exported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    exported_by: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    received_by: Mapped[str] = mapped_column(String(40))
+    rows: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # the records, as the file carried them (gzip JSON)
+    status: Mapped[str] = mapped_column(String(12), default="received", server_default="received")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)

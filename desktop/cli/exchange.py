@@ -1,0 +1,161 @@
+"""``countyhealth exchange``: exchange files between a township, its county and the city."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def _period(text: str):
+    from desktop.periods import Period, PeriodError
+
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.cli import open_db
+    from desktop.exchange.export import export_area
+
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            summary = export_area(session, period=args.period, out=Path(args.out), user=db.actor.name,
+                                  area_code=args.area)  # fmt: skip
+            session.commit()  # the signing key, made on the first export
+    finally:
+        db.close()
+    counts = summary.counts
+    print(
+        f"已导出{summary.sender}{args.period.label}交换文件：{summary.path}\n"
+        f"机构 {counts['facilities']:,} 个，人员 {counts['staff']:,} 人，建设项目 {counts['projects']:,} 个，"
+        f"重点任务 {counts['key_tasks']:,} 项；共 {sum(counts.values()):,} 条记录。\n"
+        f"文件校验和（SHA-256）：{summary.sha256}\n签名指纹：{summary.fingerprint}（接收方首次导入时可电话核对）"
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.cli import open_db
+    from desktop.exchange.approval import receive_file
+
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            plan, receipt = receive_file(session, Path(args.file), user=db.actor.name, dry_run=args.dry_run)
+            session.commit()
+    finally:
+        db.close()
+    print(f"{plan.sender_name}（{plan.sender_code}）{plan.period.label}交换文件：")
+    for tp in plan.tables.values():
+        if tp.new or tp.changed or tp.removed or tp.missing or tp.unchanged:
+            print(f"  {tp.spec.label}：{tp.summary()}")
+    if plan.first_from_sender:
+        print(f"首次收到该单位的文件，签名指纹：{plan.fingerprint}（请与报送单位电话核对）")
+    for p in plan.problems:
+        print(f"  {p.where}：{p.message}")
+    if plan.problems:
+        print(f"发现 {len(plan.problems)} 处问题，未导入任何记录。")
+        return 2
+    if args.dry_run:
+        print("试导入：未写入数据库。")
+    else:
+        print(f"已收下（待审核，编号 {receipt.id}）：审核通过后才计入本库的数据。"
+              f"审核：countyhealth exchange approve --from {plan.sender_code} --period {plan.period}")  # fmt: skip
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from desktop.cli import open_db
+    from desktop.cli.demo import progress_printer
+    from desktop.exchange.approval import approve
+
+    db = open_db(args)
+    try:
+        db.actor.require("manage", "审核下级报送的数据")
+        with db.session() as session:
+            plan, written = approve(session, args.sender, args.period, user=db.actor.name,
+                                    progress=progress_printer("合并"))  # fmt: skip
+            session.commit()
+    finally:
+        db.close()
+    print(f"已审核通过{plan.sender_name}{plan.period.label}数据并锁定：写入 {written:,} 条记录。")
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    from desktop.cli import open_db
+    from desktop.exchange.approval import reopen
+
+    db = open_db(args)
+    try:
+        db.actor.require("manage", "重新打开已审核的数据")
+        with db.session() as session:
+            receipt = reopen(session, args.sender, args.period, user=db.actor.name, reason=args.reason)
+            session.commit()
+    finally:
+        db.close()
+    print(f"已重新打开{receipt.sender_name}{args.period.label}数据（原因：{args.reason.strip()}），可重新报送或修改。")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from desktop.cli import open_db
+    from desktop.exchange.approval import period_status
+
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            rows = period_status(session, args.period)
+    finally:
+        db.close()
+    if not rows:
+        print("本库尚未设置所属地区，或其下还没有地区。")
+        return 0
+    for row in rows:
+        when = ""
+        if row.receipt is not None:
+            when = f"（收到 {row.receipt.received_at:%Y-%m-%d %H:%M}，{row.receipt.file_name}）"
+        print(f"{row.name}\t{row.label}{when}")
+    counts = {label: sum(1 for r in rows if r.label == label) for label in ("已审核", "待审核", "未报送")}
+    print("；".join(f"{k} {v} 个" for k, v in counts.items()))
+    return 0
+
+
+def register(sub) -> None:
+    from desktop.cli import _parser, add_db_option
+
+    exchange = sub.add_parser(
+        "exchange", help="数据交换：下级导出交换文件，上级导入、审核", description="乡镇与县、县与市之间的离线数据交换"
+    )
+    steps = exchange.add_subparsers(dest="step", title="步骤", metavar="步骤", required=True, parser_class=_parser)
+
+    export = steps.add_parser("export", help="导出本地区的交换文件（已签名）")
+    add_db_option(export)
+    export.add_argument("--period", required=True, type=_period, help="报送期，如 2026Q3")
+    export.add_argument("--out", required=True, help="输出文件（.chx）")
+    export.add_argument("--area", help="以哪个地区的名义导出（区划代码；默认：本库所属地区）")
+    export.set_defaults(func=cmd_export)
+
+    imported = steps.add_parser("import", help="导入下级的交换文件（核对签名，待审核）")
+    imported.add_argument("file", help="交换文件（.chx）")
+    add_db_option(imported)
+    imported.add_argument("--dry-run", action="store_true", help="只检查并列出将要发生的变化，不写入")
+    imported.set_defaults(func=cmd_import)
+
+    for name, helptext, func in (("approve", "审核通过并锁定该期数据", cmd_approve),
+                                 ("reopen", "重新打开已审核的数据（须写明原因）", cmd_reopen)):  # fmt: skip
+        step = steps.add_parser(name, help=helptext)
+        add_db_option(step)
+        step.add_argument("--from", dest="sender", required=True, metavar="区划代码", help="报送单位的区划代码")
+        step.add_argument("--period", required=True, type=_period, help="报送期，如 2026Q3")
+        if name == "reopen":
+            step.add_argument("--reason", required=True, help="重新打开的原因（记入修改记录）")
+        step.set_defaults(func=func)
+
+    status = steps.add_parser("status", help="本期各下级的报送与审核情况")
+    add_db_option(status)
+    status.add_argument("--period", required=True, type=_period, help="报送期，如 2026Q3")
+    status.set_defaults(func=cmd_status)

@@ -1,0 +1,1 @@
+"""Exchange files between levels (a township, its county, the city): export, receive, approve."""

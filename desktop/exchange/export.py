@@ -1,0 +1,167 @@
+"""Writing an area's records (a township's, a county's) as one signed exchange file for the level above."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from db.models import CountyProfile, Division, Facility, KeyTask, Project, StaffMember
+from desktop import __version__
+from desktop.exchange.container import SUFFIX, fingerprint, write_file
+from desktop.exchange.identity import signing_key
+from desktop.exchange.tables import SPECS, Spec, columns
+from desktop.periods import Period
+
+
+class ExchangeError(Exception):
+    """An exchange refused, with the reason in Chinese; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    sender: str
+    period: str
+    counts: dict[str, int]
+    sha256: str
+    fingerprint: str
+
+
+def area_root(session: Session, code: str | None) -> Division:
+    """The area a file speaks for: the given division, or the one this database belongs to."""
+    if code:
+        root = session.scalar(select(Division).where(Division.code == code))
+        if root is None:
+            raise ExchangeError(f"本数据库中没有区划代码为 {code} 的地区。")
+        return root
+    profile = session.get(CountyProfile, 1)
+    if profile is None or profile.division_id is None:
+        raise ExchangeError("本数据库尚未设置所属地区（设置 › 县域信息），无法确定以哪个地区的名义报送。")
+    return session.get(Division, profile.division_id)
+
+
+def subtree(session: Session, root_id: int) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for division_id, parent_id in session.execute(select(Division.id, Division.parent_id)):
+        children.setdefault(parent_id, []).append(division_id)
+    out, todo = [], [root_id]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo.extend(children.get(current, ()))
+    return out
+
+
+def ancestors(session: Session, division: Division) -> list[dict[str, str]]:
+    """The root's parents, top first, so a receiver that lacks them can place the sender under them."""
+    chain = []
+    parent_id = division.parent_id
+    while parent_id is not None:
+        parent = session.get(Division, parent_id)
+        chain.append({"code": parent.code, "name": parent.name, "kind": parent.kind})
+        parent_id = parent.parent_id
+    return chain[::-1]
+
+
+class _Keys:
+    """Each referenced record's natural key, as the file writes it."""
+
+    def __init__(self, session: Session) -> None:
+        self.divisions = dict(session.execute(select(Division.id, Division.code)).all())
+        self.facilities = {
+            i: [self.divisions[d], name]
+            for i, d, name in session.execute(select(Facility.id, Facility.division_id, Facility.name))
+        }
+        self.staff = dict(session.execute(select(StaffMember.id, StaffMember.id_number)).all())
+        self.projects = {
+            i: [*self.facilities[f], name]
+            for i, f, name in session.execute(select(Project.id, Project.facility_id, Project.name))
+        }
+        self.key_tasks = {
+            i: [ledger, number]
+            for i, ledger, number in session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number))
+        }
+
+    def of(self, table: str, record_id: int | None) -> Any:
+        return None if record_id is None else getattr(self, table)[record_id]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def collect(session: Session, root: Division, *, own_area: bool) -> dict[str, list[list[Any]]]:
+    """Every row of the area, per table, columns as ``columns(spec)`` lists them, references as keys."""
+    divisions = subtree(session, root.id)
+    keys = _Keys(session)
+    scope: dict[str, list[int]] = {"divisions": divisions}
+    facility_ids = session.scalars(select(Facility.id).where(Facility.division_id.in_(divisions))).all()
+    scope["facilities"] = facility_ids
+    scope["staff"] = session.scalars(select(StaffMember.id).where(StaffMember.facility_id.in_(facility_ids))).all()
+    scope["projects"] = session.scalars(select(Project.id).where(Project.facility_id.in_(facility_ids))).all()
+    tasks = KeyTask.division_id.in_(divisions)
+    if own_area:  # a task with no area is in this database's own ledger
+        tasks = or_(tasks, KeyTask.division_id.is_(None))
+    scope["key_tasks"] = session.scalars(select(KeyTask.id).where(tasks)).all()
+    out = {}
+    for spec in SPECS:
+        out[spec.table] = _rows(session, spec, scope, keys, root)
+    return out
+
+
+def _rows(session: Session, spec: Spec, scope: dict[str, list[int]], keys: _Keys, root: Division) -> list[list[Any]]:
+    model = spec.model
+    names = columns(spec)
+    if spec.table in scope:
+        where = model.id.in_(scope[spec.table])
+    elif spec.table == "division_populations":
+        where = model.division_id.in_(scope["divisions"])
+    else:
+        owner = spec.refs[spec.parent]
+        where = getattr(model, spec.parent).in_(scope[owner])
+    rows = session.execute(select(*(getattr(model, n) for n in names)).where(where).order_by(model.id)).all()
+    out = []
+    for row in rows:
+        values = []
+        for name, value in zip(names, row, strict=True):
+            if name in spec.refs:
+                value = keys.of(spec.refs[name], value)
+            elif spec.table == "key_tasks" and name == "division_id":
+                value = None
+            values.append(_plain(value))
+        if spec.table == "key_tasks" and values[names.index("division_id")] is None:
+            values[names.index("division_id")] = root.code  # the sender's own ledger
+        out.append(values)
+    return out
+
+
+def export_area(
+    session: Session, *, period: Period, out: Path, user: str, area_code: str | None = None
+) -> ExportSummary:
+    root = area_root(session, area_code)
+    profile = session.get(CountyProfile, 1)
+    own_area = profile is not None and profile.division_id == root.id
+    tables = collect(session, root, own_area=own_area)
+    private_key = signing_key(session)
+    header = {
+        "sender": {"code": root.code, "name": root.name, "kind": root.kind},
+        "ancestors": ancestors(session, root),
+        "period": str(period),
+        "exported_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "exported_by": user,
+        "app_version": __version__,
+        "counts": {t: len(r) for t, r in tables.items()},
+    }
+    body = {"columns": {s.table: columns(s) for s in SPECS}, "tables": tables}
+    if out.suffix != SUFFIX:
+        out = out.with_name(out.name + SUFFIX)
+    sha256 = write_file(out, header, body, private_key)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    public = Ed25519PrivateKey.from_private_bytes(private_key).public_key().public_bytes_raw()
+    return ExportSummary(out, root.name, str(period), header["counts"], sha256, fingerprint(public))

@@ -1,0 +1,431 @@
+"""Receiving an exchange file: what it would change, every problem with it, and (once approved) the merge.
+
+Everything is compared in the file's own form (references as natural keys): the receiver's current records of
+the sender are collected exactly as the sender's export writes them, so a record is unchanged exactly when its
+row is equal. A sender speaks only for its own area: a record the file shares with another area of this
+database (a person, a division, a task) is a problem, and a file with any problem writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Date, DateTime, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.access import actor_of
+from db.models import Change, CountyProfile, Division, ExchangeReceipt, ExchangeSender, Facility, KeyTask, StaffMember
+from desktop.exchange.container import ExchangeFile, fingerprint
+from desktop.exchange.export import ExchangeError, collect, subtree
+from desktop.exchange.tables import BY_TABLE, SPECS, Spec, columns
+from desktop.periods import Period, PeriodError
+from desktop.records.editing import log_change
+
+
+@dataclass(frozen=True)
+class ExchangeProblem:
+    table: str  # the table's Chinese name, or "" for the file as a whole
+    record: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.table}“{self.record}”" if self.table else "文件"
+
+
+@dataclass
+class TablePlan:
+    spec: Spec
+    new: list[list[Any]] = field(default_factory=list)
+    changed: list[tuple[list[Any], list[Any]]] = field(default_factory=list)  # (stored row, file row)
+    unchanged: int = 0
+    missing: list[list[Any]] = field(default_factory=list)  # entities stored for the sender, absent from the file
+    removed: int = 0  # detail rows the file no longer has
+    owners: set = field(default_factory=set)  # detail rows: the owners whose rows differ (replaced whole)
+    replacement: list[list[Any]] = field(default_factory=list)  # and the file's rows for those owners
+
+    def summary(self) -> str:
+        if self.spec.entity:
+            text = f"新增 {len(self.new)}，修改 {len(self.changed)}，未变 {self.unchanged}"
+            return text + (f"，本库有而文件无 {len(self.missing)}" if self.missing else "")
+        return f"新增 {len(self.new)}，删除 {self.removed}，未变 {self.unchanged}"
+
+
+@dataclass
+class ExchangePlan:
+    sender_code: str
+    sender_name: str
+    period: Period
+    header: dict[str, Any]
+    tables: dict[str, TablePlan]
+    problems: list[ExchangeProblem]
+    first_from_sender: bool
+    fingerprint: str
+
+    @property
+    def changes(self) -> int:
+        return sum(len(p.new) + len(p.changed) + p.removed for p in self.tables.values())
+
+
+def _key(spec: Spec, names: list[str], row: list[Any]) -> tuple:
+    return tuple(json.dumps(row[names.index(k)], ensure_ascii=False) for k in spec.key)
+
+
+def _label(spec: Spec, names: list[str], row: list[Any]) -> str:
+    """A record as a clerk recognises it: its name, ID number masked."""
+    if spec.table == "staff":
+        number = row[names.index("id_number")]
+        return f"{row[names.index('name')]}（{number[:6]}********{number[-4:]}）"
+    for name in ("name", "title"):
+        if name in names:
+            return str(row[names.index(name)])
+    return "/".join(str(row[names.index(k)]) for k in spec.key)
+
+
+def sender_area(session: Session, code: str) -> list[int]:
+    root = session.scalar(select(Division.id).where(Division.code == code))
+    return subtree(session, root) if root is not None else []
+
+
+def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
+    header, body = received.header, received.body
+    problems: list[ExchangeProblem] = []
+    try:
+        sender = header["sender"]
+        code, name = str(sender["code"]), str(sender["name"])
+        period = Period.parse(str(header["period"]))
+        tables = body["tables"]
+        file_columns = body["columns"]
+    except (KeyError, TypeError, PeriodError) as exc:
+        raise ExchangeError(f"交换文件内容不完整（{exc}），未导入任何记录。") from None
+    known = session.scalar(select(ExchangeSender).where(ExchangeSender.division_code == code))
+    if known is not None and known.public_key != received.public_key:
+        problems.append(ExchangeProblem("", "", (
+            f"此文件的签名密钥（指纹 {fingerprint(received.public_key)}）与此前收到的“{known.name}”的文件"
+            f"（指纹 {fingerprint(known.public_key)}）不同：可能不是该单位发出的文件。请电话核实；"
+            "如对方确实换了电脑或重装了软件，请先在“数据交换”中更换该单位的密钥。"
+        )))  # fmt: skip
+    problems += _scope_problems(session, code, name, header)
+    problems += _lock_problems(session, code, name, period)
+    for spec in SPECS:
+        if file_columns.get(spec.table) != columns(spec):
+            raise ExchangeError(
+                f"交换文件中“{spec.label}”的栏目与本软件不一致（文件由 {header.get('app_version', '未知')} 版生成），"
+                "请双方使用相同版本的软件后重新导出。"
+            )
+    root = session.scalar(select(Division).where(Division.code == code))
+    stored = collect(session, root, own_area=False) if root is not None else {s.table: [] for s in SPECS}
+    area = set(sender_area(session, code))
+    plans = {}
+    for spec in SPECS:
+        plans[spec.table] = _plan_table(spec, tables.get(spec.table, []), stored[spec.table], problems)
+    problems += _shared_record_problems(session, tables, area)
+    return ExchangePlan(code, name, period, header, plans, problems, known is None, fingerprint(received.public_key))
+
+
+def _plan_table(spec: Spec, rows: list[list[Any]], stored: list[list[Any]], problems) -> TablePlan:
+    names = columns(spec)
+    plan = TablePlan(spec)
+    if spec.entity:
+        mine = {_key(spec, names, r): r for r in stored}
+        seen = set()
+        for row in rows:
+            key = _key(spec, names, row)
+            if key in seen:
+                problems.append(ExchangeProblem(spec.label, _label(spec, names, row), "文件中重复出现"))
+                continue
+            seen.add(key)
+            before = mine.get(key)
+            if before is None:
+                plan.new.append(row)
+            elif before != row:
+                plan.changed.append((before, row))
+            else:
+                plan.unchanged += 1
+        plan.missing = [r for k, r in mine.items() if k not in seen]
+        return plan
+    owner = names.index(spec.parent)
+    by_owner_file: dict[str, Counter] = {}
+    by_owner_stored: dict[str, Counter] = {}
+    for target, source in ((by_owner_file, rows), (by_owner_stored, stored)):
+        for row in source:
+            target.setdefault(json.dumps(row[owner], ensure_ascii=False), Counter())[
+                json.dumps(row, ensure_ascii=False)
+            ] += 1
+    for key in set(by_owner_file) | set(by_owner_stored):
+        theirs, ours = by_owner_file.get(key, Counter()), by_owner_stored.get(key, Counter())
+        if theirs == ours:
+            plan.unchanged += sum(ours.values())
+            continue
+        plan.owners.add(key)
+        plan.new += [json.loads(r) for r in (theirs - ours).elements()]
+        plan.removed += sum((ours - theirs).values())
+        plan.unchanged += sum((ours & theirs).values())
+        plan.replacement += [json.loads(r) for r in theirs.elements()]
+    return plan
+
+
+def _scope_problems(session: Session, code: str, name: str, header: dict) -> list[ExchangeProblem]:
+    """A file must come from inside this database's area, and not be this database's own."""
+    profile = session.get(CountyProfile, 1)
+    if profile is None or profile.division_id is None:
+        return []
+    own = session.get(Division, profile.division_id)
+    if own.code == code:
+        return [ExchangeProblem("", "", f"这是本数据库所属地区“{own.name}”自己的文件，不能导入本库。")]
+    if own.code not in [a.get("code") for a in header.get("ancestors", [])]:
+        return [ExchangeProblem("", "", f"报送单位“{name}”（{code}）不在本库所辖的“{own.name}”范围内。")]
+    return []
+
+
+def _lock_problems(session: Session, code: str, name: str, period: Period) -> list[ExchangeProblem]:
+    latest = session.scalars(
+        select(ExchangeReceipt)
+        .where(ExchangeReceipt.division_code == code, ExchangeReceipt.status == "approved")
+        .order_by(ExchangeReceipt.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return []
+    approved = Period.parse(latest.period)
+    if approved == period:
+        return [ExchangeProblem("", "", (
+            f"“{name}”{period.label}的数据已于 {latest.decided_at:%Y-%m-%d} 由{latest.decided_by}审核并锁定；"
+            "如需更正，请先重新打开该期（须写明原因）。"
+        ))]  # fmt: skip
+    if (period.year, period.quarter or 0) < (approved.year, approved.quarter or 0):
+        return [ExchangeProblem("", "", f"“{name}”已审核到{approved.label}，不能再导入更早的{period.label}。")]
+    return []
+
+
+def _shared_record_problems(session: Session, tables: dict, area: set[int]) -> list[ExchangeProblem]:
+    """Records the file shares with another area of this database: a division, a person, a task."""
+    out = []
+    names = columns(BY_TABLE["divisions"])
+    codes = [r[names.index("code")] for r in tables.get("divisions", [])]
+    for division_id, division_name, division_code in session.execute(
+        select(Division.id, Division.name, Division.code).where(Division.code.in_(codes))
+    ):
+        if division_id not in area:
+            out.append(ExchangeProblem("行政区划", division_name, f"区划代码 {division_code} 在本库中属于其他地区"))
+    names = columns(BY_TABLE["staff"])
+    numbers = [r[names.index("id_number")] for r in tables.get("staff", [])]
+    outside = (
+        select(StaffMember.name, StaffMember.id_number, Facility.name, Facility.division_id)
+        .join(Facility, Facility.id == StaffMember.facility_id)
+        .where(StaffMember.id_number.in_(numbers))
+    )
+    for person, number, facility, division_id in session.execute(outside):
+        if division_id not in area:
+            out.append(ExchangeProblem(
+                "人员", f"{person}（{number[:6]}********{number[-4:]}）",
+                f"在本库中是“{facility}”的人员，不属于报送单位；人员调动须先由原单位报送调出",
+            ))  # fmt: skip
+    names = columns(BY_TABLE["key_tasks"])
+    keys = {(r[names.index("ledger")], r[names.index("number")]) for r in tables.get("key_tasks", [])}
+    for title, ledger, number, division_id in session.execute(
+        select(KeyTask.title, KeyTask.ledger, KeyTask.number, KeyTask.division_id).where(
+            KeyTask.ledger.in_({k[0] for k in keys})
+        )
+    ):
+        if (ledger, number) in keys and division_id not in area:
+            out.append(ExchangeProblem("重点任务", title, "同一台账、同一序号的任务在本库中属于其他地区"))
+    return out
+
+
+# --- the merge, once approved ---------------------------------------------------------------------
+
+
+class _Resolver:
+    """Natural keys back to this database's ids, kept current as the merge inserts records."""
+
+    def __init__(self, session: Session) -> None:
+        self.divisions = {c: i for i, c in session.execute(select(Division.id, Division.code))}
+        self.facilities = {
+            json.dumps([code, name], ensure_ascii=False): i
+            for i, code, name in session.execute(
+                select(Facility.id, Division.code, Facility.name).join(Division, Division.id == Facility.division_id)
+            )
+        }
+        self.staff = dict(session.execute(select(StaffMember.id_number, StaffMember.id)).all())
+        from db.models import Project
+
+        self.projects = {
+            json.dumps([code, facility, name], ensure_ascii=False): i
+            for i, code, facility, name in session.execute(
+                select(Project.id, Division.code, Facility.name, Project.name)
+                .join(Facility, Facility.id == Project.facility_id)
+                .join(Division, Division.id == Facility.division_id)
+            )
+        }
+        self.key_tasks = {
+            json.dumps([ledger, number], ensure_ascii=False): i
+            for i, ledger, number in session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number))
+        }
+
+    def id_of(self, table: str, key: Any) -> int | None:
+        if key is None:
+            return None
+        if table in ("divisions", "staff"):
+            return getattr(self, table).get(key)
+        return getattr(self, table).get(json.dumps(key, ensure_ascii=False))
+
+    def remember(self, table: str, key: Any, record_id: int) -> None:
+        if table in ("divisions", "staff"):
+            getattr(self, table)[key] = record_id
+        else:
+            getattr(self, table)[json.dumps(key, ensure_ascii=False)] = record_id
+
+
+def _to_values(spec: Spec, names: list[str], row: list[Any], ids: _Resolver) -> dict[str, Any]:
+    table = spec.model.__table__
+    out = {}
+    for name, value in zip(names, row, strict=True):
+        if name in spec.refs:
+            value = ids.id_of(spec.refs[name], value)
+        elif value is not None and isinstance(table.c[name].type, DateTime):
+            value = dt.datetime.fromisoformat(value)
+        elif value is not None and isinstance(table.c[name].type, Date):
+            value = dt.date.fromisoformat(value)
+        out[name] = value
+    return out
+
+
+def _entity_key(spec: Spec, names: list[str], row: list[Any]) -> Any:
+    """The key the resolver files a record under (as other rows refer to it)."""
+    if spec.table == "divisions":
+        return row[names.index("code")]
+    if spec.table == "staff":
+        return row[names.index("id_number")]
+    if spec.table == "facilities":
+        return [row[names.index("division_id")], row[names.index("name")]]
+    if spec.table == "projects":
+        return [*row[names.index("facility_id")], row[names.index("name")]]
+    if spec.table == "key_tasks":
+        return [row[names.index("ledger")], row[names.index("number")]]
+    return None
+
+
+def apply_plan(session: Session, plan: ExchangePlan, *, user: str, progress=None) -> int:
+    """Merge an approved file into this database (the caller's transaction); returns the rows written."""
+    reason = f"交换文件：{plan.sender_name}{plan.period.label}"
+    ids = _Resolver(session)
+    written = 0
+    actor = actor_of(session)
+    who = actor.name if actor.signed_in else user  # as log_change names them
+    now = dt.datetime.now()
+    history: list[dict[str, Any]] = []
+    parent_id = None
+    for ancestor in plan.header.get("ancestors", []):  # a receiver that lacks the sender's parents gets them
+        known = ids.divisions.get(ancestor["code"])
+        if known is None:
+            known = session.execute(
+                insert(Division).returning(Division.id),
+                [
+                    {
+                        "code": ancestor["code"],
+                        "name": ancestor["name"],
+                        "kind": ancestor["kind"],
+                        "parent_id": parent_id,
+                    }
+                ],
+            ).scalar_one()
+            ids.remember("divisions", ancestor["code"], known)
+        parent_id = known
+    steps = len(SPECS)
+    for step, spec in enumerate(SPECS, 1):
+        tp = plan.tables[spec.table]
+        names = columns(spec)
+        model = spec.model
+        if spec.entity:
+            if spec.table == "divisions":  # one at a time, parents first: a child needs its parent's id
+                batches = [[row] for row in _parents_first(names, tp.new)]
+            else:
+                batches = [tp.new[i : i + 1000] for i in range(0, len(tp.new), 1000)]
+            for batch in batches:
+                values = [_to_values(spec, names, row, ids) for row in batch]
+                if spec.table == "facilities":
+                    for v in values:
+                        v["lead_facility_id"] = None  # set below, once every facility of the file has an id
+                made = session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), values)
+                for row, record_id in zip(batch, made.scalars().all(), strict=True):
+                    key = _entity_key(spec, names, row)
+                    if key is not None:
+                        ids.remember(spec.table, key, record_id)
+                    history.append({"at": now, "user": who, "table_name": spec.table, "row_id": record_id,
+                                    "action": "insert", "old_values": None,
+                                    "new_values": dict(zip(names, row, strict=True)), "reason": reason})  # fmt: skip
+                written += len(batch)
+            for before, row in tp.changed:
+                values = _to_values(spec, names, row, ids)
+                record_id = (
+                    ids.id_of(spec.table, _entity_key(spec, names, row))
+                    if spec.table != "division_populations"
+                    else None
+                )
+                if record_id is None:  # populations: by division and year
+                    record_id = session.scalar(
+                        select(model.id).where(model.division_id == values["division_id"], model.year == values["year"])
+                    )
+                changed = {n: (b, a) for n, b, a in zip(names, before, row, strict=True) if b != a}
+                session.execute(
+                    update(model)
+                    .where(model.id == record_id)
+                    .values(**{n: values[n] for n in changed}, version=model.version + 1)
+                )
+                log_change(
+                    session, user, spec.table, record_id, "update",
+                    {n: o for n, (o, _) in changed.items()}, {n: v for n, (_, v) in changed.items()}, reason,
+                )  # fmt: skip
+                written += 1
+            if spec.table == "facilities":
+                lead = names.index("lead_facility_id")
+                for row in tp.new:
+                    if row[lead] is not None:
+                        record_id = ids.id_of("facilities", _entity_key(spec, names, row))
+                        session.execute(
+                            update(Facility)
+                            .where(Facility.id == record_id)
+                            .values(lead_facility_id=ids.id_of("facilities", row[lead]))
+                        )
+        else:
+            owner_table = spec.refs[spec.parent]
+            owners = [ids.id_of(owner_table, json.loads(k)) for k in tp.owners]
+            owners = [o for o in owners if o is not None]
+            column = getattr(model, spec.parent)
+            for start in range(0, len(owners), 500):
+                session.execute(delete(model).where(column.in_(owners[start : start + 500])))
+            rows = [_to_values(spec, names, r, ids) for r in tp.replacement]
+            for start in range(0, len(rows), 5000):
+                session.execute(insert(model), rows[start : start + 5000])
+            written += len(rows) + tp.removed
+        if progress:
+            progress(step, steps)
+    for start in range(0, len(history), 5000):
+        session.execute(insert(Change), history[start : start + 5000])
+    session.flush()
+    return written
+
+
+def _parents_first(names: list[str], rows: list[list[Any]]) -> list[list[Any]]:
+    code, parent = names.index("code"), names.index("parent_id")
+    ordered, placed, pending = [], set(), list(rows)
+    known = {r[code] for r in rows}
+    while pending:
+        ready = [r for r in pending if r[parent] not in known or r[parent] in placed]
+        if not ready:  # a cycle cannot come from a real tree; keep what is left in file order
+            ready = pending
+        for r in ready:
+            ordered.append(r)
+            placed.add(r[code])
+        pending = [r for r in pending if r[code] not in placed]
+    return ordered
+
+
+def body_bytes(received: ExchangeFile) -> bytes:
+    return gzip.compress(json.dumps({"header": received.header, "body": received.body}, ensure_ascii=False).encode())

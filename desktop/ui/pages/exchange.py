@@ -1,0 +1,227 @@
+"""数据交换: the quarter's files from the areas below (sent, waiting, approved, missing), importing one with a
+preview of what it changes, approving, reopening with a reason; and this area's own file for the level above."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+)
+
+from db import AccessDenied
+from desktop.exchange.approval import SenderStatus, approve, period_status, receive_file, reopen
+from desktop.exchange.container import ExchangeFileError
+from desktop.exchange.export import ExchangeError, export_area
+from desktop.ui.pages.base import Page, add_buttons, heading, make_table, selected_row
+from desktop.ui.tablemodel import Column, ListModel
+from desktop.ui.tasks import run_task
+
+
+class Cancelled(Exception):
+    pass
+
+
+def _received(row: SenderStatus) -> str:
+    return "" if row.receipt is None else f"{row.receipt.received_at:%Y-%m-%d %H:%M}"
+
+
+def _decided(row: SenderStatus) -> str:
+    r = row.receipt
+    if r is None or r.decided_at is None:
+        return ""
+    return f"{r.decided_by} {r.decided_at:%Y-%m-%d %H:%M}" + (f"（原因：{r.note}）" if r.note else "")
+
+
+class ExchangePage(Page):
+    key = "exchange"
+    title = "数据交换"
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        layout = QVBoxLayout(self)
+        self.header = heading("数据交换")
+        layout.addWidget(self.header)
+        self.summary = QLabel()
+        self.summary.setObjectName("exchangeSummary")
+        layout.addWidget(self.summary)
+        bar = QHBoxLayout()
+        add_buttons(
+            bar,
+            [
+                ("导入交换文件…", self.choose_file, "exchangeImport", "edit"),
+                ("审核通过", self.approve_selected, "exchangeApprove", "manage"),
+                ("重新打开…", self.reopen_selected, "exchangeReopen", "manage"),
+                ("导出本地区交换文件…", self.export_own, "exchangeExport"),
+            ],
+        )
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.model = ListModel(
+            [
+                Column("地区", lambda r: r.name, width=160),
+                Column("区划代码", lambda r: r.code, width=120),
+                Column("本期状态", lambda r: r.label, width=110),
+                Column("收到时间", _received, width=130),
+                Column("文件", lambda r: r.receipt.file_name if r.receipt else "", width=220),
+                Column("审核/重新打开", _decided),
+            ]
+        )
+        self.view = make_table(self.model, sortable=False)
+        self.view.setObjectName("exchangeTable")
+        layout.addWidget(self.view, 1)
+        layout.addWidget(
+            QLabel(
+                "下级报送的交换文件先“待审核”，审核通过后才计入本库的数据，并锁定该期（锁定期间不能在本库修改该地区的记录）；"
+                "如需更正，“重新打开”并写明原因。"
+            )
+        )
+
+    def refresh(self) -> None:
+        period = self.win.period
+        with self.win.db.session() as session:
+            rows = period_status(session, period)
+        self.header.setText(f"数据交换 · {period.label}")
+        self.model.set_rows(rows)
+        counts = {label: sum(1 for r in rows if r.label == label) for label in ("已审核", "待审核", "未报送")}
+        self.summary.setText(
+            "；".join(f"{k} {v} 个" for k, v in counts.items()) if rows else "本库尚未设置所属地区，或其下没有地区。"
+        )
+
+    # --- importing ------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择交换文件", "", "交换文件 (*.chx);;所有文件 (*)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> bool:
+        """Check the file and show what it would change; keep it for approval if the clerk agrees."""
+        try:
+            with self.win.db.session() as session:
+                plan, _ = receive_file(session, path, user=self.win.user, dry_run=True)
+        except (ExchangeError, ExchangeFileError) as exc:
+            QMessageBox.warning(self, "无法导入", str(exc))
+            return False
+        lines = [
+            f"{tp.spec.label}：{tp.summary()}" for tp in plan.tables.values() if tp.new or tp.changed or tp.removed
+        ]
+        if plan.problems:
+            shown = "\n".join(f"{p.where}：{p.message}" for p in plan.problems[:20])
+            more = f"\n……共 {len(plan.problems)} 处" if len(plan.problems) > 20 else ""
+            QMessageBox.warning(
+                self, "无法导入", f"发现 {len(plan.problems)} 处问题，未导入任何记录：\n\n{shown}{more}"
+            )
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "导入交换文件", f"{plan.sender_name}{plan.period.label}的交换文件", parent=self
+        )
+        text = "\n".join(lines) or "与本库现有数据相同，没有变化。"
+        if plan.first_from_sender:
+            text += f"\n\n首次收到该单位的文件，签名指纹：{plan.fingerprint}\n请与报送单位电话核对后再收下。"
+        box.setInformativeText(text + "\n\n收下后为“待审核”，审核通过后才计入本库。")
+        box.addButton("收下", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        self.win.ask(box)
+        if box.clickedButton() is None or box.clickedButton().text() != "收下":
+            return False
+        try:
+            with self.win.db.session() as session:
+                receive_file(session, path, user=self.win.user)
+                session.commit()
+        except (ExchangeError, ExchangeFileError, AccessDenied) as exc:
+            QMessageBox.warning(self, "无法导入", str(exc))
+            return False
+        self.refresh()
+        self.win.statusBar().showMessage(f"已收下{plan.sender_name}{plan.period.label}交换文件，待审核", 10000)
+        return True
+
+    # --- approving --------------------------------------------------------------------
+
+    def _selected(self) -> SenderStatus | None:
+        row = selected_row(self.view)
+        if row is None:
+            QMessageBox.information(self, "数据交换", "请先在表中选择一个地区。")
+        return row
+
+    def approve_selected(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.status != "received":
+            QMessageBox.information(self, "审核", f"{row.name}本期没有待审核的文件（{row.label}）。")
+            return
+        db, period, user = self.win.db, self.win.period, self.win.user
+
+        def job(progress, cancelled):
+            def step(done: int, total: int) -> None:
+                progress(done, total)
+                if cancelled():
+                    raise Cancelled
+
+            with db.session() as session:
+                plan, written = approve(session, row.code, period, user=user, progress=step)
+                session.commit()
+            return plan, written
+
+        def done(result) -> None:
+            plan, written = result
+            self.win.data_changed()
+            self.refresh()
+            self.win.statusBar().showMessage(
+                f"已审核通过{plan.sender_name}{plan.period.label}数据并锁定：写入 {written:,} 条记录", 15000
+            )
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, Cancelled):
+                self.win.statusBar().showMessage("已取消审核，未写入任何记录。", 10000)
+            else:
+                QMessageBox.warning(self, "审核未完成", f"{exc}\n\n未写入任何记录。")
+
+        run_task(self, f"正在合并{row.name}的数据…", job, done, failed)
+
+    def reopen_selected(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.status != "approved":
+            QMessageBox.information(self, "重新打开", f"{row.name}本期的数据尚未审核（{row.label}）。")
+            return
+        reason, ok = QInputDialog.getText(self, "重新打开", f"重新打开{row.name}{self.win.period.label}数据的原因：")
+        if not ok:
+            return
+        try:
+            with self.win.db.session() as session:
+                reopen(session, row.code, self.win.period, user=self.win.user, reason=reason)
+                session.commit()
+        except (ExchangeError, AccessDenied) as exc:
+            QMessageBox.warning(self, "未能重新打开", str(exc))
+            return
+        self.refresh()
+
+    # --- this area's own file ---------------------------------------------------------
+
+    def export_own(self) -> None:
+        period = self.win.period
+        path, _ = QFileDialog.getSaveFileName(self, "导出交换文件", f"交换文件-{period}.chx", "交换文件 (*.chx)")
+        if not path:
+            return
+        try:
+            with self.win.db.session() as session:
+                summary = export_area(session, period=period, out=Path(path), user=self.win.user)
+                session.commit()
+        except (ExchangeError, AccessDenied) as exc:
+            QMessageBox.warning(self, "无法导出", str(exc))
+            return
+        QMessageBox.information(
+            self,
+            "已导出",
+            f"已导出{summary.sender}{period.label}交换文件：\n{summary.path}\n\n"
+            f"共 {sum(summary.counts.values()):,} 条记录。\n"
+            f"签名指纹：{summary.fingerprint}（接收方首次导入时可电话核对）",
+        )

@@ -1,0 +1,280 @@
+"""countyhealth exchange, as a county and the city above it use it: export, import, approve, lock, reopen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from db import AccessDenied, open_database
+from db.engine import sync_id_sequences
+from db.models import (
+    Change,
+    CountyProfile,
+    Division,
+    ExchangeReceipt,
+    Facility,
+    Indicator,
+    IndicatorValue,
+    StaffMember,
+)
+from desktop.cli import main
+from desktop.demo import DemoOptions, write_demo
+from desktop.exchange.approval import approve, receive_file
+from desktop.exchange.export import export_area
+from desktop.indicators import indicator_table
+from desktop.periods import Period
+from desktop.records.editing import update_record
+from desktop.records.types import FACILITY
+from tests import postgres
+
+COUNTY = "539921000000"  # 清溪县, the demo county
+CITY = "539900000000"
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def county_file(capsys, demo_db, tmp_path):
+    code, out, err = run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3",
+                         "--out", str(tmp_path / "清溪县-2026Q3"))  # fmt: skip
+    assert code == 0, err
+    assert "已导出清溪县2026年第三季度交换文件" in out and "签名指纹" in out
+    return tmp_path / "清溪县-2026Q3.chx"
+
+
+def test_every_reference_an_exchanged_table_holds_travels_as_a_key():
+    """An id written as it is would point at whatever has that id in the receiving database."""
+    from desktop.exchange.tables import SPECS
+
+    for spec in SPECS:
+        for column in spec.model.__table__.columns:
+            for fk in column.foreign_keys:
+                assert spec.refs.get(column.name) == fk.column.table.name, (spec.table, column.name)
+
+
+def findings(capsys, db) -> list[str]:
+    """A quarter's findings as the command line gives them, each record named rather than numbered (ids are
+    each database's own)."""
+    code, out, err = run(capsys, "check", "--db", db.target, "--period", "2026Q3", "--json")
+    assert code == 0, err
+    found = json.loads(out)
+    for f in found:
+        f["where"].pop("id", None)
+    return sorted(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in found)
+
+
+def _count(db, model) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def _make_city(db) -> None:
+    """The city's own database: its own area set, ready to receive its counties."""
+    with db.session() as s:
+        city = Division(code=CITY, name="云川市", kind="city")
+        s.add(city)
+        s.flush()
+        s.add(CountyProfile(id=1, division_id=city.id, bureau_name="云川市卫生健康委员会"))
+        s.commit()
+
+
+def test_a_county_file_imported_approved_and_counted_by_the_city(capsys, demo_db, db, county_file):
+    _make_city(db)
+    code, out, _ = run(capsys, "exchange", "status", "--db", db.target, "--period", "2026Q3")
+    assert code == 0 and "其下还没有地区" in out  # no county known yet: nothing to expect
+
+    code, out, err = run(capsys, "exchange", "import", str(county_file), "--db", db.target, "--dry-run")
+    assert code == 0, out + err
+    assert "清溪县（539921000000）2026年第三季度交换文件" in out and "试导入：未写入数据库" in out
+    staff = _count(demo_db, StaffMember)
+    assert f"人员：新增 {staff}，修改 0，未变 0" in out and "首次收到该单位的文件，签名指纹" in out
+    assert _count(db, StaffMember) == 0 and _count(db, ExchangeReceipt) == 0
+
+    code, out, err = run(capsys, "exchange", "import", str(county_file), "--db", db.target)
+    assert code == 0, out + err
+    assert "已收下（待审核" in out
+    assert _count(db, StaffMember) == 0  # waiting: not yet in the city's figures
+
+    code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
+    assert code == 0, err
+    assert "已审核通过清溪县2026年第三季度数据并锁定" in out
+    for model in (StaffMember, Facility):
+        assert _count(db, model) == _count(demo_db, model)
+    code, out, _ = run(capsys, "exchange", "status", "--db", db.target, "--period", "2026Q3")
+    assert out.splitlines()[0].startswith("清溪县\t已审核") and "已审核 1 个" in out
+
+    # The city's checks of the county are the county's own
+    county, city = (findings(capsys, d) for d in (demo_db, db))
+    assert len(county) > 100 and county == city
+
+
+def test_a_file_with_any_one_byte_changed_is_refused(capsys, db, county_file):
+    data = county_file.read_bytes()
+    spots = sorted({0, 5, 9, 60, len(data) // 3, len(data) // 2, len(data) - 65, len(data) - 64, len(data) - 1}
+                   | set(range(0, len(data), max(1, len(data) // 40))))  # fmt: skip
+    bad = county_file.with_name("改过.chx")
+    for at in spots:
+        changed = bytearray(data)
+        changed[at] ^= 0x01
+        bad.write_bytes(bytes(changed))
+        code, out, err = run(capsys, "exchange", "import", str(bad), "--db", db.target, "--dry-run")
+        assert code == 1, (at, out)
+        assert "未导入任何记录" in err or "不是县域卫生健康台账的交换文件" in err, (at, err)
+    assert _count(db, ExchangeReceipt) == 0 and _count(db, Division) == 0
+
+
+def test_an_approved_period_is_locked_and_reopening_needs_a_reason(capsys, demo_db, db, county_file):
+    assert run(capsys, "exchange", "import", str(county_file), "--db", db.target)[0] == 0
+    assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
+    with db.session() as s:
+        hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
+        with pytest.raises(AccessDenied, match="审核锁定"):
+            update_record(s, FACILITY, hospital.id, {"open_beds": hospital.open_beds + 1}, user="市局科员")
+    # the same period again is refused while approved
+    code, out, _ = run(capsys, "exchange", "import", str(county_file), "--db", db.target)
+    assert code == 2 and "已于" in out and "审核并锁定" in out and "未导入任何记录" in out
+
+    code, _, err = run(capsys, "exchange", "reopen", "--db", db.target, "--from", COUNTY, "--period", "2026Q3",
+                       "--reason", "  ")  # fmt: skip
+    assert code == 2 and "须写明原因" in err
+    code, out, _ = run(capsys, "exchange", "reopen", "--db", db.target, "--from", COUNTY, "--period", "2026Q3",
+                       "--reason", "县医院床位数填报有误，退回更正")  # fmt: skip
+    assert code == 0 and "已重新打开" in out
+    with db.session() as s:
+        kept = s.scalars(select(Change.reason).where(Change.table_name == "exchange_receipts")).all()
+        assert "县医院床位数填报有误，退回更正" in kept
+        update_record(s, FACILITY, hospital.id, {"open_beds": hospital.open_beds + 1}, user="市局科员")  # unlocked
+        s.commit()
+
+
+def test_the_next_file_changes_exactly_what_the_county_changed(capsys, demo_db, db, county_file, tmp_path):
+    assert run(capsys, "exchange", "import", str(county_file), "--db", db.target)[0] == 0
+    assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
+    with demo_db.session() as s:  # the county, during the fourth quarter
+        hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
+        beds = hospital.open_beds + 12
+        update_record(s, FACILITY, hospital.id, {"open_beds": beds}, user="县局科员")
+        s.commit()
+    q4 = tmp_path / "清溪县-2026Q4.chx"
+    assert run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q4", "--out", str(q4))[0] == 0
+    code, out, _ = run(capsys, "exchange", "import", str(q4), "--db", db.target, "--dry-run")
+    assert code == 0 and "机构：新增 0，修改 1，未变" in out and "人员：新增 0，修改 0，未变" in out
+    assert run(capsys, "exchange", "import", str(q4), "--db", db.target)[0] == 0
+    assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q4")[0] == 0
+    with db.session() as s:
+        mine = s.scalars(select(Facility).where(Facility.name == hospital.name)).one()
+        assert mine.open_beds == beds and mine.version == 2
+        reasons = s.scalars(select(Change.reason).where(Change.table_name == "facilities", Change.row_id == mine.id))
+        assert "交换文件：清溪县2026年第四季度" in list(reasons)
+
+
+def test_a_file_under_a_known_name_but_another_key_is_refused(capsys, demo_db, db, county_file, tmp_path):
+    assert run(capsys, "exchange", "import", str(county_file), "--db", db.target)[0] == 0
+    with demo_db.session() as s:  # the county's database re-installed: a new signing key
+        from db.models import ExchangeIdentity
+
+        s.delete(s.get(ExchangeIdentity, 1))
+        s.commit()
+    other = tmp_path / "另一把钥匙.chx"
+    assert run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3", "--out", str(other))[0] == 0
+    code, out, _ = run(capsys, "exchange", "import", str(other), "--db", db.target)
+    assert code == 2 and "签名密钥" in out and "指纹" in out and "未导入任何记录" in out
+
+
+def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written(capsys, demo_db, db, county_file):
+    _make_city(db)
+    with demo_db.session() as s:
+        person = s.scalars(select(StaffMember)).first()
+    with db.session() as s:  # the city already has this person, in another county's hospital
+        city = s.scalar(select(Division).where(Division.code == CITY))
+        other = Division(code="539922000000", name="石屏县", kind="county", parent_id=city.id)
+        s.add(other)
+        s.flush()
+        hospital = Facility(name="石屏县人民医院", kind="county_hospital", division_id=other.id)
+        s.add(hospital)
+        s.flush()
+        s.add(StaffMember(name=person.name, sex=person.sex, id_number=person.id_number, birth_date=person.birth_date,
+                          facility_id=hospital.id, category="physician", employment_form="contract"))  # fmt: skip
+        s.commit()
+    code, out, _ = run(capsys, "exchange", "import", str(county_file), "--db", db.target)
+    assert code == 2
+    assert f"人员“{person.name}（{person.id_number[:6]}********{person.id_number[-4:]}）”" in out
+    assert "在本库中是“石屏县人民医院”的人员" in out and "未导入任何记录" in out
+    assert _count(db, ExchangeReceipt) == 0 and _count(db, StaffMember) == 1
+
+
+def _fresh(tmp_path, name: str):
+    """A new empty database: a file, or with make test-postgres a database on the server."""
+    server = postgres.server_url()
+    target = postgres.create_database(server) if server else tmp_path / f"{name}.db"
+    return target, open_database(target)
+
+
+def _indicators(db) -> list[tuple]:
+    with db.session() as s:
+        return [(r.code, r.value, r.verdict, r.computed) for r in indicator_table(s, 2026, today=dt.date(2026, 11, 23))]
+
+
+def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_path):
+    """Each county of the city demo gets its own database (made from its records), sends its own file, and
+    the city, which keeps only its own plan, receives and approves the ten: the city's findings and
+    indicators are the city demo's."""
+    opened = []
+    try:
+        _, whole = _fresh(tmp_path, "whole-city")
+        opened.append(whole)
+        write_demo(whole, DemoOptions(scale="city"))
+        with whole.session() as s:
+            city = s.scalar(select(Division).where(Division.kind == "city"))
+            counties = s.execute(select(Division.code, Division.name).where(Division.parent_id == city.id)).all()
+        assert len(counties) == 10
+        _, own = _fresh(tmp_path, "city")  # the city's own database: its area and its plan
+        opened.append(own)
+        with whole.engine.connect() as read, own.engine.begin() as write:
+            write.execute(insert(Division), [{"code": city.code, "name": city.name, "kind": "city"}])
+            for model in (Indicator, IndicatorValue):
+                write.execute(insert(model), [dict(r._mapping) for r in read.execute(select(model.__table__))])
+            sync_id_sequences(write)
+        with own.session() as s:
+            s.add(CountyProfile(id=1, division_id=s.scalar(select(Division.id)), bureau_name="云川市卫生健康委员会"))
+            s.commit()
+        period = Period.parse("2026Q3")
+        for code, name in counties:
+            with whole.session() as s:  # the county's records, as the county's own database holds them
+                records = export_area(s, period=period, out=tmp_path / f"{code}-split.chx", user="拆分",
+                                      area_code=code).path  # fmt: skip
+                s.commit()
+            _, county = _fresh(tmp_path, code)
+            opened.append(county)
+            with county.session() as s:
+                receive_file(s, records, user="县局")
+                approve(s, code, period, user="县局")
+                s.add(CountyProfile(id=1, division_id=s.scalar(select(Division.id).where(Division.code == code)),
+                                    bureau_name=f"{name}卫生健康局"))  # fmt: skip
+                s.commit()
+            with county.session() as s:  # the county sends its quarter up
+                sent = export_area(s, period=period, out=tmp_path / f"{code}.chx", user="县局").path
+                s.commit()
+            with own.session() as s:
+                plan, receipt = receive_file(s, sent, user="市局")
+                assert not plan.problems and receipt is not None
+                approve(s, code, period, user="市局")
+                s.commit()
+        code, out, _ = run(capsys, "exchange", "status", "--db", own.target, "--period", "2026Q3")
+        assert "已审核 10 个；待审核 0 个；未报送 0 个" in out
+        whole_findings, city_findings = findings(capsys, whole), findings(capsys, own)
+        assert len(whole_findings) > 1000 and city_findings == whole_findings
+        assert _indicators(own) == _indicators(whole)
+    finally:
+        for db in opened:
+            target = db.target
+            db.close()
+            if postgres.server_url():
+                postgres.drop_database(postgres.server_url(), target)
