@@ -15,7 +15,15 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.access import Actor, install_guard, local_actor
-from db.errors import DamagedDatabaseError, DatabaseOpenError, MigrationError, NotADatabaseError, SchemaTooNewError
+from db.errors import (
+    DamagedDatabaseError,
+    DatabaseOpenError,
+    MigrationError,
+    NotADatabaseError,
+    SchemaTooNewError,
+    ServerAuthError,
+    ServerConnectError,
+)
 from db.locks import install_locks
 from db.migrations import HEAD
 from db.writer_lock import WriterLock
@@ -64,7 +72,7 @@ class Database:
     @property
     def display_name(self) -> str:
         """What the clerk sees and the recent list keeps: the file's path, or the server's URL without its password."""
-        return str(self.path) if self.path is not None else self.url.set(password=None).render_as_string()
+        return str(self.path) if self.path is not None else without_password(self.url).render_as_string()
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,6 +103,11 @@ def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def without_password(url: URL) -> URL:
+    """The same server and database with no password in it (URL.set ignores None, so it cannot drop one)."""
+    return URL.create(url.drivername, url.username, None, url.host, url.port, url.database, url.query)
 
 
 def to_url(target: str | os.PathLike[str]) -> URL:
@@ -163,6 +176,8 @@ def open_database(
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
         _install_sqlite_pragmas(engine, journal)
+    else:
+        _reach_server(engine, url)
     db = Database(engine=engine, url=url, path=path, journal_mode=journal, writer_lock=lock)
     _start_signed_out_where_accounts_exist(db)
     try:
@@ -190,6 +205,33 @@ def open_database(
         db.close()
         raise
     return db
+
+
+def _reach_server(engine: Engine, url: URL) -> None:
+    """Connect once, so that a server out of reach or a wrong password is one sentence for the clerk."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        detail = str(exc.orig or exc)
+        server = f"{url.host or '本机'}:{url.port or 5432}"
+        where = f"{server} 上的数据库“{url.database}”"
+        if "password" in detail or "authentication" in detail:
+            raise ServerAuthError(
+                f"无法登录{where}：用户“{url.username}”的密码不正确，或没有提供密码。", without_password(url)
+            ) from None
+        if "does not exist" in detail:
+            raise ServerConnectError(
+                f"服务器 {server} 上没有数据库“{url.database}”：请管理员先建好（空库即可）。"
+            ) from None
+        if any(sign in detail for sign in ("refused", "accepting TCP/IP", "timeout", "timed out", "resolve host")):
+            reason = "服务器没有响应（地址或端口不对、服务器未启动，或网络不通）"
+        else:
+            reason = detail.strip().splitlines()[-1].strip() if detail.strip() else type(exc.orig).__name__
+        raise ServerConnectError(f"无法连接 {where}：{reason}。") from None
 
 
 def _known_revision(script: ScriptDirectory, revision: str) -> bool:

@@ -25,6 +25,18 @@ class DamagedDatabaseError(DatabaseOpenError):
         self.latest_backup = latest_backup  # a db.backups.BackupInfo, or None when there is none
 
 
+class ServerConnectError(DatabaseOpenError):
+    """A database server that cannot be reached, or has no such database."""
+
+
+class ServerAuthError(ServerConnectError):
+    """The server wants a password (or another one); ``url`` is the server without it, to ask for it again."""
+
+    def __init__(self, message: str, url: object) -> None:
+        super().__init__(message)
+        self.url = url
+
+
 class DatabaseInUseError(DatabaseOpenError):
     """Another process has the file open for writing."""
 

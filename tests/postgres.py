@@ -21,6 +21,8 @@ from pathlib import Path
 
 ENV = "COUNTYHEALTH_TEST_POSTGRES"
 USER = "countyhealth"
+# A second role that must give its password (SCRAM), as a clerk's account on a bureau's server does.
+CLERK, CLERK_PASSWORD = "clerk", "科室-2026-pw"
 
 
 def server_url() -> str | None:
@@ -60,14 +62,36 @@ def throwaway_server():
 
     try:
         run(str(bindir / "initdb"), "-D", str(data), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
+        hba = data / "pg_hba.conf"
+        rules = f"host all {CLERK} 127.0.0.1/32 scram-sha-256\n"  # first match wins: before initdb's trust lines
+        hba.write_text(rules + hba.read_text())  # rewritten in place: it stays the server user's file
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
         run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "server.log"), "-w", "start")
+        admin = f"postgresql+psycopg://{USER}@127.0.0.1:{port}/postgres"
+        _add_clerk(admin)
         try:
-            yield f"postgresql+psycopg://{USER}@127.0.0.1:{port}/postgres"
+            yield admin
         finally:
             run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _add_clerk(url: str) -> None:
+    from sqlalchemy import text
+
+    engine = _admin(url)
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {CLERK} LOGIN SUPERUSER PASSWORD '{CLERK_PASSWORD}'"))
+    engine.dispose()
+
+
+def clerk_url(database_url: str, *, password: str | None = None) -> str:
+    """The same database, as the clerk (with a password, or without one to be asked for)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url).set(username=CLERK, password=password)
+    return url.render_as_string(hide_password=False)
 
 
 def _admin(url: str):

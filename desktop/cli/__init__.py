@@ -85,12 +85,12 @@ def open_db(args: argparse.Namespace, *, create: bool = False):
     import os
     from pathlib import Path
 
-    from db import Actor, open_database
+    from db import Actor
     from desktop.accounts import AccountError, sign_in_required, sign_in_to
 
     if not create and "://" not in args.db and not Path(args.db).is_file():
         raise UserError(f"找不到数据库文件：{args.db}（新建请在窗口中用“文件 › 新建数据库”，或 countyhealth demo）")
-    db = open_database(args.db)
+    db = _open_asking_for_server_password(args.db)
     try:
         with db.session() as session:
             required = sign_in_required(session)
@@ -113,6 +113,23 @@ def open_db(args: argparse.Namespace, *, create: bool = False):
         db.close()
         raise
     return db
+
+
+def _open_asking_for_server_password(target: str):
+    """A server that wants a password: asked for at a terminal (never read from the command line, where other
+    users of the PC could see it), or taken by libpq from PGPASSWORD or .pgpass."""
+    import getpass
+
+    from db import open_database
+    from db.errors import ServerAuthError
+
+    try:
+        return open_database(target)
+    except ServerAuthError as exc:
+        if not sys.stdin.isatty():
+            raise UserError(f"{exc}请在终端中运行以输入密码，或设置环境变量 PGPASSWORD。") from None
+        password = getpass.getpass(f"数据库服务器上用户“{exc.url.username}”的密码：")
+        return open_database(exc.url.set(password=password).render_as_string(hide_password=False))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -48,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from db import DamagedDatabaseError, DatabaseOpenError, open_database
+    from db.engine import to_url, without_password
+    from db.errors import ServerAuthError
     from desktop.ui.main_window import MainWindow
     from desktop.ui.translations import install_chinese_translations
 
@@ -59,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             db = open_database(args.db)
+        except ServerAuthError as exc:  # a server given without its password (as it should be): ask for it
+            db = _ask_server_password(exc)
+            if db is None:
+                return 1
         except DamagedDatabaseError as exc:
             from desktop.ui.damaged import offer_restore
 
@@ -66,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             db = open_database(args.db)
     except DatabaseOpenError as exc:
-        QMessageBox.critical(None, PRODUCT_NAME, f"无法打开数据库：\n{args.db}\n\n{exc}")
+        shown = args.db if "://" not in args.db else without_password(to_url(args.db)).render_as_string()
+        QMessageBox.critical(None, PRODUCT_NAME, f"无法打开数据库：\n{shown}\n\n{exc}")
         return 1
     from desktop.ui.sign_in import sign_in
 
@@ -149,3 +156,21 @@ def install_refusal_hook():
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _ask_server_password(exc):
+    """The server's password, asked for until it opens or the clerk gives up (None)."""
+    from PySide6.QtWidgets import QDialog
+
+    from db import open_database
+    from db.errors import ServerAuthError
+    from desktop.ui.server_dialog import ServerDialog
+
+    while True:
+        dialog = ServerDialog(None, url=exc.url, reason=str(exc))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        try:
+            return open_database(dialog.target())
+        except ServerAuthError as again:
+            exc = again

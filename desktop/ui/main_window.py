@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import DamagedDatabaseError, Database, DatabaseOpenError, open_database
+from db.errors import ServerAuthError
 from desktop import PRODUCT_NAME, __version__
 from desktop.checks.runner import CheckRun, run_checks
 from desktop.demo import Cancelled, DemoOptions, write_demo
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("文件(&F)")
         self._action(file_menu, "新建数据库(&N)…", self.new_database)
         self._action(file_menu, "打开数据库(&O)…", self.choose_database, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "连接服务器数据库(&S)…", self.connect_server)
         self.recent_menu = file_menu.addMenu("最近打开(&R)")
         self.demo_action = self._action(file_menu, "载入示范数据(&D)", self.load_demo)
         file_menu.addSeparator()
@@ -378,9 +380,20 @@ class MainWindow(QMainWindow):
                 return
             self.switch_database(path)
 
+    def connect_server(self, url=None, reason: str = "") -> bool:
+        """Ask for a server (or, for a known one, its password) and open it."""
+        from desktop.ui.server_dialog import ServerDialog
+
+        dialog = ServerDialog(self, url=url, reason=reason)
+        if self.ask(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        return self.switch_database(dialog.target())
+
     def switch_database(self, path: str) -> bool:
         try:
             db = open_database(path)
+        except ServerAuthError as exc:  # a server from the recent list, or a wrong password: ask (again)
+            return self.connect_server(exc.url, str(exc))
         except DamagedDatabaseError as exc:
             from desktop.ui.damaged import offer_restore
 

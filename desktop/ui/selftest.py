@@ -81,6 +81,24 @@ def _report(ctx: dict) -> str:
     return f"{pages} 页，字体 {result.font.family}（{embedded}）"
 
 
+def _exchange(ctx: dict) -> str:
+    import psycopg
+    from sqlalchemy import create_engine
+
+    from desktop.exchange.container import read_file
+    from desktop.exchange.export import export_area
+
+    with ctx["db"].session() as session:
+        summary = export_area(session, period=ctx["period"], out=ctx["folder"] / "自检 交换文件.chx", user="自检")
+        session.commit()
+    back = read_file(summary.path)  # the signature and the records' checksum, verified
+    if back.header["counts"] != summary.counts:
+        raise RuntimeError("交换文件读回的记录数与导出时不同")
+    driver = create_engine("postgresql+psycopg://selftest@127.0.0.1:1/selftest").dialect.loaded_dbapi
+    rows = sum(summary.counts.values())
+    return f"{rows:,} 条记录，签名校验通过；服务器驱动 {driver.__name__} {psycopg.__version__}（{psycopg.pq.__impl__}）"
+
+
 def _window(ctx: dict) -> str:
     from PySide6.QtWidgets import QApplication
 
@@ -114,6 +132,7 @@ STEPS: list[Step] = [
     ("规范核查：运行全部规则", _checks),
     ("Excel：导出人员花名册并读回", _workbook),
     ("PDF：生成季度报告并读回", _report),
+    ("数据交换：导出交换文件并校验签名", _exchange),
     ("窗口：离屏打开主窗口并绘制", _window),
 ]
 
