@@ -15,18 +15,28 @@ def _period(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _in_session(args: argparse.Namespace, work, *, needs: tuple[str, str] | None = None):
+    """Open ``--db`` (signing in where required), run ``work(session, user)`` in one session, commit, close."""
     from desktop.cli import open_db
-    from desktop.exchange.export import export_area
 
     db = open_db(args)
     try:
+        if needs:
+            db.actor.require(*needs)
         with db.session() as session:
-            summary = export_area(session, period=args.period, out=Path(args.out), user=db.actor.name,
-                                  area_code=args.area)  # fmt: skip
-            session.commit()  # the signing key, made on the first export
+            result = work(session, db.actor.name)
+            session.commit()
+        return result
     finally:
         db.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.exchange.export import export_area
+
+    summary = _in_session(  # the commit keeps the signing key, made on the first export
+        args, lambda s, user: export_area(s, period=args.period, out=Path(args.out), user=user, area_code=args.area)
+    )
     counts = summary.counts
     print(
         f"已导出{summary.sender}{args.period.label}交换文件：{summary.path}\n"
@@ -38,16 +48,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop.cli import open_db
     from desktop.exchange.approval import receive_file
 
-    db = open_db(args)
-    try:
-        with db.session() as session:
-            plan, receipt = receive_file(session, Path(args.file), user=db.actor.name, dry_run=args.dry_run)
-            session.commit()
-    finally:
-        db.close()
+    plan, receipt = _in_session(args, lambda s, user: receive_file(s, Path(args.file), user=user, dry_run=args.dry_run))
     print(f"{plan.sender_name}（{plan.sender_code}）{plan.period.label}交换文件：")
     for tp in plan.tables.values():
         if tp.new or tp.changed or tp.removed or tp.missing or tp.unchanged:
@@ -68,49 +71,34 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from desktop.cli import open_db
     from desktop.cli.demo import progress_printer
     from desktop.exchange.approval import approve
 
-    db = open_db(args)
-    try:
-        db.actor.require("manage", "审核下级报送的数据")
-        with db.session() as session:
-            plan, written = approve(session, args.sender, args.period, user=db.actor.name,
-                                    progress=progress_printer("合并"))  # fmt: skip
-            session.commit()
-    finally:
-        db.close()
+    plan, written = _in_session(
+        args,
+        lambda s, user: approve(s, args.sender, args.period, user=user, progress=progress_printer("合并")),
+        needs=("manage", "审核下级报送的数据"),
+    )
     print(f"已审核通过{plan.sender_name}{plan.period.label}数据并锁定：写入 {written:,} 条记录。")
     return 0
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
-    from desktop.cli import open_db
     from desktop.exchange.approval import reopen
 
-    db = open_db(args)
-    try:
-        db.actor.require("manage", "重新打开已审核的数据")
-        with db.session() as session:
-            receipt = reopen(session, args.sender, args.period, user=db.actor.name, reason=args.reason)
-            session.commit()
-    finally:
-        db.close()
+    receipt = _in_session(
+        args,
+        lambda s, user: reopen(s, args.sender, args.period, user=user, reason=args.reason),
+        needs=("manage", "重新打开已审核的数据"),
+    )
     print(f"已重新打开{receipt.sender_name}{args.period.label}数据（原因：{args.reason.strip()}），可重新报送或修改。")
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from desktop.cli import open_db
     from desktop.exchange.approval import period_status
 
-    db = open_db(args)
-    try:
-        with db.session() as session:
-            rows = period_status(session, args.period)
-    finally:
-        db.close()
+    rows = _in_session(args, lambda s, _user: period_status(s, args.period))
     if not rows:
         print("本库尚未设置所属地区，或其下还没有地区。")
         return 0
