@@ -186,6 +186,16 @@ def test_a_file_under_a_known_name_but_another_key_is_refused(capsys, demo_db, d
     assert run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3", "--out", str(other))[0] == 0
     code, out, _ = run(capsys, "exchange", "import", str(other), "--db", db.target)
     assert code == 2 and "签名密钥" in out and "指纹" in out and "未导入任何记录" in out
+    # checked by phone: the administrator accepts the new key, with a reason the history keeps
+    code, _, err = run(capsys, "exchange", "rekey", str(other), "--db", db.target, "--reason", " ")
+    assert code == 2 and "须写明原因" in err
+    code, out, _ = run(
+        capsys, "exchange", "rekey", str(other), "--db", db.target, "--reason", "已电话核实，县局重装了软件"
+    )
+    assert code == 0 and "已改认新密钥" in out
+    with db.session() as s:
+        assert "已电话核实，县局重装了软件" in s.scalars(select(Change.reason)).all()
+    assert run(capsys, "exchange", "import", str(other), "--db", db.target)[0] == 0
 
 
 def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written(capsys, demo_db, db, county_file):

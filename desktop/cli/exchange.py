@@ -95,6 +95,18 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rekey(args: argparse.Namespace) -> int:
+    from desktop.exchange.approval import rekey
+
+    old, new = _in_session(
+        args,
+        lambda s, user: rekey(s, Path(args.file), user=user, reason=args.reason),
+        needs=("manage", "改认报送单位的签名密钥"),
+    )
+    print(f"已改认新密钥：指纹 {old} → {new}（原因已记入修改记录）。现在可以导入此文件。")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from desktop.exchange.approval import period_status
 
@@ -142,6 +154,12 @@ def register(sub) -> None:
         if name == "reopen":
             step.add_argument("--reason", required=True, help="重新打开的原因（记入修改记录）")
         step.set_defaults(func=func)
+
+    rekeyed = steps.add_parser("rekey", help="改认报送单位的新签名密钥（电话核实后；须写明原因）")
+    rekeyed.add_argument("file", help="该单位用新密钥签名的交换文件（.chx）")
+    add_db_option(rekeyed)
+    rekeyed.add_argument("--reason", required=True, help="改认的原因（记入修改记录）")
+    rekeyed.set_defaults(func=cmd_rekey)
 
     status = steps.add_parser("status", help="本期各下级的报送与审核情况")
     add_db_option(status)

@@ -123,6 +123,29 @@ def reopen(session: Session, code: str, period: Period, *, user: str, reason: st
     return receipt
 
 
+def rekey(session: Session, path: Path, *, user: str, reason: str) -> tuple[str, str]:
+    """Accept the key a sender's new file is signed with (a new PC, a reinstall), checked by phone first:
+    only with a reason, which the history keeps with both fingerprints. Returns (old, new) fingerprints."""
+    from desktop.exchange.container import fingerprint
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ExchangeError("改认报送单位的新密钥须写明原因（如：已电话核实，对方重装了软件）。")
+    received = read_file(path)
+    code = str(received.header.get("sender", {}).get("code", ""))
+    sender = session.scalar(select(ExchangeSender).where(ExchangeSender.division_code == code))
+    if sender is None:
+        raise ExchangeError("本库还没有收到过该单位的文件，无需改认：直接导入即可。")
+    old, new = fingerprint(sender.public_key), fingerprint(received.public_key)
+    if old == new:
+        raise ExchangeError(f"此文件的签名密钥与登记的相同（指纹 {new}），无需改认。")
+    sender.public_key = received.public_key
+    session.flush()
+    log_change(session, user, "exchange_senders", sender.id, "update", {"fingerprint": old}, {"fingerprint": new},
+               reason)  # fmt: skip
+    return old, new
+
+
 @dataclass(frozen=True)
 class SenderStatus:
     code: str

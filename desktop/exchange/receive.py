@@ -108,7 +108,8 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
         problems.append(ExchangeProblem("", "", (
             f"此文件的签名密钥（指纹 {fingerprint(received.public_key)}）与此前收到的“{known.name}”的文件"
             f"（指纹 {fingerprint(known.public_key)}）不同：可能不是该单位发出的文件。请电话核实；"
-            "如对方确实换了电脑或重装了软件，请先在“数据交换”中更换该单位的密钥。"
+            "如对方确实换了电脑或重装了软件，请电话核对新指纹后，由管理员用“数据交换”页的“改认新密钥”"
+            "（或 countyhealth exchange rekey）改认，并写明原因。"
         )))  # fmt: skip
     problems += _scope_problems(session, code, name, header)
     problems += _lock_problems(session, code, name, period)

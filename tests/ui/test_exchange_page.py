@@ -77,3 +77,29 @@ def test_a_tampered_file_is_refused_with_the_reason(qtbot, db, demo_db, tmp_path
     assert not page.import_file(county_file)
     assert warnings[0][0] == "无法导入" and "签名校验未通过" in warnings[0][1]
     assert page.model.rowCount() == 0
+
+
+def test_a_senders_new_key_is_accepted_from_the_page_after_a_phone_check(qtbot, db, demo_db, tmp_path, monkeypatch):
+    from db.models import ExchangeIdentity
+
+    period = Period.parse("2026Q3")
+    with demo_db.session() as s:
+        first = export_area(s, period=period, out=tmp_path / "旧.chx", user="县局").path
+        s.commit()
+    win = _city_window(qtbot, db)
+    page = win.show_page("exchange")
+    monkeypatch.setattr(win, "ask", lambda box: answer(box, "收下"))
+    assert page.import_file(first)
+    with demo_db.session() as s:  # the county reinstalled: a new key, and the same period sent again
+        s.delete(s.get(ExchangeIdentity, 1))
+        s.commit()
+        second = export_area(s, period=period, out=tmp_path / "新.chx", user="县局").path
+        s.commit()
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
+    assert not page.import_file(second)
+    assert "改认新密钥" in warnings[0]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("已电话核实，县局重装软件", True))
+    assert page.rekey_file(second) and "已改认新密钥" in win.statusBar().currentMessage()
+    assert page.import_file(second)
+    assert page.model.rows[0].label == "待审核" and page.model.rows[0].receipt.file_name == "新.chx"

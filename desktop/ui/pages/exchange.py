@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import AccessDenied
-from desktop.exchange.approval import SenderStatus, approve, period_status, receive_file, reopen
+from desktop.exchange.approval import SenderStatus, approve, period_status, receive_file, rekey, reopen
 from desktop.exchange.container import ExchangeFileError
 from desktop.exchange.export import ExchangeError, export_area
 from desktop.ui.pages.base import Page, add_buttons, heading, make_table, selected_row
@@ -57,6 +57,7 @@ class ExchangePage(Page):
                 ("导入交换文件…", self.choose_file, "exchangeImport", "edit"),
                 ("审核通过", self.approve_selected, "exchangeApprove", "manage"),
                 ("重新打开…", self.reopen_selected, "exchangeReopen", "manage"),
+                ("改认新密钥…", self.rekey_file, "exchangeRekey", "manage"),
                 ("导出本地区交换文件…", self.export_own, "exchangeExport"),
             ],
         )
@@ -203,6 +204,26 @@ class ExchangePage(Page):
             QMessageBox.warning(self, "未能重新打开", str(exc))
             return
         self.refresh()
+
+    def rekey_file(self, path: Path | None = None) -> bool:
+        """A sender's new signing key (a new PC), accepted after the clerk checked its fingerprint by phone."""
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "选择用新密钥签名的交换文件", "", "交换文件 (*.chx)")
+            if not chosen:
+                return False
+            path = Path(chosen)
+        reason, ok = QInputDialog.getText(self, "改认新密钥", "已电话核对新指纹？请写明改认的原因：")
+        if not ok:
+            return False
+        try:
+            with self.win.db.session() as session:
+                old, new = rekey(session, path, user=self.win.user, reason=reason)
+                session.commit()
+        except (ExchangeError, ExchangeFileError, AccessDenied) as exc:
+            QMessageBox.warning(self, "未能改认", str(exc))
+            return False
+        self.win.statusBar().showMessage(f"已改认新密钥：指纹 {old} → {new}；现在可以导入此文件", 15000)
+        return True
 
     # --- this area's own file ---------------------------------------------------------
 
