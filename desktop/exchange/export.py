@@ -131,8 +131,6 @@ def _rows(session: Session, spec: Spec, scope: dict[str, list[int]], keys: _Keys
         for name, value in zip(names, row, strict=True):
             if name in spec.refs:
                 value = keys.of(spec.refs[name], value)
-            elif spec.table == "key_tasks" and name == "division_id":
-                value = None
             values.append(_plain(value))
         if spec.table == "key_tasks" and values[names.index("division_id")] is None:
             values[names.index("division_id")] = root.code  # the sender's own ledger
