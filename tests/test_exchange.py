@@ -166,6 +166,7 @@ def test_the_next_file_changes_exactly_what_the_county_changed(capsys, demo_db, 
     assert run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q4", "--out", str(q4))[0] == 0
     code, out, _ = run(capsys, "exchange", "import", str(q4), "--db", db.target, "--dry-run")
     assert code == 0 and "机构：新增 0，修改 1，未变" in out and "人员：新增 0，修改 0，未变" in out
+    assert f"机构“{hospital.name}”：实有床位：{beds - 12} → {beds}" in out  # what changed, in the field's words
     assert run(capsys, "exchange", "import", str(q4), "--db", db.target)[0] == 0
     assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q4")[0] == 0
     with db.session() as s:

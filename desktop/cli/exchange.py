@@ -55,6 +55,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for tp in plan.tables.values():
         if tp.new or tp.changed or tp.removed or tp.missing or tp.unchanged:
             print(f"  {tp.spec.label}：{tp.summary()}")
+            for line in tp.changes():
+                print(f"    {line}")
     if plan.first_from_sender:
         print(f"首次收到该单位的文件，签名指纹：{plan.fingerprint}（请与报送单位电话核对）")
     for p in plan.problems:

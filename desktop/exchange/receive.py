@@ -49,6 +49,14 @@ class TablePlan:
     owners: set = field(default_factory=set)  # detail rows: the owners whose rows differ (replaced whole)
     replacement: list[list[Any]] = field(default_factory=list)  # and the file's rows for those owners
 
+    def changes(self, limit: int = 5) -> list[str]:
+        """The first changed records, each with its fields as a clerk reads them: 实有床位（张） 862 → 874."""
+        names = columns(self.spec)
+        return [
+            f"{self.spec.label}“{_label(self.spec, names, after)}”：{describe_change(self.spec, names, before, after)}"
+            for before, after in self.changed[:limit]
+        ]
+
     def summary(self) -> str:
         if self.spec.entity:
             text = f"新增 {len(self.new)}，修改 {len(self.changed)}，未变 {self.unchanged}"
@@ -85,6 +93,35 @@ def _label(spec: Spec, names: list[str], row: list[Any]) -> str:
         if name in names:
             return str(row[names.index(name)])
     return "/".join(str(row[names.index(k)]) for k in spec.key)
+
+
+def describe_change(spec: Spec, names: list[str], before: list[Any], after: list[Any]) -> str:
+    """Field by field, in the fields' own words; a person's numbers masked; a reference said to have changed."""
+    from desktop.records.types import RECORD_TYPES
+
+    rtype = next((t for t in RECORD_TYPES.values() if t.model is spec.model), None)
+    parts = []
+    for name, old, new in zip(names, before, after, strict=True):
+        if old == new:
+            continue
+        try:
+            field = rtype.field(name) if rtype is not None else None
+        except KeyError:
+            field = None
+        label = field.label if field is not None else name
+        if name in spec.refs or field is None:
+            parts.append(f"{label}：已更改")
+            continue
+        shown = [field.display(_typed(field, v)) or "（空）" for v in (old, new)]
+        parts.append(f"{label}：{shown[0]} → {shown[1]}")
+    return "；".join(parts)
+
+
+def _typed(field, value: Any) -> Any:
+    """A value as the file carries it (a date as text) back in the field's own type, for display."""
+    if value is not None and field.kind == "date":
+        return dt.date.fromisoformat(value)
+    return value
 
 
 def sender_area(session: Session, code: str) -> list[int]:

@@ -109,9 +109,10 @@ class ExchangePage(Page):
         except (ExchangeError, ExchangeFileError) as exc:
             QMessageBox.warning(self, "无法导入", str(exc))
             return False
-        lines = [
-            f"{tp.spec.label}：{tp.summary()}" for tp in plan.tables.values() if tp.new or tp.changed or tp.removed
-        ]
+        lines = []
+        for tp in plan.tables.values():
+            if tp.new or tp.changed or tp.removed:
+                lines += [f"{tp.spec.label}：{tp.summary()}", *(f"    {c}" for c in tp.changes(3))]
         if plan.problems:
             shown = "\n".join(f"{p.where}：{p.message}" for p in plan.problems[:20])
             more = f"\n……共 {len(plan.problems)} 处" if len(plan.problems) > 20 else ""
