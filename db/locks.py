@@ -74,15 +74,23 @@ def _label(period: str) -> str:
     return f"{period}年"
 
 
-def _division_of(session: Session, table: str, value: int | None) -> int | None:
+_MODELS: dict[str, type] = {}  # table name -> model, filled on first use
+
+
+def _model(table: str) -> type:
     from db.models import Base
 
+    if not _MODELS:
+        _MODELS.update({m.class_.__tablename__: m.class_ for m in Base.registry.mappers})
+    return _MODELS[table]
+
+
+def _division_of(session: Session, table: str, value: int | None) -> int | None:
     while value is not None:
         column, parent = _OWNER[table]
         if parent is None:
             return value
-        model = next(m.class_ for m in Base.registry.mappers if m.class_.__tablename__ == parent)
-        record = session.get(model, value)
+        record = session.get(_model(parent), value)
         if record is None:
             return None
         table, value = parent, getattr(record, _OWNER[parent][0])

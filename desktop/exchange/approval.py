@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.codes import RECEIPT_STATUS
 from db.locks import MERGING
 from db.models import CountyProfile, Division, ExchangeReceipt, ExchangeSender
 from desktop.exchange.container import ExchangeFile, read_file
@@ -23,8 +24,6 @@ from desktop.exchange.export import ExchangeError
 from desktop.exchange.receive import ExchangePlan, apply_plan, body_bytes, plan_import
 from desktop.periods import Period
 from desktop.records.editing import log_change
-
-STATUS = {"received": "待审核", "approved": "已审核", "superseded": "已被新文件取代", "reopened": "已重新打开"}
 
 
 def receive_file(
@@ -155,7 +154,7 @@ class SenderStatus:
 
     @property
     def label(self) -> str:
-        return "未报送" if self.receipt is None else STATUS[self.status]
+        return "未报送" if self.receipt is None else RECEIPT_STATUS[self.status]
 
 
 def period_status(session: Session, period: Period) -> list[SenderStatus]:

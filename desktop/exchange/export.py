@@ -145,7 +145,7 @@ def export_area(
     profile = session.get(CountyProfile, 1)
     own_area = profile is not None and profile.division_id == root.id
     tables = collect(session, root, own_area=own_area)
-    private_key = signing_key(session)
+    identity = signing_key(session)
     header = {
         "sender": {"code": root.code, "name": root.name, "kind": root.kind},
         "ancestors": ancestors(session, root),
@@ -158,8 +158,5 @@ def export_area(
     body = {"columns": {s.table: columns(s) for s in SPECS}, "tables": tables}
     if out.suffix != SUFFIX:
         out = out.with_name(out.name + SUFFIX)
-    sha256 = write_file(out, header, body, private_key)
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    public = Ed25519PrivateKey.from_private_bytes(private_key).public_key().public_bytes_raw()
-    return ExportSummary(out, root.name, str(period), header["counts"], sha256, fingerprint(public))
+    sha256 = write_file(out, header, body, identity.private_key)
+    return ExportSummary(out, root.name, str(period), header["counts"], sha256, fingerprint(identity.public_key))

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from db.models import ExchangeIdentity
 
 
-def signing_key(session: Session) -> bytes:
-    """The private key (32 bytes), made and stored in the session's transaction the first time."""
+def signing_key(session: Session) -> ExchangeIdentity:
+    """This database's key pair (32-byte raw keys), made and stored in the session's transaction the first time."""
     identity = session.get(ExchangeIdentity, 1)
     if identity is None:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -24,4 +24,4 @@ def signing_key(session: Session) -> bytes:
         )
         session.add(identity)
         session.flush()
-    return identity.private_key
+    return identity

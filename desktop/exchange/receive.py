@@ -19,12 +19,23 @@ from sqlalchemy import Date, DateTime, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.access import actor_of
-from db.models import Change, CountyProfile, Division, ExchangeReceipt, ExchangeSender, Facility, KeyTask, StaffMember
+from db.models import (
+    Change,
+    CountyProfile,
+    Division,
+    ExchangeReceipt,
+    ExchangeSender,
+    Facility,
+    KeyTask,
+    Project,
+    StaffMember,
+)
 from desktop.exchange.container import ExchangeFile, fingerprint
 from desktop.exchange.export import ExchangeError, collect, subtree
 from desktop.exchange.tables import BY_TABLE, SPECS, Spec, columns
 from desktop.periods import Period, PeriodError
 from desktop.records.editing import log_change
+from desktop.validators import mask_id_number
 
 
 @dataclass(frozen=True)
@@ -88,7 +99,7 @@ def _label(spec: Spec, names: list[str], row: list[Any]) -> str:
     """A record as a clerk recognises it: its name, ID number masked."""
     if spec.table == "staff":
         number = row[names.index("id_number")]
-        return f"{row[names.index('name')]}（{number[:6]}********{number[-4:]}）"
+        return f"{row[names.index('name')]}（{mask_id_number(number)}）"
     for name in ("name", "title"):
         if name in names:
             return str(row[names.index(name)])
@@ -261,7 +272,7 @@ def _shared_record_problems(session: Session, tables: dict, area: set[int]) -> l
     for person, number, facility, division_id in session.execute(outside):
         if division_id not in area:
             out.append(ExchangeProblem(
-                "人员", f"{person}（{number[:6]}********{number[-4:]}）",
+                "人员", f"{person}（{mask_id_number(number)}）",
                 f"在本库中是“{facility}”的人员，不属于报送单位；人员调动须先由原单位报送调出",
             ))  # fmt: skip
     names = columns(BY_TABLE["key_tasks"])
@@ -291,8 +302,6 @@ class _Resolver:
             )
         }
         self.staff = dict(session.execute(select(StaffMember.id_number, StaffMember.id)).all())
-        from db.models import Project
-
         self.projects = {
             json.dumps([code, facility, name], ensure_ascii=False): i
             for i, code, facility, name in session.execute(
