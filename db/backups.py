@@ -14,11 +14,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.errors import UserError
+
 MANUAL = "manual"
 NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[\w-]+)\.db$")
 
 
-class BackupError(Exception):
+class BackupError(UserError):
     """A backup that cannot be made, verified or restored; the message is Chinese."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import JSON, Table, func, select
 
 from db.engine import Database, sync_id_sequences
+from db.errors import Cancelled, UserError
 from db.models import Base
 
 BATCH = 5000
@@ -50,12 +51,8 @@ LABELS = {
 }
 
 
-class CopyError(Exception):
+class CopyError(UserError):
     """A copy refused or failed; nothing was written to the target."""
-
-
-class Cancelled(Exception):
-    pass
 
 
 @dataclass(frozen=True)

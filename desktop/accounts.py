@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.access import Actor, actor_of
 from db.codes import ROLE
+from db.errors import UserError
 from db.models import User
 from desktop.records.editing import log_change
 
@@ -30,7 +31,7 @@ LONGEST_PAUSE = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
 
 
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     """An account action or a sign-in that cannot be done; ``str(err)`` is the Chinese reason."""
 
 

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 import resources
 from db.access import SYSTEM, acting_as
+from db.errors import UserError
 from db.models import NormRule, NormVersion
 
 
-class NormError(ValueError):
+class NormError(UserError, ValueError):
     """A norm change that cannot be made; the message is Chinese."""
 
 

@@ -6,10 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from db.errors import UserError
+
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
 
-class PeriodError(ValueError):
+class PeriodError(UserError, ValueError):
     """A period the user typed that is not a year or a quarter; the message is Chinese."""
 
 

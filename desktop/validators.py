@@ -10,8 +10,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from db.errors import UserError
 
-class InvalidValue(ValueError):
+
+class InvalidValue(UserError, ValueError):
     """A value that fails validation; ``str(err)`` is the reason, in Chinese."""
 
 

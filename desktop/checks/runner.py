@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 # Importing the rule modules registers their checks.
+from db.errors import Cancelled, UserError
 from desktop.checks import beds, data_quality, network, projects, ratios, tasks, tcm, village_doctors  # noqa: F401
 from desktop.checks.findings import Finding
 from desktop.checks.registry import CHECKS, Context
@@ -17,12 +18,8 @@ from desktop.periods import Period
 from desktop.snapshot import Snapshot, paused_gc
 
 
-class CheckError(ValueError):
+class CheckError(UserError, ValueError):
     """The checks cannot run as asked; the message is Chinese."""
-
-
-class Cancelled(Exception):
-    pass
 
 
 @dataclass

@@ -10,11 +10,10 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from db.errors import UserError
 from desktop import PRODUCT_NAME, __version__
 
-
-class UserError(Exception):
-    """A problem to report in one Chinese line, with exit code 2."""
+__all__ = ["UserError", "main"]
 
 
 # argparse's own refusals, in the words a clerk reads (argparse has no Chinese catalogue of its own).
@@ -144,40 +143,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from db import AccessDenied, DatabaseOpenError
-    from db.backups import BackupError
-    from db.copying import CopyError
-    from desktop.checks.runner import CheckError
-    from desktop.demo import DemoError
+    from db.errors import Cancelled
     from desktop.excel.errors import ExcelError
     from desktop.exchange.container import ExchangeFileError
-    from desktop.exchange.export import ExchangeError
-    from desktop.norms import NormError
-    from desktop.periods import PeriodError
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `countyhealth check | head` ends quietly
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except Cancelled as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
     except (ExcelError, ExchangeFileError) as exc:  # an unreadable or refused file
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    except (
-        DatabaseOpenError,
-        DemoError,
-        CheckError,
-        NormError,
-        PeriodError,
-        UserError,
-        BackupError,
-        CopyError,
-        ExchangeError,
-        AccessDenied,
-    ) as exc:
+    except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 
 from db import Database
 from db.engine import sync_id_sequences
+from db.errors import Cancelled, UserError
 from db.models import Base, Division
 from desktop.demo.county import CountyBuilder, CountyFacts
 from desktop.demo.ledgers import add_indicators, add_key_tasks, add_projects
@@ -25,12 +26,8 @@ Progress = Callable[[int, int], None]
 CITY_CODE = "539900"  # an unused prefecture code in Yunnan, so no real place is named
 
 
-class DemoError(Exception):
+class DemoError(UserError):
     """The demo cannot be written; ``str(err)`` is for the user."""
-
-
-class Cancelled(Exception):
-    pass
 
 
 @dataclass(frozen=True)

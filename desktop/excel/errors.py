@@ -1,9 +1,7 @@
-"""Errors of the Excel export and import; their messages are for the user."""
+"""Errors of the Excel export and import."""
+
+from db.errors import UserError
 
 
-class ExcelError(Exception):
+class ExcelError(UserError):
     """A file that cannot be written or read; ``str(err)`` is a Chinese sentence."""
-
-
-class ExportCancelled(Exception):
-    pass

@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from db import Database
+from db.errors import Cancelled
 from db.models import Submission
 from desktop.excel.errors import ExcelError
 from desktop.excel.layout import FormHeader, write_sheet
@@ -80,9 +81,7 @@ def export_workbook(
         wb = Workbook(write_only=True)
         for i, key in enumerate(sheet_keys):
             if cancelled and cancelled():
-                from desktop.excel.errors import ExportCancelled
-
-                raise ExportCancelled()
+                raise Cancelled()
             label, build = SHEETS[key]
             spec = build(ctx)
             ws = wb.create_sheet(label[:31])

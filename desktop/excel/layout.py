@@ -20,6 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from db.errors import Cancelled
+
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -244,9 +246,7 @@ def write_sheet(
     summed = [i for i, c in enumerate(cols) if c.total]
     for k, row in enumerate(values, 1):
         if cancelled and k % 500 == 0 and cancelled():
-            from desktop.excel.errors import ExportCancelled
-
-            raise ExportCancelled()
+            raise Cancelled()
         out = [(k, numbering)]
         out += [(v, protos[isinstance(v, str)]) for protos, v in zip(body, row, strict=True)]
         for i in summed:

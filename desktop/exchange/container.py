@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from db.errors import UserError
+
 MAGIC = b"CHX1\n"
 FORMAT = "countyhealth-exchange"
 SIGNATURE_BYTES = 64
@@ -31,7 +33,7 @@ MAX_HEADER = 1 << 20
 SUFFIX = ".chx"
 
 
-class ExchangeFileError(Exception):
+class ExchangeFileError(UserError):
     """A file that cannot be read as an intact exchange file; nothing was imported from it."""
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from db.errors import UserError
 from db.models import CountyProfile, Division, Facility, KeyTask, Project, StaffMember
 from desktop import __version__
 from desktop.exchange.container import SUFFIX, fingerprint, write_file
@@ -18,7 +19,7 @@ from desktop.exchange.tables import SPECS, Spec, columns
 from desktop.periods import Period
 
 
-class ExchangeError(Exception):
+class ExchangeError(UserError):
     """An exchange refused, with the reason in Chinese; nothing was written."""
 
 

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.access import actor_of
+from db.errors import UserError
 from db.models import Change, Division, Facility, KeyTask, StaffMember, TaskUpdate
 from desktop.records.fields import MaskedValue
 from desktop.records.types import RecordType
 from desktop.validators import InvalidValue, check_id_number
 
 
-class RecordError(ValueError):
+class RecordError(UserError, ValueError):
     """A record that cannot be saved; ``errors`` maps each bad field to its Chinese reason."""
 
     def __init__(self, errors: dict[str, str]) -> None:

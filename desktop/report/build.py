@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from db import Database
 from db.codes import STAFF_CATEGORY, TITLE
+from db.errors import Cancelled
 from db.models import ProjectUpdate, StaffMember
 from desktop.charts import bed_band_chart
 from desktop.checks.beds import bed_rows
@@ -52,10 +53,6 @@ for _module in (reportlab_textsplit, reportlab_paragraph):
 NUMERALS = "一二三四五六七八九十"
 GRID = colors.HexColor("#808080")
 HEAD_BG = colors.HexColor("#eeeeee")
-
-
-class ReportCancelled(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -197,7 +194,7 @@ def build_report(
 
     def step(i: int) -> None:
         if cancelled and cancelled():
-            raise ReportCancelled()
+            raise Cancelled()
         if progress:
             progress(i, steps)
 

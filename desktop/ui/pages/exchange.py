@@ -15,16 +15,13 @@ from PySide6.QtWidgets import (
 )
 
 from db import AccessDenied
+from db.errors import Cancelled
 from desktop.exchange.approval import SenderStatus, approve, period_status, receive_file, rekey, reopen
 from desktop.exchange.container import ExchangeFileError
 from desktop.exchange.export import ExchangeError, export_area
 from desktop.ui.pages.base import Page, add_buttons, heading, make_table, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 from desktop.ui.tasks import run_task
-
-
-class Cancelled(Exception):
-    pass
 
 
 def _received(row: SenderStatus) -> str:

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from db.errors import Cancelled
 from desktop.excel.export import ExportResult, export_workbook
 from desktop.excel.importer import fill_template
 from desktop.excel.sheets import SHEETS
 from desktop.excel.templates import TEMPLATES, write_template
-from desktop.report.build import ReportCancelled, build_report
+from desktop.report.build import build_report
 from desktop.subsidies import subsidy_roster
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.pages.base import Page, heading, make_table, requires
@@ -210,7 +211,7 @@ class ReportsPage(Page):
             return build_report(db, period, path, today=today, progress=progress, cancelled=cancelled)
 
         def failed(exc: BaseException) -> None:
-            if not isinstance(exc, ReportCancelled):
+            if not isinstance(exc, Cancelled):
                 QMessageBox.warning(self, "生成报告失败", str(exc))
 
         run_task(self, "正在生成季度报告…", job, self.report_done, failed)
