@@ -167,9 +167,16 @@ def open_database(
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseOpenError(f"无法创建数据库所在的文件夹“{path.parent}”：{exc.strerror or exc}") from None
-        _refuse_foreign_file(path)
-        _refuse_damaged_file(path)
+        if path.is_dir():
+            raise NotADatabaseError(f"“{path}”是文件夹，不是数据库文件。")
         lock = WriterLock(path).acquire()
+        try:
+            if not lock.reopened:  # a file this process has open is not opened again (see db.writer_lock)
+                _refuse_foreign_file(path)
+                _refuse_damaged_file(path)
+        except BaseException:
+            lock.release()
+            raise
         journal = "DELETE" if is_network_path(path) else "WAL"
     else:
         lock = None
@@ -244,8 +251,6 @@ def _known_revision(script: ScriptDirectory, revision: str) -> bool:
 
 
 def _refuse_foreign_file(path: Path) -> None:
-    if path.is_dir():
-        raise NotADatabaseError(f"“{path}”是文件夹，不是数据库文件。")
     if not path.exists() or path.stat().st_size == 0:
         return
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,7 @@ import pytest
 
 from db import DatabaseInUseError, open_database
 from db.backups import make_backup, restore
+from db.writer_lock import lock_path
 from desktop.cli import main
 
 pytestmark = pytest.mark.sqlite_only  # the one-writer lock guards a SQLite file
@@ -19,6 +21,11 @@ HOLDER = textwrap.dedent(
     import sys
     from db import open_database
     db = open_database(sys.argv[1])
+    with db.session() as session:  # the file in use, as the window has it
+        session.connection().exec_driver_sql("SELECT count(*) FROM facilities").scalar()
+    for name in sys.argv[2:]:  # what a file dialog does to the files it lists: open, read a little, close
+        with open(name, "rb") as fh:
+            fh.read(64)
     print("open", flush=True)
     sys.stdin.readline()  # hold the file until the test says so
     db.close()
@@ -26,18 +33,30 @@ HOLDER = textwrap.dedent(
 )
 
 
+def _hold(path, *also_opened):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), *map(str, also_opened)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().strip() == "open"
+    return proc
+
+
+def _let_go(proc):
+    proc.stdin.write("\n")
+    proc.stdin.close()
+    proc.wait(timeout=30)
+
+
 @pytest.fixture
 def held(tmp_path):
     path = tmp_path / "县 台账.db"
     open_database(path).close()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout.readline().strip() == "open"
+    proc = _hold(path)
     yield path
-    proc.stdin.write("\n")
-    proc.stdin.close()
-    proc.wait(timeout=30)
+    _let_go(proc)
 
 
 def test_a_second_process_is_refused_with_who_holds_the_file(held, capsys):
@@ -62,3 +81,58 @@ def test_the_lock_goes_with_the_process_however_it_ends(tmp_path):
                              str(path)], capture_output=True, text=True, timeout=60)  # fmt: skip
     assert killed.returncode == 9
     open_database(path).close()  # no stale lock after a crash
+
+
+def test_the_holder_closing_other_descriptors_of_the_file_keeps_the_lock(tmp_path):
+    """A POSIX record lock was dropped as soon as the holder closed any descriptor of the file (a file dialog
+    sniffing the folder did): the second process then got in."""
+    path = tmp_path / "county.db"
+    open_database(path).close()
+    proc = _hold(path, path, lock_path(path), path.with_name(path.name + "-wal"))
+    try:
+        with pytest.raises(DatabaseInUseError):
+            open_database(path)
+        assert main(["info", "--db", str(path)]) == 2
+    finally:
+        _let_go(proc)
+    open_database(path).close()  # and it is free once the holder closes it
+
+
+def test_a_second_name_for_the_same_file_is_refused_too(tmp_path, capsys):
+    """A hard link admitted a second writer: the lock was keyed to the file's name, not the file."""
+    path = tmp_path / "county.db"
+    open_database(path).close()
+    other = tmp_path / "elsewhere" / "copy-by-link.db"
+    other.parent.mkdir()
+    os.link(path, other)
+    proc = _hold(path, path, lock_path(path))
+    try:
+        with pytest.raises(DatabaseInUseError) as caught:
+            open_database(other)
+        assert "copy-by-link.db" in str(caught.value)
+        assert main(["info", "--db", str(other)]) == 2
+        assert "不能打开" in capsys.readouterr().err
+    finally:
+        _let_go(proc)
+    db = open_database(other)  # free again under either name
+    db.close()
+
+
+def test_one_process_may_reopen_its_own_file_without_dropping_its_lock(tmp_path):
+    path = tmp_path / "county.db"
+    first = open_database(path)
+    again = open_database(path)  # the window reopening its file after a restore
+    again.close()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from db import open_database; open_database(sys.argv[1]).close()",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    first.close()
+    assert proc.returncode != 0 and "DatabaseInUseError" in proc.stderr  # still held by `first`

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop.excel.errors import ExcelError
 from desktop.excel.importer import ImportReport, run_import, write_problem_workbook
 from desktop.excel.templates import TEMPLATES
+from desktop.ui import file_dialogs
 from desktop.ui.pages.base import make_table
 from desktop.ui.tablemodel import AMBER, GREEN, RED, Column, ListModel
 from desktop.ui.tasks import run_task
@@ -114,7 +114,7 @@ class ImportWizard(QDialog):
         self.save_problems.setEnabled(bool(r and r.problems))
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择要导入的文件", "", "Excel 工作簿 (*.xlsx)")
+        path, _ = file_dialogs.open_file_name(self, "选择要导入的文件", "", "Excel 工作簿 (*.xlsx)")
         if path:
             self.file.setText(path)
             self.check()
@@ -156,7 +156,7 @@ class ImportWizard(QDialog):
         if not self.report:
             return
         default = str(Path(self.report.file).with_name(Path(self.report.file).stem + "_问题标注.xlsx"))
-        path, _ = QFileDialog.getSaveFileName(self, "保存问题清单", default, "Excel 工作簿 (*.xlsx)")
+        path, _ = file_dialogs.save_file_name(self, "保存问题清单", default, "Excel 工作簿 (*.xlsx)")
         if path:
             write_problem_workbook(self.report, path)
             self.win.statusBar().showMessage(f"问题已标注在：{path}", 8000)

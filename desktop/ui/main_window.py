@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -34,6 +33,7 @@ from desktop.demo import Cancelled, DemoOptions, write_demo
 from desktop.norms import ensure_defaults
 from desktop.overview import Overview, overview
 from desktop.periods import Period
+from desktop.ui import file_dialogs
 from desktop.ui.pages.base import Page
 from desktop.ui.pages.beds import BedsPage
 from desktop.ui.pages.dashboard import DashboardPage
@@ -367,13 +367,13 @@ class MainWindow(QMainWindow):
 
     def choose_database(self) -> None:
         start = str(self.db.path.parent) if self.db.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", start, "台账数据库 (*.db *.sqlite);;所有文件 (*)")
+        path, _ = file_dialogs.open_file_name(self, "打开数据库", start, "台账数据库 (*.db *.sqlite);;所有文件 (*)")
         if path:
             self.switch_database(path)
 
     def new_database(self) -> None:
         start = str(self.db.path.parent) if self.db.path else ""
-        path, _ = QFileDialog.getSaveFileName(self, "新建数据库", start, "台账数据库 (*.db)")
+        path, _ = file_dialogs.save_file_name(self, "新建数据库", start, "台账数据库 (*.db)")
         if path:
             if Path(path).exists():
                 QMessageBox.warning(self, "新建数据库", "该文件已存在；要打开它请用“打开数据库”。")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.backups import ON_SERVER, BackupError, backup_folder, describe, list_backups, make_backup, reason_label, verify
+from desktop.ui import file_dialogs
 from desktop.ui.pages.base import make_table, requires, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 
@@ -80,7 +81,7 @@ class BackupsTab(QWidget):
 
     def restore_from_file(self) -> None:
         start = str(backup_folder(self.win.db.path)) if self.win.db.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", start, "台账数据库 (*.db *.bak)")
+        path, _ = file_dialogs.open_file_name(self, "选择备份文件", start, "台账数据库 (*.db *.bak)")
         if path:
             self.restore_from(Path(path))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -19,6 +18,7 @@ from db.errors import Cancelled
 from desktop.exchange.approval import SenderStatus, approve, period_status, receive_file, rekey, reopen
 from desktop.exchange.container import ExchangeFileError
 from desktop.exchange.export import ExchangeError, export_area
+from desktop.ui import file_dialogs
 from desktop.ui.pages.base import Page, add_buttons, heading, make_table, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 from desktop.ui.tasks import run_task
@@ -94,7 +94,7 @@ class ExchangePage(Page):
     # --- importing ------------------------------------------------------------------
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择交换文件", "", "交换文件 (*.chx);;所有文件 (*)")
+        path, _ = file_dialogs.open_file_name(self, "选择交换文件", "", "交换文件 (*.chx);;所有文件 (*)")
         if path:
             self.import_file(Path(path))
 
@@ -206,7 +206,7 @@ class ExchangePage(Page):
     def rekey_file(self, path: Path | None = None) -> bool:
         """A sender's new signing key (a new PC), accepted after the clerk checked its fingerprint by phone."""
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "选择用新密钥签名的交换文件", "", "交换文件 (*.chx)")
+            chosen, _ = file_dialogs.open_file_name(self, "选择用新密钥签名的交换文件", "", "交换文件 (*.chx)")
             if not chosen:
                 return False
             path = Path(chosen)
@@ -227,7 +227,7 @@ class ExchangePage(Page):
 
     def export_own(self) -> None:
         period = self.win.period
-        path, _ = QFileDialog.getSaveFileName(self, "导出交换文件", f"交换文件-{period}.chx", "交换文件 (*.chx)")
+        path, _ = file_dialogs.save_file_name(self, "导出交换文件", f"交换文件-{period}.chx", "交换文件 (*.chx)")
         if not path:
             return
         try:

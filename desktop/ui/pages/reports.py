@@ -13,7 +13,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from desktop.excel.sheets import SHEETS
 from desktop.excel.templates import TEMPLATES, write_template
 from desktop.report.build import build_report
 from desktop.subsidies import subsidy_roster
+from desktop.ui import file_dialogs
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.pages.base import Page, heading, make_table, requires
 from desktop.ui.tablemodel import Column, ListModel
@@ -155,7 +155,7 @@ class ReportsPage(Page):
             return
         if path is None:
             what = SHEETS[keys[0]][0] if len(keys) == 1 else "上报报表"
-            path, _ = QFileDialog.getSaveFileName(self, "导出报表", self.default_name(what), "Excel 工作簿 (*.xlsx)")
+            path, _ = file_dialogs.save_file_name(self, "导出报表", self.default_name(what), "Excel 工作簿 (*.xlsx)")
             if not path:
                 return
         db, period, unmask, user, today = (
@@ -202,7 +202,7 @@ class ReportsPage(Page):
     def make_report(self, *, path: str | None = None) -> None:
         if path is None:
             default = self.default_name("季度工作报告").removesuffix(".xlsx") + ".pdf"
-            path, _ = QFileDialog.getSaveFileName(self, "生成季度报告", default, "PDF 文件 (*.pdf)")
+            path, _ = file_dialogs.save_file_name(self, "生成季度报告", default, "PDF 文件 (*.pdf)")
             if not path:
                 return
         db, period, today = self.win.db, self.win.period, self.win.today
@@ -235,7 +235,7 @@ class ReportsPage(Page):
     def make_template(self, *, path: str | None = None) -> None:
         kind = self.template_kind.currentData()
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
+            path, _ = file_dialogs.save_file_name(
                 self, "生成导入模板", self.default_name(f"{TEMPLATES[kind].label}导入模板"), "Excel 工作簿 (*.xlsx)"
             )
             if not path:
