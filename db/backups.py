@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.errors import UserError
+from db.files import as_write_error, written_whole
 
 MANUAL = "manual"
 NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[\w-]+)\.db$")
@@ -120,28 +121,21 @@ def make_backup(db_path: str | Path, *, to: str | Path | None = None, reason: st
     now = now or dt.datetime.now()
     if to is None:
         folder = backup_folder(db_path)
-        folder.mkdir(parents=True, exist_ok=True)
         to = folder / f"{db_path.stem}-{now:%Y%m%d-%H%M%S}-{reason}.db"
     to = Path(to)
-    to.parent.mkdir(parents=True, exist_ok=True)
-    partial = to.with_name(to.name + ".part")
-    source = sqlite3.connect(db_path)
-    try:
-        target = sqlite3.connect(partial)
+    with written_whole(to) as partial:
+        source = sqlite3.connect(db_path)
         try:
-            source.backup(target)
-            # The copy inherits WAL mode from the live file; a backup is a single self-contained file.
-            target.execute("PRAGMA journal_mode=DELETE")
+            target = sqlite3.connect(partial)
+            try:
+                source.backup(target)
+                # The copy inherits WAL mode from the live file; a backup is a single self-contained file.
+                target.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        source.close()
-    try:
+            source.close()
         verify(partial)
-    except BackupError:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(to)
     if reason != MANUAL and to.parent == backup_folder(db_path):
         rotate(to.parent, today=now.date())
     return describe(to)
@@ -204,6 +198,11 @@ def restore(backup: str | Path, db_path: str | Path) -> tuple[BackupInfo, Path |
     lock = WriterLock(db_path).acquire()  # not while another copy of the app has the file open
     try:
         return _replace(backup, db_path)
+    except (OSError, sqlite3.Error) as exc:
+        converted = as_write_error(exc, db_path)
+        if converted is exc:
+            raise
+        raise converted from None
     finally:
         lock.release()
 

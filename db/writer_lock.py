@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.errors import DatabaseInUseError, DatabaseOpenError
+from db.files import environment_reason
 
 # SQLite locks bytes 0x40000000 .. 0x40000000+511 and never stores data in that page (the "lock-byte page",
 # 4096 bytes at the app's page size). A byte inside that page, past SQLite's own, is free for our lock; on
@@ -154,6 +155,9 @@ class WriterLock:
         except OSError as exc:
             if exc.errno in _READ_ONLY:
                 raise _read_only_place(self.db_path, exc) from None
+            reason = environment_reason(exc, self.path)
+            if reason:
+                raise DatabaseOpenError(f"无法打开数据库：{reason}") from None
             raise
         try:
             _try_lock(fd, NAME_LOCK_OFFSET, exclusive=True)

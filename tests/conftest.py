@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# The app's settings (recent files, window layout) and default database go to a throwaway home.
+# The app's settings (recent files, window layout), default database and log go to a throwaway home.
 _HOME = tempfile.mkdtemp(prefix="countyhealth-test-home-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
+os.environ["XDG_STATE_HOME"] = os.path.join(_HOME, "state")  # the log folder (platformdirs.user_log_dir)
 faulthandler.enable()
 
 from sqlalchemy.engine import make_url  # noqa: E402

@@ -58,3 +58,19 @@ def test_a_bad_file_gets_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["info", "--db", str(path)]) == 2
     err = capsys.readouterr().err
     assert "不是 SQLite 数据库" in err and "Traceback" not in err
+
+
+def test_a_bug_is_logged_and_the_clerk_reads_one_chinese_line(db, monkeypatch, capsys):
+    from desktop.checks import runner
+    from desktop.logs import log_file
+
+    def broken(*_a, **_k):
+        raise AttributeError("'NoneType' object has no attribute 'beds'")
+
+    monkeypatch.setattr(runner, "run_checks", broken)
+    assert main(["check", "--db", db.target, "--period", "2026Q3"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("错误：程序出现意外错误") and str(log_file()) in err
+    assert "Traceback" not in err and "NoneType" not in err
+    logged = log_file().read_text(encoding="utf-8")
+    assert "Traceback" in logged and "'NoneType' object has no attribute 'beds'" in logged

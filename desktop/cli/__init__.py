@@ -150,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `countyhealth check | head` ends quietly
     args = build_parser().parse_args(argv)
+    from desktop.logs import setup_logging
+
+    setup_logging()  # a bug's traceback, and a hard crash's stack (faulthandler), go to the user's log folder
     try:
         return args.func(args)
     except Cancelled as exc:
@@ -161,6 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the computer's refusal (a full disk, ...) in its sentence; anything else is a bug
+        from desktop.logs import bug_message, explain, record_bug
+
+        text = explain(exc)
+        if text is not None:
+            print(f"错误：{text}", file=sys.stderr)
+            return 2
+        print(f"错误：{bug_message(record_bug(exc, f'命令 {args.command}'))}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from openpyxl import Workbook
 
 from db import Database
 from db.errors import Cancelled
+from db.files import written_whole
 from db.models import Submission
 from desktop.excel.errors import ExcelError
 from desktop.excel.layout import FormHeader, write_sheet
@@ -88,18 +88,8 @@ def export_workbook(
             counts[key] = write_sheet(ws, spec, header, cancelled=cancelled)
             if progress:
                 progress(i + 1, len(sheet_keys))
-        fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=out.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            wb.save(tmp)
-            os.replace(tmp, out)
-        except PermissionError:
-            tmp.unlink(missing_ok=True)
-            raise ExcelError(f"无法写入“{out}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with written_whole(out) as partial:
+            wb.save(partial)
         digest = sha256_of(out)
         session.add(
             Submission(

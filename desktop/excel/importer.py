@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import Database
+from db.files import written_whole
 from db.models import Division, Facility, KeyTask, Project
 from desktop.excel.errors import ExcelError
 from desktop.excel.safety import MAX_ROWS, check_workbook
@@ -765,8 +766,8 @@ def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
     for letter, width in zip("ABCDEF", (12, 6, 6, 16, 24, 70), strict=True):
         listing.column_dimensions[letter].width = width
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    with written_whole(out) as partial:
+        wb.save(partial)
     return out
 
 
@@ -774,17 +775,24 @@ def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool 
     """The template with the database's current records (and their progress reports) filled in, for a
     township to correct and send back. ID and phone numbers are masked unless ``unmask`` (recorded);
     the import puts a masked number back from the record its row matches."""
-    from openpyxl import load_workbook
-
-    from desktop.excel.templates import FIRST_DATA_ROW, write_template
+    from desktop.excel.templates import write_template
 
     spec = TEMPLATES[kind]
     if unmask:
         from desktop.records.privacy import note_unmasked_file
 
         note_unmasked_file(session, f"{spec.label}模板", Path(out).name)
-    out = write_template(session, kind, out)
-    wb = load_workbook(out)
+    with written_whole(out) as partial:
+        _fill(session, spec, write_template(session, kind, partial), unmask)
+    return Path(out)
+
+
+def _fill(session: Session, spec: TemplateKind, path: Path, unmask: bool) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.excel.templates import FIRST_DATA_ROW
+
+    wb = load_workbook(path)
     tasks = session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)).all()
     lookups = Lookups(session)
     labels = {
@@ -803,8 +811,7 @@ def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool 
         for i, row in enumerate(rows):
             for j, (f, value) in enumerate(zip(fields, row, strict=True), 1):
                 ws.cell(row=FIRST_DATA_ROW + i, column=j, value=_cell_text(f, value, labels, unmask))
-    wb.save(out)
-    return out
+    wb.save(path)
 
 
 def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]], unmask: bool) -> Any:

@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.files import written_whole
 from db.models import Division, Facility, KeyTask, Project
 from desktop.excel.layout import display_width
 from desktop.records.fields import Field
@@ -314,8 +315,8 @@ def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, 
         _write_columns(session, updates, u_fields, spec.updates.example, lists, state)
         meta.append(("进度工作表", spec.updates.name))
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    with written_whole(out) as partial:
+        wb.save(partial)
     return out
 
 

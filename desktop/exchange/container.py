@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from db.errors import UserError
+from db.files import written_whole
 
 MAGIC = b"CHX1\n"
 FORMAT = "countyhealth-exchange"
@@ -68,9 +69,8 @@ def write_file(path: Path, header: dict[str, Any], body: dict[str, Any], private
     packed = gzip.compress(raw, compresslevel=6, mtime=0)
     signed = MAGIC + struct.pack(">I", len(head)) + head + struct.pack(">Q", len(packed)) + packed
     data = signed + key.sign(signed)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(path)
+    with written_whole(path) as partial:
+        partial.write_bytes(data)
     return hashlib.sha256(data).hexdigest()
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from db import Database
 from db.codes import STAFF_CATEGORY, TITLE
 from db.errors import Cancelled
+from db.files import written_whole
 from db.models import ProjectUpdate, StaffMember
 from desktop.charts import bed_band_chart
 from desktop.checks.beds import bed_rows
@@ -188,7 +189,6 @@ def build_report(
     fonts = fonts or find_fonts()
     st = Styles(fonts)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     steps = 9
     story: list = []
 
@@ -455,21 +455,27 @@ def build_report(
         story.append(_table(rows, [40 * mm, 25 * mm, 35 * mm, 56 * mm], st))
 
     header = f"{area} · 基层卫生健康工作季度报告 · {period.label}"
+    with written_whole(out) as partial:
+        doc = _document(partial, title, profile.bureau_name or "", period, fonts)
+        doc.build(story, canvasmaker=numbered_canvas(header, fonts))
+    step(9)
+    return ReportResult(out, doc.page, fonts)
+
+
+def _document(path: Path, title: str, author: str, period: Period, fonts: FontSet) -> BaseDocTemplate:
     doc = BaseDocTemplate(
-        str(out),
+        str(path),
         pagesize=A4,
         leftMargin=28 * mm,
         rightMargin=26 * mm,
         topMargin=37 * mm,
         bottomMargin=35 * mm,
         title=title,
-        author=profile.bureau_name or "",
+        author=author,
         subject=f"{period.label}；字体：{fonts.family}",
         keywords=f"font={fonts.family}",
         creator="县域卫生健康台账（CountyHealth Desk）",
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    doc.build(story, canvasmaker=numbered_canvas(header, fonts))
-    step(9)
-    return ReportResult(out, doc.page, fonts)
+    return doc

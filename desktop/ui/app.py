@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -34,7 +33,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)  # --version exits here, before Qt loads
-    logging.basicConfig(level=logging.WARNING)
+    from desktop.logs import setup_logging
+
+    setup_logging()
     if args.self_test:
         from desktop.paths import log_dir
         from desktop.ui.selftest import run_self_test
@@ -80,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sign_in(None, db, lambda dialog: dialog.exec()):
         db.close()
         return 0
-    previous_hook = install_refusal_hook()
+    from desktop.ui.errors import install_error_hooks
+
+    previous_hook = install_error_hooks()
     window = MainWindow(db)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if args.benchmark_start is not None:
@@ -133,25 +136,6 @@ def _print(text: str) -> None:
         print(text, flush=True)
     except UnicodeEncodeError:
         print(text.encode(sys.stdout.encoding or "ascii", "replace").decode(sys.stdout.encoding or "ascii"))
-
-
-def install_refusal_hook():
-    """A refusal that reaches Qt's event loop (a viewer's action no button stopped) becomes a message,
-    not a crash; the session it came from was never committed, so nothing was written."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from db import AccessDenied
-
-    previous = sys.excepthook
-
-    def hook(kind, value, tb):
-        if isinstance(value, AccessDenied):
-            QMessageBox.warning(QApplication.activeWindow(), "无权操作", str(value))
-            return
-        previous(kind, value, tb)
-
-    sys.excepthook = hook
-    return previous
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from db import AccessDenied
 from desktop.records.editing import ConflictError, RecordError
 from desktop.records.fields import Field
 from desktop.records.types import RecordType
+from desktop.ui.errors import show_error
 from desktop.validators import InvalidValue, check_id_number
 
 UNSET = "（未填）"
@@ -182,7 +183,7 @@ class RecordForm(QDialog):
         try:
             value = self.reveal(editor.field.name)
         except AccessDenied as exc:
-            QMessageBox.warning(self, "无权查看", str(exc))
+            show_error(self, "无权查看", exc)
             return
         editor.show_whole(value)
         button.hide()
@@ -276,6 +277,6 @@ class RecordForm(QDialog):
             self.show_errors(exc.errors)
             return
         except AccessDenied as exc:
-            QMessageBox.warning(self, "无权修改", str(exc))
+            show_error(self, "无权修改", exc)
             return
         self.accept()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -16,10 +17,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.excel.errors import ExcelError
+from db.errors import Cancelled
 from desktop.excel.importer import ImportReport, run_import, write_problem_workbook
 from desktop.excel.templates import TEMPLATES
 from desktop.ui import file_dialogs
+from desktop.ui.errors import message_for
 from desktop.ui.pages.base import make_table
 from desktop.ui.tablemodel import AMBER, GREEN, RED, Column, ListModel
 from desktop.ui.tasks import run_task
@@ -128,15 +130,14 @@ class ImportWizard(QDialog):
         def job(progress, cancelled):
             return run_import(db, kind, path, user=self.win.user, dry_run=True, progress=progress)
 
-        run_task(self, "正在检查文件…", job, self.show_report, self.show_error)
+        run_task(self, "正在检查文件…", job, self.show_report, failure=None, on_error=self.show_error)
 
     def show_error(self, exc: BaseException) -> None:
         self.report = None
         self.problems.set_rows([])
         self.preview.set_rows([])
-        self.summary.setText(
-            f"<span style='color:#b00020'>{exc if isinstance(exc, ExcelError) else f'读取失败：{exc}'}</span>"
-        )
+        text = str(exc) if isinstance(exc, Cancelled) else message_for(exc)
+        self.summary.setText(f"<span style='color:#b00020'>{html.escape(text)}</span>")
         self._enable()
 
     def show_report(self, report: ImportReport) -> None:
@@ -172,4 +173,4 @@ class ImportWizard(QDialog):
             QMessageBox.information(self, "导入完成", f"已写入 {report.written} 条记录。{report.summary()}")
             self.accept()
 
-        run_task(self, "正在导入…", job, done, self.show_error)
+        run_task(self, "正在导入…", job, done, failure=None, on_error=self.show_error)

@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from db import DamagedDatabaseError, Database, DatabaseOpenError, open_database
-from db.errors import ServerAuthError
+from db.errors import ServerAuthError, UserError
 from desktop import PRODUCT_NAME, __version__
 from desktop.checks.runner import CheckRun, run_checks
-from desktop.demo import Cancelled, DemoOptions, write_demo
+from desktop.demo import DemoOptions, write_demo
 from desktop.norms import ensure_defaults
 from desktop.overview import Overview, overview
 from desktop.periods import Period
 from desktop.ui import file_dialogs
+from desktop.ui.errors import show_error
 from desktop.ui.pages.base import Page
 from desktop.ui.pages.beds import BedsPage
 from desktop.ui.pages.dashboard import DashboardPage
@@ -316,12 +317,10 @@ class MainWindow(QMainWindow):
             for cb in waiting:
                 cb(run)
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException) -> None:
             self._waiting = []
-            if not isinstance(exc, Cancelled):
-                QMessageBox.warning(self, "核查失败", f"核查时出错：{exc}")
 
-        run_task(self, f"正在核查{period.label}…", job, done, failed)
+        run_task(self, f"正在核查{period.label}…", job, done, failure="核查失败", on_error=failed)
 
     # --- databases ----------------------------------------------------------------
 
@@ -401,7 +400,7 @@ class MainWindow(QMainWindow):
                 return False
             return self.switch_database(path)
         except DatabaseOpenError as exc:
-            QMessageBox.critical(self, "无法打开数据库", str(exc))
+            show_error(self, "无法打开数据库", exc)
             return False
         from desktop.ui.sign_in import sign_in
 
@@ -460,13 +459,7 @@ class MainWindow(QMainWindow):
         def job(progress, cancelled):
             return write_demo(db, DemoOptions(), progress=progress, cancelled=cancelled)
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, Cancelled):
-                self.statusBar().showMessage("已取消载入示范数据，数据库未作改动。", 8000)
-            else:
-                QMessageBox.warning(self, "载入示范数据失败", str(exc))
-
-        run_task(self, "正在载入示范数据…", job, lambda _s: self._after_open(), failed)
+        run_task(self, "正在载入示范数据…", job, lambda _s: self._after_open(), failure="载入示范数据失败")
 
     # --- page actions -------------------------------------------------------------
 
@@ -499,15 +492,15 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self, backup: Path) -> bool:
         """Close the database, put the backup in its place (the current file is backed up first), reopen."""
-        from db.backups import BackupError, restore
+        from db.backups import restore
 
         path, actor = self.db.path, self.db.actor
         actor.require("manage", "从备份恢复数据库")
         self.db.close()
         try:
             _info, kept = restore(backup, path)
-        except (BackupError, DatabaseOpenError) as exc:
-            QMessageBox.critical(self, "恢复失败", f"{exc}\n\n数据库未被替换。")
+        except UserError as exc:
+            show_error(self, "恢复失败", exc, after="数据库未被替换。")
             self.db = open_database(path)
             self.db.actor = actor
             return False
@@ -528,12 +521,12 @@ class MainWindow(QMainWindow):
 
     def _daily_backup(self) -> None:
         """The first close of a day leaves a verified copy; a failure is logged, never blocks closing."""
-        from db.backups import BackupError, backed_up_today, make_backup
+        from db.backups import backed_up_today, make_backup
 
         path = self.db.path
         if path is None or not path.exists() or backed_up_today(path, dt.date.today()):
             return
         try:
             make_backup(path, reason="daily")
-        except (BackupError, OSError) as exc:
+        except (UserError, OSError) as exc:
             log.warning("daily backup of %s failed: %s", path, exc)

@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.ui.errors import show_error
+
 Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
 # Tests set this to run jobs on the calling thread, so no thread outlives a test.
@@ -51,9 +53,19 @@ class Task(QRunnable):
 
 
 def run_task(
-    parent: QWidget, title: str, job: Job, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
+    parent: QWidget,
+    title: str,
+    job: Job,
+    on_done: Callable[[Any], None],
+    *,
+    failure: str | None,
+    on_error: Callable[[BaseException], None] | None = None,
+    after: str = "",
 ) -> Task:
-    """Run ``job`` with a modal progress dialog that has a Cancel button."""
+    """Run ``job`` with a modal progress dialog that has a Cancel button. A failure is shown the one way
+    (``errors.show_error``, titled ``failure``, with ``after`` added to the clerk's sentence), after
+    ``on_error`` (clean-up) has run; a cancel is a note in the status bar. With ``failure`` None, ``on_error``
+    shows it itself, through ``errors.message_for``."""
     dialog = QProgressDialog(title, "取消", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -79,7 +91,10 @@ def run_task(
         if task.abandoned:
             return
         dialog.close()
-        on_error(exc)
+        if on_error is not None:
+            on_error(exc)
+        if failure is not None:
+            show_error(parent, failure, exc, after=after)
 
     task.signals.progress.connect(progress)
     task.signals.finished.connect(finish)

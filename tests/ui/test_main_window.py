@@ -92,7 +92,7 @@ def test_opening_a_bad_file_says_why_and_keeps_the_current_database(window, tmp_
     bad = tmp_path / "bad.db"
     bad.write_text("不是数据库")
     shown = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
     assert not window.switch_database(str(bad))
     assert "不是 SQLite 数据库" in shown[0]
     assert "清溪县" in window.windowTitle()

@@ -30,6 +30,7 @@ from desktop.accounts import (
     turn_off_sign_in,
     update_account,
 )
+from desktop.ui.errors import show_error
 from desktop.ui.pages.base import make_table, requires, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 
@@ -208,7 +209,7 @@ class AccountsTab(QWidget):
                 action(session)
                 session.commit()
         except (AccountError, AccessDenied) as exc:
-            QMessageBox.warning(self, "账号", str(exc))
+            show_error(self, "账号", exc)
             return False
         self.refresh()
         self._follow_own_account()

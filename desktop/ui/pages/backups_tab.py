@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 
 from db.backups import ON_SERVER, BackupError, backup_folder, describe, list_backups, make_backup, reason_label, verify
 from desktop.ui import file_dialogs
+from desktop.ui.errors import show_error
 from desktop.ui.pages.base import make_table, requires, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 
@@ -74,7 +75,7 @@ class BackupsTab(QWidget):
         try:
             info = make_backup(self.win.db.path)
         except BackupError as exc:
-            QMessageBox.warning(self, "备份失败", str(exc))
+            show_error(self, "备份失败", exc)
             return
         self.refresh()
         self.win.statusBar().showMessage(f"已备份并通过完整性检查：{info.path.name}", 10000)
@@ -93,7 +94,7 @@ class BackupsTab(QWidget):
             verify(path)
             info = describe(path)
         except BackupError as exc:
-            QMessageBox.warning(self, "无法恢复", str(exc))
+            show_error(self, "无法恢复", exc)
             return
         box = QMessageBox(QMessageBox.Icon.Question, "从备份恢复", "用这份备份替换当前数据库？", parent=self)
         box.setInformativeText(

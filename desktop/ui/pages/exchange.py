@@ -19,6 +19,7 @@ from desktop.exchange.approval import SenderStatus, approve, period_status, rece
 from desktop.exchange.container import ExchangeFileError
 from desktop.exchange.export import ExchangeError, export_area
 from desktop.ui import file_dialogs
+from desktop.ui.errors import show_error
 from desktop.ui.pages.base import Page, add_buttons, heading, make_table, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 from desktop.ui.tasks import run_task
@@ -104,7 +105,7 @@ class ExchangePage(Page):
             with self.win.db.session() as session:
                 plan, _ = receive_file(session, path, user=self.win.user, dry_run=True)
         except (ExchangeError, ExchangeFileError) as exc:
-            QMessageBox.warning(self, "无法导入", str(exc))
+            show_error(self, "无法导入", exc)
             return False
         lines = []
         for tp in plan.tables.values():
@@ -134,7 +135,7 @@ class ExchangePage(Page):
                 receive_file(session, path, user=self.win.user)
                 session.commit()
         except (ExchangeError, ExchangeFileError, AccessDenied) as exc:
-            QMessageBox.warning(self, "无法导入", str(exc))
+            show_error(self, "无法导入", exc)
             return False
         self.refresh()
         self.win.statusBar().showMessage(f"已收下{plan.sender_name}{plan.period.label}交换文件，待审核", 10000)
@@ -176,13 +177,7 @@ class ExchangePage(Page):
                 f"已审核通过{plan.sender_name}{plan.period.label}数据并锁定：写入 {written:,} 条记录", 15000
             )
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, Cancelled):
-                self.win.statusBar().showMessage("已取消审核，未写入任何记录。", 10000)
-            else:
-                QMessageBox.warning(self, "审核未完成", f"{exc}\n\n未写入任何记录。")
-
-        run_task(self, f"正在合并{row.name}的数据…", job, done, failed)
+        run_task(self, f"正在合并{row.name}的数据…", job, done, failure="审核未完成", after="未写入任何记录。")
 
     def reopen_selected(self) -> None:
         row = self._selected()
@@ -199,7 +194,7 @@ class ExchangePage(Page):
                 reopen(session, row.code, self.win.period, user=self.win.user, reason=reason)
                 session.commit()
         except (ExchangeError, AccessDenied) as exc:
-            QMessageBox.warning(self, "未能重新打开", str(exc))
+            show_error(self, "未能重新打开", exc)
             return
         self.refresh()
 
@@ -218,7 +213,7 @@ class ExchangePage(Page):
                 old, new = rekey(session, path, user=self.win.user, reason=reason)
                 session.commit()
         except (ExchangeError, ExchangeFileError, AccessDenied) as exc:
-            QMessageBox.warning(self, "未能改认", str(exc))
+            show_error(self, "未能改认", exc)
             return False
         self.win.statusBar().showMessage(f"已改认新密钥：指纹 {old} → {new}；现在可以导入此文件", 15000)
         return True
@@ -235,7 +230,7 @@ class ExchangePage(Page):
                 summary = export_area(session, period=period, out=Path(path), user=self.win.user)
                 session.commit()
         except (ExchangeError, AccessDenied) as exc:
-            QMessageBox.warning(self, "无法导出", str(exc))
+            show_error(self, "无法导出", exc)
             return
         QMessageBox.information(
             self,

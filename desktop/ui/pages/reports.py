@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from db.errors import Cancelled
 from desktop.excel.export import ExportResult, export_workbook
 from desktop.excel.importer import fill_template
 from desktop.excel.sheets import SHEETS
@@ -180,10 +179,7 @@ class ReportsPage(Page):
                 cancelled=cancelled,
             )
 
-        def failed(exc: BaseException) -> None:
-            QMessageBox.warning(self, "导出失败", str(exc))
-
-        run_task(self, "正在导出报表…", job, self.exported, failed)
+        run_task(self, "正在导出报表…", job, self.exported, failure="导出失败")
 
     def exported(self, result: ExportResult) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "导出完成", f"已导出到：\n{result.path}", parent=self)
@@ -210,11 +206,7 @@ class ReportsPage(Page):
         def job(progress, cancelled):
             return build_report(db, period, path, today=today, progress=progress, cancelled=cancelled)
 
-        def failed(exc: BaseException) -> None:
-            if not isinstance(exc, Cancelled):
-                QMessageBox.warning(self, "生成报告失败", str(exc))
-
-        run_task(self, "正在生成季度报告…", job, self.report_done, failed)
+        run_task(self, "正在生成季度报告…", job, self.report_done, failure="生成报告失败")
 
     def report_done(self, result) -> None:
         text = f"已生成 {result.pages} 页的季度报告：\n{result.path}"

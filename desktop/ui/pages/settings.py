@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from db.codes import SEVERITY
 from desktop.norms import NormError, change_norm, ensure_defaults, norms_in_force
 from desktop.profile import load_profile, save_profile
+from desktop.ui.errors import show_error
 from desktop.ui.pages.accounts_tab import AccountsTab
 from desktop.ui.pages.backups_tab import BackupsTab
 from desktop.ui.pages.base import Page, date_edit, heading, make_table, requires, selected_row
@@ -229,7 +230,7 @@ class SettingsPage(Page):
                 change_norm(session, norm.rule_id, dialog.effective.date().toPython(), user=self.win.user, **v)
                 session.commit()
         except NormError as exc:
-            QMessageBox.warning(self, "无法修改", str(exc))
+            show_error(self, "无法修改", exc)
             return
         self.win.data_changed()
         self.refresh_norms()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from db.codes import EMPLOYMENT_FORM, STAFF_CATEGORY, STAFF_STATUS, TITLE, TRAIN
 from desktop.lists import AGE_BANDS, StaffList, facility_choices, person_loans, person_trainings
 from desktop.records.editing import RecordError, transfer_staff
 from desktop.records.types import STAFF
+from desktop.ui.errors import show_error
 from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
@@ -216,7 +216,7 @@ class StaffPage(Page):
                 transfer_staff(session, row.id, target.currentData(), user=self.win.user, on=day.date().toPython())
                 session.commit()
         except RecordError as exc:
-            QMessageBox.warning(self, "无法调动", str(exc))
+            show_error(self, "无法调动", exc)
             return
         self.win.data_changed()
 

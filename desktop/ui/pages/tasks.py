@@ -19,6 +19,7 @@ from db.codes import TASK_STATUS
 from desktop.lists import task_rows
 from desktop.records.editing import RecordError, add_task_update, strike_off_task
 from desktop.records.types import TASK
+from desktop.ui.errors import show_error
 from desktop.ui.pages.base import (
     Page,
     add_buttons,
@@ -131,7 +132,7 @@ class TasksPage(Page):
                 )
                 session.commit()
         except RecordError as exc:
-            QMessageBox.warning(self, "不能销号", str(exc))
+            show_error(self, "不能销号", exc)
             return
         self.win.data_changed()
 

@@ -1,0 +1,110 @@
+"""Writing a file whole or not at all, and saying plainly why a file could not be written.
+
+Every file the app makes (a workbook, a report, a template, an exchange file, a backup) is written to a
+temporary name in its target folder and renamed over the target only once complete, so a full disk, a
+cancel or a crash never leaves a half-written or empty file under the name the clerk asked for. The
+environment's refusals (no space, a read-only place, no permission) become one Chinese sentence.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from db.errors import UserError
+
+NO_SPACE = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
+READ_ONLY = (errno.EROFS,)
+NO_PERMISSION = (errno.EACCES, errno.EPERM)
+
+
+class WriteError(UserError):
+    """A file that could not be written for a reason of the computer's (disk, place, permission)."""
+
+
+def _shown(target: str | os.PathLike[str]) -> str:
+    text = os.fspath(target)
+    return text if len(text) <= 80 else "…" + text[-79:]
+
+
+def environment_reason(exc: BaseException, target: str | os.PathLike[str] | None) -> str | None:
+    """The Chinese sentence for an OSError (or SQLite's error) the clerk can do something about; None for any
+    other error. ``target`` is the file being written, or None for the database."""
+    code = _errno_of(exc)
+    if code is None:
+        return None
+    where = f"“{_shown(target)}”" if target is not None else "数据库"
+    if code in NO_SPACE:
+        return f"磁盘空间不足，无法写入{where}。请清理磁盘或换一个有空间的位置后重试；原有文件未被改动。"
+    if code in READ_ONLY:
+        return f"位置只读，无法写入{where}。请换一个可以写入的文件夹（如“文档”）后重试。"
+    if code in NO_PERMISSION:
+        if target is not None and Path(target).exists() and not Path(target).is_dir():
+            return (
+                f"无法写入{where}：该文件可能正在 Excel、WPS 或其他程序中打开，或没有写入权限。"
+                "请关闭后重试，或换一个文件名。"
+            )
+        return f"没有写入权限，无法写入{where}。请换一个有写入权限的文件夹，或请管理员开放权限后重试。"
+    if code == errno.ENOENT:
+        return f"找不到要写入的文件夹：{where}。"
+    return None
+
+
+# SQLite's primary result codes for the same conditions (a backup or a database written on a full disk).
+_SQLITE_CODES = {13: errno.ENOSPC, 8: errno.EROFS, 3: errno.EACCES}  # SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM
+
+
+def _errno_of(exc: BaseException) -> int | None:
+    if isinstance(exc, OSError):
+        return exc.errno
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return _SQLITE_CODES.get(code & 0xFF) if isinstance(code, int) else None
+    return None
+
+
+def as_write_error(exc: BaseException, target: str | os.PathLike[str]) -> BaseException:
+    """``exc`` as a WriteError when it is the environment's refusal, else unchanged (a bug to log)."""
+    reason = environment_reason(exc, target)
+    return WriteError(reason) if reason else exc
+
+
+def temporary_name(target: Path) -> Path:
+    """A name beside ``target`` that no other writer uses: hidden, this process's, the same suffix."""
+    return target.with_name(f".~{target.stem}.{os.getpid()}.part{target.suffix}")
+
+
+@contextmanager
+def written_whole(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``target`` to write; once the block ends without error it is flushed to
+    disk and renamed over ``target``. On any failure the temporary file is removed and ``target`` is left as
+    it was; an OSError of the environment's becomes a WriteError with its Chinese sentence."""
+    target = Path(target)
+    partial = temporary_name(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        yield partial
+        _flush_to_disk(partial)
+        os.replace(partial, target)
+    except BaseException as exc:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+        converted = as_write_error(exc, target)
+        if converted is exc:
+            raise
+        raise converted from None
+
+
+def _flush_to_disk(path: Path) -> None:
+    """So a rename never points at data still in the cache (a power cut after the rename would leave it empty)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
