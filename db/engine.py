@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -24,6 +25,7 @@ from db.errors import (
     ServerAuthError,
     ServerConnectError,
 )
+from db.files import place_problem
 from db.locks import install_locks
 from db.migrations import HEAD
 from db.writer_lock import WriterLock
@@ -278,7 +280,7 @@ def _refuse_damaged_file(path: Path) -> None:
             # A healthy file SQLite cannot read here (a full disk, a read-only place, no permission): saying
             # "damaged" would send the clerk to restore a backup for nothing.
             log.warning("quick_check could not run on %s: %s", path, exc)
-            raise DatabaseOpenError(f"无法打开数据库“{path.name}”：{_sqlite_reason(exc)}") from None
+            raise DatabaseOpenError(f"无法打开数据库“{path.name}”：{_sqlite_reason(exc, path)}") from None
         problem = str(exc)
     if problem is None:
         return
@@ -310,8 +312,10 @@ _SQLITE_REASONS = {  # the others: what SQLite could not do, and what the clerk 
 }
 
 
-def _sqlite_reason(exc: sqlite3.Error) -> str:
+def _sqlite_reason(exc: sqlite3.Error, path: Path) -> str:
     code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (10, 14):  # "I/O error", "cannot open": SQLite does not say why (a -shm file that cannot grow...)
+        code = {errno.ENOSPC: 13, errno.EROFS: 8, errno.EACCES: 14}.get(place_problem(path.parent), code)
     reason, advice = _SQLITE_REASONS.get(code, ("SQLite 无法读取该文件", "详细原因已记入日志"))
     return f"{reason}。文件本身未发现损坏，也未作任何修改；{advice}。"
 

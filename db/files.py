@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +35,7 @@ def _shown(target: str | os.PathLike[str]) -> str:
 def environment_reason(exc: BaseException, target: str | os.PathLike[str] | None) -> str | None:
     """The Chinese sentence for an OSError (or SQLite's error) the clerk can do something about; None for any
     other error. ``target`` is the file being written, or None for the database."""
-    code = _errno_of(exc)
+    code = _errno_of(exc, target)
     if code is None:
         return None
     where = f"“{_shown(target)}”" if target is not None else "数据库"
@@ -58,12 +59,29 @@ def environment_reason(exc: BaseException, target: str | os.PathLike[str] | None
 _SQLITE_CODES = {13: errno.ENOSPC, 8: errno.EROFS, 3: errno.EACCES}  # SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM
 
 
-def _errno_of(exc: BaseException) -> int | None:
+def _errno_of(exc: BaseException, target: str | os.PathLike[str] | None) -> int | None:
     if isinstance(exc, OSError):
         return exc.errno
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
-        return _SQLITE_CODES.get(code & 0xFF) if isinstance(code, int) else None
+        code = code & 0xFF if isinstance(code, int) else None
+        if code in (10, 14) and target is not None:  # SQLITE_IOERR, SQLITE_CANTOPEN: SQLite does not say why
+            return place_problem(Path(target).parent)
+        return _SQLITE_CODES.get(code) if code is not None else None
+    return None
+
+
+def place_problem(folder: Path) -> int | None:
+    """Why nothing can be written in ``folder`` (EROFS, EACCES or ENOSPC), or None when it looks writable."""
+    try:
+        if hasattr(os, "statvfs") and os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
+            return errno.EROFS
+        if not os.access(folder, os.W_OK):
+            return errno.EACCES
+        if shutil.disk_usage(folder).free < 1024 * 1024:
+            return errno.ENOSPC
+    except OSError:
+        return None
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import faulthandler
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 from typing import IO
 
@@ -50,7 +51,18 @@ def setup_logging(level: int = logging.WARNING) -> Path | None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     _arm_faulthandler(path.parent / CRASH_NAME)
+    if sys.unraisablehook is sys.__unraisablehook__:
+        sys.unraisablehook = _log_unraisable
     return path
+
+
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An error in a destructor (a workbook's zip closed again after a full disk refused it) goes to the log:
+    Python would print its traceback after the clerk's one sentence."""
+    exc = unraisable.exc_value
+    log.warning(
+        "%s：%r", unraisable.err_msg or "析构时出错", unraisable.object, exc_info=(type(exc), exc, exc.__traceback__)
+    )
 
 
 def _arm_faulthandler(path: Path) -> None:

@@ -113,12 +113,15 @@ def _window(ctx: dict) -> str:
     app.processEvents()
     image = window.grab().toImage()
     title = window.windowTitle()
-    window.hide()
     from desktop.ui.tasks import stop_all
 
-    stop_all()  # the window's background check must end before the window (its signals' owner) is deleted
+    # Closed as the clerk closes it: closeEvent stops its checks and its timers. Hiding it left a timer that
+    # started a check as the window was deleted; its worker then emitted to signals torn down at exit
+    # ("Signal source has been deleted", and now and then a segmentation fault, with PySide6 6.9).
+    window.close()
     window.deleteLater()
     app.processEvents()
+    stop_all()  # nothing the last events started outlives the window
     if image.isNull() or image.width() < 100:
         raise RuntimeError("主窗口未能绘制")
     if "清溪县" not in title:
