@@ -162,5 +162,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
 
+
 if __name__ == "__main__":
     sys.exit(main())
