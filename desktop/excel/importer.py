@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from db import Database
 from db.models import Division, Facility, KeyTask, Project
+from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.safety import MAX_ROWS, check_workbook
 from desktop.excel.templates import DATA_SHEET, META_SHEET, TEMPLATES, TemplateKind
@@ -757,11 +758,14 @@ def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
             ws = wb[p.sheet] if p.sheet in wb.sheetnames else wb.worksheets[0]
             cell = ws[f"{p.column}{p.row}"]
             cell.fill = red
-            cell.comment = Comment(p.message, "县域卫生健康台账")
+            cell.comment = Comment(cell_text(p.message), "县域卫生健康台账")  # a message may quote the cell
     listing = wb.create_sheet("问题清单", 0)
-    listing.append(["工作表", "行", "列", "列名", "单元格内容", "问题"])
-    for p in report.problems:
-        listing.append([p.sheet, p.row, p.column, p.header, "" if p.value is None else str(p.value), p.message])
+    for j, title in enumerate(("工作表", "行", "列", "列名", "单元格内容", "问题"), 1):
+        put(listing, 1, j, title)
+    for i, p in enumerate(report.problems, 2):
+        values = (p.sheet, p.row, p.column, p.header, "" if p.value is None else str(p.value), p.message)
+        for j, value in enumerate(values, 1):
+            put(listing, i, j, value)
     for letter, width in zip("ABCDEF", (12, 6, 6, 16, 24, 70), strict=True):
         listing.column_dimensions[letter].width = width
     out = Path(out)
@@ -802,7 +806,7 @@ def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool 
         rows = session.execute(select(*[getattr(model, f.name) for f in fields]).order_by(model.id)).all()
         for i, row in enumerate(rows):
             for j, (f, value) in enumerate(zip(fields, row, strict=True), 1):
-                ws.cell(row=FIRST_DATA_ROW + i, column=j, value=_cell_text(f, value, labels, unmask))
+                put(ws, FIRST_DATA_ROW + i, j, _cell_text(f, value, labels, unmask))
     wb.save(out)
     return out
 
