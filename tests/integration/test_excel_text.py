@@ -118,3 +118,71 @@ def test_cell_text_removes_every_character_openpyxl_refuses_and_keeps_typed_esca
     put(wb.active, 1, 1, "编号_x0041_不变\t第二栏\n第二行")
     wb.save(tmp_path / "t.xlsx")
     assert _texts(tmp_path / "t.xlsx") == ["编号_x0041_不变\t第二栏\n第二行"]  # as typed, not "编号A不变"
+
+
+def _with_escapes(path, replacements: dict[str, str]) -> None:
+    """Put Excel's own escapes (_x0000_ …) into the sheet's XML, where openpyxl will not write a raw NUL or ESC."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i.filename) for i in z.infolist()}
+    for name in members:
+        if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml":
+            for placeholder, escape in replacements.items():
+                members[name] = members[name].replace(placeholder.encode(), escape.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def test_an_import_removes_invisible_characters_and_notes_each_cell(demo_db, tmp_path, capsys):
+    from desktop.excel.importer import run_import
+    from desktop.excel.templates import write_template
+    from tests.factories import fill_staff_rows
+
+    with demo_db.session() as s:
+        path = write_template(s, "staff", tmp_path / "staff.xlsx")
+        facility = s.scalar(select(Facility.name).where(Facility.kind == "county_hospital"))
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    fill_staff_rows(ws, 5, facility)
+    names = {
+        FIRST_DATA_ROW: "张_x005F_x0001_三",  # read back as the literal text 张_x0001_三
+        FIRST_DATA_ROW + 1: "李NULHERE四",  # Excel's escape of a NUL, decoded by the reader
+        FIRST_DATA_ROW + 2: "王ESCHERE五",
+        FIRST_DATA_ROW + 3: "赵\u202egpj.exe\u202c六",
+    }
+    for row, name in names.items():
+        ws.cell(row=row, column=1).value = name
+    ws.cell(row=FIRST_DATA_ROW + 4, column=3).value = facility + "\u200b"  # a reference, found once cleaned
+    wb.save(path)
+    _with_escapes(path, {"NULHERE": "_x0000_", "ESCHERE": "_x001B_"})
+    demo_db.close()
+
+    report = run_import(demo_db, "staff", path, user="测试")
+    assert report.problems == []
+    where = {(n.row, n.column): n.message for n in report.notes}
+    assert set(where) == {(r, "A") for r in names} | {(FIRST_DATA_ROW + 4, "C")}
+    assert "控制字符 U+0001（导入为“张三”）" in where[(FIRST_DATA_ROW, "A")]
+    assert "控制字符 U+0000" in where[(FIRST_DATA_ROW + 1, "A")]
+    assert "控制字符 U+001B" in where[(FIRST_DATA_ROW + 2, "A")]
+    assert "文字方向控制符 U+202E、文字方向控制符 U+202C（导入为“赵gpj.exe六”）" in where[(FIRST_DATA_ROW + 3, "A")]
+    assert "零宽字符 U+200B" in where[(FIRST_DATA_ROW + 4, "C")]
+    assert "已删除 5 个单元格中的不可见字符或控制字符" in report.summary()
+    assert report.written == 5
+    from desktop.excel.importer import write_problem_workbook
+
+    marked = load_workbook(write_problem_workbook(report, tmp_path / "marked.xlsx"))
+    assert marked[DATA_SHEET][f"A{FIRST_DATA_ROW + 3}"].comment.text.startswith("已删除不可见或不允许的字符")
+    assert marked["问题清单"]["F2"].value.startswith("（已自动清理，不影响导入）")
+    with demo_db.session() as s:
+        stored = set(
+            s.scalars(select(StaffMember.name).where(StaffMember.name.in_(["张三", "李四", "王五", "赵gpj.exe六"])))
+        )
+        assert {"李四", "王五", "赵gpj.exe六"} <= stored and "张三" in stored
+    demo_db.close()
+
+    # the command line lists the same cells
+    assert main(["import", "staff", str(path), "--db", demo_db.target, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "清理清单（5 处" in out and f"工作表“数据” A{FIRST_DATA_ROW + 3}（姓名）：已删除" in out
