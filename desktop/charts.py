@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
+from desktop.validators import clean_text
+
 if TYPE_CHECKING:
     from desktop.checks.beds import BedRow
 
@@ -36,7 +38,7 @@ def bed_band_chart(rows: Sequence[BedRow], *, width: float = 520, font: str = "H
 
     for i, r in enumerate(rows):
         y = height - top - (i + 1) * row_h
-        d.add(String(left - 4, y + 4, r.name[:9], fontName=font, fontSize=7.5, textAnchor="end"))
+        d.add(String(left - 4, y + 4, clean_text(r.name)[:9], fontName=font, fontSize=7.5, textAnchor="end"))
         d.add(
             Rect(
                 x(r.lower),

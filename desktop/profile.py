@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import CountyProfile, Division
 from desktop.records.editing import log_change
-from desktop.validators import InvalidValue, check_division_code, check_phone
+from desktop.validators import InvalidValue, check_division_code, check_phone, check_text
 
 
 @dataclass
@@ -74,6 +74,13 @@ def save_profile(
             phone = check_phone(phone)
         except InvalidValue as exc:
             errors["phone"] = str(exc)
+    labels = {"bureau_name": "填报单位", "head_of_unit": "单位负责人", "preparer": "填表人", "area_name": "地区名称"}
+    given = {"bureau_name": bureau_name, "head_of_unit": head_of_unit, "preparer": preparer, "area_name": area_name}
+    for name, text in given.items():  # they head every form the county sends
+        try:
+            check_text((text or "").strip(), labels[name])
+        except InvalidValue as exc:
+            errors.setdefault(name, str(exc))
     if errors:
         return errors
     p = session.get(CountyProfile, 1)

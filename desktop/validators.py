@@ -210,3 +210,88 @@ def mask_phone(phone: str) -> str:
 def is_masked(value: object) -> bool:
     """A value as a masked export shows it (its middle replaced by *), not one a person typed."""
     return isinstance(value, str) and "*" in value
+
+
+# --- Characters no text field may hold ---------------------------------------
+#
+# Control characters cannot be written into a workbook at all (openpyxl refuses them, so one such name made
+# every export fail); bidirectional controls make a name display as something else (王‮gpj.exe‬五 reads
+# 王exe.jpg五); zero-width characters make two names that look the same differ, so lookups and keys miss.
+# Excel writes a control character in a cell as the escape _xHHHH_, which a reader may hand over undecoded:
+# such an escape counts as the character it stands for.
+
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_LINE_SEPARATORS = "\u2028\u2029"
+_NONCHARACTERS = "\ufffe\uffff"  # not allowed in XML, so not in a workbook either
+_CONTROL = "".join(map(chr, range(0x20))) + "".join(map(chr, range(0x7F, 0xA0)))
+_SPECIAL = frozenset(_CONTROL + _BIDI + _ZERO_WIDTH + _LINE_SEPARATORS + _NONCHARACTERS)
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+_ALL_SPECIAL = "".join(sorted(_SPECIAL))
+# Long free text keeps its tabs and line breaks; a name or other short text keeps neither.
+_FORBIDDEN = {
+    False: re.compile(f"[{re.escape(_ALL_SPECIAL)}]"),
+    True: re.compile(f"[{re.escape(_ALL_SPECIAL.replace(chr(9), '').replace(chr(10), ''))}]"),
+}
+_SUSPECT = re.compile(f"[{re.escape(_ALL_SPECIAL)}]|_x[0-9A-Fa-f]{{4}}_")
+
+
+def _decode_escape(m: re.Match) -> str:
+    char = chr(int(m.group(1), 16))
+    return char if char in _SPECIAL else m.group(0)  # _x0041_ is text someone typed, not an escape of ours
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """``text`` without the characters no text field may hold (escapes _xHHHH_ of them included); line breaks
+    as ``\\n``. With ``multiline`` (long free text: notes, 进展情况) tabs and line breaks are kept."""
+    if not _SUSPECT.search(text):  # nearly every cell: one scan in C
+        return text
+    text = _ESCAPE.sub(_decode_escape, text)
+    if multiline:
+        text = _BREAKS.sub("\n", text)
+    return _FORBIDDEN[multiline].sub("", text)
+
+
+def forbidden_characters(text: str, *, multiline: bool = False) -> list[str]:
+    """The distinct characters ``clean_text`` would remove from ``text``, in order of appearance."""
+    if not _SUSPECT.search(text):
+        return []
+    text = _ESCAPE.sub(_decode_escape, text)
+    if multiline:
+        text = _BREAKS.sub("\n", text)
+    return list(dict.fromkeys(_FORBIDDEN[multiline].findall(text)))
+
+
+def describe_characters(chars: list[str]) -> str:
+    """Characters a user cannot see, named so that they can be found: 文字方向控制符 U+202E、控制字符 U+0001."""
+    names = []
+    for c in chars:
+        if c in _BIDI:
+            kind = "文字方向控制符"
+        elif c in _ZERO_WIDTH:
+            kind = "零宽字符"
+        elif c in "\t":
+            kind = "制表符"
+        elif c in "\n\r" + _LINE_SEPARATORS:
+            kind = "换行符"
+        else:
+            kind = "控制字符"
+        names.append(f"{kind} U+{ord(c):04X}")
+    return "、".join(names)
+
+
+def check_text(text: str, label: str, *, multiline: bool = False) -> str:
+    """``text`` with its line breaks as ``\\n``; InvalidValue naming the characters it must not hold."""
+    if multiline and ("\r" in text or "\u2028" in text or "\u2029" in text):
+        text = _BREAKS.sub("\n", text)
+    bad = forbidden_characters(text, multiline=multiline)
+    if bad:
+        where = "（换行和制表符只能用于说明类栏目）" if set(bad) & set("\t\n\r") else ""
+        if _ESCAPE.search(text):
+            where += "（Excel 把这类字符写成 _x0001_ 这样的转义形式）"
+        raise InvalidValue(
+            f"“{label}”含有不可见或不允许的字符：{describe_characters(bad)}{where}。"
+            "这类字符多是从网页、聊天软件或其他系统复制时带入的，会使名称显示错乱或导出失败；请删除后重新输入"
+        )
+    return text

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from db import NotADatabaseError, SchemaTooNewError, open_database
 from db.backups import backup_folder
@@ -174,3 +174,46 @@ def test_dates_round_trip(db):
         s.commit()
     with db.session() as s:
         assert s.query(StaffMember).one().birth_date == dt.date(1949, 12, 31)
+
+
+def test_the_upgrade_cleans_text_stored_before_the_text_rules(tmp_path):
+    """Names an older version stored with control, direction or zero-width characters are cleaned by 0008;
+    long free text keeps its line breaks; a value that would then equal another's under a UNIQUE stays."""
+    from db.models import Change, Division, Facility, KeyTask, StaffLoan, StaffMember, TaskUpdate
+    from tests.factories import World
+
+    path = tmp_path / "old.db"
+    db = open_database(path, to_revision="0007")
+    with db.session() as s:
+        w = World(s)
+        w.township.name = "桃源\u200b镇"
+        clinic = w.add_facility("新村\x01卫生室\u202e", "village_clinic", address="村口_x0001_1号")
+        person = w.add_person(clinic, status_reason="退休\r\n见文件\x07")
+        person.name = "张\x00三\x1b"
+        w.add_loan(person, dt.date(2026, 1, 1), None).reason = "支援\u2066乡镇\u2069"
+        task = w.add_task(None, content="一、摸底\r\n二、\t推进\x0b", updates=[(dt.date(2026, 9, 30), "in_progress")])
+        s.add(TaskUpdate(task_id=task.id, date=dt.date(2026, 10, 31), status="in_progress", note="完成\u200b\n下步"))
+        clean_twin = KeyTask(ledger="台账", number="（一）", title="甲", lead_unit="局", status="in_progress")
+        dirty_twin = KeyTask(ledger="台账", number="（一）\u200b", title="乙\x01", lead_unit="局", status="in_progress")
+        s.add_all([clean_twin, dirty_twin])
+        s.commit()
+        ids = {"clinic": clinic.id, "person": person.id, "task": task.id, "twin": dirty_twin.id}
+    db.close()
+
+    db = open_database(path)
+    assert db.revision_before == "0007"
+    with db.session() as s:
+        assert s.get(Division, w.township.id).name == "桃源镇"
+        clinic = s.get(Facility, ids["clinic"])
+        assert (clinic.name, clinic.address, clinic.version) == ("新村卫生室", "村口1号", 2)
+        person = s.get(StaffMember, ids["person"])
+        assert (person.name, person.status_reason) == ("张三", "退休\n见文件")  # a Text column keeps its breaks
+        assert s.scalars(select(StaffLoan.reason)).one() == "支援乡镇"
+        assert s.get(KeyTask, ids["task"]).content == "一、摸底\n二、\t推进"
+        assert "完成\n下步" in s.scalars(select(TaskUpdate.note)).all()
+        twin = s.get(KeyTask, ids["twin"])
+        assert (twin.number, twin.title) == ("（一）\u200b", "乙")  # its number would repeat its twin's
+        history = s.scalars(select(Change).where(Change.table_name == "staff", Change.row_id == ids["person"])).one()
+        assert history.old_values == {"name": "张\x00三\x1b", "status_reason": "退休\r\n见文件\x07"}
+        assert history.new_values == {"name": "张三", "status_reason": "退休\n见文件"}
+    db.close()

@@ -289,3 +289,28 @@ def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_p
             db.close()
             if postgres.server_url():
                 postgres.drop_database(postgres.server_url(), target)
+
+
+def test_text_an_older_sender_stored_arrives_cleaned_and_its_references_still_match(capsys, demo_db, db, tmp_path):
+    """A county on an older version may send names with control or direction characters: the city keeps them
+    as the text rules allow, and what refers to them (a person's workplace) still finds them."""
+    from sqlalchemy import update
+
+    with demo_db.session() as s:
+        person = s.scalars(select(StaffMember).order_by(StaffMember.id)).first()
+        number, facility_id = person.id_number, person.facility_id
+        facility_name = s.get(Facility, facility_id).name
+    with demo_db.engine.begin() as conn:
+        conn.execute(update(Facility).where(Facility.id == facility_id).values(name=facility_name + "\u202e\x01"))
+        conn.execute(update(StaffMember).where(StaffMember.id_number == number).values(name="张\x00三"))
+    code, _out, err = run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3",
+                          "--out", str(tmp_path / "清溪县-2026Q3"))  # fmt: skip
+    assert code == 0, err
+    _make_city(db)
+    code, out, err = run(capsys, "exchange", "import", str(tmp_path / "清溪县-2026Q3.chx"), "--db", db.target)
+    assert code == 0, out + err
+    code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
+    assert code == 0, out + err
+    with db.session() as s:
+        person = s.scalars(select(StaffMember).where(StaffMember.id_number == number)).one()
+        assert person.name == "张三" and s.get(Facility, person.facility_id).name == facility_name

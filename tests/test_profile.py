@@ -72,3 +72,12 @@ def test_the_demo_profile_keeps_its_county(demo_db):
         s.commit()
         after = load_profile(s)
     assert (after.division_id, after.head_of_unit) == (before.division_id, "王五")
+
+
+def test_names_heading_every_form_refuse_invisible_characters(db):
+    with db.session() as s:
+        errors = save_profile(
+            s, bureau_name="清溪县卫生健康局\x00", head_of_unit="王\u202e五", preparer="李华", phone=None, user="测试"
+        )
+    assert set(errors) == {"bureau_name", "head_of_unit"}
+    assert "文字方向控制符 U+202E" in errors["head_of_unit"]

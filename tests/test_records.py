@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Change, KeyTask, StaffMember
-from desktop.records import FACILITY, PROJECT, RECORD_TYPES, STAFF
+from desktop.records import FACILITY, PROJECT, RECORD_TYPES, STAFF, TASK
 from desktop.records.editing import RecordError, create_record, strike_off_task, transfer_staff, update_record
 from desktop.validators import InvalidValue
 
@@ -145,3 +145,42 @@ def test_transfer(session):
     assert person.facility_id == target
     with pytest.raises(RecordError, match="已在"):
         transfer_staff(session, person.id, target, user="测试", on=dt.date(2026, 10, 2))
+
+
+def test_only_long_free_text_fields_keep_line_breaks_and_their_columns_hold_them():
+    """The rule for tabs and line breaks is the field's; the migration and the exchange read it from the column."""
+    from sqlalchemy import Text
+
+    for rtype in RECORD_TYPES.values():
+        for f in rtype.fields:
+            if f.kind == "text":
+                column = rtype.model.__table__.columns[f.name]
+                assert f.multiline == isinstance(column.type, Text), (rtype.key, f.name)
+
+
+def test_a_name_with_a_direction_override_is_refused_next_to_the_field(session):
+    person = session.scalars(select(StaffMember)).first()
+    with pytest.raises(RecordError) as info:
+        update_record(session, STAFF, person.id, {"name": "王\u202egpj.exe\u202c五"}, user="测试")
+    assert set(info.value.errors) == {"name"}
+    assert "“姓名”含有不可见或不允许的字符：文字方向控制符 U+202E" in info.value.errors["name"]
+    with pytest.raises(RecordError) as info:
+        update_record(session, STAFF, person.id, {"name": "张\x00三", "status_reason": "调出\n见文件"}, user="测试")
+    assert set(info.value.errors) == {"name"} and "控制字符 U+0000" in info.value.errors["name"]
+    task = session.scalars(select(KeyTask)).first()
+    update_record(session, TASK, task.id, {"content": "一、摸底\r\n二、推进\t（已完成）"}, user="测试")
+    assert task.content == "一、摸底\n二、推进\t（已完成）"
+
+
+def test_a_progress_note_given_outside_a_form_is_checked_by_its_field(session):
+    from desktop.records.editing import add_task_update
+
+    task = session.scalars(select(KeyTask).where(KeyTask.status != "struck_off")).first()
+    with pytest.raises(RecordError) as info:
+        add_task_update(
+            session, task.id, on=dt.date(2026, 9, 30), status="推进中", note="已推进\x1b[2J", evidence=None, user="测试"
+        )
+    assert "控制字符 U+001B" in info.value.errors["note"]
+    with pytest.raises(RecordError) as info:
+        strike_off_task(session, task.id, "完成\u200b", user="测试")
+    assert "零宽字符 U+200B" in info.value.errors["struck_off_note"]

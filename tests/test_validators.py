@@ -188,3 +188,49 @@ def test_a_phone_is_masked_in_its_middle_and_the_mask_reads_back_as_masked(phone
     assert mask_phone(phone) == masked
     if "*" in masked:
         assert isinstance(STAFF.field("phone").parse(masked), MaskedValue)
+
+
+# --- Characters no text field may hold ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("张_x0001_三", "张三"),  # Excel's escape of a control character, handed over undecoded
+        ("张\x00三", "张三"),
+        ("张\x1b[31m三", "张[31m三"),
+        ("王\u202egpj.exe\u202c五", "王gpj.exe五"),
+        ("\ufeff李\u200b华\u2066", "李华"),
+        ("桃源镇\r\n卫生院\t", "桃源镇卫生院"),
+        ("a\x85b\x7fc", "abc"),
+        ("公式_x0041_照旧", "公式_x0041_照旧"),  # an escape of a visible character is text someone typed
+    ],
+)
+def test_short_text_loses_control_bidi_and_zero_width_characters(raw, clean):
+    from desktop.validators import clean_text
+
+    assert clean_text(raw) == clean
+    assert clean_text(clean) == clean
+
+
+def test_long_free_text_keeps_tabs_and_line_breaks_as_newlines():
+    from desktop.validators import clean_text
+
+    assert (
+        clean_text("一、完成\r\n二、\t推进\r三\u2028四_x000D_\n五\x07", multiline=True)
+        == "一、完成\n二、\t推进\n三\n四\n五"
+    )
+
+
+def test_a_refusal_names_the_invisible_characters():
+    from desktop.validators import check_text
+
+    with pytest.raises(
+        InvalidValue, match=r"“姓名”含有不可见或不允许的字符：文字方向控制符 U\+202E、文字方向控制符 U\+202C"
+    ):
+        check_text("王\u202egpj.exe\u202c五", "姓名")
+    with pytest.raises(InvalidValue, match=r"控制字符 U\+0001.*_x0001_"):
+        check_text("张_x0001_三", "姓名")
+    with pytest.raises(InvalidValue, match="换行和制表符只能用于说明类栏目"):
+        check_text("张\n三", "姓名")
+    assert check_text("第一行\r\n第二行\t完", "进展情况", multiline=True) == "第一行\n第二行\t完"

@@ -94,7 +94,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     for p in report.problems:
         shown = report.shown_value(p)
         print(f"  {p.where}：{p.message}" + (f"（内容：{shown}）" if shown else ""))
-    if args.problems and report.problems:
+    if report.notes:
+        print(f"清理清单（{len(report.notes)} 处，已自动删除，不影响导入）：")
+        for p in report.notes:
+            print(f"  {p.where}：{p.message}")
+    if args.problems and (report.problems or report.notes):
         print(f"问题已标注在：{write_problem_workbook(report, args.problems)}")
     if args.dry_run:
         print("试导入：未写入数据库。")

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from db import Database
 from db.files import written_whole
 from db.models import Division, Facility, KeyTask, Project
+from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.safety import MAX_ROWS, check_workbook
 from desktop.excel.templates import DATA_SHEET, META_SHEET, TEMPLATES, TemplateKind
@@ -38,7 +39,7 @@ from desktop.records.editing import (
 )
 from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.snapshot import paused_gc
-from desktop.validators import InvalidValue, is_masked
+from desktop.validators import InvalidValue, clean_text, describe_characters, forbidden_characters, is_masked
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class ImportReport:
     file: Path
     sheet: str = ""
     problems: list[Problem] = field(default_factory=list)
+    # Cells the import cleaned (invisible, control or direction characters removed): written cleaned, never
+    # silently; they do not stop the import.
+    notes: list[Problem] = field(default_factory=list)
     plans: list[RowPlan] = field(default_factory=list)
     update_plans: list[RowPlan] = field(default_factory=list)  # progress reports (projects, tasks)
     ignored_columns: list[str] = field(default_factory=list)
@@ -120,11 +124,14 @@ class ImportReport:
                 f"未变 {self.count_updates('unchanged')} 条"
             )
         bad = len({(p.sheet, p.row) for p in self.problems})
-        return text + f"；问题 {len(self.problems)} 处（涉及 {bad} 行）"
+        text += f"；问题 {len(self.problems)} 处（涉及 {bad} 行）"
+        if self.notes:
+            text += f"；已删除 {len(self.notes)} 个单元格中的不可见字符或控制字符（见清理清单）"
+        return text
 
 
 def _norm_header(text: Any) -> str:
-    t = normalise_text(text or "").replace("*", "").replace("＊", "")
+    t = normalise_text(clean_text(str(text or ""))).replace("*", "").replace("＊", "")
     t = re.sub(r"[（(][^）)]*[）)]$", "", t)  # a unit in brackets at the end
     return re.sub(r"\s+", "", t)
 
@@ -337,6 +344,7 @@ class ParsedSheet:
     sheet: str
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (Excel row, parsed values)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # cells cleaned of characters no text may hold
     ignored_columns: list[str] = field(default_factory=list)
     # Rows identical, cell for cell, to what a template writes for a stored record: (Excel row, key, record id).
     same_as_stored: list[tuple[int, tuple, int]] = field(default_factory=list)
@@ -458,6 +466,13 @@ def _parse_sheet(
         for n, raw in enumerate(grid[j] if grid else ()):
             if raw == "":
                 raw = None
+            elif isinstance(raw, str) and (bad := forbidden_characters(raw.strip(), multiline=f.multiline)):
+                # A clerk cannot see these characters, so cannot delete them: the cell is imported without them,
+                # and the report says so, cell by cell.
+                raw = clean_text(raw.strip(), multiline=f.multiline) or None
+                shown = f"（导入为“{raw}”）" if raw and not f.sensitive else ""
+                message = f"已删除不可见或不允许的字符：{describe_characters(bad)}{shown}"
+                out.notes.append(Problem(sheet, kept[n][0], get_column_letter(j + 1), f.label, raw, message))
             elif whole_numbers and isinstance(raw, float) and raw.is_integer():
                 raw = int(raw)  # calamine returns whole numbers as floats
             hit = memo.get(raw) if memo is not None else None
@@ -483,6 +498,7 @@ def _parse_sheet(
         if n not in bad_rows:
             out.rows.append((kept[n][0], dict(zip(names, values, strict=True))))
     out.problems.sort(key=lambda p: (p.row, p.column))
+    out.notes.sort(key=lambda p: (p.row, p.column))
     return out
 
 
@@ -582,6 +598,7 @@ def plan_import(
     skip = {int(meta["示例行"])} if meta.get("示例行", "").isdigit() else set()
     parsed = _parse_sheet(sheet, rows, list(spec.rtype.editable), lookup, skip, spec.label, progress, stored)
     report.problems.extend(parsed.problems)
+    report.notes.extend(parsed.notes)
     report.ignored_columns = parsed.ignored_columns
     report.plans = _classify(parsed, lambda v: _keys(spec, v), lambda: _existing(session, spec), report.problems)
     report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
@@ -594,6 +611,7 @@ def plan_import(
         u = spec.updates
         parsed_u = _parse_sheet(u.name, update_rows, [u.rtype.field(f) for f in u.fields], lookup, skip, u.rtype.label)
         report.problems.extend(parsed_u.problems)
+        report.notes.extend(parsed_u.notes)
         report.update_plans = _classify(parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems)
     return report
 
@@ -753,16 +771,25 @@ def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
 
     wb = load_workbook(report.file)
     red = PatternFill("solid", fgColor="FFC7CE")
+    yellow = PatternFill("solid", fgColor="FFEB9C")
+    for p in report.notes:
+        ws = wb[p.sheet] if p.sheet in wb.sheetnames else wb.worksheets[0]
+        ws[f"{p.column}{p.row}"].fill = yellow
+        ws[f"{p.column}{p.row}"].comment = Comment(cell_text(p.message), "县域卫生健康台账")
     for p in report.problems:
         if p.column:
             ws = wb[p.sheet] if p.sheet in wb.sheetnames else wb.worksheets[0]
             cell = ws[f"{p.column}{p.row}"]
             cell.fill = red
-            cell.comment = Comment(p.message, "县域卫生健康台账")
+            cell.comment = Comment(cell_text(p.message), "县域卫生健康台账")  # a message may quote the cell
     listing = wb.create_sheet("问题清单", 0)
-    listing.append(["工作表", "行", "列", "列名", "单元格内容", "问题"])
-    for p in report.problems:
-        listing.append([p.sheet, p.row, p.column, p.header, "" if p.value is None else str(p.value), p.message])
+    for j, title in enumerate(("工作表", "行", "列", "列名", "单元格内容", "问题"), 1):
+        put(listing, 1, j, title)
+    for i, p in enumerate(report.problems + report.notes, 2):
+        message = p.message if i - 2 < len(report.problems) else f"（已自动清理，不影响导入）{p.message}"
+        values = (p.sheet, p.row, p.column, p.header, "" if p.value is None else str(p.value), message)
+        for j, value in enumerate(values, 1):
+            put(listing, i, j, value)
     for letter, width in zip("ABCDEF", (12, 6, 6, 16, 24, 70), strict=True):
         listing.column_dimensions[letter].width = width
     out = Path(out)
@@ -810,7 +837,7 @@ def _fill(session: Session, spec: TemplateKind, path: Path, unmask: bool) -> Non
         rows = session.execute(select(*[getattr(model, f.name) for f in fields]).order_by(model.id)).all()
         for i, row in enumerate(rows):
             for j, (f, value) in enumerate(zip(fields, row, strict=True), 1):
-                ws.cell(row=FIRST_DATA_ROW + i, column=j, value=_cell_text(f, value, labels, unmask))
+                put(ws, FIRST_DATA_ROW + i, j, _cell_text(f, value, labels, unmask))
     wb.save(path)
 
 

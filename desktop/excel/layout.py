@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from db.errors import Cancelled
+from desktop.excel.cells import cell_text
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -136,9 +137,11 @@ def _install_fast_rows(ws: Worksheet) -> None:
             if item is None:
                 continue
             value, proto = item
-            proto.value = value
             if isinstance(value, str):
+                proto.value = cell_text(value)
                 proto.data_type = "s"  # user text is text: never a formula, whatever its first character
+            else:
+                proto.value = value
             proto.column, proto.row = col_idx, row_idx
             yield proto
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.files import written_whole
 from db.models import Division, Facility, KeyTask, Project
+from desktop.excel.cells import put
 from desktop.excel.layout import display_width
 from desktop.records.fields import Field
 from desktop.records.types import (
@@ -297,15 +298,19 @@ def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, 
     lists.sheet_state = "hidden"
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
-    for row in (
-        ("模板类型", spec.key),
-        ("模板版本", TEMPLATE_VERSION),
-        ("示例行", EXAMPLE_ROW),
-        ("数据起始行", FIRST_DATA_ROW),
-        ("区划代码", county_code),
-        ("生成日期", dt.date.today().isoformat()),
+    for i, row in enumerate(
+        (
+            ("模板类型", spec.key),
+            ("模板版本", TEMPLATE_VERSION),
+            ("示例行", EXAMPLE_ROW),
+            ("数据起始行", FIRST_DATA_ROW),
+            ("区划代码", county_code),
+            ("生成日期", dt.date.today().isoformat()),
+        ),
+        1,
     ):
-        meta.append(row)
+        put(meta, i, 1, row[0])
+        put(meta, i, 2, row[1])
 
     state = {"list_column": 0}
     _write_columns(session, ws, fields, spec.example, lists, state)
@@ -313,7 +318,8 @@ def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, 
         updates = wb.create_sheet(spec.updates.name, 1)
         u_fields = [spec.updates.rtype.field(name) for name in spec.updates.fields]
         _write_columns(session, updates, u_fields, spec.updates.example, lists, state)
-        meta.append(("进度工作表", spec.updates.name))
+        put(meta, meta.max_row + 1, 1, "进度工作表")
+        put(meta, meta.max_row, 2, spec.updates.name)
     out = Path(out)
     with written_whole(out) as partial:
         wb.save(partial)
@@ -324,15 +330,14 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
     """Headers with notes, the example row, text formats and drop-downs for one sheet of a template."""
     for j, field in enumerate(fields, 1):
         letter = get_column_letter(j)
-        cell = ws.cell(row=1, column=j, value=header_text(field))
+        cell = put(ws, 1, j, header_text(field))
         cell.font = HEADER_FONT
         cell.fill = REQUIRED_FILL if field.required else HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
         cell.comment = Comment(field_note(field), "县域卫生健康台账", width=260, height=110)
-        example = ws.cell(row=EXAMPLE_ROW, column=j, value=example_values.get(field.name))
+        example = put(ws, EXAMPLE_ROW, j, example_values.get(field.name))
         example.font = EXAMPLE_FONT
-        example.data_type = "s"
         width = max(display_width(header_text(field)), display_width(example_values.get(field.name, ""))) + 3
         ws.column_dimensions[letter].width = min(max(width, 10), 40)
         if field.kind in ("id_number", "credit_code", "phone", "text", "ref", "code"):
@@ -343,9 +348,9 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
             state["list_column"] += 1
             list_column = state["list_column"]
             list_letter = get_column_letter(list_column)
-            lists.cell(row=1, column=list_column, value=field.label)
-            for i, choice in enumerate(choices, 2):
-                lists.cell(row=i, column=list_column, value=choice).data_type = "s"
+            put(lists, 1, list_column, field.label)
+            for i, choice in enumerate(choices, 2):  # facility and township names: user text
+                put(lists, i, list_column, choice)
             dv = DataValidation(
                 type="list",
                 formula1=f"='{LISTS_SHEET}'!${list_letter}$2:${list_letter}${len(choices) + 1}",
@@ -358,6 +363,4 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
             ws.add_data_validation(dv)
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.row_dimensions[1].height = 32
-    ws.cell(
-        row=EXAMPLE_ROW, column=len(fields) + 1, value="← 示例行（导入时忽略），请从下一行开始填写"
-    ).font = EXAMPLE_FONT
+    put(ws, EXAMPLE_ROW, len(fields) + 1, "← 示例行（导入时忽略），请从下一行开始填写").font = EXAMPLE_FONT

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Date, DateTime, delete, insert, select, update
+from sqlalchemy import Date, DateTime, Text, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.access import actor_of
@@ -35,7 +35,7 @@ from desktop.exchange.export import ExchangeError, collect, subtree
 from desktop.exchange.tables import BY_TABLE, SPECS, Spec, columns
 from desktop.periods import Period, PeriodError
 from desktop.records.editing import log_change
-from desktop.validators import mask_id_number
+from desktop.validators import clean_text, mask_id_number
 
 
 @dataclass(frozen=True)
@@ -172,9 +172,24 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
     area = set(sender_area(session, code))
     plans = {}
     for spec in SPECS:
-        plans[spec.table] = _plan_table(spec, tables.get(spec.table, []), stored[spec.table], problems)
+        plans[spec.table] = _plan_table(spec, _cleaned(spec, tables.get(spec.table, [])), stored[spec.table], problems)
     problems += _shared_record_problems(session, tables, area)
     return ExchangePlan(code, name, period, header, plans, problems, known is None, fingerprint(received.public_key))
+
+
+def _cleaned(spec: Spec, rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows with their text as the text rules let this database hold it (a sender's older version may have
+    stored control or direction characters): before planning, so that keys and references match what is stored."""
+    long = [isinstance(spec.model.__table__.c[n].type, Text) for n in columns(spec)]
+
+    def clean(value: Any, multiline: bool) -> Any:
+        if isinstance(value, str):
+            return clean_text(value, multiline=multiline)
+        if isinstance(value, list):  # a reference, written as the referenced record's key
+            return [clean(v, False) for v in value]
+        return value
+
+    return [[clean(v, m) for v, m in zip(row, long, strict=False)] for row in rows]
 
 
 def _plan_table(spec: Spec, rows: list[list[Any]], stored: list[list[Any]], problems) -> TablePlan:

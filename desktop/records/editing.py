@@ -275,11 +275,21 @@ def _shown(session: Session, field, value: Any) -> str:
     return field.display(value) or "空"
 
 
+def _free_text(rtype: RecordType, name: str, raw: str | None) -> str | None:
+    """A note given outside a form's fields, checked by its field's description all the same."""
+    try:
+        return rtype.field(name).parse(raw)
+    except InvalidValue as exc:
+        raise RecordError({name: str(exc)}) from None
+
+
 def strike_off_task(session: Session, task_id: int, note: str, *, user: str, on: dt.date | None = None) -> KeyTask:
     """Strike a task off the ledger; only with a note saying why (挂账销号)."""
-    note = (note or "").strip()
-    if not note:
+    from desktop.records.types import TASK
+
+    if not (note or "").strip():
         raise RecordError({"struck_off_note": "销号必须写明销号说明（完成情况或依据）"})
+    note = _free_text(TASK, "struck_off_note", note)
     task = session.get(KeyTask, task_id)
     if task is None:
         raise RecordError({"id": f"重点任务不存在（编号 {task_id}）"})
@@ -331,7 +341,7 @@ def add_project_update(
 ) -> None:
     """Record a dated progress report and carry it into the project's current state."""
     from db.models import Project, ProjectUpdate
-    from desktop.records.types import PROJECT
+    from desktop.records.types import PROJECT, PROJECT_UPDATE
 
     project = session.get(Project, project_id)
     if project is None:
@@ -341,7 +351,8 @@ def add_project_update(
     )
     if any(u.date == on for u in project.updates):
         raise RecordError({"date": f"{on} 已有一条进度，请修改日期"})
-    session.add(ProjectUpdate(project_id=project_id, date=on, note=(note or "").strip() or None, **values))
+    note = _free_text(PROJECT_UPDATE, "note", note)
+    session.add(ProjectUpdate(project_id=project_id, date=on, note=note, **values))
     latest = max([u.date for u in project.updates] + [on])
     if on == latest:
         update_record(session, PROJECT, project_id, values, user=user, reason=f"{on} 进度报告")
@@ -353,7 +364,7 @@ def add_project_update(
 def add_task_update(
     session: Session, task_id: int, *, on: dt.date, status: str, note: str, evidence: str | None, user: str
 ) -> None:
-    from desktop.records.types import TASK
+    from desktop.records.types import TASK, TASK_UPDATE
 
     if status == "struck_off":
         strike_off_task(session, task_id, note, user=user, on=on)
@@ -364,7 +375,8 @@ def add_task_update(
     if task is None:
         raise RecordError({"id": f"重点任务不存在（编号 {task_id}）"})
     status = validate(TASK, {"status": status}, partial=True)["status"]
-    session.add(TaskUpdate(task_id=task_id, date=on, status=status, note=note.strip(), evidence=evidence or None))
+    note, evidence = _free_text(TASK_UPDATE, "note", note), _free_text(TASK_UPDATE, "evidence", evidence)
+    session.add(TaskUpdate(task_id=task_id, date=on, status=status, note=note, evidence=evidence))
     if task.status != status:
         update_record(session, TASK, task_id, {"status": status}, user=user, reason=f"{on} 进展更新")
     session.flush()

@@ -42,6 +42,7 @@ from desktop.periods import Period
 from desktop.profile import load_profile
 from desktop.report.fonts import FontSet, find_fonts
 from desktop.snapshot import Snapshot, age_on
+from desktop.validators import clean_text
 
 # reportlab's line breaking keeps Japanese closing punctuation off the start of a line but not the Chinese
 # full-width comma, semicolon, colon, marks and closing quotes: without these a line could begin with "，".
@@ -87,7 +88,10 @@ class Styles:
 
 
 def _esc(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Stored text from before the text rules (or from another county) may hold control characters, which a
+    # PDF shows as boxes or which reorder a line (a direction override): the same cleaning as every workbook.
+    text = clean_text(str(text), multiline=True)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _num(v: float | None, digits: int = 2) -> str:

@@ -72,6 +72,16 @@ class ImportWizard(QDialog):
             ],
             colour=lambda p: RED,
         )
+        self.notes = ListModel(
+            [
+                Column("工作表", lambda p: p.sheet, width=70),
+                Column("行", lambda p: p.row, numeric=True, width=50),
+                Column("列", lambda p: p.column, width=40),
+                Column("列名", lambda p: p.header, width=110),
+                Column("已删除的字符", lambda p: p.message),
+            ],
+            colour=lambda p: AMBER,
+        )
         self.preview = ListModel(
             [
                 Column("行", lambda r: r.row, numeric=True, width=50),
@@ -89,6 +99,9 @@ class ImportWizard(QDialog):
         self.problem_view.setObjectName("importProblems")
         self.tabs.addTab(self.problem_view, "问题")
         self.tabs.addTab(make_table(self.preview), "预览")
+        self.notes_view = make_table(self.notes)
+        self.notes_view.setObjectName("importNotes")
+        self.tabs.addTab(self.notes_view, "清理清单")
         layout.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
         self.save_problems = QPushButton("保存问题清单…")
@@ -113,7 +126,7 @@ class ImportWizard(QDialog):
         has_rows = bool(r and any(p.action != "unchanged" for p in r.plans))
         self.import_all.setEnabled(bool(r) and not r.problems and has_rows)
         self.import_good.setEnabled(bool(r) and bool(r.problems) and has_rows)
-        self.save_problems.setEnabled(bool(r and r.problems))
+        self.save_problems.setEnabled(bool(r and (r.problems or r.notes)))
 
     def choose_file(self) -> None:
         path, _ = file_dialogs.open_file_name(self, "选择要导入的文件", "", "Excel 工作簿 (*.xlsx)")
@@ -135,6 +148,7 @@ class ImportWizard(QDialog):
     def show_error(self, exc: BaseException) -> None:
         self.report = None
         self.problems.set_rows([])
+        self.notes.set_rows([])
         self.preview.set_rows([])
         text = str(exc) if isinstance(exc, Cancelled) else message_for(exc)
         self.summary.setText(f"<span style='color:#b00020'>{html.escape(text)}</span>")
@@ -143,6 +157,7 @@ class ImportWizard(QDialog):
     def show_report(self, report: ImportReport) -> None:
         self.report = report
         self.problems.set_rows(report.problems)
+        self.notes.set_rows(report.notes)
         self.preview.set_rows([p for p in report.plans if p.action != "unchanged"])
         text = f"{Path(report.file).name}：{report.summary()}"
         if report.ignored_columns:
