@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -289,3 +295,69 @@ def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_p
             db.close()
             if postgres.server_url():
                 postgres.drop_database(postgres.server_url(), target)
+
+
+# --- hostile files: refused quickly, in bounded memory ---------------------------------------------------
+
+_REFUSE = """
+import json, sys
+from desktop.cli import main
+from tests.benchmarks.harness import peak_mb
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "peak_mb": peak_mb()}))
+"""
+
+
+def _gzip_bomb(path: Path) -> Path:
+    """1.2 MB that unpacks to 1 GiB, validly signed by a sender nobody has seen (its own fresh key) with the
+    records' true checksum: only the bound on unpacking can refuse it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from desktop.exchange.container import sign
+
+    zeros, checksum = bytes(1 << 20), hashlib.sha256()
+    deflate = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    parts = []
+    for _ in range(1024):
+        parts.append(deflate.compress(zeros))
+        checksum.update(zeros)
+    packed = b"".join(parts) + deflate.flush()
+    header = {"sender": {"code": "539929000000", "name": "虚构县", "kind": "county"},
+              "ancestors": [{"code": CITY, "name": "云川市", "kind": "city"}], "period": "2026Q3",
+              "exported_at": "2026-10-08T09:00:00", "exported_by": "某人", "counts": {}}  # fmt: skip
+    path.write_bytes(sign(header, packed, checksum.hexdigest(), Ed25519PrivateKey.generate().private_bytes_raw()))
+    return path
+
+
+def _sparse_junk(path: Path) -> Path:
+    """3 GiB of nothing, costing no disk: a file the size of a film, renamed .chx."""
+    with path.open("wb") as f:
+        f.truncate(3 << 30)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: _gzip_bomb(p / "炸弹.chx"), "压缩炸弹"),
+        (lambda p: _sparse_junk(p / "垃圾.chx"), "超过交换文件的上限"),
+    ],
+    ids=["gzip-bomb", "3-GiB-junk"],
+)
+def test_hostile_exchange_files_are_refused_quickly_in_little_memory(tmp_path, make, message):
+    """Refused in a child process of its own, so that its peak resident memory is the refusal's alone."""
+    path = make(tmp_path)
+    city = open_database(tmp_path / "city.db")
+    _make_city(city)
+    city.close()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _REFUSE, "exchange", "import", str(path), "--db", str(tmp_path / "city.db")],
+        capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    assert message in done.stderr and "未" in done.stderr, done.stderr
+    measured = json.loads(done.stdout.splitlines()[-1])
+    print(f"{path.name}: refused in {seconds:.1f} s, peak {measured['peak_mb']:.0f} MB")
+    assert measured["code"] == 1
+    assert seconds < 30 and measured["peak_mb"] < 600, (seconds, measured)
