@@ -182,6 +182,40 @@ def test_the_next_file_changes_exactly_what_the_county_changed(capsys, demo_db, 
         assert "交换文件：清溪县2026年第四季度" in list(reasons)
 
 
+def test_an_older_file_does_not_replace_a_newer_one_waiting(capsys, demo_db, db, tmp_path):
+    """The county corrected its hospital's beds and sent the quarter again; the uncorrected file, sent first,
+    arrived last. It is refused, naming both export times, and approval merges the corrected beds."""
+    from desktop.exchange.container import read_file
+
+    _make_city(db)
+    with demo_db.session() as s:
+        hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
+        name, beds = hospital.name, hospital.open_beds
+    paths = {}
+    for label, open_beds in (("旧", beds), ("新", beds + 7)):
+        with demo_db.session() as s:
+            update_record(s, FACILITY, hospital.id, {"open_beds": open_beds}, user="县局科员")
+            s.commit()
+        code, _, err = run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3",
+                           "--out", str(tmp_path / f"{label}.chx"))  # fmt: skip
+        assert code == 0, err
+        paths[label] = tmp_path / f"{label}.chx"
+    assert run(capsys, "exchange", "import", str(paths["新"]), "--db", db.target)[0] == 0
+
+    code, out, _ = run(capsys, "exchange", "import", str(paths["旧"]), "--db", db.target)
+    assert code == 2 and "早于本库已收到的“清溪县”2026年第三季度文件“新.chx”" in out and "未导入任何记录" in out
+    old_at, new_at = (dt.datetime.fromisoformat(read_file(p).header["exported_at"]) for p in paths.values())
+    shown = "%Y-%m-%d %H:%M:%S" if f"{old_at:%H:%M:%S}" != f"{new_at:%H:%M:%S}" else "%Y-%m-%d %H:%M:%S.%f"
+    assert all(t.strftime(shown)[:23] in out for t in (old_at, new_at))  # both times, told apart
+    with db.session() as s:
+        waiting = s.scalars(select(ExchangeReceipt).where(ExchangeReceipt.status == "received")).one()
+        assert waiting.file_name == "新.chx"
+
+    assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
+    with db.session() as s:
+        assert s.scalars(select(Facility.open_beds).where(Facility.name == name)).one() == beds + 7
+
+
 def test_a_file_under_a_known_name_but_another_key_is_refused(capsys, demo_db, db, county_file, tmp_path):
     assert run(capsys, "exchange", "import", str(county_file), "--db", db.target)[0] == 0
     with demo_db.session() as s:  # the county's database re-installed: a new signing key

@@ -2,7 +2,8 @@
 
 A received file waits: its records count in this database's figures only once approved. Approving merges it
 and locks the sender's area (db.locks); reopening lifts the lock and needs a reason, which the change history
-keeps. A newer file for the same period, before approval, supersedes the one waiting.
+keeps. A newer file for the same period, before approval, supersedes the one waiting; an older one is refused
+(its export time, in its signed header, says which is newer).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def receive_file(
         period=str(plan.period),
         file_name=path.name,
         file_sha256=received.sha256,
-        exported_at=dt.datetime.fromisoformat(header.get("exported_at", "1970-01-01T00:00:00")),
+        exported_at=plan.exported_at,
         exported_by=str(header.get("exported_by", "")),
         received_at=dt.datetime.now(),
         received_by=user,

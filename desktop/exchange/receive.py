@@ -85,6 +85,7 @@ class ExchangePlan:
     problems: list[ExchangeProblem]
     first_from_sender: bool
     fingerprint: str
+    exported_at: dt.datetime  # by the sender's clock, as its signed header says
 
     @property
     def changes(self) -> int:
@@ -147,9 +148,10 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
         sender = header["sender"]
         code, name = str(sender["code"]), str(sender["name"])
         period = Period.parse(str(header["period"]))
+        exported_at = _local_time(str(header["exported_at"]))
         tables = body["tables"]
         file_columns = body["columns"]
-    except (KeyError, TypeError, PeriodError) as exc:
+    except (KeyError, TypeError, ValueError, PeriodError) as exc:
         raise ExchangeError(f"交换文件内容不完整（{exc}），未导入任何记录。") from None
     known = session.scalar(select(ExchangeSender).where(ExchangeSender.division_code == code))
     if known is not None and known.public_key != received.public_key:
@@ -161,6 +163,7 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
         )))  # fmt: skip
     problems += _scope_problems(session, code, name, header)
     problems += _lock_problems(session, code, name, period)
+    problems += _order_problems(session, code, name, period, exported_at)
     for spec in SPECS:
         if file_columns.get(spec.table) != columns(spec):
             raise ExchangeError(
@@ -174,7 +177,15 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
     for spec in SPECS:
         plans[spec.table] = _plan_table(spec, tables.get(spec.table, []), stored[spec.table], problems)
     problems += _shared_record_problems(session, tables, area)
-    return ExchangePlan(code, name, period, header, plans, problems, known is None, fingerprint(received.public_key))
+    return ExchangePlan(
+        code, name, period, header, plans, problems, known is None, fingerprint(received.public_key), exported_at
+    )
+
+
+def _local_time(text: str) -> dt.datetime:
+    """The header's export time, naive as this database keeps times (a file from elsewhere may name its zone)."""
+    when = dt.datetime.fromisoformat(text)
+    return when.astimezone().replace(tzinfo=None) if when.tzinfo is not None else when
 
 
 def _plan_table(spec: Spec, rows: list[list[Any]], stored: list[list[Any]], problems) -> TablePlan:
@@ -250,6 +261,38 @@ def _lock_problems(session: Session, code: str, name: str, period: Period) -> li
     if (period.year, period.quarter or 0) < (approved.year, approved.quarter or 0):
         return [ExchangeProblem("", "", f"“{name}”已审核到{approved.label}，不能再导入更早的{period.label}。")]
     return []
+
+
+def _order_problems(session: Session, code: str, name: str, period: Period, exported_at: dt.datetime):
+    """A file exported before the one already here for the period would put older figures in the newer's place
+    (the sender corrected a figure, and the uncorrected file arrived last)."""
+    newer = session.scalars(
+        select(ExchangeReceipt)
+        .where(
+            ExchangeReceipt.division_code == code,
+            ExchangeReceipt.period == str(period),
+            ExchangeReceipt.status.in_(("received", "reopened")),
+            ExchangeReceipt.exported_at > exported_at,
+        )
+        .order_by(ExchangeReceipt.exported_at.desc())
+        .limit(1)
+    ).first()
+    if newer is None:
+        return []
+    mine, theirs = _times(exported_at, newer.exported_at)
+    state = "待审核" if newer.status == "received" else "已审核后重新打开"
+    return [ExchangeProblem("", "", (
+        f"此文件导出于 {mine}，早于本库已收到的“{name}”{period.label}文件“{newer.file_name}”（导出于 {theirs}，"
+        f"{state}）：较早导出的文件不能取代较新的文件。如确应以此文件的数据为准，请报送单位修改后重新导出。"
+    ))]  # fmt: skip
+
+
+def _times(*times: dt.datetime) -> list[str]:
+    """Times as a clerk reads them, to the second; to the millisecond where two would otherwise read the same."""
+    shown = [f"{t:%Y-%m-%d %H:%M:%S}" for t in times]
+    if len(set(shown)) < len(shown):
+        shown = [f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d}" for t in times]
+    return shown
 
 
 def _shared_record_problems(session: Session, tables: dict, area: set[int]) -> list[ExchangeProblem]:
