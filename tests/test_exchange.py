@@ -261,6 +261,63 @@ def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written
     assert _count(db, ExchangeReceipt) == 0 and _count(db, StaffMember) == 1
 
 
+def _resigned(path: Path, out: Path, *, sender: dict | None = None, change=None) -> Path:
+    """A file's records under a header of one's own, signed with a fresh key: what anyone with the app can make."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from desktop.exchange.container import read_file, write_file
+
+    received = read_file(path)
+    header = {k: v for k, v in received.header.items() if k not in ("format", "body_sha256", "public_key")}
+    header["sender"] = sender or header["sender"]
+    if change is not None:
+        change(received.body["tables"])
+    write_file(out, header, received.body, Ed25519PrivateKey.generate().private_bytes_raw())
+    return out
+
+
+def test_a_made_up_sender_carrying_another_countys_records_is_refused_per_record(capsys, db, county_file, tmp_path):
+    """A county the city has never seen, with a fresh key, carrying 清溪县's records: every record is named as
+    lying outside the sender's area, and nothing is written."""
+    from desktop.exchange.container import read_file
+    from desktop.exchange.tables import SPECS
+
+    _make_city(db)
+    made_up = {"code": "539929000000", "name": "虚构县", "kind": "county"}
+    own = ["539929000000", "虚构县", "county", CITY, False]
+    forged = _resigned(county_file, tmp_path / "虚构.chx", sender=made_up, change=lambda t: t["divisions"].append(own))
+    code, out, _ = run(capsys, "exchange", "import", str(forged), "--db", db.target)
+    assert code == 2 and "未导入任何记录" in out
+    tables = read_file(county_file).body["tables"]
+    carried = sum(len(tables[s.table]) for s in SPECS if s.entity)  # detail rows lie with their owners
+    outside = [line for line in out.splitlines() if "不在报送单位“虚构县”（539929000000）的辖区内" in line]
+    assert len(outside) == carried and f"发现 {carried} 处问题" in out
+    assert "行政区划“清溪县”：所在地区（区划代码 539921000000）" in out
+    assert _count(db, ExchangeReceipt) == 0 and _count(db, Facility) == 0 and _count(db, StaffMember) == 0
+
+
+def test_a_training_of_a_person_the_file_does_not_carry_is_a_problem(capsys, db, county_file, tmp_path):
+    """A detail row follows its owner: a file that carries a training of a person of another county would
+    replace that person's trainings here."""
+    _make_city(db)
+    with db.session() as s:
+        city = s.scalar(select(Division).where(Division.code == CITY))
+        other = Division(code="539922000000", name="石屏县", kind="county", parent_id=city.id)
+        s.add(other)
+        s.flush()
+        hospital = Facility(name="石屏县人民医院", kind="county_hospital", division_id=other.id)
+        s.add(hospital)
+        s.flush()
+        s.add(StaffMember(name="李四", sex="F", id_number="53252419900101002X", birth_date=dt.date(1990, 1, 1),
+                          facility_id=hospital.id, category="physician", employment_form="contract"))  # fmt: skip
+        s.commit()
+    extra = ["53252419900101002X", "on_post", "2026-07-01", "2026-07-05", 5, "云川市", True]
+    sent = _resigned(county_file, tmp_path / "清溪县.chx", change=lambda t: t["trainings"].append(extra))
+    code, out, _ = run(capsys, "exchange", "import", str(sent), "--db", db.target)
+    assert code == 2 and "培训“532524********002X”：所属的人员不在此文件中" in out and "未导入任何记录" in out
+    assert _count(db, ExchangeReceipt) == 0
+
+
 def _fresh(tmp_path, name: str):
     """A new empty database: a file, or with make test-postgres a database on the server."""
     server = postgres.server_url()

@@ -176,6 +176,7 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
     plans = {}
     for spec in SPECS:
         plans[spec.table] = _plan_table(spec, tables.get(spec.table, []), stored[spec.table], problems)
+    problems += _area_problems(code, name, tables)
     problems += _shared_record_problems(session, tables, area)
     return ExchangePlan(
         code, name, period, header, plans, problems, known is None, fingerprint(received.public_key), exported_at
@@ -238,9 +239,66 @@ def _scope_problems(session: Session, code: str, name: str, header: dict) -> lis
     own = session.get(Division, profile.division_id)
     if own.code == code:
         return [ExchangeProblem("", "", f"这是本数据库所属地区“{own.name}”自己的文件，不能导入本库。")]
+    outside = [ExchangeProblem("", "", f"报送单位“{name}”（{code}）不在本库所辖的“{own.name}”范围内。")]
     if own.code not in [a.get("code") for a in header.get("ancestors", [])]:
-        return [ExchangeProblem("", "", f"报送单位“{name}”（{code}）不在本库所辖的“{own.name}”范围内。")]
+        return outside
+    known = session.scalar(select(Division.id).where(Division.code == code))
+    if known is not None and known not in subtree(session, own.id):  # the header says so; this database knows better
+        return outside
     return []
+
+
+def _area_problems(code: str, name: str, tables: dict) -> list[ExchangeProblem]:
+    """Every record must lie in the sender's own area as the file itself draws it: a division under the sender's,
+    a population, facility or task in one of those divisions, a person or project in one of those facilities,
+    and a detail row (a training, a progress report …) under a record the file carries. So a sender cannot
+    carry another area's records under its own name, even where this database has never seen them."""
+    out = []
+    names = columns(BY_TABLE["divisions"])
+    at, up = names.index("code"), names.index("parent_id")
+    children: dict[Any, list[str]] = {}
+    for row in tables.get("divisions", []):
+        children.setdefault(row[up], []).append(row[at])
+    if not any(row[at] == code for row in tables.get("divisions", [])):
+        out.append(ExchangeProblem("", "", f"文件中没有报送单位“{name}”（{code}）自己的区划记录。"))
+    area, todo = set(), [code]
+    while todo:
+        current = todo.pop()
+        if current not in area:
+            area.add(current)
+            todo.extend(children.get(current, ()))
+    carried: dict[str, set[str]] = {}
+    for spec in SPECS:
+        names = columns(spec)
+        rows = tables.get(spec.table, [])
+        if spec.entity:
+            carried[spec.table] = {json.dumps(_entity_key(spec, names, r), ensure_ascii=False) for r in rows}
+            place, by_facility = names.index(spec.area), spec.refs.get(spec.area) == "facilities"
+            for row in rows:
+                where = (row[place] or [None])[0] if by_facility else row[place]
+                if where not in area:
+                    message = f"所在地区（区划代码 {where}）不在报送单位“{name}”（{code}）的辖区内"
+                    out.append(ExchangeProblem(spec.label, _label(spec, names, row), message))
+            continue
+        owner_table = spec.refs[spec.parent]
+        owner = BY_TABLE[owner_table]
+        owner_at = names.index(spec.parent)
+        strays = {json.dumps(r[owner_at], ensure_ascii=False) for r in rows} - carried[owner_table]
+        for stray in sorted(strays):
+            out.append(ExchangeProblem(spec.label, _owner_label(owner_table, json.loads(stray)),
+                                       f"所属的{owner.label}不在此文件中，不能随此文件改动"))  # fmt: skip
+    return out
+
+
+def _owner_label(table: str, key: Any) -> str:
+    """A record known only by the key a detail row refers to it with: its name, a person's number masked."""
+    if table == "staff":
+        return mask_id_number(key) if isinstance(key, str) else str(key)
+    if not isinstance(key, list):
+        return str(key)
+    if table in ("facilities", "projects"):  # the division's code first, then the names
+        key = key[1:]
+    return "/".join(str(k) for k in key)
 
 
 def _lock_problems(session: Session, code: str, name: str, period: Period) -> list[ExchangeProblem]:
