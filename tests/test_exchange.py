@@ -28,7 +28,7 @@ from db.models import (
 )
 from desktop.cli import main
 from desktop.demo import DemoOptions, write_demo
-from desktop.exchange.approval import approve, receive_file
+from desktop.exchange.approval import approve, confirm, receive_file
 from desktop.exchange.export import export_area
 from desktop.indicators import indicator_table
 from desktop.periods import Period
@@ -105,8 +105,27 @@ def test_a_county_file_imported_approved_and_counted_by_the_city(capsys, demo_db
 
     code, out, err = run(capsys, "exchange", "import", str(county_file), "--db", db.target)
     assert code == 0, out + err
-    assert "已收下（待审核" in out
+    assert "已收下（待审核" in out and f"exchange confirm --from {COUNTY}" in out
     assert _count(db, StaffMember) == 0  # waiting: not yet in the city's figures
+
+    # a first-time sender: its key is confirmed by an administrator, after a phone check, before approval
+    from desktop.exchange.container import fingerprint, read_file
+
+    printed = fingerprint(read_file(county_file).public_key)
+    code, out, _ = run(capsys, "exchange", "status", "--db", db.target, "--period", "2026Q3")
+    assert "清溪县\t待确认指纹" in out and printed in out and "待审核 0 个" in out and "待确认指纹 1 个" in out
+    code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
+    assert code == 2 and f"签名指纹 {printed} 尚未确认" in err and "exchange confirm" in err
+    assert _count(db, StaffMember) == 0
+    code, _, err = run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", " ")
+    assert code == 2 and "须写明原因" in err
+    code, out, err = run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY,
+                         "--reason", "已电话核对县局的指纹，一致")  # fmt: skip
+    assert code == 0 and f"已确认“清溪县”（{COUNTY}）的签名指纹 {printed}" in out, err
+    with db.session() as s:
+        assert "已电话核对县局的指纹，一致" in s.scalars(select(Change.reason)).all()
+    code, out, _ = run(capsys, "exchange", "status", "--db", db.target, "--period", "2026Q3")
+    assert "清溪县\t待审核" in out and "待审核 1 个" in out and "待确认" not in out
 
     code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
     assert code == 0, err
@@ -138,6 +157,7 @@ def test_a_file_with_any_one_byte_changed_is_refused(capsys, db, county_file):
 
 def test_an_approved_period_is_locked_and_reopening_needs_a_reason(capsys, demo_db, db, county_file):
     assert run(capsys, "exchange", "import", str(county_file), "--db", db.target)[0] == 0
+    assert run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", "已电话核对")[0] == 0
     assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
     with db.session() as s:
         hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
@@ -162,6 +182,7 @@ def test_an_approved_period_is_locked_and_reopening_needs_a_reason(capsys, demo_
 
 def test_the_next_file_changes_exactly_what_the_county_changed(capsys, demo_db, db, county_file, tmp_path):
     assert run(capsys, "exchange", "import", str(county_file), "--db", db.target)[0] == 0
+    assert run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", "已电话核对")[0] == 0
     assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
     with demo_db.session() as s:  # the county, during the fourth quarter
         hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
@@ -211,6 +232,7 @@ def test_an_older_file_does_not_replace_a_newer_one_waiting(capsys, demo_db, db,
         waiting = s.scalars(select(ExchangeReceipt).where(ExchangeReceipt.status == "received")).one()
         assert waiting.file_name == "新.chx"
 
+    assert run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", "已电话核对")[0] == 0
     assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
     with db.session() as s:
         assert s.scalars(select(Facility.open_beds).where(Facility.name == name)).one() == beds + 7
@@ -237,6 +259,9 @@ def test_a_file_under_a_known_name_but_another_key_is_refused(capsys, demo_db, d
     with db.session() as s:
         assert "已电话核实，县局重装了软件" in s.scalars(select(Change.reason)).all()
     assert run(capsys, "exchange", "import", str(other), "--db", db.target)[0] == 0
+    # the phone check of the new key confirmed it: the file it signed can be approved
+    code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
+    assert code == 0 and "已审核通过清溪县" in out, err
 
 
 def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written(capsys, demo_db, db, county_file):
@@ -318,6 +343,35 @@ def test_a_training_of_a_person_the_file_does_not_carry_is_a_problem(capsys, db,
     assert _count(db, ExchangeReceipt) == 0
 
 
+def test_senders_already_approved_before_the_upgrade_count_as_confirmed(tmp_path):
+    """0008: a sender whose file an administrator approved was accepted by that approval; one whose first file
+    only waits must still be confirmed."""
+    path = tmp_path / "0007.db"
+    old = open_database(path, to_revision="0007")
+    with old.engine.begin() as conn:
+        for i, (code, status) in enumerate((("539921000000", "approved"), ("539922000000", "received")), 1):
+            conn.exec_driver_sql(
+                "INSERT INTO exchange_senders (id, division_code, name, public_key, first_seen, registered_by)"
+                f" VALUES ({i}, '{code}', '县{i}', x'{'00' * 32}', '2026-10-08 09:00:00', '市局')"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO exchange_receipts (division_code, sender_name, period, file_name, file_sha256,"
+                " exported_at, exported_by, received_at, received_by, rows, body, status) VALUES"
+                f" ('{code}', '县{i}', '2026Q3', 'f.chx', '{'0' * 64}', '2026-10-08 08:00:00', '县局',"
+                f" '2026-10-08 09:00:00', '市局', 0, x'00', '{status}')"
+            )
+    old.close()
+    upgraded = open_database(path)
+    try:
+        with upgraded.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT division_code, confirmed_by FROM exchange_senders ORDER BY division_code"
+            ).all()
+        assert rows == [("539921000000", "市局"), ("539922000000", None)]
+    finally:
+        upgraded.close()
+
+
 def _fresh(tmp_path, name: str):
     """A new empty database: a file, or with make test-postgres a database on the server."""
     server = postgres.server_url()
@@ -363,6 +417,7 @@ def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_p
             opened.append(county)
             with county.session() as s:
                 receive_file(s, records, user="县局")
+                confirm(s, code, user="县局", reason="拆分自全市演示数据")
                 approve(s, code, period, user="县局")
                 s.add(CountyProfile(id=1, division_id=s.scalar(select(Division.id).where(Division.code == code)),
                                     bureau_name=f"{name}卫生健康局"))  # fmt: skip
@@ -373,6 +428,7 @@ def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_p
             with own.session() as s:
                 plan, receipt = receive_file(s, sent, user="市局")
                 assert not plan.problems and receipt is not None
+                confirm(s, code, user="市局", reason="已电话核对指纹")
                 approve(s, code, period, user="市局")
                 s.commit()
         code, out, _ = run(capsys, "exchange", "status", "--db", own.target, "--period", "2026Q3")

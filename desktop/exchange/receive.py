@@ -86,6 +86,7 @@ class ExchangePlan:
     first_from_sender: bool
     fingerprint: str
     exported_at: dt.datetime  # by the sender's clock, as its signed header says
+    confirmed: bool  # the sender's key was confirmed by an administrator (a phone check): its files may be approved
 
     @property
     def changes(self) -> int:
@@ -179,8 +180,9 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
     problems += _area_problems(code, name, tables)
     problems += _shared_record_problems(session, tables, area)
     return ExchangePlan(
-        code, name, period, header, plans, problems, known is None, fingerprint(received.public_key), exported_at
-    )
+        code, name, period, header, plans, problems, known is None, fingerprint(received.public_key), exported_at,
+        known is not None and known.confirmed_at is not None,
+    )  # fmt: skip
 
 
 def _local_time(text: str) -> dt.datetime:
