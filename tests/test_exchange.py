@@ -30,6 +30,7 @@ from desktop.cli import main
 from desktop.demo import DemoOptions, write_demo
 from desktop.exchange.approval import approve, confirm, receive_file
 from desktop.exchange.export import export_area
+from desktop.history import changes_between
 from desktop.indicators import indicator_table
 from desktop.periods import Period
 from desktop.records.editing import update_record
@@ -123,7 +124,9 @@ def test_a_county_file_imported_approved_and_counted_by_the_city(capsys, demo_db
                          "--reason", "已电话核对县局的指纹，一致")  # fmt: skip
     assert code == 0 and f"已确认“清溪县”（{COUNTY}）的签名指纹 {printed}" in out, err
     with db.session() as s:
-        assert "已电话核对县局的指纹，一致" in s.scalars(select(Change.reason)).all()
+        (entry,) = [e for e in changes_between(s, None) if e.reason == "已电话核对县局的指纹，一致"]
+    assert (entry.table, entry.record) == ("报送单位", "清溪县")  # in the history, in the clerk's words
+    assert entry.summary == f"签名指纹已确认：否 → 是；签名指纹：（空） → {printed}"
     code, out, _ = run(capsys, "exchange", "status", "--db", db.target, "--period", "2026Q3")
     assert "清溪县\t待审核" in out and "待审核 1 个" in out and "待确认" not in out
 
