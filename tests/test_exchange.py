@@ -324,6 +324,20 @@ def test_a_made_up_sender_carrying_another_countys_records_is_refused_per_record
     assert _count(db, ExchangeReceipt) == 0 and _count(db, Facility) == 0 and _count(db, StaffMember) == 0
 
 
+def test_a_sender_this_database_places_elsewhere_is_outside_whatever_its_header_says(capsys, db, county_file, tmp_path):
+    _make_city(db)
+    with db.session() as s:  # the city knows its neighbour's county, under the neighbouring city
+        neighbour = Division(code="539800000000", name="邻市", kind="city")
+        s.add(neighbour)
+        s.flush()
+        s.add(Division(code="539821000000", name="邻县", kind="county", parent_id=neighbour.id))
+        s.commit()
+    sender = {"code": "539821000000", "name": "邻县", "kind": "county"}  # its header names 云川市 as its parent
+    sent = _resigned(county_file, tmp_path / "邻县.chx", sender=sender)
+    code, out, _ = run(capsys, "exchange", "import", str(sent), "--db", db.target, "--dry-run")
+    assert code == 2 and "报送单位“邻县”（539821000000）不在本库所辖的“云川市”范围内" in out
+
+
 def test_a_training_of_a_person_the_file_does_not_carry_is_a_problem(capsys, db, county_file, tmp_path):
     """A detail row follows its owner: a file that carries a training of a person of another county would
     replace that person's trainings here."""
