@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.codes import CHANGE_ACTION
+from db.codes import CHANGE_ACTION, RECEIPT_STATUS
 from db.models import (
     Change,
     Division,
     DivisionPopulation,
+    ExchangeReceipt,
+    ExchangeSender,
     Facility,
     Indicator,
     KeyTask,
@@ -43,6 +45,18 @@ TABLES: dict[str, tuple[str, Any, Any]] = {
     "county_profile": ("县域信息", None, None),
     "users": ("账号", User, User.name),
     "submissions": ("导出文件", None, None),
+    "exchange_senders": ("报送单位", ExchangeSender, ExchangeSender.name),
+    "exchange_receipts": ("交换文件", ExchangeReceipt, ExchangeReceipt.file_name),
+}
+# What the exchange's own entries hold (desktop.exchange.approval): no record type describes them.
+_EXCHANGE_KEYS = {
+    "sender": "报送单位",
+    "period": "报送期",
+    "file": "文件",
+    "sha256": "文件校验和",
+    "status": "状态",
+    "fingerprint": "签名指纹",
+    "confirmed": "签名指纹已确认",
 }
 _TYPES_BY_TABLE: dict[str, RecordType] = {t.model.__tablename__: t for t in RECORD_TYPES.values()}
 
@@ -181,8 +195,21 @@ def _field_changes(c: Change, refs: _Refs):
     old, new = c.old_values or {}, c.new_values or {}
     for key in dict.fromkeys([*old, *new]):
         field = _field(rtype, key)
+        if field is None and key in _EXCHANGE_KEYS:
+            yield _EXCHANGE_KEYS[key], _exchange_value(key, old.get(key)), _exchange_value(key, new.get(key))
+            continue
         label = field.label if field else key
         yield label, _shown(field, old.get(key), refs), _shown(field, new.get(key), refs)
+
+
+def _exchange_value(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key == "status":
+        return RECEIPT_STATUS.get(value, str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
 
 
 def _field(rtype: RecordType | None, name: str) -> Field | None:

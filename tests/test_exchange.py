@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -22,8 +28,9 @@ from db.models import (
 )
 from desktop.cli import main
 from desktop.demo import DemoOptions, write_demo
-from desktop.exchange.approval import approve, receive_file
+from desktop.exchange.approval import approve, confirm, receive_file
 from desktop.exchange.export import export_area
+from desktop.history import changes_between
 from desktop.indicators import indicator_table
 from desktop.periods import Period
 from desktop.records.editing import update_record
@@ -99,8 +106,29 @@ def test_a_county_file_imported_approved_and_counted_by_the_city(capsys, demo_db
 
     code, out, err = run(capsys, "exchange", "import", str(county_file), "--db", db.target)
     assert code == 0, out + err
-    assert "已收下（待审核" in out
+    assert "已收下（待审核" in out and f"exchange confirm --from {COUNTY}" in out
     assert _count(db, StaffMember) == 0  # waiting: not yet in the city's figures
+
+    # a first-time sender: its key is confirmed by an administrator, after a phone check, before approval
+    from desktop.exchange.container import fingerprint, read_file
+
+    printed = fingerprint(read_file(county_file).public_key)
+    code, out, _ = run(capsys, "exchange", "status", "--db", db.target, "--period", "2026Q3")
+    assert "清溪县\t待确认指纹" in out and printed in out and "待审核 0 个" in out and "待确认指纹 1 个" in out
+    code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
+    assert code == 2 and f"签名指纹 {printed} 尚未确认" in err and "exchange confirm" in err
+    assert _count(db, StaffMember) == 0
+    code, _, err = run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", " ")
+    assert code == 2 and "须写明原因" in err
+    code, out, err = run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY,
+                         "--reason", "已电话核对县局的指纹，一致")  # fmt: skip
+    assert code == 0 and f"已确认“清溪县”（{COUNTY}）的签名指纹 {printed}" in out, err
+    with db.session() as s:
+        (entry,) = [e for e in changes_between(s, None) if e.reason == "已电话核对县局的指纹，一致"]
+    assert (entry.table, entry.record) == ("报送单位", "清溪县")  # in the history, in the clerk's words
+    assert entry.summary == f"签名指纹已确认：否 → 是；签名指纹：（空） → {printed}"
+    code, out, _ = run(capsys, "exchange", "status", "--db", db.target, "--period", "2026Q3")
+    assert "清溪县\t待审核" in out and "待审核 1 个" in out and "待确认" not in out
 
     code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
     assert code == 0, err
@@ -132,6 +160,7 @@ def test_a_file_with_any_one_byte_changed_is_refused(capsys, db, county_file):
 
 def test_an_approved_period_is_locked_and_reopening_needs_a_reason(capsys, demo_db, db, county_file):
     assert run(capsys, "exchange", "import", str(county_file), "--db", db.target)[0] == 0
+    assert run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", "已电话核对")[0] == 0
     assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
     with db.session() as s:
         hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
@@ -156,6 +185,7 @@ def test_an_approved_period_is_locked_and_reopening_needs_a_reason(capsys, demo_
 
 def test_the_next_file_changes_exactly_what_the_county_changed(capsys, demo_db, db, county_file, tmp_path):
     assert run(capsys, "exchange", "import", str(county_file), "--db", db.target)[0] == 0
+    assert run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", "已电话核对")[0] == 0
     assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
     with demo_db.session() as s:  # the county, during the fourth quarter
         hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
@@ -174,6 +204,41 @@ def test_the_next_file_changes_exactly_what_the_county_changed(capsys, demo_db, 
         assert mine.open_beds == beds and mine.version == 2
         reasons = s.scalars(select(Change.reason).where(Change.table_name == "facilities", Change.row_id == mine.id))
         assert "交换文件：清溪县2026年第四季度" in list(reasons)
+
+
+def test_an_older_file_does_not_replace_a_newer_one_waiting(capsys, demo_db, db, tmp_path):
+    """The county corrected its hospital's beds and sent the quarter again; the uncorrected file, sent first,
+    arrived last. It is refused, naming both export times, and approval merges the corrected beds."""
+    from desktop.exchange.container import read_file
+
+    _make_city(db)
+    with demo_db.session() as s:
+        hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
+        name, beds = hospital.name, hospital.open_beds
+    paths = {}
+    for label, open_beds in (("旧", beds), ("新", beds + 7)):
+        with demo_db.session() as s:
+            update_record(s, FACILITY, hospital.id, {"open_beds": open_beds}, user="县局科员")
+            s.commit()
+        code, _, err = run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3",
+                           "--out", str(tmp_path / f"{label}.chx"))  # fmt: skip
+        assert code == 0, err
+        paths[label] = tmp_path / f"{label}.chx"
+    assert run(capsys, "exchange", "import", str(paths["新"]), "--db", db.target)[0] == 0
+
+    code, out, _ = run(capsys, "exchange", "import", str(paths["旧"]), "--db", db.target)
+    assert code == 2 and "早于本库已收到的“清溪县”2026年第三季度文件“新.chx”" in out and "未导入任何记录" in out
+    old_at, new_at = (dt.datetime.fromisoformat(read_file(p).header["exported_at"]) for p in paths.values())
+    shown = "%Y-%m-%d %H:%M:%S" if f"{old_at:%H:%M:%S}" != f"{new_at:%H:%M:%S}" else "%Y-%m-%d %H:%M:%S.%f"
+    assert all(t.strftime(shown)[:23] in out for t in (old_at, new_at))  # both times, told apart
+    with db.session() as s:
+        waiting = s.scalars(select(ExchangeReceipt).where(ExchangeReceipt.status == "received")).one()
+        assert waiting.file_name == "新.chx"
+
+    assert run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", "已电话核对")[0] == 0
+    assert run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")[0] == 0
+    with db.session() as s:
+        assert s.scalars(select(Facility.open_beds).where(Facility.name == name)).one() == beds + 7
 
 
 def test_a_file_under_a_known_name_but_another_key_is_refused(capsys, demo_db, db, county_file, tmp_path):
@@ -197,6 +262,9 @@ def test_a_file_under_a_known_name_but_another_key_is_refused(capsys, demo_db, d
     with db.session() as s:
         assert "已电话核实，县局重装了软件" in s.scalars(select(Change.reason)).all()
     assert run(capsys, "exchange", "import", str(other), "--db", db.target)[0] == 0
+    # the phone check of the new key confirmed it: the file it signed can be approved
+    code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
+    assert code == 0 and "已审核通过清溪县" in out, err
 
 
 def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written(capsys, demo_db, db, county_file):
@@ -219,6 +287,106 @@ def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written
     assert f"人员“{person.name}（{person.id_number[:6]}********{person.id_number[-4:]}）”" in out
     assert "在本库中是“石屏县人民医院”的人员" in out and "未导入任何记录" in out
     assert _count(db, ExchangeReceipt) == 0 and _count(db, StaffMember) == 1
+
+
+def _resigned(path: Path, out: Path, *, sender: dict | None = None, change=None) -> Path:
+    """A file's records under a header of one's own, signed with a fresh key: what anyone with the app can make."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from desktop.exchange.container import read_file, write_file
+
+    received = read_file(path)
+    header = {k: v for k, v in received.header.items() if k not in ("format", "body_sha256", "public_key")}
+    header["sender"] = sender or header["sender"]
+    if change is not None:
+        change(received.body["tables"])
+    write_file(out, header, received.body, Ed25519PrivateKey.generate().private_bytes_raw())
+    return out
+
+
+def test_a_made_up_sender_carrying_another_countys_records_is_refused_per_record(capsys, db, county_file, tmp_path):
+    """A county the city has never seen, with a fresh key, carrying 清溪县's records: every record is named as
+    lying outside the sender's area, and nothing is written."""
+    from desktop.exchange.container import read_file
+    from desktop.exchange.tables import SPECS
+
+    _make_city(db)
+    made_up = {"code": "539929000000", "name": "虚构县", "kind": "county"}
+    own = ["539929000000", "虚构县", "county", CITY, False]
+    forged = _resigned(county_file, tmp_path / "虚构.chx", sender=made_up, change=lambda t: t["divisions"].append(own))
+    code, out, _ = run(capsys, "exchange", "import", str(forged), "--db", db.target)
+    assert code == 2 and "未导入任何记录" in out
+    tables = read_file(county_file).body["tables"]
+    carried = sum(len(tables[s.table]) for s in SPECS if s.entity)  # detail rows lie with their owners
+    outside = [line for line in out.splitlines() if "不在报送单位“虚构县”（539929000000）的辖区内" in line]
+    assert len(outside) == carried and f"发现 {carried} 处问题" in out
+    assert "行政区划“清溪县”：所在地区（区划代码 539921000000）" in out
+    assert _count(db, ExchangeReceipt) == 0 and _count(db, Facility) == 0 and _count(db, StaffMember) == 0
+
+
+def test_a_sender_this_database_places_elsewhere_is_outside_whatever_its_header_says(capsys, db, county_file, tmp_path):
+    _make_city(db)
+    with db.session() as s:  # the city knows its neighbour's county, under the neighbouring city
+        neighbour = Division(code="539800000000", name="邻市", kind="city")
+        s.add(neighbour)
+        s.flush()
+        s.add(Division(code="539821000000", name="邻县", kind="county", parent_id=neighbour.id))
+        s.commit()
+    sender = {"code": "539821000000", "name": "邻县", "kind": "county"}  # its header names 云川市 as its parent
+    sent = _resigned(county_file, tmp_path / "邻县.chx", sender=sender)
+    code, out, _ = run(capsys, "exchange", "import", str(sent), "--db", db.target, "--dry-run")
+    assert code == 2 and "报送单位“邻县”（539821000000）不在本库所辖的“云川市”范围内" in out
+
+
+def test_a_training_of_a_person_the_file_does_not_carry_is_a_problem(capsys, db, county_file, tmp_path):
+    """A detail row follows its owner: a file that carries a training of a person of another county would
+    replace that person's trainings here."""
+    _make_city(db)
+    with db.session() as s:
+        city = s.scalar(select(Division).where(Division.code == CITY))
+        other = Division(code="539922000000", name="石屏县", kind="county", parent_id=city.id)
+        s.add(other)
+        s.flush()
+        hospital = Facility(name="石屏县人民医院", kind="county_hospital", division_id=other.id)
+        s.add(hospital)
+        s.flush()
+        s.add(StaffMember(name="李四", sex="F", id_number="53252419900101002X", birth_date=dt.date(1990, 1, 1),
+                          facility_id=hospital.id, category="physician", employment_form="contract"))  # fmt: skip
+        s.commit()
+    extra = ["53252419900101002X", "on_post", "2026-07-01", "2026-07-05", 5, "云川市", True]
+    sent = _resigned(county_file, tmp_path / "清溪县.chx", change=lambda t: t["trainings"].append(extra))
+    code, out, _ = run(capsys, "exchange", "import", str(sent), "--db", db.target)
+    assert code == 2 and "培训“532524********002X”：所属的人员不在此文件中" in out and "未导入任何记录" in out
+    assert _count(db, ExchangeReceipt) == 0
+
+
+def test_senders_already_approved_before_the_upgrade_count_as_confirmed(tmp_path):
+    """0009: a sender whose file an administrator approved was accepted by that approval; one whose first file
+    only waits must still be confirmed."""
+    path = tmp_path / "0008.db"
+    old = open_database(path, to_revision="0008")
+    with old.engine.begin() as conn:
+        for i, (code, status) in enumerate((("539921000000", "approved"), ("539922000000", "received")), 1):
+            conn.exec_driver_sql(
+                "INSERT INTO exchange_senders (id, division_code, name, public_key, first_seen, registered_by)"
+                f" VALUES ({i}, '{code}', '县{i}', x'{'00' * 32}', '2026-10-08 09:00:00', '市局')"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO exchange_receipts (division_code, sender_name, period, file_name, file_sha256,"
+                " exported_at, exported_by, received_at, received_by, rows, body, status) VALUES"
+                f" ('{code}', '县{i}', '2026Q3', 'f.chx', '{'0' * 64}', '2026-10-08 08:00:00', '县局',"
+                f" '2026-10-08 09:00:00', '市局', 0, x'00', '{status}')"
+            )
+    old.close()
+    upgraded = open_database(path)
+    try:
+        with upgraded.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT division_code, confirmed_by FROM exchange_senders ORDER BY division_code"
+            ).all()
+        assert rows == [("539921000000", "市局"), ("539922000000", None)]
+    finally:
+        upgraded.close()
 
 
 def _fresh(tmp_path, name: str):
@@ -266,6 +434,7 @@ def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_p
             opened.append(county)
             with county.session() as s:
                 receive_file(s, records, user="县局")
+                confirm(s, code, user="县局", reason="拆分自全市演示数据")
                 approve(s, code, period, user="县局")
                 s.add(CountyProfile(id=1, division_id=s.scalar(select(Division.id).where(Division.code == code)),
                                     bureau_name=f"{name}卫生健康局"))  # fmt: skip
@@ -276,6 +445,7 @@ def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_p
             with own.session() as s:
                 plan, receipt = receive_file(s, sent, user="市局")
                 assert not plan.problems and receipt is not None
+                confirm(s, code, user="市局", reason="已电话核对指纹")
                 approve(s, code, period, user="市局")
                 s.commit()
         code, out, _ = run(capsys, "exchange", "status", "--db", own.target, "--period", "2026Q3")
@@ -309,8 +479,75 @@ def test_text_an_older_sender_stored_arrives_cleaned_and_its_references_still_ma
     _make_city(db)
     code, out, err = run(capsys, "exchange", "import", str(tmp_path / "清溪县-2026Q3.chx"), "--db", db.target)
     assert code == 0, out + err
+    assert run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", "已电话核对")[0] == 0
     code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
     assert code == 0, out + err
     with db.session() as s:
         person = s.scalars(select(StaffMember).where(StaffMember.id_number == number)).one()
         assert person.name == "张三" and s.get(Facility, person.facility_id).name == facility_name
+
+
+# --- hostile files: refused quickly, in bounded memory ---------------------------------------------------
+
+_REFUSE = """
+import json, sys
+from desktop.cli import main
+from tests.benchmarks.harness import peak_mb
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "peak_mb": peak_mb()}))
+"""
+
+
+def _gzip_bomb(path: Path) -> Path:
+    """1.2 MB that unpacks to 1 GiB, validly signed by a sender nobody has seen (its own fresh key) with the
+    records' true checksum: only the bound on unpacking can refuse it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from desktop.exchange.container import sign
+
+    zeros, checksum = bytes(1 << 20), hashlib.sha256()
+    deflate = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    parts = []
+    for _ in range(1024):
+        parts.append(deflate.compress(zeros))
+        checksum.update(zeros)
+    packed = b"".join(parts) + deflate.flush()
+    header = {"sender": {"code": "539929000000", "name": "虚构县", "kind": "county"},
+              "ancestors": [{"code": CITY, "name": "云川市", "kind": "city"}], "period": "2026Q3",
+              "exported_at": "2026-10-08T09:00:00", "exported_by": "某人", "counts": {}}  # fmt: skip
+    path.write_bytes(sign(header, packed, checksum.hexdigest(), Ed25519PrivateKey.generate().private_bytes_raw()))
+    return path
+
+
+def _sparse_junk(path: Path) -> Path:
+    """3 GiB of nothing, costing no disk: a file the size of a film, renamed .chx."""
+    with path.open("wb") as f:
+        f.truncate(3 << 30)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: _gzip_bomb(p / "炸弹.chx"), "压缩炸弹"),
+        (lambda p: _sparse_junk(p / "垃圾.chx"), "超过交换文件的上限"),
+    ],
+    ids=["gzip-bomb", "3-GiB-junk"],
+)
+def test_hostile_exchange_files_are_refused_quickly_in_little_memory(tmp_path, make, message):
+    """Refused in a child process of its own, so that its peak resident memory is the refusal's alone."""
+    path = make(tmp_path)
+    city = open_database(tmp_path / "city.db")
+    _make_city(city)
+    city.close()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _REFUSE, "exchange", "import", str(path), "--db", str(tmp_path / "city.db")],
+        capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    assert message in done.stderr and "未" in done.stderr, done.stderr
+    measured = json.loads(done.stdout.splitlines()[-1])
+    print(f"{path.name}: refused in {seconds:.1f} s, peak {measured['peak_mb']:.0f} MB")
+    assert measured["code"] == 1
+    assert seconds < 30 and measured["peak_mb"] < 600, (seconds, measured)

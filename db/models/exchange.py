@@ -26,7 +26,9 @@ class ExchangeIdentity(Base):
 
 class ExchangeSender(Base):
     """A township or county whose files this database accepts, with the key its first file was signed with:
-    a later file signed with another key is refused (a file from someone else under its name)."""
+    a later file signed with another key is refused (a file from someone else under its name). Until an
+    administrator confirms that key (its fingerprint read back over the phone), none of its files is approved:
+    anyone can make a key and write any name into a file."""
 
     __tablename__ = "exchange_senders"
 
@@ -36,6 +38,8 @@ class ExchangeSender(Base):
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime)
     registered_by: Mapped[str] = mapped_column(String(40))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # None: its key not yet checked by phone
+    confirmed_by: Mapped[str | None] = mapped_column(String(40))
 
 
 class ExchangeReceipt(Base):

@@ -57,8 +57,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  {tp.spec.label}：{tp.summary()}")
             for line in tp.changes():
                 print(f"    {line}")
-    if plan.first_from_sender:
-        print(f"首次收到该单位的文件，签名指纹：{plan.fingerprint}（请与报送单位电话核对）")
+    if not plan.confirmed:
+        first = "首次收到该单位的文件" if plan.first_from_sender else "该单位的签名尚未确认"
+        print(f"{first}，签名指纹：{plan.fingerprint}（请与报送单位电话核对；一致后由管理员确认，才能审核）")
     for p in plan.problems:
         print(f"  {p.where}：{p.message}")
     if plan.problems:
@@ -66,9 +67,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     if args.dry_run:
         print("试导入：未写入数据库。")
-    else:
-        print(f"已收下（待审核，编号 {receipt.id}）：审核通过后才计入本库的数据。"
-              f"审核：countyhealth exchange approve --from {plan.sender_code} --period {plan.period}")  # fmt: skip
+        return 0
+    print(f"已收下（待审核，编号 {receipt.id}）：审核通过后才计入本库的数据。")
+    if not plan.confirmed:
+        print(f"确认指纹：countyhealth exchange confirm --from {plan.sender_code} --reason 原因")
+    print(f"审核：countyhealth exchange approve --from {plan.sender_code} --period {plan.period}")
     return 0
 
 
@@ -109,8 +112,22 @@ def cmd_rekey(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_confirm(args: argparse.Namespace) -> int:
+    from desktop.exchange.approval import confirm
+    from desktop.exchange.container import fingerprint
+
+    sender = _in_session(
+        args,
+        lambda s, user: confirm(s, args.sender, user=user, reason=args.reason),
+        needs=("manage", "确认报送单位的签名指纹"),
+    )
+    print(f"已确认“{sender.name}”（{sender.division_code}）的签名指纹 {fingerprint(sender.public_key)}"
+          "（原因已记入修改记录）。现在可以审核该单位的文件。")  # fmt: skip
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
-    from desktop.exchange.approval import period_status
+    from desktop.exchange.approval import UNCONFIRMED, period_status, status_summary
 
     rows = _in_session(args, lambda s, _user: period_status(s, args.period))
     if not rows:
@@ -120,9 +137,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         when = ""
         if row.receipt is not None:
             when = f"（收到 {row.receipt.received_at:%Y-%m-%d %H:%M}，{row.receipt.file_name}）"
+        if row.label == UNCONFIRMED:
+            when += f"（签名指纹 {row.fingerprint}）"
         print(f"{row.name}\t{row.label}{when}")
-    counts = {label: sum(1 for r in rows if r.label == label) for label in ("已审核", "待审核", "未报送")}
-    print("；".join(f"{k} {v} 个" for k, v in counts.items()))
+    print(status_summary(rows))
     return 0
 
 
@@ -162,6 +180,12 @@ def register(sub) -> None:
     add_db_option(rekeyed)
     rekeyed.add_argument("--reason", required=True, help="改认的原因（记入修改记录）")
     rekeyed.set_defaults(func=cmd_rekey)
+
+    confirmed = steps.add_parser("confirm", help="确认首次报送单位的签名指纹（电话核对后；须写明原因）")
+    add_db_option(confirmed)
+    confirmed.add_argument("--from", dest="sender", required=True, metavar="区划代码", help="报送单位的区划代码")
+    confirmed.add_argument("--reason", required=True, help="确认的原因（记入修改记录）")
+    confirmed.set_defaults(func=cmd_confirm)
 
     status = steps.add_parser("status", help="本期各下级的报送与审核情况")
     add_db_option(status)

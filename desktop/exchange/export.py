@@ -151,7 +151,8 @@ def export_area(
         "sender": {"code": root.code, "name": root.name, "kind": root.kind},
         "ancestors": ancestors(session, root),
         "period": str(period),
-        "exported_at": dt.datetime.now().isoformat(timespec="seconds"),
+        # to the microsecond: of two files for a period, the later one is kept, even when sent a moment apart
+        "exported_at": dt.datetime.now().isoformat(timespec="microseconds"),
         "exported_by": user,
         "app_version": __version__,
         "counts": {t: len(r) for t, r in tables.items()},

@@ -85,6 +85,8 @@ class ExchangePlan:
     problems: list[ExchangeProblem]
     first_from_sender: bool
     fingerprint: str
+    exported_at: dt.datetime  # by the sender's clock, as its signed header says
+    confirmed: bool  # the sender's key was confirmed by an administrator (a phone check): its files may be approved
 
     @property
     def changes(self) -> int:
@@ -147,9 +149,10 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
         sender = header["sender"]
         code, name = str(sender["code"]), str(sender["name"])
         period = Period.parse(str(header["period"]))
+        exported_at = _local_time(str(header["exported_at"]))
         tables = body["tables"]
         file_columns = body["columns"]
-    except (KeyError, TypeError, PeriodError) as exc:
+    except (KeyError, TypeError, ValueError, PeriodError) as exc:
         raise ExchangeError(f"交换文件内容不完整（{exc}），未导入任何记录。") from None
     known = session.scalar(select(ExchangeSender).where(ExchangeSender.division_code == code))
     if known is not None and known.public_key != received.public_key:
@@ -161,6 +164,7 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
         )))  # fmt: skip
     problems += _scope_problems(session, code, name, header)
     problems += _lock_problems(session, code, name, period)
+    problems += _order_problems(session, code, name, period, exported_at)
     for spec in SPECS:
         if file_columns.get(spec.table) != columns(spec):
             raise ExchangeError(
@@ -173,8 +177,18 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
     plans = {}
     for spec in SPECS:
         plans[spec.table] = _plan_table(spec, _cleaned(spec, tables.get(spec.table, [])), stored[spec.table], problems)
+    problems += _area_problems(code, name, tables)
     problems += _shared_record_problems(session, tables, area)
-    return ExchangePlan(code, name, period, header, plans, problems, known is None, fingerprint(received.public_key))
+    return ExchangePlan(
+        code, name, period, header, plans, problems, known is None, fingerprint(received.public_key), exported_at,
+        known is not None and known.confirmed_at is not None,
+    )  # fmt: skip
+
+
+def _local_time(text: str) -> dt.datetime:
+    """The header's export time, naive as this database keeps times (a file from elsewhere may name its zone)."""
+    when = dt.datetime.fromisoformat(text)
+    return when.astimezone().replace(tzinfo=None) if when.tzinfo is not None else when
 
 
 def _cleaned(spec: Spec, rows: list[list[Any]]) -> list[list[Any]]:
@@ -242,9 +256,66 @@ def _scope_problems(session: Session, code: str, name: str, header: dict) -> lis
     own = session.get(Division, profile.division_id)
     if own.code == code:
         return [ExchangeProblem("", "", f"这是本数据库所属地区“{own.name}”自己的文件，不能导入本库。")]
+    outside = [ExchangeProblem("", "", f"报送单位“{name}”（{code}）不在本库所辖的“{own.name}”范围内。")]
     if own.code not in [a.get("code") for a in header.get("ancestors", [])]:
-        return [ExchangeProblem("", "", f"报送单位“{name}”（{code}）不在本库所辖的“{own.name}”范围内。")]
+        return outside
+    known = session.scalar(select(Division.id).where(Division.code == code))
+    if known is not None and known not in subtree(session, own.id):  # the header says so; this database knows better
+        return outside
     return []
+
+
+def _area_problems(code: str, name: str, tables: dict) -> list[ExchangeProblem]:
+    """Every record must lie in the sender's own area as the file itself draws it: a division under the sender's,
+    a population, facility or task in one of those divisions, a person or project in one of those facilities,
+    and a detail row (a training, a progress report …) under a record the file carries. So a sender cannot
+    carry another area's records under its own name, even where this database has never seen them."""
+    out = []
+    names = columns(BY_TABLE["divisions"])
+    at, up = names.index("code"), names.index("parent_id")
+    children: dict[Any, list[str]] = {}
+    for row in tables.get("divisions", []):
+        children.setdefault(row[up], []).append(row[at])
+    if not any(row[at] == code for row in tables.get("divisions", [])):
+        out.append(ExchangeProblem("", "", f"文件中没有报送单位“{name}”（{code}）自己的区划记录。"))
+    area, todo = set(), [code]
+    while todo:
+        current = todo.pop()
+        if current not in area:
+            area.add(current)
+            todo.extend(children.get(current, ()))
+    carried: dict[str, set[str]] = {}
+    for spec in SPECS:
+        names = columns(spec)
+        rows = tables.get(spec.table, [])
+        if spec.entity:
+            carried[spec.table] = {json.dumps(_entity_key(spec, names, r), ensure_ascii=False) for r in rows}
+            place, by_facility = names.index(spec.area), spec.refs.get(spec.area) == "facilities"
+            for row in rows:
+                where = (row[place] or [None])[0] if by_facility else row[place]
+                if where not in area:
+                    message = f"所在地区（区划代码 {where}）不在报送单位“{name}”（{code}）的辖区内"
+                    out.append(ExchangeProblem(spec.label, _label(spec, names, row), message))
+            continue
+        owner_table = spec.refs[spec.parent]
+        owner = BY_TABLE[owner_table]
+        owner_at = names.index(spec.parent)
+        strays = {json.dumps(r[owner_at], ensure_ascii=False) for r in rows} - carried[owner_table]
+        for stray in sorted(strays):
+            out.append(ExchangeProblem(spec.label, _owner_label(owner_table, json.loads(stray)),
+                                       f"所属的{owner.label}不在此文件中，不能随此文件改动"))  # fmt: skip
+    return out
+
+
+def _owner_label(table: str, key: Any) -> str:
+    """A record known only by the key a detail row refers to it with: its name, a person's number masked."""
+    if table == "staff":
+        return mask_id_number(key) if isinstance(key, str) else str(key)
+    if not isinstance(key, list):
+        return str(key)
+    if table in ("facilities", "projects"):  # the division's code first, then the names
+        key = key[1:]
+    return "/".join(str(k) for k in key)
 
 
 def _lock_problems(session: Session, code: str, name: str, period: Period) -> list[ExchangeProblem]:
@@ -265,6 +336,38 @@ def _lock_problems(session: Session, code: str, name: str, period: Period) -> li
     if (period.year, period.quarter or 0) < (approved.year, approved.quarter or 0):
         return [ExchangeProblem("", "", f"“{name}”已审核到{approved.label}，不能再导入更早的{period.label}。")]
     return []
+
+
+def _order_problems(session: Session, code: str, name: str, period: Period, exported_at: dt.datetime):
+    """A file exported before the one already here for the period would put older figures in the newer's place
+    (the sender corrected a figure, and the uncorrected file arrived last)."""
+    newer = session.scalars(
+        select(ExchangeReceipt)
+        .where(
+            ExchangeReceipt.division_code == code,
+            ExchangeReceipt.period == str(period),
+            ExchangeReceipt.status.in_(("received", "reopened")),
+            ExchangeReceipt.exported_at > exported_at,
+        )
+        .order_by(ExchangeReceipt.exported_at.desc())
+        .limit(1)
+    ).first()
+    if newer is None:
+        return []
+    mine, theirs = _times(exported_at, newer.exported_at)
+    state = "待审核" if newer.status == "received" else "已审核后重新打开"
+    return [ExchangeProblem("", "", (
+        f"此文件导出于 {mine}，早于本库已收到的“{name}”{period.label}文件“{newer.file_name}”（导出于 {theirs}，"
+        f"{state}）：较早导出的文件不能取代较新的文件。如确应以此文件的数据为准，请报送单位修改后重新导出。"
+    ))]  # fmt: skip
+
+
+def _times(*times: dt.datetime) -> list[str]:
+    """Times as a clerk reads them, to the second; to the millisecond where two would otherwise read the same."""
+    shown = [f"{t:%Y-%m-%d %H:%M:%S}" for t in times]
+    if len(set(shown)) < len(shown):
+        shown = [f"{t:%Y-%m-%d %H:%M:%S}.{t.microsecond // 1000:03d}" for t in times]
+    return shown
 
 
 def _shared_record_problems(session: Session, tables: dict, area: set[int]) -> list[ExchangeProblem]:

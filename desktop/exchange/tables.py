@@ -38,6 +38,9 @@ class Spec:
     key: tuple[str, ...]  # columns (after references are resolved) that find the record in the receiver
     refs: dict[str, str] = field(default_factory=dict)  # column -> the table it refers to
     parent: str | None = None  # a detail row's owning column: its rows are replaced per owner, not matched
+    # an entity's column that places it in an area: a division's code, or a reference to a division or to a
+    # facility (whose key begins with its division's code); a detail row lies where its owner does
+    area: str | None = None
 
     @property
     def entity(self) -> bool:
@@ -45,18 +48,26 @@ class Spec:
 
 
 SPECS: tuple[Spec, ...] = (
-    Spec("divisions", Division, "行政区划", ("code",), {"parent_id": "divisions"}),
-    Spec("division_populations", DivisionPopulation, "人口", ("division_id", "year"), {"division_id": "divisions"}),
+    Spec("divisions", Division, "行政区划", ("code",), {"parent_id": "divisions"}, area="code"),
+    Spec(
+        "division_populations",
+        DivisionPopulation,
+        "人口",
+        ("division_id", "year"),
+        {"division_id": "divisions"},
+        area="division_id",
+    ),
     Spec(
         "facilities",
         Facility,
         "机构",
         ("division_id", "name"),
         {"division_id": "divisions", "lead_facility_id": "facilities"},
+        area="division_id",
     ),  # fmt: skip
-    Spec("staff", StaffMember, "人员", ("id_number",), {"facility_id": "facilities"}),
-    Spec("projects", Project, "建设项目", ("facility_id", "name"), {"facility_id": "facilities"}),
-    Spec("key_tasks", KeyTask, "重点任务", ("ledger", "number"), {"division_id": "divisions"}),
+    Spec("staff", StaffMember, "人员", ("id_number",), {"facility_id": "facilities"}, area="facility_id"),
+    Spec("projects", Project, "建设项目", ("facility_id", "name"), {"facility_id": "facilities"}, area="facility_id"),
+    Spec("key_tasks", KeyTask, "重点任务", ("ledger", "number"), {"division_id": "divisions"}, area="division_id"),
     Spec("facility_equipment", FacilityEquipment, "设备", (), {"facility_id": "facilities"}, parent="facility_id"),
     Spec(
         "service_areas",

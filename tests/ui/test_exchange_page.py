@@ -40,9 +40,20 @@ def test_a_county_file_received_approved_and_reopened_in_the_window(qtbot, db, d
     assert page.import_file(county_file)
     assert f"人员：新增 {staff}，修改 0，未变 0" in previews[0] and "签名指纹" in previews[0]
     (row,) = page.model.rows
-    assert (row.name, row.label) == ("清溪县", "待审核") and "待审核 1 个" in page.summary.text()
+    assert (row.name, row.label) == ("清溪县", "待确认指纹") and "待确认指纹 1 个" in page.summary.text()
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(StaffMember)) == 0  # not counted before approval
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
+    page.view.selectRow(0)
+    page.approve_selected()  # a first-time sender: its key is not yet confirmed
+    assert warnings and "尚未确认" in warnings[0] and page.model.rows[0].label == "待确认指纹"
+    asked = []
+    answer_text = ("已电话核对，一致", True)
+    monkeypatch.setattr(QInputDialog, "getText", lambda _p, _t, text, **k: asked.append(text) or answer_text)
+    assert page.confirm_selected() and page.model.rows[0].label == "待审核" and "待审核 1 个" in page.summary.text()
+    assert page.model.rows[0].fingerprint in asked[0] and "已确认清溪县的签名指纹" in win.statusBar().currentMessage()
 
     page.view.selectRow(0)
     page.approve_selected()
@@ -50,8 +61,7 @@ def test_a_county_file_received_approved_and_reopened_in_the_window(qtbot, db, d
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(StaffMember)) == staff
 
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warnings.append(text))
+    warnings.clear()
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
     page.view.selectRow(0)
     page.reopen_selected()

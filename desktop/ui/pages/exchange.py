@@ -15,7 +15,16 @@ from PySide6.QtWidgets import (
 
 from db import AccessDenied
 from db.errors import Cancelled
-from desktop.exchange.approval import SenderStatus, approve, period_status, receive_file, rekey, reopen
+from desktop.exchange.approval import (
+    SenderStatus,
+    approve,
+    confirm,
+    period_status,
+    receive_file,
+    rekey,
+    reopen,
+    status_summary,
+)
 from desktop.exchange.container import ExchangeFileError
 from desktop.exchange.export import ExchangeError, export_area
 from desktop.ui import file_dialogs
@@ -53,6 +62,7 @@ class ExchangePage(Page):
             bar,
             [
                 ("导入交换文件…", self.choose_file, "exchangeImport", "edit"),
+                ("确认指纹…", self.confirm_selected, "exchangeConfirm", "manage"),
                 ("审核通过", self.approve_selected, "exchangeApprove", "manage"),
                 ("重新打开…", self.reopen_selected, "exchangeReopen", "manage"),
                 ("改认新密钥…", self.rekey_file, "exchangeRekey", "manage"),
@@ -87,10 +97,7 @@ class ExchangePage(Page):
             rows = period_status(session, period)
         self.header.setText(f"数据交换 · {period.label}")
         self.model.set_rows(rows)
-        counts = {label: sum(1 for r in rows if r.label == label) for label in ("已审核", "待审核", "未报送")}
-        self.summary.setText(
-            "；".join(f"{k} {v} 个" for k, v in counts.items()) if rows else "本库尚未设置所属地区，或其下没有地区。"
-        )
+        self.summary.setText(status_summary(rows) if rows else "本库尚未设置所属地区，或其下没有地区。")
 
     # --- importing ------------------------------------------------------------------
 
@@ -122,8 +129,11 @@ class ExchangePage(Page):
             QMessageBox.Icon.Question, "导入交换文件", f"{plan.sender_name}{plan.period.label}的交换文件", parent=self
         )
         text = "\n".join(lines) or "与本库现有数据相同，没有变化。"
-        if plan.first_from_sender:
-            text += f"\n\n首次收到该单位的文件，签名指纹：{plan.fingerprint}\n请与报送单位电话核对后再收下。"
+        if not plan.confirmed:
+            first = "首次收到该单位的文件" if plan.first_from_sender else "该单位的签名尚未确认"
+            text += (
+                f"\n\n{first}，签名指纹：{plan.fingerprint}\n请与报送单位电话核对；一致后由管理员“确认指纹”，才能审核。"
+            )
         box.setInformativeText(text + "\n\n收下后为“待审核”，审核通过后才计入本库。")
         box.addButton("收下", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
@@ -178,6 +188,34 @@ class ExchangePage(Page):
             )
 
         run_task(self, f"正在合并{row.name}的数据…", job, done, failure="审核未完成", after="未写入任何记录。")
+
+    def confirm_selected(self) -> bool:
+        """A first-time sender's key, accepted after the clerk read its fingerprint back over the phone."""
+        row = self._selected()
+        if row is None:
+            return False
+        if row.sender is None or row.confirmed:
+            state = "尚未收到该单位的文件" if row.sender is None else "该单位的签名指纹已确认"
+            QMessageBox.information(self, "确认指纹", f"{row.name}：{state}，无需确认。")
+            return False
+        reason, ok = QInputDialog.getText(
+            self,
+            "确认指纹",
+            f"{row.name}（{row.code}）的签名指纹：\n\n    {row.fingerprint}\n\n"
+            "请电话与对方逐组核对，一致后写明确认的原因：",
+        )
+        if not ok:
+            return False
+        try:
+            with self.win.db.session() as session:
+                confirm(session, row.code, user=self.win.user, reason=reason)
+                session.commit()
+        except (ExchangeError, AccessDenied) as exc:
+            QMessageBox.warning(self, "未能确认", str(exc))
+            return False
+        self.refresh()
+        self.win.statusBar().showMessage(f"已确认{row.name}的签名指纹，现在可以审核", 15000)
+        return True
 
     def reopen_selected(self) -> None:
         row = self._selected()
