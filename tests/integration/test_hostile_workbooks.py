@@ -251,6 +251,13 @@ def test_a_long_sheet_name_is_cut_in_the_message(demo_db, tmp_path):
     assert f"工作表“{'很长' * 24}很…”用到了 XFD1 单元格" in str(refused.value)
 
 
+def test_what_calamine_refuses_after_the_vetting_is_said_in_chinese(demo_db, tmp_path):
+    path = workbook(tmp_path / "人员.xlsx", [b'<row r="1"><c r="A1" t="zz"><v>1</v></c></row>'])
+    with pytest.raises(ExcelError) as refused, demo_db.session() as s:
+        plan_import(s, "staff", path)
+    assert str(refused.value) == "“人员.xlsx”已损坏，无法读取其中的工作表。"
+
+
 def test_both_readings_of_a_sheet_agree_on_a_real_template(demo_db, tmp_path):
     with demo_db.session() as s:
         path = fill_template(s, "staff", tmp_path / "staff.xlsx")
