@@ -10,6 +10,7 @@ the user asks after seeing the problems) only the good ones.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,8 @@ from desktop.records.editing import (
 from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.snapshot import paused_gc
 from desktop.validators import InvalidValue, clean_text, describe_characters, forbidden_characters, is_masked
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,9 @@ def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], d
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine's own errors: a damaged or unsupported file
-        raise ExcelError(f"无法读取“{path.name}”：{exc}") from None
+    except Exception as exc:  # calamine's own errors, in English: a damaged or unsupported file
+        log.info("calamine could not open %s: %s", path, exc)
+        raise ExcelError(f"“{path.name}”已损坏或不是 Excel 工作簿，无法读取。") from None
     names = wb.sheet_names
     sheet = DATA_SHEET if DATA_SHEET in names else next((n for n in names if not n.startswith("_")), None)
     if sheet is None:  # only the app's own hidden sheets (names starting with "_"), or none at all
@@ -157,7 +161,8 @@ def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], d
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         extra_rows = wb.get_sheet_by_name(extra).to_python(skip_empty_area=False) if extra in names else None
     except Exception as exc:  # a sheet the workbook lists but cannot give: a damaged or hand-edited file
-        raise ExcelError(f"“{path.name}”已损坏，无法读取其中的工作表：{exc}") from None
+        log.info("calamine could not read a sheet of %s: %s", path, exc)
+        raise ExcelError(f"“{path.name}”已损坏，无法读取其中的工作表。") from None
     for name, r in ((sheet, rows), (extra, extra_rows or [])):
         if len(r) > MAX_ROWS + 20:
             raise ExcelError(f"工作表“{name}”有 {len(r):,} 行，超过每次导入 {MAX_ROWS:,} 行的上限，请分批导入。")

@@ -1,22 +1,84 @@
-"""Refusing hostile or unreadable workbooks before any parser touches them."""
+"""Refusing hostile or unreadable workbooks before any parser touches them.
+
+``check_workbook`` is the one door every file the importer reads goes through. Beyond the file's own
+checks (size, kind, zip directory and members, XML entities) it reads each worksheet once, streaming,
+and works out what python-calamine would allocate for it: the rectangle from A1 to the furthest cell
+(calamine fills every cell of it, and so does ``to_python(skip_empty_area=False)``), the cells with a
+value, and the text they hold, a shared string counted once per cell that refers to it (calamine copies
+it into each). A file whose reading would take more than ``READ_BUDGET_BYTES`` is refused before
+calamine opens it.
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
+import struct
 import zipfile
 import zlib
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 from desktop.excel.errors import ExcelError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed, per member; real sheets stay well under 100
+# The largest real workbook: the demo city's staff template with its 25,896 people holds 26.0 MB of
+# XML (25.6 MB of it the sheet; 2.4 MB zipped); saved again by LibreOffice, 22.6 MB. At the 100,000-row
+# cap below that is about 100 MB: 200 MB leaves room for a wordier writer.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Uncompressed / compressed, for members over RATIO_FLOOR_BYTES. Real sheets: 8 to 12 (templates, the
+# export), 23.6 at most (the city's plan-indicator sheet, 4.4 MB).
+MAX_RATIO = 100
+RATIO_FLOOR_BYTES = 10 * 1024 * 1024
+# zipfile and calamine each hold every entry of the central directory: a 88 MB file of a million empty
+# entries took zipfile 520 MB. A workbook's directory is a few kilobytes.
+MAX_DIRECTORY_BYTES = 1024 * 1024
 MAX_ROWS = 100_000  # data rows per sheet; a city's staff roster is about 26,000
+MAX_SHEET_ROWS = MAX_ROWS + 20  # the data rows and the lines above them, as the importer allows
+MAX_COLUMNS = 200  # the widest template has 20 columns; a roster kept elsewhere may carry many more
+MAX_SHARED_STRINGS = 2_000_000
+MAX_STRUCTURE_BYTES = 8 * 1024 * 1024  # the workbook's list of sheets and its relationships: a few KB
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# What reading costs, measured with python-calamine 0.9.1 on CPython 3.11 (x86_64) as peak resident
+# memory over the interpreter's: A1 and CV100000 (10 million cells, two with a value) 390 MB, 39 bytes a
+# cell; 2.6 million numbers 71 bytes a cell; 2.6 million six-character shared strings 178 bytes a cell;
+# the city's staff template (518,000 cells, 381,000 with a value) 63 MB. Text costs its UTF-8 in Rust
+# and one to four bytes a character in Python: at most two bytes per byte.
+READ_BUDGET_BYTES = 400 * 1024 * 1024  # with the importer's own 65-150 MB, an import stays under ~600 MB
+EXTENT_CELL_BYTES = 40
+VALUE_CELL_BYTES = 110
+TEXT_BYTE_COST = 2
+SHARED_STRING_BYTES = 56  # calamine keeps each shared string once: a Rust String and its allocation
+MIN_CELL_MARKUP = 20  # the least XML a cell with a value takes besides its text: <c r="A1"><v>1</v></c>
+# A sheet not in the writers' usual form is read element by element with expat, a Python call or three
+# each: the city's staff sheet (1.1 million elements) took 1.9 s that way, against 0.25 s in the usual
+# form. A sheet of 100,000 rows and 20 columns of text has about 6 million; the cap keeps a hostile one
+# to some 15 s.
+MAX_ELEMENTS = 8_000_000
+
+CHUNK_BYTES = 4 * 1024 * 1024
+SHOWN_CHARS = 50
+
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def check_workbook(path: Path) -> None:
-    """Raise ExcelError with a Chinese explanation if the file is not a safe .xlsx to read."""
+    """Raise ExcelError with a Chinese explanation if the file is not a workbook that is safe to read.
+
+    Every kind of file the importer reads is told apart here by its first bytes and vetted before its
+    parser opens it: an OLE file (.xls, or an encrypted .xlsx) is refused for now; a zip is bounded as
+    an archive, then as a workbook.
+    """
     if not path.exists():
         raise ExcelError(f"找不到文件：{path}")
     size = path.stat().st_size
@@ -36,26 +98,424 @@ def check_workbook(path: Path) -> None:
     if not head.startswith(b"PK\x03\x04"):
         raise ExcelError(f"“{path.name}”不是 Excel 工作簿（.xlsx）文件。")
     try:
-        with zipfile.ZipFile(path) as z:
-            members = z.infolist()
-            names = {m.filename for m in members}
-            if "xl/workbook.xml" not in names:
-                raise ExcelError(f"“{path.name}”不是 Excel 工作簿（缺少工作簿内容），可能是 Word 或其他压缩文件。")
-            total = 0
-            for m in members:
-                total += m.file_size
-                if m.compress_size and m.file_size / m.compress_size > MAX_RATIO and m.file_size > 10 * 1024 * 1024:
-                    raise ExcelError(f"“{path.name}”的内容压缩比异常（{m.filename}），疑似“压缩炸弹”，已拒绝读取。")
-            if total > MAX_UNCOMPRESSED_BYTES:
-                raise ExcelError(f"“{path.name}”解压后超过 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，已拒绝读取。")
-            for m in members:
-                if m.filename.endswith((".xml", ".rels")):
-                    with z.open(m) as fh:
-                        start = fh.read(4096)
-                    if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
-                        raise ExcelError(
-                            f"“{path.name}”含有 XML 实体定义（{m.filename}），可能是恶意文件，已拒绝读取。"
-                        )
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):
+        _check_zip(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, struct.error, expat.ExpatError):
         # a damaged archive shows itself as any of these, depending on where the damage is
         raise ExcelError(f"“{path.name}”已损坏，无法作为 Excel 工作簿打开。") from None
+
+
+def _check_zip(path: Path) -> None:
+    with path.open("rb") as fh:
+        if _directory_size(fh) > MAX_DIRECTORY_BYTES:
+            raise ExcelError(f"“{path.name}”中的文件条目过多，不是正常的工作簿，已拒绝读取。")
+    with zipfile.ZipFile(path) as z:
+        members = z.infolist()
+        total = 0
+        for m in members:
+            total += m.file_size
+            if m.flag_bits & 0x1:  # zip encryption: no spreadsheet program writes it
+                raise zipfile.BadZipFile
+            if m.file_size > RATIO_FLOOR_BYTES and m.file_size > m.compress_size * MAX_RATIO:
+                raise ExcelError(f"“{path.name}”的内容压缩比异常（{_shown(m.filename)}），疑似“压缩炸弹”，已拒绝读取。")
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise ExcelError(f"“{path.name}”解压后超过 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，已拒绝读取。")
+        for m in members:
+            if m.filename.endswith((".xml", ".rels")):
+                with z.open(m) as fh:
+                    start = fh.read(4096)
+                if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
+                    raise ExcelError(
+                        f"“{path.name}”含有 XML 实体定义（{_shown(m.filename)}），可能是恶意文件，已拒绝读取。"
+                    )
+        names = {m.filename for m in members}
+        if "xl/workbook.xml" in names:
+            _check_reading_cost(path, z)
+        elif "mimetype" in names and z.read("mimetype").strip() == _ODS_MIMETYPE:
+            raise ExcelError(
+                f"“{path.name}”是 OpenDocument 表格（.ods）文件，目前不能直接导入。"
+                "请在 WPS、Excel 或 LibreOffice 中打开，“另存为”Excel 工作簿（.xlsx）再导入。"
+            )
+        else:
+            raise ExcelError(f"“{path.name}”不是 Excel 工作簿（缺少工作簿内容），可能是 Word 或其他压缩文件。")
+
+
+def _directory_size(fh: BinaryIO) -> int:
+    """The size of a zip's central directory, read from its end records the way zipfile finds them."""
+    fh.seek(0, 2)
+    size = fh.tell()
+    fh.seek(max(0, size - 22 - 65535))
+    tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise zipfile.BadZipFile
+    (directory,) = struct.unpack("<I", tail[at + 12 : at + 16])
+    if at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":  # a zip64 locator: its record has the sizes
+        (record,) = struct.unpack("<Q", tail[at - 12 : at - 4])
+        fh.seek(record)
+        zip64 = fh.read(56)
+        if zip64[:4] != b"PK\x06\x06":
+            raise zipfile.BadZipFile
+        directory = struct.unpack("<Q", zip64[40:48])[0]
+    return directory
+
+
+def _shown(text: str) -> str:
+    """Text from the file as a message quotes it: a hostile file's names can be any length."""
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+# -- what reading the sheets would cost ---------------------------------------------------------------
+
+
+@dataclass
+class SheetCost:
+    """What calamine would hold after reading one worksheet (upper bounds)."""
+
+    name: str
+    rows: int = 0  # the furthest row and column that a cell (or the sheet's <dimension>) reaches
+    columns: int = 0
+    lowest: str = ""  # the cells that reach them, as the file names them
+    widest: str = ""
+    values: int = 0  # cells that may hold a value
+    text: int = 0  # bytes of text in the sheet's own XML
+    shared: Counter = field(default_factory=Counter)  # shared-string index -> cells that refer to it
+
+    def see(self, column: int, row: int, ref: str) -> None:
+        if column > self.columns:
+            self.columns, self.widest = column, ref
+        if row > self.rows:
+            self.rows, self.lowest = row, ref
+
+    @property
+    def too_far(self) -> str | None:
+        """The cell past the importable range, if any."""
+        if self.columns > MAX_COLUMNS:
+            return self.widest
+        if self.rows > MAX_SHEET_ROWS:
+            return self.lowest
+        return None
+
+    def memory(self, shared_sizes: array) -> int:
+        n = len(shared_sizes)
+        shared_text = sum(count * shared_sizes[i] for i, count in self.shared.items() if i < n)
+        cells = self.rows * self.columns * EXTENT_CELL_BYTES + self.values * VALUE_CELL_BYTES
+        return cells + (self.text + shared_text) * TEXT_BYTE_COST
+
+
+def _check_reading_cost(path: Path, z: zipfile.ZipFile) -> None:
+    sheets, shared_member = _parts(path, z)
+    shared_sizes = _shared_string_sizes(path, z, shared_member) if shared_member else array("q")
+    total = len(shared_sizes) * SHARED_STRING_BYTES + sum(shared_sizes)
+    biggest = (0, "")
+    for member, name in sheets.items():
+        cost = sheet_cost(z, member, name)
+        far = cost.too_far
+        if far is not None:
+            raise ExcelError(
+                f"工作表“{_shown(cost.name)}”用到了 {_shown(far)} 单元格，超出可导入的范围"
+                f"（最多 {MAX_SHEET_ROWS:,} 行、{MAX_COLUMNS} 列，即 A1:{cell_name(MAX_COLUMNS, MAX_SHEET_ROWS)}）。"
+                "请删除这个范围以外的行和列（包括只设了格式的）后再导入；"
+                f"数据超过 {MAX_ROWS:,} 行的，请分批导入。"
+            )
+        size = cost.memory(shared_sizes)
+        total += size
+        biggest = max(biggest, (size, cost.name))
+    if total > READ_BUDGET_BYTES:
+        raise ExcelError(
+            f"“{path.name}”的内容过多：读取约需 {total // (1024 * 1024):,} MB 内存，超过 "
+            f"{READ_BUDGET_BYTES // (1024 * 1024)} MB 的上限（最多的是工作表“{_shown(biggest[1])}”）。"
+            "请删去不需要的行、列和很长的文字，或把数据分成几个文件导入。"
+        )
+
+
+def _parts(path: Path, z: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
+    """The worksheets calamine may read (member -> sheet name), and the shared strings' member.
+
+    calamine finds the sheets through the workbook's relationships, whatever their members are called;
+    every member under xl/worksheets/ is read as well, so that a sheet the relationships leave out is
+    bounded all the same.
+    """
+    members = {m.filename: m for m in z.infolist()}
+    by_lower = {m.lower(): m for m in members}
+    sheets: dict[str, str] = {}
+    shared = by_lower.get("xl/sharedstrings.xml")
+    structure = [m for m in ("xl/workbook.xml", by_lower.get("xl/_rels/workbook.xml.rels")) if m]
+    if any(members[m].file_size > MAX_STRUCTURE_BYTES for m in structure):
+        raise ExcelError(f"“{path.name}”的工作簿结构异常（工作表清单过大），不是正常的工作簿，已拒绝读取。")
+    try:
+        workbook, rels = (fromstring(z.read(m)) for m in structure) if len(structure) == 2 else (None, None)
+    except (ParseError, DefusedXmlException):
+        # calamine's parser forgives more than this one: a sheet it would find here must not go unread
+        raise ExcelError(f"“{path.name}”已损坏，无法作为 Excel 工作簿打开。") from None
+    if workbook is not None and rels is not None:
+        targets: dict[str, tuple[str, str]] = {}
+        for rel in rels:
+            target = rel.get("Target", "")
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            targets[rel.get("Id", "")] = (rel.get("Type", ""), by_lower.get(member.lower(), member))
+        for sheet in workbook.iter():
+            if sheet.tag.rpartition("}")[2] == "sheet":
+                rid = next((v for k, v in sheet.attrib.items() if k.rpartition("}")[2] == "id"), "")
+                member = targets.get(rid, ("", ""))[1]
+                if member in members:
+                    sheets[member] = sheet.get("name") or member
+        for kind, member in targets.values():
+            if kind.endswith("/sharedStrings") and member in members:
+                shared = member
+    for lower, member in by_lower.items():
+        if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+            sheets.setdefault(member, posixpath.basename(member))
+    return sheets, shared
+
+
+def cell_name(column: int, row: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
+# A huge number in a hostile file must cost no time to convert (nor trip Python's 4,300-digit limit).
+_FAR = 10**9
+
+
+def _number(digits: bytes | str) -> int:
+    digits = digits.lstrip(b"0" if isinstance(digits, bytes) else "0")
+    return int(digits or 0) if len(digits) < 10 else _FAR
+
+
+def _column_number(letters: bytes | str) -> int:
+    if len(letters) > 4:
+        return _FAR
+    n = 0
+    for ch in letters.upper().encode() if isinstance(letters, str) else letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+# -- shared strings -----------------------------------------------------------------------------------
+
+_SI = re.compile(rb"<(?:[^\s/>:]+:)?si[\s/>]")
+
+
+def _shared_string_sizes(path: Path, z: zipfile.ZipFile, member: str) -> array:
+    """For each shared string, the bytes of XML it takes: no fewer than the UTF-8 of its text (&#22995;
+    is one character of three bytes, &amp; one byte), so a bound of what each cell naming it costs."""
+    sizes = array("q")
+    last = None
+    offset = 0
+    for buf in _chunks(z, member):
+        for m in _SI.finditer(buf):
+            at = offset + m.start()
+            if last is not None:
+                sizes.append(at - last)
+            last = at
+        offset += len(buf)
+        if len(sizes) > MAX_SHARED_STRINGS:
+            raise ExcelError(f"“{path.name}”中的文字条目超过 {MAX_SHARED_STRINGS:,} 个，已拒绝读取。")
+    if last is not None:
+        sizes.append(offset - last)
+    return sizes
+
+
+def _chunks(z: zipfile.ZipFile, member: str):
+    """A member's XML in pieces of about CHUNK_BYTES, each cut just before a tag, never inside one, and
+    where it can be, before a cell or a row, so that a cell lies whole in one piece."""
+    carry = b""
+    with z.open(member) as fh:
+        while data := fh.read(CHUNK_BYTES):
+            if not carry and b"\0" in data[:4]:
+                # UTF-16 or UTF-32, which no spreadsheet program writes and these scans would not see
+                # through: calamine 0.9 reads such a sheet as empty, a later one might decode it.
+                raise ValueError(f"{member} is not in UTF-8")
+            buf = carry + data
+            cut = max(buf.rfind(b'<c r="'), buf.rfind(b"<row"))
+            if cut <= 0:
+                cut = buf.rfind(b"<")
+            if cut <= 0:  # no tag starts after the first byte, so none is cut in two
+                cut = len(buf)
+            carry = buf[cut:]
+            yield buf[:cut]
+    if carry:
+        yield carry
+
+
+# -- worksheets ---------------------------------------------------------------------------------------
+
+# The form Excel, WPS, LibreOffice and openpyxl write: every cell <c r="B7" ...>, a shared string's
+# <c r="B7" s="1" t="s"><v>12</v></c>. It is read with a few scans at C speed per piece; a sheet in any
+# other form (cells without r, prefixed names, attributes in another order) is read element by element.
+_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
+_ODD_REF = re.compile(rb'<c r="(?![A-Z]+\d+")')
+_OTHER_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_SHARED_REF = re.compile(rb't="s"><v>(\d+)</v>')
+_DIMENSION = re.compile(rb'<(?:[^\s/>:]+:)?dimension\s[^>]*?\bref="([^"]*)"')
+_CELL_REF = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
+
+
+class _NotPlain(Exception):
+    """The sheet is not in the form _plain_sheet_cost reads."""
+
+
+def sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
+    """What reading one worksheet costs, with the cells calamine would place where it places them."""
+    try:
+        return _plain_sheet_cost(z, member, name)
+    except _NotPlain:
+        return _any_sheet_cost(z, member, name)
+
+
+def _see_dimension(cost: SheetCost, ref: str) -> None:
+    """A sheet's own claim of its extent: calamine 0.9 sizes nothing from it, but it is bounded too, so
+    that a version that does cannot be made to allocate more than the cells would."""
+    for found in _CELL_REF.finditer(ref):
+        cost.see(_column_number(found.group(1)), _number(found.group(2)), found.group(0))
+
+
+def _order(value: bytes) -> tuple[int, bytes]:
+    return len(value), value
+
+
+@lru_cache(maxsize=256)
+def _beyond(furthest: bytes, rows: bool) -> re.Pattern:
+    """A cell reference whose row (or column) comes after ``furthest``: longer, or as long and greater.
+
+    Searching for one is a pass in C; listing every reference would make Python objects for each cell.
+    """
+    digit, first, last = (rb"\d", rb"[1-9]", ord("9")) if rows else (rb"[A-Z]", rb"[A-Z]", ord("Z"))
+    branches = [first + digit + b"{%d,}" % len(furthest)]
+    for i, ch in enumerate(furthest):
+        if ch < last:
+            rest = len(furthest) - i - 1
+            branches.append(re.escape(furthest[:i]) + b"[%c-%c]" % (ch + 1, last) + digit + b"{%d}" % rest)
+    either = b"(" + b"|".join(branches) + b")"
+    return re.compile(rb'<c r="[A-Z]+0*' + either + b'"' if rows else rb'<c r="' + either + rb'\d+"')
+
+
+def _furthest(buf: bytes, furthest: tuple[bytes, str], rows: bool) -> tuple[bytes, str]:
+    """The furthest row (or column) among ``furthest`` and the references in ``buf``, with a cell at it."""
+    pos = 0
+    for _ in range(64):
+        found = _beyond(furthest[0], rows).search(buf, pos)
+        if found is None:
+            return furthest
+        furthest, pos = (found.group(1), found.group(0)[6:-1].decode("ascii")), found.start() + 1
+    # A piece whose rows come in no order: list its references after all.
+    for letters, digits in _REF.findall(buf, pos):
+        value = (digits.lstrip(b"0") or b"0") if rows else letters
+        if _order(value) > _order(furthest[0]):
+            furthest = (value, (letters + digits).decode("ascii"))
+    return furthest
+
+
+def _plain_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
+    cost = SheetCost(name)
+    shared: Counter = Counter()
+    before_data = True
+    row, column = (b"0", ""), (b"", "")
+    for buf in _chunks(z, member):
+        if before_data:
+            head = buf[: buf.find(b"<sheetData")] if b"<sheetData" in buf else buf
+            found = _DIMENSION.search(head)
+            if found:
+                _see_dimension(cost, found.group(1).decode("ascii", "replace"))
+            before_data = b"<sheetData" not in buf
+        if _OTHER_CELL.search(buf) or _PREFIXED_CELL.search(buf) or _ODD_REF.search(buf):
+            raise _NotPlain
+        last = buf.rfind(b'<c r="')
+        if last >= 0:
+            # Rows come in order, so the last cell's row is the furthest unless a cell says otherwise.
+            letters, digits = _REF.match(buf, last).groups()
+            last_row = (digits.lstrip(b"0") or b"0", (letters + digits).decode("ascii"))
+            row = _furthest(buf, max(row, last_row, key=lambda r: _order(r[0])), rows=True)
+            column = _furthest(buf, column, rows=False)
+            if _number(row[0]) > MAX_SHEET_ROWS or _column_number(column[0]) > MAX_COLUMNS:
+                break  # refused, whatever follows
+        values = buf.count(b"</c>")
+        cost.values += values
+        cost.text += max(0, len(buf) - values * MIN_CELL_MARKUP)
+        n_shared = buf.count(b't="s"')
+        if n_shared:
+            indexes = _SHARED_REF.findall(buf)
+            if len(indexes) != n_shared:
+                raise _NotPlain
+            shared.update(indexes)
+    cost.see(_column_number(column[0]) if column[1] else 0, 0, column[1])
+    cost.see(0, _number(row[0]), row[1])
+    for index, count in shared.items():
+        cost.shared[_number(index)] += count
+    return cost
+
+
+def _any_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
+    """Element by element with expat, as calamine places cells: a cell without r follows the one before
+    it in its row, a row without r follows the row before; prefixes are ignored, as calamine does."""
+    cost = SheetCost(name)
+    row = column = elements = chars = 0
+    in_cell = shared_cell = False
+    index: list[str] = []  # a shared-string cell's <v>
+
+    def attribute(attrs: list[str], key: str) -> str:
+        for i in range(0, len(attrs), 2):
+            if attrs[i] == key:
+                return attrs[i + 1]
+        return ""
+
+    def start(tag: str, attrs: list[str]) -> None:
+        nonlocal row, column, elements, in_cell, shared_cell
+        elements += 1
+        if tag == "c" or tag.endswith(":c"):
+            found = _CELL_REF.fullmatch(attribute(attrs, "r"))
+            if found:
+                column, at = _column_number(found.group(1)), _number(found.group(2))
+            else:
+                column, at = column + 1, row
+            if column > cost.columns or at > cost.rows:
+                cost.see(column, at, found.group(0) if found else cell_name(column, at))
+            in_cell, shared_cell = True, attribute(attrs, "t") == "s"
+            index.clear()
+        elif in_cell and (tag in ("v", "is") or tag.endswith((":v", ":is"))):
+            cost.values += 1
+        elif tag == "row" or tag.endswith(":row"):
+            r = attribute(attrs, "r")
+            row, column = (_number(r) if r.isdigit() else row + 1), 0
+        elif tag == "dimension" or tag.endswith(":dimension"):
+            _see_dimension(cost, attribute(attrs, "ref"))
+
+    def end(tag: str) -> None:
+        nonlocal in_cell
+        if in_cell and (tag == "c" or tag.endswith(":c")):
+            in_cell = False
+            if shared_cell and "".join(index).strip().isdigit():
+                cost.shared[_number("".join(index).strip())] += 1
+
+    def characters(data: str) -> None:
+        nonlocal chars
+        if in_cell:
+            chars += len(data)
+            if shared_cell:
+                index.append(data[:20])
+
+    def refuse_doctype(*_args) -> None:
+        raise ExcelError(f"工作表“{_shown(name)}”含有 XML 实体定义，可能是恶意文件，已拒绝读取。")
+
+    parser = expat.ParserCreate()
+    parser.ordered_attributes = True  # a list, not a dict per element: a third of the time
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    for buf in _chunks(z, member):
+        parser.Parse(buf, False)
+        if elements > MAX_ELEMENTS:
+            raise ExcelError(f"工作表“{_shown(name)}”的结构异常（元素过多），不是正常的工作表，已拒绝读取。")
+        least = max(cost.rows * cost.columns * EXTENT_CELL_BYTES, cost.values * VALUE_CELL_BYTES)
+        if cost.too_far or least > READ_BUDGET_BYTES:
+            break  # refused, whatever follows: a Python call per element is worth saving
+    else:
+        parser.Parse(b"", True)
+    cost.text = chars * 4  # UTF-8 takes at most four bytes a character
+    return cost
