@@ -102,6 +102,8 @@ def written_whole(target: str | os.PathLike[str]) -> Iterator[Path]:
     disk and renamed over ``target``. On any failure the temporary file is removed and ``target`` is left as
     it was; an OSError of the environment's becomes a WriteError with its Chinese sentence."""
     target = Path(target)
+    if target.is_dir() or not target.name:
+        raise WriteError(f"“{_shown(target)}”是文件夹：请给出要保存的文件名，如“{_shown(target / '报表.xlsx')}”。")
     partial = temporary_name(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

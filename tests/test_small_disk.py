@@ -50,9 +50,7 @@ def _run_on_small_disk(folder, commands: list[list[str]], *, size="2m", fill=Fal
     )
     errors = folder.parent / "errors"
     errors.mkdir(exist_ok=True)
-    done = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", script], env={**os.environ, "ERR": str(errors)}, timeout=600
-    )
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], env={**os.environ, "ERR": str(errors)}, timeout=600)
     assert done.returncode == 0, "the mount or the fill itself failed"
     results = [
         (int((errors / f"{i}.rc").read_text()), (errors / str(i)).read_text(encoding="utf-8"))

@@ -175,6 +175,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
-
 if __name__ == "__main__":
     sys.exit(main())

@@ -52,7 +52,6 @@ def cmd_template(args: argparse.Namespace) -> int:
     from desktop.cli import open_db
     from desktop.excel.importer import fill_template
     from desktop.excel.templates import TEMPLATES, write_template
-    from desktop.profile import load_profile
 
     db = open_db(args)
     try:
@@ -61,9 +60,7 @@ def cmd_template(args: argparse.Namespace) -> int:
                 path = fill_template(session, args.kind, args.out, unmask=args.unmask_ids)
                 session.commit()  # the record of an unmasked file
             else:
-                path = write_template(
-                    session, args.kind, args.out, county_code=load_profile(session).division_code or ""
-                )
+                path = write_template(session, args.kind, args.out)
     finally:
         db.close()
     what = "（含现有记录）" if args.with_records else ""

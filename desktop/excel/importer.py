@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,7 @@ from db.models import Division, Facility, KeyTask, Project
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.safety import MAX_ROWS, check_workbook
-from desktop.excel.templates import DATA_SHEET, META_SHEET, TEMPLATES, TemplateKind
+from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, META_SHEET, TEMPLATES, TemplateKind, template_workbook
 from desktop.records.editing import (
     RecordError,
     add_project_update,
@@ -807,24 +808,20 @@ def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool 
     """The template with the database's current records (and their progress reports) filled in, for a
     township to correct and send back. ID and phone numbers are masked unless ``unmask`` (recorded);
     the import puts a masked number back from the record its row matches."""
-    from desktop.excel.templates import write_template
 
     spec = TEMPLATES[kind]
     if unmask:
         from desktop.records.privacy import note_unmasked_file
 
         note_unmasked_file(session, f"{spec.label}模板", Path(out).name)
+    wb = template_workbook(session, kind)
+    _fill(session, spec, wb, unmask)
     with written_whole(out) as partial:
-        _fill(session, spec, write_template(session, kind, partial), unmask)
+        wb.save(partial)
     return Path(out)
 
 
-def _fill(session: Session, spec: TemplateKind, path: Path, unmask: bool) -> None:
-    from openpyxl import load_workbook
-
-    from desktop.excel.templates import FIRST_DATA_ROW
-
-    wb = load_workbook(path)
+def _fill(session: Session, spec: TemplateKind, wb: Workbook, unmask: bool) -> None:
     tasks = session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)).all()
     lookups = Lookups(session)
     labels = {
@@ -843,7 +840,6 @@ def _fill(session: Session, spec: TemplateKind, path: Path, unmask: bool) -> Non
         for i, row in enumerate(rows):
             for j, (f, value) in enumerate(zip(fields, row, strict=True), 1):
                 put(ws, FIRST_DATA_ROW + i, j, _cell_text(f, value, labels, unmask))
-    wb.save(path)
 
 
 def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]], unmask: bool) -> Any:

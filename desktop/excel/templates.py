@@ -288,7 +288,22 @@ def _choices(session: Session, field: Field) -> list[str] | None:
     return None
 
 
-def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, county_code: str = "") -> Path:
+def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, county_code: str | None = None) -> Path:
+    """The blank template of ``kind``, written whole to ``out``."""
+    out = Path(out)
+    wb = template_workbook(session, kind, county_code=county_code)
+    with written_whole(out) as partial:
+        wb.save(partial)
+    return out
+
+
+def template_workbook(session: Session, kind: str, *, county_code: str | None = None) -> Workbook:
+    """The template of ``kind`` as a workbook (its data sheet, drop-down lists and hidden metadata); the county
+    code it carries is the profile's unless given."""
+    if county_code is None:
+        from desktop.profile import load_profile
+
+        county_code = load_profile(session).division_code or ""
     spec = TEMPLATES[kind]
     fields = [spec.rtype.field(name) for name in spec.fields]
     wb = Workbook()
@@ -320,10 +335,7 @@ def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, 
         _write_columns(session, updates, u_fields, spec.updates.example, lists, state)
         put(meta, meta.max_row + 1, 1, "进度工作表")
         put(meta, meta.max_row, 2, spec.updates.name)
-    out = Path(out)
-    with written_whole(out) as partial:
-        wb.save(partial)
-    return out
+    return wb
 
 
 def _write_columns(session: Session, ws, fields: list[Field], example_values: dict[str, str], lists, state) -> None:

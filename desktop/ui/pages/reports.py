@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from db.errors import UserError
 from desktop.excel.export import ExportResult, export_workbook
 from desktop.excel.importer import fill_template
 from desktop.excel.sheets import SHEETS
@@ -29,6 +30,7 @@ from desktop.excel.templates import TEMPLATES, write_template
 from desktop.report.build import build_report
 from desktop.subsidies import subsidy_roster
 from desktop.ui import file_dialogs
+from desktop.ui.errors import show_error
 from desktop.ui.import_wizard import ImportWizard
 from desktop.ui.pages.base import Page, heading, make_table, requires
 from desktop.ui.tablemodel import Column, ListModel
@@ -232,13 +234,17 @@ class ReportsPage(Page):
             )
             if not path:
                 return
-        with self.win.db.session() as session:
-            if self.with_records.isChecked():
-                fill_template(session, kind, path, unmask=self.unmask.isChecked())
-                self.unmask.setChecked(False)
-                session.commit()  # the record of an unmasked file
-            else:
-                write_template(session, kind, path)
+        try:
+            with self.win.db.session() as session:
+                if self.with_records.isChecked():
+                    fill_template(session, kind, path, unmask=self.unmask.isChecked())
+                    self.unmask.setChecked(False)
+                    session.commit()  # the record of an unmasked file
+                else:
+                    write_template(session, kind, path)
+        except UserError as exc:
+            show_error(self, "生成模板失败", exc)
+            return
         self.win.statusBar().showMessage(f"模板已生成：{path}", 8000)
 
     def open_import(self) -> ImportWizard:
