@@ -8,6 +8,7 @@ asked for are never deleted by the rotation.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import shutil
 import sqlite3
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from db.errors import UserError
 from db.files import as_write_error, written_whole
+
+log = logging.getLogger(__name__)
 
 MANUAL = "manual"
 NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[\w-]+)\.db$")
@@ -78,9 +81,11 @@ def verify(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"“{path.name}”不是完好的数据库文件：{exc}") from None
+        log.warning("%s cannot be checked: %s", path, exc)
+        raise BackupError(f"“{path.name}”不是完好的数据库文件（无法读取或已损坏）。") from None
     if result != [("ok",)]:
-        raise BackupError(f"“{path.name}”未通过完整性检查：{result[0][0]}")
+        log.warning("integrity_check of %s: %s", path, result[:5])
+        raise BackupError(f"“{path.name}”未通过完整性检查（文件已损坏），不能使用。")
     if broken:
         raise BackupError(f"“{path.name}”有 {len(broken)} 处外键不一致（如表 {broken[0][0]}）")
 

@@ -25,7 +25,7 @@ from db.errors import (
     ServerAuthError,
     ServerConnectError,
 )
-from db.files import place_problem
+from db.files import environment_reason, place_problem
 from db.locks import install_locks
 from db.migrations import HEAD
 from db.writer_lock import WriterLock
@@ -160,7 +160,8 @@ def open_database(
     try:
         url = to_url(target)
     except (ValueError, ArgumentError) as exc:  # a NUL in a path, or a URL SQLAlchemy cannot read
-        raise DatabaseOpenError(f"数据库位置“{os.fspath(target)!r}”无效：{exc}") from None
+        log.warning("cannot read the database target %r: %s", os.fspath(target), exc)
+        raise DatabaseOpenError(f"数据库位置“{os.fspath(target)!r}”无效（不是文件路径，也不是服务器地址）。") from None
     path: Path | None = None
     journal = None
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
@@ -168,7 +169,9 @@ def open_database(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseOpenError(f"无法创建数据库所在的文件夹“{path.parent}”：{exc.strerror or exc}") from None
+            log.warning("cannot create %s: %s", path.parent, exc)
+            reason = environment_reason(exc, path.parent) or f"无法创建数据库所在的文件夹“{path.parent}”。"
+            raise DatabaseOpenError(reason) from None
         if path.is_dir():
             raise NotADatabaseError(f"“{path}”是文件夹，不是数据库文件。")
         lock = WriterLock(path).acquire()
@@ -239,7 +242,8 @@ def _reach_server(engine: Engine, url: URL) -> None:
         if any(sign in detail for sign in ("refused", "accepting TCP/IP", "timeout", "timed out", "resolve host")):
             reason = "服务器没有响应（地址或端口不对、服务器未启动，或网络不通）"
         else:
-            reason = detail.strip().splitlines()[-1].strip() if detail.strip() else type(exc.orig).__name__
+            log.warning("server %s refused: %s", server, detail)
+            reason = "服务器拒绝了连接（详细原因已记入日志）"
         raise ServerConnectError(f"无法连接 {where}：{reason}。") from None
 
 
@@ -259,7 +263,8 @@ def _refuse_foreign_file(path: Path) -> None:
         with path.open("rb") as fh:
             header = fh.read(16)
     except OSError as exc:
-        raise NotADatabaseError(f"无法读取“{path.name}”：{exc.strerror or exc}") from None
+        log.warning("cannot read %s: %s", path, exc)
+        raise NotADatabaseError(f"无法读取“{path.name}”（没有读取权限，或文件正被其他程序占用）。") from None
     if header != b"SQLite format 3\x00":
         raise NotADatabaseError(f"文件“{path.name}”不是 SQLite 数据库文件，未作任何修改。")
 
@@ -367,7 +372,7 @@ def current_revision(engine: Engine) -> str | None:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception as exc:  # sqlite3.DatabaseError: file is not a database, etc.
         if "not a database" in str(exc) or "malformed" in str(exc):
-            raise NotADatabaseError(f"数据库文件已损坏或不是数据库：{exc}") from exc
+            raise NotADatabaseError("数据库文件已损坏或不是数据库，未作任何修改。") from exc
         raise
 
 
@@ -411,7 +416,8 @@ def _run_migrations(engine: Engine, to_revision: str) -> None:
         except MigrationError:
             raise
         except Exception as exc:
-            raise MigrationError(f"数据库升级失败：{exc}。升级前的备份已保留。") from exc
+            log.exception("the upgrade failed")
+            raise MigrationError("数据库升级失败（详细原因已记入日志），升级前的备份已保留。") from exc
         finally:
             if sqlite:
                 conn.rollback()

@@ -40,7 +40,7 @@ def environment_reason(exc: BaseException, target: str | os.PathLike[str] | None
         return None
     where = f"“{_shown(target)}”" if target is not None else "数据库"
     if code in NO_SPACE:
-        return f"磁盘空间不足，无法写入{where}。请清理磁盘或换一个有空间的位置后重试；原有文件未被改动。"
+        return f"磁盘空间不足，无法写入{where}。请清理磁盘或换一个有空间的位置后重试；没有留下写了一半的文件。"
     if code in READ_ONLY:
         return f"位置只读，无法写入{where}。请换一个可以写入的文件夹（如“文档”）后重试。"
     if code in NO_PERMISSION:

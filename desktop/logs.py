@@ -23,7 +23,6 @@ LOG_NAME = "countyhealth.log"
 CRASH_NAME = "crash.log"
 MAX_BYTES = 1024 * 1024
 BACKUPS = 5
-ECHO_LIMIT = 50  # characters of a user's cell or file name echoed in a message
 
 log = logging.getLogger("countyhealth")
 
@@ -90,12 +89,6 @@ def bug_message(path: Path | None) -> str:
     """What the clerk reads after a bug: short, Chinese, naming the file to send to the technician."""
     where = f"详细情况已记入日志文件：\n{path}\n请把该文件发给技术支持人员。" if path else "日志文件未能写入。"
     return f"程序出现意外错误，本次操作未完成。已保存的数据不受影响。{where}"
-
-
-def shorten(text: object, limit: int = ECHO_LIMIT) -> str:
-    """A user's cell, name or path echoed in a message: at most ``limit`` characters, then an ellipsis."""
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def explain(exc: BaseException) -> str | None:

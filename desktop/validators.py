@@ -295,3 +295,13 @@ def check_text(text: str, label: str, *, multiline: bool = False) -> str:
             "这类字符多是从网页、聊天软件或其他系统复制时带入的，会使名称显示错乱或导出失败；请删除后重新输入"
         )
     return text
+
+
+ECHO_LIMIT = 50
+
+
+def shorten(text: object, limit: int = ECHO_LIMIT) -> str:
+    """A clerk's cell or name echoed in a message: at most ``limit`` characters, then an ellipsis (a cell may
+    hold 32,767 characters, and a message quoting it whole fills the screen)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -41,7 +41,7 @@ from desktop.records.editing import (
 )
 from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.snapshot import paused_gc
-from desktop.validators import InvalidValue, clean_text, describe_characters, forbidden_characters, is_masked
+from desktop.validators import InvalidValue, clean_text, describe_characters, forbidden_characters, is_masked, shorten
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class ImportReport:
         field = next((f for f in spec.rtype.fields if f.label == problem.header), None) if spec else None
         if field is not None and field.sensitive and len(str(problem.value)) > 7:
             return field.mask(str(problem.value))
-        return str(problem.value)
+        return shorten(problem.value)
 
     def describe_changes(self, plan: RowPlan, *, progress_report: bool = False) -> str:
         """What a row (or, with ``progress_report``, a row of the progress sheet) changes, in the fields'
@@ -299,7 +299,7 @@ class Lookups:
                 "project": "“建设单位/项目名称”",
                 "task": "“台账名称/序号”",
             }[ref]
-            raise InvalidValue(f"“{text}”有 {len(ids)} 个同名记录，请写成{how}以区分")
+            raise InvalidValue(f"“{shorten(text)}”有 {len(ids)} 个同名记录，请写成{how}以区分")
         return ids[0] if ids else None
 
 
@@ -476,7 +476,7 @@ def _parse_sheet(
                 # A clerk cannot see these characters, so cannot delete them: the cell is imported without them,
                 # and the report says so, cell by cell.
                 raw = clean_text(raw.strip(), multiline=f.multiline) or None
-                shown = f"（导入为“{raw}”）" if raw and not f.sensitive else ""
+                shown = f"（导入为“{shorten(raw)}”）" if raw and not f.sensitive else ""
                 message = f"已删除不可见或不允许的字符：{describe_characters(bad)}{shown}"
                 out.notes.append(Problem(sheet, kept[n][0], get_column_letter(j + 1), f.label, raw, message))
             elif whole_numbers and isinstance(raw, float) and raw.is_integer():

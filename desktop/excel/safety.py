@@ -29,6 +29,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from desktop.excel.errors import ExcelError
+from desktop.validators import shorten
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 # The largest real workbook: the demo city's staff template with its 25,896 people holds 26.0 MB of
@@ -67,7 +68,6 @@ MIN_CELL_MARKUP = 20  # the least XML a cell with a value takes besides its text
 MAX_ELEMENTS = 8_000_000
 
 CHUNK_BYTES = 4 * 1024 * 1024
-SHOWN_CHARS = 50
 
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
@@ -116,7 +116,8 @@ def _check_zip(path: Path) -> None:
             if m.flag_bits & 0x1:  # zip encryption: no spreadsheet program writes it
                 raise zipfile.BadZipFile
             if m.file_size > RATIO_FLOOR_BYTES and m.file_size > m.compress_size * MAX_RATIO:
-                raise ExcelError(f"“{path.name}”的内容压缩比异常（{_shown(m.filename)}），疑似“压缩炸弹”，已拒绝读取。")
+                what = shorten(m.filename)
+                raise ExcelError(f"“{path.name}”的内容压缩比异常（{what}），疑似“压缩炸弹”，已拒绝读取。")
         if total > MAX_UNCOMPRESSED_BYTES:
             raise ExcelError(f"“{path.name}”解压后超过 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，已拒绝读取。")
         for m in members:
@@ -125,7 +126,7 @@ def _check_zip(path: Path) -> None:
                     start = fh.read(4096)
                 if b"<!DOCTYPE" in start or b"<!ENTITY" in start:
                     raise ExcelError(
-                        f"“{path.name}”含有 XML 实体定义（{_shown(m.filename)}），可能是恶意文件，已拒绝读取。"
+                        f"“{path.name}”含有 XML 实体定义（{shorten(m.filename)}），可能是恶意文件，已拒绝读取。"
                     )
         names = {m.filename for m in members}
         if "xl/workbook.xml" in names:
@@ -157,11 +158,6 @@ def _directory_size(fh: BinaryIO) -> int:
             raise zipfile.BadZipFile
         directory = struct.unpack("<Q", zip64[40:48])[0]
     return directory
-
-
-def _shown(text: str) -> str:
-    """Text from the file as a message quotes it: a hostile file's names can be any length."""
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 # -- what reading the sheets would cost ---------------------------------------------------------------
@@ -212,7 +208,7 @@ def _check_reading_cost(path: Path, z: zipfile.ZipFile) -> None:
         far = cost.too_far
         if far is not None:
             raise ExcelError(
-                f"工作表“{_shown(cost.name)}”用到了 {_shown(far)} 单元格，超出可导入的范围"
+                f"工作表“{shorten(cost.name)}”用到了 {shorten(far)} 单元格，超出可导入的范围"
                 f"（最多 {MAX_SHEET_ROWS:,} 行、{MAX_COLUMNS} 列，即 A1:{cell_name(MAX_COLUMNS, MAX_SHEET_ROWS)}）。"
                 "请删除这个范围以外的行和列（包括只设了格式的）后再导入；"
                 f"数据超过 {MAX_ROWS:,} 行的，请分批导入。"
@@ -223,7 +219,7 @@ def _check_reading_cost(path: Path, z: zipfile.ZipFile) -> None:
     if total > READ_BUDGET_BYTES:
         raise ExcelError(
             f"“{path.name}”的内容过多：读取约需 {total // (1024 * 1024):,} MB 内存，超过 "
-            f"{READ_BUDGET_BYTES // (1024 * 1024)} MB 的上限（最多的是工作表“{_shown(biggest[1])}”）。"
+            f"{READ_BUDGET_BYTES // (1024 * 1024)} MB 的上限（最多的是工作表“{shorten(biggest[1])}”）。"
             "请删去不需要的行、列和很长的文字，或把数据分成几个文件导入。"
         )
 
@@ -499,7 +495,7 @@ def _any_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
                 index.append(data[:20])
 
     def refuse_doctype(*_args) -> None:
-        raise ExcelError(f"工作表“{_shown(name)}”含有 XML 实体定义，可能是恶意文件，已拒绝读取。")
+        raise ExcelError(f"工作表“{shorten(name)}”含有 XML 实体定义，可能是恶意文件，已拒绝读取。")
 
     parser = expat.ParserCreate()
     parser.ordered_attributes = True  # a list, not a dict per element: a third of the time
@@ -511,7 +507,7 @@ def _any_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
     for buf in _chunks(z, member):
         parser.Parse(buf, False)
         if elements > MAX_ELEMENTS:
-            raise ExcelError(f"工作表“{_shown(name)}”的结构异常（元素过多），不是正常的工作表，已拒绝读取。")
+            raise ExcelError(f"工作表“{shorten(name)}”的结构异常（元素过多），不是正常的工作表，已拒绝读取。")
         least = max(cost.rows * cost.columns * EXTENT_CELL_BYTES, cost.values * VALUE_CELL_BYTES)
         if cost.too_far or least > READ_BUDGET_BYTES:
             break  # refused, whatever follows: a Python call per element is worth saving

@@ -20,7 +20,7 @@ from db.errors import UserError
 from db.models import Change, Division, Facility, KeyTask, StaffMember, TaskUpdate
 from desktop.records.fields import MaskedValue
 from desktop.records.types import RecordType
-from desktop.validators import InvalidValue, check_id_number
+from desktop.validators import InvalidValue, check_id_number, shorten
 
 
 class RecordError(UserError, ValueError):
@@ -61,7 +61,7 @@ def make_lookup(session: Session):
         else:
             return None
         if len(ids) > 1:
-            raise InvalidValue(f"“{text}”有 {len(ids)} 个同名记录，请写成“乡镇名/村名”以区分")
+            raise InvalidValue(f"“{shorten(text)}”有 {len(ids)} 个同名记录，请写成“乡镇名/村名”以区分")
         return ids[0] if ids else None
 
     return lookup

@@ -23,6 +23,7 @@ from desktop.validators import (
     check_text,
     mask_id_number,
     mask_phone,
+    shorten,
 )
 
 # Field kinds: text, int, float, date, bool, code, id_number, credit_code, phone, ref
@@ -125,16 +126,16 @@ def _number(f: Field, raw: Any) -> float:
         try:
             value = float(text)
         except (ValueError, OverflowError):
-            raise InvalidValue(f"“{f.label}”应为数字，现为“{raw}”") from None
+            raise InvalidValue(f"“{f.label}”应为数字，现为“{shorten(raw)}”") from None
     if not math.isfinite(value):  # "nan", "inf" and 1e999 parse as floats but are no count or area
-        raise InvalidValue(f"“{f.label}”应为数字，现为“{raw}”")
+        raise InvalidValue(f"“{f.label}”应为数字，现为“{shorten(raw)}”")
     return value
 
 
 def _int(f: Field, raw: Any) -> int:
     value = _number(f, raw)
     if value != int(value):
-        raise InvalidValue(f"“{f.label}”应为整数，现为“{raw}”")
+        raise InvalidValue(f"“{f.label}”应为整数，现为“{shorten(raw)}”")
     return int(value)
 
 
@@ -169,7 +170,7 @@ def _date(f: Field, raw: Any) -> dt.date:
                 return dt.date(*parts)
             except ValueError:
                 break
-    raise InvalidValue(f"“{f.label}”不是有效日期：“{raw}”（应写成 2024-03-01、2024/3/1 或 2024.03）")
+    raise InvalidValue(f"“{f.label}”不是有效日期：“{shorten(raw)}”（应写成 2024-03-01、2024/3/1 或 2024.03）")
 
 
 def _bool(f: Field, raw: Any) -> bool:
@@ -180,7 +181,7 @@ def _bool(f: Field, raw: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise InvalidValue(f"“{f.label}”应填“是”或“否”，现为“{raw}”")
+    raise InvalidValue(f"“{f.label}”应填“是”或“否”，现为“{shorten(raw)}”")
 
 
 def _code(f: Field, raw: Any) -> str:
@@ -191,7 +192,7 @@ def _code(f: Field, raw: Any) -> str:
         if text == label or text == label.replace("（", "(").replace("）", ")"):
             return code
     choices = "、".join(f.codes.values())
-    raise InvalidValue(f"“{f.label}”的值“{raw}”不在可选范围内（可选：{choices}）")
+    raise InvalidValue(f"“{f.label}”的值“{shorten(raw)}”不在可选范围内（可选：{choices}）")
 
 
 class MaskedValue(str):
@@ -239,7 +240,7 @@ def _ref(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) ->
     text = normalise_text(raw)
     found = lookup(f.ref, text) if lookup else None
     if found is None:
-        raise InvalidValue(f"找不到“{f.label}”为“{text}”的记录")
+        raise InvalidValue(f"找不到“{f.label}”为“{shorten(text)}”的记录")
     return found
 
 

@@ -44,6 +44,9 @@ def _dialog(parent: QWidget | None, title: str, start: str, filters: str, mode: 
             _PROVIDER.append(NameOnlyIconProvider())
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setIconProvider(_PROVIDER[0])
+        # Qt's Chinese catalogue leaves these two in English ("Look in:", "Files of type:").
+        dialog.setLabelText(QFileDialog.DialogLabel.LookIn, "查找范围：")
+        dialog.setLabelText(QFileDialog.DialogLabel.FileType, "文件类型：")
     return dialog
 
 

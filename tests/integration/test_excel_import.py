@@ -303,3 +303,18 @@ def test_rows_read_back_unchanged_skip_parsing_but_edited_rows_are_checked(demo_
     (changed,) = [p for p in report.plans if p.action == "changed"]
     assert changed.row == FIRST_DATA_ROW + 7 and changed.changes["title"][1] == "senior"
     assert report.count("unchanged") == len(report.plans) - 1
+
+
+def test_a_long_bad_cell_is_quoted_cut_to_fifty_characters(demo_db, tmp_path):
+    """A cell may hold 32,767 characters; a message quoting it whole filled the screen."""
+    path = filled(demo_db, "facilities", tmp_path / "facilities.xlsx")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=FIRST_DATA_ROW, column=headers.index("实有床位（张）") + 1).value = "很多" * 5000
+    wb.save(path)
+    report = run_import(demo_db, "facilities", path, user="测试", dry_run=True)
+    (problem,) = report.problems
+    quoted = problem.message.split("现为“")[1].split("”")[0]
+    assert len(quoted) == 50 and quoted.endswith("…")
+    assert len(report.shown_value(problem)) == 50

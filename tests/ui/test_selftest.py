@@ -34,3 +34,17 @@ def test_a_failing_step_is_named_and_the_code_is_not_zero(tmp_path, monkeypatch)
     assert said[3] == "自检未通过：第 2 步（Excel：导出人员花名册并读回）"
     log = (tmp_path / "log" / "selftest.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "磁盘已满" in log  # the log keeps what the screen leaves out
+
+
+def test_the_window_step_leaves_no_job_running(demo_db, monkeypatch):
+    """The step hid its window and deleted it; a timer of the window started a check as it went, whose worker
+    then outlived the window and emitted to signals torn down at exit ("Signal source has been deleted",
+    now and then a segmentation fault, printed after the self-test had passed)."""
+    from PySide6.QtCore import QThreadPool
+
+    from desktop.ui import tasks
+
+    monkeypatch.setattr(tasks, "RUN_SYNCHRONOUSLY", False)  # real workers, as in the installed app
+    selftest._window({"db": demo_db})
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    assert all(task.abandoned for task in tasks._RUNNING)
