@@ -202,6 +202,8 @@ def restore(backup: str | Path, db_path: str | Path) -> tuple[BackupInfo, Path |
 
     lock = WriterLock(db_path).acquire()  # not while another copy of the app has the file open
     try:
+        if lock.reopened:  # nor while this process still has it open: its connections would see another file
+            raise BackupError("数据库仍在使用中（本程序中还有打开它的窗口或任务），请关闭后再恢复。")
         return _replace(backup, db_path)
     except (OSError, sqlite3.Error) as exc:
         converted = as_write_error(exc, db_path)

@@ -185,14 +185,19 @@ def open_database(
         journal = "DELETE" if is_network_path(path) else "WAL"
     else:
         lock = None
-    engine = create_engine(url)
-    if url.get_backend_name() == "sqlite":
-        _install_sqlite_pragmas(engine, journal)
-    else:
-        _reach_server(engine, url)
-    db = Database(engine=engine, url=url, path=path, journal_mode=journal, writer_lock=lock)
-    _start_signed_out_where_accounts_exist(db)
     try:
+        engine = create_engine(url)
+        if url.get_backend_name() == "sqlite":
+            _install_sqlite_pragmas(engine, journal)
+        else:
+            _reach_server(engine, url)
+    except BaseException:
+        if lock is not None:
+            lock.release()  # raw descriptors are not closed by the garbage collector: a leak would hold the file
+        raise
+    db = Database(engine=engine, url=url, path=path, journal_mode=journal, writer_lock=lock)
+    try:
+        _start_signed_out_where_accounts_exist(db)
         current = current_revision(engine)
         db.revision_before = current
         if current == HEAD and to_revision == "head":
@@ -213,7 +218,7 @@ def open_database(
 
                 db.backup_before_upgrade = make_backup(path, reason=f"before-upgrade-{current}").path
             _run_migrations(engine, to_revision)
-    except Exception:
+    except BaseException:
         db.close()
         raise
     return db

@@ -123,7 +123,7 @@ def written_whole(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 def _flush_to_disk(path: Path) -> None:
     """So a rename never points at data still in the cache (a power cut after the rename would leave it empty)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows flushes only a handle that may write
     try:
         os.fsync(fd)
     finally:

@@ -188,6 +188,7 @@ def test_the_upgrade_cleans_text_stored_before_the_text_rules(tmp_path):
         w = World(s)
         w.township.name = "桃源\u200b镇"
         clinic = w.add_facility("新村\x01卫生室\u202e", "village_clinic", address="村口_x0001_1号")
+        invisible = w.add_facility("\u200b", "village_clinic")  # blank once cleaned: a CHECK would refuse it
         person = w.add_person(clinic, status_reason="退休\r\n见文件\x07")
         person.name = "张\x00三\x1b"
         w.add_loan(person, dt.date(2026, 1, 1), None).reason = "支援\u2066乡镇\u2069"
@@ -197,7 +198,7 @@ def test_the_upgrade_cleans_text_stored_before_the_text_rules(tmp_path):
         dirty_twin = KeyTask(ledger="台账", number="（一）\u200b", title="乙\x01", lead_unit="局", status="in_progress")
         s.add_all([clean_twin, dirty_twin])
         s.commit()
-        ids = {"clinic": clinic.id, "person": person.id, "task": task.id, "twin": dirty_twin.id}
+        ids = {"clinic": clinic.id, "person": person.id, "task": task.id, "twin": dirty_twin.id, "blank": invisible.id}
     db.close()
 
     db = open_database(path)
@@ -206,6 +207,7 @@ def test_the_upgrade_cleans_text_stored_before_the_text_rules(tmp_path):
         assert s.get(Division, w.township.id).name == "桃源镇"
         clinic = s.get(Facility, ids["clinic"])
         assert (clinic.name, clinic.address, clinic.version) == ("新村卫生室", "村口1号", 2)
+        assert s.get(Facility, ids["blank"]).name == "\u200b"  # left as it was; the upgrade went on
         person = s.get(StaffMember, ids["person"])
         assert (person.name, person.status_reason) == ("张三", "退休\n见文件")  # a Text column keeps its breaks
         assert s.scalars(select(StaffLoan.reason)).one() == "支援乡镇"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import subprocess
@@ -519,6 +520,23 @@ def _gzip_bomb(path: Path) -> Path:
     return path
 
 
+def _json_bomb(path: Path) -> Path:
+    """23 KB, signed, whose 24 MB of records are eight million empty lists: within the unpacking bound, yet
+    json.loads would make a Python object of each (698 MB for the same measured by hand)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from desktop.exchange.container import sign
+
+    raw = b'{"tables":[' + b"[]," * 8_000_000 + b'[]],"columns":{}}'
+    header = {"sender": {"code": "539929000000", "name": "虚构县", "kind": "county"},
+              "ancestors": [{"code": CITY, "name": "云川市", "kind": "city"}], "period": "2026Q3",
+              "exported_at": "2026-10-08T09:00:00", "exported_by": "某人", "counts": {}}  # fmt: skip
+    packed = gzip.compress(raw, compresslevel=9, mtime=0)
+    key = Ed25519PrivateKey.generate().private_bytes_raw()
+    path.write_bytes(sign(header, packed, hashlib.sha256(raw).hexdigest(), key))
+    return path
+
+
 def _sparse_junk(path: Path) -> Path:
     """3 GiB of nothing, costing no disk: a file the size of a film, renamed .chx."""
     with path.open("wb") as f:
@@ -531,8 +549,9 @@ def _sparse_junk(path: Path) -> Path:
     [
         (lambda p: _gzip_bomb(p / "炸弹.chx"), "压缩炸弹"),
         (lambda p: _sparse_junk(p / "垃圾.chx"), "超过交换文件的上限"),
+        (lambda p: _json_bomb(p / "空列表.chx"), "读取需要的内存超过上限"),
     ],
-    ids=["gzip-bomb", "3-GiB-junk"],
+    ids=["gzip-bomb", "3-GiB-junk", "json-bomb"],
 )
 def test_hostile_exchange_files_are_refused_quickly_in_little_memory(tmp_path, make, message):
     """Refused in a child process of its own, so that its peak resident memory is the refusal's alone."""

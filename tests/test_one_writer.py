@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from db import DatabaseInUseError, open_database
-from db.backups import make_backup, restore
+from db.backups import BackupError, make_backup, restore
 from db.writer_lock import lock_path
 from desktop.cli import main
 
@@ -118,21 +118,46 @@ def test_a_second_name_for_the_same_file_is_refused_too(tmp_path, capsys):
     db.close()
 
 
-def test_one_process_may_reopen_its_own_file_without_dropping_its_lock(tmp_path):
+def test_one_process_may_reopen_its_own_file_without_dropping_its_lock(tmp_path, capsys):
     path = tmp_path / "county.db"
     first = open_database(path)
     again = open_database(path)  # the window reopening its file after a restore
     again.close()
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from db import open_database; open_database(sys.argv[1]).close()",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
+        [sys.executable, "-m", "desktop.cli", "info", "--db", str(path)], capture_output=True, text=True, timeout=60
     )
     first.close()
-    assert proc.returncode != 0 and "DatabaseInUseError" in proc.stderr  # still held by `first`
+    assert proc.returncode == 2 and "已在另一个窗口或另一台电脑上打开" in proc.stderr  # still held by `first`
+
+
+def test_a_failed_open_leaves_no_lock_behind(tmp_path, monkeypatch):
+    """The lock's descriptors are not closed by the garbage collector: a failure after taking it must give it
+    back, or the file stays locked (and counted as this process's) for as long as the process runs."""
+    from db import engine
+
+    path = tmp_path / "county.db"
+    open_database(path).close()
+
+    def broken(_db):
+        raise RuntimeError("读取账号表时出错")
+
+    monkeypatch.setattr(engine, "_start_signed_out_where_accounts_exist", broken)
+    with pytest.raises(RuntimeError):
+        open_database(path)
+    monkeypatch.undo()
+    proc = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "info", "--db", str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_restore_is_refused_while_this_process_still_has_the_file_open(tmp_path):
+    path = tmp_path / "county.db"
+    db = open_database(path)
+    copy = make_backup(path, to=tmp_path / "copy.db")
+    try:
+        with pytest.raises(BackupError, match="仍在使用中"):
+            restore(copy.path, path)
+    finally:
+        db.close()
+    restore(copy.path, path)  # and once it is closed, it goes

@@ -147,7 +147,7 @@ def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], d
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's own errors, in English: a damaged or unsupported file
-        log.info("calamine could not open %s: %s", path, exc)
+        log.warning("calamine could not open %s: %s", path, exc)
         raise ExcelError(f"“{path.name}”已损坏或不是 Excel 工作簿，无法读取。") from None
     names = wb.sheet_names
     sheet = DATA_SHEET if DATA_SHEET in names else next((n for n in names if not n.startswith("_")), None)
@@ -162,7 +162,7 @@ def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], d
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         extra_rows = wb.get_sheet_by_name(extra).to_python(skip_empty_area=False) if extra in names else None
     except Exception as exc:  # a sheet the workbook lists but cannot give: a damaged or hand-edited file
-        log.info("calamine could not read a sheet of %s: %s", path, exc)
+        log.warning("calamine could not read a sheet of %s: %s", path, exc)
         raise ExcelError(f"“{path.name}”已损坏，无法读取其中的工作表。") from None
     for name, r in ((sheet, rows), (extra, extra_rows or [])):
         if len(r) > MAX_ROWS + 20:

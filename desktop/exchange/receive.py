@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,8 @@ from desktop.exchange.tables import BY_TABLE, SPECS, Spec, columns
 from desktop.periods import Period, PeriodError
 from desktop.records.editing import log_change
 from desktop.validators import clean_text, mask_id_number
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
         tables = body["tables"]
         file_columns = body["columns"]
     except (KeyError, TypeError, ValueError, PeriodError) as exc:
-        raise ExchangeError(f"交换文件内容不完整（{exc}），未导入任何记录。") from None
+        log.warning("an exchange file's header or body is incomplete: %r", exc)
+        raise ExchangeError("交换文件内容不完整（缺少报送单位、报送期或记录），未导入任何记录。") from None
     known = session.scalar(select(ExchangeSender).where(ExchangeSender.division_code == code))
     if known is not None and known.public_key != received.public_key:
         problems.append(ExchangeProblem("", "", (

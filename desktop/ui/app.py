@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from db import DamagedDatabaseError, DatabaseOpenError, open_database
+    from db import DamagedDatabaseError, open_database
     from db.engine import to_url, without_password
     from db.errors import ServerAuthError
     from desktop.ui.main_window import MainWindow
@@ -72,9 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not offer_restore(None, args.db, exc, QMessageBox.exec):
                 return 1
             db = open_database(args.db)
-    except DatabaseOpenError as exc:
+    except Exception as exc:  # the clerk's sentence; a bug is logged and its message names the log
+        from desktop.ui.errors import message_for
+
         shown = args.db if "://" not in args.db else without_password(to_url(args.db)).render_as_string()
-        QMessageBox.critical(None, PRODUCT_NAME, f"无法打开数据库：\n{shown}\n\n{exc}")
+        QMessageBox.critical(None, PRODUCT_NAME, f"无法打开数据库：\n{shown}\n\n{message_for(exc)}")
         return 1
     from desktop.ui.sign_in import sign_in
 

@@ -8,7 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from db import DamagedDatabaseError
-from db.backups import BackupError, restore
+from db.backups import restore
+from db.errors import UserError
+from desktop.ui.errors import show_error
 
 
 def restore_dialog(parent: QWidget | None, exc: DamagedDatabaseError) -> QMessageBox:
@@ -37,7 +39,7 @@ def offer_restore(
         return False
     try:
         restore(exc.latest_backup.path, path)
-    except BackupError as err:
-        QMessageBox.critical(parent, "恢复失败", str(err))
+    except UserError as err:
+        show_error(parent, "恢复失败", err)
         return False
     return True

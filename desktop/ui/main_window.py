@@ -407,6 +407,7 @@ class MainWindow(QMainWindow):
         if not sign_in(self, db, self.ask):
             db.close()
             return False
+        stop_all()  # a check still running on the old database ends before it closes
         self.db.close()
         self.db = db
         self._after_open()
@@ -496,6 +497,7 @@ class MainWindow(QMainWindow):
 
         path, actor = self.db.path, self.db.actor
         actor.require("manage", "从备份恢复数据库")
+        stop_all()  # no job may hold a connection while the file is replaced
         self.db.close()
         try:
             _info, kept = restore(backup, path)

@@ -105,9 +105,9 @@ def _window(ctx: dict) -> str:
     from desktop.ui.main_window import MainWindow, settings
 
     app = QApplication.instance() or QApplication([sys.argv[0], "-platform", "offscreen"])
-    recent = settings().value("recent")  # the window remembers its file; the user's list must not gain ours
+    # The window remembers its file and, as it closes, its size: the user's own settings must not take ours.
+    kept = {key: settings().value(key) for key in ("recent", "geometry")}
     window = MainWindow(ctx["db"])
-    settings().setValue("recent", recent) if recent is not None else settings().remove("recent")
     window.resize(1280, 800)
     window.show()
     app.processEvents()
@@ -122,6 +122,8 @@ def _window(ctx: dict) -> str:
     window.deleteLater()
     app.processEvents()
     stop_all()  # nothing the last events started outlives the window
+    for key, value in kept.items():
+        settings().setValue(key, value) if value is not None else settings().remove(key)
     if image.isNull() or image.width() < 100:
         raise RuntimeError("主窗口未能绘制")
     if "清溪县" not in title:
