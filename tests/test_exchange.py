@@ -268,11 +268,9 @@ def test_a_file_under_a_known_name_but_another_key_is_refused(capsys, demo_db, d
     assert code == 0 and "已审核通过清溪县" in out, err
 
 
-def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written(capsys, demo_db, db, county_file):
-    _make_city(db)
-    with demo_db.session() as s:
-        person = s.scalars(select(StaffMember)).first()
-    with db.session() as s:  # the city already has this person, in another county's hospital
+def _add_to_another_county(db, **person) -> None:
+    """A person working in the hospital of 石屏县, a county of the city other than the sender."""
+    with db.session() as s:
         city = s.scalar(select(Division).where(Division.code == CITY))
         other = Division(code="539922000000", name="石屏县", kind="county", parent_id=city.id)
         s.add(other)
@@ -280,9 +278,17 @@ def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written
         hospital = Facility(name="石屏县人民医院", kind="county_hospital", division_id=other.id)
         s.add(hospital)
         s.flush()
-        s.add(StaffMember(name=person.name, sex=person.sex, id_number=person.id_number, birth_date=person.birth_date,
-                          facility_id=hospital.id, category="physician", employment_form="contract"))  # fmt: skip
+        s.add(StaffMember(**person, facility_id=hospital.id, category="physician", employment_form="contract"))
         s.commit()
+
+
+def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written(capsys, demo_db, db, county_file):
+    _make_city(db)
+    with demo_db.session() as s:
+        person = s.scalars(select(StaffMember)).first()
+    # the city already has this person, in another county's hospital
+    _add_to_another_county(db, name=person.name, sex=person.sex, id_number=person.id_number,
+                           birth_date=person.birth_date)  # fmt: skip
     code, out, _ = run(capsys, "exchange", "import", str(county_file), "--db", db.target)
     assert code == 2
     assert f"人员“{person.name}（{person.id_number[:6]}********{person.id_number[-4:]}）”" in out
@@ -343,17 +349,7 @@ def test_a_training_of_a_person_the_file_does_not_carry_is_a_problem(capsys, db,
     """A detail row follows its owner: a file that carries a training of a person of another county would
     replace that person's trainings here."""
     _make_city(db)
-    with db.session() as s:
-        city = s.scalar(select(Division).where(Division.code == CITY))
-        other = Division(code="539922000000", name="石屏县", kind="county", parent_id=city.id)
-        s.add(other)
-        s.flush()
-        hospital = Facility(name="石屏县人民医院", kind="county_hospital", division_id=other.id)
-        s.add(hospital)
-        s.flush()
-        s.add(StaffMember(name="李四", sex="F", id_number="53252419900101002X", birth_date=dt.date(1990, 1, 1),
-                          facility_id=hospital.id, category="physician", employment_form="contract"))  # fmt: skip
-        s.commit()
+    _add_to_another_county(db, name="李四", sex="F", id_number="53252419900101002X", birth_date=dt.date(1990, 1, 1))
     extra = ["53252419900101002X", "on_post", "2026-07-01", "2026-07-05", 5, "云川市", True]
     sent = _resigned(county_file, tmp_path / "清溪县.chx", change=lambda t: t["trainings"].append(extra))
     code, out, _ = run(capsys, "exchange", "import", str(sent), "--db", db.target)

@@ -30,7 +30,7 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException, *, after:
         return
     text = explain(exc)
     if text is None:
-        QMessageBox.critical(parent, title, bug_message(record_bug(exc)))
+        QMessageBox.critical(parent, title, message_for(exc))
     else:
         QMessageBox.warning(parent, title, text + (f"\n\n{after}" if after else ""))
 
