@@ -20,7 +20,10 @@ def _first(session, model):
 
 
 def _store(db, model, record_id, **values) -> None:
-    """Written straight into the table, past every check, as an older version or an exchange file could have."""
+    """Written straight into the table, past every check, as an older version or an exchange file could have.
+    PostgreSQL's text cannot hold NUL at all, so there it is another control character."""
+    if not db.is_sqlite:
+        values = {k: v.replace("\x00", "\x01") if isinstance(v, str) else v for k, v in values.items()}
     with db.engine.begin() as conn:
         conn.execute(update(model).where(model.id == record_id).values(**values))
 
