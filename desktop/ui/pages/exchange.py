@@ -211,7 +211,7 @@ class ExchangePage(Page):
                 confirm(session, row.code, user=self.win.user, reason=reason)
                 session.commit()
         except (ExchangeError, AccessDenied) as exc:
-            QMessageBox.warning(self, "未能确认", str(exc))
+            show_error(self, "未能确认", exc)
             return False
         self.refresh()
         self.win.statusBar().showMessage(f"已确认{row.name}的签名指纹，现在可以审核", 15000)
