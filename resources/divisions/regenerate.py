@@ -167,8 +167,10 @@ def convert(texts: Mapping[str, str]) -> tuple[dict[str, bytes], dict]:
     for province, rows in sorted(by_province.items()):
         files[f"{province}.csv.xz"] = _csv_bytes(sorted(rows, key=sort_key))
     counts = {
-        "levels": {name: per_level[str(level)] for name, level in (("provinces", 1), ("cities", 2), ("counties", 3),
-                                                                   ("townships", 4), ("villages", 5))},
+        "levels": {
+            name: per_level[str(level)]
+            for name, level in (("provinces", 1), ("cities", 2), ("counties", 3), ("townships", 4), ("villages", 5))
+        },
         "kinds": dict(sorted(kinds.items())),
         "village_kind_from_code": village_by_code,
     }
@@ -226,8 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with tempfile.TemporaryDirectory() as folder:
             manifest = regenerate(npm_pack(args.source, Path(folder)), args.out)
-    json.dump({k: manifest[k] for k in ("levels", "kinds", "village_kind_from_code")}, sys.stdout,
-              ensure_ascii=False, indent=1)
+    json.dump(
+        {k: manifest[k] for k in ("levels", "kinds", "village_kind_from_code")},
+        sys.stdout,
+        ensure_ascii=False,
+        indent=1,
+    )
     print(f"\n{sum(manifest['files'].values())} bytes in {len(manifest['files'])} files")
     return 0
 
