@@ -36,8 +36,8 @@ def test_taojiang_has_its_15_townships_and_247_villages_and_communities(catalogu
     assert [d.name for d in catalogue.ancestors(county)] == ["湖南省", "益阳市"]
     townships = catalogue.children("430922")
     assert len(townships) == 15
-    assert {t.kind for t in townships} == {"town", "township"}
-    assert [t.name for t in townships if t.kind == "township"] == ["鲊埠回族乡", "浮丘山乡"]
+    assert [t.name for t in townships if t.kind != "town"] == ["鲊埠回族乡", "浮丘山乡"]
+    assert [t.kind for t in townships if t.kind != "town"] == ["ethnic_township", "township"]
     villages = [v for t in townships for v in catalogue.children(t)]
     assert len(villages) == 247
     assert all(v.level == VILLAGE and len(v.code) == 12 and v.code.startswith("430922") for v in villages)
@@ -81,7 +81,7 @@ def test_no_resource_file_exceeds_2_mb():
     ("code", "name", "short_name", "kind"),
     [
         ("430922101", "修山镇", "修山镇", "town"),
-        ("430922208", "鲊埠回族乡", "鲊埠回族乡", "township"),
+        ("430922208", "鲊埠回族乡", "鲊埠回族乡", "ethnic_township"),
         ("110101001", "东华门街道", "东华门街道", "street"),
         ("150521403", "保康街道办事处", "保康街道", "street"),
         ("110105021", "南磨房地区", "南磨房地区", "area"),

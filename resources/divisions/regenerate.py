@@ -52,8 +52,8 @@ TOWNSHIP_ENDINGS = (
     ("街道片区", "street"),
     ("乡镇", "other"),  # 经济开发区直属乡镇, 特殊乡镇: placeholders, not a 镇
     ("小镇", "other"),  # 信阳国际家居产业小镇: an industrial park
-    ("民族乡", "ethnic_township"),
-    ("民族苏木", "ethnic_sumu"),
+    ("族乡", "ethnic_township"),
+    ("族苏木", "ethnic_sumu"),
     ("苏木", "sumu"),
     ("镇", "town"),
     ("乡", "township"),
