@@ -439,13 +439,44 @@ class MainWindow(QMainWindow):
         if box.clickedButton() is load:
             self.load_demo()
         elif box.clickedButton() is blank:
-            self.profile_wizard()
+            self.set_up_area()
 
-    def profile_wizard(self) -> None:
+    def set_up_area(self) -> None:
+        """Find the county (or city) in the official codes and build it down to villages; then the profile's
+        own details (the bureau, who signs). The clerk may type the name and code herself instead."""
+        from desktop.division_setup import set_up_area
+        from desktop.ui.area_picker import AreaPicker
+
+        picker = AreaPicker(self)
+        self.ask(picker)
+        area = picker.chosen() if picker.result() == QDialog.DialogCode.Accepted else None
+        if area is None:
+            if picker.manual:
+                self.profile_wizard()
+            return
+        db, user = self.db, self.user
+
+        def built(summary) -> None:
+            self._after_open()
+            self.profile_wizard(summary.describe())
+
+        run_task(
+            self,
+            f"正在建立{area.short_name}的乡镇和村…",
+            lambda _progress, _cancelled: set_up_area(db, area.short_code, user=user),
+            built,
+            failure="未能建立县域",
+        )
+
+    def profile_wizard(self, done: str = "") -> None:
+        """The profile's details; ``done`` says what was just set up, above them."""
         dialog = QDialog(self)
         dialog.setWindowTitle("填写县域信息")
         layout = QVBoxLayout(dialog)
-        layout.addWidget(QLabel("这些信息填入所有上报报表的表头和表尾，以后可在“设置”中修改。"))
+        intro = QLabel((f"{done}\n\n" if done else "") + "这些信息填入所有上报报表的表头和表尾，以后可在“设置”中修改。")
+        intro.setObjectName("profileIntro")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         form = ProfileForm(self)
         form.refresh()
         layout.addWidget(form)

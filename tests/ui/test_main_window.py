@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from desktop.ui.main_window import MainWindow
 
@@ -68,6 +68,9 @@ def test_starting_blank_asks_for_the_county_profile(qtbot, db, monkeypatch):
         dialogs.append(dialog.windowTitle())
         if isinstance(dialog, QMessageBox):
             return answer(dialog, "从空白开始")
+        if dialog.windowTitle() == "选择本县（市）":  # a county not in the official list: typed by hand
+            (manual,) = [b for b in dialog.findChildren(QPushButton) if b.text() == "手工填写"]
+            return manual.click()
         from desktop.ui.pages.settings import ProfileForm
 
         form = dialog.findChild(ProfileForm)
@@ -80,12 +83,52 @@ def test_starting_blank_asks_for_the_county_profile(qtbot, db, monkeypatch):
 
     monkeypatch.setattr(win, "ask", fill)
     win.first_start()
-    assert dialogs == ["欢迎使用", "填写县域信息"]
+    assert dialogs == ["欢迎使用", "选择本县（市）", "填写县域信息"]
     from desktop.profile import load_profile
 
     with db.session() as s:
         assert load_profile(s).bureau_name == "白沙县卫生健康局"
     assert "白沙县" in win.windowTitle()
+
+
+def test_starting_blank_finds_the_county_and_builds_its_townships_and_villages(qtbot, db, monkeypatch):
+    from sqlalchemy import func, select
+
+    from db.models import Division
+    from desktop.profile import load_profile
+
+    win = MainWindow(db, today=TODAY)
+    qtbot.addWidget(win)
+    dialogs, shown = [], []
+
+    def answer_as_a_clerk(dialog):
+        dialogs.append(dialog.windowTitle())
+        if isinstance(dialog, QMessageBox):
+            return answer(dialog, "从空白开始")
+        if dialog.windowTitle() == "选择本县（市）":
+            dialog.search.setText("桃江")  # as she types it
+            shown.extend(dialog.model.row_at(i) for i in range(dialog.model.rowCount()))
+            dialog.findChild(QPushButton, "buildArea").click()
+            return dialog.result()
+        from desktop.ui.pages.settings import ProfileForm
+
+        form = dialog.findChild(ProfileForm)
+        shown.append(dialog.findChild(QLabel, "profileIntro").text())
+        assert form.edits["area_name"].text() == "桃江县" and form.edits["division_code"].text() == "430922"
+        form.edits["preparer"].setText("李华")
+        assert form.save()
+        return 1
+
+    monkeypatch.setattr(win, "ask", answer_as_a_clerk)
+    win.first_start()
+    assert dialogs == ["欢迎使用", "选择本县（市）", "填写县域信息"]
+    county, intro = shown
+    assert county.short_code == "430922" and intro.startswith("已按 2023 年统计用区划代码建立桃江县（430922）")
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Division)) == 1 + 15 + 247
+        profile = load_profile(s)
+        assert (profile.area_name, profile.bureau_name, profile.preparer) == ("桃江县", "桃江县卫生健康局", "李华")
+    assert "桃江县" in win.windowTitle()
 
 
 def test_opening_a_bad_file_says_why_and_keeps_the_current_database(window, tmp_path, monkeypatch):
