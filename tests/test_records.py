@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import CheckConstraint, String, select
 
 from db.models import Change, KeyTask, StaffMember
 from desktop.records import FACILITY, PROJECT, RECORD_TYPES, STAFF, TASK
@@ -64,6 +65,48 @@ def test_every_field_names_a_model_column():
     for rtype in RECORD_TYPES.values():
         columns = set(rtype.model.__table__.columns.keys())
         assert {f.name for f in rtype.fields} <= columns, rtype.key
+
+
+def _column_default(column):
+    if column.default is not None:
+        return column.default.arg
+    return None if column.server_default is None else column.server_default.arg
+
+
+def _check_codes(table, name: str) -> set[str] | None:
+    """The codes a CHECK constraint of the table allows in a column (``sql_in``), or None if none limits it."""
+    for constraint in table.constraints:
+        if isinstance(constraint, CheckConstraint):
+            m = re.search(rf"\b{name} IN \(([^)]*)\)", str(constraint.sqltext))
+            if m:
+                return {v.strip().strip("'") for v in m.group(1).split(",")}
+    return None
+
+
+def test_every_field_agrees_with_its_column():
+    """Nullability, default and length are the column's; a blank never reaches a NOT NULL column as NULL (issue 17,
+    5a: 实有床位 and 14 others); allowed codes are exactly the CHECK list."""
+    for rtype in RECORD_TYPES.values():
+        table = rtype.model.__table__
+        for f in rtype.fields:
+            column, where = table.columns[f.name], (rtype.key, f.name)
+            default = _column_default(column)
+            assert f.required or f.derived or column.nullable or default is not None, where
+            assert f.nullable == column.nullable, where
+            if not column.nullable and default is not None:
+                assert f.default == f.parse(str(default)) or f.default == default, where
+                if not f.required:  # a blank stands for the default, and the field says so
+                    assert f.parse("") == f.default and f.parse(None) == f.default, where
+                    assert f"不填即为“{f.display(f.default)}" in f.note, where
+            if not column.nullable and default is None and not f.derived:
+                assert f.required, where
+            if isinstance(column.type, String) and column.type.length is not None:
+                assert f.max_length == column.type.length, where
+            elif f.max_length is not None:  # a limit tighter than an unbounded Text column: long free text only
+                assert f.multiline, where
+            allowed = _check_codes(table, f.name)
+            if f.codes is not None or allowed is not None:
+                assert set(f.codes or ()) == allowed, where
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.validators import (
@@ -50,6 +50,31 @@ class Field:
     # not hold. Stored in an unbounded Text column (a test holds the two together; the migration that cleaned
     # stored text and the exchange read the same rule from the column).
     multiline: bool = False
+    # Learned from the database column (``bound_to``), never written in a description: whether the column takes
+    # NULL, and the value it takes when none is given (a blank in a NOT NULL column with a default means that).
+    nullable: bool = True
+    default: Any = None
+
+    def bound_to(self, column: Any) -> Field:
+        """This field as its database column has it: nullability, default and (for a String) length. A blank
+        in a NOT NULL column with a default stands for that default, and the field's note says so."""
+        default = None
+        if column.default is not None and column.default.is_scalar:
+            default = column.default.arg
+        elif column.server_default is not None and isinstance(getattr(column.server_default, "arg", None), str):
+            default = self.parse(column.server_default.arg)
+        length = getattr(column.type, "length", None)
+        note = self.note
+        if not column.nullable and default is not None and not self.required and not self.derived:
+            shown = self.display(default) + (self.unit or "")
+            note = f"{note}；不填即为“{shown}”" if note else f"不填即为“{shown}”"
+        return replace(
+            self,
+            nullable=column.nullable,
+            default=default,
+            max_length=self.max_length if self.max_length is not None else length,
+            note=note,
+        )
 
     @property
     def header(self) -> str:
@@ -58,9 +83,9 @@ class Field:
     def parse(self, raw: Any, *, lookup: Callable[[str, str], int | None] | None = None) -> Any:
         """A value typed or imported, as the database stores it; InvalidValue with a Chinese reason if bad."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):  # str.strip() also drops the 全角 space
-            if self.required:
+            if self.required or (not self.nullable and self.default is None):
                 raise InvalidValue(f"“{self.label}”不能为空")
-            return None
+            return None if self.nullable else self.default
         parser = _PARSERS[self.kind]
         value = parser(self, raw, lookup) if self.kind == "ref" else parser(self, raw)
         if self.minimum is not None and value < self.minimum:

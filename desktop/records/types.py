@@ -18,6 +18,11 @@ class RecordType:
     natural_key: tuple[str, ...]  # the fields that identify a record in an import
     title_field: str = "name"
 
+    def __post_init__(self) -> None:
+        # Each field learns nullability, default and length from its column: one source, not repeated here.
+        columns = self.model.__table__.columns
+        object.__setattr__(self, "fields", tuple(f.bound_to(columns[f.name]) for f in self.fields))
+
     def field(self, name: str) -> Field:
         for f in self.fields:
             if f.name == name:
@@ -34,10 +39,10 @@ FACILITY = RecordType(
     "机构",
     Facility,
     (
-        Field("name", "机构名称", required=True, max_length=100, note="与执业许可证上的名称一致"),
+        Field("name", "机构名称", required=True, note="与执业许可证上的名称一致"),
         Field("kind", "机构类别", "code", codes=codes.FACILITY_KIND, required=True),
         Field("division_id", "所在乡镇（街道）或村（社区）", "ref", ref="division", required=True),
-        Field("grade", "医院等级", max_length=20, note="如 二级甲等；基层机构可不填"),
+        Field("grade", "医院等级", note="如 二级甲等；基层机构可不填"),
         Field(
             "lead_facility_id",
             "牵头医院或管理卫生院",
@@ -45,9 +50,9 @@ FACILITY = RecordType(
             ref="facility",
             note="医共体牵头医院；村卫生室填管理它的乡镇卫生院",
         ),
-        Field("group_name", "医共体（医疗集团）", max_length=100),
+        Field("group_name", "医共体（医疗集团）"),
         Field("credit_code", "统一社会信用代码", "credit_code", note="18位，末位为校验码；没有的可不填"),
-        Field("licence_no", "执业许可证登记号", max_length=60),
+        Field("licence_no", "执业许可证登记号"),
         Field("ownership", "经济类型", "code", codes=codes.OWNERSHIP, required=True),
         Field("building_ownership", "业务用房产权", "code", codes=codes.BUILDING_OWNERSHIP, note="村卫生室填写"),
         Field("status", "运营状态", "code", codes=codes.FACILITY_STATUS, required=True),
@@ -62,7 +67,7 @@ FACILITY = RecordType(
         Field("standardised", "达到规范化标准", "bool", note="村卫生室填写"),
         Field("accreditation", "优质服务基层行/社区医院", "code", codes=codes.ACCREDITATION),
         Field("phone", "联系电话", "phone"),
-        Field("address", "地址", max_length=200),
+        Field("address", "地址"),
     ),
     natural_key=("credit_code", "name"),
 )
@@ -72,7 +77,7 @@ STAFF = RecordType(
     "人员",
     StaffMember,
     (
-        Field("name", "姓名", required=True, max_length=40),
+        Field("name", "姓名", required=True),
         Field(
             "id_number",
             "身份证号码",
@@ -110,7 +115,7 @@ PROJECT = RecordType(
     "建设项目",
     Project,
     (
-        Field("name", "项目名称", required=True, max_length=200),
+        Field("name", "项目名称", required=True),
         Field("facility_id", "建设单位", "ref", ref="facility", required=True),
         Field("kind", "建设性质", "code", codes=codes.PROJECT_KIND, required=True),
         Field("planned_start", "计划开工日期", "date", required=True),
@@ -119,8 +124,8 @@ PROJECT = RecordType(
         Field("stage", "建设阶段", "code", codes=codes.PROJECT_STAGE, required=True),
         Field("progress", "形象进度", "float", unit="%", minimum=0, maximum=100),
         Field("investment_completed", "完成投资", "float", unit="万元", minimum=0),
-        Field("lead_unit", "责任单位", required=True, max_length=100),
-        Field("contact", "联系人", max_length=40),
+        Field("lead_unit", "责任单位", required=True),
+        Field("contact", "联系人"),
         Field("phone", "联系电话", "phone", sensitive=True),
         Field("risks", "存在问题和风险", multiline=True),
     ),
@@ -132,14 +137,14 @@ TASK = RecordType(
     "重点任务",
     KeyTask,
     (
-        Field("ledger", "台账名称", required=True, max_length=200),
-        Field("number", "序号", required=True, max_length=20),
-        Field("title", "任务名称", required=True, max_length=200),
+        Field("ledger", "台账名称", required=True),
+        Field("number", "序号", required=True),
+        Field("title", "任务名称", required=True),
         Field("content", "任务内容", multiline=True),
-        Field("source_document", "文件依据", max_length=200),
-        Field("lead_unit", "牵头单位", required=True, max_length=100),
+        Field("source_document", "文件依据"),
+        Field("lead_unit", "牵头单位", required=True),
         Field("deadline", "完成时限", "date"),
-        Field("phase", "所属板块", max_length=60),
+        Field("phase", "所属板块"),
         Field("status", "推进状态", "code", codes=codes.TASK_STATUS, required=True),
         Field("struck_off_note", "销号说明", note="销号必须写明完成情况或依据", multiline=True),
     ),

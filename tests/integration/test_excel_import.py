@@ -91,6 +91,29 @@ def test_a_changed_bed_count_imports_as_exactly_that_change(demo_db, tmp_path):
     conn.close()
 
 
+def test_a_blank_bed_count_imports_as_its_default_and_the_import_goes_on(demo_db, tmp_path):
+    """Issue 17, 5a: a blank 实有床位 (optional, but NOT NULL in the database) aborted the whole import with an
+    IntegrityError. A blank stands for the column's default, 0, as the header's note says."""
+    with demo_db.session() as s:
+        name = s.scalar(select(Facility.name).where(Facility.open_beds > 0, Facility.tcm_beds == 0).limit(1))
+    path = filled(demo_db, "facilities", tmp_path / "facilities.xlsx")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1]]
+    col = headers.index("实有床位（张）") + 1
+    note = ws.cell(row=1, column=col).comment.text
+    (row,) = [r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(row=r, column=1).value == name]
+    ws.cell(row=row, column=col).value = None
+    wb.save(path)
+    report = run_import(demo_db, "facilities", path, user="测试")
+    assert report.problems == [] and report.written == 1
+    (changed,) = [p for p in report.plans if p.action == "changed"]
+    assert changed.row == row and set(changed.changes) == {"open_beds"} and changed.changes["open_beds"][1] == 0
+    with demo_db.session() as s:
+        assert s.scalar(select(Facility.open_beds).where(Facility.name == name)) == 0
+    assert "不填即为“0张”" in note
+
+
 def test_one_bad_cell_among_a_thousand_good_rows(demo_db, tmp_path):
     with demo_db.session() as s:
         path = write_template(s, "staff", tmp_path / "staff.xlsx")

@@ -250,3 +250,19 @@ def test_a_facilitys_projects_are_one_click_away(window):
     assert window.current_page() is projects_page
     shown = {projects_page.model.row_at(i).facility for i in range(projects_page.model.rowCount())}
     assert shown == {name}
+
+
+def test_a_blank_bed_count_in_the_facility_form_is_its_default_not_a_database_error(window, demo_db):
+    """Issue 17, 5a: 实有床位 is optional in the form but NOT NULL in the database (default 0). Left blank, it is saved
+    as 0, as its note says; it never reaches the database as NULL."""
+    with demo_db.session() as s:
+        facility = s.scalars(select(Facility).where(Facility.open_beds > 0, Facility.tcm_beds == 0)).first()
+    form = edit_record_dialog(window, FACILITY, facility.id, exec_=False)
+    editor = form.editors["open_beds"]
+    editor.widget.setText("")
+    assert form.check(editor) and not editor.error.isVisible()
+    form.try_save()
+    assert form.result() == QDialog.DialogCode.Accepted
+    with demo_db.session() as s:
+        assert s.get(Facility, facility.id).open_beds == 0
+    assert "不填即为“0张”" in editor.widget.toolTip()
