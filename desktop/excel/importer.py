@@ -304,14 +304,16 @@ class Lookups:
 
 
 def _existing(session: Session, spec: TemplateKind) -> dict[tuple, tuple[int, dict[str, Any]]]:
-    """Existing records by every natural key they can be found by, with their current values."""
+    """Existing records by every natural key they can be found by, with their current values: of every field a
+    file may carry, not only the template's columns (a roster's extra column is compared with what is stored)."""
     model = spec.rtype.model
-    cols = [model.id] + [getattr(model, f) for f in spec.fields]
+    names = [f.name for f in spec.rtype.editable]
+    cols = [model.id] + [getattr(model, f) for f in names]
     out: dict[tuple, tuple[int, dict[str, Any]]] = {}
     masked_keys = spec.key == "staff" and "name" in spec.fields
     id_field = spec.rtype.field("id_number") if masked_keys else None
     for row in session.connection().execute(select(*cols)).all():
-        values = dict(zip(spec.fields, row[1:], strict=True))
+        values = dict(zip(names, row[1:], strict=True))
         for key in _keys(spec, values):
             out.setdefault(key, (row[0], values))
         if masked_keys and values.get("id_number"):
@@ -438,10 +440,13 @@ def _parse_sheet(
         for k, row in enumerate(data)
         if header_row + 1 + k not in skip and (any(row) or not all(v in ("", None) for v in row))
     ]
-    if stored is not None and stored.key_field in {f.name for f in columns.values()}:
+    read = {f.name for f in columns.values()}
+    if stored is not None and stored.key_field in read and read <= set(stored.fields):
         # A row that reads exactly as a template writes a stored record is that record, unchanged, and its
         # cells are valid by construction: it needs no parsing. (A roster sent back with a few corrections
         # is mostly such rows.) In the template's own column order the comparison is one list equality.
+        # Only when every column read is one the stored cells hold: a roster's column beyond the template's
+        # (精神科注册 once was one) would otherwise go uncompared, and its change be dropped as "unchanged".
         order = [next((j for j, f in columns.items() if f.name == name), None) for name in stored.fields]
         in_place = order == list(range(len(order)))
         key_column = order[stored.fields.index(stored.key_field)]
@@ -540,8 +545,7 @@ def _classify(
             continue
         if match is not None:
             plan.record_id, current = match
-            if values != current:  # the usual case on a re-import is equality, tested at C speed
-                plan.changes = {n: (current.get(n), v) for n, v in values.items() if current.get(n) != v}
+            plan.changes = {n: (current.get(n), v) for n, v in values.items() if current.get(n) != v}
             plan.action = "changed" if plan.changes else "unchanged"
         plans.append(plan)
     return plans

@@ -116,6 +116,7 @@ TEMPLATES = {
             "category",
             "practice_category",
             "gp_registered",
+            "psychiatry_registered",
             "title",
             "education",
             "education_full_time",

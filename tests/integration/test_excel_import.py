@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 import zipfile
+from dataclasses import replace
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -57,7 +58,7 @@ def test_a_blank_template_has_dropdowns_notes_an_example_and_its_kind(demo_db, t
     assert all(ws.cell(row=1, column=j).comment for j in range(1, len(headers) + 1))
     assert ws.cell(row=2, column=1).value == "李华"  # the example row
     validated = {str(dv.sqref).split(":")[0].rstrip("0123456789") for dv in ws.data_validations.dataValidation}
-    assert {"C", "D", "G", "K", "O"} <= validated  # 工作单位, 人员类别, 职称, 用工形式, 在岗状态 drop-downs
+    assert {"C", "D", "H", "L", "P"} <= validated  # 工作单位, 人员类别, 职称, 用工形式, 在岗状态 drop-downs
     assert wb["_模板信息"].sheet_state == "hidden" and wb["_模板信息"]["B1"].value == "staff"
     assert wb["_选项"].sheet_state == "hidden"
 
@@ -326,6 +327,52 @@ def test_rows_read_back_unchanged_skip_parsing_but_edited_rows_are_checked(demo_
     (changed,) = [p for p in report.plans if p.action == "changed"]
     assert changed.row == FIRST_DATA_ROW + 7 and changed.changes["title"][1] == "senior"
     assert report.count("unchanged") == len(report.plans) - 1
+
+
+def _flip(ws, row: int, col: int) -> str:
+    old = ws.cell(row=row, column=col).value
+    ws.cell(row=row, column=col).value = "否" if old == "是" else "是"
+    return old
+
+
+def test_a_psychiatry_registration_changed_in_a_roster_is_a_change(demo_db, tmp_path):
+    """Issue 17, 5b: a 精神科注册 change was dropped as "未变 1 条" when the rest of the row matched."""
+    path = filled(demo_db, "staff", tmp_path / "staff.xlsx")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1]]
+    assert "精神科注册" in headers  # every field clerks edit is a column of the template
+    old = _flip(ws, FIRST_DATA_ROW + 3, headers.index("精神科注册") + 1)
+    wb.save(path)
+    report = run_import(demo_db, "staff", path, user="测试", dry_run=True)
+    assert report.problems == [] and report.summary().startswith("新增 0 条，修改 1 条")
+    (changed,) = [p for p in report.plans if p.action == "changed"]
+    assert changed.row == FIRST_DATA_ROW + 3 and set(changed.changes) == {"psychiatry_registered"}
+    assert report.describe_changes(changed) == f"精神科注册：{old} → {'否' if old == '是' else '是'}"
+
+
+def test_a_roster_column_beyond_the_template_is_compared_too(demo_db, tmp_path, monkeypatch):
+    """A roster may carry a field's column that its template lacked (as 精神科注册 once was): a row reading as the
+    template writes its record is not "unchanged" when that column differs."""
+    spec = TEMPLATES["staff"]
+    monkeypatch.setitem(
+        TEMPLATES, "staff", replace(spec, fields=tuple(f for f in spec.fields if f != "liability_insured"))
+    )
+    path = filled(demo_db, "staff", tmp_path / "staff.xlsx")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    col = len([c for c in ws[1] if c.value]) + 1
+    ws.cell(row=1, column=col).value = "医疗责任保险"
+    with demo_db.session() as s:  # the template lists people in the order of their ids
+        insured = s.scalars(select(StaffMember.liability_insured).order_by(StaffMember.id)).all()
+    for r, value in enumerate(insured, FIRST_DATA_ROW):
+        ws.cell(row=r, column=col).value = {True: "是", False: "否"}.get(value)
+    _flip(ws, FIRST_DATA_ROW + 2, col)
+    wb.save(path)
+    report = run_import(demo_db, "staff", path, user="测试", dry_run=True)
+    assert report.problems == []
+    (changed,) = [p for p in report.plans if p.action == "changed"]
+    assert changed.row == FIRST_DATA_ROW + 2 and set(changed.changes) == {"liability_insured"}
 
 
 def test_a_long_bad_cell_is_quoted_cut_to_fifty_characters(demo_db, tmp_path):
