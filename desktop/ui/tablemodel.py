@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from desktop.records.fields import Field
+
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -26,6 +28,21 @@ class Column:
     numeric: bool = False
     width: int | None = None
     tooltip: Callable[[Any], str | None] | None = None
+    field: Field | None = None  # the record's field this column shows, whose label (and unit) it bears
+
+    @classmethod
+    def of(cls, field: Field, value: Callable[[Any], Any] | None = None, **options: Any) -> Column:
+        """A column showing a field, under the field's own label and unit from the record's description. Without
+        ``value`` it shows the row's attribute of the field's name as the field displays it (a code by its
+        Chinese label); numbers and dates stay themselves, so they sort as such."""
+        if value is None:
+            name = field.name
+            if field.kind in ("code", "bool"):
+                value = lambda row: field.display(getattr(row, name))  # noqa: E731
+            else:
+                value = lambda row: getattr(row, name)  # noqa: E731
+        numeric = field.kind in ("int", "float")
+        return cls(field.header, value, **{"numeric": numeric, **options, "field": field})
 
     def text(self, row: Any) -> str:
         v = self.value(row)

@@ -266,3 +266,32 @@ def test_a_blank_bed_count_in_the_facility_form_is_its_default_not_a_database_er
     with demo_db.session() as s:
         assert s.get(Facility, facility.id).open_beds == 0
     assert "不填即为“0张”" in editor.widget.toolTip()
+
+
+def test_every_list_column_that_shows_a_field_bears_the_fields_own_label(window):
+    """Issue 17, 5c: list columns had drifted from their fields (养老床位 for 健康养老床位, 状态 for 运营状态). A column
+    whose every value is a field's value, as stored or as the field shows it, is that field's column, and is
+    labelled from the field's description."""
+    from desktop.records.types import PROJECT, TASK
+
+    checked = 0
+    for page, rtype in (("facilities", FACILITY), ("staff", STAFF), ("projects", PROJECT), ("tasks", TASK)):
+        model = window.show_page(page).model
+        rows = model.rows[:300]
+        assert rows, page
+        for column in model.columns:
+            if column.field is not None:
+                assert column.field is rtype.field(column.field.name) and column.label == column.field.header
+                checked += 1
+                continue
+            for f in rtype.fields:
+                if not all(hasattr(r, f.name) for r in rows):
+                    continue
+                shown = [column.value(r) for r in rows]
+                if len(set(map(str, shown))) > 1 and all(
+                    v in (getattr(r, f.name), f.display(getattr(r, f.name))) for v, r in zip(shown, rows, strict=True)
+                ):
+                    raise AssertionError(f"{page}: “{column.label}” shows “{f.header}”, not labelled from the field")
+    assert checked >= 20
+    labels = [c.label for c in window.pages["facilities"].model.columns]
+    assert "健康养老床位（张）" in labels and "运营状态" in labels

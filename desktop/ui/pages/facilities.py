@@ -70,14 +70,14 @@ class FacilitiesPage(Page):
         right_layout.setContentsMargins(0, 0, 0, 0)
         self.model = ListModel(
             [
-                Column("机构名称", lambda r: r.name, width=220),
-                Column("类别", lambda r: r.kind_label, width=110),
+                Column.of(FACILITY.field("name"), width=220),
+                Column.of(FACILITY.field("kind"), lambda r: r.kind_label, width=110),
                 Column("乡镇（街道）", lambda r: r.township, width=100),
-                Column("状态", lambda r: r.status_label, width=50),
-                Column("实有床位", lambda r: r.open_beds, numeric=True, width=70),
-                Column("养老床位", lambda r: r.elderly_care_beds, numeric=True, width=70),
+                Column.of(FACILITY.field("status"), lambda r: r.status_label, width=70),
+                Column.of(FACILITY.field("open_beds"), width=90),
+                Column.of(FACILITY.field("elderly_care_beds"), width=120),
                 Column("在岗人员", lambda r: r.staff, numeric=True, width=70),
-                Column("统一社会信用代码", lambda r: r.credit_code or ""),
+                Column.of(FACILITY.field("credit_code"), lambda r: r.credit_code or ""),
             ],
             colour=lambda r: GREY if r.status != "operating" else None,
         )

@@ -115,15 +115,15 @@ class ProjectsPage(Page):
         layout.addLayout(bar)
         self.model = ListModel(
             [
-                Column("项目名称", lambda r: r.name, width=260),
-                Column("建设单位", lambda r: r.facility, width=150),
-                Column("性质", lambda r: r.kind, width=70),
-                Column("计划开工", lambda r: r.planned_start, width=85),
-                Column("计划完工", lambda r: r.planned_completion, width=85),
-                Column("阶段", lambda r: r.stage, width=70),
-                Column("形象进度（%）", lambda r: r.progress, numeric=True, width=90),
+                Column.of(PROJECT.field("name"), width=260),
+                Column.of(PROJECT.field("facility_id"), lambda r: r.facility, width=150),
+                Column.of(PROJECT.field("kind"), lambda r: r.kind, width=70),
+                Column.of(PROJECT.field("planned_start"), width=95),
+                Column.of(PROJECT.field("planned_completion"), width=95),
+                Column.of(PROJECT.field("stage"), lambda r: r.stage, width=70),
+                Column.of(PROJECT.field("progress"), width=90),
                 Column("总投资（万元）", lambda r: r.planned_investment, numeric=True, width=95),
-                Column("完成投资（万元）", lambda r: r.investment_completed, numeric=True, width=105),
+                Column.of(PROJECT.field("investment_completed"), width=105),
                 Column("预警", _flag),
             ],
             colour=lambda r: RED if r.overdue else AMBER if r.behind else None,

@@ -84,16 +84,16 @@ class StaffPage(Page):
         layout.addLayout(actions)
         self.model = ListModel(
             [
-                Column("姓名", lambda r: r.name, width=70),
-                Column("身份证号码", lambda r: r.masked_id, width=150),
-                Column("性别", lambda r: "男" if r.sex == "M" else "女", width=40),
+                Column.of(STAFF.field("name"), width=70),
+                Column.of(STAFF.field("id_number"), lambda r: r.masked_id, width=150),
+                Column.of(STAFF.field("sex"), width=40),
                 Column("年龄", lambda r: r.age, numeric=True, width=45),
-                Column("工作单位", lambda r: r.facility, width=200),
+                Column.of(STAFF.field("facility_id"), lambda r: r.facility, width=200),
                 Column("乡镇（街道）", lambda r: r.township, width=90),
-                Column("人员类别", lambda r: STAFF_CATEGORY[r.category], width=90),
-                Column("职称", lambda r: TITLE[r.title], width=80),
-                Column("用工形式", lambda r: EMPLOYMENT_FORM[r.employment_form], width=70),
-                Column("状态", lambda r: STAFF_STATUS[r.status]),
+                Column.of(STAFF.field("category"), width=90),
+                Column.of(STAFF.field("title"), width=100),
+                Column.of(STAFF.field("employment_form"), width=70),
+                Column.of(STAFF.field("status")),
             ],
             colour=lambda r: GREY if r.status != "on_post" else None,
         )

@@ -63,12 +63,12 @@ class TasksPage(Page):
         layout.addLayout(bar)
         self.model = ListModel(
             [
-                Column("序号", lambda r: r.number, width=60),
-                Column("任务", lambda r: r.title, width=260),
-                Column("牵头单位", lambda r: r.lead_unit, width=150),
+                Column.of(TASK.field("number"), width=60),
+                Column.of(TASK.field("title"), width=260),
+                Column.of(TASK.field("lead_unit"), width=150),
                 Column("配合单位", lambda r: r.cooperating, width=220, tooltip=lambda r: r.cooperating),
-                Column("完成时限", lambda r: r.deadline, width=85),
-                Column("状态", lambda r: r.status_label, width=60),
+                Column.of(TASK.field("deadline"), width=85),
+                Column.of(TASK.field("status"), lambda r: r.status_label, width=70),
                 Column("最近更新", lambda r: r.last_update, width=85),
                 Column("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
             ],
