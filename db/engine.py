@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import sqlite3
@@ -25,7 +24,7 @@ from db.errors import (
     ServerAuthError,
     ServerConnectError,
 )
-from db.files import environment_reason, place_problem
+from db.files import environment_reason, open_refusal
 from db.locks import install_locks
 from db.migrations import HEAD
 from db.writer_lock import WriterLock
@@ -290,7 +289,7 @@ def _refuse_damaged_file(path: Path) -> None:
             # A healthy file SQLite cannot read here (a full disk, a read-only place, no permission): saying
             # "damaged" would send the clerk to restore a backup for nothing.
             log.warning("quick_check could not run on %s: %s", path, exc)
-            raise DatabaseOpenError(f"无法打开数据库“{path.name}”：{_sqlite_reason(exc, path)}") from None
+            raise DatabaseOpenError(_sqlite_reason(exc, path)) from None
         problem = str(exc)
     if problem is None:
         return
@@ -312,22 +311,19 @@ def _refuse_damaged_file(path: Path) -> None:
 
 # SQLite's primary result codes that mean the file itself is damaged (SQLITE_CORRUPT, SQLITE_NOTADB).
 _DAMAGED_CODES = {11, 26}
-_COPY_ELSEWHERE = "请把数据库文件复制到可以写入的文件夹（如“文档”）后再打开"
-_SQLITE_REASONS = {  # the others: what SQLite could not do, and what the clerk can do about it
+_OTHER_REASONS = {  # SQLite's own refusals that are not the place's: SQLITE_BUSY, SQLITE_IOERR
     5: ("文件正被其他程序占用", "请关闭占用它的程序后重试"),
-    8: ("所在位置只读", _COPY_ELSEWHERE),
     10: ("读写磁盘时出错", "请检查磁盘或 U 盘是否已拔出，再重试"),
-    13: ("磁盘空间不足", "请清理磁盘后重试"),
-    14: ("无法在所在位置打开或创建所需的文件（位置只读或没有权限）", _COPY_ELSEWHERE),
 }
 
 
 def _sqlite_reason(exc: sqlite3.Error, path: Path) -> str:
+    place = open_refusal(exc, path)
+    if place:
+        return place
     code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-    if code in (10, 14):  # "I/O error", "cannot open": SQLite does not say why (a -shm file that cannot grow...)
-        code = {errno.ENOSPC: 13, errno.EROFS: 8, errno.EACCES: 14}.get(place_problem(path.parent), code)
-    reason, advice = _SQLITE_REASONS.get(code, ("SQLite 无法读取该文件", "详细原因已记入日志"))
-    return f"{reason}。文件本身未发现损坏，也未作任何修改；{advice}。"
+    reason, advice = _OTHER_REASONS.get(code, ("SQLite 无法读取该文件", "详细原因已记入日志"))
+    return f"无法打开数据库“{path.name}”：{reason}。文件本身未发现损坏，也未作任何修改；{advice}。"
 
 
 def _install_sqlite_pragmas(engine: Engine, journal: str | None) -> None:

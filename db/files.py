@@ -35,7 +35,7 @@ def _shown(target: str | os.PathLike[str]) -> str:
 def environment_reason(exc: BaseException, target: str | os.PathLike[str] | None) -> str | None:
     """The Chinese sentence for an OSError (or SQLite's error) the clerk can do something about; None for any
     other error. ``target`` is the file being written, or None for the database."""
-    code = _errno_of(exc, target)
+    code = errno_of(exc, target)
     if code is None:
         return None
     where = f"“{_shown(target)}”" if target is not None else "数据库"
@@ -59,7 +59,9 @@ def environment_reason(exc: BaseException, target: str | os.PathLike[str] | None
 _SQLITE_CODES = {13: errno.ENOSPC, 8: errno.EROFS, 3: errno.EACCES}  # SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM
 
 
-def _errno_of(exc: BaseException, target: str | os.PathLike[str] | None) -> int | None:
+def errno_of(exc: BaseException, target: str | os.PathLike[str] | None) -> int | None:
+    """The environment's reason for an OSError or a SQLite error, as an errno (SQLite's vague "cannot open" and
+    "I/O error" by probing ``target``'s folder); None when it is not one of these."""
     if isinstance(exc, OSError):
         return exc.errno
     if isinstance(exc, sqlite3.Error):
@@ -83,6 +85,25 @@ def place_problem(folder: Path) -> int | None:
     except OSError:
         return None
     return None
+
+
+_COPY_ELSEWHERE = "请把数据库文件复制到可以写入的文件夹（如“文档”）后再打开"
+_OPEN_REASONS = {  # what stops a healthy database from opening here, and what the clerk can do about it
+    errno.ENOSPC: ("磁盘空间不足", "请清理磁盘后重试"),
+    errno.EROFS: ("所在位置只读", _COPY_ELSEWHERE),
+    errno.EACCES: ("没有在所在位置写入的权限", _COPY_ELSEWHERE),
+    errno.EPERM: ("没有在所在位置写入的权限", _COPY_ELSEWHERE),
+}
+
+
+def open_refusal(exc: BaseException, path: str | os.PathLike[str]) -> str | None:
+    """Why the database at ``path`` cannot be opened there (a full disk, a read-only place, no permission), as
+    the clerk reads it; None when the error is none of these."""
+    code = errno_of(exc, path)
+    if code not in _OPEN_REASONS:
+        return None
+    reason, advice = _OPEN_REASONS[code]
+    return f"无法打开数据库“{Path(path).name}”：{reason}。文件本身未发现损坏，也未作任何修改；{advice}。"
 
 
 def as_write_error(exc: BaseException, target: str | os.PathLike[str]) -> BaseException:

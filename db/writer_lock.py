@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.errors import DatabaseInUseError, DatabaseOpenError
-from db.files import environment_reason
+from db.files import open_refusal
 
 # SQLite locks bytes 0x40000000 .. 0x40000000+511 and never stores data in that page (the "lock-byte page",
 # 4096 bytes at the app's page size). A byte inside that page, past SQLite's own, is free for our lock; on
@@ -97,17 +97,6 @@ _guard = threading.Lock()
 _READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
-def _read_only_place(path: Path, exc: OSError) -> DatabaseOpenError:
-    if exc.errno == errno.EROFS:
-        why = f"数据库所在的位置“{path.parent}”是只读的（如只读的 U 盘、光盘或共享文件夹）"
-    else:
-        why = f"没有写入“{path.parent}”的权限"
-    return DatabaseOpenError(
-        f"{why}，本软件需要在数据库旁写入锁文件和日志，无法打开。请把数据库文件复制到可以写入的文件夹"
-        "（例如“文档”）后再打开；数据库本身完好，未作任何修改。"
-    )
-
-
 class WriterLock:
     def __init__(self, db_path: Path) -> None:
         self.db_path = Path(db_path)
@@ -152,12 +141,10 @@ class WriterLock:
     def _lock_name(self) -> int:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
-        except OSError as exc:
-            if exc.errno in _READ_ONLY:
-                raise _read_only_place(self.db_path, exc) from None
-            reason = environment_reason(exc, self.path)
+        except OSError as exc:  # the lock file beside it cannot be made: a read-only place, a full disk ...
+            reason = open_refusal(exc, self.db_path)
             if reason:
-                raise DatabaseOpenError(f"无法打开数据库：{reason}") from None
+                raise DatabaseOpenError(reason) from None
             raise
         try:
             _try_lock(fd, NAME_LOCK_OFFSET, exclusive=True)

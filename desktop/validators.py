@@ -242,25 +242,25 @@ def _decode_escape(m: re.Match) -> str:
     return char if char in _SPECIAL else m.group(0)  # _x0041_ is text someone typed, not an escape of ours
 
 
+def _decoded(text: str, multiline: bool) -> str:
+    """Excel's escapes of special characters decoded and, in long free text, line breaks made ``\\n``."""
+    text = _ESCAPE.sub(_decode_escape, text)
+    return _BREAKS.sub("\n", text) if multiline else text
+
+
 def clean_text(text: str, *, multiline: bool = False) -> str:
     """``text`` without the characters no text field may hold (escapes _xHHHH_ of them included); line breaks
     as ``\\n``. With ``multiline`` (long free text: notes, 进展情况) tabs and line breaks are kept."""
     if not _SUSPECT.search(text):  # nearly every cell: one scan in C
         return text
-    text = _ESCAPE.sub(_decode_escape, text)
-    if multiline:
-        text = _BREAKS.sub("\n", text)
-    return _FORBIDDEN[multiline].sub("", text)
+    return _FORBIDDEN[multiline].sub("", _decoded(text, multiline))
 
 
 def forbidden_characters(text: str, *, multiline: bool = False) -> list[str]:
     """The distinct characters ``clean_text`` would remove from ``text``, in order of appearance."""
     if not _SUSPECT.search(text):
         return []
-    text = _ESCAPE.sub(_decode_escape, text)
-    if multiline:
-        text = _BREAKS.sub("\n", text)
-    return list(dict.fromkeys(_FORBIDDEN[multiline].findall(text)))
+    return list(dict.fromkeys(_FORBIDDEN[multiline].findall(_decoded(text, multiline))))
 
 
 def describe_characters(chars: list[str]) -> str:
