@@ -91,14 +91,14 @@ def test_every_field_agrees_with_its_column():
         for f in rtype.fields:
             column, where = table.columns[f.name], (rtype.key, f.name)
             default = _column_default(column)
-            assert f.required or f.derived or column.nullable or default is not None, where
+            assert f.required or f.derived or f.filled_in_if_blank or column.nullable or default is not None, where
             assert f.nullable == column.nullable, where
             if not column.nullable and default is not None:
                 assert f.default == f.parse(str(default)) or f.default == default, where
                 if not f.required:  # a blank stands for the default, and the field says so
                     assert f.parse("") == f.default and f.parse(None) == f.default, where
                     assert f"不填即为“{f.display(f.default)}" in f.note, where
-            if not column.nullable and default is None and not f.derived:
+            if not column.nullable and default is None and not (f.derived or f.filled_in_if_blank):
                 assert f.required, where
             if isinstance(column.type, String) and column.type.length is not None:
                 assert f.max_length == column.type.length, where

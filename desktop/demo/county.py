@@ -569,6 +569,12 @@ class CountyBuilder:
         rng = self.rng
         if start is None:
             start = self.as_of - dt.timedelta(days=rng.randint(days, 900))
+        # A person attends one training of a kind starting on a day (the import's key): a second draw of the
+        # same day moves on by a day, drawing nothing more, so the rest of the county stays as it was.
+        taken = self.__dict__.setdefault("_training_starts", set())
+        while (staff_id, kind, start) in taken:
+            start += dt.timedelta(days=1)
+        taken.add((staff_id, kind, start))
         end = start + dt.timedelta(days=days - 1)
         self.rows.add(
             "trainings",

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from db import Database
 from db.files import written_whole
-from db.models import Division, Facility, KeyTask, Project
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.safety import MAX_ROWS, check_workbook
@@ -40,6 +38,8 @@ from desktop.records.editing import (
     update_record,
 )
 from desktop.records.fields import Field, MaskedValue, normalise_text
+from desktop.records.references import Lookups
+from desktop.records.types import RecordType
 from desktop.snapshot import paused_gc
 from desktop.validators import InvalidValue, clean_text, describe_characters, forbidden_characters, is_masked, shorten
 
@@ -170,151 +170,23 @@ def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], d
     return sheet, rows, meta, extra_rows
 
 
-def _shortest_unique(forms: dict[int, list[str]], table: dict[str, list[int]]) -> dict[int, str]:
-    return {i: next((f for f in fs if len(table[normalise_text(f)]) == 1), fs[-1]) for i, fs in forms.items()}
-
-
-class Lookups:
-    """Names typed in a sheet resolved to records, each kind read once and only when a column needs it.
-
-    Where names repeat (villages from township to township; streets, their CHSCs and projects from county
-    to county) a longer form finds the record: "乡镇/村", "县/乡镇/村", "县/机构名称", "建设单位/项目名称".
-    Templates write the shortest form that is unique.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._extra: dict[str, dict[str, list[int]]] = {"project": {}, "task": {}}
-
-    @cached_property
-    def _division_rows(self) -> dict[int, Any]:
-        conn = self.session.connection()
-        rows = conn.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
-        return {r.id: r for r in rows}
-
-    def _ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
-        memo = self.__dict__.setdefault("_ancestors", {})
-        key = (division_id, kinds)
-        if key not in memo:
-            memo[key] = self._find_ancestor(division_id, kinds)
-        return memo[key]
-
-    def _find_ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
-        by_id = self._division_rows
-        for _ in range(10):
-            if division_id is None or division_id not in by_id:
-                return None
-            d = by_id[division_id]
-            if d.kind in kinds:
-                return d.name
-            division_id = d.parent_id
-        return None
-
-    @cached_property
-    def _divisions(self) -> tuple[dict[str, list[int]], dict[int, str]]:
-        by_id = self._division_rows
-        table: dict[str, list[int]] = {}
-        forms: dict[int, list[str]] = {}
-        for r in by_id.values():
-            names_up, d = [r.name], r
-            for _ in range(6):  # its own name, then its parents' up to the county
-                if d.kind == "county" or d.parent_id not in by_id:
-                    break
-                d = by_id[d.parent_id]
-                names_up.append(d.name)
-            fs = ["/".join(reversed(names_up[:k])) for k in range(1, len(names_up) + 1)]
-            village = r.kind in ("village", "community")
-            forms[r.id] = fs[1:] if village and len(fs) > 1 else fs  # a village is written with its township
-            for form in fs:
-                table.setdefault(normalise_text(form), []).append(r.id)
-        return table, _shortest_unique(forms, table)
-
-    @cached_property
-    def _facilities(self) -> tuple[dict[str, list[int]], dict[int, str]]:
-        table: dict[str, list[int]] = {}
-        forms: dict[int, list[str]] = {}
-        facilities = self.session.connection().execute(select(Facility.id, Facility.name, Facility.division_id))
-        for fid, name, division_id in facilities.all():
-            township = self._ancestor(division_id, ("township", "street"))
-            county = self._ancestor(division_id, ("county",))
-            forms[fid] = [name] + [f"{a}/{name}" for a in (township, county) if a]
-            if county and township:
-                forms[fid].append(f"{county}/{township}/{name}")
-            for form in forms[fid]:
-                table.setdefault(normalise_text(form), []).append(fid)
-        return table, _shortest_unique(forms, table)
-
-    @cached_property
-    def _projects(self) -> tuple[dict[str, list[int]], dict[int, str]]:
-        table: dict[str, list[int]] = {}
-        forms: dict[int, list[str]] = {}
-        builder = self.facility_label
-        for pid, name, facility_id in self.session.execute(select(Project.id, Project.name, Project.facility_id)):
-            forms[pid] = [name, f"{builder.get(facility_id, '')}/{name}"]
-            for form in forms[pid]:
-                table.setdefault(normalise_text(form), []).append(pid)
-        return table, _shortest_unique(forms, table)
-
-    @cached_property
-    def _tasks(self) -> dict[str, list[int]]:
-        table: dict[str, list[int]] = {}
-        for tid, ledger, number in self.session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)):
-            table.setdefault(normalise_text(f"{ledger}/{number}"), []).append(tid)
-        return table
-
-    @property
-    def division_label(self) -> dict[int, str]:
-        return self._divisions[1]
-
-    @property
-    def facility_label(self) -> dict[int, str]:
-        return self._facilities[1]
-
-    @property
-    def project_label(self) -> dict[int, str]:
-        return self._projects[1]
-
-    def add_placeholder(self, ref: str, values: dict[str, Any], placeholder: int) -> None:
-        """A record that is new in the file being imported, so its reports can name it."""
-        if ref == "project" and values.get("name"):
-            self._extra["project"].setdefault(normalise_text(values["name"]), []).append(placeholder)
-        elif ref == "task" and values.get("ledger"):
-            key = normalise_text(f"{values['ledger']}/{values['number']}")
-            self._extra["task"].setdefault(key, []).append(placeholder)
-
-    def __call__(self, ref: str, text: str) -> int | None:
-        table = {
-            "facility": lambda: self._facilities[0],
-            "division": lambda: self._divisions[0],
-            "project": lambda: self._projects[0],
-            "task": lambda: self._tasks,
-        }[ref]()
-        # Keys and text both in NFKC form: 全角 brackets in a ledger or facility name match either way.
-        key = normalise_text(text).replace("／", "/")
-        ids = table.get(key, []) + self._extra.get(ref, {}).get(key, [])
-        if len(ids) > 1:
-            how = {
-                "facility": "“乡镇/机构名称”或“县/机构名称”",
-                "division": "“乡镇/村”或“县/乡镇/村”",
-                "project": "“建设单位/项目名称”",
-                "task": "“台账名称/序号”",
-            }[ref]
-            raise InvalidValue(f"“{shorten(text)}”有 {len(ids)} 个同名记录，请写成{how}以区分")
-        return ids[0] if ids else None
-
-
 def _existing(session: Session, spec: TemplateKind) -> dict[tuple, tuple[int, dict[str, Any]]]:
     """Existing records by every natural key they can be found by, with their current values: of every field a
     file may carry, not only the template's columns (a roster's extra column is compared with what is stored)."""
-    model = spec.rtype.model
-    names = [f.name for f in spec.rtype.editable]
+    rtype = spec.rtype
+    model = rtype.model
+    names = [f.name for f in rtype.fields if not f.derived]
     cols = [model.id] + [getattr(model, f) for f in names]
+    parts = [(part, part.load(session, None)) for part in rtype.parts]
     out: dict[tuple, tuple[int, dict[str, Any]]] = {}
     masked_keys = spec.key == "staff" and "name" in spec.fields
-    id_field = spec.rtype.field("id_number") if masked_keys else None
+    id_field = rtype.field("id_number") if masked_keys else None
     for row in session.connection().execute(select(*cols)).all():
         values = dict(zip(names, row[1:], strict=True))
-        for key in _keys(spec, values):
+        for part, loaded in parts:
+            values.update(part.empty())
+            values.update(loaded.get(row[0], {}))
+        for key in _keys(rtype, values):
             out.setdefault(key, (row[0], values))
         if masked_keys and values.get("id_number"):
             key = ("masked", id_field.mask(values["id_number"]), normalise_text(values.get("name") or ""))
@@ -326,25 +198,17 @@ def _existing(session: Session, spec: TemplateKind) -> dict[tuple, tuple[int, di
 AMBIGUOUS = (0, {})
 
 
-def _keys(spec: TemplateKind, values: dict[str, Any]) -> list[tuple]:
-    """The natural keys of a row, strongest first: ID number; credit code, then name; (village, year); ..."""
-    k = spec.key
-    if k == "staff":
-        number = values.get("id_number")
-        if isinstance(number, MaskedValue):  # a masked roster: the masked number and the name find the person
-            return [("masked", number, normalise_text(values.get("name") or ""))]
-        return [("id", number)] if number else []
-    if k == "facilities":
-        keys = [("credit", values["credit_code"])] if values.get("credit_code") else []
-        # Name plus place: names like 城关社区卫生服务中心 repeat from county to county.
-        return keys + ([("name", values["name"], values.get("division_id"))] if values.get("name") else [])
-    if k == "population":
-        return [("pop", values.get("division_id"), values.get("year"))] if values.get("division_id") else []
-    if k == "projects":  # name and the facility building it: project names repeat across a city's counties
-        return [("name", values["name"], values.get("facility_id"))] if values.get("name") else []
-    if k == "tasks":
-        return [("task", values.get("ledger"), values.get("number"))] if values.get("ledger") else []
-    return []
+def _keys(rtype: RecordType, values: dict[str, Any]) -> list[tuple]:
+    """The natural keys of a row that it fills, strongest first, as the record's description declares them."""
+    if rtype.key == "staff" and isinstance(values.get("id_number"), MaskedValue):
+        # a masked roster: the masked number and the name find the person
+        return [("masked", values["id_number"], normalise_text(values.get("name") or ""))]
+    keys = []
+    for n, names in enumerate(rtype.natural_keys):
+        # The first field of a key must be given; the others may be blank (a facility's name with no place).
+        if values.get(names[0]) not in (None, ""):
+            keys.append((n, *(values.get(name) for name in names)))
+    return keys
 
 
 @dataclass
@@ -610,7 +474,7 @@ def plan_import(
     report.problems.extend(parsed.problems)
     report.notes.extend(parsed.notes)
     report.ignored_columns = parsed.ignored_columns
-    report.plans = _classify(parsed, lambda v: _keys(spec, v), lambda: _existing(session, spec), report.problems)
+    report.plans = _classify(parsed, lambda v: _keys(spec.rtype, v), lambda: _existing(session, spec), report.problems)
     report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
     if spec.updates is not None and update_rows is not None:
         # Reports may name records that are new in this very file: they resolve to placeholders (negative
@@ -650,7 +514,7 @@ def _stored_staff(session: Session, spec: TemplateKind, lookup: Lookups) -> Stor
     with paused_gc():
         for row in session.connection().execute(select(model.id, *[getattr(model, f.name) for f in fields])).all():
             written = ["" if v is None else convert(v) for convert, v in zip(as_written, row[1:], strict=True)]
-            rows.append((row[0], ("id", written[key]), written))
+            rows.append((row[0], (0, written[key]), written))  # the key _keys gives a person by ID number
     return StoredCells("id_number", tuple(spec.fields), rows, sensitive)
 
 
@@ -826,24 +690,27 @@ def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool 
 
 
 def _fill(session: Session, spec: TemplateKind, wb: Workbook, unmask: bool) -> None:
-    tasks = session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)).all()
     lookups = Lookups(session)
-    labels = {
-        "facility": lookups.facility_label,
-        "division": lookups.division_label,
-        "project": lookups.project_label,
-        "task": {t: f"{ledger}/{number}" for t, ledger, number in tasks},
-    }
     sheets = [(wb[DATA_SHEET], spec.rtype, spec.fields)]
     if spec.updates is not None:
         sheets.append((wb[spec.updates.name], spec.updates.rtype, spec.updates.fields))
+    labels: dict[str, dict[int, str]] = {}
     for ws, rtype, names in sheets:
         fields = [rtype.field(n) for n in names]
+        for f in fields:
+            if f.kind in ("ref", "refs") and f.ref not in labels:
+                labels[f.ref] = lookups.labels(f.ref, unmask=unmask)
         model = rtype.model
-        rows = session.execute(select(*[getattr(model, f.name) for f in fields]).order_by(model.id)).all()
+        own = [f for f in fields if rtype.part_of(f.name) is None]
+        rows = session.execute(select(model.id, *[getattr(model, f.name) for f in own]).order_by(model.id)).all()
+        parts = {part.key: part.load(session, None) for part in rtype.parts}
         for i, row in enumerate(rows):
-            for j, (f, value) in enumerate(zip(fields, row, strict=True), 1):
-                put(ws, FIRST_DATA_ROW + i, j, _cell_text(f, value, labels, unmask))
+            values = dict(zip([f.name for f in own], row[1:], strict=True))
+            for part in rtype.parts:
+                values.update(part.empty())
+                values.update(parts[part.key].get(row[0], {}))
+            for j, f in enumerate(fields, 1):
+                put(ws, FIRST_DATA_ROW + i, j, _cell_text(f, values.get(f.name), labels, unmask))
 
 
 def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]], unmask: bool) -> Any:
@@ -851,6 +718,8 @@ def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]], unmask: 
         return None
     if f.kind == "ref":
         return labels[f.ref].get(value)
+    if f.kind == "refs":
+        return "、".join(labels[f.ref].get(v, "") for v in value) or None
     if f.kind in ("int", "float", "date"):
         return value  # numbers as numbers, dates as real Excel dates
     return f.display(value, unmask=unmask)

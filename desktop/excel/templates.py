@@ -20,14 +20,19 @@ from db.models import Division, Facility, KeyTask, Project
 from desktop.excel.cells import put
 from desktop.excel.layout import display_width
 from desktop.records.fields import Field
+from desktop.records.parts import EQUIPMENT_FIELDS, FUNDING_FIELDS
 from desktop.records.types import (
+    DIVISION,
     FACILITY,
+    LOAN,
     POPULATION,
     PROJECT,
     PROJECT_UPDATE,
+    SPECIAL_FUND,
     STAFF,
     TASK,
     TASK_UPDATE,
+    TRAINING,
     RecordType,
 )
 
@@ -91,6 +96,8 @@ TEMPLATES = {
             "accreditation",
             "phone",
             "address",
+            "service_area",
+            *(f.name for f in EQUIPMENT_FIELDS),
         ),
         {
             "name": "桃源镇新村村卫生室",
@@ -103,6 +110,9 @@ TEMPLATES = {
             "provides_tcm": "是",
             "standardised": "是",
             "phone": "13812345678",
+            "service_area": "新村村、石坪村",
+            "equipment_checkup_machine": "1",
+            "equipment_simple_resuscitator": "1",
         },
     ),
     "staff": TemplateKind(
@@ -170,6 +180,7 @@ TEMPLATES = {
             "contact",
             "phone",
             "risks",
+            *(f.name for f in FUNDING_FIELDS),
         ),
         {
             "name": "桃源镇卫生院业务用房改扩建项目",
@@ -181,6 +192,9 @@ TEMPLATES = {
             "progress": "35",
             "investment_completed": "120",
             "lead_unit": "县卫生健康局",
+            "funding_central": "300",
+            "funding_county": "80",
+            "funding_self_raised": "20",
         },
         UpdatesSheet(
             "进度",
@@ -235,6 +249,56 @@ TEMPLATES = {
     ),
 }
 
+TEMPLATES.update(
+    {
+        kind.key: kind
+        for kind in (
+            TemplateKind(
+                "divisions",
+                "行政区划",
+                DIVISION,
+                ("parent_id", "name", "kind", "code", "remote"),
+                {"parent_id": "桃源镇", "name": "新村村", "kind": "行政村", "code": "430922101001", "remote": "否"},
+            ),
+            TemplateKind(
+                "trainings",
+                "培训进修",
+                TRAINING,
+                ("staff_id", "kind", "start_date", "end_date", "days", "place", "free_of_charge"),
+                {
+                    "staff_id": "李华/110105********002X",
+                    "kind": "在岗培训",
+                    "start_date": "2026-04-08",
+                    "end_date": "2026-04-10",
+                    "days": "3",
+                    "place": "县人民医院",
+                    "free_of_charge": "是",
+                },
+            ),
+            TemplateKind(
+                "loans",
+                "借用人员",
+                LOAN,
+                ("staff_id", "from_facility_id", "to_unit", "to_facility_id", "start_date", "end_date", "reason"),
+                {
+                    "staff_id": "李华/110105********002X",
+                    "from_facility_id": "桃源镇卫生院",
+                    "to_unit": "县卫生健康局",
+                    "start_date": "2026-03-01",
+                    "reason": "借调参加医共体建设工作专班",
+                },
+            ),
+            TemplateKind(
+                "special_funds",
+                "专项资金",
+                SPECIAL_FUND,
+                ("facility_id", "year", "amount", "note"),
+                {"facility_id": "桃源镇卫生院", "year": "2026", "amount": "45", "note": "设备购置"},
+            ),
+        )
+    }
+)
+
 
 def header_text(field: Field) -> str:
     return field.header + ("*" if field.required else "")
@@ -252,7 +316,9 @@ def field_note(field: Field) -> str:
         "新增人员请填写完整号码",
         "credit_code": "18位统一社会信用代码",
         "phone": "手机号或带区号的固定电话",
-        "ref": "从下拉列表中选择",
+        "division_code": "12位数字（文本格式）",
+        "ref": "从下拉列表中选择" if field.ref != "staff" else "姓名/身份证号码",
+        "refs": "多个名称，用顿号（、）分隔",
     }
     kind = kinds[field.kind]
     if field.kind == "phone" and field.sensitive:
@@ -353,7 +419,7 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
         example.font = EXAMPLE_FONT
         width = max(display_width(header_text(field)), display_width(example_values.get(field.name, ""))) + 3
         ws.column_dimensions[letter].width = min(max(width, 10), 40)
-        if field.kind in ("id_number", "credit_code", "phone", "text", "ref", "code"):
+        if field.kind in ("id_number", "credit_code", "phone", "division_code", "text", "ref", "refs", "code"):
             for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 2000):  # text format, so Excel keeps 18 digits
                 ws.cell(row=r, column=j).number_format = "@"
         choices = _choices(session, field)

@@ -17,10 +17,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.access import actor_of
 from db.errors import UserError
-from db.models import Change, Division, Facility, KeyTask, StaffMember, TaskUpdate
+from db.models import Change, Facility, KeyTask, StaffMember, TaskUpdate
 from desktop.records.fields import MaskedValue
+from desktop.records.references import Lookups
 from desktop.records.types import RecordType
-from desktop.validators import InvalidValue, check_id_number, shorten
+from desktop.validators import InvalidValue, check_id_number
 
 
 class RecordError(UserError, ValueError):
@@ -40,31 +41,9 @@ class ConflictError(RecordError):
         self.current, self.version, self.who = current, version, who
 
 
-def make_lookup(session: Session):
-    """Resolve a reference typed by name: a facility by its name, a division by its name
-    (or "乡镇名/村名" where a village name repeats)."""
-
-    def lookup(ref: str, text: str) -> int | None:
-        if ref == "facility":
-            ids = session.scalars(select(Facility.id).where(Facility.name == text)).all()
-        elif ref == "division":
-            if "/" in text:
-                township, name = (p.strip() for p in text.split("/", 1))
-                parent = Division.__table__.alias("parent")
-                ids = session.scalars(
-                    select(Division.id)
-                    .join(parent, parent.c.id == Division.parent_id)
-                    .where(Division.name == name, parent.c.name == township)
-                ).all()
-            else:
-                ids = session.scalars(select(Division.id).where(Division.name == text)).all()
-        else:
-            return None
-        if len(ids) > 1:
-            raise InvalidValue(f"“{shorten(text)}”有 {len(ids)} 个同名记录，请写成“乡镇名/村名”以区分")
-        return ids[0] if ids else None
-
-    return lookup
+def make_lookup(session: Session) -> Lookups:
+    """Names typed in a form resolved to records: the same resolver as a file's cells."""
+    return Lookups(session)
 
 
 def validate(rtype: RecordType, raw: dict[str, Any], *, lookup=None, partial: bool = False) -> dict[str, Any]:
@@ -111,6 +90,12 @@ def _cross_checks(rtype: RecordType, record: Any) -> dict[str, str]:
     elif rtype.key == "task":
         if record.status == "struck_off" and not (record.struck_off_note or "").strip():
             errors["struck_off_note"] = "销号必须写明销号说明"
+    elif rtype.key == "division":
+        if record.parent_id is None and record.kind not in ("county", "city"):
+            errors["parent_id"] = "乡镇（街道）须填所属县，村、社区须填所属乡镇（街道）"
+    elif rtype.key in ("training", "loan"):
+        if record.end_date is not None and record.start_date is not None and record.end_date < record.start_date:
+            errors["end_date"] = f"“{rtype.field('end_date').label}”不能早于“{rtype.field('start_date').label}”"
     return errors
 
 
@@ -135,10 +120,24 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
     return errors
 
 
-def _derive(rtype: RecordType, values: dict[str, Any]) -> None:
+def _derive(session: Session, rtype: RecordType, values: dict[str, Any], record: Any = None) -> None:
     if rtype.key == "staff" and values.get("id_number"):
         info = check_id_number(values["id_number"])
         values["birth_date"], values["sex"] = info.birth_date, info.sex
+    elif rtype.key == "loan" and "from_facility_id" in values and values["from_facility_id"] is None:
+        staff_id = values.get("staff_id", getattr(record, "staff_id", None))  # lent from where they work
+        person = session.get(StaffMember, staff_id) if staff_id is not None else None
+        values["from_facility_id"] = person.facility_id if person is not None else None
+
+
+def _split_parts(rtype: RecordType, values: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
+    """Take the values of the record's parts (equipment, funding ...) out of ``values``, part by part."""
+    out = []
+    for part in rtype.parts:
+        given = {f.name: values.pop(f.name) for f in part.fields if f.name in values}
+        if given:
+            out.append((part, given))
+    return out
 
 
 def _snapshot(rtype: RecordType, record: Any, names) -> dict[str, Any]:
@@ -174,7 +173,10 @@ def create_record(
     """``check_unique=False``: the caller already knows no record holds its unique values (the importer,
     which matched every row by them), and a city's roster is spared a query per person."""
     values = validate(rtype, raw, lookup=make_lookup(session))
-    _derive(rtype, values)
+    if rtype.key == "loan":
+        values.setdefault("from_facility_id", None)
+    _derive(session, rtype, values)
+    parts = _split_parts(rtype, values)
     record = rtype.model(**values)
     errors = _cross_checks(rtype, record) or (_unique_checks(session, rtype, record) if check_unique else {})
     if errors:
@@ -182,6 +184,8 @@ def create_record(
     session.add(record)
     session.flush()
     log_change(session, user, rtype.model.__tablename__, record.id, "insert", None, _snapshot(rtype, record, values))
+    for part, given in parts:
+        part.save(session, record.id, given, user)
     return record
 
 
@@ -206,10 +210,13 @@ def update_record(
     if expected_version is not None and record.version != expected_version:
         raise _conflict(session, rtype, record, seen or {})
     values = validate(rtype, raw, lookup=make_lookup(session), partial=True)
-    _derive(rtype, values)
+    _derive(session, rtype, values, record)
+    parts = _split_parts(rtype, values)
     changed = {n: (getattr(record, n), v) for n, v in values.items() if getattr(record, n) != v}
     if not changed:
-        return {}
+        for part, given in parts:
+            changed.update(part.save(session, record_id, given, user))
+        return changed
     for name, (_old, new) in changed.items():
         setattr(record, name, new)
     errors = _cross_checks(rtype, record) or _unique_checks(session, rtype, record)
@@ -236,6 +243,8 @@ def update_record(
         {n: _jsonable(v) for n, (_, v) in changed.items()},
         reason,
     )
+    for part, given in parts:
+        changed.update(part.save(session, record_id, given, user))
     return changed
 
 
@@ -269,9 +278,7 @@ def _conflict(session: Session, rtype: RecordType, record: Any, seen: dict[str, 
 
 def _shown(session: Session, field, value: Any) -> str:
     if field.kind == "ref" and value is not None:
-        model = {"facility": Facility, "division": Division}.get(field.ref)
-        if model is not None:
-            return session.get(model, value).name
+        return Lookups(session).labels(field.ref).get(value, "空")
     return field.display(value) or "空"
 
 
@@ -380,62 +387,3 @@ def add_task_update(
     if task.status != status:
         update_record(session, TASK, task_id, {"status": status}, user=user, reason=f"{on} 进展更新")
     session.flush()
-
-
-def set_equipment(session: Session, facility_id: int, quantities: dict[str, int], *, user: str) -> bool:
-    """Set the key equipment of a facility (item -> quantity; 0 removes it). Returns whether anything changed."""
-    from db.codes import EQUIPMENT
-    from db.models import FacilityEquipment
-
-    unknown = set(quantities) - set(EQUIPMENT)
-    if unknown:
-        raise RecordError({"equipment": f"未知的设备：{'、'.join(sorted(unknown))}"})
-    if any(q < 0 for q in quantities.values()):
-        raise RecordError({"equipment": "设备数量不能为负数"})
-    rows = {
-        e.item: e
-        for e in session.scalars(select(FacilityEquipment).where(FacilityEquipment.facility_id == facility_id))
-    }
-    old = {item: e.quantity for item, e in rows.items()}
-    for item, qty in quantities.items():
-        if qty == 0 and item in rows:
-            session.delete(rows[item])
-        elif qty > 0 and item in rows:
-            rows[item].quantity = qty
-        elif qty > 0:
-            session.add(FacilityEquipment(facility_id=facility_id, item=item, quantity=qty))
-    new = {**old, **quantities}
-    new = {k: v for k, v in new.items() if v}
-    if new == old:
-        return False
-    session.flush()
-    log_change(session, user, "facility_equipment", facility_id, "update", old, new)
-    return True
-
-
-def set_service_area(session: Session, facility_id: int, division_ids: list[int], *, user: str) -> bool:
-    """Set the villages (or communities) a facility serves. Returns whether anything changed."""
-    from db.models import ServiceArea
-
-    rows = {
-        a.division_id: a for a in session.scalars(select(ServiceArea).where(ServiceArea.facility_id == facility_id))
-    }
-    wanted = set(division_ids)
-    if wanted == set(rows):
-        return False
-    for division_id, row in rows.items():
-        if division_id not in wanted:
-            session.delete(row)
-    for division_id in wanted - set(rows):
-        session.add(ServiceArea(facility_id=facility_id, division_id=division_id))
-    session.flush()
-    log_change(
-        session,
-        user,
-        "service_areas",
-        facility_id,
-        "update",
-        {"divisions": sorted(rows)},
-        {"divisions": sorted(wanted)},
-    )
-    return True

@@ -18,6 +18,7 @@ from typing import Any
 from desktop.validators import (
     InvalidValue,
     check_credit_code,
+    check_division_code,
     check_id_number,
     check_phone,
     check_text,
@@ -26,7 +27,8 @@ from desktop.validators import (
     shorten,
 )
 
-# Field kinds: text, int, float, date, bool, code, id_number, credit_code, phone, ref
+# Field kinds: text, int, float, date, bool, code, id_number, credit_code, phone, division_code, ref, refs
+# (several records of one kind, written one after another with 、)
 TRUE_WORDS = {"是", "有", "true", "yes", "y", "1", "√", "✓", "对"}
 FALSE_WORDS = {"否", "无", "false", "no", "n", "0", "×", "✗", "不"}
 
@@ -43,13 +45,15 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = None
-    ref: str | None = None  # for kind "ref": the record type it points to ("facility", "division")
+    ref: str | None = None  # for kinds "ref" and "refs": the record type it points to ("facility", "division")
     derived: bool = False  # filled in from another field (birth date and sex from the ID number)
     sensitive: bool = False  # a person's ID or phone number: masked on screen and in every file unless asked
     # Long free text (notes, 进展情况, 存在问题): keeps tabs and line breaks, which a name or other short text may
     # not hold. Stored in an unbounded Text column (a test holds the two together; the migration that cleaned
     # stored text and the exchange read the same rule from the column).
     multiline: bool = False
+    # A blank the core fills in from the record's other fields (a loan is from where the person works).
+    filled_in_if_blank: bool = False
     # Learned from the database column (``bound_to``), never written in a description: whether the column takes
     # NULL, and the value it takes when none is given (a blank in a NOT NULL column with a default means that).
     nullable: bool = True
@@ -83,11 +87,13 @@ class Field:
     def parse(self, raw: Any, *, lookup: Callable[[str, str], int | None] | None = None) -> Any:
         """A value typed or imported, as the database stores it; InvalidValue with a Chinese reason if bad."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):  # str.strip() also drops the 全角 space
+            if self.filled_in_if_blank:
+                return None
             if self.required or (not self.nullable and self.default is None):
                 raise InvalidValue(f"“{self.label}”不能为空")
             return None if self.nullable else self.default
         parser = _PARSERS[self.kind]
-        value = parser(self, raw, lookup) if self.kind == "ref" else parser(self, raw)
+        value = parser(self, raw, lookup) if self.kind in ("ref", "refs") else parser(self, raw)
         if self.minimum is not None and value < self.minimum:
             raise InvalidValue(f"“{self.label}”不能小于 {_plain(self.minimum)}，现为 {_plain(value)}")
         if self.maximum is not None and value > self.maximum:
@@ -108,6 +114,8 @@ class Field:
             return value.isoformat()
         if self.kind == "float":
             return _plain(value)
+        if self.kind == "refs":  # ids: the names are the caller's to give (a form's choices, a file's labels)
+            return f"{len(value)} 个"
         return str(value)
 
     def mask(self, text: str) -> str:
@@ -115,6 +123,8 @@ class Field:
             return mask_phone(text)
         if self.kind == "date":  # a birth date is the very digits an ID number's mask hides: the year only
             return f"{text[:4]}年"
+        if self.kind == "ref":  # a person written as "姓名/身份证号码": the number masked, the name kept
+            return re.sub(r"\d{17}[\dXx]", lambda m: mask_id_number(m.group(0)), text)
         return mask_id_number(text)
 
 
@@ -250,6 +260,18 @@ def _credit_code(f: Field, raw: Any) -> str:
     return check_credit_code(normalise_text(raw))
 
 
+def _division_code(f: Field, raw: Any) -> str:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if isinstance(raw, float) and not raw.is_integer():
+            raise InvalidValue(f"“{f.label}”应为12位数字，现为 {raw}")
+        raw = str(int(raw))
+    code = normalise_text(raw)
+    if len(code) != 12:
+        raise InvalidValue(f"“{f.label}”应为12位统计用区划代码，现为“{shorten(code)}”")
+    check_division_code(code)
+    return code
+
+
 def _phone(f: Field, raw: Any) -> str:
     if isinstance(raw, float) and not raw.is_integer():  # also NaN and infinity
         raise InvalidValue(f"“{f.label}”不是电话号码：{raw}")
@@ -269,6 +291,26 @@ def _ref(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) ->
     return found
 
 
+_SEPARATORS = re.compile(r"[、，,;；\n]+")
+
+
+def _refs(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) -> tuple[int, ...]:
+    if isinstance(raw, list | tuple | set | frozenset):  # ids, from a form
+        return tuple(sorted({int(v) for v in raw}))
+    ids, missing = set(), []
+    for name in _SEPARATORS.split(normalise_text(raw)):
+        if not name.strip():
+            continue
+        found = lookup(f.ref, name.strip()) if lookup else None
+        if found is None:
+            missing.append(name.strip())
+        else:
+            ids.add(found)
+    if missing:
+        raise InvalidValue(f"“{f.label}”中找不到：{shorten('、'.join(missing))}")
+    return tuple(sorted(ids))
+
+
 _PARSERS = {
     "text": _text,
     "int": _int,
@@ -279,5 +321,7 @@ _PARSERS = {
     "id_number": _id_number,
     "credit_code": _credit_code,
     "phone": _phone,
+    "division_code": _division_code,
     "ref": _ref,
+    "refs": _refs,
 }

@@ -5,8 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db import codes
-from db.models import DivisionPopulation, Facility, KeyTask, Project, ProjectUpdate, StaffMember, TaskUpdate
+from db.models import (
+    Division,
+    DivisionPopulation,
+    Facility,
+    KeyTask,
+    Project,
+    ProjectUpdate,
+    SpecialFund,
+    StaffLoan,
+    StaffMember,
+    TaskUpdate,
+    Training,
+)
 from desktop.records.fields import Field
+from desktop.records.parts import EQUIPMENT_PART, FUNDING_PART, SERVICE_AREA_PART, Part
 
 
 @dataclass(frozen=True)
@@ -14,9 +27,12 @@ class RecordType:
     key: str
     label: str  # what one record is called: 机构, 人员, ...
     model: type
-    fields: tuple[Field, ...]
-    natural_key: tuple[str, ...]  # the fields that identify a record in an import
+    fields: tuple[Field, ...]  # the record's own columns
+    # The fields that identify a record in a file, strongest first: a row is the record it matches by the first
+    # key whose fields it fills (a facility by its credit code, else by its name in its place).
+    natural_keys: tuple[tuple[str, ...], ...]
     title_field: str = "name"
+    parts: tuple[Part, ...] = ()  # rows of their own shown as fields of the record (equipment, funding ...)
 
     def __post_init__(self) -> None:
         # Each field learns nullability, default and length from its column: one source, not repeated here.
@@ -24,14 +40,22 @@ class RecordType:
         object.__setattr__(self, "fields", tuple(f.bound_to(columns[f.name]) for f in self.fields))
 
     def field(self, name: str) -> Field:
-        for f in self.fields:
+        for f in self.all_fields:
             if f.name == name:
                 return f
         raise KeyError(name)
 
     @property
+    def all_fields(self) -> tuple[Field, ...]:
+        return self.fields + tuple(f for part in self.parts for f in part.fields)
+
+    @property
     def editable(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if not f.derived)
+        """What a form, a template or an import may give: the record's own fields and its parts'."""
+        return tuple(f for f in self.all_fields if not f.derived)
+
+    def part_of(self, name: str) -> Part | None:
+        return next((p for p in self.parts if any(f.name == name for f in p.fields)), None)
 
 
 FACILITY = RecordType(
@@ -69,7 +93,9 @@ FACILITY = RecordType(
         Field("phone", "联系电话", "phone"),
         Field("address", "地址"),
     ),
-    natural_key=("credit_code", "name"),
+    # Name plus place: names like 城关社区卫生服务中心 repeat from county to county.
+    natural_keys=(("credit_code",), ("name", "division_id")),
+    parts=(SERVICE_AREA_PART, EQUIPMENT_PART),
 )
 
 STAFF = RecordType(
@@ -107,7 +133,7 @@ STAFF = RecordType(
         Field("liability_insured", "医疗责任保险", "bool", note="乡村医生填写"),
         Field("phone", "联系电话", "phone", sensitive=True),
     ),
-    natural_key=("id_number",),
+    natural_keys=(("id_number",),),
 )
 
 PROJECT = RecordType(
@@ -129,7 +155,9 @@ PROJECT = RecordType(
         Field("phone", "联系电话", "phone", sensitive=True),
         Field("risks", "存在问题和风险", multiline=True),
     ),
-    natural_key=("name",),
+    # With the facility building it: project names repeat across a city's counties.
+    natural_keys=(("name", "facility_id"),),
+    parts=(FUNDING_PART,),
 )
 
 TASK = RecordType(
@@ -148,7 +176,7 @@ TASK = RecordType(
         Field("status", "推进状态", "code", codes=codes.TASK_STATUS, required=True),
         Field("struck_off_note", "销号说明", note="销号必须写明完成情况或依据", multiline=True),
     ),
-    natural_key=("ledger", "number"),
+    natural_keys=(("ledger", "number"),),
     title_field="title",
 )
 
@@ -165,7 +193,7 @@ POPULATION = RecordType(
         Field("aged_65_plus", "65岁及以上人口", "int", unit="人", minimum=0),
         Field("aged_0_3", "0-3岁人口", "int", unit="人", minimum=0),
     ),
-    natural_key=("division_id", "year"),
+    natural_keys=(("division_id", "year"),),
     title_field="division_id",
 )
 
@@ -181,7 +209,7 @@ PROJECT_UPDATE = RecordType(
         Field("investment_completed", "完成投资", "float", unit="万元", minimum=0, required=True),
         Field("note", "进展说明", multiline=True),
     ),
-    natural_key=("project_id", "date"),
+    natural_keys=(("project_id", "date"),),
     title_field="project_id",
 )
 
@@ -203,8 +231,127 @@ TASK_UPDATE = RecordType(
         Field("note", "进展情况", required=True, multiline=True),
         Field("evidence", "佐证材料", multiline=True),
     ),
-    natural_key=("task_id", "date"),
+    natural_keys=(("task_id", "date"),),
     title_field="task_id",
 )
 
-RECORD_TYPES = {t.key: t for t in (FACILITY, STAFF, PROJECT, TASK, POPULATION, PROJECT_UPDATE, TASK_UPDATE)}
+DIVISION = RecordType(
+    "division",
+    "行政区划",
+    Division,
+    (
+        Field("name", "名称", required=True, max_length=60, note="简称，如 石坪村、桃源镇"),
+        Field("kind", "类别", "code", codes=codes.DIVISION_KIND, required=True),
+        Field("code", "区划代码", "division_code", required=True, note="12位统计用区划代码"),
+        Field("parent_id", "上级区划", "ref", ref="division", note="村、社区填所属乡镇（街道），乡镇填所属县"),
+        Field("remote", "边远地区", "bool"),
+    ),
+    natural_keys=(("code",),),
+)
+
+STAFF_REF_NOTE = (
+    "写成“姓名/18位身份证号码”，如 李华/430922199001010012；同名的人员只能写身份证号码时也可只写号码。"
+    "导出的已有人员号码隐去了中间几位，原样保留即可"
+)
+
+TRAINING = RecordType(
+    "training",
+    "培训进修",
+    Training,
+    (
+        Field(
+            "staff_id",
+            "人员",
+            "ref",
+            ref="staff",
+            required=True,
+            sensitive=True,
+            note=STAFF_REF_NOTE,
+        ),
+        Field("kind", "培训类型", "code", codes=codes.TRAINING_KIND, required=True),
+        Field("start_date", "开始日期", "date", required=True),
+        Field("end_date", "结束日期", "date", required=True),
+        Field("days", "培训天数", "int", unit="天", minimum=1, maximum=3660, required=True),
+        Field("place", "培训地点（机构）"),
+        Field("free_of_charge", "免费培训", "bool", note="由政府或上级机构免费组织的培训填“是”"),
+    ),
+    natural_keys=(("staff_id", "kind", "start_date"),),
+    title_field="staff_id",
+)
+
+LOAN = RecordType(
+    "loan",
+    "借用记录",
+    StaffLoan,
+    (
+        Field(
+            "staff_id",
+            "人员",
+            "ref",
+            ref="staff",
+            required=True,
+            sensitive=True,
+            note=STAFF_REF_NOTE,
+        ),
+        Field(
+            "from_facility_id",
+            "借出单位",
+            "ref",
+            ref="facility",
+            note="不填即为该人员现在的工作单位",
+            filled_in_if_blank=True,
+        ),
+        Field("to_unit", "借用单位", required=True, note="借调到的单位全称，如 县卫生健康局"),
+        Field(
+            "to_facility_id",
+            "借用的本县机构",
+            "ref",
+            ref="facility",
+            note="借用单位是本县医疗卫生机构的，选择该机构",
+        ),
+        Field("start_date", "借用开始日期", "date", required=True),
+        Field("end_date", "归还日期", "date", note="尚未归还的不填"),
+        Field("reason", "借用事由", multiline=True),
+    ),
+    natural_keys=(("staff_id", "start_date"),),
+    title_field="staff_id",
+)
+
+SPECIAL_FUND = RecordType(
+    "special_fund",
+    "专项资金",
+    SpecialFund,
+    (
+        Field("facility_id", "机构名称", "ref", ref="facility", required=True, note="乡镇卫生院、社区卫生服务中心"),
+        Field("year", "年度", "int", minimum=1949, maximum=2100, required=True),
+        Field(
+            "amount",
+            "专项资金",
+            "float",
+            unit="万元",
+            minimum=0,
+            required=True,
+            note="当年安排的基础设施和设备专项资金",
+        ),
+        Field("note", "说明", multiline=True),
+    ),
+    natural_keys=(("facility_id", "year"),),
+    title_field="facility_id",
+)
+
+RECORD_TYPES = {
+    t.key: t
+    for t in (
+        FACILITY,
+        STAFF,
+        PROJECT,
+        TASK,
+        POPULATION,
+        PROJECT_UPDATE,
+        TASK_UPDATE,
+        DIVISION,
+        TRAINING,
+        LOAN,
+        SPECIAL_FUND,
+    )
+}

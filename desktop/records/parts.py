@@ -1,0 +1,186 @@
+"""Parts of a record kept in rows of their own that the record's form, templates and imports show as fields of
+the record itself: a facility's key equipment (one field per item), the villages it serves, a project's planned
+investment (one field per source).
+
+A part is described like the record's own fields, and loads and saves as a whole: ``load`` gives, for each
+record, its part's values by field name; ``save`` writes the values given for one record and returns what
+changed, each change kept in the history like any other edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.codes import EQUIPMENT, FUNDING_SOURCE
+from db.models import FacilityEquipment, ProjectFunding, ServiceArea
+from desktop.records.fields import Field
+
+Changes = dict[str, tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    fields: tuple[Field, ...]
+    # (session, record ids or None for all) -> {record id: {field name: value}}; a record without rows is absent
+    load: Callable[[Session, Collection[int] | None], dict[int, dict[str, Any]]]
+    # (session, record id, {field name: value}, user) -> {field name: (old, new)} of what changed
+    save: Callable[[Session, int, dict[str, Any], str], Changes]
+
+    def empty(self) -> dict[str, Any]:
+        """A record's values when it has no rows of this part: no equipment is 0 of each item."""
+        return {f.name: f.default for f in self.fields}
+
+
+def _log(session: Session, user: str, table: str, record_id: int, changes: Changes) -> None:
+    from desktop.records.editing import log_change
+
+    if changes:
+        old = {n: _plain(o) for n, (o, _new) in changes.items()}
+        new = {n: _plain(v) for n, (_old, v) in changes.items()}
+        log_change(session, user, table, record_id, "update", old, new)
+
+
+def _plain(value: Any) -> Any:
+    return sorted(value) if isinstance(value, tuple | frozenset | set) else value
+
+
+# Key equipment: one whole number per item; a blank is none; 0 keeps no row.
+
+EQUIPMENT_FIELDS = tuple(
+    Field(f"equipment_{item}", label, "int", unit="台", minimum=0, maximum=999, nullable=False, default=0)
+    for item, label in EQUIPMENT.items()
+)
+_ITEM_OF = {f"equipment_{item}": item for item in EQUIPMENT}
+
+
+def _load_equipment(session: Session, ids: Collection[int] | None) -> dict[int, dict[str, Any]]:
+    query = select(FacilityEquipment.facility_id, FacilityEquipment.item, FacilityEquipment.quantity)
+    if ids is not None:
+        query = query.where(FacilityEquipment.facility_id.in_(list(ids)))
+    out: dict[int, dict[str, Any]] = {}
+    for facility_id, item, quantity in session.execute(query):
+        out.setdefault(facility_id, {})[f"equipment_{item}"] = quantity
+    return out
+
+
+def _save_equipment(session: Session, facility_id: int, values: dict[str, Any], user: str) -> Changes:
+    rows = {
+        e.item: e
+        for e in session.scalars(select(FacilityEquipment).where(FacilityEquipment.facility_id == facility_id))
+    }
+    changes: Changes = {}
+    for name, quantity in values.items():
+        item = _ITEM_OF[name]
+        quantity = quantity or 0
+        old = rows[item].quantity if item in rows else 0
+        if quantity == old:
+            continue
+        changes[name] = (old, quantity)
+        if quantity == 0:
+            session.delete(rows[item])
+        elif item in rows:
+            rows[item].quantity = quantity
+        else:
+            session.add(FacilityEquipment(facility_id=facility_id, item=item, quantity=quantity))
+    if changes:
+        session.flush()
+        _log(session, user, "facility_equipment", facility_id, changes)
+    return changes
+
+
+EQUIPMENT_PART = Part("equipment", EQUIPMENT_FIELDS, _load_equipment, _save_equipment)
+
+
+# The villages and communities a facility serves: one field holding a set of divisions.
+
+SERVICE_AREA_FIELD = Field(
+    "service_area",
+    "服务范围",
+    "refs",
+    ref="division",
+    note="服务的行政村、社区，多个用顿号分隔，如 新村村、石坪村；同名的写成“乡镇/村”",
+    nullable=False,
+    default=(),
+)
+
+
+def _load_service_area(session: Session, ids: Collection[int] | None) -> dict[int, dict[str, Any]]:
+    query = select(ServiceArea.facility_id, ServiceArea.division_id)
+    if ids is not None:
+        query = query.where(ServiceArea.facility_id.in_(list(ids)))
+    found: dict[int, list[int]] = {}
+    for facility_id, division_id in session.execute(query):
+        found.setdefault(facility_id, []).append(division_id)
+    return {fid: {"service_area": tuple(sorted(d))} for fid, d in found.items()}
+
+
+def _save_service_area(session: Session, facility_id: int, values: dict[str, Any], user: str) -> Changes:
+    if "service_area" not in values:
+        return {}
+    rows = {
+        a.division_id: a for a in session.scalars(select(ServiceArea).where(ServiceArea.facility_id == facility_id))
+    }
+    wanted = set(values["service_area"] or ())
+    if wanted == set(rows):
+        return {}
+    for division_id, row in rows.items():
+        if division_id not in wanted:
+            session.delete(row)
+    for division_id in wanted - set(rows):
+        session.add(ServiceArea(facility_id=facility_id, division_id=division_id))
+    session.flush()
+    changes = {"service_area": (tuple(sorted(rows)), tuple(sorted(wanted)))}
+    _log(session, user, "service_areas", facility_id, changes)
+    return changes
+
+
+SERVICE_AREA_PART = Part("service_area", (SERVICE_AREA_FIELD,), _load_service_area, _save_service_area)
+
+
+# A project's planned investment by source, in 万元; a blank source has no row.
+
+FUNDING_FIELDS = tuple(
+    Field(f"funding_{source}", f"计划投资：{label}", "float", unit="万元", minimum=0)
+    for source, label in FUNDING_SOURCE.items()
+)
+_SOURCE_OF = {f"funding_{source}": source for source in FUNDING_SOURCE}
+
+
+def _load_funding(session: Session, ids: Collection[int] | None) -> dict[int, dict[str, Any]]:
+    query = select(ProjectFunding.project_id, ProjectFunding.source, ProjectFunding.amount)
+    if ids is not None:
+        query = query.where(ProjectFunding.project_id.in_(list(ids)))
+    out: dict[int, dict[str, Any]] = {}
+    for project_id, source, amount in session.execute(query):
+        out.setdefault(project_id, {})[f"funding_{source}"] = amount
+    return out
+
+
+def _save_funding(session: Session, project_id: int, values: dict[str, Any], user: str) -> Changes:
+    rows = {f.source: f for f in session.scalars(select(ProjectFunding).where(ProjectFunding.project_id == project_id))}
+    changes: Changes = {}
+    for name, amount in values.items():
+        source = _SOURCE_OF[name]
+        old = rows[source].amount if source in rows else None
+        if amount == old:
+            continue
+        changes[name] = (old, amount)
+        if amount is None:
+            session.delete(rows[source])
+        elif source in rows:
+            rows[source].amount = amount
+        else:
+            session.add(ProjectFunding(project_id=project_id, source=source, amount=amount))
+    if changes:
+        session.flush()
+        _log(session, user, "project_funding", project_id, changes)
+    return changes
+
+
+FUNDING_PART = Part("funding", FUNDING_FIELDS, _load_funding, _save_funding)

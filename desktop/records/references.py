@@ -1,0 +1,185 @@
+"""The one place that turns the names a clerk types into records, and records into the names files show.
+
+A form's drop-down, a template's list, an import's cell and a filled template all go through ``Lookups``.
+Where names repeat (villages from township to township; streets, their CHSCs and projects from county to
+county) a longer form finds the record: "乡镇/村", "县/乡镇/村", "县/机构名称", "建设单位/项目名称". The names
+files show are the shortest form that is unique. A person is found by their ID number, whole or as exported
+masked (110105********002X) where the masked form is unique.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Division, Facility, KeyTask, Project, StaffMember
+from desktop.records.fields import normalise_text
+from desktop.validators import InvalidValue, mask_id_number, shorten
+
+
+def _shortest_unique(forms: dict[int, list[str]], table: dict[str, list[int]]) -> dict[int, str]:
+    return {i: next((f for f in fs if len(table[normalise_text(f)]) == 1), fs[-1]) for i, fs in forms.items()}
+
+
+class Lookups:
+    """Names resolved to records of one session, each kind read once and only when first needed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._extra: dict[str, dict[str, list[int]]] = {"project": {}, "task": {}}
+
+    @cached_property
+    def _division_rows(self) -> dict[int, Any]:
+        conn = self.session.connection()
+        rows = conn.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
+        return {r.id: r for r in rows}
+
+    def _ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
+        memo = self.__dict__.setdefault("_ancestors", {})
+        key = (division_id, kinds)
+        if key not in memo:
+            memo[key] = self._find_ancestor(division_id, kinds)
+        return memo[key]
+
+    def _find_ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
+        by_id = self._division_rows
+        for _ in range(10):
+            if division_id is None or division_id not in by_id:
+                return None
+            d = by_id[division_id]
+            if d.kind in kinds:
+                return d.name
+            division_id = d.parent_id
+        return None
+
+    @cached_property
+    def _divisions(self) -> tuple[dict[str, list[int]], dict[int, str]]:
+        by_id = self._division_rows
+        table: dict[str, list[int]] = {}
+        forms: dict[int, list[str]] = {}
+        for r in by_id.values():
+            names_up, d = [r.name], r
+            for _ in range(6):  # its own name, then its parents' up to the county
+                if d.kind == "county" or d.parent_id not in by_id:
+                    break
+                d = by_id[d.parent_id]
+                names_up.append(d.name)
+            fs = ["/".join(reversed(names_up[:k])) for k in range(1, len(names_up) + 1)]
+            village = r.kind in ("village", "community")
+            forms[r.id] = fs[1:] if village and len(fs) > 1 else fs  # a village is written with its township
+            for form in fs:
+                table.setdefault(normalise_text(form), []).append(r.id)
+        return table, _shortest_unique(forms, table)
+
+    @cached_property
+    def _facilities(self) -> tuple[dict[str, list[int]], dict[int, str]]:
+        table: dict[str, list[int]] = {}
+        forms: dict[int, list[str]] = {}
+        facilities = self.session.connection().execute(select(Facility.id, Facility.name, Facility.division_id))
+        for fid, name, division_id in facilities.all():
+            township = self._ancestor(division_id, ("township", "street"))
+            county = self._ancestor(division_id, ("county",))
+            forms[fid] = [name] + [f"{a}/{name}" for a in (township, county) if a]
+            if county and township:
+                forms[fid].append(f"{county}/{township}/{name}")
+            for form in forms[fid]:
+                table.setdefault(normalise_text(form), []).append(fid)
+        return table, _shortest_unique(forms, table)
+
+    @cached_property
+    def _projects(self) -> tuple[dict[str, list[int]], dict[int, str]]:
+        table: dict[str, list[int]] = {}
+        forms: dict[int, list[str]] = {}
+        builder = self.facility_label
+        for pid, name, facility_id in self.session.execute(select(Project.id, Project.name, Project.facility_id)):
+            forms[pid] = [name, f"{builder.get(facility_id, '')}/{name}"]
+            for form in forms[pid]:
+                table.setdefault(normalise_text(form), []).append(pid)
+        return table, _shortest_unique(forms, table)
+
+    @cached_property
+    def _tasks(self) -> dict[str, list[int]]:
+        table: dict[str, list[int]] = {}
+        for tid, ledger, number in self.session.execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number)):
+            table.setdefault(normalise_text(f"{ledger}/{number}"), []).append(tid)
+        return table
+
+    @cached_property
+    def _staff(self) -> dict[str, list[int]]:
+        # A masked number alone is not enough: a county's people share the first six digits, and the last four
+        # repeat among a few thousand. With the name it is, nearly always.
+        table: dict[str, list[int]] = {}
+        rows = self.session.connection().execute(select(StaffMember.id, StaffMember.name, StaffMember.id_number))
+        for sid, name, number in rows:
+            name = normalise_text(name)
+            for form in (number, name, f"{name}/{number}", f"{name}/{mask_id_number(number)}"):
+                table.setdefault(form, []).append(sid)
+        return table
+
+    def staff_label(self, *, unmask: bool = False) -> dict[int, str]:
+        """People as files show them: "姓名/身份证号码", the number masked unless asked."""
+        rows = self.session.connection().execute(select(StaffMember.id, StaffMember.name, StaffMember.id_number))
+        return {sid: f"{name}/{number if unmask else mask_id_number(number)}" for sid, name, number in rows}
+
+    @property
+    def task_label(self) -> dict[int, str]:
+        rows = self.session.connection().execute(select(KeyTask.id, KeyTask.ledger, KeyTask.number))
+        return {tid: f"{ledger}/{number}" for tid, ledger, number in rows}
+
+    def labels(self, ref: str, *, unmask: bool = False) -> dict[int, str]:
+        """Every record of a kind by the name files show it under."""
+        if ref == "staff":
+            return self.staff_label(unmask=unmask)
+        return {
+            "facility": lambda: self.facility_label,
+            "division": lambda: self.division_label,
+            "project": lambda: self.project_label,
+            "task": lambda: self.task_label,
+        }[ref]()
+
+    @property
+    def division_label(self) -> dict[int, str]:
+        return self._divisions[1]
+
+    @property
+    def facility_label(self) -> dict[int, str]:
+        return self._facilities[1]
+
+    @property
+    def project_label(self) -> dict[int, str]:
+        return self._projects[1]
+
+    def add_placeholder(self, ref: str, values: dict[str, Any], placeholder: int) -> None:
+        """A record that is new in the file being imported, so its reports can name it."""
+        if ref == "project" and values.get("name"):
+            self._extra["project"].setdefault(normalise_text(values["name"]), []).append(placeholder)
+        elif ref == "task" and values.get("ledger"):
+            key = normalise_text(f"{values['ledger']}/{values['number']}")
+            self._extra["task"].setdefault(key, []).append(placeholder)
+
+    def __call__(self, ref: str, text: str) -> int | None:
+        table = {
+            "facility": lambda: self._facilities[0],
+            "division": lambda: self._divisions[0],
+            "project": lambda: self._projects[0],
+            "task": lambda: self._tasks,
+            "staff": lambda: self._staff,
+        }[ref]()
+        # Keys and text both in NFKC form: 全角 brackets in a ledger or facility name match either way.
+        key = normalise_text(text).replace("／", "/")
+        if ref == "staff":
+            key = key[:-1] + key[-1:].upper()  # a check digit typed as a small x
+        ids = table.get(key, []) + self._extra.get(ref, {}).get(key, [])
+        if len(ids) > 1:
+            how = {
+                "facility": "“乡镇/机构名称”或“县/机构名称”",
+                "division": "“乡镇/村”或“县/乡镇/村”",
+                "project": "“建设单位/项目名称”",
+                "task": "“台账名称/序号”",
+                "staff": "“姓名/完整的18位身份证号码”",
+            }[ref]
+            raise InvalidValue(f"“{shorten(text)}”有 {len(ids)} 个同名记录，请写成{how}以区分")
+        return ids[0] if ids else None
