@@ -29,6 +29,7 @@ from db.codes import (
 from db.models import Division, Facility, KeyTask, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
 from desktop.checks.runner import run_checks
 from desktop.periods import Period
+from desktop.records.types import STAFF
 from desktop.snapshot import age_on, paused_gc
 from desktop.validators import mask_id_number
 
@@ -57,6 +58,7 @@ class StaffRow(NamedTuple):
     employment_form: str
     status: str
     phone: str | None
+    more: tuple = ()  # the values of the description's other listed fields (STAFF.listed), in its order
 
     @property
     def masked_id(self) -> str:
@@ -103,18 +105,21 @@ class StaffList:
             StaffMember.status,
             StaffMember.phone,
         )
+        more = [getattr(StaffMember, f.name) for f in STAFF.listed]
         with paused_gc():
-            raw = session.connection().execute(select(*cols).order_by(StaffMember.id)).all()
+            raw = session.connection().execute(select(*cols, *more).order_by(StaffMember.id)).all()
             self.rows: list[StaffRow] = []
             self._search: list[str] = []
             add_row, add_search = self.rows.append, self._search.append
+            n = len(cols)
             # Unpacked as plain tuples: attribute access on 25,000 result rows costs more than the rest.
-            for rid, name, id_number, sex, birth, fid, category, title, form, status, phone in raw:
+            for row in raw:
+                rid, name, id_number, sex, birth, fid, category, title, form, status, phone = row[:n]
                 facility, township = facilities[fid]
                 add_row(
                     StaffRow(
                         rid, name, id_number, sex, age_on(birth, today), fid, facility, township,
-                        category, title, form, status, phone,
+                        category, title, form, status, phone, tuple(row[n:]),
                     )
                 )  # fmt: skip
                 number = id_number.lower() if full_ids else mask_id_number(id_number).lower()

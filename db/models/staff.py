@@ -59,6 +59,7 @@ class StaffMember(Versioned, Base):
     facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
     category: Mapped[str] = mapped_column(String(30), index=True)
     practice_category: Mapped[str | None] = mapped_column(String(20))
+    practice_certificate_no: Mapped[str | None] = mapped_column(String(30))
     gp_registered: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     psychiatry_registered: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     title: Mapped[str] = mapped_column(String(30), default="none", server_default="none")

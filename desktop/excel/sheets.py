@@ -33,6 +33,8 @@ from desktop.indicators import indicator_table
 from desktop.lists import project_rows, task_rows, township_names
 from desktop.norms import ensure_defaults, norms_in_force
 from desktop.periods import Period
+from desktop.records.fields import Field
+from desktop.records.types import STAFF
 from desktop.snapshot import Snapshot, paused_gc
 from desktop.subsidies import subsidy_roster
 from desktop.validators import mask_id_number, mask_phone
@@ -94,6 +96,13 @@ def facility_roster(ctx: Context) -> SheetSpec:
     )
 
 
+def _listed(field: Field) -> Col:
+    """A column of a roster for a field its record's description lists, under the field's own header."""
+    if field.kind in ("int", "float", "date"):
+        return Col(field.header, lambda r: getattr(r, field.name), kind=field.kind)
+    return Col(field.header, lambda r: field.display(getattr(r, field.name)))
+
+
 def staff_roster(ctx: Context) -> SheetSpec:
     s = ctx.session
     towns = township_names(s)
@@ -114,6 +123,7 @@ def staff_roster(ctx: Context) -> SheetSpec:
         StaffMember.hire_date,
         StaffMember.status,
         StaffMember.phone,
+        *(getattr(StaffMember, f.name) for f in STAFF.listed),
     )
     with paused_gc():
         rows = s.connection().execute(select(*cols).order_by(StaffMember.facility_id, StaffMember.id)).all()
@@ -143,6 +153,7 @@ def staff_roster(ctx: Context) -> SheetSpec:
             Col("参加工作日期", lambda r: r.hire_date, kind="date", width=14),
             Col("在岗状态", lambda r: STAFF_STATUS[r.status], width=10),
             Col("联系电话", lambda r: show_phone(r.phone) if r.phone else "", kind="code", width=14),
+            *(_listed(f) for f in STAFF.listed),
         ],
         rows,
         notes=[] if ctx.unmask_ids else ["注：身份证号码按规定只显示前6位和后4位，联系电话隐去中间4位。"],

@@ -20,7 +20,6 @@ from db.models import Division, Facility, KeyTask, Project
 from desktop.excel.cells import put
 from desktop.excel.layout import display_width
 from desktop.records.fields import Field
-from desktop.records.parts import EQUIPMENT_FIELDS, FUNDING_FIELDS
 from desktop.records.types import (
     DIVISION,
     FACILITY,
@@ -65,9 +64,14 @@ class TemplateKind:
     key: str
     label: str
     rtype: RecordType
-    fields: tuple[str, ...]  # the columns, in order
+    # The columns, in order: every field the record's description lets a clerk give, unless named here.
+    fields: tuple[str, ...] | None
     example: dict[str, str]
     updates: UpdatesSheet | None = None
+
+    def __post_init__(self) -> None:
+        if self.fields is None:
+            object.__setattr__(self, "fields", tuple(f.name for f in self.rtype.editable))
 
 
 TEMPLATES = {
@@ -75,34 +79,12 @@ TEMPLATES = {
         "facilities",
         "机构",
         FACILITY,
-        (
-            "name",
-            "kind",
-            "division_id",
-            "credit_code",
-            "licence_no",
-            "ownership",
-            "building_ownership",
-            "status",
-            "status_reason",
-            "approved_beds",
-            "open_beds",
-            "elderly_care_beds",
-            "tcm_beds",
-            "building_area",
-            "tcm_hall",
-            "provides_tcm",
-            "standardised",
-            "accreditation",
-            "phone",
-            "address",
-            "service_area",
-            *(f.name for f in EQUIPMENT_FIELDS),
-        ),
+        None,
         {
             "name": "桃源镇新村村卫生室",
             "kind": "村卫生室",
             "division_id": "桃源镇/新村村",
+            "lead_facility_id": "桃源镇卫生院",
             "ownership": "公立",
             "building_ownership": "公有产权",
             "status": "运营",
@@ -119,28 +101,7 @@ TEMPLATES = {
         "staff",
         "人员",
         STAFF,
-        (
-            "name",
-            "id_number",
-            "facility_id",
-            "category",
-            "practice_category",
-            "gp_registered",
-            "psychiatry_registered",
-            "title",
-            "education",
-            "education_full_time",
-            "education_medical",
-            "employment_form",
-            "directed_graduate",
-            "directed_service_until",
-            "hire_date",
-            "status",
-            "status_reason",
-            "status_date",
-            "liability_insured",
-            "phone",
-        ),
+        None,
         {
             "name": "李华",
             "id_number": "110105********002X",
@@ -159,29 +120,14 @@ TEMPLATES = {
         "population",
         "人口",
         POPULATION,
-        ("division_id", "year", "resident", "registered", "rural", "aged_65_plus", "aged_0_3"),
+        None,
         {"division_id": "桃源镇/新村村", "year": "2026", "resident": "1520", "rural": "1430"},
     ),
     "projects": TemplateKind(
         "projects",
         "建设项目",
         PROJECT,
-        (
-            "name",
-            "facility_id",
-            "kind",
-            "planned_start",
-            "planned_completion",
-            "actual_completion",
-            "stage",
-            "progress",
-            "investment_completed",
-            "lead_unit",
-            "contact",
-            "phone",
-            "risks",
-            *(f.name for f in FUNDING_FIELDS),
-        ),
+        None,
         {
             "name": "桃源镇卫生院业务用房改扩建项目",
             "facility_id": "桃源镇卫生院",
@@ -214,18 +160,7 @@ TEMPLATES = {
         "tasks",
         "重点任务",
         TASK,
-        (
-            "ledger",
-            "number",
-            "title",
-            "content",
-            "source_document",
-            "lead_unit",
-            "deadline",
-            "phase",
-            "status",
-            "struck_off_note",
-        ),
+        None,
         {
             "ledger": "深化医药卫生体制改革重点工作任务清单",
             "number": "（一）",
@@ -264,7 +199,7 @@ TEMPLATES.update(
                 "trainings",
                 "培训进修",
                 TRAINING,
-                ("staff_id", "kind", "start_date", "end_date", "days", "place", "free_of_charge"),
+                None,
                 {
                     "staff_id": "李华/110105********002X",
                     "kind": "在岗培训",
@@ -279,7 +214,7 @@ TEMPLATES.update(
                 "loans",
                 "借用人员",
                 LOAN,
-                ("staff_id", "from_facility_id", "to_unit", "to_facility_id", "start_date", "end_date", "reason"),
+                None,
                 {
                     "staff_id": "李华/110105********002X",
                     "from_facility_id": "桃源镇卫生院",
@@ -292,7 +227,7 @@ TEMPLATES.update(
                 "special_funds",
                 "专项资金",
                 SPECIAL_FUND,
-                ("facility_id", "year", "amount", "note"),
+                None,
                 {"facility_id": "桃源镇卫生院", "year": "2026", "amount": "45", "note": "设备购置"},
             ),
         )

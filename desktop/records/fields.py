@@ -54,6 +54,9 @@ class Field:
     multiline: bool = False
     # A blank the core fills in from the record's other fields (a loan is from where the person works).
     filled_in_if_blank: bool = False
+    # A column of the record's list in the window and of its roster among the exported sheets, after the columns
+    # those build themselves (the form, the template and the import take every field anyway).
+    listed: bool = False
     # Learned from the database column (``bound_to``), never written in a description: whether the column takes
     # NULL, and the value it takes when none is given (a blank in a NOT NULL column with a default means that).
     nullable: bool = True

@@ -54,6 +54,10 @@ class RecordType:
         """What a form, a template or an import may give: the record's own fields and its parts'."""
         return tuple(f for f in self.all_fields if not f.derived)
 
+    @property
+    def listed(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.listed)
+
     def part_of(self, name: str) -> Part | None:
         return next((p for p in self.parts if any(f.name == name for f in p.fields)), None)
 
@@ -117,6 +121,7 @@ STAFF = RecordType(
         Field("facility_id", "工作单位", "ref", ref="facility", required=True),
         Field("category", "人员类别", "code", codes=codes.STAFF_CATEGORY, required=True),
         Field("practice_category", "执业类别", "code", codes=codes.PRACTICE_CATEGORY, note="执业（助理）医师填写"),
+        Field("practice_certificate_no", "执业证书编码", listed=True, note="医师、护士、乡村医生执业证书上的编码"),
         Field("gp_registered", "全科医生注册", "bool"),
         Field("psychiatry_registered", "精神科注册", "bool"),
         Field("title", "专业技术职称", "code", codes=codes.TITLE, required=True),

@@ -94,6 +94,10 @@ class StaffPage(Page):
                 Column.of(STAFF.field("title"), width=100),
                 Column.of(STAFF.field("employment_form"), width=70),
                 Column.of(STAFF.field("status")),
+                *(
+                    Column.of(f, lambda r, i=i, f=f: f.display(r.more[i]) if f.kind in ("code", "bool") else r.more[i])
+                    for i, f in enumerate(STAFF.listed)
+                ),
             ],
             colour=lambda r: GREY if r.status != "on_post" else None,
         )
