@@ -205,3 +205,17 @@ def test_bad_population_cells_are_all_reported_and_nothing_is_written(county):
         assert "不能多于常住人口" in cells[(c.id, "rural")]
         assert a.name in str(err.value)
         assert s.scalar(select(func.count()).select_from(DivisionPopulation)) == 0
+
+
+def test_the_history_names_a_divisions_changes_in_chinese(county):
+    from desktop.history import record_history
+
+    with county.session() as s:
+        source, target = _townships(s)[:2]
+        set_remote(s, source.id, True, user=USER)
+        merge_township(s, source.id, target.id, user=USER, on=dt.date(2026, 12, 1))
+        s.commit()
+        merged, remote = record_history(s, "divisions", source.id)
+        assert (merged.table, merged.record) == ("行政区划", source.name)
+        assert ("撤销日期", "", "2026-12-01") in merged.changes and ("并入", "", target.name) in merged.changes
+        assert remote.changes == (("边远地区", "否", "是"),)
