@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.codes import CHANGE_ACTION, RECEIPT_STATUS
+from db.codes import CHANGE_ACTION, DIVISION_KIND, RECEIPT_STATUS
 from db.models import (
     Change,
     Division,
@@ -38,6 +38,7 @@ TABLES: dict[str, tuple[str, Any, Any]] = {
     "key_tasks": ("重点任务", KeyTask, KeyTask.title),
     "project_updates": ("项目进度", ProjectUpdate, None),
     "task_updates": ("任务进展", TaskUpdate, None),
+    "divisions": ("行政区划", Division, Division.name),
     "division_populations": ("人口", DivisionPopulation, None),
     "facility_equipment": ("机构设备", Facility, Facility.name),  # row_id is the facility's
     "service_areas": ("服务范围", Facility, Facility.name),  # row_id is the facility's
@@ -57,6 +58,17 @@ _EXCHANGE_KEYS = {
     "status": "状态",
     "fingerprint": "签名指纹",
     "confirmed": "签名指纹已确认",
+}
+# What a division's logged changes hold (desktop.division_setup, desktop.division_editing): no record type
+# describes a division.
+_DIVISION_KEYS = {
+    "code": "区划代码",
+    "name": "名称",
+    "kind": "类别",
+    "parent_id": "上级区划",
+    "remote": "边远地区",
+    "withdrawn_on": "撤销日期",
+    "merged_into": "并入",
 }
 _TYPES_BY_TABLE: dict[str, RecordType] = {t.model.__tablename__: t for t in RECORD_TYPES.values()}
 
@@ -195,11 +207,30 @@ def _field_changes(c: Change, refs: _Refs):
     old, new = c.old_values or {}, c.new_values or {}
     for key in dict.fromkeys([*old, *new]):
         field = _field(rtype, key)
+        if field is None and c.table_name == "divisions" and key in _DIVISION_KEYS:
+            yield (
+                _DIVISION_KEYS[key],
+                _division_value(key, old.get(key), refs),
+                _division_value(key, new.get(key), refs),
+            )
+            continue
         if field is None and key in _EXCHANGE_KEYS:
             yield _EXCHANGE_KEYS[key], _exchange_value(key, old.get(key)), _exchange_value(key, new.get(key))
             continue
         label = field.label if field else key
         yield label, _shown(field, old.get(key), refs), _shown(field, new.get(key), refs)
+
+
+def _division_value(key: str, value: Any, refs: _Refs) -> str:
+    if value is None:
+        return ""
+    if key == "kind":
+        return DIVISION_KIND.get(value, str(value))
+    if key in ("parent_id", "merged_into"):
+        return refs.name("division", value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
 
 
 def _exchange_value(key: str, value: Any) -> str:

@@ -363,16 +363,22 @@ def choices(codes: dict[str, str]) -> Sequence[tuple[str, str]]:
     return list(codes.items())
 
 
-def division_choices(session: Session) -> list[tuple[int, str]]:
-    """Townships, streets, villages and communities as "乡镇" or "乡镇/村", for a form's drop-down."""
-    rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
+def division_choices(session: Session, keep: Sequence[int | None] = ()) -> list[tuple[int, str]]:
+    """Townships, streets, villages and communities as "乡镇" or "乡镇/村", for a form's drop-down. A withdrawn
+    division is offered only where the record already points to it (``keep``), marked as withdrawn."""
+    rows = session.execute(
+        select(Division.id, Division.name, Division.kind, Division.parent_id, Division.withdrawn_on)
+    ).all()
     names = {r.id: r.name for r in rows}
     out = []
     for r in sorted(rows, key=lambda r: r.id):
+        if r.withdrawn_on is not None and r.id not in keep:
+            continue
+        gone = "（已撤销）" if r.withdrawn_on is not None else ""
         if r.kind in ("township", "street", "county"):
-            out.append((r.id, r.name))
+            out.append((r.id, r.name + gone))
         elif r.kind in ("village", "community"):
-            out.append((r.id, f"{names.get(r.parent_id, '')}/{r.name}"))
+            out.append((r.id, f"{names.get(r.parent_id, '')}/{r.name}{gone}"))
     return out
 
 
@@ -428,9 +434,17 @@ def facility_extras(session: Session, facility_id: int) -> FacilityExtras:
     township = here if here.kind in ("township", "street") else session.get(Division, here.parent_id)
     villages = (
         session.execute(
-            select(Division.id, Division.name).where(Division.parent_id == township.id).order_by(Division.code)
+            select(Division.id, Division.name, Division.withdrawn_on)
+            .where(Division.parent_id == township.id)
+            .order_by(Division.code)
         ).all()
         if township is not None
         else []
     )
-    return FacilityExtras(equipment, area, [(v.id, v.name) for v in villages])
+    # a withdrawn village is offered only while the facility still serves it
+    shown = [
+        (v.id, v.name + ("（已撤销）" if v.withdrawn_on else ""))
+        for v in villages
+        if v.withdrawn_on is None or v.id in area
+    ]
+    return FacilityExtras(equipment, area, shown)

@@ -88,7 +88,15 @@ class Snapshot:
     @cached_property
     def divisions(self) -> dict[int, Division]:
         rows = self.conn.execute(
-            select(Division.id, Division.code, Division.name, Division.kind, Division.parent_id, Division.remote)
+            select(
+                Division.id,
+                Division.code,
+                Division.name,
+                Division.kind,
+                Division.parent_id,
+                Division.remote,
+                Division.withdrawn_on,
+            )
         ).all()
         return {r.id: r for r in rows}
 
@@ -130,8 +138,13 @@ class Snapshot:
 
     @cached_property
     def villages(self) -> list:
-        """Administrative villages and communities: the divisions that carry population."""
-        return [d for d in self.divisions.values() if d.kind in ("village", "community")]
+        """Administrative villages and communities: the divisions that carry population, as they stood on the
+        snapshot's day (one withdrawn since still counts for a past quarter)."""
+        return [
+            d
+            for d in self.divisions.values()
+            if d.kind in ("village", "community") and (d.withdrawn_on is None or d.withdrawn_on > self.as_of)
+        ]
 
     def population(self, year: int) -> dict[int, Pop]:
         cache = self.__dict__.setdefault("_population", {})

@@ -253,3 +253,26 @@ def test_the_upgrade_cleans_text_stored_before_the_text_rules(tmp_path):
         assert history.old_values == {"name": "张\x00三\x1b", "status_reason": "退休\r\n见文件\x07"}
         assert history.new_values == {"name": "张三", "status_reason": "退休\n见文件"}
     db.close()
+
+
+def test_divisions_get_a_withdrawal_date_on_upgrade(tmp_path):
+    """0010: divisions are kept when withdrawn, with the date; those of an older database are all current."""
+    from db.models import Division
+
+    path = tmp_path / "0009.db"
+    old = open_database(path, to_revision="0009")
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO divisions (id, code, name, kind, remote) VALUES (1, '430922000000', '桃江县', 'county', 0)"
+        )
+    old.close()
+    db = open_database(path)
+    try:
+        assert db.revision_before == "0009"
+        with db.session() as s:
+            county = s.get(Division, 1)
+            assert (county.name, county.withdrawn_on) == ("桃江县", None)
+            county.withdrawn_on = dt.date(2026, 12, 1)
+            s.commit()
+    finally:
+        db.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.codes import DIVISION_KIND, sql_in
@@ -13,7 +15,8 @@ class Division(Base):
     """A city, county, township, street, village or community.
 
     ``code`` is the 12-digit statistical division code (统计用区划代码); its first
-    six digits are the GB/T 2260 code of the county.
+    six digits are the GB/T 2260 code of the county. A division dropped from the official list or merged into
+    another is never deleted (records and past reports point to it): ``withdrawn_on`` says since when it is gone.
     """
 
     __tablename__ = "divisions"
@@ -29,6 +32,7 @@ class Division(Base):
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"), index=True)
     remote: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
 
     parent: Mapped[Division | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Division]] = relationship(back_populates="parent")

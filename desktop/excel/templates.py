@@ -278,10 +278,14 @@ def _choices(session: Session, field: Field) -> list[str] | None:
     if field.kind == "ref" and field.ref == "task":
         return [f"{ledger}/{number}" for ledger, number in session.execute(select(KeyTask.ledger, KeyTask.number))]
     if field.kind == "ref" and field.ref == "division":
-        rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
+        rows = session.execute(
+            select(Division.id, Division.name, Division.kind, Division.parent_id, Division.withdrawn_on)
+        ).all()
         names = {r.id: r.name for r in rows}
         out = []
         for r in rows:
+            if r.withdrawn_on is not None:  # no longer offered to new records
+                continue
             if r.kind in ("township", "street"):
                 out.append(r.name)
             elif r.kind in ("village", "community"):

@@ -38,6 +38,7 @@ from desktop.ui.errors import show_error
 from desktop.ui.pages.base import Page
 from desktop.ui.pages.beds import BedsPage
 from desktop.ui.pages.dashboard import DashboardPage
+from desktop.ui.pages.divisions import DivisionsPage
 from desktop.ui.pages.exchange import ExchangePage
 from desktop.ui.pages.facilities import FacilitiesPage
 from desktop.ui.pages.findings import FindingsPage
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 PAGES = (
     DashboardPage,
     FacilitiesPage,
+    DivisionsPage,
     StaffPage,
     BedsPage,
     ProjectsPage,
@@ -265,6 +267,12 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
         page = self.pages[key]
+        leaving = self.current_page()
+        if leaving is not page and not leaving.can_leave():  # unsaved work the clerk chose to go back to
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(list(self.pages.values()).index(leaving))
+            self.nav.blockSignals(False)
+            return
         self.stack.setCurrentWidget(page)
         page.ensure_fresh()
 

@@ -19,12 +19,15 @@ if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
 
-def _choices(win: MainWindow, rtype: RecordType) -> dict[str, list[tuple[int, str]]]:
+def _choices(
+    win: MainWindow, rtype: RecordType, values: dict[str, Any] | None = None
+) -> dict[str, list[tuple[int, str]]]:
+    """The drop-downs' choices; a withdrawn division stays among them only for a record that points to it."""
     out = {}
     with win.db.session() as session:
         for f in rtype.fields:
             if f.kind == "ref" and f.ref == "division":
-                out[f.name] = division_choices(session)
+                out[f.name] = division_choices(session, keep=[(values or {}).get(f.name)])
             elif f.kind == "ref" and f.ref == "facility":
                 out[f.name] = facility_choices(session)
     return out
@@ -90,7 +93,7 @@ def edit_record_dialog(
         rtype,
         title=f"编辑{rtype.label}：{title_value}",
         values=values,
-        choices=_choices(win, rtype),
+        choices=_choices(win, rtype, values),
         save=save,
         extra=extra,
         editing=True,

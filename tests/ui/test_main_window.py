@@ -19,6 +19,7 @@ def test_title_names_the_product_the_county_and_the_file(window, demo_db):
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
         "工作台",
         "机构",
+        "区划与人口",
         "人员",
         "床位核查",
         "建设项目",

@@ -11,7 +11,7 @@ def test_every_page_is_saved_as_a_png_with_chinese_text(window, tmp_path):
     assert cjk_families(), "no font for Simplified Chinese: install fonts-wqy-microhei"
     window.resize(1366, 800)
     paths = save_pages(window, tmp_path)
-    assert [p.name for p in paths][:3] == ["01-dashboard.png", "02-facilities.png", "03-staff.png"]
+    assert [p.name for p in paths][:3] == ["01-dashboard.png", "02-facilities.png", "03-divisions.png"]
     assert len(paths) == len(window.pages)
     for path in paths:
         image = QImage(str(path))

@@ -49,6 +49,10 @@ class Page(QWidget):
     def open_record(self, record_id: int) -> None:
         """Show one record of this page's kind (from the findings, the dashboard, another page)."""
 
+    def can_leave(self) -> bool:
+        """Whether the window may show another page (a page with unsaved work asks first)."""
+        return True
+
 
 def requires(widget: QWidget, permission: str) -> QWidget:
     """Mark a widget as needing a permission ("edit", "manage"); MainWindow.apply_role enables it or not."""
