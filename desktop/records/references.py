@@ -21,7 +21,7 @@ from desktop.validators import InvalidValue, mask_id_number, shorten
 
 
 def _shortest_unique(forms: dict[int, list[str]], table: dict[str, list[int]]) -> dict[int, str]:
-    return {i: next((f for f in fs if len(table[normalise_text(f)]) == 1), fs[-1]) for i, fs in forms.items()}
+    return {i: next((f for f in fs if table[normalise_text(f)] == [i]), fs[-1]) for i, fs in forms.items()}
 
 
 class Lookups:
@@ -34,8 +34,8 @@ class Lookups:
     @cached_property
     def _division_rows(self) -> dict[int, Any]:
         conn = self.session.connection()
-        rows = conn.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
-        return {r.id: r for r in rows}
+        query = select(Division.id, Division.name, Division.kind, Division.parent_id, Division.withdrawn_on)
+        return {r.id: r for r in conn.execute(query).all()}
 
     def _ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
         memo = self.__dict__.setdefault("_ancestors", {})
@@ -72,6 +72,12 @@ class Lookups:
             forms[r.id] = fs[1:] if village and len(fs) > 1 else fs  # a village is written with its township
             for form in fs:
                 table.setdefault(normalise_text(form), []).append(r.id)
+        # A name typed finds the division in force: one withdrawn (merged, or gone from the official list) only
+        # where no division in force has that name.
+        for key, ids in table.items():
+            live = [i for i in ids if by_id[i].withdrawn_on is None]
+            if live:
+                table[key] = live
         return table, _shortest_unique(forms, table)
 
     @cached_property

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from db.models import Base, Facility, StaffMember
@@ -58,7 +59,9 @@ def test_a_blank_template_has_dropdowns_notes_an_example_and_its_kind(demo_db, t
     assert all(ws.cell(row=1, column=j).comment for j in range(1, len(headers) + 1))
     assert ws.cell(row=2, column=1).value == "李华"  # the example row
     validated = {str(dv.sqref).split(":")[0].rstrip("0123456789") for dv in ws.data_validations.dataValidation}
-    assert {"C", "D", "H", "L", "P"} <= validated  # 工作单位, 人员类别, 职称, 用工形式, 在岗状态 drop-downs
+    letters = {h.rstrip("*"): get_column_letter(j) for j, h in enumerate(headers, 1)}
+    dropdowns = {letters[h] for h in ("工作单位", "人员类别", "专业技术职称", "用工形式", "在岗状态")}
+    assert dropdowns <= validated
     assert wb["_模板信息"].sheet_state == "hidden" and wb["_模板信息"]["B1"].value == "staff"
     assert wb["_选项"].sheet_state == "hidden"
 
