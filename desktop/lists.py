@@ -28,7 +28,9 @@ from db.codes import (
 )
 from db.models import Division, Facility, KeyTask, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
 from desktop.checks.runner import run_checks
+from desktop.division_tree import DivisionTree
 from desktop.periods import Period
+from desktop.records.references import Lookups
 from desktop.records.types import STAFF
 from desktop.snapshot import age_on, paused_gc
 from desktop.validators import mask_id_number
@@ -66,16 +68,9 @@ class StaffRow(NamedTuple):
 
 
 def township_names(session: Session) -> dict[int, str]:
-    """For every division, the name of its township or street (or its own name above that level)."""
-    rows = session.execute(select(Division.id, Division.name, Division.kind, Division.parent_id)).all()
-    by_id = {r.id: r for r in rows}
-    out: dict[int, str] = {}
-    for r in rows:
-        d, depth = r, 0
-        while d.kind not in ("township", "street") and d.parent_id is not None and depth < 10:
-            d, depth = by_id[d.parent_id], depth + 1
-        out[r.id] = d.name if d.kind in ("township", "street") else ""
-    return out
+    """For every division, the name of its township or street ("" above that level)."""
+    tree = DivisionTree.read(session)
+    return {division_id: tree.township_name(division_id) for division_id in tree.rows}
 
 
 class StaffList:
@@ -187,15 +182,7 @@ class FacilityRow:
 def facility_rows(session: Session) -> list[FacilityRow]:
     from sqlalchemy import func
 
-    towns = township_names(session)
-    divisions = dict(session.execute(select(Division.id, Division.parent_id)).all())
-    kinds = dict(session.execute(select(Division.id, Division.kind)).all())
-
-    def township_id(division_id: int) -> int | None:
-        d, depth = division_id, 0
-        while d is not None and kinds.get(d) not in ("township", "street") and depth < 10:
-            d, depth = divisions.get(d), depth + 1
-        return d
+    tree = DivisionTree.read(session)
 
     counts = dict(
         session.execute(
@@ -222,8 +209,8 @@ def facility_rows(session: Session) -> list[FacilityRow]:
             r.name,
             r.kind,
             FACILITY_KIND[r.kind],
-            towns.get(r.division_id, ""),
-            township_id(r.division_id),
+            tree.township_name(r.division_id),
+            tree.township_of.get(r.division_id),
             r.status,
             FACILITY_STATUS[r.status],
             r.open_beds,
@@ -364,21 +351,17 @@ def choices(codes: dict[str, str]) -> Sequence[tuple[str, str]]:
 
 
 def division_choices(session: Session, keep: Sequence[int | None] = ()) -> list[tuple[int, str]]:
-    """Townships, streets, villages and communities as "乡镇" or "乡镇/村", for a form's drop-down. A withdrawn
-    division is offered only where the record already points to it (``keep``), marked as withdrawn."""
-    rows = session.execute(
-        select(Division.id, Division.name, Division.kind, Division.parent_id, Division.withdrawn_on)
-    ).all()
-    names = {r.id: r.name for r in rows}
+    """The county, townships, streets, villages and communities by the names files use ("乡镇/村"), for a
+    form's drop-down. A withdrawn division is offered only where the record already points to it (``keep``),
+    marked as withdrawn."""
+    lookups = Lookups(session)
+    tree = lookups.tree
     out = []
-    for r in sorted(rows, key=lambda r: r.id):
-        if r.withdrawn_on is not None and r.id not in keep:
+    for division_id, label in sorted(lookups.division_label.items()):
+        row = tree.rows[division_id]
+        if row.kind == "city" or (row.withdrawn_on is not None and division_id not in keep):
             continue
-        gone = "（已撤销）" if r.withdrawn_on is not None else ""
-        if r.kind in ("township", "street", "county"):
-            out.append((r.id, r.name + gone))
-        elif r.kind in ("village", "community"):
-            out.append((r.id, f"{names.get(r.parent_id, '')}/{r.name}{gone}"))
+        out.append((division_id, label + ("（已撤销）" if row.withdrawn_on is not None else "")))
     return out
 
 

@@ -34,6 +34,7 @@ from db.models import (
     Training,
 )
 from desktop.checks.findings import Where
+from desktop.division_tree import DivisionTree
 
 
 @dataclass(frozen=True)
@@ -100,37 +101,17 @@ class Snapshot:
         ).all()
         return {r.id: r for r in rows}
 
-    def _ancestors(self, kinds: tuple[str, ...]) -> dict[int, int | None]:
-        """For every division, its nearest ancestor (or itself) of one of these kinds.
-
-        Parents are resolved before children by memoising, so each division is visited once.
-        """
-        out: dict[int, int | None] = {}
-
-        def resolve(division_id: int, depth: int = 0) -> int | None:
-            if division_id in out:
-                return out[division_id]
-            d = self.divisions[division_id]
-            if d.kind in kinds:
-                found = d.id
-            elif d.parent_id is None or depth > 10:
-                found = None
-            else:
-                found = resolve(d.parent_id, depth + 1)
-            out[division_id] = found
-            return found
-
-        for division_id in self.divisions:
-            resolve(division_id)
-        return out
-
     @cached_property
+    def tree(self) -> DivisionTree:
+        return DivisionTree(list(self.divisions.values()))
+
+    @property
     def township_of(self) -> dict[int, int | None]:
-        return self._ancestors(("township", "street"))
+        return self.tree.township_of
 
-    @cached_property
+    @property
     def county_of(self) -> dict[int, int | None]:
-        return self._ancestors(("county",))
+        return self.tree.county_of
 
     @cached_property
     def counties(self) -> list:

@@ -69,6 +69,7 @@ class RowPlan:
     action: str = "new"  # new, changed, unchanged
     record_id: int | None = None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    title: str = ""  # the record as the clerk knows it: its name, or the name of the record it belongs to
 
 
 @dataclass
@@ -476,6 +477,7 @@ def plan_import(
     report.ignored_columns = parsed.ignored_columns
     report.plans = _classify(parsed, lambda v: _keys(spec.rtype, v), lambda: _existing(session, spec), report.problems)
     report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
+    _name_plans(report.plans, spec.rtype, lookup)
     if spec.updates is not None and update_rows is not None:
         # Reports may name records that are new in this very file: they resolve to placeholders (negative
         # numbers) that run_import replaces with the new records' ids.
@@ -488,6 +490,14 @@ def plan_import(
         report.notes.extend(parsed_u.notes)
         report.update_plans = _classify(parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems)
     return report
+
+
+def _name_plans(plans: list[RowPlan], rtype: RecordType, lookup: Lookups) -> None:
+    title = rtype.field(rtype.title_field)
+    labels = lookup.labels(title.ref) if title.kind == "ref" else None
+    for plan in plans:
+        value = plan.values.get(title.name)
+        plan.title = "" if value is None else labels.get(value, "") if labels is not None else str(value)
 
 
 def _stored_staff(session: Session, spec: TemplateKind, lookup: Lookups) -> StoredCells:

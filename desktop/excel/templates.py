@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.files import written_whole
-from db.models import Division, Facility, KeyTask, Project
+from db.models import Facility
 from desktop.excel.cells import put
 from desktop.excel.layout import display_width
 from desktop.records.fields import Field
+from desktop.records.references import Lookups
 from desktop.records.types import (
     DIVISION,
     FACILITY,
@@ -266,32 +267,26 @@ def field_note(field: Field) -> str:
     return "\n".join(lines)
 
 
-def _choices(session: Session, field: Field) -> list[str] | None:
+def _choices(session: Session, field: Field, lookups: Lookups) -> list[str] | None:
+    """A column's drop-down: allowed values, or the records in force by the very names the import reads."""
     if field.kind == "code":
         return list(field.codes.values())
     if field.kind == "bool":
         return ["是", "否"]
-    if field.kind == "ref" and field.ref == "facility":
-        return list(session.scalars(select(Facility.name).where(Facility.status != "closed").order_by(Facility.id)))
-    if field.kind == "ref" and field.ref == "project":
-        return list(session.scalars(select(Project.name).order_by(Project.id)))
-    if field.kind == "ref" and field.ref == "task":
-        return [f"{ledger}/{number}" for ledger, number in session.execute(select(KeyTask.ledger, KeyTask.number))]
-    if field.kind == "ref" and field.ref == "division":
-        rows = session.execute(
-            select(Division.id, Division.name, Division.kind, Division.parent_id, Division.withdrawn_on)
-        ).all()
-        names = {r.id: r.name for r in rows}
-        out = []
-        for r in rows:
-            if r.withdrawn_on is not None:  # no longer offered to new records
-                continue
-            if r.kind in ("township", "street"):
-                out.append(r.name)
-            elif r.kind in ("village", "community"):
-                out.append(f"{names.get(r.parent_id, '')}/{r.name}")
-        return out
-    return None
+    if field.kind != "ref" or field.ref == "staff":  # thousands of people: typed, not picked
+        return None
+    labels = lookups.labels(field.ref)
+    if field.ref == "facility":
+        closed = set(session.scalars(select(Facility.id).where(Facility.status == "closed")))
+        return [label for fid, label in sorted(labels.items()) if fid not in closed]
+    if field.ref == "division":
+        rows = lookups.tree.rows  # no longer offered to new records once withdrawn
+        return [
+            label
+            for did, label in sorted(labels.items())
+            if rows[did].withdrawn_on is None and rows[did].kind not in ("city", "county")
+        ]
+    return [label for _id, label in sorted(labels.items())]
 
 
 def write_template(session: Session, kind: str, out: str | os.PathLike[str], *, county_code: str | None = None) -> Path:
@@ -333,7 +328,7 @@ def template_workbook(session: Session, kind: str, *, county_code: str | None = 
         put(meta, i, 1, row[0])
         put(meta, i, 2, row[1])
 
-    state = {"list_column": 0}
+    state = {"list_column": 0, "lookups": Lookups(session)}
     _write_columns(session, ws, fields, spec.example, lists, state)
     if spec.updates is not None:
         updates = wb.create_sheet(spec.updates.name, 1)
@@ -361,7 +356,7 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
         if field.kind in ("id_number", "credit_code", "phone", "division_code", "text", "ref", "refs", "code"):
             for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 2000):  # text format, so Excel keeps 18 digits
                 ws.cell(row=r, column=j).number_format = "@"
-        choices = _choices(session, field)
+        choices = _choices(session, field, state["lookups"])
         if choices:
             state["list_column"] += 1
             list_column = state["list_column"]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from db.errors import UserError
 from db.models import CountyProfile, Division, Facility, KeyTask, Project, StaffMember
 from desktop import __version__
+from desktop.division_tree import DivisionTree
 from desktop.exchange.container import SUFFIX, fingerprint, write_file
 from desktop.exchange.identity import signing_key
 from desktop.exchange.tables import SPECS, Spec, columns
@@ -47,26 +48,12 @@ def area_root(session: Session, code: str | None) -> Division:
 
 
 def subtree(session: Session, root_id: int) -> list[int]:
-    children: dict[int | None, list[int]] = {}
-    for division_id, parent_id in session.execute(select(Division.id, Division.parent_id)):
-        children.setdefault(parent_id, []).append(division_id)
-    out, todo = [], [root_id]
-    while todo:
-        current = todo.pop()
-        out.append(current)
-        todo.extend(children.get(current, ()))
-    return out
+    return DivisionTree.read(session).subtree(root_id)
 
 
 def ancestors(session: Session, division: Division) -> list[dict[str, str]]:
     """The root's parents, top first, so a receiver that lacks them can place the sender under them."""
-    chain = []
-    parent_id = division.parent_id
-    while parent_id is not None:
-        parent = session.get(Division, parent_id)
-        chain.append({"code": parent.code, "name": parent.name, "kind": parent.kind})
-        parent_id = parent.parent_id
-    return chain[::-1]
+    return [{"code": d.code, "name": d.name, "kind": d.kind} for d in DivisionTree.read(session).ancestors(division.id)]
 
 
 class _Keys:

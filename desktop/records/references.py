@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Division, Facility, KeyTask, Project, StaffMember
+from db.models import Facility, KeyTask, Project, StaffMember
+from desktop.division_tree import VILLAGE_KINDS, DivisionTree
 from desktop.records.fields import normalise_text
 from desktop.validators import InvalidValue, mask_id_number, shorten
 
@@ -32,50 +33,25 @@ class Lookups:
         self._extra: dict[str, dict[str, list[int]]] = {"project": {}, "task": {}}
 
     @cached_property
-    def _division_rows(self) -> dict[int, Any]:
-        conn = self.session.connection()
-        query = select(Division.id, Division.name, Division.kind, Division.parent_id, Division.withdrawn_on)
-        return {r.id: r for r in conn.execute(query).all()}
-
-    def _ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
-        memo = self.__dict__.setdefault("_ancestors", {})
-        key = (division_id, kinds)
-        if key not in memo:
-            memo[key] = self._find_ancestor(division_id, kinds)
-        return memo[key]
-
-    def _find_ancestor(self, division_id: int | None, kinds: tuple[str, ...]) -> str | None:
-        by_id = self._division_rows
-        for _ in range(10):
-            if division_id is None or division_id not in by_id:
-                return None
-            d = by_id[division_id]
-            if d.kind in kinds:
-                return d.name
-            division_id = d.parent_id
-        return None
+    def tree(self) -> DivisionTree:
+        return DivisionTree.read(self.session)
 
     @cached_property
     def _divisions(self) -> tuple[dict[str, list[int]], dict[int, str]]:
-        by_id = self._division_rows
+        tree = self.tree
         table: dict[str, list[int]] = {}
         forms: dict[int, list[str]] = {}
-        for r in by_id.values():
-            names_up, d = [r.name], r
-            for _ in range(6):  # its own name, then its parents' up to the county
-                if d.kind == "county" or d.parent_id not in by_id:
-                    break
-                d = by_id[d.parent_id]
-                names_up.append(d.name)
+        for r in tree.rows.values():
+            names_up = tree.names_up(r.id)
             fs = ["/".join(reversed(names_up[:k])) for k in range(1, len(names_up) + 1)]
-            village = r.kind in ("village", "community")
+            village = r.kind in VILLAGE_KINDS
             forms[r.id] = fs[1:] if village and len(fs) > 1 else fs  # a village is written with its township
             for form in fs:
                 table.setdefault(normalise_text(form), []).append(r.id)
         # A name typed finds the division in force: one withdrawn (merged, or gone from the official list) only
         # where no division in force has that name.
         for key, ids in table.items():
-            live = [i for i in ids if by_id[i].withdrawn_on is None]
+            live = [i for i in ids if tree.rows[i].withdrawn_on is None]
             if live:
                 table[key] = live
         return table, _shortest_unique(forms, table)
@@ -86,8 +62,8 @@ class Lookups:
         forms: dict[int, list[str]] = {}
         facilities = self.session.connection().execute(select(Facility.id, Facility.name, Facility.division_id))
         for fid, name, division_id in facilities.all():
-            township = self._ancestor(division_id, ("township", "street"))
-            county = self._ancestor(division_id, ("county",))
+            township = self.tree.township_name(division_id)
+            county = self.tree.county_name(division_id)
             forms[fid] = [name] + [f"{a}/{name}" for a in (township, county) if a]
             if county and township:
                 forms[fid].append(f"{county}/{township}/{name}")

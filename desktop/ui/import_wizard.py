@@ -86,11 +86,7 @@ class ImportWizard(QDialog):
             [
                 Column("行", lambda r: r.row, numeric=True, width=50),
                 Column("结果", lambda r: ACTIONS[r.action], width=50),
-                Column(
-                    "记录",
-                    lambda r: str(r.values.get(TEMPLATES[self.kind.currentData()].rtype.title_field, "")),
-                    width=220,
-                ),
+                Column("记录", lambda r: r.title, width=220),
                 Column("修改的字段", lambda r: self.report.describe_changes(r) if self.report else ""),
             ],
             colour=lambda r: {"new": GREEN, "changed": AMBER}.get(r.action),
