@@ -248,6 +248,24 @@ def update_record(
     return changed
 
 
+# Records that may be deleted from a form: a person's trainings and loans, a facility's special funds. Others are
+# closed (撤销, 离岗, 销号) and kept, since the checks and the history name them.
+DELETABLE = ("training", "loan", "special_fund")
+
+
+def delete_record(session: Session, rtype: RecordType, record_id: int, *, user: str) -> None:
+    """Delete one record, its values kept in the history."""
+    if rtype.key not in DELETABLE:
+        raise RecordError({"id": f"{rtype.label}记录不能删除"})
+    record = session.get(rtype.model, record_id)
+    if record is None:
+        raise RecordError({"id": f"{rtype.label}记录不存在（编号 {record_id}），可能已被他人删除"})
+    old = _snapshot(rtype, record, [f.name for f in rtype.fields])
+    session.delete(record)
+    session.flush()
+    log_change(session, user, rtype.model.__tablename__, record_id, "delete", old, None)
+
+
 def _lost_race(exc: OperationalError) -> bool:
     """SQLite's SQLITE_BUSY_SNAPSHOT: this transaction read before another connection's write committed, so it
     may not write (WAL). The same lost race as a stale version; a plain lock timeout is not one."""
