@@ -241,9 +241,9 @@ class RecordForm(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addWidget(scroll, 3)
         if extra is not None:
-            layout.addWidget(extra)
+            layout.addWidget(extra, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not read_only)
@@ -255,7 +255,15 @@ class RecordForm(QDialog):
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 640)
+        # Tall enough for the fields and what is below them (a short form no taller than it needs), within the
+        # screen (a 1366×768 laptop's too).
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        most = max(640, min(900 if extra is not None else 760, screen.height() - 80 if screen else 760))
+        wanted = inner.sizeHint().height() + buttons.sizeHint().height() + 60
+        if extra is not None:
+            wanted += max(extra.sizeHint().height(), extra.minimumHeight())
+        height = min(most, wanted)
+        self.resize(620 if extra is not None else 580, height)
 
     def _add_row(self, form: QFormLayout, field: Field, choices, *, heading: str = "") -> None:
         editor = FieldEditor(field, choices)

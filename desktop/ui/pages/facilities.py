@@ -150,7 +150,7 @@ class FacilitiesPage(Page):
                 SPECIAL_FUND,
                 {"facility_id": facility_id},
                 [
-                    Column.of(SPECIAL_FUND.field("year"), width=70),
+                    Column.of(SPECIAL_FUND.field("year"), numeric=False, width=70),  # 2025, not 2,025
                     Column.of(SPECIAL_FUND.field("amount"), width=130),
                     Column.of(SPECIAL_FUND.field("note")),
                 ],
@@ -159,7 +159,8 @@ class FacilitiesPage(Page):
                 defaults={"year": self.win.today.year},
             )
         )
-        box.setMinimumHeight(200)
+        box.setMinimumHeight(190)
+        box.setMaximumHeight(250)
         return box
 
     def open_record(self, record_id: int) -> None:

@@ -171,7 +171,7 @@ class StaffPage(Page):
             [
                 Column.of(TRAINING.field("start_date"), width=90),
                 Column.of(TRAINING.field("end_date"), width=90),
-                Column.of(TRAINING.field("days"), width=70),
+                Column.of(TRAINING.field("days"), width=100),
                 Column.of(TRAINING.field("kind"), width=100),
                 Column.of(TRAINING.field("place")),
             ],
@@ -197,7 +197,8 @@ class StaffPage(Page):
         tabs.addTab(loans, "借用记录")
         trainings.refresh()  # now that the tabs exist, their titles take the counts
         loans.refresh()
-        tabs.setMinimumHeight(220)
+        tabs.setMinimumHeight(200)
+        tabs.setMaximumHeight(260)
         return tabs
 
     def edit_selected(self) -> None:
