@@ -174,6 +174,11 @@ def test_a_training_is_added_edited_and_deleted_in_the_person_form(window, demo_
     assert actions == ["insert", "update", "delete"]
     assert deleted.old_values["place"] == "省人民医院" and deleted.old_values["staff_id"] == person.id
 
+    refused = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _title, text: refused.append(text))
+    window.undo_stack.undo()  # the edit of a training deleted since: said so, nothing breaks
+    assert refused and "不存在" in refused[0]
+
 
 def test_deleting_asks_first(window, demo_db, monkeypatch):
     person = _person(demo_db)
