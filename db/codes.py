@@ -170,7 +170,13 @@ SEVERITY = {"high": "严重", "medium": "一般", "low": "提示"}
 # newer file for the same period before approval, or reopened for a correction.
 RECEIPT_STATUS = {"received": "待审核", "approved": "已审核", "superseded": "已被新文件取代", "reopened": "已重新打开"}
 
-CHANGE_ACTION = {"insert": "新增", "update": "修改", "strike": "注销", "unmask": "查看完整号码"}
+CHANGE_ACTION = {
+    "insert": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "strike": "注销",
+    "unmask": "查看完整号码",
+}
 
 # Accounts, when the county turns sign-in on (administrator: everything; editor: records; viewer: read only).
 ROLE = {"admin": "管理员", "editor": "录入员", "viewer": "查看员"}

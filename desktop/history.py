@@ -42,6 +42,10 @@ TABLES: dict[str, tuple[str, Any, Any]] = {
     "division_populations": ("人口", DivisionPopulation, None),
     "facility_equipment": ("机构设备", Facility, Facility.name),  # row_id is the facility's
     "service_areas": ("服务范围", Facility, Facility.name),  # row_id is the facility's
+    "project_funding": ("计划投资", Project, Project.name),  # row_id is the project's
+    "trainings": ("培训进修", None, None),
+    "staff_loans": ("借用记录", None, None),
+    "special_funds": ("专项资金", None, None),
     "indicator_values": ("规划指标", Indicator, Indicator.name),  # row_id is the indicator's
     "county_profile": ("县域信息", None, None),
     "users": ("账号", User, User.name),
@@ -102,6 +106,8 @@ def record_history(session: Session, table_name: str, row_id: int) -> list[Histo
     tables = [table_name]
     if table_name == "facilities":
         tables += ["facility_equipment", "service_areas"]
+    elif table_name == "projects":
+        tables += ["project_funding"]
     rows = session.scalars(
         select(Change)
         .where(Change.table_name.in_(tables), Change.row_id == row_id)

@@ -26,12 +26,12 @@ from db.codes import (
     TASK_STATUS,
     TITLE,
 )
-from db.models import Division, Facility, KeyTask, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
+from db.models import Facility, KeyTask, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
 from desktop.checks.runner import run_checks
 from desktop.division_tree import DivisionTree
 from desktop.periods import Period
 from desktop.records.references import Lookups
-from desktop.records.types import STAFF
+from desktop.records.types import STAFF, RecordType
 from desktop.snapshot import age_on, paused_gc
 from desktop.validators import mask_id_number
 
@@ -369,18 +369,58 @@ def facility_choices(session: Session) -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in session.execute(select(Facility.id, Facility.name).order_by(Facility.id))]
 
 
-def record_values(session: Session, model: type, record_id: int, names: Sequence[str]) -> dict:
-    record = session.get(model, record_id)
-    return {n: getattr(record, n) for n in names} if record is not None else {}
+def village_choices(session: Session, keep: Sequence[int] = ()) -> list[tuple[int, str, int | None]]:
+    """Villages and communities as (id, "乡镇/村", township id), for a service area's check list. A withdrawn one
+    is listed only where the record still holds it (``keep``), marked as withdrawn."""
+    lookups = Lookups(session)
+    tree, labels = lookups.tree, lookups.division_label
+    out = []
+    for r in tree.rows.values():
+        if r.kind not in ("village", "community") or (r.withdrawn_on is not None and r.id not in keep):
+            continue
+        gone = "（已撤销）" if r.withdrawn_on is not None else ""
+        out.append((r.id, labels[r.id] + gone, tree.township_of.get(r.id)))
+    out.sort(key=lambda v: (tree.rows[v[2]].code if v[2] is not None else "", tree.rows[v[0]].code))
+    return out
+
+
+def record_values(session: Session, rtype: RecordType, record_id: int) -> dict:
+    """A record's values as its form shows them: its own fields, its version (if it keeps one) and its parts'
+    fields (a part without rows gives its empty values: no equipment is 0 of each item)."""
+    record = session.get(rtype.model, record_id)
+    if record is None:
+        return {}
+    values = {f.name: getattr(record, f.name) for f in rtype.fields}
+    if hasattr(rtype.model, "version"):
+        values["version"] = record.version
+    for part in rtype.parts:
+        values.update(part.empty())
+        values.update(part.load(session, [record_id]).get(record_id, {}))
+    return values
+
+
+def record_title(session: Session, rtype: RecordType, values: dict) -> str:
+    """What a form's title calls a record: its name, or the name of the record its title field points to."""
+    value = values.get(rtype.title_field)
+    field = rtype.field(rtype.title_field)
+    if value is None:
+        return ""
+    if field.kind == "ref" and field.ref == "staff":
+        return session.scalar(select(StaffMember.name).where(StaffMember.id == value)) or ""
+    if field.kind == "ref":
+        from desktop.records.references import Lookups
+
+        return Lookups(session).labels(field.ref).get(value, "")
+    return field.display(value)
 
 
 def person_trainings(session: Session, staff_id: int) -> list:
     from db.models import Training
 
     return session.execute(
-        select(Training.start_date, Training.end_date, Training.days, Training.kind, Training.place)
+        select(Training.id, Training.start_date, Training.end_date, Training.days, Training.kind, Training.place)
         .where(Training.staff_id == staff_id)
-        .order_by(Training.start_date)
+        .order_by(Training.start_date, Training.id)
     ).all()
 
 
@@ -388,46 +428,17 @@ def person_loans(session: Session, staff_id: int) -> list:
     from db.models import StaffLoan
 
     return session.execute(
-        select(StaffLoan.start_date, StaffLoan.end_date, StaffLoan.to_unit, StaffLoan.reason)
+        select(StaffLoan.id, StaffLoan.start_date, StaffLoan.end_date, StaffLoan.to_unit, StaffLoan.reason)
         .where(StaffLoan.staff_id == staff_id)
-        .order_by(StaffLoan.start_date)
+        .order_by(StaffLoan.start_date, StaffLoan.id)
     ).all()
 
 
-@dataclass(frozen=True)
-class FacilityExtras:
-    equipment: dict[str, int]
-    service_area: list[int]
-    villages: list[tuple[int, str]]  # the villages and communities it may serve: those of its township
+def facility_special_funds(session: Session, facility_id: int) -> list:
+    from db.models import SpecialFund
 
-
-def facility_extras(session: Session, facility_id: int) -> FacilityExtras:
-    from db.models import FacilityEquipment, ServiceArea
-
-    facility = session.get(Facility, facility_id)
-    equipment = dict(
-        session.execute(
-            select(FacilityEquipment.item, FacilityEquipment.quantity).where(
-                FacilityEquipment.facility_id == facility_id
-            )
-        ).all()
-    )
-    area = list(session.scalars(select(ServiceArea.division_id).where(ServiceArea.facility_id == facility_id)))
-    here = session.get(Division, facility.division_id)
-    township = here if here.kind in ("township", "street") else session.get(Division, here.parent_id)
-    villages = (
-        session.execute(
-            select(Division.id, Division.name, Division.withdrawn_on)
-            .where(Division.parent_id == township.id)
-            .order_by(Division.code)
-        ).all()
-        if township is not None
-        else []
-    )
-    # a withdrawn village is offered only while the facility still serves it
-    shown = [
-        (v.id, v.name + ("（已撤销）" if v.withdrawn_on else ""))
-        for v in villages
-        if v.withdrawn_on is None or v.id in area
-    ]
-    return FacilityExtras(equipment, area, shown)
+    return session.execute(
+        select(SpecialFund.id, SpecialFund.year, SpecialFund.amount, SpecialFund.note)
+        .where(SpecialFund.facility_id == facility_id)
+        .order_by(SpecialFund.year, SpecialFund.id)
+    ).all()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import UniqueConstraint, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -117,6 +117,23 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
         if other is not None:
             label = rtype.field(column.name).label
             errors[column.name] = f"该{label}已登记为“{getattr(other, rtype.title_field, '')}”（编号 {other.id}）"
+    # Several columns unique together (a facility's special fund of a year): named next to the last of them,
+    # the one a clerk changes (the year; the facility is the form's own).
+    for constraint in model.__table__.constraints:
+        names = [c.name for c in getattr(constraint, "columns", ())]
+        if not isinstance(constraint, UniqueConstraint) or len(names) < 2 or not set(names) <= described:
+            continue
+        values = {n: getattr(record, n, None) for n in names}
+        if any(v is None for v in values.values()):
+            continue
+        query = select(model.id).where(*(getattr(model, n) == v for n, v in values.items()))
+        if record.id is not None:
+            query = query.where(model.id != record.id)
+        with session.no_autoflush:
+            other_id = session.scalars(query.limit(1)).first()
+        if other_id is not None:
+            labels = "、".join(rtype.field(n).label for n in names)
+            errors[names[-1]] = f"已有一条{labels}都相同的{rtype.label}记录（编号 {other_id}），请修改那一条"
     return errors
 
 
@@ -246,6 +263,24 @@ def update_record(
     for part, given in parts:
         changed.update(part.save(session, record_id, given, user))
     return changed
+
+
+# Records that may be deleted from a form: a person's trainings and loans, a facility's special funds. Others are
+# closed (撤销, 离岗, 销号) and kept, since the checks and the history name them.
+DELETABLE = ("training", "loan", "special_fund")
+
+
+def delete_record(session: Session, rtype: RecordType, record_id: int, *, user: str) -> None:
+    """Delete one record, its values kept in the history."""
+    if rtype.key not in DELETABLE:
+        raise RecordError({"id": f"{rtype.label}记录不能删除"})
+    record = session.get(rtype.model, record_id)
+    if record is None:
+        raise RecordError({"id": f"{rtype.label}记录不存在（编号 {record_id}），可能已被他人删除"})
+    old = _snapshot(rtype, record, [f.name for f in rtype.fields])
+    session.delete(record)
+    session.flush()
+    log_change(session, user, rtype.model.__tablename__, record_id, "delete", old, None)
 
 
 def _lost_race(exc: OperationalError) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from db import Database
-from desktop.records.editing import ConflictError, update_record
+from desktop.records.editing import ConflictError, RecordError, update_record
 from desktop.records.types import RecordType
 
 
@@ -52,6 +52,10 @@ class EditCommand(QUndoCommand):
                 self.refused(
                     f"无法{reason}“{self.text()}”：此后{exc.who}又修改了这条记录。为免覆盖对方的修改，未作改动。"
                 )
+                return
+            except RecordError as exc:  # the record is gone (a training deleted since)
+                self.setObsolete(True)
+                self.refused(f"无法{reason}“{self.text()}”：{exc}")
                 return
             session.commit()
             if self.version is not None:

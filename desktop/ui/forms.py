@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -30,6 +32,79 @@ from desktop.validators import InvalidValue, check_id_number
 
 UNSET = "（未填）"
 
+# The heading a part's fields stand under in a form.
+PART_HEADINGS = {"equipment": "主要设备", "service_area": "服务范围", "funding": "计划投资"}
+
+
+class RefsList(QWidget):
+    """Several records of one kind, ticked in a list: the villages and communities a facility serves. The list
+    shows those of one township (``narrow_to``), or all of them with a line to find one by name; a ticked
+    record is always shown, so none is dropped unseen."""
+
+    def __init__(self, choices: Sequence[tuple]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.find = QLineEdit()
+        self.find.setObjectName("refsFilter")
+        self.find.setPlaceholderText("输入名称查找")
+        self.find.setClearButtonEnabled(True)
+        self.find.textChanged.connect(lambda _t: self._show())
+        layout.addWidget(self.find)
+        self.list = QListWidget()
+        self.list.setMinimumHeight(150)
+        self.empty = QLabel("请先选择所在乡镇（街道）或村（社区）")
+        self.empty.setStyleSheet("color: #666;")
+        layout.addWidget(self.list)
+        layout.addWidget(self.empty)
+        self.township: int | None = None
+        self.group_of: dict[int, Any] = {}
+        for choice in choices:
+            value, label = choice[0], choice[1]
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+            self.group_of[value] = choice[2] if len(choice) > 2 else None
+        self._show()
+
+    def narrow_to(self, division_id: Any) -> None:
+        """Show the villages of the township of ``division_id`` (a township, or a village in one)."""
+        if division_id in self.group_of:  # a village: its township
+            division_id = self.group_of[division_id]
+        groups = set(self.group_of.values())
+        self.township = division_id if division_id in groups else None
+        self._show()
+
+    def _items(self):
+        return (self.list.item(i) for i in range(self.list.count()))
+
+    def _show(self) -> None:
+        text = self.find.text().strip()
+        self.find.setVisible(self.township is None)
+        for item in self._items():
+            checked = item.checkState() == Qt.CheckState.Checked
+            if self.township is not None:
+                shown = self.group_of[item.data(Qt.ItemDataRole.UserRole)] == self.township
+            else:
+                shown = not text or text in item.text()
+            item.setHidden(not (shown or checked))
+        self.empty.setVisible(self.list.count() == 0)
+
+    def set_checked(self, values: Sequence[Any]) -> None:
+        wanted = set(values or ())
+        for item in self._items():
+            value = item.data(Qt.ItemDataRole.UserRole)
+            item.setCheckState(Qt.CheckState.Checked if value in wanted else Qt.CheckState.Unchecked)
+        self._show()
+
+    def checked(self) -> tuple:
+        return tuple(
+            sorted(i.data(Qt.ItemDataRole.UserRole) for i in self._items() if i.checkState() == Qt.CheckState.Checked)
+        )
+
 
 class FieldEditor:
     """One field's widget and its error label."""
@@ -41,8 +116,12 @@ class FieldEditor:
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
+        self.refs: RefsList | None = None
         if field.derived:
             self.widget: QWidget = QLabel()
+        elif field.kind == "refs":
+            self.refs = RefsList(choices or ())
+            self.widget = self.refs.list
         elif field.kind in ("code", "bool", "ref"):
             combo = QComboBox()
             combo.setMaxVisibleItems(20)
@@ -67,9 +146,14 @@ class FieldEditor:
                 edit.setPlaceholderText(field.unit)
             self.widget = edit
         self.widget.setObjectName(f"field_{field.name}")
-        if field.note:
+        if field.note and self.refs is None:  # a list's note is about writing names in a file
             self.widget.setToolTip(field.note)
         self.masked = False  # showing a stored ID or phone number masked: left as it is on save
+
+    @property
+    def outer(self) -> QWidget:
+        """What the form lays out: the widget, or the list with its find line."""
+        return self.refs if self.refs is not None else self.widget
 
     def show_masked(self, value: Any) -> None:
         self.widget.setText(self.field.mask(str(value)))
@@ -83,7 +167,9 @@ class FieldEditor:
 
     def set_value(self, value: Any, *, unmask: bool = True) -> None:
         w = self.widget
-        if isinstance(w, QComboBox):
+        if self.refs is not None:
+            self.refs.set_checked(value)
+        elif isinstance(w, QComboBox):
             i = w.findData(value)
             w.setCurrentIndex(max(i, 0))
         else:
@@ -91,6 +177,8 @@ class FieldEditor:
 
     def raw(self) -> Any:
         w = self.widget
+        if self.refs is not None:
+            return self.refs.checked()
         if isinstance(w, QComboBox):
             return w.currentData()
         if isinstance(w, QLineEdit):
@@ -118,6 +206,7 @@ class RecordForm(QDialog):
         reveal: Callable[[str], Any] | None = None,
         history: Callable[[], None] | None = None,
         read_only: bool = False,
+        fixed: dict[str, Any] | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -128,34 +217,33 @@ class RecordForm(QDialog):
         self.save = save
         self.initial = dict(values or {})
         self.editors: dict[str, FieldEditor] = {}
+        self.fixed = dict(fixed or {})
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         for field in rtype.fields:
-            editor = FieldEditor(field, (choices or {}).get(field.name))
-            self.editors[field.name] = editor
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            value = self.initial.get(field.name)
-            if field.sensitive and value and reveal is not None and not field.derived:
-                editor.show_masked(value)
-                box.addLayout(self._with_reveal_button(editor))
-            else:
-                if field.name in self.initial:  # a stored birth date is masked with the stored ID number
-                    editor.set_value(value, unmask=not (field.sensitive and reveal is not None))
-                box.addWidget(editor.widget)
-            box.addWidget(editor.error)
-            label = field.header + ("＊" if field.required and not field.derived else "")
-            form.addRow(label, box)
-            self._connect_live_check(editor)
+            if field.name not in self.fixed:
+                self._add_row(form, field, (choices or {}).get(field.name))
+        for part in rtype.parts:
+            shown = [f for f in part.fields if not f.derived and f.name not in self.fixed]
+            if not shown:
+                continue
+            heading = PART_HEADINGS.get(part.key, "")
+            title = QLabel(f"<b>{heading}</b>")
+            title.setObjectName(f"part_{part.key}")
+            title.setContentsMargins(0, 10, 0, 0)
+            form.addRow(title)
+            for field in shown:
+                self._add_row(form, field, (choices or {}).get(field.name), heading=heading)
+        self._narrow_refs()
         inner = QWidget()
         inner.setLayout(form)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addWidget(scroll, 3)
         if extra is not None:
-            layout.addWidget(extra)
+            layout.addWidget(extra, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
         buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not read_only)
@@ -167,7 +255,57 @@ class RecordForm(QDialog):
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 640)
+        # Tall enough for the fields and what is below them (a short form no taller than it needs), within the
+        # screen (a 1366×768 laptop's too).
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        most = max(640, min(900 if extra is not None else 760, screen.height() - 80 if screen else 760))
+        wanted = inner.sizeHint().height() + buttons.sizeHint().height() + 60
+        if extra is not None:
+            wanted += max(extra.sizeHint().height(), extra.minimumHeight())
+        height = min(most, wanted)
+        self.resize(620 if extra is not None else 580, height)
+
+    def _add_row(self, form: QFormLayout, field: Field, choices, *, heading: str = "") -> None:
+        editor = FieldEditor(field, choices)
+        self.editors[field.name] = editor
+        box = QVBoxLayout()
+        box.setSpacing(2)
+        value = self.initial.get(field.name)
+        if field.sensitive and value and self.reveal is not None and not field.derived:
+            editor.show_masked(value)
+            box.addLayout(self._with_reveal_button(editor))
+        else:
+            if field.name in self.initial:  # a stored birth date is masked with the stored ID number
+                editor.set_value(value, unmask=not (field.sensitive and self.reveal is not None))
+            box.addWidget(editor.outer)
+        box.addWidget(editor.error)
+        label = field.header
+        if heading and label.startswith(f"{heading}："):  # 计划投资：中央资金 under the heading 计划投资
+            label = label[len(heading) + 1 :]
+        if label == heading:  # a part of one field: its heading names it
+            label = ""
+        form.addRow(label + ("＊" if field.required and not field.derived else ""), box)
+        self._connect_live_check(editor)
+
+    def _narrow_refs(self) -> None:
+        """A list of villages shows those of the township the record's own place is in, as it is chosen."""
+        place = next(
+            (
+                e
+                for e in self.editors.values()
+                if e.field.kind == "ref" and e.field.ref == "division" and isinstance(e.widget, QComboBox)
+            ),
+            None,
+        )
+        for editor in self.editors.values():
+            if editor.refs is None or editor.field.ref != "division":
+                continue
+            if place is None:
+                editor.refs.narrow_to(None)
+                continue
+            combo, refs = place.widget, editor.refs
+            combo.currentIndexChanged.connect(lambda _i, c=combo, r=refs: r.narrow_to(c.currentData()))
+            refs.narrow_to(combo.currentData())
 
     def _with_reveal_button(self, editor: FieldEditor) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -193,7 +331,9 @@ class RecordForm(QDialog):
 
     def _connect_live_check(self, editor: FieldEditor) -> None:
         w = editor.widget
-        if isinstance(w, QLineEdit):
+        if editor.refs is not None:
+            w.itemChanged.connect(lambda _item, e=editor: self.check(e))
+        elif isinstance(w, QLineEdit):
             w.textChanged.connect(lambda _text, e=editor: self.check(e))
         elif isinstance(w, QComboBox):
             w.currentIndexChanged.connect(lambda _i, e=editor: self.check(e))
@@ -229,6 +369,9 @@ class RecordForm(QDialog):
                 except InvalidValue:
                     pass
             out[name] = raw
+        for name, value in self.fixed.items():  # given by the form that opened this one, and not shown
+            if not (changed_only and self.initial.get(name) == value):
+                out[name] = value
         return out
 
     def _untouched(self, name: str) -> bool:

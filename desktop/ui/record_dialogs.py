@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.lists import division_choices, facility_choices, record_values
+from desktop.lists import division_choices, facility_choices, record_title, record_values, village_choices
 from desktop.records import privacy
 from desktop.records.editing import ConflictError, create_record, update_record
 from desktop.records.types import RecordType
@@ -19,14 +18,14 @@ if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
 
-def _choices(
-    win: MainWindow, rtype: RecordType, values: dict[str, Any] | None = None
-) -> dict[str, list[tuple[int, str]]]:
+def _choices(win: MainWindow, rtype: RecordType, values: dict[str, Any] | None = None) -> dict[str, list[tuple]]:
     """The drop-downs' choices; a withdrawn division stays among them only for a record that points to it."""
     out = {}
     with win.db.session() as session:
-        for f in rtype.fields:
-            if f.kind == "ref" and f.ref == "division":
+        for f in rtype.editable:
+            if f.kind == "refs" and f.ref == "division":
+                out[f.name] = village_choices(session, keep=(values or {}).get(f.name) or ())
+            elif f.kind == "ref" and f.ref == "division":
                 out[f.name] = division_choices(session, keep=[(values or {}).get(f.name)])
             elif f.kind == "ref" and f.ref == "facility":
                 out[f.name] = facility_choices(session)
@@ -39,13 +38,14 @@ def edit_record_dialog(
     record_id: int,
     *,
     extra: QWidget | None = None,
-    after_save: Callable[[], bool] | None = None,
+    fixed: dict[str, Any] | None = None,
+    parent: QWidget | None = None,
     exec_: bool = True,
 ) -> RecordForm:
+    """``fixed``: fields the opening form gives (a training's person), not shown."""
     with win.db.session() as session:
-        versioned = ["version"] if hasattr(rtype.model, "version") else []
-        values = record_values(session, rtype.model, record_id, [f.name for f in rtype.fields] + versioned)
-    title_value = values.get(rtype.title_field, "")
+        values = record_values(session, rtype, record_id)
+        title_value = record_title(session, rtype, values)
     opened = {"version": values.pop("version", None), "seen": dict(values)}  # what this clerk's form is based on
 
     def save(raw: dict[str, Any]) -> None:
@@ -63,10 +63,7 @@ def edit_record_dialog(
                 except ConflictError as exc:  # the form now shows the other's change and is based on it
                     opened["version"], opened["seen"] = exc.version, exc.current
                     raise
-        # Equipment and service area (and other parts the form carries) are saved after the record's fields.
-        if after_save and after_save() and not changed:
-            win.data_changed()
-        if changed:
+        if changed:  # the parts' changes too (equipment, service area, planned investment), by field name
             labels = "、".join(rtype.field(n).label for n in changed)
             win.undo_stack.push(
                 EditCommand(
@@ -100,7 +97,8 @@ def edit_record_dialog(
         reveal=reveal,
         history=lambda: win.ask(RecordHistoryDialog(win, rtype.model.__tablename__, record_id, str(title_value))),
         read_only=not win.can("edit"),
-        parent=win,
+        fixed=fixed,
+        parent=parent or win,
     )
     if exec_:
         form.exec()
@@ -108,8 +106,15 @@ def edit_record_dialog(
 
 
 def new_record_dialog(
-    win: MainWindow, rtype: RecordType, defaults: dict[str, Any] | None = None, *, exec_: bool = True
+    win: MainWindow,
+    rtype: RecordType,
+    defaults: dict[str, Any] | None = None,
+    *,
+    fixed: dict[str, Any] | None = None,
+    parent: QWidget | None = None,
+    exec_: bool = True,
 ) -> RecordForm:
+    """``fixed``: fields the opening form gives (a training's person), not shown."""
     created: list[int] = []
 
     def save(raw: dict[str, Any]) -> None:
@@ -120,7 +125,13 @@ def new_record_dialog(
         win.data_changed()
 
     form = RecordForm(
-        rtype, title=f"新增{rtype.label}", values=defaults or {}, choices=_choices(win, rtype), save=save, parent=win
+        rtype,
+        title=f"新增{rtype.label}",
+        values=defaults or {},
+        choices=_choices(win, rtype),
+        save=save,
+        fixed=fixed,
+        parent=parent or win,
     )
     form.created = created
     if exec_:

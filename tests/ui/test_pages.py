@@ -220,13 +220,13 @@ def test_facility_equipment_and_service_area_are_edited_in_the_form(window, demo
     page.view.selectRow(0)
     facility = page.model.row_at(0)
     form = page.edit_selected(exec_=False)
-    extras = form.layout().itemAt(1).widget()  # the part below the fields
-    extras.spins["ambulance"].setValue(3)
-    first = extras.villages.item(0)
+    form.editors["equipment_ambulance"].widget.setText("3")  # the parts are fields of the form itself
+    villages = form.editors["service_area"].widget
+    first = next(villages.item(i) for i in range(villages.count()) if not villages.item(i).isHidden())
     first.setCheckState(
         Qt.CheckState.Unchecked if first.checkState() == Qt.CheckState.Checked else Qt.CheckState.Checked
     )
-    wanted = set(extras.checked_villages())
+    wanted = set(form.editors["service_area"].raw())
     form.try_save()
     assert form.result() == QDialog.DialogCode.Accepted
     with demo_db.session() as s:

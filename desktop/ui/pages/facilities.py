@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -14,10 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.codes import FACILITY_KIND, FACILITY_STATUS
-from desktop.lists import facility_rows
-from desktop.records.types import FACILITY
-from desktop.ui.facility_extras import FacilityExtrasWidget
+from db.codes import FACILITY_KIND, FACILITY_STATUS, GRASSROOTS_CENTRE_KINDS
+from desktop.lists import facility_rows, facility_special_funds
+from desktop.records.types import FACILITY, SPECIAL_FUND
+from desktop.ui.child_records import ChildRecords
 from desktop.ui.pages.base import Page, add_buttons, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
@@ -135,8 +136,32 @@ class FacilitiesPage(Page):
         row = selected_row(self.view)
         if row is None:
             return None
-        extras = FacilityExtrasWidget(self.win, row.id)
-        return edit_record_dialog(self.win, FACILITY, row.id, extra=extras, after_save=extras.save, exec_=exec_)
+        extra = self._special_funds(row.id) if row.kind in GRASSROOTS_CENTRE_KINDS else None
+        return edit_record_dialog(self.win, FACILITY, row.id, extra=extra, exec_=exec_)
+
+    def _special_funds(self, facility_id: int) -> QWidget:
+        """A health centre's special funds for infrastructure and equipment, year by year."""
+        box = QGroupBox("专项资金（按年度）")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(
+            ChildRecords(
+                self.win,
+                SPECIAL_FUND,
+                {"facility_id": facility_id},
+                [
+                    Column.of(SPECIAL_FUND.field("year"), numeric=False, width=70),  # 2025, not 2,025
+                    Column.of(SPECIAL_FUND.field("amount"), width=130),
+                    Column.of(SPECIAL_FUND.field("note")),
+                ],
+                lambda session: facility_special_funds(session, facility_id),
+                describe=lambda f: f"{f.year}年 {SPECIAL_FUND.field('amount').display(f.amount)} 万元",
+                defaults={"year": self.win.today.year},
+            )
+        )
+        box.setMinimumHeight(190)
+        box.setMaximumHeight(250)
+        return box
 
     def open_record(self, record_id: int) -> None:
         self.ensure_fresh()

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from db.codes import EMPLOYMENT_FORM, STAFF_CATEGORY, STAFF_STATUS, TITLE, TRAINING_KIND
 from desktop.lists import AGE_BANDS, StaffList, facility_choices, person_loans, person_trainings
 from desktop.records.editing import RecordError, transfer_staff
-from desktop.records.types import STAFF
+from desktop.records.types import LOAN, STAFF, TRAINING
+from desktop.ui.child_records import ChildRecords
 from desktop.ui.errors import show_error
 from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
@@ -159,31 +160,49 @@ class StaffPage(Page):
         new_record_dialog(self.win, STAFF, {"status": "on_post", "title": "none", "employment_form": "contract"})
 
     def _extra(self, staff_id: int) -> QTabWidget:
-        with self.win.db.session() as session:
-            trainings, loans = person_trainings(session, staff_id), person_loans(session, staff_id)
+        """The person's trainings and loans, each added, edited and deleted here."""
         tabs = QTabWidget()
-        t_model = ListModel(
+        tabs.setObjectName("personRecords")
+        fixed = {"staff_id": staff_id}
+
+        def titled(index: int, label: str):
+            return lambda n: tabs.setTabText(index, f"{label}（{n}）")
+
+        trainings = ChildRecords(
+            self.win,
+            TRAINING,
+            fixed,
             [
-                Column("开始", lambda t: t.start_date),
-                Column("结束", lambda t: t.end_date),
-                Column("天数", lambda t: t.days, numeric=True),
-                Column("类型", lambda t: TRAINING_KIND[t.kind]),
-                Column("地点", lambda t: t.place),
-            ]
+                Column.of(TRAINING.field("start_date"), width=90),
+                Column.of(TRAINING.field("end_date"), width=90),
+                Column.of(TRAINING.field("days"), width=100),
+                Column.of(TRAINING.field("kind"), width=100),
+                Column.of(TRAINING.field("place")),
+            ],
+            lambda session: person_trainings(session, staff_id),
+            describe=lambda t: f"{t.start_date} 起 {TRAINING_KIND[t.kind]} {t.days} 天",
+            counted=titled(0, "培训进修"),
         )
-        t_model.set_rows(trainings)
-        l_model = ListModel(
+        loans = ChildRecords(
+            self.win,
+            LOAN,
+            fixed,
             [
-                Column("借出", lambda x: x.start_date),
-                Column("归还", lambda x: x.end_date or "未归还"),
-                Column("借用单位", lambda x: x.to_unit),
-                Column("事由", lambda x: x.reason),
-            ]
+                Column.of(LOAN.field("start_date"), width=100),
+                Column(LOAN.field("end_date").label, lambda x: x.end_date or "未归还", width=90),
+                Column.of(LOAN.field("to_unit"), width=180),
+                Column.of(LOAN.field("reason")),
+            ],
+            lambda session: person_loans(session, staff_id),
+            describe=lambda x: f"{x.start_date} 起借用到{x.to_unit}",
+            counted=titled(1, "借用记录"),
         )
-        l_model.set_rows(loans)
-        tabs.addTab(make_table(t_model, sortable=False), f"培训进修（{len(trainings)}）")
-        tabs.addTab(make_table(l_model, sortable=False), f"借用记录（{len(loans)}）")
-        tabs.setMaximumHeight(170)
+        tabs.addTab(trainings, "培训进修")
+        tabs.addTab(loans, "借用记录")
+        trainings.refresh()  # now that the tabs exist, their titles take the counts
+        loans.refresh()
+        tabs.setMinimumHeight(200)
+        tabs.setMaximumHeight(260)
         return tabs
 
     def edit_selected(self) -> None:
