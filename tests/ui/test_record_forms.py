@@ -301,3 +301,26 @@ def test_a_new_projects_planned_investment(window, demo_db):
             ).all()
         )
     assert funding == {"central": 300}
+
+
+def test_the_certificate_number_is_in_the_person_form_and_the_staff_list(window, demo_db):
+    """The field added with one line of the staff description (执业证书编码) is edited in the form and shown in the
+    list; tests/integration/test_new_field.py follows it through template, import and export."""
+    from desktop.records.types import STAFF
+
+    with demo_db.session() as s:
+        person = s.scalars(select(StaffMember).where(StaffMember.category == "physician")).first()
+        person_id = person.id
+    form = edit_record_dialog(window, STAFF, person_id, exec_=False)
+    form.editors["practice_certificate_no"].widget.setText("110430000012345")
+    form.try_save()
+    assert form.result() == QDialog.DialogCode.Accepted, {n: e.error.text() for n, e in form.editors.items()}
+    with demo_db.session() as s:
+        assert s.get(StaffMember, person_id).practice_certificate_no == "110430000012345"
+    page = window.show_page("staff")
+    page.refresh()
+    model = page.model
+    headers = [model.headerData(j, Qt.Orientation.Horizontal) for j in range(model.columnCount())]
+    column = headers.index("执业证书编码")
+    row = next(i for i in range(model.rowCount()) if model.row_at(i).id == person_id)
+    assert model.index(row, column).data() == "110430000012345"
