@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.codes import CHANGE_ACTION, DIVISION_KIND, RECEIPT_STATUS
+from db.codes import CHANGE_ACTION, DIVISION_KIND, EQUIPMENT, RECEIPT_STATUS
 from db.models import (
     Change,
     Division,
@@ -28,7 +28,7 @@ from db.models import (
     User,
 )
 from desktop.records.fields import Field
-from desktop.records.types import RECORD_TYPES, RecordType
+from desktop.records.types import FACILITY, PROJECT, RECORD_TYPES, RecordType
 
 # What each logged table is called, and how its rows are named.
 TABLES: dict[str, tuple[str, Any, Any]] = {
@@ -75,6 +75,8 @@ _DIVISION_KEYS = {
     "merged_into": "并入",
 }
 _TYPES_BY_TABLE: dict[str, RecordType] = {t.model.__tablename__: t for t in RECORD_TYPES.values()}
+# A part's changes are logged under its own table, by the fields of the record it belongs to.
+_TYPES_BY_TABLE.update({"facility_equipment": FACILITY, "service_areas": FACILITY, "project_funding": PROJECT})
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def _describe(session: Session, rows: list[Change]) -> list[HistoryEntry]:
                 label,
                 c.table_name,
                 c.row_id,
-                names.get((c.table_name, c.row_id), _fallback_name(c)),
+                names.get((c.table_name, c.row_id)) or _fallback_name(c, refs),
                 tuple(_field_changes(c, refs)),
                 c.reason or "",
             )
@@ -185,12 +187,19 @@ def _record_names(session: Session, rows: list[Change]) -> dict[tuple[str, int],
     return names
 
 
-def _fallback_name(c: Change) -> str:
+def _fallback_name(c: Change, refs: _Refs) -> str:
     if c.table_name == "county_profile":
         return "县域信息"
     if c.table_name == "submissions":
         return ""
-    values = c.new_values or c.old_values or {}
+    values = {**(c.old_values or {}), **(c.new_values or {})}
+    # A person's training or loan, a centre's fund: named by whom or what it belongs to, from the logged values
+    # themselves, so a deleted one is still named.
+    if "staff_id" in values:
+        when = values.get("start_date")
+        return refs.name("staff", values["staff_id"]) + (f"（{when}）" if when else "")
+    if c.table_name == "special_funds" and "facility_id" in values:
+        return refs.name("facility", values["facility_id"]) + (f" {values['year']}年" if values.get("year") else "")
     return str(values.get("name") or f"编号 {c.row_id}")
 
 
@@ -203,7 +212,7 @@ class _Refs:
 
     def name(self, ref: str, value: Any) -> str:
         if ref not in self.tables:
-            model = Facility if ref == "facility" else Division
+            model = {"facility": Facility, "staff": StaffMember}.get(ref, Division)
             self.tables[ref] = dict(self.session.execute(select(model.id, model.name)).all())
         return self.tables[ref].get(value, f"编号 {value}")
 
@@ -249,10 +258,15 @@ def _exchange_value(key: str, value: Any) -> str:
     return str(value)
 
 
+# Keys the equipment and the service area were logged under before they were parts of the facility's description.
+_EARLIER_KEYS = {**{item: f"equipment_{item}" for item in EQUIPMENT}, "divisions": "service_area"}
+
+
 def _field(rtype: RecordType | None, name: str) -> Field | None:
     if rtype is None:
         return None
-    return next((f for f in rtype.fields if f.name == name), None)
+    name = _EARLIER_KEYS.get(name, name) if rtype is FACILITY else name
+    return next((f for f in rtype.all_fields if f.name == name), None)
 
 
 def _shown(field: Field | None, value: Any, refs: _Refs) -> str:
@@ -263,8 +277,10 @@ def _shown(field: Field | None, value: Any, refs: _Refs) -> str:
         return value if isinstance(value, str) else _plain(value)
     if field.kind == "date" and isinstance(value, str):
         return value
-    if field.kind == "ref" and field.ref in ("facility", "division"):
+    if field.kind == "ref" and field.ref in ("facility", "division", "staff"):
         return refs.name(field.ref, value)
+    if field.kind == "refs" and isinstance(value, list):
+        return "、".join(refs.name(field.ref, v) for v in value)
     try:
         return field.display(value)
     except (AttributeError, TypeError, ValueError):

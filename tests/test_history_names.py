@@ -1,0 +1,45 @@
+"""The change history names what changed in the fields' own words: a facility's equipment and service area, a
+project's planned investment, a person's training (deleted or not), never a program's key or a bare number."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from desktop.history import changes_between, record_history
+from desktop.records.editing import create_record, delete_record, update_record
+from desktop.records.types import FACILITY, TRAINING
+from tests.factories import World
+
+
+def test_parts_and_a_persons_training_are_named_in_the_history(db):
+    with db.session() as s:
+        w = World(s)
+        clinic = w.add_facility("新村卫生室", "village_clinic")
+        person = w.add_person(clinic, category="village_doctor")
+        village = w.add_village("新村村").id
+        s.commit()
+        changes = {"equipment_dr": 2, "service_area": [village]}
+        update_record(s, FACILITY, clinic.id, changes, user="测试")
+        training = create_record(
+            s,
+            TRAINING,
+            {"staff_id": person.id, "kind": "on_post", "start_date": "2026-03-02", "end_date": "2026-03-06", "days": 5},
+            user="测试",
+        )
+        s.commit()
+        delete_record(s, TRAINING, training.id, user="测试")
+        s.commit()
+        facility_entries = record_history(s, "facilities", clinic.id)
+        everything = changes_between(s, dt.datetime(2000, 1, 1))
+        name = person.name
+    labels = {label for e in facility_entries for label, _old, _new in e.changes}
+    assert "DR" in labels and "equipment_dr" not in labels
+    dr = next(e for e in facility_entries for label, *_ in e.changes if label == "DR")
+    assert ("DR", "0", "2") in dr.changes
+    area = next(c for e in facility_entries for c in e.changes if c[0] == "服务范围")
+    assert area[2] == "新村村"  # the village's name, not its number
+    trainings = [e for e in everything if e.table_name == "trainings"]
+    assert {e.action for e in trainings} == {"新增", "删除"}
+    assert all(e.record == f"{name}（2026-03-02）" for e in trainings)
+    shown = {label for e in trainings for label, *_ in e.changes}
+    assert "人员" in shown and "staff_id" not in shown
