@@ -602,3 +602,27 @@ def test_every_rule_has_a_test_here():
         }
     )
     assert covered == set(check_rule_ids())
+
+
+# --- in the demo county, from 问题清单 ----------------------------------------------------------
+
+
+def test_in_the_demo_a_finding_is_opened_from_the_list_and_cleared(qtbot, window, clerk):
+    """The clerk's whole way in a county of thousands: double-click a finding in 问题清单, the person is selected on
+    人员, 查看/编辑, put right, 保存; that finding is gone and the others of the rule stay."""
+    page = window.show_page("findings")
+    page.set_filter(rule="vd_insurance")
+    before = [page.model.row_at(i) for i in range(page.model.rowCount())]
+    assert before and {f.rule_id for f in before} == {"vd_insurance"}
+    finding = before[0]
+    page.open_selected(page.model.index(0, 0))
+    staff = window.current_page()
+    assert staff.key == "staff"
+    qtbot.waitUntil(lambda: bool(staff.view.selectionModel().selectedRows()))  # selected once the list is filled
+    (selected,) = staff.view.selectionModel().selectedRows()
+    assert staff.model.row_at(selected.row()).id == finding.where.id
+    clerk.will(filled(liability_insured=True))
+    click(staff, "editPerson")
+    after = findings(window, "vd_insurance")
+    assert finding.where.id not in {f.where.id for f in after}
+    assert len(after) == len(before) - 1
