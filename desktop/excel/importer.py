@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import Database
@@ -36,6 +37,7 @@ from desktop.records.editing import (
     add_task_update,
     create_record,
     update_record,
+    whole_record_problems,
 )
 from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.records.references import Lookups
@@ -70,6 +72,8 @@ class RowPlan:
     record_id: int | None = None
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     title: str = ""  # the record as the clerk knows it: its name, or the name of the record it belongs to
+    current: dict[str, Any] | None = None  # a stored record's values before the row
+    kept_blank: int = 0  # blank cells that left a stored value as it was
 
 
 @dataclass
@@ -128,6 +132,9 @@ class ImportReport:
                 f"；进度记录新增 {self.count_updates('new')} 条，修改 {self.count_updates('changed')} 条，"
                 f"未变 {self.count_updates('unchanged')} 条"
             )
+        kept = sum(p.kept_blank for p in self.plans)
+        if kept:
+            text += f"；{kept} 个空白单元格未清除已有内容（要清空请在窗口中修改该记录）"
         bad = len({(p.sheet, p.row) for p in self.problems})
         text += f"；问题 {len(self.problems)} 处（涉及 {bad} 行）"
         if self.notes:
@@ -221,6 +228,7 @@ class ParsedSheet:
     ignored_columns: list[str] = field(default_factory=list)
     # Rows identical, cell for cell, to what a template writes for a stored record: (Excel row, key, record id).
     same_as_stored: list[tuple[int, tuple, int]] = field(default_factory=list)
+    blanks: dict[int, set[str]] = field(default_factory=dict)  # Excel row -> the fields its blank cells are
 
 
 class StoredCells:
@@ -359,6 +367,8 @@ def _parse_sheet(
                     hit = (False, str(exc))
                 if memo is not None:
                     memo[raw] = hit
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                out.blanks.setdefault(kept[n][0], set()).add(f.name)
             if hit[0]:
                 out_col.append(hit[1])
             else:
@@ -410,6 +420,14 @@ def _classify(
             continue
         if match is not None:
             plan.record_id, current = match
+            plan.current = current
+            # A blank cell keeps what is stored: a township that leaves a column empty has not cleared it (a value
+            # is cleared in the record's form). The row says how many it kept.
+            blank = parsed.blanks.get(excel_row, set())
+            for name in blank & set(values):
+                if current.get(name) not in (None, values[name]):
+                    plan.kept_blank += 1
+                del values[name]
             plan.changes = {n: (current.get(n), v) for n, v in values.items() if current.get(n) != v}
             plan.action = "changed" if plan.changes else "unchanged"
         plans.append(plan)
@@ -477,6 +495,7 @@ def plan_import(
     report.ignored_columns = parsed.ignored_columns
     report.plans = _classify(parsed, lambda v: _keys(spec.rtype, v), lambda: _existing(session, spec), report.problems)
     report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
+    report.plans = _whole_rows(session, report.plans, spec.rtype, sheet, report.problems)
     _name_plans(report.plans, spec.rtype, lookup)
     if spec.updates is not None and update_rows is not None:
         # Reports may name records that are new in this very file: they resolve to placeholders (negative
@@ -490,6 +509,25 @@ def plan_import(
         report.notes.extend(parsed_u.notes)
         report.update_plans = _classify(parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems)
     return report
+
+
+def _whole_rows(
+    session: Session, plans: list[RowPlan], rtype: RecordType, sheet: str, problems: list[Problem]
+) -> list[RowPlan]:
+    """The rules across fields (结束日期 not before 开始日期, 乡村人口 within 常住人口 ...), checked on every row as its
+    record would be once written, so the check before importing finds what the import would refuse."""
+    kept = []
+    for plan in plans:
+        if plan.action == "unchanged":
+            kept.append(plan)
+            continue
+        errors = whole_record_problems(session, rtype, plan.values, plan.current)
+        for name, message in errors.items():
+            label = rtype.field(name).label if name in {f.name for f in rtype.all_fields} else ""
+            problems.append(Problem(sheet, plan.row, "", label, None, message))
+        if not errors:
+            kept.append(plan)
+    return kept
 
 
 def _name_plans(plans: list[RowPlan], rtype: RecordType, lookup: Lookups) -> None:
@@ -617,10 +655,17 @@ def _row(session: Session, report: ImportReport, rtype, plan: RowPlan, sheet: st
         ok[0] = 1
     except RecordError as exc:
         savepoint.rollback()
-        names = {f.name for f in rtype.fields}
+        names = {f.name for f in rtype.all_fields}
         for name, message in exc.errors.items():
             label = rtype.field(name).label if name in names else ""
             report.problems.append(Problem(sheet or report.sheet, plan.row, "", label, None, message))
+    except IntegrityError as exc:
+        # A rule of the database that no check above knew: the row is refused and said to be, not the whole
+        # import ended with an error (and, the import being one transaction, nothing is half-written).
+        savepoint.rollback()
+        log.warning("an imported row broke a database rule: %s", exc.orig)
+        message = "这一行与数据库中已有的数据或规则冲突，未能写入；请核对这一行的内容"
+        report.problems.append(Problem(sheet or report.sheet, plan.row, "", "", None, message))
 
 
 def _add_update(session: Session, kind: str, owner: int, values: dict[str, Any], user: str) -> None:

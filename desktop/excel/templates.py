@@ -376,4 +376,4 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
             ws.add_data_validation(dv)
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.row_dimensions[1].height = 32
-    put(ws, EXAMPLE_ROW, len(fields) + 1, "← 示例行（导入时忽略），请从下一行开始填写").font = EXAMPLE_FONT
+    put(ws, EXAMPLE_ROW, len(fields) + 1, "← 示例行（导入时忽略），请从下一行开始填写；已登记的记录，留空的单元格保留原有内容").font = EXAMPLE_FONT

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.access import actor_of
+from db.codes import DIVISION_KIND
 from db.errors import UserError
-from db.models import Change, Facility, KeyTask, StaffMember, TaskUpdate
+from db.models import Change, Division, Facility, KeyTask, StaffMember, TaskUpdate
 from desktop.records.fields import MaskedValue
 from desktop.records.references import Lookups
 from desktop.records.types import RecordType
@@ -90,6 +91,12 @@ def _cross_checks(rtype: RecordType, record: Any) -> dict[str, str]:
     elif rtype.key == "task":
         if record.status == "struck_off" and not (record.struck_off_note or "").strip():
             errors["struck_off_note"] = "销号必须写明销号说明"
+    elif rtype.key == "population" and record.resident is not None:
+        for name in ("rural", "aged_65_plus", "aged_0_3"):
+            value = getattr(record, name)
+            if value is not None and value > record.resident:
+                label = rtype.field(name).label
+                errors[name] = f"{label}（{value:,} 人）不能多于常住人口（{record.resident:,} 人）"
     elif rtype.key == "division":
         if record.parent_id is None and record.kind not in ("county", "city"):
             errors["parent_id"] = "乡镇（街道）须填所属县，村、社区须填所属乡镇（街道）"
@@ -116,7 +123,7 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
             other = session.scalars(query.limit(1)).first()
         if other is not None:
             label = rtype.field(column.name).label
-            errors[column.name] = f"该{label}已登记为“{getattr(other, rtype.title_field, '')}”（编号 {other.id}）"
+            errors[column.name] = f"该{label}已登记为“{_title(session, rtype, other)}”"
     # Several columns unique together (a facility's special fund of a year): named next to the last of them,
     # the one a clerk changes (the year; the facility is the form's own).
     for constraint in model.__table__.constraints:
@@ -133,8 +140,48 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
             other_id = session.scalars(query.limit(1)).first()
         if other_id is not None:
             labels = "、".join(rtype.field(n).label for n in names)
-            errors[names[-1]] = f"已有一条{labels}都相同的{rtype.label}记录（编号 {other_id}），请修改那一条"
+            errors[names[-1]] = f"已有一条{labels}都相同的{rtype.label}记录，请修改那一条，不要重复登记"
     return errors
+
+
+def _reference_checks(session: Session, rtype: RecordType, record: Any) -> dict[str, str]:
+    """Rules on what a record points to: a population is a village's or a community's (a township's own total
+    would be counted again with its villages', and no page shows it)."""
+    if rtype.key == "population" and record.division_id is not None and record.division_id > 0:
+        division = session.get(Division, record.division_id)
+        if division is not None and division.kind not in ("village", "community"):
+            return {"division_id": f"人口按行政村（社区）填报；“{division.name}”是{DIVISION_KIND[division.kind]}"}
+    return {}
+
+
+def _title(session: Session, rtype: RecordType, record: Any) -> str:
+    """A record as a message names it: its name, or the name of the record its title field points to."""
+    field = rtype.field(rtype.title_field)
+    value = getattr(record, field.name, "")
+    if field.kind == "ref" and value is not None:
+        return Lookups(session).labels(field.ref).get(value, "")
+    return str(value or "")
+
+
+class _Whole:
+    """A record's values as the rules across fields read them (a field not given is None)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        return None
+
+
+def whole_record_problems(
+    session: Session, rtype: RecordType, values: dict[str, Any], current: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """The rules across fields for a record as it would be with ``values`` over its ``current`` ones: what
+    create_record or update_record would refuse, found before anything is written (an import's check)."""
+    merged = {**(current or {}), **values}
+    _derive(session, rtype, merged)
+    whole = _Whole(merged)
+    return _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole)
 
 
 def _derive(session: Session, rtype: RecordType, values: dict[str, Any], record: Any = None) -> None:
@@ -195,7 +242,11 @@ def create_record(
     _derive(session, rtype, values)
     parts = _split_parts(rtype, values)
     record = rtype.model(**values)
-    errors = _cross_checks(rtype, record) or (_unique_checks(session, rtype, record) if check_unique else {})
+    errors = (
+        _cross_checks(rtype, record)
+        or _reference_checks(session, rtype, record)
+        or (_unique_checks(session, rtype, record) if check_unique else {})
+    )
     if errors:
         raise RecordError(errors)
     session.add(record)
@@ -236,7 +287,11 @@ def update_record(
         return changed
     for name, (_old, new) in changed.items():
         setattr(record, name, new)
-    errors = _cross_checks(rtype, record) or _unique_checks(session, rtype, record)
+    errors = (
+        _cross_checks(rtype, record)
+        or _reference_checks(session, rtype, record)
+        or _unique_checks(session, rtype, record)
+    )
     if errors:
         for name, (old, _new) in changed.items():
             setattr(record, name, old)

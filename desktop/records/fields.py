@@ -290,8 +290,17 @@ def _ref(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) ->
     text = normalise_text(raw)
     found = lookup(f.ref, text) if lookup else None
     if found is None:
-        raise InvalidValue(f"找不到“{f.label}”为“{shorten(text)}”的记录")
+        raise InvalidValue(_not_found(f, text, lookup))
     return found
+
+
+def _not_found(f: Field, text: str, lookup: Any) -> str:
+    """Why a typed name finds no record: the resolver's own reason where it has one; a person's number masked."""
+    reason = getattr(lookup, "missing_reason", lambda _ref, _text: None)(f.ref, text)
+    if reason:
+        return reason
+    shown = f.mask(text) if f.sensitive else text
+    return f"找不到“{f.label}”为“{shorten(shown)}”的记录"
 
 
 _SEPARATORS = re.compile(r"[、，,;；\n]+")

@@ -9,6 +9,7 @@ masked (110105********002X) where the masked form is unique.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any
 
@@ -141,6 +142,24 @@ class Lookups:
         elif ref == "task" and values.get("ledger"):
             key = normalise_text(f"{values['ledger']}/{values['number']}")
             self._extra["task"].setdefault(key, []).append(placeholder)
+
+    def missing_reason(self, ref: str, text: str) -> str | None:
+        """Why a person written as "姓名/身份证号码" is not found: the number is someone else's, or no one's (the
+        number masked in what is said)."""
+        if ref != "staff":
+            return None
+        name, _slash, number = normalise_text(text).rpartition("/")
+        number = number[:-1] + number[-1:].upper()
+        if not re.fullmatch(r"\d{17}[\dX]", number):
+            return None
+        ids = self._staff.get(number, [])
+        shown = mask_id_number(number)
+        if not ids:
+            return f"没有登记身份证号码为 {shown} 的人员：请核对号码，或先在人员中登记此人"
+        registered = self.session.get(StaffMember, ids[0]).name
+        if name and normalise_text(registered) != name:
+            return f"身份证号码 {shown} 登记的姓名是“{registered}”，与“{shorten(name)}”不符：请核对姓名或号码"
+        return None
 
     def __call__(self, ref: str, text: str) -> int | None:
         table = {

@@ -97,9 +97,12 @@ def test_a_changed_bed_count_imports_as_exactly_that_change(demo_db, tmp_path):
 
 def test_a_blank_bed_count_imports_as_its_default_and_the_import_goes_on(demo_db, tmp_path):
     """Issue 17, 5a: a blank 实有床位 (optional, but NOT NULL in the database) aborted the whole import with an
-    IntegrityError. A blank stands for the column's default, 0, as the header's note says."""
+    IntegrityError. For a new facility a blank stands for the column's default, 0, as the header's note says; for
+    one already stored it keeps what is stored (a township that leaves a cell empty has not cleared it)."""
     with demo_db.session() as s:
-        name = s.scalar(select(Facility.name).where(Facility.open_beds > 0, Facility.tcm_beds == 0).limit(1))
+        name, beds = s.execute(
+            select(Facility.name, Facility.open_beds).where(Facility.open_beds > 0, Facility.tcm_beds == 0).limit(1)
+        ).one()
     path = filled(demo_db, "facilities", tmp_path / "facilities.xlsx")
     wb = load_workbook(path)
     ws = wb[DATA_SHEET]
@@ -108,13 +111,22 @@ def test_a_blank_bed_count_imports_as_its_default_and_the_import_goes_on(demo_db
     note = ws.cell(row=1, column=col).comment.text
     (row,) = [r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(row=r, column=1).value == name]
     ws.cell(row=row, column=col).value = None
+    new_row = ws.max_row + 1
+    for j in range(1, ws.max_column + 1):  # a new facility, the same but for its name and credit code
+        ws.cell(row=new_row, column=j).value = ws.cell(row=row, column=j).value
+    ws.cell(row=new_row, column=1).value = name + "分院"
+    ws.cell(row=new_row, column=headers.index("统一社会信用代码") + 1).value = None
     wb.save(path)
     report = run_import(demo_db, "facilities", path, user="测试")
     assert report.problems == [] and report.written == 1
-    (changed,) = [p for p in report.plans if p.action == "changed"]
-    assert changed.row == row and set(changed.changes) == {"open_beds"} and changed.changes["open_beds"][1] == 0
+    (kept,) = [p for p in report.plans if p.row == row]
+    assert kept.action == "unchanged" and kept.kept_blank == 1
+    assert "1 个空白单元格未清除已有内容" in report.summary()
+    (added,) = [p for p in report.plans if p.action == "new"]
+    assert added.row == new_row
     with demo_db.session() as s:
-        assert s.scalar(select(Facility.open_beds).where(Facility.name == name)) == 0
+        assert s.scalar(select(Facility.open_beds).where(Facility.name == name)) == beds
+        assert s.scalar(select(Facility.open_beds).where(Facility.name == name + "分院")) == 0
     assert "不填即为“0张”" in note
 
 

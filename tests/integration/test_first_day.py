@@ -382,3 +382,70 @@ def test_a_filled_template_of_trainings_goes_back_and_forth(county, tmp_path, ca
             assert "修山镇/修山社区" in cells or "修山社区" in cells
         out = _import(kind, back, db, capsys)
         assert "新增 0 条，修改 0 条，未变 1 条" in out
+
+
+def test_what_the_import_would_refuse_is_found_by_the_check_before_it(county, tmp_path, capsys):
+    """A dry run (the window's 检查) finds the rules across cells the write enforces: 乡村人口 above 常住人口, a
+    training ending before it starts; a township's own population is refused (its villages carry it). Before,
+    the first passed the check and then ended the import with a program error."""
+    db = county.target
+    population = tmp_path / "人口.xlsx"
+    _fill(
+        _template("population", db, tmp_path, capsys),
+        population,
+        [
+            {"行政村（社区）": "修山镇/修山社区", "年度": 2026, "常住人口": 1200, "乡村人口": 1500},
+            {"行政村（社区）": "修山镇", "年度": 2026, "常住人口": 45000},
+        ],
+    )
+    assert main(["import", "population", str(population), "--db", db, "--dry-run"]) == 2
+    out = capsys.readouterr().out
+    assert "乡村人口（1,500 人）不能多于常住人口（1,200 人）" in out
+    assert "人口按行政村（社区）填报；“修山镇”是乡镇" in out
+    assert main(["import", "population", str(population), "--db", db, "--good-rows-only"]) == 2
+    assert "已写入 0 条记录" in capsys.readouterr().out
+
+    staff = tmp_path / "人员.xlsx"
+    row = {"姓名": "陈静", "身份证号码": NURSE, "工作单位": "", "人员类别": "注册护士"}
+    _fill(_template("facilities", db, tmp_path, capsys), tmp_path / "f.xlsx", [_CENTRE])
+    _import("facilities", tmp_path / "f.xlsx", db, capsys)
+    row |= {"工作单位": _CENTRE["机构名称"], "专业技术职称": "初级（师）", "用工形式": "在编", "在岗状态": "在岗"}
+    _fill(_template("staff", db, tmp_path, capsys), staff, [row])
+    _import("staff", staff, db, capsys)
+    trainings = tmp_path / "培训.xlsx"
+    _fill(
+        _template("trainings", db, tmp_path, capsys),
+        trainings,
+        [{"人员": NURSE, "培训类型": "在岗培训", "开始日期": "2026-03-06", "结束日期": "2026-03-02", "培训天数": 5}],
+    )
+    assert main(["import", "trainings", str(trainings), "--db", db, "--dry-run"]) == 2
+    assert "“结束日期”不能早于“开始日期”" in capsys.readouterr().out
+
+
+def test_a_person_named_wrongly_is_told_whose_number_it_is_without_showing_it(county, tmp_path, capsys):
+    db = county.target
+    _fill(_template("facilities", db, tmp_path, capsys), tmp_path / "f.xlsx", [_CENTRE])
+    _import("facilities", tmp_path / "f.xlsx", db, capsys)
+    row = {"姓名": "陈静", "身份证号码": NURSE, "工作单位": _CENTRE["机构名称"], "人员类别": "注册护士"}
+    row |= {"专业技术职称": "初级（师）", "用工形式": "在编", "在岗状态": "在岗"}
+    _fill(_template("staff", db, tmp_path, capsys), tmp_path / "s.xlsx", [row])
+    _import("staff", tmp_path / "s.xlsx", db, capsys)
+    trainings = tmp_path / "培训.xlsx"
+    _fill(
+        _template("trainings", db, tmp_path, capsys),
+        trainings,
+        [{"人员": f"刘德华/{NURSE}", "培训类型": "在岗培训", "开始日期": "2026-03-02", "结束日期": "2026-03-06"}],
+    )
+    assert main(["import", "trainings", str(trainings), "--db", db]) == 2
+    out = capsys.readouterr().out
+    assert NURSE not in out  # the whole number is not repeated back
+    assert "登记的姓名是“陈静”" in out
+
+
+_CENTRE = {
+    "机构名称": "修山镇中心卫生院",
+    "机构类别": "乡镇卫生院",
+    "所在乡镇（街道）或村（社区）": "修山镇",
+    "经济类型": "公立",
+    "运营状态": "运营",
+}

@@ -324,3 +324,26 @@ def test_the_certificate_number_is_in_the_person_form_and_the_staff_list(window,
     column = headers.index("执业证书编码")
     row = next(i for i in range(model.rowCount()) if model.row_at(i).id == person_id)
     assert model.index(row, column).data() == "110430000012345"
+
+
+def test_a_task_is_added_on_the_tasks_page(window, demo_db):
+    """A new county's ledger begins in the window, not only by import: 新增任务 on the page of the ledger shown."""
+    from db.models import KeyTask
+
+    page = window.show_page("tasks")
+    page.ensure_fresh()
+    ledger = page.ledger.itemData(1)
+    page.ledger.setCurrentIndex(1)
+    form = page.add(exec_=False)
+    assert form.editors["ledger"].widget.text() == ledger
+    form.editors["number"].widget.setText("99")
+    form.editors["title"].widget.setText("建立村医养老保障制度")
+    form.editors["lead_unit"].widget.setText("县卫生健康局")
+    form.editors["deadline"].widget.setText("2027-06-30")
+    form.try_save()
+    assert form.result() == QDialog.DialogCode.Accepted, {n: e.error.text() for n, e in form.editors.items()}
+    with demo_db.session() as s:
+        task = s.scalar(select(KeyTask).where(KeyTask.ledger == ledger, KeyTask.number == "99"))
+        assert task.title == "建立村医养老保障制度" and task.status == "not_started"
+    page.refresh()
+    assert any(page.model.row_at(i).title == "建立村医养老保障制度" for i in range(page.model.rowCount()))

@@ -30,7 +30,7 @@ from desktop.ui.pages.base import (
     run_dated_update,
     selected_row,
 )
-from desktop.ui.record_dialogs import edit_record_dialog
+from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
 
 
@@ -55,6 +55,7 @@ class TasksPage(Page):
         add_buttons(
             bar,
             (
+                ("新增任务", self.add, "addTask", "edit"),
                 ("编辑", self.edit_selected, "editTask"),
                 ("更新进展", self.add_update, "addTaskUpdate", "edit"),
                 ("销号", self.strike_off, "strikeOff", "edit"),
@@ -111,6 +112,12 @@ class TasksPage(Page):
         r = self.model.view_row_of(record_id)
         if r is not None:
             self.view.selectRow(r)
+
+    def add(self, *, exec_: bool = True):
+        """A task of the ledger shown (the ledger named in its form), not started."""
+        ledger = self.ledger.currentData()
+        defaults = {"status": "not_started", **({"ledger": ledger} if ledger else {})}
+        return new_record_dialog(self.win, TASK, defaults, exec_=exec_)
 
     def edit_selected(self) -> None:
         row = selected_row(self.view)
