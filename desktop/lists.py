@@ -350,7 +350,9 @@ def choices(codes: dict[str, str]) -> Sequence[tuple[str, str]]:
     return list(codes.items())
 
 
-def division_choices(session: Session, keep: Sequence[int | None] = ()) -> list[tuple[int, str]]:
+def division_choices(
+    session: Session, keep: Sequence[int | None] = (), kinds: Sequence[str] | None = None
+) -> list[tuple[int, str]]:
     """The county, townships, streets, villages and communities by the names files use ("乡镇/村"), for a
     form's drop-down. A withdrawn division is offered only where the record already points to it (``keep``),
     marked as withdrawn."""
@@ -359,7 +361,7 @@ def division_choices(session: Session, keep: Sequence[int | None] = ()) -> list[
     out = []
     for division_id, label in sorted(lookups.division_label.items()):
         row = tree.rows[division_id]
-        if row.kind == "city" or (row.withdrawn_on is not None and division_id not in keep):
+        if (row.withdrawn_on is not None and division_id not in keep) or (kinds and row.kind not in kinds):
             continue
         out.append((division_id, label + ("（已撤销）" if row.withdrawn_on is not None else "")))
     return out

@@ -281,10 +281,11 @@ def _choices(session: Session, field: Field, lookups: Lookups) -> list[str] | No
         return [label for fid, label in sorted(labels.items()) if fid not in closed]
     if field.ref == "division":
         rows = lookups.tree.rows  # no longer offered to new records once withdrawn
+        kinds = field.ref_kinds or tuple(r.kind for r in rows.values())
         return [
             label
-            for did, label in sorted(labels.items())
-            if rows[did].withdrawn_on is None and rows[did].kind not in ("city", "county")
+            for did, label in sorted(labels.items(), key=lambda item: rows[item[0]].code)
+            if rows[did].withdrawn_on is None and rows[did].kind in kinds
         ]
     return [label for _id, label in sorted(labels.items())]
 
@@ -339,8 +340,36 @@ def template_workbook(session: Session, kind: str, *, county_code: str | None = 
     return wb
 
 
+def _local_example(fields: list[Field], example: dict[str, str], lookups: Lookups) -> dict[str, str]:
+    """The example row in the county's own names where it has them (its townships, villages, facilities and
+    people), so a clerk's first lookup is of a name she knows; the generic example where it has none yet."""
+    out = dict(example)
+    tree = lookups.tree
+    for f in fields:
+        if f.name not in out or f.kind not in ("ref", "refs") or f.ref in ("project", "task"):
+            continue
+        labels = lookups.labels(f.ref)
+        if f.ref == "division":
+            village = "/" in out[f.name] or f.kind == "refs"
+            wanted = (f.ref_kinds or ()) if f.ref_kinds else (("village", "community") if village else ("township",))
+            live = [i for i, r in sorted(tree.rows.items(), key=lambda x: x[1].code) if r.withdrawn_on is None]
+            ids = [i for i in live if tree.rows[i].kind in wanted]
+            if f.name == "parent_id":  # a village's township
+                ids = [i for i in live if tree.rows[i].kind in ("township", "street")]
+        else:
+            ids = sorted(labels)
+        if not ids:
+            continue
+        if f.kind == "refs":
+            out[f.name] = "、".join(tree.rows[i].name for i in ids[:2])
+        else:
+            out[f.name] = labels[ids[0]]
+    return out
+
+
 def _write_columns(session: Session, ws, fields: list[Field], example_values: dict[str, str], lists, state) -> None:
     """Headers with notes, the example row, text formats and drop-downs for one sheet of a template."""
+    example_values = _local_example(fields, example_values, state["lookups"])
     for j, field in enumerate(fields, 1):
         letter = get_column_letter(j)
         cell = put(ws, 1, j, header_text(field))
@@ -376,4 +405,9 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
             ws.add_data_validation(dv)
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.row_dimensions[1].height = 32
-    put(ws, EXAMPLE_ROW, len(fields) + 1, "← 示例行（导入时忽略），请从下一行开始填写；已登记的记录，留空的单元格保留原有内容").font = EXAMPLE_FONT
+    put(
+        ws,
+        EXAMPLE_ROW,
+        len(fields) + 1,
+        "← 示例行（导入时忽略），请从下一行开始填写；已登记的记录，留空的单元格保留原有内容",
+    ).font = EXAMPLE_FONT

@@ -145,13 +145,19 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
 
 
 def _reference_checks(session: Session, rtype: RecordType, record: Any) -> dict[str, str]:
-    """Rules on what a record points to: a population is a village's or a community's (a township's own total
-    would be counted again with its villages', and no page shows it)."""
-    if rtype.key == "population" and record.division_id is not None and record.division_id > 0:
-        division = session.get(Division, record.division_id)
-        if division is not None and division.kind not in ("village", "community"):
-            return {"division_id": f"人口按行政村（社区）填报；“{division.name}”是{DIVISION_KIND[division.kind]}"}
-    return {}
+    """Each reference to a division is of a kind its field allows: a population is a village's or a
+    community's (a township's own total would be counted again with its villages', and no page shows it), a
+    township hangs from a county."""
+    errors = {}
+    for f in rtype.fields:
+        value = getattr(record, f.name, None)
+        if f.ref != "division" or not f.ref_kinds or value is None or value < 0:
+            continue
+        division = session.get(Division, value)
+        if division is not None and division.kind not in f.ref_kinds:
+            allowed = "或".join(dict.fromkeys(DIVISION_KIND[k] for k in f.ref_kinds))
+            errors[f.name] = f"“{f.label}”应为{allowed}；“{division.name}”是{DIVISION_KIND[division.kind]}"
+    return errors
 
 
 def _title(session: Session, rtype: RecordType, record: Any) -> str:

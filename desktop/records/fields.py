@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from db.codes import DIVISION_KIND
 from desktop.validators import (
     InvalidValue,
     check_credit_code,
@@ -46,6 +47,7 @@ class Field:
     maximum: float | None = None
     max_length: int | None = None
     ref: str | None = None  # for kinds "ref" and "refs": the record type it points to ("facility", "division")
+    ref_kinds: tuple[str, ...] | None = None  # the kinds of division it may point to (a population: villages)
     derived: bool = False  # filled in from another field (birth date and sex from the ID number)
     sensitive: bool = False  # a person's ID or phone number: masked on screen and in every file unless asked
     # Long free text (notes, 进展情况, 存在问题): keeps tabs and line breaks, which a name or other short text may
@@ -320,6 +322,13 @@ def _refs(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) -
             ids.add(found)
     if missing:
         raise InvalidValue(f"“{f.label}”中找不到：{shorten('、'.join(missing))}")
+    kind_of = getattr(lookup, "division_kind", None)  # (kind, name) of a division
+    if f.ref == "division" and f.ref_kinds and kind_of is not None:
+        for i in sorted(ids):
+            kind, name = kind_of(i)
+            if kind not in f.ref_kinds:
+                allowed = "或".join(dict.fromkeys(DIVISION_KIND[k] for k in f.ref_kinds))
+                raise InvalidValue(f"“{f.label}”只能填写{allowed}；“{name}”是{DIVISION_KIND[kind]}")
     return tuple(sorted(ids))
 
 

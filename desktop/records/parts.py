@@ -104,6 +104,7 @@ SERVICE_AREA_FIELD = Field(
     "服务范围",
     "refs",
     ref="division",
+    ref_kinds=("village", "community"),
     note="服务的行政村、社区，多个用顿号分隔，如 新村村、石坪村；同名的写成“乡镇/村”",
     nullable=False,
     default=(),

@@ -143,6 +143,10 @@ class Lookups:
             key = normalise_text(f"{values['ledger']}/{values['number']}")
             self._extra["task"].setdefault(key, []).append(placeholder)
 
+    def division_kind(self, division_id: int) -> tuple[str, str]:
+        row = self.tree.rows[division_id]
+        return row.kind, row.name
+
     def missing_reason(self, ref: str, text: str) -> str | None:
         """Why a person written as "姓名/身份证号码" is not found: the number is someone else's, or no one's (the
         number masked in what is said)."""

@@ -190,7 +190,9 @@ POPULATION = RecordType(
     "人口",
     DivisionPopulation,
     (
-        Field("division_id", "行政村（社区）", "ref", ref="division", required=True),
+        Field(
+            "division_id", "行政村（社区）", "ref", ref="division", ref_kinds=("village", "community"), required=True
+        ),
         Field("year", "年度", "int", minimum=1949, maximum=2100, required=True),
         Field("resident", "常住人口", "int", unit="人", minimum=0, required=True),
         Field("registered", "户籍人口", "int", unit="人", minimum=0),
@@ -248,7 +250,14 @@ DIVISION = RecordType(
         Field("name", "名称", required=True, max_length=60, note="简称，如 石坪村、桃源镇"),
         Field("kind", "类别", "code", codes=codes.DIVISION_KIND, required=True),
         Field("code", "区划代码", "division_code", required=True, note="12位统计用区划代码"),
-        Field("parent_id", "上级区划", "ref", ref="division", note="村、社区填所属乡镇（街道），乡镇填所属县"),
+        Field(
+            "parent_id",
+            "上级区划",
+            "ref",
+            ref="division",
+            ref_kinds=("city", "county", "township", "street"),
+            note="村、社区填所属乡镇（街道），乡镇填所属县",
+        ),
         Field("remote", "边远地区", "bool"),
     ),
     natural_keys=(("code",),),

@@ -26,7 +26,7 @@ def _choices(win: MainWindow, rtype: RecordType, values: dict[str, Any] | None =
             if f.kind == "refs" and f.ref == "division":
                 out[f.name] = village_choices(session, keep=(values or {}).get(f.name) or ())
             elif f.kind == "ref" and f.ref == "division":
-                out[f.name] = division_choices(session, keep=[(values or {}).get(f.name)])
+                out[f.name] = division_choices(session, keep=[(values or {}).get(f.name)], kinds=f.ref_kinds)
             elif f.kind == "ref" and f.ref == "facility":
                 out[f.name] = facility_choices(session)
     return out

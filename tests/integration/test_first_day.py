@@ -401,7 +401,7 @@ def test_what_the_import_would_refuse_is_found_by_the_check_before_it(county, tm
     assert main(["import", "population", str(population), "--db", db, "--dry-run"]) == 2
     out = capsys.readouterr().out
     assert "乡村人口（1,500 人）不能多于常住人口（1,200 人）" in out
-    assert "人口按行政村（社区）填报；“修山镇”是乡镇" in out
+    assert "“行政村（社区）”应为行政村或社区；“修山镇”是乡镇" in out
     assert main(["import", "population", str(population), "--db", db, "--good-rows-only"]) == 2
     assert "已写入 0 条记录" in capsys.readouterr().out
 
