@@ -275,6 +275,42 @@ def _raw(value: Any) -> Any:
     return value
 
 
+def _find_header(rows: list[list[Any]], fields: list[Field]) -> tuple[int | None, dict[int, Field]]:
+    """The header row among the first ten (the first with two of the fields' labels) and its columns."""
+    by_label = {}
+    for f in fields:
+        by_label[_norm_header(f.label)] = f
+        by_label[_norm_header(f.header)] = f
+    for i, row in enumerate(rows[:10]):
+        found = {j: by_label[_norm_header(v)] for j, v in enumerate(row) if _norm_header(v) in by_label}
+        if len(found) >= 2:
+            return i, found
+    return None, {}
+
+
+def _new_in_file(rows: list[list[Any]], fields: list[Field], lookup: Lookups, skip: set[int]) -> dict[str, int]:
+    """Facilities a file adds that other rows of the same file name (a village clinic's managing health centre):
+    each new name stands for its row (a placeholder, minus its Excel row) until the import has created it."""
+    header_index, columns = _find_header(rows, fields)
+    at = next((j for j, f in columns.items() if f.name == "name"), None)
+    if header_index is None or at is None:
+        return {}
+    out = {}
+    for k, row in enumerate(rows[header_index + 1 :]):
+        excel_row = header_index + 2 + k
+        name = normalise_text(row[at]) if at < len(row) and isinstance(row[at], str) and row[at].strip() else None
+        if excel_row in skip or not name or name in out:
+            continue
+        try:
+            known = lookup("facility", name)
+        except InvalidValue:
+            known = 0  # a name stored twice already: the file's row must say which by place
+        if known is None:
+            out[name] = -excel_row
+            lookup.add_placeholder("facility", {"name": name}, -excel_row)
+    return out
+
+
 def _parse_sheet(
     sheet: str,
     rows: list[list[Any]],
@@ -287,16 +323,7 @@ def _parse_sheet(
 ) -> ParsedSheet:
     """Find the header row, match columns by name, parse every cell through its field."""
     out = ParsedSheet(sheet)
-    by_label = {}
-    for f in fields:
-        by_label[_norm_header(f.label)] = f
-        by_label[_norm_header(f.header)] = f
-    header_index, columns = None, {}
-    for i, row in enumerate(rows[:10]):
-        found = {j: by_label[_norm_header(v)] for j, v in enumerate(row) if _norm_header(v) in by_label}
-        if len(found) >= 2:
-            header_index, columns = i, found
-            break
+    header_index, columns = _find_header(rows, fields)
     if header_index is None:
         raise ExcelError(f"在工作表“{sheet}”的前10行中找不到{what}表头（如“{fields[0].label}”）。")
     header_row = header_index + 1
@@ -489,6 +516,8 @@ def plan_import(
         other = TEMPLATES.get(meta["模板类型"])
         raise ExcelError(f"这是{other.label if other else meta['模板类型']}模板，不能作为{spec.label}导入。")
     skip = {int(meta["示例行"])} if meta.get("示例行", "").isdigit() else set()
+    if kind == "facilities":
+        _new_in_file(rows, list(spec.rtype.editable), lookup, skip)
     parsed = _parse_sheet(sheet, rows, list(spec.rtype.editable), lookup, skip, spec.label, progress, stored)
     report.problems.extend(parsed.problems)
     report.notes.extend(parsed.notes)
@@ -496,6 +525,9 @@ def plan_import(
     report.plans = _classify(parsed, lambda v: _keys(spec.rtype, v), lambda: _existing(session, spec), report.problems)
     report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
     report.plans = _whole_rows(session, report.plans, spec.rtype, sheet, report.problems)
+    if kind == "facilities":  # a row naming a new row of the file that has a problem cannot be written either
+        new_rows = {-p.row: 0 for p in report.plans if p.action == "new"}
+        report.plans = [p for p in report.plans if _placeholders_known(report, p, spec.rtype, new_rows, check=True)]
     _name_plans(report.plans, spec.rtype, lookup)
     if spec.updates is not None and update_rows is not None:
         # Reports may name records that are new in this very file: they resolve to placeholders (negative
@@ -607,12 +639,16 @@ def run_import(
         reason = f"导入 {Path(path).name}"
         new_ids: dict[int, int] = {}  # placeholder -> id of the record created for it
         written = 0
-        for n, plan in enumerate(report.plans, 1):
+        row_ids: dict[int, int] = {}  # minus an Excel row -> id of the record created from that row
+        for n, plan in _in_order(report.plans, spec.rtype):
             if plan.action == "unchanged":
+                continue
+            if not _placeholders_known(report, plan, spec.rtype, row_ids):
                 continue
             with _row(session, report, spec.rtype, plan) as ok:
                 if plan.action == "new":
-                    new_ids[-n] = create_record(session, spec.rtype, plan.values, user=user, check_unique=False).id
+                    record_id = create_record(session, spec.rtype, plan.values, user=user, check_unique=False).id
+                    new_ids[-n] = row_ids[-plan.row] = record_id
                 else:
                     changes = {name: new for name, (_old, new) in plan.changes.items()}
                     update_record(session, spec.rtype, plan.record_id, changes, user=user, reason=reason)
@@ -642,6 +678,47 @@ def run_import(
         session.commit()
         report.written = written
     return report
+
+
+def _in_order(plans: list[RowPlan], rtype: RecordType) -> list[tuple[int, RowPlan]]:
+    """Rows with their (1-based) place; a row that names another new row of the file (a placeholder: minus that
+    row) comes after it."""
+    refs = [f.name for f in rtype.fields if f.kind == "ref"]
+
+    def named(plan: RowPlan) -> set[int]:
+        return {v for name in refs if isinstance(v := plan.values.get(name), int) and v < 0 and v != -plan.row}
+
+    out: list[tuple[int, RowPlan]] = []
+    placed: set[int] = set()
+    waiting = list(enumerate(plans, 1))
+    while waiting:
+        later = [(n, p) for n, p in waiting if named(p) - placed]
+        ready = [(n, p) for n, p in waiting if not named(p) - placed]
+        if not ready:  # rows naming each other in a circle: as they come (each is then told what is missing)
+            out += later
+            break
+        out += ready
+        placed |= {-p.row for _n, p in ready}
+        waiting = later
+    return out
+
+
+def _placeholders_known(
+    report: ImportReport, plan: RowPlan, rtype: RecordType, row_ids: dict[int, int], *, check: bool = False
+) -> bool:
+    """Put in the ids of the new records a row names (``check``: only see that they are there); a row naming
+    one that could not be written is a problem."""
+    for name, value in list(plan.values.items()):
+        field = rtype.field(name)
+        if field.kind != "ref" or not isinstance(value, int) or value >= 0:
+            continue
+        if value not in row_ids:
+            message = f"“{field.label}”所指的机构在本文件中未能导入（第{-value}行），此行未写入"
+            report.problems.append(Problem(report.sheet, plan.row, "", field.label, None, message))
+            return False
+        if not check:
+            plan.values[name] = row_ids[value]
+    return True
 
 
 @contextmanager

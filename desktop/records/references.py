@@ -31,7 +31,7 @@ class Lookups:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._extra: dict[str, dict[str, list[int]]] = {"project": {}, "task": {}}
+        self._extra: dict[str, dict[str, list[int]]] = {"project": {}, "task": {}, "facility": {}}
 
     @cached_property
     def tree(self) -> DivisionTree:
@@ -136,9 +136,10 @@ class Lookups:
         return self._projects[1]
 
     def add_placeholder(self, ref: str, values: dict[str, Any], placeholder: int) -> None:
-        """A record that is new in the file being imported, so its reports can name it."""
-        if ref == "project" and values.get("name"):
-            self._extra["project"].setdefault(normalise_text(values["name"]), []).append(placeholder)
+        """A record that is new in the file being imported, so other rows (a clinic's managing centre) or its
+        progress reports can name it."""
+        if ref in ("project", "facility") and values.get("name"):
+            self._extra[ref].setdefault(normalise_text(values["name"]), []).append(placeholder)
         elif ref == "task" and values.get("ledger"):
             key = normalise_text(f"{values['ledger']}/{values['number']}")
             self._extra["task"].setdefault(key, []).append(placeholder)

@@ -449,3 +449,46 @@ _CENTRE = {
     "经济类型": "公立",
     "运营状态": "运营",
 }
+
+
+def test_a_clinic_names_its_health_centre_from_the_same_file(county, tmp_path, capsys):
+    """A county's facilities come in one file: the clinic below names the centre above (牵头医院或管理卫生院),
+    though neither was stored before; a clinic naming a centre whose row is refused is told so."""
+    db = county.target
+    path = tmp_path / "机构.xlsx"
+    clinic = {
+        "机构名称": "修山镇邹家湾社区卫生室",
+        "机构类别": "村卫生室",
+        "所在乡镇（街道）或村（社区）": "修山镇/邹家湾社区",
+        "经济类型": "公立",
+        "运营状态": "运营",
+    }
+    _fill(
+        _template("facilities", db, tmp_path, capsys),
+        path,
+        [clinic | {"牵头医院或管理卫生院": _CENTRE["机构名称"]}, _CENTRE],  # the clinic first: order is the file's
+    )
+    out = _import("facilities", path, db, capsys)
+    assert "新增 2 条" in out
+    with county.session() as s:
+        from sqlalchemy import select
+
+        from db.models import Facility
+
+        by_name = {f.name: f for f in s.scalars(select(Facility))}
+        assert by_name[clinic["机构名称"]].lead_facility_id == by_name[_CENTRE["机构名称"]].id
+
+    bad = tmp_path / "机构2.xlsx"
+    _fill(
+        _template("facilities", db, tmp_path, capsys),
+        bad,
+        [
+            {**_CENTRE, "机构名称": "鸬鹚渡镇卫生院", "所在乡镇（街道）或村（社区）": "鸬鹚渡镇", "编制床位": "很多"},
+            clinic | {"机构名称": "鸬鹚渡镇花桥村卫生室", "牵头医院或管理卫生院": "鸬鹚渡镇卫生院"},
+        ],
+    )
+    assert main(["import", "facilities", str(bad), "--db", db, "--dry-run"]) == 2  # found by the check itself
+    assert "所指的机构在本文件中未能导入（第3行）" in capsys.readouterr().out
+    assert main(["import", "facilities", str(bad), "--db", db, "--good-rows-only"]) == 2
+    out = capsys.readouterr().out
+    assert "所指的机构在本文件中未能导入（第3行）" in out and "已写入 0 条记录" in out
