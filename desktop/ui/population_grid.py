@@ -104,6 +104,8 @@ class PopulationModel(QAbstractTableModel):
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if lines and lines[-1] == "":
             lines.pop()  # Excel ends the copy with a line break
+        if len(lines) > 1 and not any(ch.isdigit() for ch in lines[0]):
+            lines.pop(0)  # the header row copied with the figures (常住人口, 户籍人口 ...)
         done = 0
         for i, line in enumerate(lines):
             for j, cell in enumerate(line.split("\t")):
@@ -213,9 +215,12 @@ class PopulationView(QTableView):
         self.verticalHeader().setDefaultSectionSize(24)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((80, 110, 90, 90, 90, 130, 90)):
-            self.setColumnWidth(column, width)
+        header.setStretchLastSection(False)
+        # Each column as wide as its header (65岁及以上人口（人）) and the names it holds (桃花江镇杨家坳社区).
+        metrics = self.fontMetrics()
+        for column, least in enumerate((80, 140, 80, 80, 80, 80, 80)):
+            shown = model.headerData(column, Qt.Orientation.Horizontal)
+            self.setColumnWidth(column, max(least, metrics.horizontalAdvance(shown) + 16))
 
     def paste_text(self, text: str) -> int:
         index = self.currentIndex()

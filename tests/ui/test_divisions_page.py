@@ -145,3 +145,19 @@ def test_a_village_is_added_and_a_township_marked_remote(county_window, db, monk
     page.select(township.id)
     assert page.toggle_remote()
     assert _item(page, township.name).text(0) == f"{township.name}（边远）"
+
+
+def test_a_paste_with_its_header_row_takes_the_figures_only(qtbot, db):
+    """A block copied from Excel with its header line (常住人口 户籍人口 …) pastes the figures, not red cells."""
+    from desktop.division_setup import set_up_area
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.population_grid import PopulationModel
+
+    set_up_area(db, "430922", user="测试")
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    page = win.show_page("divisions")
+    page.ensure_fresh()
+    model = page.model
+    done = model.paste(0, PopulationModel.FIRST_FIELD, "常住人口\t户籍人口\n1,520\t1430\n980\t900\n")
+    assert done == 4 and not model.errors

@@ -108,6 +108,8 @@ class DivisionsPage(Page):
         right_layout.addWidget(self.status)
         split.addWidget(right)
         split.setSizes([330, 770])
+        split.setStretchFactor(0, 0)  # a wider window widens the grid, not the tree
+        split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
         self.model.dataChanged.connect(lambda *_: self._show_dirty())
 

@@ -41,7 +41,8 @@ class ProfileForm(QWidget):
         ("phone", "联系电话"),
     )
 
-    def __init__(self, win) -> None:
+    def __init__(self, win, *, save_button: bool = True) -> None:
+        """``save_button``: a button of its own (the settings page); a dialog that holds it saves with its own."""
         super().__init__()
         self.win = win
         form = QFormLayout(self)
@@ -59,11 +60,12 @@ class ProfileForm(QWidget):
             form.addRow(label, box)
             self.edits[name], self.errors[name] = edit, error
         form.addRow(QLabel("以上信息填入所有上报报表的表头和表尾（单位负责人、填表人、联系电话）。"))
-        save = QPushButton("保存县域信息")
-        save.setObjectName("saveProfile")
-        requires(save, "manage")
-        save.clicked.connect(self.save)
-        form.addRow(save)
+        if save_button:
+            save = QPushButton("保存县域信息")
+            save.setObjectName("saveProfile")
+            requires(save, "manage")
+            save.clicked.connect(self.save)
+            form.addRow(save)
 
     def refresh(self) -> None:
         with self.win.db.session() as session:
