@@ -8,6 +8,7 @@ from db.codes import TASK_STATUS
 from desktop.checks.findings import Where
 from desktop.checks.registry import Context, check
 from desktop.norms import Norm
+from desktop.records.types import task_heading
 
 CLOSED = ("done", "struck_off")
 
@@ -25,7 +26,7 @@ def quarter_start(day: dt.date) -> dt.date:
 
 
 def _where(task) -> Where:
-    return Where("task", task.id, f"{task.number}{task.title}")
+    return Where("task", task.id, task_heading(task.number, task.title))
 
 
 @check("task_overdue")
@@ -56,13 +57,17 @@ def check_stale(ctx: Context, norm: Norm):
         if any(u.date >= since for u in updates):
             continue
         last = updates[-1].date if updates else None
-        last_text = f"最近一次更新为 {last}" if last else "从未更新进展"
+        when = (
+            f"自 {since} 以来没有进展更新，最近一次更新为 {last}"
+            if last
+            else f"从未填报进展（{since} 起的本季度应至少更新一次）"
+        )
         yield ctx.finding(
             norm,
             _where(t),
             str(last) if last else None,
             {"since": str(since)},
-            f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）自 {since} 以来没有进展更新，{last_text}。",
+            f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）{when}。",
             ledger=t.ledger,
             lead_unit=t.lead_unit,
         )

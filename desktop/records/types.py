@@ -185,6 +185,15 @@ TASK = RecordType(
     title_field="title",
 )
 
+
+def task_heading(number: str, title: str) -> str:
+    """A task as lists and dialogs head it: "（一）推进…" as the ledger numbers it, "2．推进…" for a bare number."""
+    number = (number or "").strip()
+    if not number or number[-1] in "）)、.．:：":
+        return f"{number}{title}"
+    return f"{number}．{title}"
+
+
 POPULATION = RecordType(
     "population",
     "人口",

@@ -40,6 +40,7 @@ from desktop.norms import ensure_defaults, norms_in_force
 from desktop.overview import overview
 from desktop.periods import Period
 from desktop.profile import load_profile
+from desktop.records.types import task_heading
 from desktop.report.fonts import FontSet, find_fonts
 from desktop.snapshot import Snapshot, age_on
 from desktop.validators import clean_text
@@ -423,7 +424,7 @@ def build_report(
             if t.overdue or t.stale:
                 rows.append(
                     [
-                        f"{t.number}{t.title}",
+                        task_heading(t.number, t.title),
                         t.lead_unit,
                         t.deadline or "—",
                         t.status_label,

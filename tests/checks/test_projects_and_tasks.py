@@ -108,4 +108,4 @@ def test_task_stale(world, findings, update, status, found):
 def test_a_task_never_updated_is_stale(world, findings):
     world.add_task(dt.date(2027, 12, 31), status="not_started")
     (f,) = findings("task_stale")
-    assert "从未更新进展" in f.message
+    assert "从未填报进展" in f.message

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from db.codes import TASK_STATUS
 from desktop.lists import task_rows
 from desktop.records.editing import RecordError, add_task_update, strike_off_task
-from desktop.records.types import TASK
+from desktop.records.types import TASK, task_heading
 from desktop.ui.errors import show_error
 from desktop.ui.pages.base import (
     Page,
@@ -157,7 +157,7 @@ class TasksPage(Page):
         evidence = QLineEdit()
         run_dated_update(
             self,
-            f"更新进展：{row.number}{row.title}",
+            f"更新进展：{task_heading(row.number, row.title)}",
             [("日期", day), ("状态", status), ("进展情况＊", note), ("佐证材料", evidence)],
             lambda session: add_task_update(
                 session,
@@ -176,7 +176,7 @@ class StrikeOffDialog(QDialog):
 
     def __init__(self, row, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"销号：{row.number}{row.title}")
+        self.setWindowTitle(f"销号：{task_heading(row.number, row.title)}")
         form = QFormLayout(self)
         self.day = date_edit()
         self.day.setDate(parent.win.period.as_of(parent.win.today) if parent else None)
