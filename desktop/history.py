@@ -28,7 +28,7 @@ from db.models import (
     User,
 )
 from desktop.records.fields import Field
-from desktop.records.types import FACILITY, PROJECT, RECORD_TYPES, RecordType
+from desktop.records.types import FACILITY, RECORD_TYPES, RecordType
 
 # What each logged table is called, and how its rows are named.
 TABLES: dict[str, tuple[str, Any, Any]] = {
@@ -43,6 +43,7 @@ TABLES: dict[str, tuple[str, Any, Any]] = {
     "facility_equipment": ("机构设备", Facility, Facility.name),  # row_id is the facility's
     "service_areas": ("服务范围", Facility, Facility.name),  # row_id is the facility's
     "project_funding": ("计划投资", Project, Project.name),  # row_id is the project's
+    "task_cooperating_units": ("配合单位", KeyTask, KeyTask.title),  # row_id is the task's
     "trainings": ("培训进修", None, None),
     "staff_loans": ("借用记录", None, None),
     "special_funds": ("专项资金", None, None),
@@ -76,7 +77,7 @@ _DIVISION_KEYS = {
 }
 _TYPES_BY_TABLE: dict[str, RecordType] = {t.model.__tablename__: t for t in RECORD_TYPES.values()}
 # A part's changes are logged under its own table, by the fields of the record it belongs to.
-_TYPES_BY_TABLE.update({"facility_equipment": FACILITY, "service_areas": FACILITY, "project_funding": PROJECT})
+_TYPES_BY_TABLE.update({part.table: t for t in RECORD_TYPES.values() for part in t.parts})
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,9 @@ def last_submission_at(session: Session) -> dt.datetime | None:
 def record_history(session: Session, table_name: str, row_id: int) -> list[HistoryEntry]:
     """Every change of one record, newest first (for a facility, its equipment and service area too)."""
     tables = [table_name]
-    if table_name == "facilities":
-        tables += ["facility_equipment", "service_areas"]
-    elif table_name == "projects":
-        tables += ["project_funding"]
+    rtype = _TYPES_BY_TABLE.get(table_name)
+    if rtype is not None and rtype.model.__tablename__ == table_name:  # a record's parts are logged as its own
+        tables += [part.table for part in rtype.parts]
     rows = session.scalars(
         select(Change)
         .where(Change.table_name.in_(tables), Change.row_id == row_id)

@@ -30,6 +30,7 @@ from db.models import Facility, KeyTask, Project, ProjectFunding, ProjectUpdate,
 from desktop.checks.runner import run_checks
 from desktop.division_tree import DivisionTree
 from desktop.periods import Period
+from desktop.records.parts import COOPERATING_UNITS_PART
 from desktop.records.references import Lookups
 from desktop.records.types import STAFF, RecordType
 from desktop.snapshot import age_on, paused_gc
@@ -325,6 +326,8 @@ def task_rows(session: Session, period: Period, today: dt.date | None = None) ->
     last = dict(
         session.execute(select(TaskUpdate.task_id, func.max(TaskUpdate.date)).group_by(TaskUpdate.task_id)).all()
     )
+    units = COOPERATING_UNITS_PART.load(session, None)  # one query, not one per task (a server is far away)
+    field = COOPERATING_UNITS_PART.fields[0]
     out = []
     for t in session.scalars(select(KeyTask).order_by(KeyTask.ledger, KeyTask.id)):
         out.append(
@@ -334,7 +337,7 @@ def task_rows(session: Session, period: Period, today: dt.date | None = None) ->
                 t.number,
                 t.title,
                 t.lead_unit,
-                "、".join(u.unit for u in t.cooperating_units),
+                field.display(units.get(t.id, {}).get(field.name, ())),
                 t.deadline,
                 t.status,
                 TASK_STATUS[t.status],

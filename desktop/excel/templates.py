@@ -167,6 +167,7 @@ TEMPLATES = {
             "number": "（一）",
             "title": "推进紧密型县域医共体建设",
             "lead_unit": "县卫生健康局",
+            "cooperating_units": "县财政局、县人社局",
             "deadline": "2026-12-31",
             "status": "推进中",
         },
@@ -255,6 +256,7 @@ def field_note(field: Field) -> str:
         "division_code": "12位数字（文本格式）",
         "ref": "从下拉列表中选择" if field.ref != "staff" else "姓名/身份证号码",
         "refs": "多个名称，用顿号（、）分隔",
+        "texts": "多个名称，用顿号（、）分隔",
     }
     kind = kinds[field.kind]
     if field.kind == "phone" and field.sensitive:
@@ -382,7 +384,7 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
         example.font = EXAMPLE_FONT
         width = max(display_width(header_text(field)), display_width(example_values.get(field.name, ""))) + 3
         ws.column_dimensions[letter].width = min(max(width, 10), 40)
-        if field.kind in ("id_number", "credit_code", "phone", "division_code", "text", "ref", "refs", "code"):
+        if field.kind in ("id_number", "credit_code", "phone", "division_code", "text", "ref", "refs", "texts", "code"):
             for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 2000):  # text format, so Excel keeps 18 digits
                 ws.cell(row=r, column=j).number_format = "@"
         choices = _choices(session, field, state["lookups"])

@@ -29,7 +29,7 @@ from desktop.validators import (
 )
 
 # Field kinds: text, int, float, date, bool, code, id_number, credit_code, phone, division_code, ref, refs
-# (several records of one kind, written one after another with 、)
+# (several records of one kind, written one after another with 、), texts (several names, the same way)
 TRUE_WORDS = {"是", "有", "true", "yes", "y", "1", "√", "✓", "对"}
 FALSE_WORDS = {"否", "无", "false", "no", "n", "0", "×", "✗", "不"}
 
@@ -121,6 +121,8 @@ class Field:
             return _plain(value)
         if self.kind == "refs":  # ids: the names are the caller's to give (a form's choices, a file's labels)
             return f"{len(value)} 个"
+        if self.kind == "texts":
+            return "、".join(value)
         return str(value)
 
     def mask(self, text: str) -> str:
@@ -332,6 +334,16 @@ def _refs(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) -
     return tuple(sorted(ids))
 
 
+def _texts(f: Field, raw: Any) -> tuple[str, ...]:
+    parts = raw if isinstance(raw, list | tuple) else _SEPARATORS.split(str(raw))
+    out: list[str] = []
+    for part in parts:
+        name = _text(f, part) if str(part).strip() else ""
+        if name and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
 _PARSERS = {
     "text": _text,
     "int": _int,
@@ -345,4 +357,5 @@ _PARSERS = {
     "division_code": _division_code,
     "ref": _ref,
     "refs": _refs,
+    "texts": _texts,
 }

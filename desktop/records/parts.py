@@ -1,6 +1,6 @@
 """Parts of a record kept in rows of their own that the record's form, templates and imports show as fields of
 the record itself: a facility's key equipment (one field per item), the villages it serves, a project's planned
-investment (one field per source).
+investment (one field per source), a task's cooperating units.
 
 A part is described like the record's own fields, and loads and saves as a whole: ``load`` gives, for each
 record, its part's values by field name; ``save`` writes the values given for one record and returns what
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.codes import EQUIPMENT, FUNDING_SOURCE
-from db.models import FacilityEquipment, ProjectFunding, ServiceArea
+from db.models import FacilityEquipment, ProjectFunding, ServiceArea, TaskCooperatingUnit
 from desktop.records.fields import Field
 
 Changes = dict[str, tuple[Any, Any]]
@@ -26,6 +26,7 @@ Changes = dict[str, tuple[Any, Any]]
 @dataclass(frozen=True)
 class Part:
     key: str
+    table: str  # where its rows are kept, and its changes logged (under the record's id)
     fields: tuple[Field, ...]
     # (session, record ids or None for all) -> {record id: {field name: value}}; a record without rows is absent
     load: Callable[[Session, Collection[int] | None], dict[int, dict[str, Any]]]
@@ -94,7 +95,7 @@ def _save_equipment(session: Session, facility_id: int, values: dict[str, Any], 
     return changes
 
 
-EQUIPMENT_PART = Part("equipment", EQUIPMENT_FIELDS, _load_equipment, _save_equipment)
+EQUIPMENT_PART = Part("equipment", "facility_equipment", EQUIPMENT_FIELDS, _load_equipment, _save_equipment)
 
 
 # The villages and communities a facility serves: one field holding a set of divisions.
@@ -141,7 +142,7 @@ def _save_service_area(session: Session, facility_id: int, values: dict[str, Any
     return changes
 
 
-SERVICE_AREA_PART = Part("service_area", (SERVICE_AREA_FIELD,), _load_service_area, _save_service_area)
+SERVICE_AREA_PART = Part("service_area", "service_areas", (SERVICE_AREA_FIELD,), _load_service_area, _save_service_area)
 
 
 # A project's planned investment by source, in 万元; a blank source has no row.
@@ -184,4 +185,57 @@ def _save_funding(session: Session, project_id: int, values: dict[str, Any], use
     return changes
 
 
-FUNDING_PART = Part("funding", FUNDING_FIELDS, _load_funding, _save_funding)
+FUNDING_PART = Part("funding", "project_funding", FUNDING_FIELDS, _load_funding, _save_funding)
+
+
+# The units that work with a task's lead unit (配合单位), in the ledger's order.
+
+COOPERATING_UNITS_FIELD = Field(
+    "cooperating_units",
+    "配合单位",
+    "texts",
+    max_length=100,
+    note="多个单位用顿号分隔，如 县财政局、县人社局",
+    nullable=False,
+    default=(),
+)
+
+
+def _load_units(session: Session, ids: Collection[int] | None) -> dict[int, dict[str, Any]]:
+    query = select(TaskCooperatingUnit.task_id, TaskCooperatingUnit.unit).order_by(
+        TaskCooperatingUnit.task_id, TaskCooperatingUnit.position, TaskCooperatingUnit.id
+    )
+    if ids is not None:
+        query = query.where(TaskCooperatingUnit.task_id.in_(list(ids)))
+    found: dict[int, list[str]] = {}
+    for task_id, unit in session.execute(query):
+        found.setdefault(task_id, []).append(unit)
+    return {tid: {"cooperating_units": tuple(units)} for tid, units in found.items()}
+
+
+def _save_units(session: Session, task_id: int, values: dict[str, Any], user: str) -> Changes:
+    if "cooperating_units" not in values:
+        return {}
+    rows = list(
+        session.scalars(
+            select(TaskCooperatingUnit)
+            .where(TaskCooperatingUnit.task_id == task_id)
+            .order_by(TaskCooperatingUnit.position, TaskCooperatingUnit.id)
+        )
+    )
+    old, new = tuple(r.unit for r in rows), tuple(values["cooperating_units"] or ())
+    if old == new:
+        return {}
+    for row in rows:
+        session.delete(row)
+    session.flush()  # the old rows gone before the same units come back in a new order (unique per task)
+    session.add_all(TaskCooperatingUnit(task_id=task_id, unit=unit, position=i) for i, unit in enumerate(new))
+    session.flush()
+    changes = {"cooperating_units": (old, new)}
+    _log(session, user, "task_cooperating_units", task_id, changes)
+    return changes
+
+
+COOPERATING_UNITS_PART = Part(
+    "cooperating_units", "task_cooperating_units", (COOPERATING_UNITS_FIELD,), _load_units, _save_units
+)

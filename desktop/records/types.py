@@ -19,7 +19,7 @@ from db.models import (
     Training,
 )
 from desktop.records.fields import Field
-from desktop.records.parts import EQUIPMENT_PART, FUNDING_PART, SERVICE_AREA_PART, Part
+from desktop.records.parts import COOPERATING_UNITS_PART, EQUIPMENT_PART, FUNDING_PART, SERVICE_AREA_PART, Part
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,7 @@ TASK = RecordType(
     ),
     natural_keys=(("ledger", "number"),),
     title_field="title",
+    parts=(COOPERATING_UNITS_PART,),
 )
 
 

@@ -347,3 +347,27 @@ def test_a_task_is_added_on_the_tasks_page(window, demo_db):
         assert task.title == "建立村医养老保障制度" and task.status == "not_started"
     page.refresh()
     assert any(page.model.row_at(i).title == "建立村医养老保障制度" for i in range(page.model.rowCount()))
+
+
+def test_a_tasks_cooperating_units_are_edited_in_its_form(window, demo_db):
+    """配合单位 is a part of the task's description: its form, template and import carry it in the ledger's order."""
+    from db.models import KeyTask, TaskCooperatingUnit
+    from desktop.records.types import TASK
+
+    with demo_db.session() as s:
+        task_id = s.scalars(select(KeyTask.id).order_by(KeyTask.id)).first()
+    form = edit_record_dialog(window, TASK, task_id, exec_=False)
+    form.editors["cooperating_units"].widget.setText("县人社局、县财政局，县医保局")
+    form.try_save()
+    assert form.result() == QDialog.DialogCode.Accepted, {n: e.error.text() for n, e in form.editors.items()}
+    with demo_db.session() as s:
+        units = s.scalars(
+            select(TaskCooperatingUnit.unit)
+            .where(TaskCooperatingUnit.task_id == task_id)
+            .order_by(TaskCooperatingUnit.position)
+        ).all()
+    assert units == ["县人社局", "县财政局", "县医保局"]
+    page = window.show_page("tasks")
+    page.refresh()
+    row = next(page.model.row_at(i) for i in range(page.model.rowCount()) if page.model.row_at(i).id == task_id)
+    assert row.cooperating == "县人社局、县财政局、县医保局"
