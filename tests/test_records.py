@@ -227,3 +227,25 @@ def test_a_progress_note_given_outside_a_form_is_checked_by_its_field(session):
     with pytest.raises(RecordError) as info:
         strike_off_task(session, task.id, "完成\u200b", user="测试")
     assert "零宽字符 U+200B" in info.value.errors["struck_off_note"]
+
+
+def test_the_exchange_finds_records_by_a_key_their_description_declares():
+    """One set of natural keys: what identifies a record in an exchange file is one of the keys its description
+    declares for files and imports (the exchange keeps its own order of the fields, which its files carry)."""
+    from desktop.exchange.tables import SPECS
+
+    for spec in SPECS:
+        rtype = next((t for t in RECORD_TYPES.values() if t.model is spec.model), None)
+        if rtype is None or not spec.entity:
+            continue
+        assert set(spec.key) in [set(key) for key in rtype.natural_keys], spec.table
+
+
+def test_every_part_is_kept_in_its_own_table_under_its_records_id():
+    from db.models import Base
+
+    for rtype in RECORD_TYPES.values():
+        for part in rtype.parts:
+            assert part.table in Base.metadata.tables, part.table
+            for f in part.fields:
+                assert rtype.field(f.name) is f and f.name not in rtype.model.__table__.columns
