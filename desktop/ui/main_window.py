@@ -342,6 +342,8 @@ class MainWindow(QMainWindow):
 
     def _after_open(self) -> None:
         self.undo_stack.clear()
+        for page in self.pages.values():
+            page.forget_unsaved()
         with self.db.session() as session:  # first use of a database loads the default norms
             ensure_defaults(session)
             session.commit()
@@ -396,7 +398,13 @@ class MainWindow(QMainWindow):
             return False
         return self.switch_database(dialog.target())
 
+    def may_leave_database(self, doing: str) -> bool:
+        """Unsaved work on the page shown (a population grid) is asked about before its database goes."""
+        return self.current_page().can_leave(doing)
+
     def switch_database(self, path: str) -> bool:
+        if not self.may_leave_database("打开另一个数据库"):
+            return False
         try:
             db = open_database(path)
         except ServerAuthError as exc:  # a server from the recent list, or a wrong password: ask (again)
@@ -495,6 +503,8 @@ class MainWindow(QMainWindow):
         self.ask(dialog)
 
     def load_demo(self) -> None:
+        if not self.may_leave_database("载入示范数据"):
+            return
         db = self.db
 
         def job(progress, cancelled):
@@ -537,6 +547,8 @@ class MainWindow(QMainWindow):
 
         path, actor = self.db.path, self.db.actor
         actor.require("manage", "从备份恢复数据库")
+        if not self.may_leave_database("从备份恢复"):
+            return False
         stop_all()  # no job may hold a connection while the file is replaced
         self.db.close()
         try:
@@ -553,6 +565,9 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if not self.may_leave_database("关闭窗口"):
+            event.ignore()
+            return
         settings().setValue("geometry", self.saveGeometry())
         stop_all()  # a check still running in the background ends before its database closes
         for timer in self.findChildren(QTimer):  # and nothing waiting to fill a page reads it after

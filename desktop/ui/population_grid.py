@@ -104,8 +104,8 @@ class PopulationModel(QAbstractTableModel):
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if lines and lines[-1] == "":
             lines.pop()  # Excel ends the copy with a line break
-        if len(lines) > 1 and not any(ch.isdigit() for ch in lines[0]):
-            lines.pop(0)  # the header row copied with the figures (常住人口, 户籍人口 ...)
+        if len(lines) > 1 and not any(_is_number(cell) for cell in lines[0].split("\t")):
+            lines.pop(0)  # the header row copied with the figures (常住人口, 65岁及以上人口 ...)
         done = 0
         for i, line in enumerate(lines):
             for j, cell in enumerate(line.split("\t")):
@@ -239,3 +239,11 @@ class PopulationView(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip().replace(",", "").replace("，", ""))
+    except ValueError:
+        return False
+    return True

@@ -15,6 +15,19 @@ def synchronous_tasks(monkeypatch):
     monkeypatch.setattr(tasks, "RUN_SYNCHRONOUSLY", True)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """A test's unsaved figures are dropped before pytest-qt closes its windows (its own teardown wrapper, inside
+    this one): a window asks about them first, and no one is there to answer."""
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            for page in widget.pages.values():
+                page.forget_unsaved()
+    return (yield)
+
+
 def _close_windows() -> None:
     """Windows close (their checks stop, their timers die) while their database still exists: a server's is
     dropped when its fixture ends, which comes before qtbot's own clean-up."""

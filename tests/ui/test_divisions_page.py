@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLineEdit, QMessageBox
 from sqlalchemy import select
 
@@ -161,3 +162,23 @@ def test_a_paste_with_its_header_row_takes_the_figures_only(qtbot, db):
     model = page.model
     done = model.paste(0, PopulationModel.FIRST_FIELD, "常住人口\t户籍人口\n1,520\t1430\n980\t900\n")
     assert done == 4 and not model.errors
+    # Headers with digits in them (65岁及以上人口, 0-3岁人口) are headers all the same: nothing moves down a row.
+    done = model.paste(0, PopulationModel.FIRST_FIELD + 3, "65岁及以上人口\t0-3岁人口\n300\t20\n")
+    assert done == 2 and not model.errors
+    assert model.index(0, PopulationModel.FIRST_FIELD + 3).data() in ("300", 300)
+
+
+def test_unsaved_figures_are_asked_about_before_another_database_opens(county_window, monkeypatch, tmp_path):
+    """Figures typed for this database's villages are never saved into another's: opening one asks first, and
+    the grid forgets them once it is open."""
+    page = county_window.show_page("divisions")
+    page.grid.setCurrentIndex(page.model.index(0, 2))
+    page.grid.paste_text("100")
+    asked = []
+    monkeypatch.setattr(county_window, "ask", lambda box: asked.append(box.text()) or answer(box, "返回"))
+    before = county_window.db
+    assert county_window.switch_database(str(tmp_path / "另一个.db")) is False
+    assert county_window.db is before and page.model.dirty and "打开另一个数据库" in asked[0]
+    closing = QCloseEvent()
+    county_window.closeEvent(closing)
+    assert not closing.isAccepted() and county_window.db is before

@@ -49,9 +49,12 @@ class Page(QWidget):
     def open_record(self, record_id: int) -> None:
         """Show one record of this page's kind (from the findings, the dashboard, another page)."""
 
-    def can_leave(self) -> bool:
-        """Whether the window may show another page (a page with unsaved work asks first)."""
+    def can_leave(self, doing: str = "离开本页") -> bool:
+        """Whether the window may show another page or database (a page with unsaved work asks first)."""
         return True
+
+    def forget_unsaved(self) -> None:
+        """Drop unsaved work: the database it was typed for is no longer the window's."""
 
 
 def requires(widget: QWidget, permission: str) -> QWidget:

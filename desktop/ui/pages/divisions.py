@@ -243,6 +243,10 @@ class DivisionsPage(Page):
         self._show_dirty()
         return True
 
+    def forget_unsaved(self) -> None:
+        self.model.discard()
+        self._show_dirty()
+
     def copy_last_year(self) -> None:
         year = self.year.value()
         ids = [r.division_id for r in self.model.rows]
