@@ -149,3 +149,37 @@ def test_ten_clerks_editing_the_same_records_at_once_lose_no_update(db):
             assert len(history) == saved[facility_id]
             chain = [(c.old_values["open_beds"], c.new_values["open_beds"]) for c in history]
             assert chain == [(20 + i, 21 + i) for i in range(len(chain))]  # each save built on the one before
+
+
+def test_a_change_of_equipment_alone_moves_the_version_so_an_older_form_is_refused(db):
+    """Clerk A sets DR to 2, clerk B (whose form was opened after) to 3; A's form, or A's undo, based on the
+    version before both, is refused and names B's change, rather than putting DR back over B's."""
+    from desktop.records.editing import ConflictError, update_record
+    from desktop.records.types import FACILITY
+    from tests.factories import World
+
+    with db.session() as s:
+        clinic = World(s).add_facility("甲卫生室", "village_clinic")
+        s.commit()
+        fid, v0 = clinic.id, clinic.version
+    with db.session() as s:
+        update_record(s, FACILITY, fid, {"equipment_dr": 2}, user="甲", expected_version=v0)
+        s.commit()
+        v1 = s.get(type(clinic), fid).version
+    assert v1 == v0 + 1
+    with db.session() as s:
+        update_record(s, FACILITY, fid, {"equipment_dr": 3}, user="乙", expected_version=v1)
+        s.commit()
+    with db.session() as s:
+        try:
+            update_record(
+                s, FACILITY, fid, {"equipment_dr": 0}, user="甲", expected_version=v1, seen={"equipment_dr": 2}
+            )
+        except ConflictError as exc:
+            assert "DR" in str(exc.errors.get("equipment_dr", "")) or "equipment_dr" in exc.errors
+        else:
+            raise AssertionError("an older form overwrote a newer change")
+    with db.session() as s:
+        from db.models import FacilityEquipment
+
+        assert s.query(FacilityEquipment.quantity).filter_by(facility_id=fid, item="dr").scalar() == 3

@@ -259,7 +259,7 @@ def create_record(
     session.flush()
     log_change(session, user, rtype.model.__tablename__, record.id, "insert", None, _snapshot(rtype, record, values))
     for part, given in parts:
-        part.save(session, record.id, given, user)
+        part.save(session, record.id, given, user, None)
     return record
 
 
@@ -287,23 +287,31 @@ def update_record(
     _derive(session, rtype, values, record)
     parts = _split_parts(rtype, values)
     changed = {n: (getattr(record, n), v) for n, v in values.items() if getattr(record, n) != v}
-    if not changed:
-        for part, given in parts:
-            changed.update(part.save(session, record_id, given, user))
-        return changed
     for name, (_old, new) in changed.items():
         setattr(record, name, new)
     errors = (
-        _cross_checks(rtype, record)
-        or _reference_checks(session, rtype, record)
-        or _unique_checks(session, rtype, record)
+        (
+            _cross_checks(rtype, record)
+            or _reference_checks(session, rtype, record)
+            or _unique_checks(session, rtype, record)
+        )
+        if changed
+        else {}
     )
     if errors:
         for name, (old, _new) in changed.items():
             setattr(record, name, old)
         raise RecordError(errors)
+    own = dict(changed)
     try:
-        session.flush()
+        session.flush()  # the record's own columns first: their UPDATE names the version the clerk read
+        for part, given in parts:
+            changed.update(part.save(session, record_id, given, user, reason))
+        if len(changed) > len(own) and not own and hasattr(record, "version"):
+            # Only a part changed (equipment, a village served): the record's version moves all the same, so an
+            # undo or another clerk's form opened before this is refused rather than silently overwriting it.
+            record.version = record.version + 1
+            session.flush()
     except (StaleDataError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and not _lost_race(exc):
             raise
@@ -311,18 +319,17 @@ def update_record(
         session.rollback()
         fresh = session.get(rtype.model, record_id, populate_existing=True)
         raise _conflict(session, rtype, fresh, seen or {name: old for name, (old, _new) in changed.items()}) from None
-    log_change(
-        session,
-        user,
-        rtype.model.__tablename__,
-        record.id,
-        "update",
-        {n: _jsonable(o) for n, (o, _) in changed.items()},
-        {n: _jsonable(v) for n, (_, v) in changed.items()},
-        reason,
-    )
-    for part, given in parts:
-        changed.update(part.save(session, record_id, given, user))
+    if own:
+        log_change(
+            session,
+            user,
+            rtype.model.__tablename__,
+            record.id,
+            "update",
+            {n: _jsonable(o) for n, (o, _) in own.items()},
+            {n: _jsonable(v) for n, (_, v) in own.items()},
+            reason,
+        )
     return changed
 
 
@@ -360,11 +367,14 @@ def _conflict(session: Session, rtype: RecordType, record: Any, seen: dict[str, 
     ).first()
     who = f"{last.user}于 {last.at:%Y-%m-%d %H:%M}" if last is not None else "其他人"
     current = {f.name: getattr(record, f.name) for f in rtype.fields}
+    for part in rtype.parts:
+        current.update(part.empty())
+        current.update(part.load(session, [record.id]).get(record.id, {}))
     errors = {
         "_conflict": f"保存被拒绝：在您打开此{rtype.label}记录后，{who}已修改并保存了它。您的修改没有保存，"
         "也没有覆盖对方的修改；表单中已标出对方改动的栏目，请核对后再保存。"
     }
-    for f in rtype.fields:
+    for f in rtype.all_fields:
         if f.name in seen and seen[f.name] != current[f.name]:
             errors[f.name] = (
                 f"{who}已改为“{_shown(session, f, current[f.name])}”（您打开时为“{_shown(session, f, seen[f.name])}”）"

@@ -30,21 +30,21 @@ class Part:
     fields: tuple[Field, ...]
     # (session, record ids or None for all) -> {record id: {field name: value}}; a record without rows is absent
     load: Callable[[Session, Collection[int] | None], dict[int, dict[str, Any]]]
-    # (session, record id, {field name: value}, user) -> {field name: (old, new)} of what changed
-    save: Callable[[Session, int, dict[str, Any], str], Changes]
+    # (session, record id, {field name: value}, user, reason) -> {field name: (old, new)} of what changed
+    save: Callable[[Session, int, dict[str, Any], str, str | None], Changes]
 
     def empty(self) -> dict[str, Any]:
         """A record's values when it has no rows of this part: no equipment is 0 of each item."""
         return {f.name: f.default for f in self.fields}
 
 
-def _log(session: Session, user: str, table: str, record_id: int, changes: Changes) -> None:
+def _log(session: Session, user: str, table: str, record_id: int, changes: Changes, reason: str | None) -> None:
     from desktop.records.editing import log_change
 
     if changes:
         old = {n: _plain(o) for n, (o, _new) in changes.items()}
         new = {n: _plain(v) for n, (_old, v) in changes.items()}
-        log_change(session, user, table, record_id, "update", old, new)
+        log_change(session, user, table, record_id, "update", old, new, reason)
 
 
 def _plain(value: Any) -> Any:
@@ -70,7 +70,9 @@ def _load_equipment(session: Session, ids: Collection[int] | None) -> dict[int, 
     return out
 
 
-def _save_equipment(session: Session, facility_id: int, values: dict[str, Any], user: str) -> Changes:
+def _save_equipment(
+    session: Session, facility_id: int, values: dict[str, Any], user: str, reason: str | None
+) -> Changes:
     rows = {
         e.item: e
         for e in session.scalars(select(FacilityEquipment).where(FacilityEquipment.facility_id == facility_id))
@@ -91,7 +93,7 @@ def _save_equipment(session: Session, facility_id: int, values: dict[str, Any], 
             session.add(FacilityEquipment(facility_id=facility_id, item=item, quantity=quantity))
     if changes:
         session.flush()
-        _log(session, user, "facility_equipment", facility_id, changes)
+        _log(session, user, "facility_equipment", facility_id, changes, reason)
     return changes
 
 
@@ -122,7 +124,9 @@ def _load_service_area(session: Session, ids: Collection[int] | None) -> dict[in
     return {fid: {"service_area": tuple(sorted(d))} for fid, d in found.items()}
 
 
-def _save_service_area(session: Session, facility_id: int, values: dict[str, Any], user: str) -> Changes:
+def _save_service_area(
+    session: Session, facility_id: int, values: dict[str, Any], user: str, reason: str | None
+) -> Changes:
     if "service_area" not in values:
         return {}
     rows = {
@@ -138,7 +142,7 @@ def _save_service_area(session: Session, facility_id: int, values: dict[str, Any
         session.add(ServiceArea(facility_id=facility_id, division_id=division_id))
     session.flush()
     changes = {"service_area": (tuple(sorted(rows)), tuple(sorted(wanted)))}
-    _log(session, user, "service_areas", facility_id, changes)
+    _log(session, user, "service_areas", facility_id, changes, reason)
     return changes
 
 
@@ -164,7 +168,7 @@ def _load_funding(session: Session, ids: Collection[int] | None) -> dict[int, di
     return out
 
 
-def _save_funding(session: Session, project_id: int, values: dict[str, Any], user: str) -> Changes:
+def _save_funding(session: Session, project_id: int, values: dict[str, Any], user: str, reason: str | None) -> Changes:
     rows = {f.source: f for f in session.scalars(select(ProjectFunding).where(ProjectFunding.project_id == project_id))}
     changes: Changes = {}
     for name, amount in values.items():
@@ -181,7 +185,7 @@ def _save_funding(session: Session, project_id: int, values: dict[str, Any], use
             session.add(ProjectFunding(project_id=project_id, source=source, amount=amount))
     if changes:
         session.flush()
-        _log(session, user, "project_funding", project_id, changes)
+        _log(session, user, "project_funding", project_id, changes, reason)
     return changes
 
 
@@ -213,7 +217,7 @@ def _load_units(session: Session, ids: Collection[int] | None) -> dict[int, dict
     return {tid: {"cooperating_units": tuple(units)} for tid, units in found.items()}
 
 
-def _save_units(session: Session, task_id: int, values: dict[str, Any], user: str) -> Changes:
+def _save_units(session: Session, task_id: int, values: dict[str, Any], user: str, reason: str | None) -> Changes:
     if "cooperating_units" not in values:
         return {}
     rows = list(
@@ -232,7 +236,7 @@ def _save_units(session: Session, task_id: int, values: dict[str, Any], user: st
     session.add_all(TaskCooperatingUnit(task_id=task_id, unit=unit, position=i) for i, unit in enumerate(new))
     session.flush()
     changes = {"cooperating_units": (old, new)}
-    _log(session, user, "task_cooperating_units", task_id, changes)
+    _log(session, user, "task_cooperating_units", task_id, changes, reason)
     return changes
 
 
