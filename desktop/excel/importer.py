@@ -41,7 +41,7 @@ from desktop.records.editing import (
 )
 from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.records.references import Lookups
-from desktop.records.types import RecordType
+from desktop.records.types import DIVISION, RecordType
 from desktop.snapshot import paused_gc
 from desktop.validators import InvalidValue, clean_text, describe_characters, forbidden_characters, is_masked, shorten
 
@@ -553,13 +553,51 @@ def _whole_rows(
         if plan.action == "unchanged":
             kept.append(plan)
             continue
-        errors = whole_record_problems(session, rtype, plan.values, plan.current)
+        if rtype.key == "division":  # the 区划与人口 page's own rules, tried and undone
+            savepoint = session.begin_nested()
+            try:
+                _write_division(session, plan, "检查")
+                errors = {}
+            except RecordError as exc:
+                errors = exc.errors
+            finally:
+                savepoint.rollback()
+        else:
+            errors = whole_record_problems(session, rtype, plan.values, plan.current)
         for name, message in errors.items():
             label = rtype.field(name).label if name in {f.name for f in rtype.all_fields} else ""
             problems.append(Problem(sheet, plan.row, "", label, None, message))
         if not errors:
             kept.append(plan)
     return kept
+
+
+def _write_division(session: Session, plan: RowPlan, user: str) -> None:
+    """A division comes in as the 区划与人口 page adds or renames one (its code under its parent's, its kind
+    under its parent's, no two of a name side by side); its parent, kind and code stay as they are (撤乡并镇 is
+    the page's 合并, which moves what lies under it too)."""
+    from desktop.division_editing import add_division, rename_division, set_remote
+
+    v = plan.values
+    if plan.action == "new":
+        add_division(
+            session,
+            v["parent_id"],
+            name=v["name"],
+            kind=v["kind"],
+            code=v["code"],
+            user=user,
+            remote=bool(v.get("remote")),
+        )
+        return
+    fixed = [name for name in ("parent_id", "kind") if name in plan.changes]
+    if fixed:
+        labels = "、".join(DIVISION.field(name).label for name in fixed)
+        raise RecordError({fixed[0]: f"已有区划的{labels}不能通过导入修改；撤乡并镇请在“区划与人口”页中合并"})
+    if "name" in plan.changes:
+        rename_division(session, plan.record_id, v["name"], user=user)
+    if "remote" in plan.changes:
+        set_remote(session, plan.record_id, bool(v["remote"]), user=user)
 
 
 def _name_plans(plans: list[RowPlan], rtype: RecordType, lookup: Lookups) -> None:
@@ -646,7 +684,9 @@ def run_import(
             if not _placeholders_known(report, plan, spec.rtype, row_ids):
                 continue
             with _row(session, report, spec.rtype, plan) as ok:
-                if plan.action == "new":
+                if kind == "divisions":
+                    _write_division(session, plan, user)
+                elif plan.action == "new":
                     record_id = create_record(session, spec.rtype, plan.values, user=user, check_unique=False).id
                     new_ids[-n] = row_ids[-plan.row] = record_id
                 else:

@@ -492,3 +492,41 @@ def test_a_clinic_names_its_health_centre_from_the_same_file(county, tmp_path, c
     assert main(["import", "facilities", str(bad), "--db", db, "--good-rows-only"]) == 2
     out = capsys.readouterr().out
     assert "所指的机构在本文件中未能导入（第3行）" in out and "已写入 0 条记录" in out
+
+
+def test_divisions_come_in_by_the_rules_of_the_divisions_page(county, tmp_path, capsys):
+    """A code under its township's, no second village of a name beside the first, no parent changed by a file
+    (a cycle, or a village moved without what points to it); a rename goes through."""
+    db = county.target
+    bad = tmp_path / "区划.xlsx"
+    _fill(
+        _template("divisions", db, tmp_path, capsys),
+        bad,
+        [
+            {"上级区划": "修山镇", "名称": "北京村", "类别": "行政村", "区划代码": "110105001001"},
+            {"上级区划": "修山镇", "名称": "八都村", "类别": "行政村", "区划代码": "430922101901"},
+        ],
+    )
+    assert main(["import", "divisions", str(bad), "--db", db, "--dry-run"]) == 2
+    out = capsys.readouterr().out
+    assert "区划代码应以 430922101 开头" in out and "修山镇之下已有“八都村”" in out
+
+    back = tmp_path / "区划-含记录.xlsx"
+    assert main(["template", "divisions", "--with-records", "--db", db, "--out", str(back)]) == 0
+    capsys.readouterr()
+    wb = load_workbook(back)
+    ws = wb[DATA_SHEET]
+    headers = [c.value.rstrip("*") for c in ws[1] if c.value]
+    rows = {ws.cell(row=r, column=2).value: r for r in range(FIRST_DATA_ROW, ws.max_row + 1)}
+    ws.cell(row=rows["八都村"], column=headers.index("名称") + 1, value="八都新村")
+    ws.cell(row=rows["修山镇"], column=headers.index("上级区划") + 1, value="鸬鹚渡镇")  # a township under another
+    wb.save(back)
+    assert main(["import", "divisions", str(back), "--db", db, "--good-rows-only"]) == 2
+    out = capsys.readouterr().out
+    assert "已有区划的上级区划不能通过导入修改" in out and "已写入 1 条记录" in out
+    with county.session() as s:
+        from db.models import Division as D
+
+        assert s.scalar(select(func.count()).select_from(D).where(D.name == "八都新村")) == 1
+        town = s.scalar(select(D).where(D.name == "修山镇"))
+        assert s.get(D, town.parent_id).kind == "county"
