@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from db import Database
 from db.files import written_whole
+from db.models import Facility
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.safety import MAX_ROWS, check_workbook
@@ -41,7 +42,7 @@ from desktop.records.editing import (
 )
 from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.records.references import Lookups
-from desktop.records.types import DIVISION, RecordType
+from desktop.records.types import DIVISION, FACILITY, RecordType
 from desktop.snapshot import paused_gc
 from desktop.validators import InvalidValue, clean_text, describe_characters, forbidden_characters, is_masked, shorten
 
@@ -288,27 +289,45 @@ def _find_header(rows: list[list[Any]], fields: list[Field]) -> tuple[int | None
     return None, {}
 
 
-def _new_in_file(rows: list[list[Any]], fields: list[Field], lookup: Lookups, skip: set[int]) -> dict[str, int]:
-    """Facilities a file adds that other rows of the same file name (a village clinic's managing health centre):
-    each new name stands for its row (a placeholder, minus its Excel row) until the import has created it."""
+def _new_in_file(rows: list[list[Any]], fields: list[Field], lookup: Lookups, skip: set[int]) -> None:
+    """Facilities a file adds or renames that other rows of the same file name (a village clinic's managing health
+    centre): each new one stands for its row (a placeholder, minus its Excel row) until the import has created
+    it, under every form of its name its place gives it (so a name stored elsewhere is then ambiguous, and the
+    row must say which by place); a stored one renamed in the file is found by its new name too."""
     header_index, columns = _find_header(rows, fields)
-    at = next((j for j, f in columns.items() if f.name == "name"), None)
-    if header_index is None or at is None:
-        return {}
-    out = {}
+    at = {f.name: j for j, f in columns.items()}
+    if header_index is None or "name" not in at:
+        return
+
+    def cell(row: list[Any], name: str) -> Any:
+        j = at.get(name)
+        value = row[j] if j is not None and j < len(row) else None
+        return value.strip() if isinstance(value, str) and value.strip() else value or None
+
+    stored = {}  # (name, division id) and credit code -> id
+    for fid, name, division_id, credit in lookup.session.connection().execute(
+        select(Facility.id, Facility.name, Facility.division_id, Facility.credit_code)
+    ):
+        stored[(normalise_text(name), division_id)] = fid
+        if credit:
+            stored[credit] = fid
     for k, row in enumerate(rows[header_index + 1 :]):
         excel_row = header_index + 2 + k
-        name = normalise_text(row[at]) if at < len(row) and isinstance(row[at], str) and row[at].strip() else None
-        if excel_row in skip or not name or name in out:
+        name = cell(row, "name")
+        if excel_row in skip or not isinstance(name, str):
             continue
+        name = normalise_text(name)
         try:
-            known = lookup("facility", name)
+            place = (
+                lookup("division", normalise_text(str(cell(row, "division_id")))) if cell(row, "division_id") else None
+            )
         except InvalidValue:
-            known = 0  # a name stored twice already: the file's row must say which by place
-        if known is None:
-            out[name] = -excel_row
-            lookup.add_placeholder("facility", {"name": name}, -excel_row)
-    return out
+            place = None
+        credit = cell(row, "credit_code")
+        by_code = stored.get(normalise_text(str(credit)).upper()) if credit else None
+        if (name, place) in stored:
+            continue  # stored under this very name and place: found as it is
+        lookup.add_placeholder("facility", {"name": name, "division_id": place}, by_code or -excel_row)
 
 
 def _parse_sheet(
@@ -525,8 +544,10 @@ def plan_import(
     report.plans = _classify(parsed, lambda v: _keys(spec.rtype, v), lambda: _existing(session, spec), report.problems)
     report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
     report.plans = _whole_rows(session, report.plans, spec.rtype, sheet, report.problems)
+    if kind == "facilities":
+        report.plans = _not_moved(session, report.plans, lookup, sheet, report.problems)
     if kind == "facilities":  # a row naming a new row of the file that has a problem cannot be written either
-        new_rows = {-p.row: 0 for p in report.plans if p.action == "new"}
+        new_rows = {-p.row: p.record_id or 0 for p in report.plans}
         report.plans = [p for p in report.plans if _placeholders_known(report, p, spec.rtype, new_rows, check=True)]
     _name_plans(report.plans, spec.rtype, lookup)
     if spec.updates is not None and update_rows is not None:
@@ -569,6 +590,34 @@ def _whole_rows(
             problems.append(Problem(sheet, plan.row, "", label, None, message))
         if not errors:
             kept.append(plan)
+    return kept
+
+
+def _not_moved(
+    session: Session, plans: list[RowPlan], lookup: Lookups, sheet: str, problems: list[Problem]
+) -> list[RowPlan]:
+    """A new facility named as one stored in the same county is most likely that one moved (a clinic to another
+    village): a file would add a second one beside it, its staff left with the first. The row says so, and the
+    move is made in the facility's form."""
+    tree = lookup.tree
+    stored: dict[tuple[str, int | None], tuple[int, str]] = {}
+    for fid, name, division_id in session.connection().execute(
+        select(Facility.id, Facility.name, Facility.division_id).where(Facility.status != "closed")
+    ):
+        place = tree.rows[division_id].name if division_id in tree.rows else ""
+        stored[(normalise_text(name), tree.county_of.get(division_id))] = (fid, place)
+    kept = []
+    for plan in plans:
+        name, place = plan.values.get("name"), plan.values.get("division_id")
+        twin = stored.get((normalise_text(name or ""), tree.county_of.get(place))) if plan.action == "new" else None
+        if twin is not None:
+            message = (
+                f"已登记同名机构“{name}”（在{twin[1]}）：如为迁址，请在窗口中修改该机构的所在地；"
+                "如确为另一机构，请在名称中写明所在村（社区）以区分"
+            )
+            problems.append(Problem(sheet, plan.row, "", FACILITY.field("name").label, None, message))
+            continue
+        kept.append(plan)
     return kept
 
 

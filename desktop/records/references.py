@@ -61,16 +61,30 @@ class Lookups:
     def _facilities(self) -> tuple[dict[str, list[int]], dict[int, str]]:
         table: dict[str, list[int]] = {}
         forms: dict[int, list[str]] = {}
-        facilities = self.session.connection().execute(select(Facility.id, Facility.name, Facility.division_id))
-        for fid, name, division_id in facilities.all():
-            township = self.tree.township_name(division_id)
-            county = self.tree.county_name(division_id)
-            forms[fid] = [name] + [f"{a}/{name}" for a in (township, county) if a]
-            if county and township:
-                forms[fid].append(f"{county}/{township}/{name}")
+        query = select(Facility.id, Facility.name, Facility.division_id, Facility.status)
+        closed = set()
+        for fid, name, division_id, status in self.session.connection().execute(query).all():
+            forms[fid] = self.facility_forms(name, division_id)
             for form in forms[fid]:
                 table.setdefault(normalise_text(form), []).append(fid)
+            if status == "closed":
+                closed.add(fid)
+        # A name finds the facility in service: a closed one (kept, never deleted) only where none in service
+        # bears it, so a clinic re-opened under its old name can be named.
+        for key, ids in table.items():
+            open_ = [i for i in ids if i not in closed]
+            if open_:
+                table[key] = open_
         return table, _shortest_unique(forms, table)
+
+    def facility_forms(self, name: str, division_id: int | None) -> list[str]:
+        """The names a facility may be written by: its own, then with its township, its county, or both."""
+        township = self.tree.township_name(division_id)
+        county = self.tree.county_name(division_id)
+        out = [name] + [f"{a}/{name}" for a in (township, county) if a]
+        if county and township:
+            out.append(f"{county}/{township}/{name}")
+        return out
 
     @cached_property
     def _projects(self) -> tuple[dict[str, list[int]], dict[int, str]]:
@@ -138,7 +152,10 @@ class Lookups:
     def add_placeholder(self, ref: str, values: dict[str, Any], placeholder: int) -> None:
         """A record that is new in the file being imported, so other rows (a clinic's managing centre) or its
         progress reports can name it."""
-        if ref in ("project", "facility") and values.get("name"):
+        if ref == "facility" and values.get("name"):  # by every form its place gives it, as a stored one
+            for form in self.facility_forms(values["name"], values.get("division_id")):
+                self._extra[ref].setdefault(normalise_text(form), []).append(placeholder)
+        elif ref == "project" and values.get("name"):
             self._extra[ref].setdefault(normalise_text(values["name"]), []).append(placeholder)
         elif ref == "task" and values.get("ledger"):
             key = normalise_text(f"{values['ledger']}/{values['number']}")

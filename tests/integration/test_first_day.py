@@ -530,3 +530,75 @@ def test_divisions_come_in_by_the_rules_of_the_divisions_page(county, tmp_path, 
         assert s.scalar(select(func.count()).select_from(D).where(D.name == "八都新村")) == 1
         town = s.scalar(select(D).where(D.name == "修山镇"))
         assert s.get(D, town.parent_id).kind == "county"
+
+
+def test_a_moved_clinic_is_not_added_twice(county, tmp_path, capsys):
+    """A filled template with a clinic's place changed would add a second clinic beside the first (its staff left
+    with the first): the row says to move it in the window instead."""
+    db = county.target
+    clinic = {
+        "机构名称": "修山镇邹家湾社区卫生室",
+        "机构类别": "村卫生室",
+        "所在乡镇（街道）或村（社区）": "修山镇/邹家湾社区",
+        "经济类型": "公立",
+        "运营状态": "运营",
+    }
+    _fill(_template("facilities", db, tmp_path, capsys), tmp_path / "a.xlsx", [clinic])
+    _import("facilities", tmp_path / "a.xlsx", db, capsys)
+    moved = tmp_path / "b.xlsx"
+    _fill(
+        _template("facilities", db, tmp_path, capsys),
+        moved,
+        [clinic | {"所在乡镇（街道）或村（社区）": "修山镇/舒塘社区"}],
+    )
+    assert main(["import", "facilities", str(moved), "--db", db]) == 2
+    out = capsys.readouterr().out
+    assert "已登记同名机构“修山镇邹家湾社区卫生室”（在邹家湾社区）：如为迁址，请在窗口中修改该机构的所在地" in out
+
+
+def test_in_a_city_a_clinic_naming_a_centre_stored_in_another_county_must_say_which(tmp_path, capsys, db):
+    """A city's new 城关镇卫生院 in one county while another county has one: a clinic naming it bare is asked
+    which, not linked to the stored one; with its county it finds the new one."""
+    assert main(["setup", "--division", "4309", "--db", db.target]) == 0
+    capsys.readouterr()
+    with db.session() as s:
+        from db.models import Division as D
+
+        towns = s.execute(select(D.name, D.parent_id).where(D.kind == "township").order_by(D.code)).all()
+        counties = dict(s.execute(select(D.id, D.name).where(D.kind == "county")).all())
+    first, second = towns[0], next(t for t in towns if t.parent_id != towns[0].parent_id)
+    a, b = counties[first.parent_id], counties[second.parent_id]
+    centre = {"机构名称": "中心卫生院", "机构类别": "乡镇卫生院", "经济类型": "公立", "运营状态": "运营"}
+    _fill(
+        _template("facilities", db.target, tmp_path, capsys),
+        tmp_path / "a.xlsx",
+        [centre | {"所在乡镇（街道）或村（社区）": f"{a}/{first.name}"}],
+    )
+    _import("facilities", tmp_path / "a.xlsx", db.target, capsys)
+    twin = centre | {"所在乡镇（街道）或村（社区）": f"{b}/{second.name}"}
+    clinic = {
+        "机构名称": "某村卫生室",
+        "机构类别": "村卫生室",
+        "所在乡镇（街道）或村（社区）": f"{b}/{second.name}",
+        "经济类型": "公立",
+        "运营状态": "运营",
+    }
+    path = tmp_path / "b.xlsx"
+    _fill(
+        _template("facilities", db.target, tmp_path, capsys),
+        path,
+        [twin, clinic | {"牵头医院或管理卫生院": "中心卫生院"}],
+    )
+    assert main(["import", "facilities", str(path), "--db", db.target, "--dry-run"]) == 2
+    assert "有 2 个同名记录" in capsys.readouterr().out
+    _fill(
+        _template("facilities", db.target, tmp_path, capsys),
+        path,
+        [twin, clinic | {"牵头医院或管理卫生院": f"{b}/中心卫生院"}],
+    )
+    assert "新增 2 条" in _import("facilities", path, db.target, capsys)
+    with db.session() as s:
+        from db.models import Facility as F
+
+        lead = s.get(F, s.scalar(select(F.lead_facility_id).where(F.name == "某村卫生室")))
+        assert s.get(D, s.get(D, lead.division_id).parent_id).name == b
