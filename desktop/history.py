@@ -133,6 +133,11 @@ def changes_between(
 def _describe(session: Session, rows: list[Change]) -> list[HistoryEntry]:
     names = _record_names(session, rows)
     refs = _Refs(session)
+    for c in rows:  # a deleted training's edits are named by what its insert or deletion logged
+        if (c.table_name, c.row_id) not in names and c.table_name in ("trainings", "staff_loans", "special_funds"):
+            named = _fallback_name(c, refs)
+            if not named.startswith("编号"):
+                names[(c.table_name, c.row_id)] = named
     out = []
     for c in rows:
         label = TABLES.get(c.table_name, (c.table_name, None, None))[0]
@@ -160,6 +165,9 @@ def _record_names(session: Session, rows: list[Change]) -> dict[tuple[str, int],
     names: dict[tuple[str, int], str] = {}
     for table, ids in wanted.items():
         _label, model, column = TABLES.get(table, (None, None, None))
+        if table in ("trainings", "staff_loans", "special_funds"):
+            names.update(_owned_names(session, table, ids))
+            continue
         if model is None:
             continue
         if column is not None:
@@ -185,6 +193,27 @@ def _record_names(session: Session, rows: list[Change]) -> dict[tuple[str, int],
             ):
                 names[(table, row_id)] = f"{name}（{day}）"
     return names
+
+
+def _owned_names(session: Session, table: str, ids: set[int]) -> dict[tuple[str, int], str]:
+    """A person's training or loan by the person and its start; a fund by its facility and year (a deleted one is
+    named from its logged values instead)."""
+    from db.models import SpecialFund, StaffLoan, Training
+
+    if table == "special_funds":
+        query = (
+            select(SpecialFund.id, Facility.name, SpecialFund.year)
+            .join(Facility, Facility.id == SpecialFund.facility_id)
+            .where(SpecialFund.id.in_(ids))
+        )
+        return {(table, i): f"{name} {year}年" for i, name, year in session.execute(query)}
+    model = Training if table == "trainings" else StaffLoan
+    query = (
+        select(model.id, StaffMember.name, model.start_date)
+        .join(StaffMember, StaffMember.id == model.staff_id)
+        .where(model.id.in_(ids))
+    )
+    return {(table, i): f"{name}（{day}）" for i, name, day in session.execute(query)}
 
 
 def _fallback_name(c: Change, refs: _Refs) -> str:

@@ -370,8 +370,12 @@ def division_choices(
     return out
 
 
-def facility_choices(session: Session) -> list[tuple[int, str]]:
-    return [(r.id, r.name) for r in session.execute(select(Facility.id, Facility.name).order_by(Facility.id))]
+def facility_choices(session: Session, keep: Sequence[int | None] = ()) -> list[tuple[int, str]]:
+    """Facilities in service by the names files use (a city's two 城关镇卫生院 told apart by county); a closed one
+    only where the record already points to it."""
+    closed = set(session.scalars(select(Facility.id).where(Facility.status == "closed")))
+    labels = Lookups(session).facility_label
+    return [(fid, label) for fid, label in sorted(labels.items()) if fid not in closed or fid in keep]
 
 
 def village_choices(session: Session, keep: Sequence[int] = ()) -> list[tuple[int, str, int | None]]:

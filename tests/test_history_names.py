@@ -27,6 +27,8 @@ def test_parts_and_a_persons_training_are_named_in_the_history(db):
             user="测试",
         )
         s.commit()
+        update_record(s, TRAINING, training.id, {"days": 4, "end_date": "2026-03-05"}, user="测试")
+        s.commit()
         delete_record(s, TRAINING, training.id, user="测试")
         s.commit()
         facility_entries = record_history(s, "facilities", clinic.id)
@@ -39,7 +41,7 @@ def test_parts_and_a_persons_training_are_named_in_the_history(db):
     area = next(c for e in facility_entries for c in e.changes if c[0] == "服务范围")
     assert area[2] == "新村村"  # the village's name, not its number
     trainings = [e for e in everything if e.table_name == "trainings"]
-    assert {e.action for e in trainings} == {"新增", "删除"}
+    assert {e.action for e in trainings} == {"新增", "修改", "删除"}
     assert all(e.record == f"{name}（2026-03-02）" for e in trainings)
     shown = {label for e in trainings for label, *_ in e.changes}
     assert "人员" in shown and "staff_id" not in shown

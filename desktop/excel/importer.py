@@ -543,7 +543,7 @@ def plan_import(
     report.ignored_columns = parsed.ignored_columns
     report.plans = _classify(parsed, lambda v: _keys(spec.rtype, v), lambda: _existing(session, spec), report.problems)
     report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
-    report.plans = _whole_rows(session, report.plans, spec.rtype, sheet, report.problems)
+    report.plans = _whole_rows(session, report.plans, spec.rtype, sheet, report.problems, lookup)
     if kind == "facilities":
         report.plans = _not_moved(session, report.plans, lookup, sheet, report.problems)
     if kind == "facilities":  # a row naming a new row of the file that has a problem cannot be written either
@@ -565,7 +565,7 @@ def plan_import(
 
 
 def _whole_rows(
-    session: Session, plans: list[RowPlan], rtype: RecordType, sheet: str, problems: list[Problem]
+    session: Session, plans: list[RowPlan], rtype: RecordType, sheet: str, problems: list[Problem], lookup: Lookups
 ) -> list[RowPlan]:
     """The rules across fields (结束日期 not before 开始日期, 乡村人口 within 常住人口 ...), checked on every row as its
     record would be once written, so the check before importing finds what the import would refuse."""
@@ -584,7 +584,7 @@ def _whole_rows(
             finally:
                 savepoint.rollback()
         else:
-            errors = whole_record_problems(session, rtype, plan.values, plan.current)
+            errors = whole_record_problems(session, rtype, plan.values, plan.current, lookup.tree.rows)
         for name, message in errors.items():
             label = rtype.field(name).label if name in {f.name for f in rtype.all_fields} else ""
             problems.append(Problem(sheet, plan.row, "", label, None, message))

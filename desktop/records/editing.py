@@ -144,7 +144,9 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
     return errors
 
 
-def _reference_checks(session: Session, rtype: RecordType, record: Any) -> dict[str, str]:
+def _reference_checks(
+    session: Session, rtype: RecordType, record: Any, divisions: dict | None = None
+) -> dict[str, str]:
     """Each reference to a division is of a kind its field allows: a population is a village's or a
     community's (a township's own total would be counted again with its villages', and no page shows it), a
     township hangs from a county."""
@@ -153,7 +155,7 @@ def _reference_checks(session: Session, rtype: RecordType, record: Any) -> dict[
         value = getattr(record, f.name, None)
         if f.ref != "division" or not f.ref_kinds or value is None or value < 0:
             continue
-        division = session.get(Division, value)
+        division = divisions.get(value) if divisions is not None else session.get(Division, value)
         if division is not None and division.kind not in f.ref_kinds:
             allowed = "或".join(dict.fromkeys(DIVISION_KIND[k] for k in f.ref_kinds))
             errors[f.name] = f"“{f.label}”应为{allowed}；“{division.name}”是{DIVISION_KIND[division.kind]}"
@@ -180,14 +182,19 @@ class _Whole:
 
 
 def whole_record_problems(
-    session: Session, rtype: RecordType, values: dict[str, Any], current: dict[str, Any] | None = None
+    session: Session,
+    rtype: RecordType,
+    values: dict[str, Any],
+    current: dict[str, Any] | None = None,
+    divisions: dict | None = None,
 ) -> dict[str, str]:
     """The rules across fields for a record as it would be with ``values`` over its ``current`` ones: what
-    create_record or update_record would refuse, found before anything is written (an import's check)."""
+    create_record or update_record would refuse, found before anything is written (an import's check, which
+    gives the ``divisions`` it has read, so that a file's rows ask nothing more of the database)."""
     merged = {**(current or {}), **values}
     _derive(session, rtype, merged)
     whole = _Whole(merged)
-    return _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole)
+    return _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole, divisions)
 
 
 def _derive(session: Session, rtype: RecordType, values: dict[str, Any], record: Any = None) -> None:

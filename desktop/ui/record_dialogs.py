@@ -28,7 +28,7 @@ def _choices(win: MainWindow, rtype: RecordType, values: dict[str, Any] | None =
             elif f.kind == "ref" and f.ref == "division":
                 out[f.name] = division_choices(session, keep=[(values or {}).get(f.name)], kinds=f.ref_kinds)
             elif f.kind == "ref" and f.ref == "facility":
-                out[f.name] = facility_choices(session)
+                out[f.name] = facility_choices(session, keep=[(values or {}).get(f.name)])
     return out
 
 

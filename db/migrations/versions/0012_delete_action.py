@@ -24,7 +24,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM changes WHERE action = 'delete'")
+    # The older schema has no deletions: each is kept as an update to nothing, its old values still there.
+    op.execute("UPDATE changes SET action = 'update', new_values = NULL WHERE action = 'delete'")
     with op.batch_alter_table("changes", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_changes_action"), type_="check")
         batch_op.create_check_constraint(
