@@ -279,4 +279,4 @@ def test_a_second_person_with_the_same_id_number_is_refused_with_a_reason(db):
                "title": "none", "employment_form": "contract", "status": "on_post"}  # fmt: skip
         with pytest.raises(RecordError) as refused:
             create_record(s, STAFF, raw, user="测试")
-    assert refused.value.errors["id_number"] == f"该身份证号码已登记为“{person.name}”（编号 {person.id}）"
+    assert refused.value.errors["id_number"] == f"该身份证号码已登记为“{person.name}”"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -152,7 +151,8 @@ class StaffPage(Page):
         if row is not None:  # found by name (the whole ID number is not for the search box to show)
             self.search.setText(row.name)
             at = next((i for i in range(self.model.rowCount()) if self.model.row_at(i).id == record_id), 0)
-            QTimer.singleShot(0, lambda: self.view.selectRow(at))
+            self.view.selectRow(at)  # the filtered rows are in the model already: no need to wait for a timer
+            self.view.scrollTo(self.model.index(at, 0))
 
     # --- actions ------------------------------------------------------------------
 
