@@ -456,7 +456,13 @@ def _classify(
         for key in keys:
             seen[key] = excel_row
         plan = RowPlan(excel_row, str(keys[0][1:] if keys else ""), values)
-        match = next((stored[key] for key in keys if key in stored), None)
+        found = [stored[key] for key in keys if key in stored]
+        match = found[0] if found else None
+        if len({m[0] for m in found if m is not AMBIGUOUS}) > 1:
+            # Its keys find two records (a credit code that is another facility's, beside a name and place that
+            # are this one's): writing either would turn one record into the other.
+            problems.append(Problem(parsed.sheet, excel_row, "", "", None, _two_records(found, keys)))
+            continue
         if match is AMBIGUOUS:
             problems.append(
                 Problem(
@@ -478,6 +484,12 @@ def _classify(
             plan.action = "changed" if plan.changes else "unchanged"
         plans.append(plan)
     return plans
+
+
+def _two_records(found: list[tuple[int, dict[str, Any]]], keys: list[tuple]) -> str:
+    """Only a facility has two keys (its credit code; its name and place), so only it can find two records."""
+    first, second = (str(values.get("name") or "") for _id, values in found[:2])
+    return f"这一行的统一社会信用代码属于已登记的“{first}”，而名称和所在地属于“{second}”：请核对后改正其中一项"
 
 
 def _restore_masked(plans: list[RowPlan], rtype, sheet: str, problems: list[Problem]) -> list[RowPlan]:

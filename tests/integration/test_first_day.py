@@ -602,3 +602,24 @@ def test_in_a_city_a_clinic_naming_a_centre_stored_in_another_county_must_say_wh
 
         lead = s.get(F, s.scalar(select(F.lead_facility_id).where(F.name == "某村卫生室")))
         assert s.get(D, s.get(D, lead.division_id).parent_id).name == b
+
+
+def test_a_credit_code_that_is_another_facilitys_is_refused_not_written_over_it(county, tmp_path, capsys):
+    """A row whose name and place are one facility's and whose credit code is another's would turn the second into
+    the first: the row is a problem, and both stay as they were."""
+    db = county.target
+    other = {**_CENTRE, "机构名称": "鸬鹚渡镇卫生院", "所在乡镇（街道）或村（社区）": "鸬鹚渡镇"}
+    from desktop.validators import credit_code_check_char
+
+    code = "12430922MB1234567" + credit_code_check_char("12430922MB1234567")
+    _fill(
+        _template("facilities", db, tmp_path, capsys),
+        tmp_path / "a.xlsx",
+        [_CENTRE, other | {"统一社会信用代码": code}],
+    )
+    _import("facilities", tmp_path / "a.xlsx", db, capsys)
+    wrong = tmp_path / "b.xlsx"
+    _fill(_template("facilities", db, tmp_path, capsys), wrong, [_CENTRE | {"统一社会信用代码": code, "实有床位": 30}])
+    assert main(["import", "facilities", str(wrong), "--db", db, "--dry-run"]) == 2
+    out = capsys.readouterr().out
+    assert "统一社会信用代码属于已登记的“鸬鹚渡镇卫生院”，而名称和所在地属于“修山镇中心卫生院”" in out
