@@ -273,9 +273,16 @@ DIVISION = RecordType(
     natural_keys=(("code",),),
 )
 
-STAFF_REF_NOTE = (
-    "写成“姓名/18位身份证号码”，如 李华/430922199001010012；同名的人员只能写身份证号码时也可只写号码。"
-    "导出的已有人员号码隐去了中间几位，原样保留即可"
+# A person a training or a loan belongs to: found by name and ID number, as a filled template writes them.
+PERSON = Field(
+    "staff_id",
+    "人员",
+    "ref",
+    ref="staff",
+    required=True,
+    sensitive=True,
+    note="写成“姓名/18位身份证号码”，如 李华/430922199001010012，也可只写身份证号码；"
+    "导出的已有人员号码隐去了中间几位，原样保留即可",
 )
 
 TRAINING = RecordType(
@@ -283,15 +290,7 @@ TRAINING = RecordType(
     "培训进修",
     Training,
     (
-        Field(
-            "staff_id",
-            "人员",
-            "ref",
-            ref="staff",
-            required=True,
-            sensitive=True,
-            note=STAFF_REF_NOTE,
-        ),
+        PERSON,
         Field("kind", "培训类型", "code", codes=codes.TRAINING_KIND, required=True),
         Field("start_date", "开始日期", "date", required=True),
         Field("end_date", "结束日期", "date", required=True),
@@ -308,15 +307,7 @@ LOAN = RecordType(
     "借用记录",
     StaffLoan,
     (
-        Field(
-            "staff_id",
-            "人员",
-            "ref",
-            ref="staff",
-            required=True,
-            sensitive=True,
-            note=STAFF_REF_NOTE,
-        ),
+        PERSON,
         Field(
             "from_facility_id",
             "借出单位",
