@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.errors import UserError
-from db.files import as_write_error, written_whole
+from db.files import as_write_error, open_read_only, written_whole
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def backup_folder(db_path: Path) -> Path:
 def verify(path: Path) -> None:
     """Raise BackupError unless the file is a sound SQLite database."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = open_read_only(path)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchall()
             broken = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -95,7 +95,7 @@ def describe(path: Path) -> BackupInfo:
     m = NAME.match(path.name)
     created = (dt.datetime.strptime(m.group("stamp"), "%Y%m%d-%H%M%S") if m
                else dt.datetime.fromtimestamp(path.stat().st_mtime))  # fmt: skip
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = open_read_only(path)
     try:
         counts = {}
         for table, label in (
@@ -226,7 +226,7 @@ def _replace(backup: Path, db_path: Path) -> tuple[BackupInfo, Path | None]:
             shutil.copy2(db_path, safety)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    source = open_read_only(backup)
     try:
         target = sqlite3.connect(db_path)
         try:

@@ -24,7 +24,7 @@ from db.errors import (
     ServerAuthError,
     ServerConnectError,
 )
-from db.files import environment_reason, open_refusal
+from db.files import environment_reason, open_read_only, open_refusal
 from db.locks import install_locks
 from db.migrations import HEAD
 from db.writer_lock import WriterLock
@@ -278,7 +278,7 @@ def _refuse_damaged_file(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = open_read_only(path)
         try:
             result = conn.execute("PRAGMA quick_check").fetchall()
         finally:

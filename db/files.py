@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from db.errors import UserError
 
@@ -110,6 +111,12 @@ def as_write_error(exc: BaseException, target: str | os.PathLike[str]) -> BaseEx
     """``exc`` as a WriteError when it is the environment's refusal, else unchanged (a bug to log)."""
     reason = environment_reason(exc, target)
     return WriteError(reason) if reason else exc
+
+
+def open_read_only(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """A read-only SQLite connection to a file whatever its name: an unquoted "?", "#" or "%" in a URI would
+    cut the name short, and a sound backup called "季度#1.db" would be judged unreadable."""
+    return sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True)
 
 
 def temporary_name(target: Path) -> Path:

@@ -138,3 +138,13 @@ def sqlite3_text(sql: str):
     from sqlalchemy import text
 
     return text(sql)
+
+
+@pytest.mark.parametrize("name", ["?", "季度#1.db", "100%备份.db", "a?mode=rw.db"])
+def test_a_backup_under_any_file_name_is_read_and_restored(tmp_path, name):
+    source = open_database(tmp_path / "县?台账#1.db")
+    source.close()
+    info = make_backup(source.path, to=tmp_path / name)
+    assert info.path.name == name and info.revision is not None
+    restored, _ = restore(info.path, source.path)
+    open_database(source.path).close()
