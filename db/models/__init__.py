@@ -6,6 +6,7 @@ from db.models.exchange import ExchangeIdentity, ExchangeReceipt, ExchangeSender
 from db.models.facilities import Facility, FacilityEquipment, ServiceArea
 from db.models.funds import SpecialFund
 from db.models.history import Change
+from db.models.imports import ImportMapping
 from db.models.indicators import Indicator, IndicatorValue
 from db.models.norms import NormRule, NormVersion
 from db.models.profile import CountyProfile
@@ -26,6 +27,7 @@ __all__ = [
     "DivisionPopulation",
     "Facility",
     "FacilityEquipment",
+    "ImportMapping",
     "Indicator",
     "IndicatorValue",
     "KeyTask",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -27,10 +26,12 @@ from sqlalchemy.orm import Session
 
 from db import Database
 from db.files import written_whole
-from db.models import Facility
+from db.models import Facility, ImportMapping
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
+from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, signature
 from desktop.excel.safety import MAX_ROWS, check_workbook
+from desktop.excel.tables import Column, Table, find_table
 from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, META_SHEET, TEMPLATES, TemplateKind, template_workbook
 from desktop.records.editing import (
     RecordError,
@@ -89,6 +90,7 @@ class ImportReport:
     plans: list[RowPlan] = field(default_factory=list)
     update_plans: list[RowPlan] = field(default_factory=list)  # progress reports (projects, tasks)
     ignored_columns: list[str] = field(default_factory=list)
+    layouts: list[SheetLayout] = field(default_factory=list)  # each sheet read: its table and how it was placed
     written: int = 0  # rows written to the database
     backup: Path | None = None  # the copy made before writing
 
@@ -141,12 +143,6 @@ class ImportReport:
         if self.notes:
             text += f"；已删除 {len(self.notes)} 个单元格中的不可见字符或控制字符（见清理清单）"
         return text
-
-
-def _norm_header(text: Any) -> str:
-    t = normalise_text(clean_text(str(text or ""))).replace("*", "").replace("＊", "")
-    t = re.sub(r"[（(][^）)]*[）)]$", "", t)  # a unit in brackets at the end
-    return re.sub(r"\s+", "", t)
 
 
 def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], dict[str, str], list[list[Any]] | None]:
@@ -276,27 +272,149 @@ def _raw(value: Any) -> Any:
     return value
 
 
-def _find_header(rows: list[list[Any]], fields: list[Field]) -> tuple[int | None, dict[int, Field]]:
-    """The header row among the first ten (the first with two of the fields' labels) and its columns."""
-    by_label = {}
+@dataclass
+class SheetLayout:
+    """A sheet's table and what the import reads from it: the columns placed for certain, and the values given
+    for fields it lacks (a clerk's constants, a facility the sheet is named after)."""
+
+    table: Table
+    columns: dict[int, Field] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)  # field name -> value as stored
+    given: dict[str, str] = field(default_factory=dict)  # field label -> where its value came from, as shown
+    signature: str = ""
+    remembered: bool = False  # the mapping is one a clerk confirmed for this header before
+
+    @property
+    def sheet(self) -> str:
+        return self.table.sheet
+
+    def described(self) -> str:
+        """The mapping as the clerk reads it: 公民身份号码→身份证号码；… and the values given."""
+        parts = []
+        for c in self.table.columns:
+            f = self.columns.get(c.index)
+            if f is not None:
+                parts.append(c.header if c.header == f.label else f"{c.header}→{f.label}")
+        parts += [f"{label}＝{shown}" for label, shown in self.given.items()]
+        return "；".join(parts)
+
+
+def _layout(
+    session: Session,
+    key: str,
+    rtype: RecordType,
+    fields: list[Field],
+    sheet: str,
+    rows: list[list[Any]],
+    lookup: Lookups,
+    mapping: ColumnMapping | None,
+    skip: set[int],
+    problems: list[Problem],
+) -> SheetLayout:
+    """Find the sheet's table and place its columns: for certain, by the clerk's mapping (given, or confirmed
+    before for this very header), else by the fields' words; a doubt is a problem at the header, never a guess."""
+    matcher = HeaderMatcher(fields, worked_out=[f for f in rtype.fields if f.derived])
+    table = find_table(sheet, rows, matcher, mapping, skip=skip)
+    if table is None:
+        raise ExcelError(f"在工作表“{sheet}”的前30行中找不到{rtype.label}表头（如“{fields[0].label}”）。")
+    layout = SheetLayout(table, signature=signature(key, table.headers))
+    if mapping is None:
+        mapping = remembered_mapping(session, layout.signature)
+        if mapping is not None:
+            mapping.resolve(rtype)
+            layout.remembered = True
+            table = layout.table = find_table(sheet, rows, matcher, mapping, skip=skip) or table
+    header_row = table.header_row
+    taken: dict[str, Column] = {}
+    proposed: dict[str, Column] = {}
+    for c in table.columns:
+        f, sure = c.match.field, c.match.confidence >= CERTAIN
+        if f is None:
+            continue
+        if not sure:
+            proposed.setdefault(f.name, c)
+        elif f.name in taken:
+            message = f"“{taken[f.name].header}”和“{c.header}”两列都像是“{f.label}”：请在列对应中指明用哪一列"
+            problems.append(Problem(sheet, header_row, c.letter, c.header, None, message))
+        else:
+            taken[f.name] = c
+            layout.columns[c.index] = f
+    for name, raw in (mapping.constants if mapping is not None else {}).items():
+        f = next((f for f in fields if f.name == name), None)
+        if f is None or name in taken:
+            continue
+        try:
+            layout.constants[name] = f.parse(raw, lookup=lookup)
+            layout.given[f.label] = str(raw)
+        except InvalidValue as exc:
+            problems.append(Problem(sheet, header_row, "", f.label, raw, f"给全部行填写的“{f.label}”有误：{exc}"))
+    _facility_from_sheet(layout, fields, lookup, set(taken))
     for f in fields:
-        by_label[_norm_header(f.label)] = f
-        by_label[_norm_header(f.header)] = f
-    for i, row in enumerate(rows[:10]):
-        found = {j: by_label[_norm_header(v)] for j, v in enumerate(row) if _norm_header(v) in by_label}
-        if len(found) >= 2:
-            return i, found
-    return None, {}
+        if f.required and f.name not in taken and f.name not in layout.constants:
+            hint = proposed.get(f.name)
+            message = f"缺少必填列“{f.label}”" + (f"（“{hint.header}”列可能就是，请确认列对应）" if hint else "")
+            problems.append(Problem(sheet, header_row, "", f.label, None, message))
+    return layout
 
 
-def _new_in_file(rows: list[list[Any]], fields: list[Field], lookup: Lookups, skip: set[int]) -> None:
+def _facility_from_sheet(layout: SheetLayout, fields: list[Field], lookup: Lookups, taken: set[str]) -> None:
+    """A sheet per centre without a unit column: the facility its name (or its 填报单位 line) gives is every
+    row's, when it names exactly one facility."""
+    f = next((f for f in fields if f.kind == "ref" and f.ref == "facility" and f.required), None)
+    if f is None or f.name in taken or f.name in layout.constants:
+        return
+    for name, where in ((layout.table.unit, "表头上方的填报单位"), (layout.sheet, "工作表名称")):
+        if not name:
+            continue
+        try:
+            found = f.parse(name, lookup=lookup)
+        except InvalidValue:
+            continue
+        layout.constants[f.name] = found
+        layout.given[f.label] = f"{name}（取自{where}）"
+        return
+
+
+def _is_template(layout: SheetLayout) -> bool:
+    """A sheet in our own template's columns needs no remembering: its headers are the fields' own."""
+    placed = [(c, layout.columns[c.index]) for c in layout.table.columns if c.index in layout.columns]
+    return not layout.given and all(c.header in (f.label, f.header) for c, f in placed)
+
+
+def remembered_mapping(session: Session, sig: str) -> ColumnMapping | None:
+    text = session.execute(select(ImportMapping.mapping).where(ImportMapping.signature == sig)).scalar()
+    return ColumnMapping.from_json(text) if text else None
+
+
+def remember_mapping(session: Session, layout: SheetLayout, kind: str, user: str) -> None:
+    """The mapping a sheet was imported with, kept for the next file with the same header."""
+    mapping = layout_mapping(layout, kind)
+    row = session.execute(select(ImportMapping).where(ImportMapping.signature == layout.signature)).scalar()
+    if row is None:
+        row = ImportMapping(signature=layout.signature)
+        session.add(row)
+    row.mapping, row.updated_at, row.updated_by = mapping.to_json(), dt.datetime.now(), user
+
+
+def layout_mapping(layout: SheetLayout, kind: str) -> ColumnMapping:
+    """The mapping a layout reads with, as a clerk would write it: every header to its field or to nothing."""
+    columns = {c.header: (layout.columns[c.index].name if c.index in layout.columns else IGNORE)
+               for c in layout.table.columns}  # fmt: skip
+    constants = {}
+    for label, shown in layout.given.items():
+        if "（取自" not in shown:
+            name = next(f.name for f in TEMPLATES[kind].rtype.editable if f.label == label)
+            constants[name] = shown
+    return ColumnMapping(kind, columns, constants)
+
+
+def _new_in_file(layout: SheetLayout, lookup: Lookups) -> None:
     """Facilities a file adds or renames that other rows of the same file name (a village clinic's managing health
     centre): each new one stands for its row (a placeholder, minus its Excel row) until the import has created
     it, under every form of its name its place gives it (so a name stored elsewhere is then ambiguous, and the
     row must say which by place); a stored one renamed in the file is found by its new name too."""
-    header_index, columns = _find_header(rows, fields)
-    at = {f.name: j for j, f in columns.items()}
-    if header_index is None or "name" not in at:
+    at = {f.name: j for j, f in layout.columns.items()}
+    if "name" not in at:
         return
 
     def cell(row: list[Any], name: str) -> Any:
@@ -311,10 +429,9 @@ def _new_in_file(rows: list[list[Any]], fields: list[Field], lookup: Lookups, sk
         stored[(normalise_text(name), division_id)] = fid
         if credit:
             stored[credit] = fid
-    for k, row in enumerate(rows[header_index + 1 :]):
-        excel_row = header_index + 2 + k
+    for excel_row, row in layout.table.data:
         name = cell(row, "name")
-        if excel_row in skip or not isinstance(name, str):
+        if not isinstance(name, str):
             continue
         name = normalise_text(name)
         try:
@@ -331,36 +448,20 @@ def _new_in_file(rows: list[list[Any]], fields: list[Field], lookup: Lookups, sk
 
 
 def _parse_sheet(
-    sheet: str,
-    rows: list[list[Any]],
-    fields: list[Field],
+    layout: SheetLayout,
     lookup: Lookups,
-    skip: set[int],
-    what: str,
     progress: Callable[[int, int], None] | None = None,
     stored: StoredCells | None = None,
 ) -> ParsedSheet:
-    """Find the header row, match columns by name, parse every cell through its field."""
+    """Parse every cell of the sheet's table through the field its column was placed as; the values given for
+    fields the sheet lacks go into every row."""
+    sheet, columns = layout.sheet, layout.columns
     out = ParsedSheet(sheet)
-    header_index, columns = _find_header(rows, fields)
-    if header_index is None:
-        raise ExcelError(f"在工作表“{sheet}”的前10行中找不到{what}表头（如“{fields[0].label}”）。")
-    header_row = header_index + 1
-    out.ignored_columns = [str(v) for j, v in enumerate(rows[header_index]) if v not in ("", None) and j not in columns]
-    present = {f.name for f in columns.values()}
-    for f in fields:
-        if f.required and f.name not in present:
-            out.problems.append(Problem(sheet, header_row, "", f.label, None, f"缺少必填列“{f.label}”"))
-    if out.problems:
-        return out
-    data = rows[header_index + 1 :]
-    kept = [
-        (header_row + 1 + k, row)
-        for k, row in enumerate(data)
-        if header_row + 1 + k not in skip and (any(row) or not all(v in ("", None) for v in row))
-    ]
+    placed = {j for j in columns}
+    out.ignored_columns = [c.header for c in layout.table.columns if c.index not in placed and not c.match.ignored]
+    kept = layout.table.data
     read = {f.name for f in columns.values()}
-    if stored is not None and stored.key_field in read and read <= set(stored.fields):
+    if stored is not None and not layout.constants and stored.key_field in read and read <= set(stored.fields):
         # A row that reads exactly as a template writes a stored record is that record, unchanged, and its
         # cells are valid by construction: it needs no parsing. (A roster sent back with a few corrections
         # is mostly such rows.) In the template's own column order the comparison is one list equality.
@@ -428,7 +529,10 @@ def _parse_sheet(
     names = list(parsed)
     for n, values in enumerate(zip(*parsed.values(), strict=True)):
         if n not in bad_rows:
-            out.rows.append((kept[n][0], dict(zip(names, values, strict=True))))
+            row = dict(zip(names, values, strict=True))
+            for name, value in layout.constants.items():
+                row.setdefault(name, value)
+            out.rows.append((kept[n][0], row))
     out.problems.sort(key=lambda p: (p.row, p.column))
     out.notes.sort(key=lambda p: (p.row, p.column))
     return out
@@ -527,12 +631,22 @@ def _restore_masked(plans: list[RowPlan], rtype, sheet: str, problems: list[Prob
 
 
 def plan_import(
-    session: Session, kind: str, path: str | Path, *, progress: Callable[[int, int], None] | None = None
+    session: Session,
+    kind: str,
+    path: str | Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Read and check a file; class every row (and every progress report, for projects and tasks); write nothing."""
     if kind not in TEMPLATES:
         raise ExcelError(f"没有“{kind}”类模板。可用：{'、'.join(TEMPLATES)}")
     spec = TEMPLATES[kind]
+    if mapping is not None:
+        if mapping.kind != kind:
+            other = TEMPLATES.get(mapping.kind)
+            raise ExcelError(f"这是{other.label if other else mapping.kind}的列对应，不能用于导入{spec.label}。")
+        mapping.resolve(spec.rtype)
     path = Path(path)
     check_workbook(path)
     # calamine parses without holding the GIL, so the stored records are read from the database meanwhile
@@ -547,9 +661,15 @@ def plan_import(
         other = TEMPLATES.get(meta["模板类型"])
         raise ExcelError(f"这是{other.label if other else meta['模板类型']}模板，不能作为{spec.label}导入。")
     skip = {int(meta["示例行"])} if meta.get("示例行", "").isdigit() else set()
+    fields = list(spec.rtype.editable)
+    layout = _layout(session, kind, spec.rtype, fields, sheet, rows, lookup, mapping, skip, report.problems)
+    report.layouts.append(layout)
+    if report.problems:  # the columns are not all placed: nothing is read until the clerk says which is which
+        report.ignored_columns = [c.header for c in layout.table.columns if c.index not in layout.columns]
+        return report
     if kind == "facilities":
-        _new_in_file(rows, list(spec.rtype.editable), lookup, skip)
-    parsed = _parse_sheet(sheet, rows, list(spec.rtype.editable), lookup, skip, spec.label, progress, stored)
+        _new_in_file(layout, lookup)
+    parsed = _parse_sheet(layout, lookup, progress, stored)
     report.problems.extend(parsed.problems)
     report.notes.extend(parsed.notes)
     report.ignored_columns = parsed.ignored_columns
@@ -569,7 +689,13 @@ def plan_import(
             if plan.action == "new":
                 lookup.add_placeholder(spec.updates.rtype.fields[0].ref, plan.values, -n)
         u = spec.updates
-        parsed_u = _parse_sheet(u.name, update_rows, [u.rtype.field(f) for f in u.fields], lookup, skip, u.rtype.label)
+        u_fields = [u.rtype.field(f) for f in u.fields]
+        problems: list[Problem] = []
+        u_layout = _layout(session, u.rtype.key, u.rtype, u_fields, u.name, update_rows, lookup, None, skip, problems)
+        report.problems.extend(problems)
+        if problems:
+            return report
+        parsed_u = _parse_sheet(u_layout, lookup)
         report.problems.extend(parsed_u.problems)
         report.notes.extend(parsed_u.notes)
         report.update_plans = _classify(parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems)
@@ -720,13 +846,16 @@ def run_import(
     user: str,
     dry_run: bool = False,
     good_rows_only: bool = False,
+    mapping: ColumnMapping | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Check, then write in one transaction: everything if the file is good; only the good rows if asked;
-    nothing otherwise (or on a dry run)."""
+    nothing otherwise (or on a dry run). A sheet of the bureau's own is read with ``mapping`` if given, else
+    with the mapping confirmed before for its header, else as its headers name the fields; the mapping it was
+    imported with is remembered for the next file with that header."""
     with db.session() as session:
         with paused_gc():
-            report = plan_import(session, kind, path, progress=progress)
+            report = plan_import(session, kind, path, mapping=mapping, progress=progress)
         work = [p for p in report.plans + report.update_plans if p.action != "unchanged"]
         if dry_run or (report.problems and not good_rows_only) or not work:
             return report
@@ -776,6 +905,9 @@ def run_import(
         if report.problems and not good_rows_only:
             session.rollback()
             return report
+        for layout in report.layouts:
+            if not _is_template(layout):
+                remember_mapping(session, layout, kind, user)
         session.commit()
         report.written = written
     return report

@@ -1,0 +1,189 @@
+"""Finding the table in a sheet as a bureau keeps it: the lines above, the header, the rows that are no record.
+
+A real roster has a title and a unit/date line above its header, sometimes a header in two levels (基本情况
+merged over 姓名、性别…), a row of column numbers (栏次 甲 乙 1 2 3) under it, 合计/小计/其中 rows among the
+records, blank lines, and notes below (填表说明, 填表人). The header is the row (or pair of rows) whose cells
+name the most fields; the records are the rows under it that are none of the others.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, Match, header_key
+
+HEADER_SEARCH_ROWS = 30
+# A record's row never starts with these: the sheet's own totals and breakdowns.
+TOTAL_ROW = re.compile(r"^(合计|总计|共计|小计|累计|其中|全县合计|全市合计|全镇合计)")
+# The first cell of the lines under a table: everything from there down is no record.
+NOTES_BELOW = re.compile(
+    r"^(填表说明|填报说明|说明:|备注:|注[:\d一二三四五六七八九、.]|填表人|填报人|制表人|审核人|负责人|单位负责人|"
+    r"统计负责人|填报日期|制表日期|报出日期|联系电话:)"
+)
+COLUMN_NUMBERS = re.compile(r"^(栏次|[甲乙丙丁戊]|\d{1,3})$")
+UNIT_LINE = re.compile(r"(?:填报单位|单位名称|填报机构|机构名称)\s*[:：]\s*([^\s:：]{2,40})")
+
+
+@dataclass
+class Column:
+    index: int  # 0-based
+    header: str  # as the sheet shows it ("基本情况/姓名" for two levels)
+    match: Match
+    samples: list[Any] = field(default_factory=list)  # the first few values under it
+
+    @property
+    def letter(self) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(self.index + 1)
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_rows: tuple[int, ...]  # 0-based indices of the header's rows
+    columns: list[Column]
+    data: list[tuple[int, list[Any]]]  # (Excel row, cells) of the rows that may be records
+    unit: str | None = None  # a facility named above the header (填报单位：桃源镇卫生院)
+
+    @property
+    def header_row(self) -> int:
+        """The Excel row a problem with the header is told at: its last row."""
+        return self.header_rows[-1] + 1
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+def _folded(text: str) -> str:
+    """Full-width forms folded (：to :) and spaces removed, for the patterns above."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _score(cells: list[str], matcher: HeaderMatcher, mapping: ColumnMapping | None) -> float:
+    """How much a row reads as a header: fields named for certain count one, proposals a little."""
+    fields: dict[str, float] = {}
+    ignored = 0
+    for cell in cells:
+        if not cell:
+            continue
+        m = _cell_match(cell, matcher, mapping)
+        if m.field is not None:
+            weight = 1.0 if m.confidence >= CERTAIN else 0.3
+            fields[m.field.name] = max(fields.get(m.field.name, 0.0), weight)
+        elif m.ignored:
+            ignored += 1
+    return sum(fields.values()) + 0.2 * ignored if fields else 0.0
+
+
+def _two_levels(upper: list[Any], lower: list[Any]) -> list[str]:
+    """A header over two rows: a group name merged across several columns (only its first cell holds it) over
+    their own names; a name merged down both rows (only the upper cell holds it) stands alone."""
+    out, group = [], ""
+    for j in range(max(len(upper), len(lower))):
+        top = _text(upper[j]) if j < len(upper) else ""
+        bottom = _text(lower[j]) if j < len(lower) else ""
+        if top:
+            group = top
+        if bottom:
+            out.append(f"{group}/{bottom}" if group and (top or group != bottom) else bottom)
+            continue
+        out.append(top)
+        group = "" if top else group
+    return out
+
+
+def _shown_headers(rows: list[list[Any]], i: int, two: bool) -> list[str]:
+    return _two_levels(rows[i], rows[i + 1]) if two else [_text(v) for v in rows[i]]
+
+
+def _cell_match(header: str, matcher: HeaderMatcher, mapping: ColumnMapping | None) -> Match:
+    """The match of a header; for a two-level one, the sub-header's own, else the whole."""
+    candidates = [header]
+    if "/" in header:
+        candidates = [header.split("/", 1)[1], header, header.split("/", 1)[0]]
+    if mapping is not None:
+        for text in candidates:
+            name = mapping.field_for(text)
+            if name == IGNORE:
+                return Match(None, 1.0, ignored=True)
+            if name is not None:
+                f = next((f for f in matcher.fields if f.name == name), None)
+                if f is not None:
+                    return Match(f, 1.0)
+    best = Match(None, 0.0)
+    for text in candidates:
+        m = matcher.match(text)
+        if m.field is not None and m.confidence > best.confidence or (best.field is None and m.ignored):
+            best = m
+    return best
+
+
+def find_table(
+    sheet: str,
+    rows: list[list[Any]],
+    matcher: HeaderMatcher,
+    mapping: ColumnMapping | None = None,
+    *,
+    skip: set[int] | None = None,
+) -> Table | None:
+    """The table of a sheet, or None when no row among the first thirty reads as a header."""
+    best: tuple[float, int, bool] | None = None
+    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        for two in (False, True):
+            if two and i + 1 >= len(rows):
+                continue
+            score = _score(_shown_headers(rows, i, two), matcher, mapping)
+            if two:
+                score -= 0.1  # the same fields found in one row: one row it is
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, i, two)
+    if best is None:
+        return None
+    _score_, i, two = best
+    headers = _shown_headers(rows, i, two)
+    columns = [Column(j, h, _cell_match(h, matcher, mapping)) for j, h in enumerate(headers)]
+    header_rows = (i, i + 1) if two else (i,)
+    table = Table(sheet, header_rows, [c for c in columns if c.header], [], _unit_above(rows[:i]))
+    header_keys = {header_key(h) for h in headers if h}
+    first = header_rows[-1] + 1
+    for k in range(first, len(rows)):
+        excel_row = k + 1
+        cells = rows[k]
+        texts = [_text(v) for v in cells]
+        filled = [t for t in texts if t]
+        if not filled or (skip and excel_row in skip):
+            continue
+        if NOTES_BELOW.match(_folded(filled[0])):
+            break
+        if k == first and all(COLUMN_NUMBERS.match(t) for t in filled):
+            continue  # 栏次: the columns' numbers under the header
+        if any(TOTAL_ROW.match(_folded(t)) for t in texts[:3] if t):
+            continue
+        if len(filled) > 1 and sum(header_key(t) in header_keys for t in filled) * 2 >= len(filled):
+            continue  # the header repeated (a sheet printed page by page)
+        table.data.append((excel_row, cells))
+    for c in table.columns:
+        c.samples = [v for _, cells in table.data[:50] if c.index < len(cells) and _text(v := cells[c.index])][:3]
+    return table
+
+
+def _unit_above(rows: list[list[Any]]) -> str | None:
+    for cells in rows:
+        for value in cells:
+            m = UNIT_LINE.search(_text(value))
+            if m:
+                return m.group(1)
+    return None
