@@ -70,9 +70,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from desktop.cli import open_db
-    from desktop.excel.importer import run_import, write_problem_workbook
+    from desktop.excel.importer import layout_mapping, run_import, write_problem_workbook
+    from desktop.excel.mapping import ColumnMapping
     from desktop.excel.templates import TEMPLATES
 
+    mapping = ColumnMapping.load(args.mapping) if args.mapping else None
     db = open_db(args)
     try:
         report = run_import(
@@ -82,12 +84,19 @@ def cmd_import(args: argparse.Namespace) -> int:
             user=db.actor.name,
             dry_run=args.dry_run,
             good_rows_only=args.good_rows_only,
+            mapping=mapping,
         )
     finally:
         db.close()
+    for layout in report.layouts:
+        how = "（上次确认的列对应）" if layout.remembered else "（按列对应文件）" if mapping else ""
+        print(f"工作表“{layout.sheet}”第{layout.table.header_row}行为表头，列对应{how}：{layout.described()}")
+    if args.save_mapping and report.layouts:
+        used = layout_mapping(report.layouts[0], args.kind)
+        print(f"列对应已保存到：{_save_mapping(used, TEMPLATES[args.kind].rtype, args.save_mapping)}")
     print(f"{TEMPLATES[args.kind].label}导入：{report.summary()}")
     if report.ignored_columns:
-        print(f"未识别的列（已忽略）：{'、'.join(report.ignored_columns)}")
+        print(f"未导入的列：{'、'.join(report.ignored_columns)}")
     for p in report.problems:
         shown = report.shown_value(p)
         print(f"  {p.where}：{p.message}" + (f"（内容：{shown}）" if shown else ""))
@@ -104,6 +113,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         print(f"已写入 {report.written} 条记录。")
     return 2 if report.problems else 0
+
+
+def _save_mapping(mapping, rtype, out: str):
+    from pathlib import Path
+
+    from db.files import as_write_error, written_whole
+
+    try:
+        with written_whole(out) as partial:
+            partial.write_text(mapping.to_json(rtype), encoding="utf-8")
+    except OSError as exc:
+        raise as_write_error(exc, out) from None
+    return Path(out)
 
 
 def register_import(sub) -> None:
@@ -129,11 +151,15 @@ def register_import(sub) -> None:
         description="逐格检查后导入；有问题时默认不写入任何数据。返回值：0 全部写入，2 发现问题，1 文件无法读取。",
     )
     imp.add_argument("kind", choices=list(TEMPLATES), metavar="KIND", help="模板类型")
-    imp.add_argument("file", help="填好的 .xlsx 文件")
+    imp.add_argument("file", help="填好的模板，或本单位自己的表格（.xlsx .xls .et .ods .csv）")
     add_db_option(imp)
     imp.add_argument("--dry-run", action="store_true", help="只检查、预览，不写入")
     imp.add_argument("--good-rows-only", action="store_true", help="有问题时只导入没有问题的行")
     imp.add_argument("--problems", metavar="FILE.xlsx", help="把问题标注在文件副本中另存为此文件")
+    imp.add_argument(
+        "--mapping", metavar="FILE.json", help="按此列对应文件读取各列（可先用 --save-mapping 保存后修改）"
+    )
+    imp.add_argument("--save-mapping", metavar="FILE.json", help="把本次使用（或建议）的列对应保存为此文件")
     imp.set_defaults(func=cmd_import)
 
 

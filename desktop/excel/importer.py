@@ -288,6 +288,10 @@ class SheetLayout:
     def sheet(self) -> str:
         return self.table.sheet
 
+    def not_placed(self) -> list[str]:
+        """The headers of columns read as no field: neither placed nor a row number or a worked-out value."""
+        return [c.header for c in self.table.columns if c.index not in self.columns and not c.match.ignored]
+
     def described(self) -> str:
         """The mapping as the clerk reads it: 公民身份号码→身份证号码；… and the values given."""
         parts = []
@@ -319,9 +323,8 @@ def _layout(
         raise ExcelError(f"在工作表“{sheet}”的前30行中找不到{rtype.label}表头（如“{fields[0].label}”）。")
     layout = SheetLayout(table, signature=signature(key, table.headers))
     if mapping is None:
-        mapping = remembered_mapping(session, layout.signature)
+        mapping = remembered_mapping(session, layout.signature, rtype)
         if mapping is not None:
-            mapping.resolve(rtype)
             layout.remembered = True
             table = layout.table = find_table(sheet, rows, matcher, mapping, skip=skip) or table
     header_row = table.header_row
@@ -381,9 +384,18 @@ def _is_template(layout: SheetLayout) -> bool:
     return not layout.given and all(c.header in (f.label, f.header) for c, f in placed)
 
 
-def remembered_mapping(session: Session, sig: str) -> ColumnMapping | None:
+def remembered_mapping(session: Session, sig: str, rtype: RecordType) -> ColumnMapping | None:
+    """The mapping confirmed before for this header; none if a field it names is no longer there."""
     text = session.execute(select(ImportMapping.mapping).where(ImportMapping.signature == sig)).scalar()
-    return ColumnMapping.from_json(text) if text else None
+    if not text:
+        return None
+    try:
+        mapping = ColumnMapping.from_json(text)
+        mapping.resolve(rtype)
+    except ExcelError:
+        log.warning("a remembered mapping no longer fits: %s", sig)
+        return None
+    return mapping
 
 
 def remember_mapping(session: Session, layout: SheetLayout, kind: str, user: str) -> None:
@@ -393,7 +405,8 @@ def remember_mapping(session: Session, layout: SheetLayout, kind: str, user: str
     if row is None:
         row = ImportMapping(signature=layout.signature)
         session.add(row)
-    row.mapping, row.updated_at, row.updated_by = mapping.to_json(), dt.datetime.now(), user
+    row.mapping, row.updated_at = mapping.to_json(TEMPLATES[kind].rtype), dt.datetime.now()
+    row.updated_by = user
 
 
 def layout_mapping(layout: SheetLayout, kind: str) -> ColumnMapping:
@@ -457,8 +470,7 @@ def _parse_sheet(
     fields the sheet lacks go into every row."""
     sheet, columns = layout.sheet, layout.columns
     out = ParsedSheet(sheet)
-    placed = {j for j in columns}
-    out.ignored_columns = [c.header for c in layout.table.columns if c.index not in placed and not c.match.ignored]
+    out.ignored_columns = layout.not_placed()
     kept = layout.table.data
     read = {f.name for f in columns.values()}
     if stored is not None and not layout.constants and stored.key_field in read and read <= set(stored.fields):
@@ -665,7 +677,7 @@ def plan_import(
     layout = _layout(session, kind, spec.rtype, fields, sheet, rows, lookup, mapping, skip, report.problems)
     report.layouts.append(layout)
     if report.problems:  # the columns are not all placed: nothing is read until the clerk says which is which
-        report.ignored_columns = [c.header for c in layout.table.columns if c.index not in layout.columns]
+        report.ignored_columns = layout.not_placed()
         return report
     if kind == "facilities":
         _new_in_file(layout, lookup)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.excel.errors import ExcelError
+from desktop.excel.templates import TEMPLATES
 from desktop.records.fields import Field
 from desktop.records.types import RecordType
 
@@ -26,6 +27,7 @@ CERTAIN = 0.9  # a match at or above this is used without asking
 ROW_NUMBER_WORDS = ("序号", "编号", "序", "no", "no.", "行号", "顺序号")
 WORKED_OUT_WORDS = ("年龄", "出生年月", "出生日期", "性别", "工龄")
 IGNORE = ""  # a mapping's value for a column the clerk chose not to import
+NOT_IMPORTED = "不导入"  # the same, as a mapping file writes it
 
 
 def header_key(text: Any) -> str:
@@ -108,15 +110,24 @@ class ColumnMapping:
                 return name
         return None
 
-    def to_json(self) -> str:
-        data = {"类型": self.kind, "列": self.columns, "固定值": self.constants}
+    def to_json(self, rtype: RecordType) -> str:
+        """As the clerk reads and edits it: fields by their labels, a column left out as 不导入."""
+        label = {f.name: f.label for f in rtype.editable}
+        columns = {header: label.get(name, NOT_IMPORTED) for header, name in self.columns.items()}
+        constants = {label[name]: value for name, value in self.constants.items() if name in label}
+        data = {
+            "类型": TEMPLATES[self.kind].label if self.kind in TEMPLATES else self.kind,
+            "列": columns,
+            "固定值": constants,
+        }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
     @classmethod
     def from_json(cls, text: str) -> ColumnMapping:
         try:
             data = json.loads(text)
-            mapping = cls(str(data["类型"]), dict(data.get("列") or {}), dict(data.get("固定值") or {}))
+            kind = next((key for key, t in TEMPLATES.items() if data["类型"] in (key, t.label)), str(data["类型"]))
+            mapping = cls(kind, dict(data.get("列") or {}), dict(data.get("固定值") or {}))
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ExcelError("列对应文件格式不对：应为本程序保存的列对应（.json）文件。") from None
         if not all(isinstance(v, str) for v in [*mapping.columns.values(), *mapping.constants.values()]):
@@ -145,7 +156,7 @@ class ColumnMapping:
             if text == IGNORE or text in by_word:
                 return by_word.get(text, IGNORE)
             key = header_key(text)
-            if key in ("不导入", "忽略", "-"):
+            if key in (NOT_IMPORTED, "忽略", "-"):
                 return IGNORE
             if key not in by_word:
                 raise ExcelError(f"列对应中的“{text}”不是{rtype.label}的字段。")
