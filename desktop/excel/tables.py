@@ -140,24 +140,28 @@ def find_table(
     skip: set[int] | None = None,
 ) -> Table | None:
     """The table of a sheet, or None when no row among the first thirty reads as a header."""
-    best: tuple[float, int, bool] | None = None
-    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        for two in (False, True):
-            if two and i + 1 >= len(rows):
-                continue
-            score = _score(_shown_headers(rows, i, two), matcher, mapping)
-            if two:
-                score -= 0.1  # the same fields found in one row: one row it is
-            if score >= 2 and (best is None or score > best[0]):
-                best = (score, i, two)
-    if best is None:
+    n = min(len(rows), HEADER_SEARCH_ROWS)
+    one = [_score(_shown_headers(rows, i, False), matcher, mapping) for i in range(n)]
+    candidates: list[tuple[float, int, bool]] = []
+    for i in range(n):
+        candidates.append((one[i], i, False))
+        if i + 1 < len(rows):
+            # Two rows are one header only when together they name more than the lower row alone: a title line
+            # above a header names nothing more, and must not become part of it.
+            two = _score(_shown_headers(rows, i, True), matcher, mapping)
+            if two > max(one[i], one[i + 1] if i + 1 < n else 0.0) + 0.05:
+                candidates.append((two, i, True))
+    top = max((c[0] for c in candidates), default=0.0)
+    if top < 2:
         return None
+    # The first header of the sheet, not the fullest: a sheet printed page by page repeats its header below.
+    best = min((c for c in candidates if c[0] >= 0.8 * top), key=lambda c: (c[1], -c[0]))
     _score_, i, two = best
     headers = _shown_headers(rows, i, two)
     columns = [Column(j, h, _cell_match(h, matcher, mapping)) for j, h in enumerate(headers)]
     header_rows = (i, i + 1) if two else (i,)
     table = Table(sheet, header_rows, [c for c in columns if c.header], [], _unit_above(rows[:i]))
-    header_keys = {header_key(h) for h in headers if h}
+    header_keys = {header_key(part) for h in headers if h for part in (h, *h.split("/"))}
     first = header_rows[-1] + 1
     for k in range(first, len(rows)):
         excel_row = k + 1
