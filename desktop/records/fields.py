@@ -226,6 +226,8 @@ def _number_text(f: Field, raw: Any) -> Reading:
     text = re.sub(r"[,，\s]", "", shown)
     if text[:1] == "¥":  # ￥ after NFKC
         text = text[1:] if f.unit in ("元", "万元") else text
+    if f.name == "year" and not f.unit:  # a year as ledgers head it: 2024年, 2024年度
+        text = re.sub(r"年度?$", "", text)
     m = _NUMBER_WITH_UNIT.fullmatch(text)
     written = _unit(m.group(2)) if m and m.group(2) else (1, None)
     if not m or written is None:
@@ -458,7 +460,10 @@ def _refs(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) -
         else:
             ids.add(found)
     if missing:
-        raise InvalidValue(f"“{f.label}”中找不到：{shorten('、'.join(missing))}")
+        propose = getattr(lookup, "proposals", lambda _ref, _text: [])
+        asked = [f"“{name}”是否指“{meant[0]}”" for name in missing if (meant := propose(f.ref, name))]
+        hint = f"（{'；'.join(asked)}？）" if asked else ""
+        raise InvalidValue(f"“{f.label}”中找不到：{shorten('、'.join(missing))}{hint}")
     kind_of = getattr(lookup, "division_kind", None)  # (kind, name) of a division
     if f.ref == "division" and f.ref_kinds and kind_of is not None:
         for i in sorted(ids):
