@@ -13,9 +13,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from db.codes import DIVISION_KIND
+from desktop.records.words import word_key
 from desktop.validators import (
     InvalidValue,
     check_credit_code,
@@ -30,8 +32,11 @@ from desktop.validators import (
 
 # Field kinds: text, int, float, date, bool, code, id_number, credit_code, phone, division_code, ref, refs
 # (several records of one kind, written one after another with 、), texts (several names, the same way)
-TRUE_WORDS = {"是", "有", "true", "yes", "y", "1", "√", "✓", "对"}
-FALSE_WORDS = {"否", "无", "false", "no", "n", "0", "×", "✗", "不"}
+TRUE_WORDS = {"是", "有", "true", "yes", "y", "1", "√", "✓", "✔", "☑", "对", "是的", "已"}
+FALSE_WORDS = {"否", "无", "false", "no", "n", "0", "×", "✗", "✘", "☐", "不", "没有", "未"}
+
+# What ``Field.read`` says about a value it did not find in its plain form: "主治医师 → 中级".
+Reading = tuple[Any, str | None]
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,12 @@ class Field:
     # NULL, and the value it takes when none is given (a blank in a NOT NULL column with a default means that).
     nullable: bool = True
     default: Any = None
+    # The header words real rosters, 台账 and statistical forms use for this field besides its label (身份证件号码,
+    # 公民身份号码 for 身份证号码). No two fields of a record type share one (a test holds this).
+    aliases: tuple[str, ...] = ()
+    # For a coded field: everyday words -> code (主治医师 -> intermediate), matched after ``word_key``. A word
+    # that may mean several codes maps to them joined by "|" and is refused with the choices named.
+    words: dict[str, str] | None = None
 
     def bound_to(self, column: Any) -> Field:
         """This field as its database column has it: nullability, default and (for a String) length. A blank
@@ -91,19 +102,26 @@ class Field:
 
     def parse(self, raw: Any, *, lookup: Callable[[str, str], int | None] | None = None) -> Any:
         """A value typed or imported, as the database stores it; InvalidValue with a Chinese reason if bad."""
+        return self.read(raw, lookup=lookup)[0]
+
+    def read(self, raw: Any, *, lookup: Callable[[str, str], int | None] | None = None) -> Reading:
+        """A value as ``parse`` gives it, with how it was read where the raw value was not already its plain form
+        (the label, the code, an ISO date, a plain number): "主治医师 → 中级", "2021.3 → 2021-03-01（只有年月，
+        按当月1日）", "3.5万元 → 35000元"; None otherwise."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):  # str.strip() also drops the 全角 space
             if self.filled_in_if_blank:
-                return None
+                return None, None
             if self.required or (not self.nullable and self.default is None):
                 raise InvalidValue(f"“{self.label}”不能为空")
-            return None if self.nullable else self.default
+            return (None if self.nullable else self.default), None
         parser = _PARSERS[self.kind]
-        value = parser(self, raw, lookup) if self.kind in ("ref", "refs") else parser(self, raw)
+        result = parser(self, raw, lookup) if self.kind in ("ref", "refs") else parser(self, raw)
+        value, how = result if self.kind in _READERS else (result, None)
         if self.minimum is not None and value < self.minimum:
             raise InvalidValue(f"“{self.label}”不能小于 {_plain(self.minimum)}，现为 {_plain(value)}")
         if self.maximum is not None and value > self.maximum:
             raise InvalidValue(f"“{self.label}”不能大于 {_plain(self.maximum)}，现为 {_plain(value)}")
-        return value
+        return value, how
 
     def display(self, value: Any, *, unmask: bool = False) -> str:
         """A stored value as the user reads it."""
@@ -153,7 +171,41 @@ def _text(f: Field, raw: Any) -> str:
     return text
 
 
-def _number(f: Field, raw: Any) -> float:
+# The units a number may be written with, by what they count: a value is taken in its field's unit, scaled by
+# 万, 千 or 亿 where written (3.5万元 into a 元 field, 35000元 into a 万元 field, 1.2万人), refused when it counts
+# something else (12人 in a field of 张).
+_UNIT_BASES = {
+    "张": "张",
+    "床": "张",
+    "平方米": "平方米",
+    "平米": "平方米",
+    "平方": "平方米",
+    "m2": "平方米",  # also ㎡ and m², after NFKC
+    "%": "%",
+    "人": "人",
+    "名": "人",
+    "天": "天",
+    "日": "天",
+    "台": "台",
+    "辆": "台",
+    "套": "台",
+    "部": "台",
+    "元": "元",
+}
+_SCALES = {"万": 10_000, "千": 1_000, "亿": 100_000_000}
+_NUMBER_WITH_UNIT = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)")
+
+
+def _unit(text: str) -> tuple[int, str | None] | None:
+    """A written unit as (scale, what it counts): 万元 is (10000, 元), 张 (1, 张), 万 alone (10000, None)."""
+    if text in _UNIT_BASES:
+        return 1, _UNIT_BASES[text]
+    if text and text[0] in _SCALES and (text[1:] in _UNIT_BASES or not text[1:]):
+        return _SCALES[text[0]], _UNIT_BASES.get(text[1:])
+    return None
+
+
+def _number(f: Field, raw: Any) -> Reading:
     if isinstance(raw, bool):
         raise InvalidValue(f"“{f.label}”应为数字")
     if isinstance(raw, int | float):
@@ -161,80 +213,165 @@ def _number(f: Field, raw: Any) -> float:
             value = float(raw)
         except OverflowError:
             raise InvalidValue(f"“{f.label}”的数值过大：{raw}") from None
+        how = None
     else:
-        text = normalise_text(raw).replace(",", "").replace("，", "")
-        if f.unit and text.endswith(f.unit):
-            text = text[: -len(f.unit)].strip()
-        try:
-            value = float(text)
-        except (ValueError, OverflowError):
-            raise InvalidValue(f"“{f.label}”应为数字，现为“{shorten(raw)}”") from None
+        value, how = _number_text(f, raw)
     if not math.isfinite(value):  # "nan", "inf" and 1e999 parse as floats but are no count or area
         raise InvalidValue(f"“{f.label}”应为数字，现为“{shorten(raw)}”")
-    return value
+    return value, how
 
 
-def _int(f: Field, raw: Any) -> int:
-    value = _number(f, raw)
+def _number_text(f: Field, raw: Any) -> Reading:
+    shown = normalise_text(raw)
+    text = re.sub(r"[,，\s]", "", shown)
+    if text[:1] == "¥":  # ￥ after NFKC
+        text = text[1:] if f.unit in ("元", "万元") else text
+    if f.name == "year" and not f.unit:  # a year as ledgers head it: 2024年, 2024年度
+        text = re.sub(r"年度?$", "", text)
+    m = _NUMBER_WITH_UNIT.fullmatch(text)
+    written = _unit(m.group(2)) if m and m.group(2) else (1, None)
+    if not m or written is None:
+        if m and f.unit:
+            raise InvalidValue(f"“{f.label}”以“{f.unit}”计，“{shorten(raw)}”的单位看不懂；请只填数字")
+        raise InvalidValue(f"“{f.label}”应为数字，现为“{shorten(raw)}”")
+    scale, base = written
+    field_scale, field_base = _unit(f.unit) if f.unit else (1, None)
+    if field_base is None and m.group(2):
+        raise InvalidValue(f"“{f.label}”只填数字，不带单位，现为“{shorten(raw)}”")
+    if base is not None and base != field_base:
+        unit = m.group(2)[1:] if scale != 1 else m.group(2)
+        raise InvalidValue(f"“{f.label}”以“{f.unit}”计，“{shorten(raw)}”写的是“{unit}”，单位不符；请核对是否填错了列")
+    try:
+        number = Decimal(m.group(1)) * scale / field_scale
+        value = float(number)
+    except (InvalidOperation, OverflowError):
+        raise InvalidValue(f"“{f.label}”应为数字，现为“{shorten(raw)}”") from None
+    if scale == field_scale:
+        return value, None
+    return value, f"{shown} → {_plain(value)}{f.unit}"
+
+
+def _int(f: Field, raw: Any) -> Reading:
+    value, how = _number(f, raw)
     if value != int(value):
         raise InvalidValue(f"“{f.label}”应为整数，现为“{shorten(raw)}”")
-    return int(value)
+    return int(value), how
 
 
-def _float(f: Field, raw: Any) -> float:
+def _float(f: Field, raw: Any) -> Reading:
     return _number(f, raw)
 
 
-_DATE_PATTERNS = (
-    re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-    re.compile(r"(\d{4})[-/.年](\d{1,2})月?"),  # a month: its first day
-)
+# 2021-03-05, 2021/3/5, 2021.3.5, 2021年3月5日 (one separator throughout, or 年 and 月); 20210305; a month alone
+# (2021.3, 2021-03, 2021/3, 2021年3月), read as its first day and said so. A time after the date is dropped.
+_FULL_DATE = re.compile(r"(\d{4})(?:([-/.])(\d{1,2})\2|年(\d{1,2})月)(\d{1,2})日?")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MONTH = re.compile(r"(\d{4})(?:[-/.](\d{1,2})|年(\d{1,2})月?)")
+_TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 # Excel's day 0 is 1899-12-30 (its 1900 leap-year bug makes the earlier offset off by one).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_FIRST_DAY = "（只有年月，按当月1日）"
 
 
-def _date(f: Field, raw: Any) -> dt.date:
+def _date(f: Field, raw: Any) -> Reading:
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return raw.date(), None
     if isinstance(raw, dt.date):
-        return raw
+        return raw, None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        if 1 <= raw < 100_000:  # an Excel serial date
-            return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
-        raise InvalidValue(f"“{f.label}”不是有效日期：{raw}")
-    text = normalise_text(raw)
-    for pattern in _DATE_PATTERNS:
-        m = pattern.fullmatch(text)
-        if m:
-            parts = [int(p) for p in m.groups()] + [1] * (3 - len(m.groups()))
-            try:
-                return dt.date(*parts)
-            except ValueError:
-                break
+        return _date_number(f, raw)
+    shown = normalise_text(raw)
+    text = _TIME.sub("", shown)
+    try:
+        if m := _FULL_DATE.fullmatch(text):
+            month = m.group(3) or m.group(4)
+            return dt.date(int(m.group(1)), int(month), int(m.group(5))), None
+        if m := _COMPACT_DATE.fullmatch(text):
+            return dt.date(*(int(p) for p in m.groups())), None
+        if m := _MONTH.fullmatch(text):
+            day = dt.date(int(m.group(1)), int(m.group(2) or m.group(3)), 1)
+            return day, f"{shown} → {day.isoformat()}{_FIRST_DAY}"
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{4}年?", text):
+        raise InvalidValue(f"“{f.label}”只有年份“{shorten(raw)}”，请至少写到月，如 {text[:4]}-03")
     raise InvalidValue(f"“{f.label}”不是有效日期：“{shorten(raw)}”（应写成 2024-03-01、2024/3/1 或 2024.03）")
 
 
-def _bool(f: Field, raw: Any) -> bool:
+def _date_number(f: Field, raw: float) -> Reading:
+    """A number in a date cell: a serial date; or a date Excel took for a number (20210305, 2021.3)."""
+    whole = int(raw) if math.isfinite(raw) else 0
+    if 1900 <= whole <= 2100:  # a serial date would be in 1905: it is a year, or a year.month Excel made a number
+        if raw == whole:
+            raise InvalidValue(f"“{f.label}”只有年份“{whole}”，请至少写到月，如 {whole}-03")
+        month_digits = repr(float(raw)).split(".")[1]
+        if month_digits == "1":
+            raise InvalidValue(
+                f"“{f.label}”的“{raw}”被 Excel 存成了数字，可能是{whole}年1月，也可能是{whole}年10月"
+                f"（{whole}.10 末尾的0会被丢掉）；请写成 {whole}-01 或 {whole}-10"
+            )
+        if len(month_digits) <= 2 and 1 <= int(month_digits) <= 12:
+            day = dt.date(whole, int(month_digits), 1)
+            return day, f"{raw} → {day.isoformat()}{_FIRST_DAY}"
+    elif raw == whole and 19000101 <= whole <= 21001231:
+        try:
+            return dt.date(whole // 10000, whole // 100 % 100, whole % 100), None
+        except ValueError:
+            pass
+    elif 1 <= raw < 100_000:  # an Excel serial date
+        return _EXCEL_EPOCH + dt.timedelta(days=int(raw)), None
+    raise InvalidValue(f"“{f.label}”不是有效日期：{raw}")
+
+
+def _bool(f: Field, raw: Any) -> Reading:
     if isinstance(raw, bool):
-        return raw
+        return raw, None
     text = normalise_text(raw).lower()
     if text in TRUE_WORDS:
-        return True
+        return True, (None if text == "是" else f"{normalise_text(raw)} → 是")
     if text in FALSE_WORDS:
-        return False
+        return False, (None if text == "否" else f"{normalise_text(raw)} → 否")
     raise InvalidValue(f"“{f.label}”应填“是”或“否”，现为“{shorten(raw)}”")
 
 
-def _code(f: Field, raw: Any) -> str:
+_WORD_TABLES: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _by_word(table: dict[str, str]) -> dict[str, str]:
+    """A table of words or labels keyed by ``word_key``, built once per table."""
+    cached = _WORD_TABLES.get(id(table))
+    if cached is None or cached[0] is not table:
+        cached = _WORD_TABLES[id(table)] = (table, {word_key(k): v for k, v in table.items()})
+    return cached[1]
+
+
+def _code(f: Field, raw: Any) -> Reading:
     text = normalise_text(raw)
     if text in f.codes:
-        return text
-    for code, label in f.codes.items():
-        if text == label or text == label.replace("（", "(").replace("）", ")"):
-            return code
+        return text, None
+    key = word_key(text)
+    code = _by_word(_labels(f.codes)).get(key)
+    if code is not None:
+        return code, None
+    meant = _by_word(f.words).get(key) if f.words else None
+    if meant is not None and "|" in meant:
+        choices = "或".join(f"“{f.codes[c]}”" for c in meant.split("|"))
+        raise InvalidValue(f"“{f.label}”的“{shorten(raw)}”可指{choices}，请写明是哪一个")
+    if meant is not None:
+        return meant, f"{text} → {f.codes[meant]}"
     choices = "、".join(f.codes.values())
     raise InvalidValue(f"“{f.label}”的值“{shorten(raw)}”不在可选范围内（可选：{choices}）")
+
+
+_LABEL_TABLES: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _labels(codes: dict[str, str]) -> dict[str, str]:
+    """label -> code of a code list, built once per list."""
+    cached = _LABEL_TABLES.get(id(codes))
+    if cached is None or cached[0] is not codes:
+        cached = _LABEL_TABLES[id(codes)] = (codes, {label: code for code, label in codes.items()})
+    return cached[1]
 
 
 class MaskedValue(str):
@@ -323,7 +460,10 @@ def _refs(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) -
         else:
             ids.add(found)
     if missing:
-        raise InvalidValue(f"“{f.label}”中找不到：{shorten('、'.join(missing))}")
+        propose = getattr(lookup, "proposals", lambda _ref, _text: [])
+        asked = [f"“{name}”是否指“{meant[0]}”" for name in missing if (meant := propose(f.ref, name))]
+        hint = f"（{'；'.join(asked)}？）" if asked else ""
+        raise InvalidValue(f"“{f.label}”中找不到：{shorten('、'.join(missing))}{hint}")
     kind_of = getattr(lookup, "division_kind", None)  # (kind, name) of a division
     if f.ref == "division" and f.ref_kinds and kind_of is not None:
         for i in sorted(ids):
@@ -344,6 +484,7 @@ def _texts(f: Field, raw: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+_READERS = {"int", "float", "date", "bool", "code"}  # the parsers that say how they read a value
 _PARSERS = {
     "text": _text,
     "int": _int,

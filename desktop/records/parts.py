@@ -53,8 +53,28 @@ def _plain(value: Any) -> Any:
 
 # Key equipment: one whole number per item; a blank is none; 0 keeps no row.
 
+# The names 卫生统计 forms, equipment ledgers and check-up lists give each item besides ours.
+_EQUIPMENT_ALIASES = {
+    "ambulance": ("救护车数", "救护车数量"),
+    "dr": ("DR机", "数字化X线摄影系统", "数字化X线机", "数字X光机"),
+    "colour_ultrasound": ("彩超", "彩色超声", "彩色多普勒超声诊断仪", "彩色B超机"),
+    "biochem_analyser": ("生化分析仪", "全自动生化仪", "生化仪"),
+    "checkup_machine": ("智能健康一体机", "健康体检一体机"),
+    "simple_resuscitator": ("简易呼吸气囊", "呼吸气囊", "简易呼吸球囊"),
+}
+
 EQUIPMENT_FIELDS = tuple(
-    Field(f"equipment_{item}", label, "int", unit="台", minimum=0, maximum=999, nullable=False, default=0)
+    Field(
+        f"equipment_{item}",
+        label,
+        "int",
+        unit="台",
+        minimum=0,
+        maximum=999,
+        nullable=False,
+        default=0,
+        aliases=_EQUIPMENT_ALIASES[item],
+    )
     for item, label in EQUIPMENT.items()
 )
 _ITEM_OF = {f"equipment_{item}": item for item in EQUIPMENT}
@@ -111,6 +131,7 @@ SERVICE_AREA_FIELD = Field(
     note="服务的行政村、社区，多个用顿号分隔，如 新村村、石坪村；同名的写成“乡镇/村”",
     nullable=False,
     default=(),
+    aliases=("服务村", "服务行政村", "覆盖村", "管辖村", "服务村（社区）"),
 )
 
 
@@ -151,8 +172,25 @@ SERVICE_AREA_PART = Part("service_area", "service_areas", (SERVICE_AREA_FIELD,),
 
 # A project's planned investment by source, in 万元; a blank source has no row.
 
+# A project ledger heads each source by its name alone (中央资金), or as its budget line calls it.
+_FUNDING_ALIASES = {
+    "central": ("中央投资", "中央预算内投资", "中央补助资金"),
+    "provincial": ("省级投资", "省级补助资金"),
+    "city": ("市级投资", "市级配套资金"),
+    "county": ("县级投资", "县级配套资金", "县级财政资金"),
+    "self_raised": ("自筹资金", "自筹"),
+    "special_bonds": ("专项债", "地方政府专项债券", "专项债资金"),
+}
+
 FUNDING_FIELDS = tuple(
-    Field(f"funding_{source}", f"计划投资：{label}", "float", unit="万元", minimum=0)
+    Field(
+        f"funding_{source}",
+        f"计划投资：{label}",
+        "float",
+        unit="万元",
+        minimum=0,
+        aliases=(label, f"计划投资{label}", *_FUNDING_ALIASES[source]),
+    )
     for source, label in FUNDING_SOURCE.items()
 )
 _SOURCE_OF = {f"funding_{source}": source for source in FUNDING_SOURCE}
@@ -202,6 +240,7 @@ COOPERATING_UNITS_FIELD = Field(
     note="多个单位用顿号分隔，如 县财政局、县人社局",
     nullable=False,
     default=(),
+    aliases=("配合部门", "协同单位", "协助单位", "参与单位", "配合科室"),
 )
 
 

@@ -21,6 +21,47 @@ from desktop.division_tree import VILLAGE_KINDS, DivisionTree
 from desktop.records.fields import normalise_text
 from desktop.validators import InvalidValue, mask_id_number, shorten
 
+# What a name is called after its place: a facility's kind, then a division's. What is left (桃源 of 桃源镇中心卫生院
+# and of 桃源卫生院) is the place itself, which a name written shorter or longer keeps.
+_FACILITY_ENDINGS = sorted(
+    (
+        "社区卫生服务中心 社区卫生服务站 卫生服务中心 卫生服务站 中心卫生院 卫生院 卫生室 卫生所 医务室 诊所 "
+        "人民医院 中医医院 中医院 医院 妇幼保健院 妇幼保健计划生育服务中心 疾病预防控制中心 疾控中心 中心"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+_DIVISION_ENDINGS = sorted(
+    "街道办事处 村民委员会 居民委员会 村委会 居委会 街道 社区 镇 乡 村 县 区 市".split(), key=len, reverse=True
+)
+
+
+_NameIndex = dict[str, dict[str, list[int]]]  # a place -> name -> ids
+_StartBucket = tuple[dict[int, set[str]], dict[str, set[str]]]  # names by length, and by a character they hold
+
+
+def _place_of(name: str) -> str:
+    """A name without the words that say what kind of facility or division it is."""
+    for endings in (_FACILITY_ENDINGS, _DIVISION_ENDINGS):
+        for ending in endings:
+            if name.endswith(ending) and len(name) - len(ending) >= 2:  # 新村村 is 新村's, 新村 stays 新村
+                name = name[: -len(ending)]
+                break
+    return name
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)
+
+
+def _closeness(typed: str, name: str) -> tuple[int, int, int]:
+    """How near a name is to the one typed, smaller nearer: one written inside the other first, then the longer
+    common beginning, then the nearer length."""
+    short, long = sorted((typed, name), key=len)
+    prefix = next((i for i, (a, b) in enumerate(zip(typed, name, strict=False)) if a != b), min(len(typed), len(name)))
+    return (0 if _is_subsequence(short, long) else 1, -prefix, abs(len(typed) - len(name)))
+
 
 def _shortest_unique(forms: dict[int, list[str]], table: dict[str, list[int]]) -> dict[int, str]:
     return {i: next((f for f in fs if table[normalise_text(f)] == [i]), fs[-1]) for i, fs in forms.items()}
@@ -32,6 +73,7 @@ class Lookups:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._extra: dict[str, dict[str, list[int]]] = {"project": {}, "task": {}, "facility": {}}
+        self._proposed: dict[tuple[str, str], list[str]] = {}
 
     @cached_property
     def tree(self) -> DivisionTree:
@@ -161,13 +203,84 @@ class Lookups:
             key = normalise_text(f"{values['ledger']}/{values['number']}")
             self._extra["task"].setdefault(key, []).append(placeholder)
 
+    @cached_property
+    def _names_by_place(self) -> dict[str, tuple[_NameIndex, dict[str, _StartBucket]]]:
+        """For facilities in service and divisions in force, read once for every unknown name a file brings:
+        place (``_place_of``) -> name -> ids; and by a name's first two characters, its names by length and the
+        names holding each character."""
+        out: dict[str, tuple[_NameIndex, dict[str, _StartBucket]]] = {}
+        facilities = select(Facility.id, Facility.name).where(Facility.status != "closed")
+        divisions = [(r.id, r.name) for r in self.tree.rows.values() if r.withdrawn_on is None]
+        for ref, rows in (("facility", self.session.connection().execute(facilities).all()), ("division", divisions)):
+            by_place: _NameIndex = {}
+            by_start: dict[str, _StartBucket] = {}
+            for rid, name in rows:
+                name = normalise_text(name)
+                by_place.setdefault(_place_of(name), {}).setdefault(name, []).append(rid)
+                by_length, by_char = by_start.setdefault(name[:2], ({}, {}))
+                by_length.setdefault(len(name), set()).add(name)
+                for char in set(name[2:]):
+                    by_char.setdefault(char, set()).add(name)
+            out[ref] = by_place, by_start
+        return out
+
+    def proposals(self, ref: str, text: str) -> list[str]:
+        """Up to 3 names, as files show them, of facilities or divisions whose name is plausibly the one typed
+        written shorter or longer (桃源卫生院 for 桃源镇卫生院, 石坪 for 石坪村), nearest first; none when the text
+        itself names a record. Never taken for the record: the clerk is asked."""
+        if ref not in ("facility", "division"):
+            return []
+        key = (ref, normalise_text(text).replace("／", "/"))
+        if key not in self._proposed:
+            self._proposed[key] = self._propose(ref, key[1])
+        return self._proposed[key]
+
+    def _propose(self, ref: str, text: str) -> list[str]:
+        try:
+            if self(ref, text) is not None:
+                return []
+        except InvalidValue:  # several records bear it: the message says how to tell them apart
+            return []
+        typed = text.rpartition("/")[2]
+        place = _place_of(typed)
+        if len(typed) < 2 or len(place) < 2:
+            return []
+        by_place, by_start = self._names_by_place[ref]
+        names = set(by_place.get(place, {})) - {typed}
+        if not names and typed[:2] in by_start:  # no place in common: one name written inside the other
+            by_length, by_char = by_start[typed[:2]]
+            shorter = {n for k in range(max(3, -(-len(typed) // 3)), len(typed)) for n in by_length.get(k, ())}
+            chars = sorted((by_char.get(c, set()) for c in set(typed[2:])), key=len)
+            longer = set.intersection(*chars) if chars else set().union(*by_length.values())
+            longer = {n for n in longer if len(typed) < len(n) <= 3 * len(typed)}
+            names = {n for n in shorter if _is_subsequence(n, typed)} | {
+                n for n in longer if len(typed) >= 3 and _is_subsequence(typed, n)
+            }
+        found = {name: by_place[_place_of(name)][name] for name in names}
+        labels = self.labels(ref)
+        ranked = sorted(found, key=lambda name: (_closeness(typed, name), name))
+        out: list[str] = []
+        for name in ranked:
+            for rid in found[name]:
+                if rid in labels and labels[rid] not in out:
+                    out.append(labels[rid])
+        return out[:3]
+
     def division_kind(self, division_id: int) -> tuple[str, str]:
         row = self.tree.rows[division_id]
         return row.kind, row.name
 
     def missing_reason(self, ref: str, text: str) -> str | None:
-        """Why a person written as "姓名/身份证号码" is not found: the number is someone else's, or no one's (the
-        number masked in what is said)."""
+        """Why a name finds no record. A facility or division: the names it was plausibly meant for, asked about,
+        never taken. A person written as "姓名/身份证号码": the number is someone else's, or no one's (the number
+        masked in what is said)."""
+        if ref in ("facility", "division"):
+            meant = self.proposals(ref, text)
+            if not meant:
+                return None
+            what = "机构" if ref == "facility" else "行政区划"
+            asked = "还是".join(f"“{m}”" for m in meant)
+            return f"找不到名为“{shorten(normalise_text(text))}”的{what}：是否指{asked}？请改为登记的名称"
         if ref != "staff":
             return None
         name, _slash, number = normalise_text(text).rpartition("/")
