@@ -100,6 +100,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     for p in report.problems:
         shown = report.shown_value(p)
         print(f"  {p.where}：{p.message}" + (f"（内容：{shown}）" if shown else ""))
+    if report.readings:
+        print("按常用写法读取：")
+        for r in report.readings:
+            print(f"  {r.header}：{r.shown}（{r.cells} 个单元格）")
     if report.notes:
         print(f"清理清单（{len(report.notes)} 处，已自动删除，不影响导入）：")
         for p in report.notes:

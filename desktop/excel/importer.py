@@ -65,6 +65,17 @@ class Problem:
         return f"工作表“{self.sheet}” {cell}" + (f"（{self.header}）" if self.header else "")
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Values of a column read through an everyday word, a month alone or a unit: "主治医师 → 中级" in 5 cells."""
+
+    sheet: str
+    column: str
+    header: str  # the field's label
+    shown: str
+    cells: int
+
+
 @dataclass
 class RowPlan:
     row: int
@@ -87,6 +98,7 @@ class ImportReport:
     # Cells the import cleaned (invisible, control or direction characters removed): written cleaned, never
     # silently; they do not stop the import.
     notes: list[Problem] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)  # how values not in their plain form were read
     plans: list[RowPlan] = field(default_factory=list)
     update_plans: list[RowPlan] = field(default_factory=list)  # progress reports (projects, tasks)
     ignored_columns: list[str] = field(default_factory=list)
@@ -226,6 +238,7 @@ class ParsedSheet:
     # Rows identical, cell for cell, to what a template writes for a stored record: (Excel row, key, record id).
     same_as_stored: list[tuple[int, tuple, int]] = field(default_factory=list)
     blanks: dict[int, set[str]] = field(default_factory=dict)  # Excel row -> the fields its blank cells are
+    readings: list[Reading] = field(default_factory=list)
 
 
 class StoredCells:
@@ -502,6 +515,7 @@ def _parse_sheet(
     grid = list(zip(*[(list(row) + [None] * width)[:width] for _, row in kept], strict=True)) if kept else []
     parsed: dict[str, list] = {}
     bad_rows: set[int] = set()
+    how: dict[tuple[int, str, str], int] = {}  # (column, label, how a value was read) -> cells read so
     for j, f in columns.items():
         whole_numbers = f.kind in ("int", "text", "ref", "phone")
         memo: dict[Any, tuple[bool, Any]] | None = {} if f.kind in ("code", "bool", "ref", "date") else None
@@ -521,15 +535,17 @@ def _parse_sheet(
             hit = memo.get(raw) if memo is not None else None
             if hit is None:
                 try:
-                    hit = (True, f.parse(raw, lookup=lookup))
+                    hit = (True, *f.read(raw, lookup=lookup))
                 except InvalidValue as exc:
-                    hit = (False, str(exc))
+                    hit = (False, str(exc), None)
                 if memo is not None:
                     memo[raw] = hit
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 out.blanks.setdefault(kept[n][0], set()).add(f.name)
             if hit[0]:
                 out_col.append(hit[1])
+                if hit[2]:
+                    how[(j, f.label, hit[2])] = how.get((j, f.label, hit[2]), 0) + 1
             else:
                 out_col.append(None)
                 bad_rows.add(n)
@@ -538,6 +554,9 @@ def _parse_sheet(
         parsed[f.name] = out_col
         if progress:
             progress(len(parsed), len(columns))
+    out.readings = [
+        Reading(sheet, get_column_letter(j + 1), label, shown, cells) for (j, label, shown), cells in how.items()
+    ]
     names = list(parsed)
     for n, values in enumerate(zip(*parsed.values(), strict=True)):
         if n not in bad_rows:
@@ -684,6 +703,7 @@ def plan_import(
     parsed = _parse_sheet(layout, lookup, progress, stored)
     report.problems.extend(parsed.problems)
     report.notes.extend(parsed.notes)
+    report.readings.extend(parsed.readings)
     report.ignored_columns = parsed.ignored_columns
     report.plans = _classify(parsed, lambda v: _keys(spec.rtype, v), lambda: _existing(session, spec), report.problems)
     report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
@@ -710,6 +730,7 @@ def plan_import(
         parsed_u = _parse_sheet(u_layout, lookup)
         report.problems.extend(parsed_u.problems)
         report.notes.extend(parsed_u.notes)
+        report.readings.extend(parsed_u.readings)
         report.update_plans = _classify(parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems)
     return report
 

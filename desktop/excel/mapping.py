@@ -42,7 +42,7 @@ def _bare(key: str) -> str:
 
 
 def field_words(f: Field) -> list[str]:
-    words = [f.label, f.header, *getattr(f, "aliases", ())]
+    words = [f.label, f.header, *f.aliases]
     return list(dict.fromkeys(header_key(w) for w in words if w))
 
 
