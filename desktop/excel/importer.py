@@ -30,6 +30,7 @@ from db.models import Facility, ImportMapping
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, signature
+from desktop.excel.reading import read_sheets
 from desktop.excel.safety import MAX_ROWS, check_workbook
 from desktop.excel.tables import Column, Table, find_table
 from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, META_SHEET, TEMPLATES, TemplateKind, template_workbook
@@ -159,28 +160,17 @@ class ImportReport:
 
 def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], dict[str, str], list[list[Any]] | None]:
     """The data sheet's rows, the template's metadata, and the rows of ``extra`` (a second sheet) if present."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine's own errors, in English: a damaged or unsupported file
-        log.warning("calamine could not open %s: %s", path, exc)
-        raise ExcelError(f"“{path.name}”已损坏或不是 Excel 工作簿，无法读取。") from None
-    names = wb.sheet_names
+    sheets = {s.name: s.rows for s in read_sheets(path)}
+    names = list(sheets)
     sheet = DATA_SHEET if DATA_SHEET in names else next((n for n in names if not n.startswith("_")), None)
     if sheet is None:  # only the app's own hidden sheets (names starting with "_"), or none at all
         raise ExcelError(f"“{path.name}”中没有可导入的工作表（应有名为“{DATA_SHEET}”的工作表）。")
     meta: dict[str, str] = {}
-    try:
-        if META_SHEET in names:
-            for row in wb.get_sheet_by_name(META_SHEET).to_python():
-                if len(row) >= 2 and row[0]:
-                    meta[str(row[0])] = str(row[1]).removesuffix(".0")
-        rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        extra_rows = wb.get_sheet_by_name(extra).to_python(skip_empty_area=False) if extra in names else None
-    except Exception as exc:  # a sheet the workbook lists but cannot give: a damaged or hand-edited file
-        log.warning("calamine could not read a sheet of %s: %s", path, exc)
-        raise ExcelError(f"“{path.name}”已损坏，无法读取其中的工作表。") from None
+    for row in sheets.get(META_SHEET, []):
+        if len(row) >= 2 and row[0]:
+            meta[str(row[0])] = str(row[1]).removesuffix(".0")
+    rows = sheets[sheet]
+    extra_rows = sheets[extra] if extra in sheets else None
     for name, r in ((sheet, rows), (extra, extra_rows or [])):
         if len(r) > MAX_ROWS + 20:
             raise ExcelError(f"工作表“{name}”有 {len(r):,} 行，超过每次导入 {MAX_ROWS:,} 行的上限，请分批导入。")

@@ -7,10 +7,16 @@ and works out what python-calamine would allocate for it: the rectangle from A1 
 value, and the text they hold, a shared string counted once per cell that refers to it (calamine copies
 it into each). A file whose reading would take more than ``READ_BUDGET_BYTES`` is refused before
 calamine opens it.
+
+The other kinds are vetted with the same care: an OLE compound file (.xls, WPS's .et, or an encrypted
+.xlsx) through its directory and BIFF records (``compound``), an OpenDocument sheet through its
+content.xml, a CSV or text table through its encoding (its rows and columns are bounded as it is read).
 """
 
 from __future__ import annotations
 
+import codecs
+import mmap
 import posixpath
 import re
 import struct
@@ -18,6 +24,7 @@ import zipfile
 import zlib
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +35,7 @@ from xml.parsers import expat
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from desktop.excel.compound import Compound, Damaged, scan_workbook
 from desktop.excel.errors import ExcelError
 from desktop.validators import shorten
 
@@ -70,14 +78,75 @@ MAX_ELEMENTS = 8_000_000
 CHUNK_BYTES = 4 * 1024 * 1024
 
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# An OpenDocument sheet is one content.xml, several times wordier than a worksheet's XML: a cell is
+# <table:table-cell office:value-type="string" calcext:value-type="string"><text:p>张三</text:p>
+# </table:table-cell>, about 100 bytes against xlsx's 30, so the city's staff roster (518,000 cells) is
+# some 50 MB of it and the 100,000-row cap at 20 columns about 200 MB. It is read element by element
+# (repeated rows and cells must be counted as calamine expands them), so this also caps the time.
+MAX_ODS_CONTENT_BYTES = 200 * 1024 * 1024
+
+TEXT_SUFFIXES = (".csv", ".txt")
+WPS_SUFFIXES = (".et", ".ett")
+ACCEPTED = (
+    "可以导入的有：Excel 工作簿（.xlsx、.xlsm、.xls）、WPS 表格（.et）、OpenDocument 表格（.ods）"
+    "和 CSV 或文本表格（.csv、.txt）。"
+)
+WPS_SAVE_AS = (
+    "请在 WPS 中打开它，点 文件 › 另存为，文件类型选 “Microsoft Excel 工作簿(*.xlsx)”，保存后导入新的 .xlsx 文件。"
+)
 
 
-def check_workbook(path: Path) -> None:
+def password_refusal(path: Path) -> ExcelError:
+    return ExcelError(
+        f"“{path.name}”设置了打开密码，无法导入。请在 Excel 或 WPS 中用密码打开它，取消密码后保存，再导入："
+        "Excel 中点 文件 › 信息 › 保护工作簿 › 用密码进行加密，清空密码；"
+        "WPS 中点 文件 › 文档加密 › 密码加密，清空打开密码。"
+    )
+
+
+def extent_refusal(sheet: str, cell: str) -> ExcelError:
+    """A sheet that reaches past the importable range, whatever kind of file it is in."""
+    return ExcelError(
+        f"工作表“{shorten(sheet)}”用到了 {shorten(cell)} 单元格，超出可导入的范围"
+        f"（最多 {MAX_SHEET_ROWS:,} 行、{MAX_COLUMNS} 列，即 A1:{cell_name(MAX_COLUMNS, MAX_SHEET_ROWS)}）。"
+        "请删除这个范围以外的行和列（包括只设了格式的）后再导入；"
+        f"数据超过 {MAX_ROWS:,} 行的，请分批导入。"
+    )
+
+
+def budget_refusal(path: Path, total: int, biggest: str) -> ExcelError:
+    return ExcelError(
+        f"“{path.name}”的内容过多：读取约需 {total // (1024 * 1024):,} MB 内存，超过 "
+        f"{READ_BUDGET_BYTES // (1024 * 1024)} MB 的上限（最多的是工作表“{shorten(biggest)}”）。"
+        "请删去不需要的行、列和很长的文字，或把数据分成几个文件导入。"
+    )
+
+
+_DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    ValueError,
+    struct.error,
+    expat.ExpatError,
+)
+
+
+@dataclass(frozen=True)
+class Vetted:
+    """What ``check_workbook`` found the file to be: "xlsx" (any OOXML zip workbook), "xls" (BIFF in a
+    compound file, .xls or WPS's .et), "ods", or "text" (a CSV or text table, in ``encoding``)."""
+
+    kind: str
+    encoding: str | None = None
+
+
+def check_workbook(path: Path) -> Vetted:
     """Raise ExcelError with a Chinese explanation if the file is not a workbook that is safe to read.
 
-    Every kind of file the importer reads is told apart here by its first bytes and vetted before its
-    parser opens it: an OLE file (.xls, or an encrypted .xlsx) is refused for now; a zip is bounded as
-    an archive, then as a workbook.
+    Every kind of file the importer reads is told apart here by its first bytes (the name's suffix counts
+    only for a text table, which has none) and vetted before its parser opens it.
     """
     if not path.exists():
         raise ExcelError(f"找不到文件：{path}")
@@ -91,20 +160,98 @@ def check_workbook(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE_MAGIC:
-        raise ExcelError(
-            f"“{path.name}”是旧版 Excel（.xls）文件或设置了打开密码的文件，无法直接导入。"
-            "请在 Excel 或 WPS 中打开，取消密码后“另存为”Excel 工作簿（.xlsx）再导入。"
-        )
-    if not head.startswith(b"PK\x03\x04"):
-        raise ExcelError(f"“{path.name}”不是 Excel 工作簿（.xlsx）文件。")
+        _check_compound(path)
+        return Vetted("xls")
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            return Vetted(_check_zip(path))
+        except _DAMAGED_ZIP:
+            # a damaged archive shows itself as any of these, depending on where the damage is
+            raise ExcelError(f"“{path.name}”已损坏，无法作为 Excel 工作簿打开。") from None
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return Vetted("text", _check_text(path))
+    raise ExcelError(f"“{path.name}”不是 Excel 工作簿或其他可导入的表格文件。{ACCEPTED}")
+
+
+# -- compound files: .xls, .et, encrypted .xlsx ----------------------------------------------------------
+
+
+def _check_compound(path: Path) -> None:
     try:
-        _check_zip(path)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, struct.error, expat.ExpatError):
-        # a damaged archive shows itself as any of these, depending on where the damage is
-        raise ExcelError(f"“{path.name}”已损坏，无法作为 Excel 工作簿打开。") from None
+        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            ole = Compound(buf)
+            names = ole.names()
+            if names & {"encryptioninfo", "encryptedpackage"}:  # an OOXML package encrypted with a password
+                raise password_refusal(path)
+            stream = next((n for n in ("workbook", "book") if n in names), None)
+            if stream is None:
+                if path.suffix.lower() in WPS_SUFFIXES:
+                    raise ExcelError(f"“{path.name}”是这个程序读不了的 WPS 表格格式。{WPS_SAVE_AS}")
+                raise ExcelError(
+                    f"“{path.name}”不是 Excel 工作簿或其他可导入的表格文件，可能是 Word 或其他 Office 文件。{ACCEPTED}"
+                )
+            book = scan_workbook(ole.stream(stream), biff8=stream == "workbook")
+    except (Damaged, struct.error, ValueError, IndexError, OverflowError, OSError):
+        raise ExcelError(f"“{path.name}”已损坏，无法读取。") from None
+    if book.encrypted:  # an .xls with FILEPASS: its records are ciphertext
+        raise password_refusal(path)
+    costs = (
+        SheetCost(
+            s.name,
+            rows=s.rows,
+            columns=s.columns,
+            lowest=cell_name(*s.lowest),
+            widest=cell_name(*s.widest),
+            values=s.values,
+            text=s.text,
+            shared=Counter(s.shared),
+        )
+        for s in book.sheets
+    )
+    _refuse_costs(path, costs, book.shared_sizes)
 
 
-def _check_zip(path: Path) -> None:
+# -- text tables ----------------------------------------------------------------------------------------
+
+
+def text_encoding(path: Path) -> str | None:
+    """The encoding a text table is in: UTF-16 if it starts with its byte-order mark (Excel's "Unicode
+    text"), else UTF-8 (with or without a BOM), else GB18030 (which GBK and GB2312 are subsets of); None
+    if it decodes in none of them. Raises ValueError if it holds a NUL, which no text table does."""
+    with path.open("rb") as fh:
+        head = fh.read(2)
+    candidates = ["utf-16"] if head in (b"\xff\xfe", b"\xfe\xff") else ["utf-8-sig", "gb18030"]
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        try:
+            with path.open("rb") as fh:
+                while data := fh.read(CHUNK_BYTES):
+                    if "\0" in decoder.decode(data):
+                        raise ValueError("NUL in a text file")
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+def _check_text(path: Path) -> str:
+    try:
+        encoding = text_encoding(path)
+    except ValueError:
+        raise ExcelError(f"“{path.name}”含有二进制内容，不是文本表格，无法导入。{ACCEPTED}") from None
+    if encoding is None:
+        raise ExcelError(
+            f"“{path.name}”的文字编码无法识别（应为 UTF-8 或 GBK），不是可导入的文本表格。"
+            "请在 WPS 或 Excel 中打开，另存为 Excel 工作簿（.xlsx）再导入。"
+        )
+    return encoding
+
+
+# -- zip workbooks: .xlsx and .ods ----------------------------------------------------------------------
+
+
+def _check_zip(path: Path) -> str:
     with path.open("rb") as fh:
         if _directory_size(fh) > MAX_DIRECTORY_BYTES:
             raise ExcelError(f"“{path.name}”中的文件条目过多，不是正常的工作簿，已拒绝读取。")
@@ -131,13 +278,11 @@ def _check_zip(path: Path) -> None:
         names = {m.filename for m in members}
         if "xl/workbook.xml" in names:
             _check_reading_cost(path, z)
-        elif "mimetype" in names and z.read("mimetype").strip() == _ODS_MIMETYPE:
-            raise ExcelError(
-                f"“{path.name}”是 OpenDocument 表格（.ods）文件，目前不能直接导入。"
-                "请在 WPS、Excel 或 LibreOffice 中打开，“另存为”Excel 工作簿（.xlsx）再导入。"
-            )
-        else:
-            raise ExcelError(f"“{path.name}”不是 Excel 工作簿（缺少工作簿内容），可能是 Word 或其他压缩文件。")
+            return "xlsx"
+        if "mimetype" in names and z.read("mimetype").strip() == _ODS_MIMETYPE and "content.xml" in names:
+            _check_ods(path, z)
+            return "ods"
+        raise ExcelError(f"“{path.name}”不是 Excel 工作簿（缺少工作簿内容），可能是 Word 或其他压缩文件。")
 
 
 def _directory_size(fh: BinaryIO) -> int:
@@ -201,27 +346,23 @@ class SheetCost:
 def _check_reading_cost(path: Path, z: zipfile.ZipFile) -> None:
     sheets, shared_member = _parts(path, z)
     shared_sizes = _shared_string_sizes(path, z, shared_member) if shared_member else array("q")
+    _refuse_costs(path, (sheet_cost(z, member, name) for member, name in sheets.items()), shared_sizes)
+
+
+def _refuse_costs(path: Path, costs: Iterable[SheetCost], shared_sizes: array) -> None:
+    """Refuse a file one of whose sheets reaches too far, or whose sheets together cost too much to read.
+    ``costs`` may be lazy: a sheet past the range is refused before the next one is read."""
     total = len(shared_sizes) * SHARED_STRING_BYTES + sum(shared_sizes)
     biggest = (0, "")
-    for member, name in sheets.items():
-        cost = sheet_cost(z, member, name)
+    for cost in costs:
         far = cost.too_far
         if far is not None:
-            raise ExcelError(
-                f"工作表“{shorten(cost.name)}”用到了 {shorten(far)} 单元格，超出可导入的范围"
-                f"（最多 {MAX_SHEET_ROWS:,} 行、{MAX_COLUMNS} 列，即 A1:{cell_name(MAX_COLUMNS, MAX_SHEET_ROWS)}）。"
-                "请删除这个范围以外的行和列（包括只设了格式的）后再导入；"
-                f"数据超过 {MAX_ROWS:,} 行的，请分批导入。"
-            )
+            raise extent_refusal(cost.name, far)
         size = cost.memory(shared_sizes)
         total += size
         biggest = max(biggest, (size, cost.name))
     if total > READ_BUDGET_BYTES:
-        raise ExcelError(
-            f"“{path.name}”的内容过多：读取约需 {total // (1024 * 1024):,} MB 内存，超过 "
-            f"{READ_BUDGET_BYTES // (1024 * 1024)} MB 的上限（最多的是工作表“{shorten(biggest[1])}”）。"
-            "请删去不需要的行、列和很长的文字，或把数据分成几个文件导入。"
-        )
+        raise budget_refusal(path, total, biggest[1])
 
 
 def _parts(path: Path, z: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
@@ -515,3 +656,84 @@ def _any_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
         parser.Parse(b"", True)
     cost.text = chars * 4  # UTF-8 takes at most four bytes a character
     return cost
+
+
+# -- OpenDocument sheets --------------------------------------------------------------------------------
+
+
+def _check_ods(path: Path, z: zipfile.ZipFile) -> None:
+    if z.getinfo("content.xml").file_size > MAX_ODS_CONTENT_BYTES:
+        raise ExcelError(
+            f"“{path.name}”的内容超过 {MAX_ODS_CONTENT_BYTES // (1024 * 1024)} MB，已拒绝读取。"
+            "请删去不需要的行、列和很长的文字，或把数据分成几个文件导入。"
+        )
+    _refuse_costs(path, _ods_costs(path, z), array("q"))
+
+
+def _ods_costs(path: Path, z: zipfile.ZipFile) -> list[SheetCost]:
+    """Each table of content.xml as calamine expands it: a row or cell with table:number-rows-repeated or
+    table:number-columns-repeated stands for that many, and an 11 KB file whose one cell repeats 1,000
+    columns by 20,000 rows took calamine 1.2 GB. Repeats of empty cells (LibreOffice ends every sheet with
+    a million empty rows of 16,384 cells) place nothing and do not count. Names are matched with their
+    usual prefixes, as calamine matches them."""
+    costs: list[SheetCost] = []
+    cost: SheetCost | None = None
+    row = rows_repeated = column = columns_repeated = elements = 0
+    in_cell = filled = False
+    chars = 0
+
+    def count(value: str) -> int:
+        return max(1, _number(value)) if value.isdigit() else 1
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal cost, row, rows_repeated, column, columns_repeated, elements, in_cell, filled
+        elements += 1
+        if tag == "table:table":
+            cost = SheetCost(attrs.get("table:name", "") or f"Sheet{len(costs) + 1}")
+            costs.append(cost)
+            row = 0
+        elif tag == "table:table-row":
+            rows_repeated, column = count(attrs.get("table:number-rows-repeated", "")), 0
+        elif tag in ("table:table-cell", "table:covered-table-cell"):
+            columns_repeated = count(attrs.get("table:number-columns-repeated", ""))
+            in_cell, filled = True, "office:value-type" in attrs
+        elif in_cell:
+            filled = True  # text:p and the like: a cell with text
+
+    def end(tag: str) -> None:
+        nonlocal row, column, in_cell, chars
+        if tag in ("table:table-cell", "table:covered-table-cell") and in_cell:
+            in_cell = False
+            if filled and cost is not None:
+                cost.values += columns_repeated * rows_repeated
+                cost.text += chars * columns_repeated * rows_repeated * 4  # UTF-8 takes at most four bytes
+                right, bottom = column + columns_repeated, row + rows_repeated
+                cost.see(right, bottom, cell_name(min(right, _FAR), min(bottom, _FAR)))
+            column += columns_repeated
+            chars = 0
+        elif tag == "table:table-row":
+            row += rows_repeated
+
+    def characters(data: str) -> None:
+        nonlocal chars
+        if in_cell:
+            chars += len(data)
+
+    def refuse_doctype(*_args) -> None:
+        raise ExcelError(f"“{path.name}”含有 XML 实体定义，可能是恶意文件，已拒绝读取。")
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    with z.open("content.xml") as fh:
+        while data := fh.read(CHUNK_BYTES):
+            parser.Parse(data, False)
+            if elements > MAX_ELEMENTS:
+                raise ExcelError(f"“{path.name}”的结构异常（元素过多），不是正常的表格，已拒绝读取。")
+            if any(c.too_far or c.rows * c.columns * EXTENT_CELL_BYTES > READ_BUDGET_BYTES for c in costs):
+                return costs  # refused, whatever follows
+        parser.Parse(b"", True)
+    return costs

@@ -125,7 +125,9 @@ class ImportWizard(QDialog):
         self.save_problems.setEnabled(bool(r and (r.problems or r.notes)))
 
     def choose_file(self) -> None:
-        path, _ = file_dialogs.open_file_name(self, "选择要导入的文件", "", "Excel 工作簿 (*.xlsx)")
+        path, _ = file_dialogs.open_file_name(
+            self, "选择要导入的文件", "", "表格文件 (*.xlsx *.xlsm *.xls *.et *.ett *.ods *.csv *.txt);;所有文件 (*)"
+        )
         if path:
             self.file.setText(path)
             self.check()

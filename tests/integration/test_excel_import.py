@@ -223,7 +223,7 @@ def _zip(path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED):
     ("name", "make", "message"),
     [
         ("notes.xlsx", lambda p: _bytes(p, "会议纪要".encode()), "不是 Excel 工作簿"),
-        ("old.xls", lambda p: _bytes(p, safety.OLE_MAGIC + b"\0" * 1000), "旧版 Excel（.xls）"),
+        ("old.xls", lambda p: _bytes(p, safety.OLE_MAGIC + b"\0" * 1000), "“old.xls”已损坏，无法读取。"),
         ("empty.xlsx", lambda p: _bytes(p, b""), "是空的"),
         ("doc.xlsx", lambda p: _zip(p, {"word/document.xml": b"<w/>"}), "缺少工作簿内容"),
         (
