@@ -280,6 +280,7 @@ def test_money_is_converted_to_the_fields_unit_and_says_so():
     assert yuan.read("3.5万元") == (35000, "3.5万元 → 35000元")
     assert PROJECT.field("investment_completed").read("35000元") == (3.5, "35000元 → 3.5万元")
     assert PROJECT.field("investment_completed").read("120万元") == (120, None)
+    assert PROJECT.field("investment_completed").read("５０") == (50, None)  # a bare number is in the field's unit
     assert PROJECT.field("funding_central").read("￥35,000元") == (3.5, "¥35,000元 → 3.5万元")
 
 

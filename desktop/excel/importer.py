@@ -31,7 +31,7 @@ from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, signature
 from desktop.excel.reading import read_sheets
-from desktop.excel.safety import MAX_ROWS, check_workbook
+from desktop.excel.safety import MAX_ROWS
 from desktop.excel.tables import Column, Table, find_table
 from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, META_SHEET, TEMPLATES, TemplateKind, template_workbook
 from desktop.records.editing import (
@@ -88,6 +88,7 @@ class RowPlan:
     title: str = ""  # the record as the clerk knows it: its name, or the name of the record it belongs to
     current: dict[str, Any] | None = None  # a stored record's values before the row
     kept_blank: int = 0  # blank cells that left a stored value as it was
+    sheet: str = ""  # the sheet the row is on
 
 
 @dataclass
@@ -103,6 +104,7 @@ class ImportReport:
     plans: list[RowPlan] = field(default_factory=list)
     update_plans: list[RowPlan] = field(default_factory=list)  # progress reports (projects, tasks)
     ignored_columns: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)  # sheets with no table of these records
     layouts: list[SheetLayout] = field(default_factory=list)  # each sheet read: its table and how it was placed
     written: int = 0  # rows written to the database
     backup: Path | None = None  # the copy made before writing
@@ -158,23 +160,37 @@ class ImportReport:
         return text
 
 
-def _read(path: Path, extra: str | None = None) -> tuple[str, list[list[Any]], dict[str, str], list[list[Any]] | None]:
-    """The data sheet's rows, the template's metadata, and the rows of ``extra`` (a second sheet) if present."""
-    sheets = {s.name: s.rows for s in read_sheets(path)}
-    names = list(sheets)
-    sheet = DATA_SHEET if DATA_SHEET in names else next((n for n in names if not n.startswith("_")), None)
-    if sheet is None:  # only the app's own hidden sheets (names starting with "_"), or none at all
-        raise ExcelError(f"“{path.name}”中没有可导入的工作表（应有名为“{DATA_SHEET}”的工作表）。")
+@dataclass
+class Book:
+    """What a file gives the import: the sheets to read records from, the template's metadata, and the sheet of
+    progress reports (projects, tasks) when it has one."""
+
+    sheets: list[tuple[str, list[list[Any]]]]
+    meta: dict[str, str]
+    updates: list[list[Any]] | None
+    template: bool  # our own template: its data sheet only, a bureau's file: every sheet it shows
+
+
+def _read(path: Path, extra: str | None = None) -> Book:
+    sheets = read_sheets(path)
+    by_name = {s.name: s.rows for s in sheets}
     meta: dict[str, str] = {}
-    for row in sheets.get(META_SHEET, []):
+    for row in by_name.get(META_SHEET, []):
         if len(row) >= 2 and row[0]:
             meta[str(row[0])] = str(row[1]).removesuffix(".0")
-    rows = sheets[sheet]
-    extra_rows = sheets[extra] if extra in sheets else None
-    for name, r in ((sheet, rows), (extra, extra_rows or [])):
-        if len(r) > MAX_ROWS + 20:
-            raise ExcelError(f"工作表“{name}”有 {len(r):,} 行，超过每次导入 {MAX_ROWS:,} 行的上限，请分批导入。")
-    return sheet, rows, meta, extra_rows
+    template = META_SHEET in by_name or DATA_SHEET in by_name
+    if template:
+        name = DATA_SHEET if DATA_SHEET in by_name else next((n for n in by_name if not n.startswith("_")), None)
+        chosen = [(name, by_name[name])] if name is not None else []
+    else:  # a hidden sheet holds a workbook's lists and workings, never the records
+        chosen = [(s.name, s.rows) for s in sheets if not s.hidden and s.name != extra]
+    if not chosen:
+        raise ExcelError(f"“{path.name}”中没有可导入的工作表。")
+    extra_rows = by_name.get(extra) if extra else None
+    for name, rows in [*chosen, (extra, extra_rows or [])]:
+        if len(rows) > MAX_ROWS + 20:
+            raise ExcelError(f"工作表“{name}”有 {len(rows):,} 行，超过每次导入 {MAX_ROWS:,} 行的上限，请分批导入。")
+    return Book(chosen, meta, extra_rows, template)
 
 
 def _existing(session: Session, spec: TemplateKind) -> dict[tuple, tuple[int, dict[str, Any]]]:
@@ -564,11 +580,14 @@ def _classify(
     keys_of: Callable[[dict[str, Any]], list[tuple]],
     existing: Callable[[], dict],
     problems: list[Problem],
+    seen: dict[tuple, tuple[str, int]],
 ) -> list[RowPlan]:
-    """Match each row to an existing record by its natural keys: new, changed (with the fields), unchanged."""
-    seen: dict[tuple, int] = {key: excel_row for excel_row, key, _id in parsed.same_as_stored}
+    """Match each row to an existing record by its natural keys: new, changed (with the fields), unchanged. ``seen``
+    holds the keys of the rows before it, in this sheet and the file's sheets before it."""
+    sheet = parsed.sheet
+    seen.update({key: (sheet, excel_row) for excel_row, key, _id in parsed.same_as_stored})
     plans = [
-        RowPlan(excel_row, str(key[1:]), {}, "unchanged", record_id)
+        RowPlan(excel_row, str(key[1:]), {}, "unchanged", record_id, sheet=sheet)
         for excel_row, key, record_id in parsed.same_as_stored
     ]
     stored = existing() if parsed.rows else {}  # not read at all when every row matched a stored one
@@ -576,11 +595,12 @@ def _classify(
         keys = keys_of(values)
         duplicate = next((seen[key] for key in keys if key in seen), None)
         if duplicate is not None:
-            problems.append(Problem(parsed.sheet, excel_row, "", "", None, f"与第 {duplicate} 行是同一条记录（重复）"))
+            where = f"第 {duplicate[1]} 行" if duplicate[0] == sheet else f"工作表“{duplicate[0]}”第 {duplicate[1]} 行"
+            problems.append(Problem(sheet, excel_row, "", "", None, f"与{where}是同一条记录（重复）"))
             continue
         for key in keys:
-            seen[key] = excel_row
-        plan = RowPlan(excel_row, str(keys[0][1:] if keys else ""), values)
+            seen[key] = (sheet, excel_row)
+        plan = RowPlan(excel_row, str(keys[0][1:] if keys else ""), values, sheet=sheet)
         found = [stored[key] for key in keys if key in stored]
         match = found[0] if found else None
         if len({m[0] for m in found if m is not AMBIGUOUS}) > 1:
@@ -609,6 +629,18 @@ def _classify(
             plan.action = "changed" if plan.changes else "unchanged"
         plans.append(plan)
     return plans
+
+
+def _once(make: Callable[[], Any]) -> Callable[[], Any]:
+    """``make``'s result, made on the first call only."""
+    made: list[Any] = []
+
+    def get() -> Any:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
 
 
 def _two_records(found: list[tuple[int, dict[str, Any]]], keys: list[tuple]) -> str:
@@ -669,42 +701,57 @@ def plan_import(
             raise ExcelError(f"这是{other.label if other else mapping.kind}的列对应，不能用于导入{spec.label}。")
         mapping.resolve(spec.rtype)
     path = Path(path)
-    check_workbook(path)
     # calamine parses without holding the GIL, so the stored records are read from the database meanwhile
     # (the session stays on this thread).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
         reading = pool.submit(_read, path, spec.updates.name if spec.updates else None)
         lookup = Lookups(session)
         stored = _stored_staff(session, spec, lookup) if kind == "staff" else None
-        sheet, rows, meta, update_rows = reading.result()
-    report = ImportReport(kind, path, sheet)
+        book = reading.result()
+    meta = book.meta
+    report = ImportReport(kind, path, book.sheets[0][0])
     if meta.get("模板类型") and meta["模板类型"] != kind:
         other = TEMPLATES.get(meta["模板类型"])
         raise ExcelError(f"这是{other.label if other else meta['模板类型']}模板，不能作为{spec.label}导入。")
     skip = {int(meta["示例行"])} if meta.get("示例行", "").isdigit() else set()
     fields = list(spec.rtype.editable)
-    layout = _layout(session, kind, spec.rtype, fields, sheet, rows, lookup, mapping, skip, report.problems)
-    report.layouts.append(layout)
+    for sheet, rows in book.sheets:
+        try:
+            layout = _layout(session, kind, spec.rtype, fields, sheet, rows, lookup, mapping, skip, report.problems)
+        except ExcelError:
+            if len(book.sheets) == 1:
+                raise
+            report.skipped_sheets.append(sheet)  # a sheet of notes or workings beside the records
+            continue
+        report.layouts.append(layout)
+    if not report.layouts:
+        example = spec.rtype.editable[0].label
+        raise ExcelError(f"“{path.name}”的各工作表中都找不到{spec.label}表头（如“{example}”）。")
+    report.sheet = report.layouts[0].sheet
     if report.problems:  # the columns are not all placed: nothing is read until the clerk says which is which
-        report.ignored_columns = layout.not_placed()
+        report.ignored_columns = [h for layout in report.layouts for h in layout.not_placed()]
         return report
-    if kind == "facilities":
-        _new_in_file(layout, lookup)
-    parsed = _parse_sheet(layout, lookup, progress, stored)
-    report.problems.extend(parsed.problems)
-    report.notes.extend(parsed.notes)
-    report.readings.extend(parsed.readings)
-    report.ignored_columns = parsed.ignored_columns
-    report.plans = _classify(parsed, lambda v: _keys(spec.rtype, v), lambda: _existing(session, spec), report.problems)
-    report.plans = _restore_masked(report.plans, spec.rtype, sheet, report.problems)
-    report.plans = _whole_rows(session, report.plans, spec.rtype, sheet, report.problems, lookup)
-    if kind == "facilities":
-        report.plans = _not_moved(session, report.plans, lookup, sheet, report.problems)
+    stored_records = _once(lambda: _existing(session, spec))
+    seen: dict[tuple, tuple[str, int]] = {}
+    for layout in report.layouts:
+        if kind == "facilities":
+            _new_in_file(layout, lookup)
+        parsed = _parse_sheet(layout, lookup, progress, stored)
+        report.problems.extend(parsed.problems)
+        report.notes.extend(parsed.notes)
+        report.readings.extend(parsed.readings)
+        report.ignored_columns += [h for h in parsed.ignored_columns if h not in report.ignored_columns]
+        plans = _classify(parsed, lambda v: _keys(spec.rtype, v), stored_records, report.problems, seen)
+        plans = _restore_masked(plans, spec.rtype, layout.sheet, report.problems)
+        plans = _whole_rows(session, plans, spec.rtype, layout.sheet, report.problems, lookup)
+        if kind == "facilities":
+            plans = _not_moved(session, plans, lookup, layout.sheet, report.problems)
+        report.plans += plans
     if kind == "facilities":  # a row naming a new row of the file that has a problem cannot be written either
         new_rows = {-p.row: p.record_id or 0 for p in report.plans}
         report.plans = [p for p in report.plans if _placeholders_known(report, p, spec.rtype, new_rows, check=True)]
     _name_plans(report.plans, spec.rtype, lookup)
-    if spec.updates is not None and update_rows is not None:
+    if spec.updates is not None and book.updates is not None:
         # Reports may name records that are new in this very file: they resolve to placeholders (negative
         # numbers) that run_import replaces with the new records' ids.
         for n, plan in enumerate(report.plans, 1):
@@ -713,7 +760,7 @@ def plan_import(
         u = spec.updates
         u_fields = [u.rtype.field(f) for f in u.fields]
         problems: list[Problem] = []
-        u_layout = _layout(session, u.rtype.key, u.rtype, u_fields, u.name, update_rows, lookup, None, skip, problems)
+        u_layout = _layout(session, u.rtype.key, u.rtype, u_fields, u.name, book.updates, lookup, None, skip, problems)
         report.problems.extend(problems)
         if problems:
             return report
@@ -721,7 +768,9 @@ def plan_import(
         report.problems.extend(parsed_u.problems)
         report.notes.extend(parsed_u.notes)
         report.readings.extend(parsed_u.readings)
-        report.update_plans = _classify(parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems)
+        report.update_plans = _classify(
+            parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems, {}
+        )
     return report
 
 
@@ -970,7 +1019,7 @@ def _placeholders_known(
             continue
         if value not in row_ids:
             message = f"“{field.label}”所指的机构在本文件中未能导入（第{-value}行），此行未写入"
-            report.problems.append(Problem(report.sheet, plan.row, "", field.label, None, message))
+            report.problems.append(Problem(plan.sheet or report.sheet, plan.row, "", field.label, None, message))
             return False
         if not check:
             plan.values[name] = row_ids[value]
@@ -991,14 +1040,14 @@ def _row(session: Session, report: ImportReport, rtype, plan: RowPlan, sheet: st
         names = {f.name for f in rtype.all_fields}
         for name, message in exc.errors.items():
             label = rtype.field(name).label if name in names else ""
-            report.problems.append(Problem(sheet or report.sheet, plan.row, "", label, None, message))
+            report.problems.append(Problem(sheet or plan.sheet or report.sheet, plan.row, "", label, None, message))
     except IntegrityError as exc:
         # A rule of the database that no check above knew: the row is refused and said to be, not the whole
         # import ended with an error (and, the import being one transaction, nothing is half-written).
         savepoint.rollback()
         log.warning("an imported row broke a database rule: %s", exc.orig)
         message = "这一行与数据库中已有的数据或规则冲突，未能写入；请核对这一行的内容"
-        report.problems.append(Problem(sheet or report.sheet, plan.row, "", "", None, message))
+        report.problems.append(Problem(sheet or plan.sheet or report.sheet, plan.row, "", "", None, message))
 
 
 def _add_update(session: Session, kind: str, owner: int, values: dict[str, Any], user: str) -> None:

@@ -236,6 +236,8 @@ def _number_text(f: Field, raw: Any) -> Reading:
         raise InvalidValue(f"“{f.label}”应为数字，现为“{shorten(raw)}”")
     scale, base = written
     field_scale, field_base = _unit(f.unit) if f.unit else (1, None)
+    if not m.group(2):  # a bare number is in the field's own unit: 50 in a 万元 column is 50 万元
+        scale = field_scale
     if field_base is None and m.group(2):
         raise InvalidValue(f"“{f.label}”只填数字，不带单位，现为“{shorten(raw)}”")
     if base is not None and base != field_base:

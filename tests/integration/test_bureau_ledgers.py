@@ -64,12 +64,32 @@ def test_a_township_roster_with_a_title_its_own_headers_and_everyday_words(demo_
             "Sheet1": [
                 ["沟街镇卫生院在职职工花名册"],
                 ["填报单位：沟街镇卫生院（盖章）", None, None, None, None, "填报时间：2026年11月"],
-                ["序号", "姓名", "性别", "公民身份号码", "工作单位", "职称", "参加工作时间", "人员类别", "用工性质",
-                 "在职状态"],  # fmt: skip
+                [
+                    "序号",
+                    "姓名",
+                    "性别",
+                    "公民身份号码",
+                    "工作单位",
+                    "职称",
+                    "参加工作时间",
+                    "人员类别",
+                    "用工性质",
+                    "在职状态",
+                ],  # fmt: skip
                 [1, "甘一", "女", person(1), "沟街镇卫生院", "主治医师", "2008/9/1", "执业医师", "正式", "在职"],
                 [2, "甘二", "女", person(2), "沟街镇卫生院", "护师", "2012.7", "注册护士", "合同制", "在职"],
-                [3, "甘三", "女", person(3), "沟街镇卫生院", "副主任医师", "1999年8月1日", "执业医师", "事业编制",
-                 "在职"],  # fmt: skip
+                [
+                    3,
+                    "甘三",
+                    "女",
+                    person(3),
+                    "沟街镇卫生院",
+                    "副主任医师",
+                    "1999年8月1日",
+                    "执业医师",
+                    "事业编制",
+                    "在职",
+                ],  # fmt: skip
                 ["合计", "3人"],
                 [],
                 ["填表人：王某", None, None, "审核人：李某"],
@@ -96,8 +116,17 @@ def test_a_two_level_header_with_column_numbers_subtotals_and_every_date_form(de
     rows = [
         ["象湾镇卫生院人员基本情况表"],
         ["序号", "基本情况", None, None, "工作情况", None, None, None, None],
-        [None, "姓名", "身份证件号码", "性别", "单位名称", "专业技术资格", "从事专业类别", "编制情况",
-         "参加工作年月"],  # fmt: skip
+        [
+            None,
+            "姓名",
+            "身份证件号码",
+            "性别",
+            "单位名称",
+            "专业技术资格",
+            "从事专业类别",
+            "编制情况",
+            "参加工作年月",
+        ],  # fmt: skip
         ["甲", "乙", 1, 2, 3, 4, 5, 6, 7],
     ]
     for n, day in enumerate(dates, 10):
@@ -106,7 +135,9 @@ def test_a_two_level_header_with_column_numbers_subtotals_and_every_date_form(de
             rows.append(["小计", None, None, None, None, None, None, None, None])
     rows.append(["合计", "7人"])
     merges = {"花名册": ["A2:A3", "B2:D2", "E2:I2"]}
-    report = imported(demo_db, "staff", write(tmp_path / "two.xlsx", {"花名册": rows}, merges), good_rows_only=False)
+    # An on-post roster has no 在岗状态 column: the clerk gives it for every row.
+    mapping = ColumnMapping("staff", constants={"在岗状态": "在岗"})
+    report = imported(demo_db, "staff", write(tmp_path / "two.xlsx", {"花名册": rows}, merges), mapping=mapping)
     assert report.count("new") == 7
     people = staff_of(demo_db, *[f"象{n}" for n in range(10, 17)])
     assert {p.hire_date for p in people.values()} == {dt.date(2021, 3, 5)}
@@ -115,10 +146,14 @@ def test_a_two_level_header_with_column_numbers_subtotals_and_every_date_form(de
 
 
 def test_one_sheet_per_centre_without_a_unit_column_gives_each_sheet_its_facility(demo_db, tmp_path):
-    header = ["序号", "姓名", "身份证号", "岗位类别", "职称", "用工形式", "在岗情况"]
+    header = ["序号", "姓名", "身份证号", "从事专业类别", "职称", "用工形式", "在岗情况"]
     sheets = {
         "和湾镇卫生院": [header, [1, "和一", person(21), "注册护士", "护士", "编外", "在岗"]],
-        "碧田镇卫生院": [["碧田镇卫生院人员名单"], header, [1, "碧一", person(22), "执业医师", "主治医师", "在编", "在岗"]],
+        "碧田镇卫生院": [
+            ["碧田镇卫生院人员名单"],
+            header,
+            [1, "碧一", person(22), "执业医师", "主治医师", "在编", "在岗"],
+        ],
         "说明": [["本表隐藏，不导入"], header, [1, "隐一", person(23), "注册护士", "护士", "编外", "在岗"]],
     }
     report = imported(demo_db, "staff", write(tmp_path / "centres.xlsx", sheets, hidden=("说明",)))
@@ -136,9 +171,28 @@ def test_full_width_digits_and_numbers_with_units_in_a_facility_ledger(demo_db, 
         {
             "机构台账": [
                 ["清溪县基层医疗卫生机构基本情况台账"],
-                ["单位名称", "机构类型", "所在乡镇", "经济类型", "运营状态", "编制床位数", "实际开放床位",
-                 "业务用房面积（㎡）", "联系电话"],  # fmt: skip
-                ["沟街镇卫生院", "乡镇卫生院", "沟街镇", "公立", "正常运营", "６０张", "45张", "1,234.5㎡", "0737-1234567"],
+                [
+                    "单位名称",
+                    "机构类型",
+                    "所在乡镇",
+                    "经济类型",
+                    "运营状态",
+                    "编制床位数",
+                    "实际开放床位",
+                    "业务用房面积（㎡）",
+                    "联系电话",
+                ],  # fmt: skip
+                [
+                    "沟街镇卫生院",
+                    "乡镇卫生院",
+                    "沟街镇",
+                    "公立",
+                    "正常运营",
+                    "６０张",
+                    "45张",
+                    "1,234.5㎡",
+                    "0737-4234567",
+                ],
             ]
         },
     )
@@ -180,10 +234,32 @@ def test_a_project_ledger_with_money_in_yuan_a_percentage_and_months_alone(demo_
         {
             "项目台账": [
                 ["2026年卫生健康重点项目推进台账"],
-                ["序号", "项目名称", "建设单位", "建设内容", "建设性质", "计划开工时间", "计划竣工时间", "项目进展阶段",
-                 "形象进度", "累计完成投资（万元）", "责任单位"],  # fmt: skip
-                [1, "沟街镇卫生院门诊楼改造", "沟街镇卫生院", "改造门诊楼", "改扩建", "2026.3", "2026年12月", "在建",
-                 "60%", "3,500,000元", "县卫生健康局"],  # fmt: skip
+                [
+                    "序号",
+                    "项目名称",
+                    "建设单位",
+                    "建设内容",
+                    "建设性质",
+                    "计划开工时间",
+                    "计划竣工时间",
+                    "进展阶段",
+                    "形象进度",
+                    "累计完成投资（万元）",
+                    "责任单位",
+                ],  # fmt: skip
+                [
+                    1,
+                    "沟街镇卫生院门诊楼改造",
+                    "沟街镇卫生院",
+                    "改造门诊楼",
+                    "改扩建",
+                    "2026.3",
+                    "2026年12月",
+                    "在建",
+                    "60%",
+                    "3,500,000元",
+                    "县卫生健康局",
+                ],  # fmt: skip
             ]
         },
     )
@@ -212,7 +288,7 @@ def test_a_task_ledger_whose_own_numbers_are_records_not_row_numbers(demo_db, tm
         {
             "台账": [
                 ["县医改重点任务推进台账"],
-                ["台账名称", "序号", "重点任务", "牵头单位", "完成时限", "推进情况"],
+                ["台账名称", "序号", "重点任务", "牵头单位", "完成时限", "完成状态"],
                 ["2027年医改重点任务", "1", "推进紧密型县域医共体建设", "县卫生健康局", "2027年12月", "推进中"],
                 ["2027年医改重点任务", "2", "完善家庭医生签约服务", "县卫生健康局", "2027年6月30日", "已完成"],
             ]
@@ -291,7 +367,17 @@ def test_a_facility_written_shorter_is_proposed_for_the_clerk_to_confirm_never_t
 
 @pytest.mark.parametrize("fmt", ["csv-gbk", "csv-utf8-bom", "txt-tab"])
 def test_a_roster_kept_as_text_in_any_encoding_and_separator(demo_db, tmp_path, fmt):
-    header = ["序号", "姓名", "公民身份号码", "单位", "专业技术职务", "人员类别", "用工形式", "在岗状态", "参加工作时间"]
+    header = [
+        "序号",
+        "姓名",
+        "公民身份号码",
+        "单位",
+        "专业技术职务",
+        "人员类别",
+        "用工形式",
+        "在岗状态",
+        "参加工作时间",
+    ]
     lines = [["龙口镇卫生院职工名册"], header]
     for n in range(3):
         lines.append([str(n + 1), f"文{n}", person(60 + n), "龙口镇卫生院", "主管护师", "注册护士", "聘用", "在职",
