@@ -322,6 +322,7 @@ class ColumnMappingStep(QWidget):
         self._derived: dict[str, str] = {}  # field name -> where the import took its value from (the sheet's name)
         self._given: dict[str, str] = {}  # field name -> the value the check was given for every row
         self._values: dict[str, str] = {}  # field name -> the value typed, kept while its editor comes and goes
+        self._moved_text = ""  # a field just moved from one column to another, said with the next note
         buttons = QHBoxLayout()
         self.recheck = QPushButton("按此对应重新检查")
         self.recheck.setObjectName("mappingRecheck")
@@ -355,7 +356,7 @@ class ColumnMappingStep(QWidget):
             text += f"黄色的 {proposals} 列需要确认；"
         text += "在“导入为”中为每列选择字段（不需要的选“不导入”），然后点“按此对应重新检查”。"
         self.where.setText(text)
-        self._show_note("\n".join(doubts), error=True)
+        self._show_note("\n".join(f"检查发现：{d}" for d in doubts), error=True)
         by_label = {f.label: f for f in rtype.editable}
         self._given, self._derived = {}, {}
         for label, shown in layout.given.items():
@@ -398,20 +399,32 @@ class ColumnMappingStep(QWidget):
                 editor.setPlaceholderText(f"不填则为：{self._derived[f.name]}")
             set_editor_text(editor, self._values.get(f.name, ""))
             if isinstance(editor, QComboBox):
-                editor.currentIndexChanged.connect(self.changed)
+                editor.currentIndexChanged.connect(self._edited)
+                editor.setMinimumWidth(160)
             else:
                 editor.setMinimumWidth(260)
-                editor.textEdited.connect(self.changed)
+                editor.textEdited.connect(self._edited)
             self.constant_editors[f.name] = editor
             self.constants_form.addRow(f"{f.label}：", editor)
         self.constants_box.setVisible(bool(needed))
 
     def _choices_changed(self, *_args) -> None:
         self._build_constants()
-        self.changed.emit()
+        self._edited()
 
     def _moved(self, sentence: str) -> None:
-        self._show_note(sentence)
+        self._moved_text = sentence
+
+    def _edited(self, *_args) -> None:
+        """Once the clerk changes anything, the check's doubts are old news: the note says what is still open."""
+        missing = self.unanswered()
+        if missing:
+            text = f"还需为“{'”“'.join(missing)}”选择一列，或在下方给全部行填写一个值。"
+        else:
+            text = "列对应已修改：点“按此对应重新检查”查看结果，再导入。"
+        self._show_note(f"{self._moved_text}{text}", error=bool(missing))
+        self._moved_text = ""
+        self.changed.emit()
 
     def _show_note(self, text: str, *, error: bool = False) -> None:
         self.note.setText(text)

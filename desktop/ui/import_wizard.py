@@ -219,7 +219,9 @@ class ImportWizard(QDialog):
             self.mapping_step.show_layout(layout, rtype, given=self.mapping is not None, doubts=doubts)
             if layout.remembered:
                 text += "。已按上次确认的列对应读取"
-        if report.ignored_columns:
+            if layout.given:
+                text += "。全部行填写：" + "；".join(f"{label}＝{shown}" for label, shown in layout.given.items())
+        elif report.ignored_columns:  # (the 列对应 step shows them, with what each could be)
             text += f"。未导入的列：{'、'.join(report.ignored_columns)}"
         stopped = bool(doubts)
         if stopped:

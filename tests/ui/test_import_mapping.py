@@ -104,9 +104,11 @@ def test_a_roster_of_its_own_is_confirmed_column_by_column_then_remembered(windo
 
     choose(wizard, "资格等第", "专业技术职称")
     assert set(step.constant_editors) == {"status"}  # 职称 has its column now
+    assert "还需为“在岗状态”选择一列" in step.note.text()
     status = step.constant_editors["status"]
     status.setCurrentIndex(status.findText("在岗"))
     assert not wizard.import_all.isEnabled()  # what is shown is not yet checked with these choices
+    assert "按此对应重新检查" in step.note.text() and "缺少" not in step.note.text()
     step.recheck.click()
 
     assert not wizard.report.problems and wizard.preview.rowCount() == 2
@@ -127,7 +129,7 @@ def test_a_roster_of_its_own_is_confirmed_column_by_column_then_remembered(windo
     again.file.setText(str(second))
     again.check()
     assert not again.report.problems and again.report.layouts[0].remembered
-    assert "已按上次确认的列对应读取" in again.summary.text()
+    assert "已按上次确认的列对应读取" in again.summary.text() and "全部行填写：在岗状态＝在岗" in again.summary.text()
     assert "已按上次确认的列对应读取" in again.mapping_step.where.text()
     assert again.mapping_step.model.rows[row_of(again, "资格等第")].chosen == "title"
     assert again.tabs.currentWidget() is again.preview_view
