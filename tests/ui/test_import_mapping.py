@@ -188,3 +188,36 @@ def test_our_own_template_needs_no_column_mapping(window, tmp_path):
     wizard.file.setText(str(path))
     wizard.check()
     assert wizard.report.plans and not wizard.tabs.isTabVisible(wizard.tabs.indexOf(wizard.mapping_step))
+
+
+def test_the_mapping_model_marks_proposals_and_twins_without_a_window():
+    from desktop.excel.importer import SheetLayout
+    from desktop.excel.mapping import CERTAIN, Match
+    from desktop.excel.tables import Column, Table
+    from desktop.records.types import STAFF
+
+    name, phone = STAFF.field("name"), STAFF.field("phone")
+    columns = [
+        Column(0, "序号", Match(None, 1.0, ignored=True), [1.0, 2.0]),
+        Column(1, "姓名", Match(name, 1.0), ["甲乙丙"]),
+        Column(2, "姓名（曾用名）", Match(name, CERTAIN - 0.2), ["丁戊"]),  # a proposal for a field already placed
+        Column(3, "电话号码表", Match(phone, CERTAIN - 0.3), [13812345678.0]),
+        Column(4, "岗位等级乙", Match(None, 0.0), ["十级"]),
+    ]
+    layout = SheetLayout(Table("花名册", (1,), columns, []), columns={1: name})
+    model = ColumnMappingModel()
+    model.set_layout(layout, STAFF, confirmed=False)
+    states = [(r.chosen, model.state_text(r)) for r in model.rows]
+    assert states == [
+        (IGNORE, "无需导入（序号或由其他列计算）"),
+        ("name", "已对应"),
+        (IGNORE, "也像“姓名”，未导入"),
+        ("phone", PROPOSAL),
+        (IGNORE, "未识别，不导入"),
+    ]
+    assert model.index(0, model.SAMPLES).data() == "1、2"
+    assert model.index(3, model.SAMPLES).data() == "138****5678"  # a phone number masked, as on every page
+    assert model.setData(model.index(4, model.FIELD), "name")
+    assert model.rows[4].chosen == "name" and model.rows[1].chosen == IGNORE
+    assert model.columns()["姓名"] == IGNORE and model.columns()["岗位等级乙"] == "name"
+    assert not model.setData(model.index(4, model.FIELD), "no_such_field")
