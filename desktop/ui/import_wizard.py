@@ -17,16 +17,45 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from db.errors import Cancelled
-from desktop.excel.importer import ImportReport, run_import, write_problem_workbook
+from db.errors import Cancelled, UserError
+from db.files import written_whole
+from desktop.excel.importer import ImportReport, SheetLayout, run_import, write_problem_workbook
+from desktop.excel.mapping import ColumnMapping, header_key
 from desktop.excel.templates import TEMPLATES
 from desktop.ui import file_dialogs
-from desktop.ui.errors import message_for
+from desktop.ui.column_mapping import ColumnMappingStep
+from desktop.ui.errors import message_for, show_error
 from desktop.ui.pages.base import make_table
 from desktop.ui.tablemodel import AMBER, GREEN, RED, Column, ListModel
 from desktop.ui.tasks import run_task
 
 ACTIONS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
+MAPPING_FILES = "列对应文件 (*.json)"
+
+
+def header_problems(report: ImportReport, layout: SheetLayout) -> list[str]:
+    """What the check could not place at the sheet's header: a required column missing or in doubt."""
+    return [p.message for p in report.problems if p.sheet == layout.sheet and p.row == layout.table.header_row]
+
+
+def in_template_columns(layout: SheetLayout) -> bool:
+    """Our own template (or a sheet in its columns): every column read is headed by its field's own label. Its
+    headers are compared as the import compares them, so the template's required marks (姓名*) count as the
+    label. (The importer's own ``_is_template`` compares them as written, and so takes the template for a
+    sheet of the bureau's own.)"""
+    placed = [(c, layout.columns[c.index]) for c in layout.table.columns if c.index in layout.columns]
+    return not layout.given and all(
+        header_key(c.header) in (header_key(f.label), header_key(f.header)) for c, f in placed
+    )
+
+
+def layout_to_confirm(report: ImportReport) -> SheetLayout | None:
+    """The sheet whose columns the clerk should see placed: a sheet of her own (not our template's columns), or
+    one whose header the check could not place."""
+    if not report.layouts:
+        return None
+    layout = report.layouts[0]
+    return layout if header_problems(report, layout) or not in_template_columns(layout) else None
 
 
 class ImportWizard(QDialog):
@@ -34,6 +63,10 @@ class ImportWizard(QDialog):
         super().__init__(win)
         self.win = win
         self.report: ImportReport | None = None
+        # The clerk's column mapping the last check read with (None: as the headers say, or as remembered); the
+        # import reads with the same, so what is written is what was previewed.
+        self.mapping: ColumnMapping | None = None
+        self.mapping_edited = False  # choices changed in the 列对应 step since that check
         self.setWindowTitle("导入 Excel")
         self.resize(1000, 640)
         layout = QVBoxLayout(self)
@@ -44,10 +77,12 @@ class ImportWizard(QDialog):
         for key, spec in TEMPLATES.items():
             self.kind.addItem(spec.label, key)
         self.kind.setCurrentIndex(self.kind.findData(kind))
+        self.kind.currentIndexChanged.connect(self.forget_mapping)
         row.addWidget(self.kind)
         row.addWidget(QLabel("文件"))
         self.file = QLineEdit()
         self.file.setObjectName("importFile")
+        self.file.textChanged.connect(self.forget_mapping)
         row.addWidget(self.file, 1)
         browse = QPushButton("选择文件…")
         browse.clicked.connect(self.choose_file)
@@ -91,13 +126,21 @@ class ImportWizard(QDialog):
             ],
             colour=lambda r: {"new": GREEN, "changed": AMBER}.get(r.action),
         )
+        self.mapping_step = ColumnMappingStep()
+        self.mapping_step.changed.connect(self.mapping_changed)
+        self.mapping_step.recheck.clicked.connect(self.recheck)
+        self.mapping_step.save.clicked.connect(self.save_mapping)
+        self.mapping_step.load.clicked.connect(self.load_mapping)
+        self.tabs.addTab(self.mapping_step, "列对应")
         self.problem_view = make_table(self.problems)
         self.problem_view.setObjectName("importProblems")
         self.tabs.addTab(self.problem_view, "问题")
-        self.tabs.addTab(make_table(self.preview), "预览")
+        self.preview_view = make_table(self.preview)
+        self.tabs.addTab(self.preview_view, "预览")
         self.notes_view = make_table(self.notes)
         self.notes_view.setObjectName("importNotes")
         self.tabs.addTab(self.notes_view, "清理清单")
+        self.tabs.setTabVisible(self.tabs.indexOf(self.mapping_step), False)
         layout.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
         self.save_problems = QPushButton("保存问题清单…")
@@ -120,9 +163,17 @@ class ImportWizard(QDialog):
     def _enable(self) -> None:
         r = self.report
         has_rows = bool(r and any(p.action != "unchanged" for p in r.plans))
-        self.import_all.setEnabled(bool(r) and not r.problems and has_rows)
-        self.import_good.setEnabled(bool(r) and bool(r.problems) and has_rows)
+        checked = bool(r) and not self.mapping_edited  # the preview is of the columns as they are now chosen
+        self.import_all.setEnabled(checked and not r.problems and has_rows)
+        self.import_good.setEnabled(checked and bool(r.problems) and has_rows)
         self.save_problems.setEnabled(bool(r and (r.problems or r.notes)))
+        shown = bool(r and r.layouts)
+        for b in (self.mapping_step.recheck, self.mapping_step.save):
+            b.setEnabled(shown)
+
+    def forget_mapping(self) -> None:
+        """Another file or kind: its columns are placed afresh (or as remembered for its header)."""
+        self.mapping = None
 
     def choose_file(self) -> None:
         path, _ = file_dialogs.open_file_name(
@@ -138,13 +189,17 @@ class ImportWizard(QDialog):
             self.summary.setText("请先选择文件。")
             return
 
+        mapping = self.mapping
+
         def job(progress, cancelled):
-            return run_import(db, kind, path, user=self.win.user, dry_run=True, progress=progress)
+            return run_import(db, kind, path, user=self.win.user, dry_run=True, mapping=mapping, progress=progress)
 
         run_task(self, "正在检查文件…", job, self.show_report, failure=None, on_error=self.show_error)
 
     def show_error(self, exc: BaseException) -> None:
         self.report = None
+        self.mapping_edited = False
+        self.tabs.setTabVisible(self.tabs.indexOf(self.mapping_step), False)
         self.problems.set_rows([])
         self.notes.set_rows([])
         self.preview.set_rows([])
@@ -157,14 +212,76 @@ class ImportWizard(QDialog):
         self.problems.set_rows(report.problems)
         self.notes.set_rows(report.notes)
         self.preview.set_rows([p for p in report.plans if p.action != "unchanged"])
+        layout = layout_to_confirm(report)
+        doubts = header_problems(report, layout) if layout is not None else []
+        self.tabs.setTabVisible(self.tabs.indexOf(self.mapping_step), layout is not None)
         text = f"{Path(report.file).name}：{report.summary()}"
-        if report.ignored_columns:
-            text += f"。未识别的列（已忽略）：{'、'.join(report.ignored_columns)}"
-        if report.problems:
+        if layout is not None:
+            rtype = TEMPLATES[report.kind].rtype
+            self.mapping_step.show_layout(layout, rtype, given=self.mapping is not None, doubts=doubts)
+            if layout.remembered:
+                text += "。已按上次确认的列对应读取"
+            if layout.given:
+                text += "。全部行填写：" + "；".join(f"{label}＝{shown}" for label, shown in layout.given.items())
+        elif report.ignored_columns:  # (the 列对应 step shows them, with what each could be)
+            text += f"。未导入的列：{'、'.join(report.ignored_columns)}"
+        stopped = bool(doubts)
+        if stopped:
+            text += "。请在“列对应”中确认各列对应的字段，必填项没有对应列时给全部行填写一个值，再重新检查。"
+        elif report.problems:
             text += "。有问题时默认不写入任何数据；可改好后重新检查，或只导入没有问题的行。"
         self.summary.setText(text)
-        self.tabs.setCurrentIndex(0 if report.problems else 1)
+        self.mapping_edited = False  # after the step is filled, which is no edit of the clerk's
+        if stopped:
+            self.tabs.setCurrentWidget(self.mapping_step)
+        else:
+            self.tabs.setCurrentWidget(self.problem_view if report.problems else self.preview_view)
         self._enable()
+
+    def mapping_changed(self) -> None:
+        if not self.mapping_edited and self.report is not None:
+            self.mapping_edited = True
+            self._enable()
+
+    def recheck(self) -> None:
+        """Check the file again, read with the columns and values chosen in the 列对应 step."""
+        self.mapping = self.mapping_step.mapping(self.kind.currentData())
+        self.check()
+
+    def save_mapping(self) -> None:
+        kind = self.kind.currentData()
+        mapping = self.mapping_step.mapping(kind)
+        source = Path(self.file.text().strip())
+        default = str(source.with_name(source.stem + "_列对应.json")) if source.name else "列对应.json"
+        path, _ = file_dialogs.save_file_name(self, "保存列对应", default, MAPPING_FILES)
+        if not path:
+            return
+        try:
+            with written_whole(path) as partial:
+                partial.write_text(mapping.to_json(TEMPLATES[kind].rtype), encoding="utf-8")
+        except UserError as exc:
+            show_error(self, "保存列对应", exc)
+            return
+        self.win.statusBar().showMessage(f"列对应已保存到：{path}", 8000)
+
+    def load_mapping(self) -> None:
+        """A mapping saved before (here or with the command line's --save-mapping): the file is checked with it."""
+        path, _ = file_dialogs.open_file_name(self, "载入列对应", "", MAPPING_FILES)
+        if not path:
+            return
+        kind = self.kind.currentData()
+        spec = TEMPLATES[kind]
+        try:
+            mapping = ColumnMapping.load(path)
+            if mapping.kind != kind:
+                other = TEMPLATES.get(mapping.kind)
+                raise UserError(f"这是{other.label if other else mapping.kind}的列对应，不能用于导入{spec.label}。")
+            mapping.resolve(spec.rtype)
+        except UserError as exc:
+            show_error(self, "载入列对应", exc)
+            return
+        self.mapping = mapping
+        self.check()
 
     def save_problem_file(self) -> None:
         if not self.report:
@@ -178,8 +295,12 @@ class ImportWizard(QDialog):
     def confirm(self, *, good_rows_only: bool) -> None:
         kind, path, db = self.kind.currentData(), self.file.text().strip(), self.win.db
 
+        mapping = self.mapping
+
         def job(progress, cancelled):
-            return run_import(db, kind, path, user=self.win.user, good_rows_only=good_rows_only, progress=progress)
+            return run_import(
+                db, kind, path, user=self.win.user, good_rows_only=good_rows_only, mapping=mapping, progress=progress
+            )
 
         def done(report: ImportReport) -> None:
             self.win.data_changed()

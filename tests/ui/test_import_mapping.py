@@ -1,0 +1,223 @@
+"""The import wizard's 列对应 step: a bureau's own roster, its columns confirmed, imported, and remembered."""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl import Workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from sqlalchemy import select
+
+from db.models import Facility, StaffMember
+from desktop.excel.mapping import IGNORE
+from desktop.ui import file_dialogs
+from desktop.ui.column_mapping import PROPOSAL, ColumnMappingModel
+from desktop.ui.import_wizard import ImportWizard
+
+# A roster as a bureau keeps it: a title line, a header the app partly knows. 姓 名 称 呼 only contains a field's
+# word (a proposal); 资格等第 holds the 专业技术职称 under a header no field knows; 在岗状态 has no column.
+HEADERS = ["序号", "姓 名 称 呼", "身份证号码", "工作单位", "资格等第", "人员类别", "用工形式", "岗位等级乙"]
+
+
+def id_number(first17: str) -> str:
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+
+
+def people(start: int, n: int) -> list[str]:
+    """ID numbers that end in a digit (an X would be a Latin letter on screen) and no demo person has."""
+    out, k = [], start
+    while len(out) < n:
+        number = id_number(f"53262219850315{k:03d}")
+        if number[-1].isdigit():
+            out.append(number)
+        k += 1
+    return out
+
+
+def roster(path, facility: str, start: int) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "花名册"
+    ws.append(["某某乡卫生院职工花名册"])
+    ws.append(HEADERS)
+    names = ["甲乙丙", "丁戊己"]
+    for i, (name, number) in enumerate(zip(names, people(start, 2), strict=True), 1):
+        ws.append([i, f"{name}{start}", number, facility, "中级", "执业医师", "在编", "十级"])
+    wb.save(path)
+
+
+def row_of(wizard, header: str) -> int:
+    model = wizard.mapping_step.model
+    return next(i for i, r in enumerate(model.rows) if r.column.header == header)
+
+
+def choose(wizard, header: str, label: str) -> None:
+    """Pick a field in the 导入为 drop-down of a column, as the clerk does."""
+    view = wizard.mapping_step.view
+    box = view.indexWidget(view.model().index(row_of(wizard, header), ColumnMappingModel.FIELD))
+    assert isinstance(box, QComboBox)
+    box.setCurrentIndex(box.findText(label))
+
+
+def shown_text(step) -> list[str]:
+    """Everything the clerk can read in the step: labels, buttons, drop-downs, boxes, and the table's cells."""
+    texts = [w.text() for w in step.findChildren(QLabel) + step.findChildren(QPushButton) if w.isVisible()]
+    texts += [w.title() for w in step.findChildren(QGroupBox) if w.isVisible()]
+    for box in step.findChildren(QComboBox):
+        texts += [box.itemText(i) for i in range(box.count())]
+    texts += [e.placeholderText() + e.text() for e in step.findChildren(QLineEdit) if e.isVisible()]
+    model = step.model
+    for c in range(model.columnCount()):
+        if not step.view.isColumnHidden(c) and c != model.LETTER:  # A, B, C: the column as Excel names it
+            texts.append(model.headerData(c, Qt.Orientation.Horizontal))
+            texts += [model.index(r, c).data() or "" for r in range(model.rowCount())]
+    return texts
+
+
+def test_a_roster_of_its_own_is_confirmed_column_by_column_then_remembered(window, demo_db, tmp_path, monkeypatch):
+    with demo_db.session() as s:
+        facility = s.scalars(select(Facility.name).order_by(Facility.id)).first()
+    first = tmp_path / "花名册.xlsx"
+    roster(first, facility, 1)
+    wizard = ImportWizard(window, "staff")
+    wizard.show()
+    wizard.file.setText(str(first))
+    wizard.check()
+
+    step = wizard.mapping_step
+    assert wizard.tabs.currentWidget() is step and wizard.tabs.isTabVisible(wizard.tabs.indexOf(step))
+    assert "第2行为表头" in step.where.text()
+    model = step.model
+    name_row = model.rows[row_of(wizard, "姓 名 称 呼")]
+    assert name_row.chosen == "name" and model.index(row_of(wizard, "姓 名 称 呼"), model.STATE).data() == PROPOSAL
+    assert model.rows[row_of(wizard, "资格等第")].chosen == IGNORE
+    assert "缺少必填列“专业技术职称”" in step.note.text() and "缺少必填列“在岗状态”" in step.note.text()
+    assert set(step.constant_editors) == {"title", "status"}  # a value for every row is offered for both
+    assert not wizard.import_all.isEnabled() and not wizard.import_good.isEnabled()
+    # The ID numbers under their header are masked, as everywhere on screen.
+    samples = model.index(row_of(wizard, "身份证号码"), model.SAMPLES).data()
+    assert "********" in samples and people(1, 1)[0] not in samples
+    visible = "".join(str(t) for t in shown_text(step))
+    assert not re.search(r"[A-Za-z]", visible), visible
+
+    choose(wizard, "资格等第", "专业技术职称")
+    assert set(step.constant_editors) == {"status"}  # 职称 has its column now
+    assert "还需为“在岗状态”选择一列" in step.note.text()
+    status = step.constant_editors["status"]
+    status.setCurrentIndex(status.findText("在岗"))
+    assert not wizard.import_all.isEnabled()  # what is shown is not yet checked with these choices
+    assert "按此对应重新检查" in step.note.text() and "缺少" not in step.note.text()
+    step.recheck.click()
+
+    assert not wizard.report.problems and wizard.preview.rowCount() == 2
+    assert "在岗状态＝在岗" in wizard.report.layouts[0].described()
+    assert wizard.import_all.isEnabled()
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    wizard.import_all.click()
+    with demo_db.session() as s:
+        stored = s.execute(
+            select(StaffMember.title, StaffMember.status).where(StaffMember.id_number.in_(people(1, 2)))
+        ).all()
+    assert sorted(stored) == [("intermediate", "on_post")] * 2
+
+    second = tmp_path / "花名册（十二月）.xlsx"
+    roster(second, facility, 40)
+    again = ImportWizard(window, "staff")
+    again.show()
+    again.file.setText(str(second))
+    again.check()
+    assert not again.report.problems and again.report.layouts[0].remembered
+    assert "已按上次确认的列对应读取" in again.summary.text() and "全部行填写：在岗状态＝在岗" in again.summary.text()
+    assert "已按上次确认的列对应读取" in again.mapping_step.where.text()
+    assert again.mapping_step.model.rows[row_of(again, "资格等第")].chosen == "title"
+    assert again.tabs.currentWidget() is again.preview_view
+    again.import_all.click()
+    with demo_db.session() as s:
+        assert s.scalar(select(StaffMember.status).where(StaffMember.id_number == people(40, 1)[0])) == "on_post"
+
+
+def test_a_field_chosen_for_a_second_column_moves_there(window, demo_db, tmp_path):
+    path = tmp_path / "花名册.xlsx"
+    roster(path, "清溪县人民医院", 1)
+    wizard = ImportWizard(window, "staff")
+    wizard.show()
+    wizard.file.setText(str(path))
+    wizard.check()
+    choose(wizard, "岗位等级乙", "姓名")
+    model = wizard.mapping_step.model
+    assert model.rows[row_of(wizard, "岗位等级乙")].chosen == "name"
+    assert model.rows[row_of(wizard, "姓 名 称 呼")].chosen == IGNORE
+    assert "“姓名”已从“姓 名 称 呼”列改到“岗位等级乙”列" in wizard.mapping_step.note.text()
+    box = wizard.mapping_step.view.indexWidget(model.index(row_of(wizard, "姓 名 称 呼"), model.FIELD))
+    assert box.currentText() == "不导入"
+
+
+def test_a_mapping_saved_from_the_step_is_loaded_for_the_next_file(window, demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "花名册.xlsx"
+    roster(path, "清溪县人民医院", 1)
+    wizard = ImportWizard(window, "staff")
+    wizard.file.setText(str(path))
+    wizard.check()
+    choose(wizard, "资格等第", "专业技术职称")
+    status = wizard.mapping_step.constant_editors["status"]
+    status.setCurrentIndex(status.findText("在岗"))
+    saved = tmp_path / "列对应.json"
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: (str(saved), ""))
+    wizard.mapping_step.save.click()
+    text = saved.read_text(encoding="utf-8")
+    assert '"资格等第": "专业技术职称"' in text and '"在岗状态": "在岗"' in text
+
+    other = ImportWizard(window, "staff")
+    other.file.setText(str(path))
+    other.check()
+    assert other.report.problems
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: (str(saved), ""))
+    other.mapping_step.load.click()
+    assert not other.report.problems and other.preview.rowCount() == 2 and other.import_all.isEnabled()
+
+
+def test_our_own_template_needs_no_column_mapping(window, tmp_path):
+    page = window.show_page("reports")
+    page.template_kind.setCurrentIndex(page.template_kind.findData("staff"))
+    page.with_records.setChecked(True)
+    path = tmp_path / "staff.xlsx"
+    page.make_template(path=str(path))
+    wizard = ImportWizard(window, "staff")
+    wizard.file.setText(str(path))
+    wizard.check()
+    assert wizard.report.plans and not wizard.tabs.isTabVisible(wizard.tabs.indexOf(wizard.mapping_step))
+
+
+def test_the_mapping_model_marks_proposals_and_twins_without_a_window():
+    from desktop.excel.importer import SheetLayout
+    from desktop.excel.mapping import CERTAIN, Match
+    from desktop.excel.tables import Column, Table
+    from desktop.records.types import STAFF
+
+    name, phone = STAFF.field("name"), STAFF.field("phone")
+    columns = [
+        Column(0, "序号", Match(None, 1.0, ignored=True), [1.0, 2.0]),
+        Column(1, "姓名", Match(name, 1.0), ["甲乙丙"]),
+        Column(2, "姓名（曾用名）", Match(name, CERTAIN - 0.2), ["丁戊"]),  # a proposal for a field already placed
+        Column(3, "电话号码表", Match(phone, CERTAIN - 0.3), [13812345678.0]),
+        Column(4, "岗位等级乙", Match(None, 0.0), ["十级"]),
+    ]
+    layout = SheetLayout(Table("花名册", (1,), columns, []), columns={1: name})
+    model = ColumnMappingModel()
+    model.set_layout(layout, STAFF, confirmed=False)
+    states = [(r.chosen, model.state_text(r)) for r in model.rows]
+    assert states == [
+        (IGNORE, "无需导入（序号或由其他列计算）"),
+        ("name", "已对应"),
+        (IGNORE, "也像“姓名”，未导入"),
+        ("phone", PROPOSAL),
+        (IGNORE, "未识别，不导入"),
+    ]
+    assert model.index(0, model.SAMPLES).data() == "1、2"
+    assert model.index(3, model.SAMPLES).data() == "138****5678"  # a phone number masked, as on every page
+    assert model.setData(model.index(4, model.FIELD), "name")
+    assert model.rows[4].chosen == "name" and model.rows[1].chosen == IGNORE
+    assert model.columns()["姓名"] == IGNORE and model.columns()["岗位等级乙"] == "name"
+    assert not model.setData(model.index(4, model.FIELD), "no_such_field")
