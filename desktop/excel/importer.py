@@ -29,7 +29,7 @@ from db.files import written_whole
 from db.models import Facility, ImportMapping
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
-from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, signature
+from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, header_key, signature
 from desktop.excel.reading import read_sheets
 from desktop.excel.safety import MAX_ROWS
 from desktop.excel.tables import Column, Table, find_table
@@ -307,6 +307,15 @@ class SheetLayout:
     def sheet(self) -> str:
         return self.table.sheet
 
+    @property
+    def in_template_columns(self) -> bool:
+        """Our own template (or a sheet in its columns): every column read is headed by its field's own label, as
+        headers are compared (the template's required marks, 姓名*, count as the label). Such a sheet needs no
+        mapping confirmed or remembered."""
+        placed = [(c, self.columns[c.index]) for c in self.table.columns if c.index in self.columns]
+        own = all(header_key(c.header) in (header_key(f.label), header_key(f.header)) for c, f in placed)
+        return own and not self.given
+
     def not_placed(self) -> list[str]:
         """The headers of columns read as no field: neither placed nor a row number or a worked-out value."""
         return [c.header for c in self.table.columns if c.index not in self.columns and not c.match.ignored]
@@ -395,12 +404,6 @@ def _facility_from_sheet(layout: SheetLayout, fields: list[Field], lookup: Looku
         layout.constants[f.name] = found
         layout.given[f.label] = f"{name}（取自{where}）"
         return
-
-
-def _is_template(layout: SheetLayout) -> bool:
-    """A sheet in our own template's columns needs no remembering: its headers are the fields' own."""
-    placed = [(c, layout.columns[c.index]) for c in layout.table.columns if c.index in layout.columns]
-    return not layout.given and all(c.header in (f.label, f.header) for c, f in placed)
 
 
 def remembered_mapping(session: Session, sig: str, rtype: RecordType) -> ColumnMapping | None:
@@ -978,7 +981,7 @@ def run_import(
             session.rollback()
             return report
         for layout in report.layouts:
-            if not _is_template(layout):
+            if not layout.in_template_columns:
                 remember_mapping(session, layout, kind, user)
         session.commit()
         report.written = written

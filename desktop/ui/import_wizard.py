@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from db.errors import Cancelled, UserError
 from db.files import written_whole
 from desktop.excel.importer import ImportReport, SheetLayout, run_import, write_problem_workbook
-from desktop.excel.mapping import ColumnMapping, header_key
+from desktop.excel.mapping import ColumnMapping
 from desktop.excel.templates import TEMPLATES
 from desktop.ui import file_dialogs
 from desktop.ui.column_mapping import ColumnMappingStep
@@ -38,24 +38,13 @@ def header_problems(report: ImportReport, layout: SheetLayout) -> list[str]:
     return [p.message for p in report.problems if p.sheet == layout.sheet and p.row == layout.table.header_row]
 
 
-def in_template_columns(layout: SheetLayout) -> bool:
-    """Our own template (or a sheet in its columns): every column read is headed by its field's own label. Its
-    headers are compared as the import compares them, so the template's required marks (姓名*) count as the
-    label. (The importer's own ``_is_template`` compares them as written, and so takes the template for a
-    sheet of the bureau's own.)"""
-    placed = [(c, layout.columns[c.index]) for c in layout.table.columns if c.index in layout.columns]
-    return not layout.given and all(
-        header_key(c.header) in (header_key(f.label), header_key(f.header)) for c, f in placed
-    )
-
-
 def layout_to_confirm(report: ImportReport) -> SheetLayout | None:
     """The sheet whose columns the clerk should see placed: a sheet of her own (not our template's columns), or
     one whose header the check could not place."""
     if not report.layouts:
         return None
     layout = report.layouts[0]
-    return layout if header_problems(report, layout) or not in_template_columns(layout) else None
+    return layout if header_problems(report, layout) or not layout.in_template_columns else None
 
 
 class ImportWizard(QDialog):

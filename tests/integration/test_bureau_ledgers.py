@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.models import Division, DivisionPopulation, Facility, KeyTask, Project, SpecialFund, StaffMember, Training
 from desktop.excel.importer import run_import
@@ -415,3 +415,21 @@ def test_an_old_excel_roster_is_read_as_it_is(demo_db, tmp_path):
     p = staff_of(demo_db, "旧一")["旧一"]
     assert (p.title, p.hire_date, p.facility_id) == ("junior_assistant", dt.date(2001, 5, 1),
                                                      facility_id(demo_db, "碧水镇卫生院"))  # fmt: skip
+
+
+def test_our_own_template_is_read_by_its_labels_and_no_mapping_is_remembered_for_it(demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from db.models import ImportMapping
+    from desktop.excel.templates import write_template
+    from tests.factories import fill_staff_rows
+
+    with demo_db.session() as s:
+        path = write_template(s, "staff", tmp_path / "模板.xlsx")
+    wb = load_workbook(path)
+    fill_staff_rows(wb["数据"], 3, "马田镇卫生院")
+    wb.save(path)
+    report = imported(demo_db, "staff", path)
+    assert report.layouts[0].in_template_columns and report.count("new") == 3
+    with demo_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ImportMapping)) == 0
