@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.excel.importer import SheetLayout
+from desktop.excel.importer import Reading, SheetLayout
 from desktop.excel.mapping import CERTAIN, IGNORE, NOT_IMPORTED, ColumnMapping
 from desktop.excel.tables import Column as SheetColumn
 from desktop.records.fields import Field
@@ -336,12 +336,31 @@ class ColumnMappingStep(QWidget):
         buttons.addWidget(self.load)
         layout.addLayout(buttons)
 
-    def show_layout(self, layout: SheetLayout, rtype: RecordType, *, given: bool, doubts: list[str] = ()) -> None:
+    def show_layout(
+        self,
+        layout: SheetLayout,
+        rtype: RecordType,
+        *,
+        given: bool,
+        doubts: list[str] = (),
+        readings: list[Reading] = (),
+    ) -> None:
         """The columns as the check read them. ``given``: read with the clerk's own mapping; ``doubts``: what the
-        check could not place at the header."""
+        check could not place at the header; ``readings``: how values not in their plain form were read."""
         self.rtype, self.layout_ = rtype, layout
-        self.model.set_layout(layout, rtype, confirmed=given or layout.remembered)
-        self.view.setColumnHidden(ColumnMappingModel.READINGS, not self.model.has_readings())
+        by_letter = {c.letter: c.index for c in layout.table.columns}
+        shown: dict[int, list[str]] = {}
+        for r in readings:
+            if r.sheet == layout.sheet and r.column in by_letter:
+                shown.setdefault(by_letter[r.column], []).append(r.shown)
+        read_as = {j: "；".join(texts) for j, texts in shown.items()}
+        self.model.set_layout(layout, rtype, confirmed=given or layout.remembered, readings=read_as)
+        readings_shown = self.model.has_readings()
+        self.view.setColumnHidden(ColumnMappingModel.READINGS, not readings_shown)
+        # With how values were read beside them, the samples and the note give it room.
+        self.view.setColumnWidth(ColumnMappingModel.SAMPLES, 200 if readings_shown else 300)
+        self.view.setColumnWidth(ColumnMappingModel.STATE, 110 if readings_shown else 200)
+        self.view.setColumnWidth(ColumnMappingModel.READINGS, 260)
         for row in range(self.model.rowCount()):
             self.view.openPersistentEditor(self.model.index(row, ColumnMappingModel.FIELD))
         rows = layout.table.header_rows

@@ -126,6 +126,18 @@ class ImportWizard(QDialog):
         self.tabs.addTab(self.problem_view, "问题")
         self.preview_view = make_table(self.preview)
         self.tabs.addTab(self.preview_view, "预览")
+        self.readings = ListModel(
+            [
+                Column("工作表", lambda r: r.sheet, width=90),
+                Column("列", lambda r: r.column, width=40),
+                Column("字段", lambda r: r.header, width=110),
+                Column("原样 → 读作", lambda r: r.shown, width=320),
+                Column("单元格数", lambda r: r.cells, numeric=True, width=70),
+            ]
+        )
+        self.readings_view = make_table(self.readings)
+        self.readings_view.setObjectName("importReadings")
+        self.tabs.addTab(self.readings_view, "取值对照")
         self.notes_view = make_table(self.notes)
         self.notes_view.setObjectName("importNotes")
         self.tabs.addTab(self.notes_view, "清理清单")
@@ -191,6 +203,8 @@ class ImportWizard(QDialog):
         self.tabs.setTabVisible(self.tabs.indexOf(self.mapping_step), False)
         self.problems.set_rows([])
         self.notes.set_rows([])
+        self.readings.set_rows([])
+        self.tabs.setTabVisible(self.tabs.indexOf(self.readings_view), False)
         self.preview.set_rows([])
         text = str(exc) if isinstance(exc, Cancelled) else message_for(exc)
         self.summary.setText(f"<span style='color:#b00020'>{html.escape(text)}</span>")
@@ -200,6 +214,8 @@ class ImportWizard(QDialog):
         self.report = report
         self.problems.set_rows(report.problems)
         self.notes.set_rows(report.notes)
+        self.readings.set_rows(report.readings)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.readings_view), bool(report.readings))
         self.preview.set_rows([p for p in report.plans if p.action != "unchanged"])
         layout = layout_to_confirm(report)
         doubts = header_problems(report, layout) if layout is not None else []
@@ -207,7 +223,8 @@ class ImportWizard(QDialog):
         text = f"{Path(report.file).name}：{report.summary()}"
         if layout is not None:
             rtype = TEMPLATES[report.kind].rtype
-            self.mapping_step.show_layout(layout, rtype, given=self.mapping is not None, doubts=doubts)
+            given = self.mapping is not None
+            self.mapping_step.show_layout(layout, rtype, given=given, doubts=doubts, readings=report.readings)
             if layout.remembered:
                 text += "。已按上次确认的列对应读取"
             if layout.given:

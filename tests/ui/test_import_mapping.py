@@ -221,3 +221,34 @@ def test_the_mapping_model_marks_proposals_and_twins_without_a_window():
     assert model.rows[4].chosen == "name" and model.rows[1].chosen == IGNORE
     assert model.columns()["姓名"] == IGNORE and model.columns()["岗位等级乙"] == "name"
     assert not model.setData(model.index(4, model.FIELD), "no_such_field")
+
+
+def test_values_in_everyday_words_are_shown_as_read_before_anything_is_written(window, demo_db, tmp_path):
+    with demo_db.session() as s:
+        facility = s.scalars(select(Facility.name).order_by(Facility.id)).first()
+    path = tmp_path / "名册.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "公民身份号码", "工作单位", "职称", "人员类别", "用工性质", "在职状态", "参加工作时间"])
+    for n, number in enumerate(people(70, 2)):
+        ws.append([f"读{n}", number, facility, "主治医师", "执业医师", "合同制", "在职", "2012.7"])
+    wb.save(path)
+    wizard = ImportWizard(window, "staff")
+    wizard.show()
+    wizard.file.setText(str(path))
+    wizard.check()
+
+    assert not wizard.report.problems and wizard.preview.rowCount() == 2
+    tab = wizard.tabs.indexOf(wizard.readings_view)
+    assert wizard.tabs.isTabVisible(tab)
+    rows = [wizard.readings.index(r, 3).data() for r in range(wizard.readings.rowCount())]
+    cells = {str(wizard.readings.index(r, 4).data()) for r in range(wizard.readings.rowCount())}
+    assert {"主治医师 → 中级", "合同制 → 编外", "在职 → 在岗", "2012.7 → 2012-07-01（只有年月，按当月1日）"} <= set(
+        rows
+    )
+    assert cells == {"2"}  # each word stood in both rows
+    # The 列对应 step shows beside each column how its values were read.
+    model = wizard.mapping_step.model
+    assert "主治医师 → 中级" in model.index(row_of(wizard, "职称"), model.READINGS).data()
+    with demo_db.session() as s:
+        assert s.scalar(select(StaffMember.id).where(StaffMember.name == "读0")) is None  # a check writes nothing
