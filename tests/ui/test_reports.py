@@ -65,7 +65,7 @@ def test_the_wizard_explains_a_file_it_refuses(window, tmp_path):
     wizard = ImportWizard(window, "staff")
     wizard.file.setText(str(bad))
     wizard.check()
-    assert "旧版 Excel（.xls）" in wizard.summary.text()
+    assert "“old.xls”已损坏，无法读取" in wizard.summary.text()  # an .xls is read now: this one is broken
     assert not wizard.import_all.isEnabled() and not wizard.import_good.isEnabled()
 
 
