@@ -72,12 +72,15 @@ def test_a_mapping_places_columns_its_headers_name_and_leaves_out_those_it_says(
 
 def test_a_mapping_file_is_read_back_as_written_and_a_wrong_one_is_refused_in_chinese():
     mapping = ColumnMapping("staff", {"称呼": "name", "备注": IGNORE}, {"status": "在岗"})
+    mapping.confirm("facility_id", " 马田卫生院", "马田镇卫生院")
     text = mapping.to_json(STAFF)
     assert '"称呼": "姓名"' in text and '"备注": "不导入"' in text and '"在岗状态": "在岗"' in text
+    assert '"工作单位": {\n      "马田卫生院": "马田镇卫生院"' in text
     assert "name" not in text and "staff" not in text  # the clerk reads labels, not the program's names
     again = ColumnMapping.from_json(text)
     again.resolve(STAFF)
     assert (again.kind, again.columns, again.constants) == ("staff", mapping.columns, mapping.constants)
+    assert again.values == {"facility_id": {"马田卫生院": "马田镇卫生院"}} and again.meant("facility_id", "马田卫生院 ")
     with pytest.raises(ExcelError, match="不是人员的字段"):
         ColumnMapping("staff", {"称呼": "床位"}).resolve(STAFF)
     with pytest.raises(ExcelError, match="列对应文件格式不对"):

@@ -59,6 +59,9 @@ class Problem:
     header: str
     value: Any
     message: str
+    # Registered names the cell's text plausibly stands for, for the clerk to confirm (never taken on their own).
+    proposals: tuple[str, ...] = ()
+    field: str = ""  # the field a proposal is for
 
     @property
     def where(self) -> str:
@@ -302,6 +305,7 @@ class SheetLayout:
     given: dict[str, str] = field(default_factory=dict)  # field label -> where its value came from, as shown
     signature: str = ""
     remembered: bool = False  # the mapping is one a clerk confirmed for this header before
+    confirmed: dict[str, dict[str, str]] = field(default_factory=dict)  # names the clerk confirmed, by field
 
     @property
     def sheet(self) -> str:
@@ -355,6 +359,8 @@ def _layout(
         if mapping is not None:
             layout.remembered = True
             table = layout.table = find_table(sheet, rows, matcher, mapping, skip=skip) or table
+    if mapping is not None:
+        layout.confirmed = mapping.values
     header_row = table.header_row
     taken: dict[str, Column] = {}
     proposed: dict[str, Column] = {}
@@ -440,7 +446,7 @@ def layout_mapping(layout: SheetLayout, kind: str) -> ColumnMapping:
         if "（取自" not in shown:
             name = next(f.name for f in TEMPLATES[kind].rtype.editable if f.label == label)
             constants[name] = shown
-    return ColumnMapping(kind, columns, constants)
+    return ColumnMapping(kind, columns, constants, {name: dict(v) for name, v in layout.confirmed.items()})
 
 
 def _new_in_file(layout: SheetLayout, lookup: Lookups) -> None:
@@ -525,6 +531,7 @@ def _parse_sheet(
     parsed: dict[str, list] = {}
     bad_rows: set[int] = set()
     how: dict[tuple[int, str, str], int] = {}  # (column, label, how a value was read) -> cells read so
+    confirmed = layout.confirmed
     for j, f in columns.items():
         whole_numbers = f.kind in ("int", "text", "ref", "phone")
         memo: dict[Any, tuple[bool, Any]] | None = {} if f.kind in ("code", "bool", "ref", "date") else None
@@ -543,10 +550,7 @@ def _parse_sheet(
                 raw = int(raw)  # calamine returns whole numbers as floats
             hit = memo.get(raw) if memo is not None else None
             if hit is None:
-                try:
-                    hit = (True, *f.read(raw, lookup=lookup))
-                except InvalidValue as exc:
-                    hit = (False, str(exc), None)
+                hit = _read_cell(f, raw, lookup, confirmed.get(f.name))
                 if memo is not None:
                     memo[raw] = hit
             if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -559,7 +563,9 @@ def _parse_sheet(
                 out_col.append(None)
                 bad_rows.add(n)
                 excel_row = kept[n][0]
-                out.problems.append(Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, hit[1]))
+                meant = tuple(lookup.proposals(f.ref, raw)) if f.kind == "ref" and isinstance(raw, str) else ()
+                problem = Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, hit[1], meant, f.name)
+                out.problems.append(problem)
         parsed[f.name] = out_col
         if progress:
             progress(len(parsed), len(columns))
@@ -576,6 +582,18 @@ def _parse_sheet(
     out.problems.sort(key=lambda p: (p.row, p.column))
     out.notes.sort(key=lambda p: (p.row, p.column))
     return out
+
+
+def _read_cell(f: Field, raw: Any, lookup: Lookups, confirmed: dict[str, str] | None) -> tuple[bool, Any, str | None]:
+    """(True, value, how it was read) or (False, why not): a name the clerk confirmed read as what she said it is."""
+    meant = confirmed.get(normalise_text(raw)) if confirmed and isinstance(raw, str) else None
+    try:
+        if meant is not None:
+            value, _how = f.read(meant, lookup=lookup)
+            return True, value, f"{normalise_text(raw)} → {meant}（已确认）"
+        return True, *f.read(raw, lookup=lookup)
+    except InvalidValue as exc:
+        return False, str(exc), None
 
 
 def _classify(

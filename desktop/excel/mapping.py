@@ -19,7 +19,7 @@ from typing import Any
 
 from desktop.excel.errors import ExcelError
 from desktop.excel.templates import TEMPLATES
-from desktop.records.fields import Field
+from desktop.records.fields import Field, normalise_text
 from desktop.records.types import RecordType
 
 CERTAIN = 0.9  # a match at or above this is used without asking
@@ -101,6 +101,17 @@ class ColumnMapping:
     kind: str
     columns: dict[str, str] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
+    # Names a sheet writes its own way that the clerk confirmed (桃源卫生院 is 桃源镇卫生院): field -> {as written:
+    # the registered name}. Only ever what she chose among the import's proposals, or wrote in the file herself.
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def confirm(self, name: str, written: str, meant: str) -> None:
+        self.values.setdefault(name, {})[normalise_text(written)] = meant
+
+    def meant(self, name: str, written: Any) -> str | None:
+        """The registered name the clerk confirmed for a cell's text, if she did."""
+        confirmed = self.values.get(name)
+        return confirmed.get(normalise_text(written)) if confirmed and isinstance(written, str) else None
 
     def field_for(self, header: Any) -> str | None:
         """The field name the clerk gave this header, IGNORE to leave it out, None when she said nothing."""
@@ -115,10 +126,12 @@ class ColumnMapping:
         label = {f.name: f.label for f in rtype.editable}
         columns = {header: label.get(name, NOT_IMPORTED) for header, name in self.columns.items()}
         constants = {label[name]: value for name, value in self.constants.items() if name in label}
+        values = {label[name]: dict(confirmed) for name, confirmed in self.values.items() if name in label}
         data = {
             "类型": TEMPLATES[self.kind].label if self.kind in TEMPLATES else self.kind,
             "列": columns,
             "固定值": constants,
+            "取值": values,
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -127,7 +140,10 @@ class ColumnMapping:
         try:
             data = json.loads(text)
             kind = next((key for key, t in TEMPLATES.items() if data["类型"] in (key, t.label)), str(data["类型"]))
-            mapping = cls(kind, dict(data.get("列") or {}), dict(data.get("固定值") or {}))
+            values = {
+                str(k): {str(a): str(b) for a, b in dict(v).items()} for k, v in dict(data.get("取值") or {}).items()
+            }
+            mapping = cls(kind, dict(data.get("列") or {}), dict(data.get("固定值") or {}), values)
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ExcelError("列对应文件格式不对：应为本程序保存的列对应（.json）文件。") from None
         if not all(isinstance(v, str) for v in [*mapping.columns.values(), *mapping.constants.values()]):
@@ -164,6 +180,7 @@ class ColumnMapping:
 
         self.columns = {header: name_of(name) for header, name in self.columns.items()}
         self.constants = {name_of(name): value for name, value in self.constants.items() if name_of(name)}
+        self.values = {name_of(name): confirmed for name, confirmed in self.values.items() if name_of(name)}
 
 
 def signature(kind: str, headers: Iterable[Any]) -> str:

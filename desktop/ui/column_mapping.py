@@ -453,7 +453,8 @@ class ColumnMappingStep(QWidget):
     def mapping(self, kind: str) -> ColumnMapping:
         """The clerk's choices: every header to a field or to nothing, and the values given for every row."""
         constants = {name: text for name, editor in self.constant_editors.items() if (text := editor_text(editor))}
-        return ColumnMapping(kind, self.model.columns(), constants)
+        confirmed = {name: dict(names) for name, names in self.layout_.confirmed.items()} if self.layout_ else {}
+        return ColumnMapping(kind, self.model.columns(), constants, confirmed)
 
     def unanswered(self) -> list[str]:
         """The required fields that have neither a column nor a value (nor one the import found itself)."""

@@ -25,6 +25,7 @@ from desktop.excel.templates import TEMPLATES
 from desktop.ui import file_dialogs
 from desktop.ui.column_mapping import ColumnMappingStep
 from desktop.ui.errors import message_for, show_error
+from desktop.ui.name_proposals import NameProposalsDialog, proposed_names
 from desktop.ui.pages.base import make_table
 from desktop.ui.tablemodel import AMBER, GREEN, RED, Column, ListModel
 from desktop.ui.tasks import run_task
@@ -152,9 +153,14 @@ class ImportWizard(QDialog):
         self.import_good = QPushButton("只导入没有问题的行")
         self.import_good.setObjectName("importGood")
         self.import_good.clicked.connect(lambda: self.confirm(good_rows_only=True))
+        self.confirm_names = QPushButton("确认名称…")
+        self.confirm_names.setObjectName("importConfirmNames")
+        self.confirm_names.setToolTip("为写法与登记名称不一致的机构、区划名称选择所指的登记名称")
+        self.confirm_names.clicked.connect(self.choose_names)
         close = QPushButton("关闭")
         close.clicked.connect(self.reject)
         buttons.addWidget(self.save_problems)
+        buttons.addWidget(self.confirm_names)
         buttons.addStretch(1)
         for b in (self.import_all, self.import_good, close):
             buttons.addWidget(b)
@@ -168,6 +174,7 @@ class ImportWizard(QDialog):
         self.import_all.setEnabled(checked and not r.problems and has_rows)
         self.import_good.setEnabled(checked and bool(r.problems) and has_rows)
         self.save_problems.setEnabled(bool(r and (r.problems or r.notes)))
+        self.confirm_names.setVisible(bool(r and proposed_names(r)))
         shown = bool(r and r.layouts)
         for b in (self.mapping_step.recheck, self.mapping_step.save):
             b.setEnabled(shown)
@@ -248,6 +255,21 @@ class ImportWizard(QDialog):
         if not self.mapping_edited and self.report is not None:
             self.mapping_edited = True
             self._enable()
+
+    def choose_names(self) -> None:
+        """The clerk says which registered name each name written its own way stands for; checked again with it."""
+        if self.report is None:
+            return
+        dialog = NameProposalsDialog(self, self.report)
+        if not self.win.ask(dialog) or not (chosen := dialog.chosen()):
+            return
+        kind = self.kind.currentData()
+        shown = self.tabs.isTabVisible(self.tabs.indexOf(self.mapping_step))
+        mapping = self.mapping_step.mapping(kind) if shown else (self.mapping or ColumnMapping(kind))
+        for name, written, meant in chosen:
+            mapping.confirm(name, written, meant)
+        self.mapping = mapping
+        self.check()
 
     def recheck(self) -> None:
         """Check the file again, read with the columns and values chosen in the 列对应 step."""

@@ -361,8 +361,18 @@ def test_a_facility_written_shorter_is_proposed_for_the_clerk_to_confirm_never_t
     ]
     report = run_import(demo_db, "staff", write(tmp_path / "short.xlsx", {"表": rows}), user="测试")
     assert len(report.problems) == 1 and report.written == 0
-    assert "是否指“马田镇卫生院”" in report.problems[0].message
+    problem = report.problems[0]
+    assert "是否指“马田镇卫生院”" in problem.message and problem.proposals[0] == "马田镇卫生院"
     assert not staff_of(demo_db, "简一")
+    # The clerk confirms what the name stands for: the row is read so, said so, and the next file is read so too.
+    mapping = ColumnMapping("staff")
+    mapping.confirm(problem.field, problem.value, problem.proposals[0])
+    report = imported(demo_db, "staff", tmp_path / "short.xlsx", mapping=mapping)
+    assert "马田卫生院 → 马田镇卫生院（已确认）" in {r.shown for r in report.readings}
+    assert staff_of(demo_db, "简一")["简一"].facility_id == facility_id(demo_db, "马田镇卫生院")
+    rows[1] = ["简二", person(52), "马田卫生院", "中级", "编外", "注册护士", "在岗"]
+    report = imported(demo_db, "staff", write(tmp_path / "short2.xlsx", {"表": rows}))
+    assert report.layouts[0].remembered and staff_of(demo_db, "简二")
 
 
 @pytest.mark.parametrize("fmt", ["csv-gbk", "csv-utf8-bom", "txt-tab"])

@@ -252,3 +252,37 @@ def test_values_in_everyday_words_are_shown_as_read_before_anything_is_written(w
     assert "主治医师 → 中级" in model.index(row_of(wizard, "职称"), model.READINGS).data()
     with demo_db.session() as s:
         assert s.scalar(select(StaffMember.id).where(StaffMember.name == "读0")) is None  # a check writes nothing
+
+
+def test_a_name_written_its_own_way_is_confirmed_by_the_clerk_and_then_imported(window, demo_db, tmp_path, monkeypatch):
+    from desktop.ui.name_proposals import NameProposalsDialog
+
+    path = tmp_path / "简称.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号码", "工作单位", "职称", "人员类别", "用工形式", "在岗状态"])
+    for n, number in enumerate(people(90, 2)):
+        ws.append([f"简{n}", number, "马田卫生院", "中级", "注册护士", "编外", "在岗"])
+    wb.save(path)
+    wizard = ImportWizard(window, "staff")
+    wizard.show()
+    wizard.file.setText(str(path))
+    wizard.check()
+    assert len(wizard.report.problems) == 2 and wizard.confirm_names.isVisible()
+
+    def answer(dialog: NameProposalsDialog) -> int:
+        [(_name, written, box)] = dialog.choices  # one name, written in two cells
+        assert written == "马田卫生院" and box.currentText() == "马田镇卫生院"
+        return 1
+
+    monkeypatch.setattr(window, "ask", answer)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    wizard.confirm_names.click()
+    assert not wizard.report.problems and wizard.preview.rowCount() == 2
+    assert not wizard.confirm_names.isVisible()
+    rows = [wizard.readings.index(r, 3).data() for r in range(wizard.readings.rowCount())]
+    assert "马田卫生院 → 马田镇卫生院（已确认）" in rows
+    wizard.import_all.click()
+    with demo_db.session() as s:
+        facilities = s.scalars(select(Facility.name).join(StaffMember).where(StaffMember.name.like("简%"))).all()
+    assert facilities == ["马田镇卫生院"] * 2
