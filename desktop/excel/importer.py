@@ -36,7 +36,7 @@ from desktop.records.editing import (
     RecordError,
     add_project_update,
     add_task_update,
-    create_record,
+    create_records,
     update_record,
     whole_record_problems,
 )
@@ -496,8 +496,11 @@ def _restore_masked(plans: list[RowPlan], rtype, sheet: str, problems: list[Prob
     """Put back the stored number a masked cell stands for; a masked number that masks nothing stored (a new
     person, a changed number) cannot be known, and its row is a problem."""
     kept, records = [], set()
+    sensitive = [f.name for f in rtype.all_fields if f.sensitive]  # only they parse to a MaskedValue
     for plan in plans:
-        masked = [n for n, v in plan.values.items() if isinstance(v, MaskedValue)]
+        masked = [n for n in sensitive if isinstance(plan.values.get(n), MaskedValue)]
+        if len(masked) > 1:  # in the row's order, which names the first bad one
+            masked.sort(key=list(plan.values).index)
         bad = None
         for name in masked:
             field = rtype.field(name)
@@ -739,21 +742,30 @@ def run_import(
         new_ids: dict[int, int] = {}  # placeholder -> id of the record created for it
         written = 0
         row_ids: dict[int, int] = {}  # minus an Excel row -> id of the record created from that row
+        batch: list[tuple[int, RowPlan]] = []  # new records waiting to be written together
         for n, plan in _in_order(report.plans, spec.rtype):
             if plan.action == "unchanged":
                 continue
+            if kind != "divisions" and plan.action == "new":
+                if _names_any(plan, spec.rtype, batch):  # its placeholder's record must be written first
+                    written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
+                if _placeholders_known(report, plan, spec.rtype, row_ids):
+                    batch.append((n, plan))
+                if len(batch) >= BATCH:
+                    written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
+                continue
+            # the rows in the file's order, as the history tells them
+            written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
             if not _placeholders_known(report, plan, spec.rtype, row_ids):
                 continue
             with _row(session, report, spec.rtype, plan) as ok:
                 if kind == "divisions":
                     _write_division(session, plan, user)
-                elif plan.action == "new":
-                    record_id = create_record(session, spec.rtype, plan.values, user=user, check_unique=False).id
-                    new_ids[-n] = row_ids[-plan.row] = record_id
                 else:
                     changes = {name: new for name, (_old, new) in plan.changes.items()}
                     update_record(session, spec.rtype, plan.record_id, changes, user=user, reason=reason)
             written += ok[0]
+        written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
         for plan in report.update_plans:
             if plan.action == "unchanged":
                 continue
@@ -779,6 +791,58 @@ def run_import(
         session.commit()
         report.written = written
     return report
+
+
+# New records written in one statement each (records, their parts, their history): a city's first roster is
+# 26,000 people. A batch the database refuses is written again row by row, so a batch costs a bad row's neighbours
+# a few seconds at most.
+BATCH = 500
+
+
+def _write_new(
+    session: Session,
+    report: ImportReport,
+    rtype: RecordType,
+    batch: list[tuple[int, RowPlan]],
+    user: str,
+    new_ids: dict[int, int],
+    row_ids: dict[int, int],
+) -> int:
+    """Write the batch's new records together, in a savepoint; if anything refuses one of them, write them again
+    one by one, each in its own savepoint, so that the bad row is a problem of its own and the others are written.
+    Empties the batch; returns how many were written."""
+    if not batch:
+        return 0
+    rows = list(batch)
+    batch.clear()
+    savepoint = session.begin_nested()
+    try:
+        values = [plan.values for _n, plan in rows]
+        ids = create_records(session, rtype, values, user=user, check_unique=False, parsed=True)
+        savepoint.commit()
+    except (RecordError, IntegrityError) as exc:
+        savepoint.rollback()
+        log.info("a batch of %d new rows was refused (%s); writing it row by row", len(rows), exc)
+        written = 0
+        for n, plan in rows:
+            with _row(session, report, rtype, plan) as ok:
+                (record_id,) = create_records(session, rtype, [plan.values], user=user, check_unique=False, parsed=True)
+                new_ids[-n] = row_ids[-plan.row] = record_id
+            written += ok[0]
+        return written
+    for (n, plan), record_id in zip(rows, ids, strict=True):
+        new_ids[-n] = row_ids[-plan.row] = record_id
+    return len(rows)
+
+
+def _names_any(plan: RowPlan, rtype: RecordType, batch: list[tuple[int, RowPlan]]) -> bool:
+    """Whether the row names (by a placeholder) a new row of the file still waiting in the batch."""
+    named = {v for f in _references(rtype) if isinstance(v := plan.values.get(f.name), int) and v < 0}
+    return bool(named) and any(-p.row in named for _n, p in batch)
+
+
+def _references(rtype: RecordType) -> list[Field]:
+    return [f for f in rtype.fields if f.kind == "ref"]
 
 
 def _in_order(plans: list[RowPlan], rtype: RecordType) -> list[tuple[int, RowPlan]]:
@@ -809,16 +873,16 @@ def _placeholders_known(
 ) -> bool:
     """Put in the ids of the new records a row names (``check``: only see that they are there); a row naming
     one that could not be written is a problem."""
-    for name, value in list(plan.values.items()):
-        field = rtype.field(name)
-        if field.kind != "ref" or not isinstance(value, int) or value >= 0:
+    for ref in _references(rtype):
+        value = plan.values.get(ref.name)
+        if not isinstance(value, int) or value >= 0:
             continue
         if value not in row_ids:
-            message = f"“{field.label}”所指的机构在本文件中未能导入（第{-value}行），此行未写入"
-            report.problems.append(Problem(report.sheet, plan.row, "", field.label, None, message))
+            message = f"“{ref.label}”所指的机构在本文件中未能导入（第{-value}行），此行未写入"
+            report.problems.append(Problem(report.sheet, plan.row, "", ref.label, None, message))
             return False
         if not check:
-            plan.values[name] = row_ids[value]
+            plan.values[ref.name] = row_ids[value]
     return True
 
 
