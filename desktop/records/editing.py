@@ -325,8 +325,7 @@ def create_records(
         prepared.append((values, parts))
     rows = [_inserted(model, values) for values, _parts in prepared]
     guard_inserted(session, table, rows)  # what the flush's guard would refuse (an approved, locked area)
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    ids = list(session.scalars(statement, rows, execution_options={"render_nulls": True}))
+    ids = _insert_returning_ids(session, model, rows)
     user = _who(session, user)
     changes, part_rows = [], {}
     for record_id, (values, parts) in zip(ids, prepared, strict=True):
@@ -342,6 +341,21 @@ def create_records(
             guard_inserted(session, part.table, new_rows)
             session.execute(insert(part.model), new_rows)
     session.execute(insert(Change), changes)
+    return ids
+
+
+def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows in one statement (or a few, for many rows); their ids, in the rows' order."""
+    options = {"render_nulls": True}
+    if session.get_bind().dialect.name != "sqlite":
+        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+        return list(session.scalars(statement, rows, execution_options=options))
+    # SQLite gives each row of a multi-row INSERT the rowid one above the largest, row after row, but returns them
+    # in no stated order, and SQLAlchemy, asked to keep the rows' order, would send one statement per row. The ids,
+    # sorted, are the rows' in order: consecutive, or something else happened and nothing is assumed.
+    ids = sorted(session.scalars(insert(model).returning(model.id), rows, execution_options=options))
+    if ids != list(range(ids[0], ids[0] + len(rows))):
+        raise RuntimeError(f"{model.__tablename__}: the ids of a multi-row INSERT are not consecutive")
     return ids
 
 
