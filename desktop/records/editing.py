@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import UniqueConstraint, insert, select
@@ -340,22 +341,29 @@ def create_records(
         if new_rows:
             guard_inserted(session, part.table, new_rows)
             session.execute(insert(part.model), new_rows)
-    session.execute(insert(Change), changes)
+    session.execute(insert(Change.__table__), changes)  # the same columns in every row: Core, no ORM bookkeeping
     return ids
 
 
 def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert the rows in one statement (or a few, for many rows); their ids, in the rows' order."""
-    options = {"render_nulls": True}
-    if session.get_bind().dialect.name != "sqlite":
-        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(session.scalars(statement, rows, execution_options=options))
-    # SQLite gives each row of a multi-row INSERT the rowid one above the largest, row after row, but returns them
-    # in no stated order, and SQLAlchemy, asked to keep the rows' order, would send one statement per row. The ids,
-    # sorted, are the rows' in order: consecutive, or something else happened and nothing is assumed.
-    ids = sorted(session.scalars(insert(model).returning(model.id), rows, execution_options=options))
-    if ids != list(range(ids[0], ids[0] + len(rows))):
-        raise RuntimeError(f"{model.__tablename__}: the ids of a multi-row INSERT are not consecutive")
+    """Insert the rows in as few statements as their columns allow (Core: an import's rows all have the same); their
+    ids, in the rows' order. The version of a versioned record is its column's default, 1, as a flush gives it."""
+    table = model.__table__
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    ids: list[int] = []
+    for _columns, group in groupby(rows, key=lambda row: tuple(row)):
+        group = list(group)
+        if not sqlite:
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            ids += session.scalars(statement, group)
+            continue
+        # SQLite gives each row of a multi-row INSERT the rowid one above the largest, row after row, but returns
+        # them in no stated order, and SQLAlchemy, asked to keep the rows' order, would send one statement per row.
+        # The ids, sorted, are the rows' in order: consecutive, or something else happened and nothing is assumed.
+        got = sorted(session.scalars(insert(table).returning(table.c.id), group))
+        if got != list(range(got[0], got[0] + len(group))):
+            raise RuntimeError(f"{table.name}: the ids of a multi-row INSERT are not consecutive")
+        ids += got
     return ids
 
 
