@@ -4,6 +4,9 @@ reason). Checked before every flush, whoever writes; the approval's own merge is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -117,10 +120,28 @@ def guard_locked_areas(session: Session, _context, _instances) -> None:
             if obj.__tablename__ == "divisions" and obj in session.new:
                 start = obj.parent_id
             division = _division_of(session, obj.__tablename__, start)
-            if division in locked:
-                raise AccessDenied(
-                    f"{locked[division]}，不能在此修改。如需更正，请先在“数据交换”中重新打开该期（须写明原因）。"
-                )
+            _refuse_if_locked(locked, division)
+
+
+def guard_inserted(session: Session, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    """The same rule for rows written by an INSERT statement (a bulk import's), which no flush sees: refused, the
+    whole statement, if one of them lies in a locked area."""
+    if table not in _OWNER or session.info.get(MERGING):
+        return
+    locked = locked_areas(session)
+    if not locked:
+        return
+    column = "parent_id" if table == "divisions" else _OWNER[table][0]  # a new division lies under its parent
+    with session.no_autoflush:
+        for start in {row.get(column) for row in rows}:
+            _refuse_if_locked(locked, _division_of(session, table, start))
+
+
+def _refuse_if_locked(locked: dict[int, str], division: int | None) -> None:
+    if division in locked:
+        raise AccessDenied(
+            f"{locked[division]}，不能在此修改。如需更正，请先在“数据交换”中重新打开该期（须写明原因）。"
+        )
 
 
 def _forget(session: Session, *_args) -> None:

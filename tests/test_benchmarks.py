@@ -75,6 +75,7 @@ def test_every_job_of_the_issue_is_benchmarked():
     keys = {job.key for job in all_jobs()}
     assert {"start", "staff_open", "staff_filter", "checks", "export", "import_dry", "import_real", "report"} <= keys
     assert "demo_write" in keys
+    assert "import_new" in keys  # a first day's roster, every person new (issue 18)
 
 
 def test_a_partial_run_prints_the_table_and_leaves_results_md_alone():

@@ -38,7 +38,7 @@ from desktop.records.editing import (
     RecordError,
     add_project_update,
     add_task_update,
-    create_record,
+    create_records,
     update_record,
     whole_record_problems,
 )
@@ -69,6 +69,10 @@ class Problem:
         return f"工作表“{self.sheet}” {cell}" + (f"（{self.header}）" if self.header else "")
 
 
+# Rows of a sheet are fewer than this (MAX_SHEET_ROWS): sheet n's rows are told apart as n * SHEET_ROWS + row.
+SHEET_ROWS = 1_000_000
+
+
 @dataclass(frozen=True)
 class Reading:
     """Values of a column read through an everyday word, a month alone or a unit: "主治医师 → 中级" in 5 cells."""
@@ -92,6 +96,13 @@ class RowPlan:
     current: dict[str, Any] | None = None  # a stored record's values before the row
     kept_blank: int = 0  # blank cells that left a stored value as it was
     sheet: str = ""  # the sheet the row is on
+    offset: int = 0  # its sheet's place in the file, times SHEET_ROWS
+
+    @property
+    def token(self) -> int:
+        """The row as another row of the same file names the record it adds (a placeholder): negative, and
+        one of its own across the file's sheets."""
+        return -(self.offset + self.row)
 
 
 @dataclass
@@ -117,10 +128,6 @@ class ImportReport:
 
     def count_updates(self, action: str) -> int:
         return sum(1 for p in self.update_plans if p.action == action)
-
-    @property
-    def bad_rows(self) -> set[int]:
-        return {p.row for p in self.problems}
 
     def shown_value(self, problem: Problem) -> str:
         """A bad cell's content as a message may quote it: a person's ID or phone number masked."""
@@ -248,6 +255,7 @@ class ParsedSheet:
     same_as_stored: list[tuple[int, tuple, int]] = field(default_factory=list)
     blanks: dict[int, set[str]] = field(default_factory=dict)  # Excel row -> the fields its blank cells are
     readings: list[Reading] = field(default_factory=list)
+    offset: int = 0  # the sheet's place in the file, times SHEET_ROWS
 
 
 class StoredCells:
@@ -306,6 +314,7 @@ class SheetLayout:
     signature: str = ""
     remembered: bool = False  # the mapping is one a clerk confirmed for this header before
     confirmed: dict[str, dict[str, str]] = field(default_factory=dict)  # names the clerk confirmed, by field
+    offset: int = 0  # the sheet's place in the file, times SHEET_ROWS
 
     @property
     def sheet(self) -> str:
@@ -485,7 +494,9 @@ def _new_in_file(layout: SheetLayout, lookup: Lookups) -> None:
         by_code = stored.get(normalise_text(str(credit)).upper()) if credit else None
         if (name, place) in stored:
             continue  # stored under this very name and place: found as it is
-        lookup.add_placeholder("facility", {"name": name, "division_id": place}, by_code or -excel_row)
+        lookup.add_placeholder(
+            "facility", {"name": name, "division_id": place}, by_code or -(layout.offset + excel_row)
+        )
 
 
 def _parse_sheet(
@@ -497,7 +508,7 @@ def _parse_sheet(
     """Parse every cell of the sheet's table through the field its column was placed as; the values given for
     fields the sheet lacks go into every row."""
     sheet, columns = layout.sheet, layout.columns
-    out = ParsedSheet(sheet)
+    out = ParsedSheet(sheet, offset=layout.offset)
     out.ignored_columns = layout.not_placed()
     kept = layout.table.data
     read = {f.name for f in columns.values()}
@@ -608,7 +619,7 @@ def _classify(
     sheet = parsed.sheet
     seen.update({key: (sheet, excel_row) for excel_row, key, _id in parsed.same_as_stored})
     plans = [
-        RowPlan(excel_row, str(key[1:]), {}, "unchanged", record_id, sheet=sheet)
+        RowPlan(excel_row, str(key[1:]), {}, "unchanged", record_id, sheet=sheet, offset=parsed.offset)
         for excel_row, key, record_id in parsed.same_as_stored
     ]
     stored = existing() if parsed.rows else {}  # not read at all when every row matched a stored one
@@ -621,7 +632,7 @@ def _classify(
             continue
         for key in keys:
             seen[key] = (sheet, excel_row)
-        plan = RowPlan(excel_row, str(keys[0][1:] if keys else ""), values, sheet=sheet)
+        plan = RowPlan(excel_row, str(keys[0][1:] if keys else ""), values, sheet=sheet, offset=parsed.offset)
         found = [stored[key] for key in keys if key in stored]
         match = found[0] if found else None
         if len({m[0] for m in found if m is not AMBIGUOUS}) > 1:
@@ -674,8 +685,11 @@ def _restore_masked(plans: list[RowPlan], rtype, sheet: str, problems: list[Prob
     """Put back the stored number a masked cell stands for; a masked number that masks nothing stored (a new
     person, a changed number) cannot be known, and its row is a problem."""
     kept, records = [], set()
+    sensitive = [f.name for f in rtype.all_fields if f.sensitive]  # only they parse to a MaskedValue
     for plan in plans:
-        masked = [n for n, v in plan.values.items() if isinstance(v, MaskedValue)]
+        masked = [n for n in sensitive if isinstance(plan.values.get(n), MaskedValue)]
+        if len(masked) > 1:  # in the row's order, which names the first bad one
+            masked.sort(key=list(plan.values).index)
         bad = None
         for name in masked:
             field = rtype.field(name)
@@ -744,6 +758,7 @@ def plan_import(
                 raise
             report.skipped_sheets.append(sheet)  # a sheet of notes or workings beside the records
             continue
+        layout.offset = len(report.layouts) * SHEET_ROWS
         report.layouts.append(layout)
     if not report.layouts:
         example = spec.rtype.editable[0].label
@@ -769,7 +784,7 @@ def plan_import(
             plans = _not_moved(session, plans, lookup, layout.sheet, report.problems)
         report.plans += plans
     if kind == "facilities":  # a row naming a new row of the file that has a problem cannot be written either
-        new_rows = {-p.row: p.record_id or 0 for p in report.plans}
+        new_rows = {p.token: p.record_id or 0 for p in report.plans}
         report.plans = [p for p in report.plans if _placeholders_known(report, p, spec.rtype, new_rows, check=True)]
     _name_plans(report.plans, spec.rtype, lookup)
     if spec.updates is not None and book.updates is not None:
@@ -946,9 +961,9 @@ def run_import(
     nothing otherwise (or on a dry run). A sheet of the bureau's own is read with ``mapping`` if given, else
     with the mapping confirmed before for its header, else as its headers name the fields; the mapping it was
     imported with is remembered for the next file with that header."""
-    with db.session() as session:
-        with paused_gc():
-            report = plan_import(session, kind, path, mapping=mapping, progress=progress)
+    # A city's rows make a few hundred thousand objects, none of them cyclic garbage, while checked and written.
+    with db.session() as session, paused_gc():
+        report = plan_import(session, kind, path, mapping=mapping, progress=progress)
         work = [p for p in report.plans + report.update_plans if p.action != "unchanged"]
         if dry_run or (report.problems and not good_rows_only) or not work:
             return report
@@ -961,21 +976,30 @@ def run_import(
         new_ids: dict[int, int] = {}  # placeholder -> id of the record created for it
         written = 0
         row_ids: dict[int, int] = {}  # minus an Excel row -> id of the record created from that row
+        batch: list[tuple[int, RowPlan]] = []  # new records waiting to be written together
         for n, plan in _in_order(report.plans, spec.rtype):
             if plan.action == "unchanged":
                 continue
+            if kind != "divisions" and plan.action == "new":
+                if _names_any(plan, spec.rtype, batch):  # its placeholder's record must be written first
+                    written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
+                if _placeholders_known(report, plan, spec.rtype, row_ids):
+                    batch.append((n, plan))
+                if len(batch) >= BATCH:
+                    written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
+                continue
+            # the rows in the file's order, as the history tells them
+            written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
             if not _placeholders_known(report, plan, spec.rtype, row_ids):
                 continue
             with _row(session, report, spec.rtype, plan) as ok:
                 if kind == "divisions":
                     _write_division(session, plan, user)
-                elif plan.action == "new":
-                    record_id = create_record(session, spec.rtype, plan.values, user=user, check_unique=False).id
-                    new_ids[-n] = row_ids[-plan.row] = record_id
                 else:
                     changes = {name: new for name, (_old, new) in plan.changes.items()}
                     update_record(session, spec.rtype, plan.record_id, changes, user=user, reason=reason)
             written += ok[0]
+        written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
         for plan in report.update_plans:
             if plan.action == "unchanged":
                 continue
@@ -1006,13 +1030,65 @@ def run_import(
     return report
 
 
+# New records written in one statement each (records, their parts, their history): a city's first roster is
+# 26,000 people. A batch the database refuses is written again row by row, so a batch costs a bad row's neighbours
+# a few seconds at most.
+BATCH = 500
+
+
+def _write_new(
+    session: Session,
+    report: ImportReport,
+    rtype: RecordType,
+    batch: list[tuple[int, RowPlan]],
+    user: str,
+    new_ids: dict[int, int],
+    row_ids: dict[int, int],
+) -> int:
+    """Write the batch's new records together, in a savepoint; if anything refuses one of them, write them again
+    one by one, each in its own savepoint, so that the bad row is a problem of its own and the others are written.
+    Empties the batch; returns how many were written."""
+    if not batch:
+        return 0
+    rows = list(batch)
+    batch.clear()
+    savepoint = session.begin_nested()
+    try:
+        values = [plan.values for _n, plan in rows]
+        ids = create_records(session, rtype, values, user=user, check_unique=False, parsed=True)
+        savepoint.commit()
+    except (RecordError, IntegrityError) as exc:
+        savepoint.rollback()
+        log.info("a batch of %d new rows was refused (%s); writing it row by row", len(rows), exc)
+        written = 0
+        for n, plan in rows:
+            with _row(session, report, rtype, plan) as ok:
+                (record_id,) = create_records(session, rtype, [plan.values], user=user, check_unique=False, parsed=True)
+                new_ids[-n] = row_ids[plan.token] = record_id
+            written += ok[0]
+        return written
+    for (n, plan), record_id in zip(rows, ids, strict=True):
+        new_ids[-n] = row_ids[plan.token] = record_id
+    return len(rows)
+
+
+def _names_any(plan: RowPlan, rtype: RecordType, batch: list[tuple[int, RowPlan]]) -> bool:
+    """Whether the row names (by a placeholder) a new row of the file still waiting in the batch."""
+    named = {v for f in _references(rtype) if isinstance(v := plan.values.get(f.name), int) and v < 0}
+    return bool(named) and any(p.token in named for _n, p in batch)
+
+
+def _references(rtype: RecordType) -> list[Field]:
+    return [f for f in rtype.fields if f.kind == "ref"]
+
+
 def _in_order(plans: list[RowPlan], rtype: RecordType) -> list[tuple[int, RowPlan]]:
     """Rows with their (1-based) place; a row that names another new row of the file (a placeholder: minus that
     row) comes after it."""
     refs = [f.name for f in rtype.fields if f.kind == "ref"]
 
     def named(plan: RowPlan) -> set[int]:
-        return {v for name in refs if isinstance(v := plan.values.get(name), int) and v < 0 and v != -plan.row}
+        return {v for name in refs if isinstance(v := plan.values.get(name), int) and v < 0 and v != plan.token}
 
     out: list[tuple[int, RowPlan]] = []
     placed: set[int] = set()
@@ -1024,7 +1100,7 @@ def _in_order(plans: list[RowPlan], rtype: RecordType) -> list[tuple[int, RowPla
             out += later
             break
         out += ready
-        placed |= {-p.row for _n, p in ready}
+        placed |= {p.token for _n, p in ready}
         waiting = later
     return out
 
@@ -1034,16 +1110,18 @@ def _placeholders_known(
 ) -> bool:
     """Put in the ids of the new records a row names (``check``: only see that they are there); a row naming
     one that could not be written is a problem."""
-    for name, value in list(plan.values.items()):
-        field = rtype.field(name)
-        if field.kind != "ref" or not isinstance(value, int) or value >= 0:
+    for ref in _references(rtype):
+        value = plan.values.get(ref.name)
+        if not isinstance(value, int) or value >= 0:
             continue
         if value not in row_ids:
-            message = f"“{field.label}”所指的机构在本文件中未能导入（第{-value}行），此行未写入"
-            report.problems.append(Problem(plan.sheet or report.sheet, plan.row, "", field.label, None, message))
+            sheet_no, row = divmod(-value, SHEET_ROWS)
+            where = f"第{row}行" if len(report.layouts) == 1 else f"工作表“{report.layouts[sheet_no].sheet}”第{row}行"
+            message = f"“{ref.label}”所指的机构在本文件中未能导入（{where}），此行未写入"
+            report.problems.append(Problem(plan.sheet or report.sheet, plan.row, "", ref.label, None, message))
             return False
         if not check:
-            plan.values[name] = row_ids[value]
+            plan.values[ref.name] = row_ids[value]
     return True
 
 

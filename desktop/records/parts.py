@@ -4,7 +4,8 @@ investment (one field per source), a task's cooperating units.
 
 A part is described like the record's own fields, and loads and saves as a whole: ``load`` gives, for each
 record, its part's values by field name; ``save`` writes the values given for one record and returns what
-changed, each change kept in the history like any other edit.
+changed, each change kept in the history like any other edit. ``new_rows`` gives what ``save`` would write for
+a record that has no rows yet, for a bulk import to write many records' rows in one statement.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class Part:
     load: Callable[[Session, Collection[int] | None], dict[int, dict[str, Any]]]
     # (session, record id, {field name: value}, user, reason) -> {field name: (old, new)} of what changed
     save: Callable[[Session, int, dict[str, Any], str, str | None], Changes]
+    model: type  # the rows' model
+    # (a new record's id, {field name: value}) -> (its rows, as values of ``model``; what changed): what ``save``
+    # writes and logs for a record without rows
+    new_rows: Callable[[int, dict[str, Any]], tuple[list[dict[str, Any]], Changes]]
 
     def empty(self) -> dict[str, Any]:
         """A record's values when it has no rows of this part: no equipment is 0 of each item."""
@@ -42,9 +47,12 @@ def _log(session: Session, user: str, table: str, record_id: int, changes: Chang
     from desktop.records.editing import log_change
 
     if changes:
-        old = {n: _plain(o) for n, (o, _new) in changes.items()}
-        new = {n: _plain(v) for n, (_old, v) in changes.items()}
-        log_change(session, user, table, record_id, "update", old, new, reason)
+        log_change(session, user, table, record_id, "update", *logged(changes), reason)
+
+
+def logged(changes: Changes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A part's changes as its history row holds them: (old values, new values)."""
+    return {n: _plain(o) for n, (o, _new) in changes.items()}, {n: _plain(v) for n, (_old, v) in changes.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -117,7 +125,24 @@ def _save_equipment(
     return changes
 
 
-EQUIPMENT_PART = Part("equipment", "facility_equipment", EQUIPMENT_FIELDS, _load_equipment, _save_equipment)
+def _new_equipment(facility_id: int, values: dict[str, Any]) -> tuple[list[dict[str, Any]], Changes]:
+    rows, changes = [], {}
+    for name, quantity in values.items():
+        if quantity:
+            changes[name] = (0, quantity)
+            rows.append({"facility_id": facility_id, "item": _ITEM_OF[name], "quantity": quantity})
+    return rows, changes
+
+
+EQUIPMENT_PART = Part(
+    "equipment",
+    "facility_equipment",
+    EQUIPMENT_FIELDS,
+    _load_equipment,
+    _save_equipment,
+    FacilityEquipment,
+    _new_equipment,
+)
 
 
 # The villages and communities a facility serves: one field holding a set of divisions.
@@ -167,7 +192,23 @@ def _save_service_area(
     return changes
 
 
-SERVICE_AREA_PART = Part("service_area", "service_areas", (SERVICE_AREA_FIELD,), _load_service_area, _save_service_area)
+def _new_service_area(facility_id: int, values: dict[str, Any]) -> tuple[list[dict[str, Any]], Changes]:
+    wanted = set(values.get("service_area") or ())
+    if not wanted:
+        return [], {}
+    rows = [{"facility_id": facility_id, "division_id": division_id} for division_id in sorted(wanted)]
+    return rows, {"service_area": ((), tuple(sorted(wanted)))}
+
+
+SERVICE_AREA_PART = Part(
+    "service_area",
+    "service_areas",
+    (SERVICE_AREA_FIELD,),
+    _load_service_area,
+    _save_service_area,
+    ServiceArea,
+    _new_service_area,
+)
 
 
 # A project's planned investment by source, in 万元; a blank source has no row.
@@ -227,7 +268,18 @@ def _save_funding(session: Session, project_id: int, values: dict[str, Any], use
     return changes
 
 
-FUNDING_PART = Part("funding", "project_funding", FUNDING_FIELDS, _load_funding, _save_funding)
+def _new_funding(project_id: int, values: dict[str, Any]) -> tuple[list[dict[str, Any]], Changes]:
+    rows, changes = [], {}
+    for name, amount in values.items():
+        if amount is not None:
+            changes[name] = (None, amount)
+            rows.append({"project_id": project_id, "source": _SOURCE_OF[name], "amount": amount})
+    return rows, changes
+
+
+FUNDING_PART = Part(
+    "funding", "project_funding", FUNDING_FIELDS, _load_funding, _save_funding, ProjectFunding, _new_funding
+)
 
 
 # The units that work with a task's lead unit (配合单位), in the ledger's order.
@@ -279,6 +331,20 @@ def _save_units(session: Session, task_id: int, values: dict[str, Any], user: st
     return changes
 
 
+def _new_units(task_id: int, values: dict[str, Any]) -> tuple[list[dict[str, Any]], Changes]:
+    units = tuple(values.get("cooperating_units") or ())
+    if not units:
+        return [], {}
+    rows = [{"task_id": task_id, "unit": unit, "position": i} for i, unit in enumerate(units)]
+    return rows, {"cooperating_units": ((), units)}
+
+
 COOPERATING_UNITS_PART = Part(
-    "cooperating_units", "task_cooperating_units", (COOPERATING_UNITS_FIELD,), _load_units, _save_units
+    "cooperating_units",
+    "task_cooperating_units",
+    (COOPERATING_UNITS_FIELD,),
+    _load_units,
+    _save_units,
+    TaskCooperatingUnit,
+    _new_units,
 )

@@ -443,3 +443,22 @@ def test_our_own_template_is_read_by_its_labels_and_no_mapping_is_remembered_for
     assert report.layouts[0].in_template_columns and report.count("new") == 3
     with demo_db.session() as s:
         assert s.scalar(select(func.count()).select_from(ImportMapping)) == 0
+
+
+def test_new_facilities_on_two_sheets_named_by_rows_of_their_own_sheet_are_linked_to_their_own(demo_db, tmp_path):
+    header = ["机构名称", "机构类别", "所在乡镇（街道）或村（社区）", "经济类型", "运营状态", "管理卫生院"]
+    sheets = {
+        "沟街": [header, ["沟街镇第二卫生院", "乡镇卫生院", "沟街镇", "公立", "运营", None],
+                 ["泉岗村第二卫生室", "村卫生室", "泉岗村", "公立", "运营", "沟街镇第二卫生院"]],
+        "东城": [header, ["东城第二卫生院", "乡镇卫生院", "东城街道", "公立", "运营", None],
+                 ["梅城村第二卫生室", "村卫生室", "梅城村", "公立", "运营", "东城第二卫生院"]],
+    }  # fmt: skip
+    imported(demo_db, "facilities", write(tmp_path / "新机构.xlsx", sheets))
+    with demo_db.session() as s:
+        lead = {
+            name: s.scalar(select(Facility.name).where(Facility.id == lead_id))
+            for name, lead_id in s.execute(
+                select(Facility.name, Facility.lead_facility_id).where(Facility.name.like("%第二卫生室"))
+            )
+        }
+    assert lead == {"泉岗村第二卫生室": "沟街镇第二卫生院", "梅城村第二卫生室": "东城第二卫生院"}
