@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from db.errors import UserError
 
@@ -103,6 +105,14 @@ def check_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
         raise InvalidValue(f"身份证号码校验位错误：第18位应为“{expected}”，实为“{number[17]}”")
     sex = "M" if int(number[16]) % 2 else "F"
     return IdNumber(number=number, area_code=number[:6], birth_date=birth, sex=sex)
+
+
+@lru_cache(maxsize=1 << 16)
+def valid_id_number(number: str) -> IdNumber:
+    """``check_id_number`` of a number, remembered: a city's roster is checked as its cells are read, again as
+    each person's birth date and sex are derived, and again as they are written. Only a valid number is
+    remembered (a refusal raises), and a number valid today stays valid: only a birth date to come is refused."""
+    return check_id_number(number)
 
 
 def mask_id_number(number: str) -> str:
@@ -254,6 +264,11 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     if not _SUSPECT.search(text):  # nearly every cell: one scan in C
         return text
     return _FORBIDDEN[multiline].sub("", _decoded(text, multiline))
+
+
+def any_to_clean(texts: Iterable[str]) -> bool:
+    """Whether any of ``texts`` may hold a character ``clean_text`` removes: one scan of a whole column."""
+    return bool(_SUSPECT.search(" ".join(texts)))
 
 
 def forbidden_characters(text: str, *, multiline: bool = False) -> list[str]:

@@ -46,7 +46,15 @@ from desktop.records.fields import Field, MaskedValue, normalise_text
 from desktop.records.references import Lookups
 from desktop.records.types import DIVISION, FACILITY, RecordType
 from desktop.snapshot import paused_gc
-from desktop.validators import InvalidValue, clean_text, describe_characters, forbidden_characters, is_masked, shorten
+from desktop.validators import (
+    InvalidValue,
+    any_to_clean,
+    clean_text,
+    describe_characters,
+    forbidden_characters,
+    is_masked,
+    shorten,
+)
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +190,15 @@ class Book:
 
 
 def _read(path: Path, extra: str | None = None) -> Book:
-    sheets = read_sheets(path)
+    def choose(listed: list[tuple[str, bool]]) -> set[str]:
+        names = {name for name, _hidden in listed}
+        if META_SHEET in names or DATA_SHEET in names:  # our template: its data, metadata and progress sheets
+            data = DATA_SHEET if DATA_SHEET in names else next((n for n, _h in listed if not n.startswith("_")), "")
+            return {data, META_SHEET, extra or ""}
+        # a hidden sheet holds a workbook's lists and workings, never the records
+        return {name for name, hidden in listed if not hidden} | {extra or ""}
+
+    sheets = read_sheets(path, choose)
     by_name = {s.name: s.rows for s in sheets}
     meta: dict[str, str] = {}
     for row in by_name.get(META_SHEET, []):
@@ -192,7 +208,7 @@ def _read(path: Path, extra: str | None = None) -> Book:
     if template:
         name = DATA_SHEET if DATA_SHEET in by_name else next((n for n in by_name if not n.startswith("_")), None)
         chosen = [(name, by_name[name])] if name is not None else []
-    else:  # a hidden sheet holds a workbook's lists and workings, never the records
+    else:
         chosen = [(s.name, s.rows) for s in sheets if not s.hidden and s.name != extra]
     if not chosen:
         raise ExcelError(f"“{path.name}”中没有可导入的工作表。")
@@ -547,10 +563,13 @@ def _parse_sheet(
         whole_numbers = f.kind in ("int", "text", "ref", "phone")
         memo: dict[Any, tuple[bool, Any]] | None = {} if f.kind in ("code", "bool", "ref", "date") else None
         out_col = []
-        for n, raw in enumerate(grid[j] if grid else ()):
+        column = grid[j] if grid else ()
+        # One scan of the whole column finds whether any of its cells holds a character to clean (nearly none does).
+        suspect = any_to_clean(v for v in column if isinstance(v, str))
+        for n, raw in enumerate(column):
             if raw == "":
                 raw = None
-            elif isinstance(raw, str) and (bad := forbidden_characters(raw.strip(), multiline=f.multiline)):
+            elif suspect and isinstance(raw, str) and (bad := forbidden_characters(raw.strip(), multiline=f.multiline)):
                 # A clerk cannot see these characters, so cannot delete them: the cell is imported without them,
                 # and the report says so, cell by cell.
                 raw = clean_text(raw.strip(), multiline=f.multiline) or None

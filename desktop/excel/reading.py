@@ -12,6 +12,7 @@ import csv
 import io
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,17 +49,22 @@ class Sheet:
     hidden: bool  # hidden or very hidden in the workbook
 
 
-def read_sheets(path: Path) -> list[Sheet]:
+Chooser = Callable[[list[tuple[str, bool]]], set[str]]
+
+
+def read_sheets(path: Path, choose: Chooser | None = None) -> list[Sheet]:
     """Every worksheet of a workbook, in the workbook's order, or a text table's one sheet (named after the
-    file). Raises ExcelError with a Chinese sentence for a file that is unsafe, damaged or not a table."""
+    file). Raises ExcelError with a Chinese sentence for a file that is unsafe, damaged or not a table.
+    ``choose``: given every worksheet's (name, hidden), the names of those to read (a template's lists of
+    choices, thousands of rows, need not be parsed to import its data sheet)."""
     path = Path(path)
     vetted = check_workbook(path)
     if vetted.kind == "text":
         return [_read_text(path, vetted.encoding or "utf-8-sig")]
-    return _read_workbook(path, vetted.kind)
+    return _read_workbook(path, vetted.kind, choose)
 
 
-def _read_workbook(path: Path, kind: str) -> list[Sheet]:
+def _read_workbook(path: Path, kind: str, choose: Chooser | None) -> list[Sheet]:
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     try:
@@ -77,8 +83,12 @@ def _read_workbook(path: Path, kind: str) -> list[Sheet]:
         raise ExcelError(f"“{path.name}”已损坏，无法读取。") from None
     sheets = []
     try:
+        # chart sheets, macro sheets: no cells to import
+        listed = [(m.name, m.visible != SheetVisibleEnum.Visible) for m in wb.sheets_metadata
+                  if m.typ == SheetTypeEnum.WorkSheet]  # fmt: skip
+        wanted = choose(listed) if choose is not None else {name for name, _hidden in listed}
         for meta in wb.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:  # chart sheets, macro sheets: no cells to import
+            if meta.typ != SheetTypeEnum.WorkSheet or meta.name not in wanted:
                 continue
             rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             sheets.append(Sheet(meta.name, rows, meta.visible != SheetVisibleEnum.Visible))

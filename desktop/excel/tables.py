@@ -23,6 +23,15 @@ NOTES_BELOW = re.compile(
     r"^(填表说明|填报说明|说明:|备注:|注[:\d一二三四五六七八九、.]|填表人|填报人|制表人|审核人|负责人|单位负责人|"
     r"统计负责人|填报日期|制表日期|报出日期|联系电话:)"
 )
+_NOTE_STARTS = frozenset("填说备注审负单统制报联")
+_TOTAL_STARTS = frozenset("合总共小累其全")
+
+
+def _starts_a_total(text: str) -> bool:
+    text = text.lstrip()
+    return bool(text) and text[0] in _TOTAL_STARTS and bool(TOTAL_ROW.match(_folded(text)))
+
+
 COLUMN_NUMBERS = re.compile(r"^(栏次|[甲乙丙丁戊]|\d{1,3})$")
 UNIT_LINE = re.compile(r"(?:填报单位|单位名称|填报机构|机构名称)\s*[:：]\s*([^\s:：]{2,40})")
 
@@ -162,22 +171,31 @@ def find_table(
     header_rows = (i, i + 1) if two else (i,)
     table = Table(sheet, header_rows, [c for c in columns if c.header], [], _unit_above(rows[:i]))
     header_keys = {header_key(part) for h in headers if h for part in (h, *h.split("/"))}
+    header_texts = {part.strip() for h in headers if h for part in (h, *h.split("/"))}
     first = header_rows[-1] + 1
+    # A roster has tens of thousands of rows: each is looked at through cheap tests first (the first character of
+    # a note or a total, a cell that is a header's very text) and only then through the patterns.
     for k in range(first, len(rows)):
         excel_row = k + 1
         cells = rows[k]
-        texts = [_text(v) for v in cells]
-        filled = [t for t in texts if t]
-        if not filled or (skip and excel_row in skip):
+        first_value = next((v for v in cells if v != "" and v is not None), None)
+        if first_value is None or (skip and excel_row in skip):
             continue
-        if NOTES_BELOW.match(_folded(filled[0])):
+        head = _text(first_value)
+        filled = [head] if head and k != first else [t for v in cells if v is not None and v != "" and (t := _text(v))]
+        if not filled:
+            continue
+        if filled[0][0] in _NOTE_STARTS and NOTES_BELOW.match(_folded(filled[0])):
             break
         if k == first and all(COLUMN_NUMBERS.match(t) for t in filled):
             continue  # 栏次: the columns' numbers under the header
-        if any(TOTAL_ROW.match(_folded(t)) for t in texts[:3] if t):
+        leading = [v for v in cells[:3] if isinstance(v, str)]
+        if any(_starts_a_total(v) for v in leading):
             continue
-        if len(filled) > 1 and sum(header_key(t) in header_keys for t in filled) * 2 >= len(filled):
-            continue  # the header repeated (a sheet printed page by page)
+        if any(v in header_texts for v in cells if isinstance(v, str)):
+            texts = [t for v in cells if v is not None and v != "" and (t := _text(v))]
+            if len(texts) > 1 and sum(header_key(t) in header_keys for t in texts) * 2 >= len(texts):
+                continue  # the header repeated (a sheet printed page by page)
         table.data.append((excel_row, cells))
     for c in table.columns:
         c.samples = [v for _, cells in table.data[:50] if c.index < len(cells) and _text(v := cells[c.index])][:3]

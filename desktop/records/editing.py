@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, insert, select
+from sqlalchemy import JSON, UniqueConstraint, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,7 +27,7 @@ from desktop.records.fields import MaskedValue
 from desktop.records.parts import logged
 from desktop.records.references import Lookups
 from desktop.records.types import RecordType
-from desktop.validators import InvalidValue, check_id_number
+from desktop.validators import InvalidValue, valid_id_number
 
 
 class RecordError(UserError, ValueError):
@@ -61,6 +61,8 @@ def validate(
     default or refused where the field needs a value."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    if parsed:
+        return _validated(rtype, raw)
     for f in rtype.editable:
         if f.name not in raw:
             if not partial and f.required:
@@ -74,6 +76,34 @@ def validate(
             continue
         if isinstance(values[f.name], MaskedValue):  # only the importer may match a masked number to its record
             errors[f.name] = f"“{f.label}”部分数字已隐藏（*），请填写完整号码"
+    if errors:
+        raise RecordError(errors)
+    return values
+
+
+def _validated(rtype: RecordType, raw: dict[str, Any]) -> dict[str, Any]:
+    """``validate`` of values already parsed (an import's rows, tens of thousands of them): each is taken as it is,
+    a blank stands for its field's default or is refused where the field needs a value, a masked number is
+    refused, a required field not given is refused."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in rtype.editable:
+        name = f.name
+        if name not in raw:
+            if f.required:
+                errors[name] = f"“{f.label}”不能为空"
+            continue
+        value = raw[name]
+        if value is None:
+            try:
+                value = f.parse(None)
+            except InvalidValue as exc:
+                errors[name] = str(exc)
+                continue
+        elif value.__class__ is MaskedValue:  # only the importer may match a masked number to its record
+            errors[name] = f"“{f.label}”部分数字已隐藏（*），请填写完整号码"
+            continue
+        values[name] = value
     if errors:
         raise RecordError(errors)
     return values
@@ -226,11 +256,9 @@ def _derive(session: Session, rtype: RecordType, values: dict[str, Any], record:
         values["from_facility_id"] = person.facility_id if person is not None else None
 
 
-@lru_cache(maxsize=1 << 16)
 def _born(id_number: str) -> tuple[dt.date, str]:
-    """Birth date and sex from an ID number: an import derives them at its check and again as it writes, for a
-    city's 26,000 people. (A number no parse has checked is refused here too: the InvalidValue is not cached.)"""
-    info = check_id_number(id_number)
+    """Birth date and sex from an ID number (a number no parse has checked is refused here too)."""
+    info = valid_id_number(id_number)
     return info.birth_date, info.sex
 
 
@@ -246,6 +274,16 @@ def _split_parts(rtype: RecordType, values: dict[str, Any]) -> list[tuple[Any, d
 
 def _snapshot(rtype: RecordType, record: Any, names) -> dict[str, Any]:
     return {n: _jsonable(getattr(record, n)) for n in names}
+
+
+_DATES: dict[str, tuple[str, ...]] = {}
+
+
+def _date_fields(rtype: RecordType) -> tuple[str, ...]:
+    """The fields whose values a history writes as text: dates (a birth date, derived, among them)."""
+    if rtype.key not in _DATES:
+        _DATES[rtype.key] = tuple(f.name for f in rtype.fields if f.kind == "date")
+    return _DATES[rtype.key]
 
 
 def _jsonable(value: Any) -> Any:
@@ -329,9 +367,14 @@ def create_records(
     ids = _insert_returning_ids(session, model, rows)
     user = _who(session, user)
     changes, part_rows = [], {}
+    dates = _date_fields(rtype)
     for record_id, (values, parts) in zip(ids, prepared, strict=True):
-        # the history holds every value given, as a form's new record logs it
-        changes.append(_change(user, table, record_id, "insert", None, {n: _jsonable(v) for n, v in values.items()}))
+        # the history holds every value given, as a form's new record logs it (dates as text, as _jsonable gives)
+        logged_values = dict(values)
+        for name in dates:
+            if logged_values.get(name) is not None:
+                logged_values[name] = logged_values[name].isoformat()
+        changes.append(_change(user, table, record_id, "insert", None, logged_values))
         for part, given in parts:
             new_rows, changed = part.new_rows(record_id, given)
             part_rows.setdefault(part, []).extend(new_rows)
@@ -340,9 +383,39 @@ def create_records(
     for part, new_rows in part_rows.items():
         if new_rows:
             guard_inserted(session, part.table, new_rows)
-            session.execute(insert(part.model), new_rows)
-    session.execute(insert(Change.__table__), changes)  # the same columns in every row: Core, no ORM bookkeeping
+            _insert_many(session, part.model.__table__, new_rows)
+    _insert_many(session, Change.__table__, changes)  # the same columns in every row: Core, no ORM bookkeeping
     return ids
+
+
+def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Rows of one table, in as few statements as their columns allow. On SQLite, a city's roster goes to the
+    driver's executemany with each column's own conversion applied once per value: SQLAlchemy's per-row
+    statement building took most of a first day's import. A column left out gets its server default, which is
+    the column's default in every table (a test holds them equal)."""
+    if session.get_bind().dialect.name != "sqlite":
+        for _columns, group in groupby(rows, key=lambda row: tuple(row)):
+            session.execute(insert(table), list(group))
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    for columns, group in groupby(rows, key=lambda row: tuple(row)):
+        convert = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+        quote = dialect.identifier_preparer
+        names, marks = ", ".join(quote.quote(name) for name in columns), ", ".join("?" * len(columns))
+        sql = f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})"
+        group = list(group)
+        values = [[row[name] for row in group] for name in columns]  # column by column: most need no conversion
+        for j, c in enumerate(convert):
+            if c is None:
+                continue
+            if isinstance(table.c[columns[j]].type, JSON):  # a history's values: each its own
+                values[j] = [None if v is None else c(v) for v in values[j]]
+                continue
+            # Dates and yes/no repeat down a roster: each distinct value is converted once.
+            memo: dict[Any, Any] = {None: None}
+            values[j] = [memo[v] if v in memo else memo.setdefault(v, c(v)) for v in values[j]]
+        connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
 def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
@@ -357,13 +430,13 @@ def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, An
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             ids += session.scalars(statement, group)
             continue
-        # SQLite gives each row of a multi-row INSERT the rowid one above the largest, row after row, but returns
-        # them in no stated order, and SQLAlchemy, asked to keep the rows' order, would send one statement per row.
-        # The ids, sorted, are the rows' in order: consecutive, or something else happened and nothing is assumed.
-        got = sorted(session.scalars(insert(table).returning(table.c.id), group))
-        if got != list(range(got[0], got[0] + len(group))):
-            raise RuntimeError(f"{table.name}: the ids of a multi-row INSERT are not consecutive")
-        ids += got
+        # SQLite gives a new row the rowid one above the largest (no table is AUTOINCREMENT): the rows take those
+        # ids, given explicitly, in order. A row another connection inserted meanwhile makes the INSERT fail on
+        # the primary key, and the caller's savepoint undoes it; nothing is assumed.
+        first = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        given = [{"id": first + n, **row} for n, row in enumerate(group)]
+        _insert_many(session, table, given)
+        ids += range(first, first + len(group))
     return ids
 
 

@@ -22,12 +22,12 @@ from desktop.validators import (
     InvalidValue,
     check_credit_code,
     check_division_code,
-    check_id_number,
     check_phone,
     check_text,
     mask_id_number,
     mask_phone,
     shorten,
+    valid_id_number,
 )
 
 # Field kinds: text, int, float, date, bool, code, id_number, credit_code, phone, division_code, ref, refs
@@ -399,7 +399,7 @@ def _id_number(f: Field, raw: Any) -> str:
         raise InvalidValue(
             f"“{f.label}”已被 Excel 转成科学计数法（{raw}），后几位已丢失；请把该列设为“文本”格式后重新录入"
         )
-    return check_id_number(normalise_text(raw)).number
+    return valid_id_number(normalise_text(raw)).number
 
 
 def _credit_code(f: Field, raw: Any) -> str:
