@@ -89,8 +89,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     for layout in report.layouts:
+        if layout.in_template_columns and not mapping:
+            continue  # our own template: its columns are the fields' own
         how = "（上次确认的列对应）" if layout.remembered else "（按列对应文件）" if mapping else ""
         print(f"工作表“{layout.sheet}”第{layout.table.header_row}行为表头，列对应{how}：{layout.described()}")
+    if report.skipped_sheets:
+        print(f"未找到表头、未导入的工作表：{'、'.join(report.skipped_sheets)}")
     if args.save_mapping and report.layouts:
         used = layout_mapping(report.layouts[0], args.kind)
         print(f"列对应已保存到：{_save_mapping(used, TEMPLATES[args.kind].rtype, args.save_mapping)}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, header_key, signature
 from desktop.excel.reading import read_sheets
-from desktop.excel.safety import MAX_ROWS
+from desktop.excel.safety import MAX_ROWS, check_workbook
 from desktop.excel.tables import Column, Table, find_table
 from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, META_SHEET, TEMPLATES, TemplateKind, template_workbook
 from desktop.records.editing import (
@@ -554,7 +555,8 @@ def _parse_sheet(
     # Column by column: each column's parser is chosen once, and coded, yes/no, reference and date columns,
     # which repeat a few values down a whole roster, parse each distinct value once.
     width = max(columns) + 1
-    grid = list(zip(*[(list(row) + [None] * width)[:width] for _, row in kept], strict=True)) if kept else []
+    padded = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for _, row in kept]
+    grid = list(zip(*padded, strict=False)) if kept else []  # each row at least ``width`` long: zip stops there
     parsed: dict[str, list] = {}
     bad_rows: set[int] = set()
     how: dict[tuple[int, str, str], int] = {}  # (column, label, how a value was read) -> cells read so
@@ -565,25 +567,30 @@ def _parse_sheet(
         out_col = []
         column = grid[j] if grid else ()
         # One scan of the whole column finds whether any of its cells holds a character to clean (nearly none does).
-        suspect = any_to_clean(v for v in column if isinstance(v, str))
+        suspect = any_to_clean([v for v in column if v.__class__ is str])
+        letter = get_column_letter(j + 1)
+        field_confirmed = confirmed.get(f.name)
         for n, raw in enumerate(column):
-            if raw == "":
-                raw = None
-            elif suspect and isinstance(raw, str) and (bad := forbidden_characters(raw.strip(), multiline=f.multiline)):
-                # A clerk cannot see these characters, so cannot delete them: the cell is imported without them,
-                # and the report says so, cell by cell.
-                raw = clean_text(raw.strip(), multiline=f.multiline) or None
-                shown = f"（导入为“{shorten(raw)}”）" if raw and not f.sensitive else ""
-                message = f"已删除不可见或不允许的字符：{describe_characters(bad)}{shown}"
-                out.notes.append(Problem(sheet, kept[n][0], get_column_letter(j + 1), f.label, raw, message))
-            elif whole_numbers and isinstance(raw, float) and raw.is_integer():
+            blank = False
+            if raw == "" or raw is None:
+                raw, blank = None, True
+            elif raw.__class__ is str:
+                if suspect and (bad := forbidden_characters(raw.strip(), multiline=f.multiline)):
+                    # A clerk cannot see these characters, so cannot delete them: the cell is imported without
+                    # them, and the report says so, cell by cell.
+                    raw = clean_text(raw.strip(), multiline=f.multiline) or None
+                    shown = f"（导入为“{shorten(raw)}”）" if raw and not f.sensitive else ""
+                    message = f"已删除不可见或不允许的字符：{describe_characters(bad)}{shown}"
+                    out.notes.append(Problem(sheet, kept[n][0], letter, f.label, raw, message))
+                blank = raw is None or not raw.strip()
+            elif whole_numbers and raw.__class__ is float and raw.is_integer():
                 raw = int(raw)  # calamine returns whole numbers as floats
             hit = memo.get(raw) if memo is not None else None
             if hit is None:
-                hit = _read_cell(f, raw, lookup, confirmed.get(f.name))
+                hit = _read_cell(f, raw, lookup, field_confirmed)
                 if memo is not None:
                     memo[raw] = hit
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if blank:
                 out.blanks.setdefault(kept[n][0], set()).add(f.name)
             if hit[0]:
                 out_col.append(hit[1])
@@ -594,8 +601,7 @@ def _parse_sheet(
                 bad_rows.add(n)
                 excel_row = kept[n][0]
                 meant = tuple(lookup.proposals(f.ref, raw)) if f.kind == "ref" and isinstance(raw, str) else ()
-                problem = Problem(sheet, excel_row, get_column_letter(j + 1), f.label, raw, hit[1], meant, f.name)
-                out.problems.append(problem)
+                out.problems.append(Problem(sheet, excel_row, letter, f.label, raw, hit[1], meant, f.name))
         parsed[f.name] = out_col
         if progress:
             progress(len(parsed), len(columns))
@@ -1198,7 +1204,7 @@ def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    wb = load_workbook(report.file)
+    wb = load_workbook(report.file) if check_workbook(report.file).kind == "xlsx" else _as_workbook(report.file)
     red = PatternFill("solid", fgColor="FFC7CE")
     yellow = PatternFill("solid", fgColor="FFEB9C")
     for p in report.notes:
@@ -1225,6 +1231,22 @@ def write_problem_workbook(report: ImportReport, out: str | Path) -> Path:
     with written_whole(out) as partial:
         wb.save(partial)
     return out
+
+
+def _as_workbook(path: Path) -> Workbook:
+    """An .xls, .et, .ods or text table as a workbook of its cells (what the import read), for its problems to be
+    marked on: openpyxl writes only .xlsx."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in read_sheets(path):
+        ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", sheet.name)[:31] or "Sheet")
+        if sheet.hidden:
+            ws.sheet_state = "hidden"
+        for i, row in enumerate(sheet.rows, 1):
+            for j, value in enumerate(row, 1):
+                if value not in ("", None):
+                    put(ws, i, j, value)
+    return wb
 
 
 def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool = False) -> Path:

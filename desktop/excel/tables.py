@@ -192,7 +192,7 @@ def find_table(
         leading = [v for v in cells[:3] if isinstance(v, str)]
         if any(_starts_a_total(v) for v in leading):
             continue
-        if any(v in header_texts for v in cells if isinstance(v, str)):
+        if not header_texts.isdisjoint(cells):  # (calamine's cells are all hashable)
             texts = [t for v in cells if v is not None and v != "" and (t := _text(v))]
             if len(texts) > 1 and sum(header_key(t) in header_keys for t in texts) * 2 >= len(texts):
                 continue  # the header repeated (a sheet printed page by page)

@@ -238,6 +238,10 @@ class ImportWizard(QDialog):
                 text += "。全部行填写：" + "；".join(f"{label}＝{shown}" for label, shown in layout.given.items())
         elif report.ignored_columns:  # (the 列对应 step shows them, with what each could be)
             text += f"。未导入的列：{'、'.join(report.ignored_columns)}"
+        if report.skipped_sheets:
+            text += f"。未找到表头、未导入的工作表：{'、'.join(report.skipped_sheets)}"
+        if len(report.layouts) > 1:
+            text += f"。共读取 {len(report.layouts)} 个工作表：{'、'.join(layout.sheet for layout in report.layouts)}"
         stopped = bool(doubts)
         if stopped:
             text += "。请在“列对应”中确认各列对应的字段，必填项没有对应列时给全部行填写一个值，再重新检查。"

@@ -462,3 +462,22 @@ def test_new_facilities_on_two_sheets_named_by_rows_of_their_own_sheet_are_linke
             )
         }
     assert lead == {"泉岗村第二卫生室": "沟街镇第二卫生院", "梅城村第二卫生室": "东城第二卫生院"}
+
+
+def test_the_problems_of_a_text_roster_are_marked_on_a_workbook_of_its_cells(demo_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from desktop.excel.importer import write_problem_workbook
+
+    lines = [
+        "姓名,身份证号码,工作单位,职称,用工形式,人员类别,在岗状态",
+        f"错一,{person(81)[:-1]}0,马田镇卫生院,中级,编外,注册护士,在岗",
+    ]
+    path = tmp_path / "名单.csv"
+    path.write_bytes("\r\n".join(lines).encode("gbk"))
+    report = run_import(demo_db, "staff", path, user="测试")
+    assert [(p.column, p.row) for p in report.problems] == [("B", 2)]
+    marked = load_workbook(write_problem_workbook(report, tmp_path / "名单_问题标注.xlsx"))
+    assert marked.sheetnames == ["问题清单", "名单"]
+    assert marked["名单"]["A2"].value == "错一" and marked["名单"]["B2"].comment is not None
+    assert marked["问题清单"]["F2"].value.startswith("身份证号码校验位错误")
