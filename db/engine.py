@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -185,7 +186,7 @@ def open_database(
     else:
         lock = None
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, json_serializer=_json_text)
         if url.get_backend_name() == "sqlite":
             _install_sqlite_pragmas(engine, journal)
         else:
@@ -271,6 +272,12 @@ def _refuse_foreign_file(path: Path) -> None:
         raise NotADatabaseError(f"无法读取“{path.name}”（没有读取权限，或文件正被其他程序占用）。") from None
     if header != b"SQLite format 3\x00":
         raise NotADatabaseError(f"文件“{path.name}”不是 SQLite 数据库文件，未作任何修改。")
+
+
+def _json_text(value: object) -> str:
+    """The change history's values as JSON with Chinese as itself (3 bytes a character, not a 6-character escape):
+    a city's first roster writes 26,000 of them. Rows written escaped before read back the same."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _refuse_damaged_file(path: Path) -> None:
