@@ -562,46 +562,8 @@ def _parse_sheet(
     how: dict[tuple[int, str, str], int] = {}  # (column, label, how a value was read) -> cells read so
     confirmed = layout.confirmed
     for j, f in columns.items():
-        whole_numbers = f.kind in ("int", "text", "ref", "phone")
-        memo: dict[Any, tuple[bool, Any]] | None = {} if f.kind in ("code", "bool", "ref", "date") else None
-        out_col = []
-        column = grid[j] if grid else ()
-        # One scan of the whole column finds whether any of its cells holds a character to clean (nearly none does).
-        suspect = any_to_clean([v for v in column if v.__class__ is str])
-        letter = get_column_letter(j + 1)
-        field_confirmed = confirmed.get(f.name)
-        for n, raw in enumerate(column):
-            blank = False
-            if raw == "" or raw is None:
-                raw, blank = None, True
-            elif raw.__class__ is str:
-                if suspect and (bad := forbidden_characters(raw.strip(), multiline=f.multiline)):
-                    # A clerk cannot see these characters, so cannot delete them: the cell is imported without
-                    # them, and the report says so, cell by cell.
-                    raw = clean_text(raw.strip(), multiline=f.multiline) or None
-                    shown = f"（导入为“{shorten(raw)}”）" if raw and not f.sensitive else ""
-                    message = f"已删除不可见或不允许的字符：{describe_characters(bad)}{shown}"
-                    out.notes.append(Problem(sheet, kept[n][0], letter, f.label, raw, message))
-                blank = raw is None or not raw.strip()
-            elif whole_numbers and raw.__class__ is float and raw.is_integer():
-                raw = int(raw)  # calamine returns whole numbers as floats
-            hit = memo.get(raw) if memo is not None else None
-            if hit is None:
-                hit = _read_cell(f, raw, lookup, field_confirmed)
-                if memo is not None:
-                    memo[raw] = hit
-            if blank:
-                out.blanks.setdefault(kept[n][0], set()).add(f.name)
-            if hit[0]:
-                out_col.append(hit[1])
-                if hit[2]:
-                    how[(j, f.label, hit[2])] = how.get((j, f.label, hit[2]), 0) + 1
-            else:
-                out_col.append(None)
-                bad_rows.add(n)
-                excel_row = kept[n][0]
-                meant = tuple(lookup.proposals(f.ref, raw)) if f.kind == "ref" and isinstance(raw, str) else ()
-                out.problems.append(Problem(sheet, excel_row, letter, f.label, raw, hit[1], meant, f.name))
+        reader = _ColumnReader(out, f, j, lookup, confirmed.get(f.name), kept, how, bad_rows)
+        out_col = reader.read(grid[j] if grid else ())
         parsed[f.name] = out_col
         if progress:
             progress(len(parsed), len(columns))
@@ -618,6 +580,85 @@ def _parse_sheet(
     out.problems.sort(key=lambda p: (p.row, p.column))
     out.notes.sort(key=lambda p: (p.row, p.column))
     return out
+
+
+class _ColumnReader:
+    """One column of a sheet read through its field, cell by cell, into a ParsedSheet: its values as stored, and
+    the blanks, problems, cleaned characters and readings through a word noted against their rows."""
+
+    def __init__(self, out: ParsedSheet, f: Field, j: int, lookup: Lookups, confirmed: dict[str, str] | None,
+                 kept: list, how: dict, bad_rows: set[int]) -> None:  # fmt: skip
+        self.out, self.f, self.j, self.lookup, self.confirmed = out, f, j, lookup, confirmed
+        self.kept, self.how, self.bad_rows = kept, how, bad_rows
+        self.letter = get_column_letter(j + 1)
+        self.whole_numbers = f.kind in ("int", "text", "ref", "phone")
+        # Coded, yes/no, reference and date columns repeat a few values down a whole roster: each is read once.
+        self.memo: dict[Any, tuple] | None = {} if f.kind in ("code", "bool", "ref", "date") else None
+        self.suspect = False
+
+    def read(self, column: tuple) -> list[Any]:
+        # One scan of the whole column finds whether any of its cells holds a character to clean (nearly none does).
+        self.suspect = any_to_clean([v for v in column if v.__class__ is str])
+        if self.memo is None or self.suspect:
+            return [self.cell(n, raw) for n, raw in enumerate(column)]
+        # The column filled from its distinct values, and only the cells with something to say (blank, refused,
+        # read through a word) looked at one by one.
+        seen = {}
+        for v in set(column):
+            raw, blank = self.as_read(v)
+            seen[v] = (raw, blank, self.hit_of(raw))
+        out_col = [hit[1] if hit[0] else None for _raw, _blank, hit in map(seen.__getitem__, column)]
+        special = {v for v, (_raw, blank, hit) in seen.items() if blank or not hit[0] or hit[2]}
+        for n in [n for n, v in enumerate(column) if v in special] if special else ():
+            out_col[n] = self.noted(n, *seen[column[n]])
+        return out_col
+
+    def as_read(self, raw: Any) -> tuple[Any, bool]:
+        """A cell as its field reads it, and whether it is blank."""
+        if raw == "" or raw is None:
+            return None, True
+        if raw.__class__ is str:
+            return raw, not raw.strip()
+        if self.whole_numbers and raw.__class__ is float and raw.is_integer():
+            return int(raw), False  # calamine returns whole numbers as floats
+        return raw, False
+
+    def hit_of(self, raw: Any) -> tuple:
+        """(True, value, how it was read) or (False, why not)."""
+        memo = self.memo
+        hit = memo.get(raw) if memo is not None else None
+        if hit is None:
+            hit = _read_cell(self.f, raw, self.lookup, self.confirmed)
+            if memo is not None:
+                memo[raw] = hit
+        return hit
+
+    def noted(self, n: int, raw: Any, blank: bool, hit: tuple) -> Any:
+        """The cell's value as stored; its blank, its problem or how it was read noted against its row."""
+        f, out = self.f, self.out
+        if blank:
+            out.blanks.setdefault(self.kept[n][0], set()).add(f.name)
+        if hit[0]:
+            if hit[2]:
+                key = (self.j, f.label, hit[2])
+                self.how[key] = self.how.get(key, 0) + 1
+            return hit[1]
+        self.bad_rows.add(n)
+        meant = tuple(self.lookup.proposals(f.ref, raw)) if f.kind == "ref" and isinstance(raw, str) else ()
+        out.problems.append(Problem(out.sheet, self.kept[n][0], self.letter, f.label, raw, hit[1], meant, f.name))
+        return None
+
+    def cell(self, n: int, raw: Any) -> Any:
+        f = self.f
+        if self.suspect and raw.__class__ is str and (bad := forbidden_characters(raw.strip(), multiline=f.multiline)):
+            # A clerk cannot see these characters, so cannot delete them: the cell is imported without them, and
+            # the report says so, cell by cell.
+            raw = clean_text(raw.strip(), multiline=f.multiline) or None
+            shown = f"（导入为“{shorten(raw)}”）" if raw and not f.sensitive else ""
+            message = f"已删除不可见或不允许的字符：{describe_characters(bad)}{shown}"
+            self.out.notes.append(Problem(self.out.sheet, self.kept[n][0], self.letter, f.label, raw, message))
+        raw, blank = self.as_read(raw)
+        return self.noted(n, raw, blank, self.hit_of(raw))
 
 
 def _read_cell(f: Field, raw: Any, lookup: Lookups, confirmed: dict[str, str] | None) -> tuple[bool, Any, str | None]:
