@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from db.access import AccessDenied
+from db.access import AccessDenied, guard_table_write
 
 MERGING = "exchange_merge"  # session.info flag set by the approval's merge
 _CACHE = "locked_areas"
@@ -124,8 +124,10 @@ def guard_locked_areas(session: Session, _context, _instances) -> None:
 
 
 def guard_inserted(session: Session, table: str, rows: Iterable[dict[str, Any]]) -> None:
-    """The same rule for rows written by an INSERT statement (a bulk import's), which no flush sees: refused, the
-    whole statement, if one of them lies in a locked area."""
+    """The same rules for rows written by an INSERT statement (a bulk import's), which neither a flush nor the
+    session's statement guard sees: refused, the whole statement, if the actor may not write the table (a viewer)
+    or one of the rows lies in a locked area."""
+    guard_table_write(session, table)
     if table not in _OWNER or session.info.get(MERGING):
         return
     locked = locked_areas(session)

@@ -26,7 +26,7 @@ from desktop.accounts import (
     verify_password,
 )
 from desktop.records import privacy
-from desktop.records.editing import update_record
+from desktop.records.editing import create_record, update_record
 from desktop.records.types import STAFF
 from tests.factories import World
 
@@ -101,6 +101,11 @@ def test_a_viewer_cannot_change_a_record_or_unmask_and_the_history_names_each_ac
     with db.session() as s:
         with pytest.raises(AccessDenied, match="小李.*查看员"):
             update_record(s, STAFF, person_id, {"title": "senior"}, user="冒充")
+        s.rollback()
+        new_person = {**{f: getattr(person, f) for f in ("facility_id", "category", "title", "employment_form")},
+                      "name": "新人", "id_number": "110101199003074514", "status": "on_post"}  # fmt: skip
+        with pytest.raises(AccessDenied, match="小李.*查看员"):  # a new record, written in bulk past the ORM
+            create_record(s, STAFF, new_person, user="冒充")
         s.rollback()
         s.add(Division(code="539921100000", name="新镇", kind="township"))
         with pytest.raises(AccessDenied, match="修改记录"):
