@@ -30,7 +30,7 @@ from db.files import written_whole
 from db.models import Facility, ImportMapping
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
-from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, header_key, signature
+from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, header_key, header_unit, signature
 from desktop.excel.reading import read_sheets
 from desktop.excel.safety import MAX_ROWS, check_workbook
 from desktop.excel.tables import Column, Table, find_table
@@ -43,7 +43,7 @@ from desktop.records.editing import (
     update_record,
     whole_record_problems,
 )
-from desktop.records.fields import Field, MaskedValue, normalise_text
+from desktop.records.fields import Field, MaskedValue, header_unit_fits, normalise_text
 from desktop.records.references import Lookups
 from desktop.records.types import DIVISION, FACILITY, RecordType
 from desktop.snapshot import paused_gc
@@ -332,6 +332,7 @@ class SheetLayout:
     remembered: bool = False  # the mapping is one a clerk confirmed for this header before
     confirmed: dict[str, dict[str, str]] = field(default_factory=dict)  # names the clerk confirmed, by field
     offset: int = 0  # the sheet's place in the file, times SHEET_ROWS
+    units: dict[int, str] = field(default_factory=dict)  # column -> the unit its header names, not the field's
 
     @property
     def sheet(self) -> str:
@@ -402,6 +403,7 @@ def _layout(
         else:
             taken[f.name] = c
             layout.columns[c.index] = f
+    _units_from_headers(layout, problems)
     for name, raw in (mapping.constants if mapping is not None else {}).items():
         f = next((f for f in fields if f.name == name), None)
         if f is None or name in taken:
@@ -418,6 +420,24 @@ def _layout(
             message = f"缺少必填列“{f.label}”" + (f"（“{hint.header}”列可能就是，请确认列对应）" if hint else "")
             problems.append(Problem(sheet, header_row, "", f.label, None, message))
     return layout
+
+
+def _units_from_headers(layout: SheetLayout, problems: list[Problem]) -> None:
+    """A column whose header names its unit (金额（元）, 面积（万平方米）) holds bare numbers in that unit: they are
+    converted to the field's, and said so. A unit that counts something else (床位（人）) leaves the column out,
+    asked about, never read in the field's unit."""
+    for c in layout.table.columns:
+        f = layout.columns.get(c.index)
+        unit = header_unit(c.header) if f is not None and f.unit else None
+        if unit is None or unit == header_key(f.unit):
+            continue
+        fits = header_unit_fits(f, unit)
+        if fits:
+            layout.units[c.index] = unit
+        elif fits is False:
+            del layout.columns[c.index]
+            message = f"“{c.header}”列的单位与“{f.label}”（{f.unit}）不符：请核对是否对错了列，或在列对应中指明"
+            problems.append(Problem(layout.sheet, layout.table.header_row, c.letter, c.header, None, message))
 
 
 def _facility_from_sheet(layout: SheetLayout, fields: list[Field], lookup: Lookups, taken: set[str]) -> None:
@@ -562,7 +582,7 @@ def _parse_sheet(
     how: dict[tuple[int, str, str], int] = {}  # (column, label, how a value was read) -> cells read so
     confirmed = layout.confirmed
     for j, f in columns.items():
-        reader = _ColumnReader(out, f, j, lookup, confirmed.get(f.name), kept, how, bad_rows)
+        reader = _ColumnReader(out, f, j, lookup, confirmed.get(f.name), kept, how, bad_rows, layout.units.get(j))
         out_col = reader.read(grid[j] if grid else ())
         parsed[f.name] = out_col
         if progress:
@@ -582,13 +602,17 @@ def _parse_sheet(
     return out
 
 
+_BARE = re.compile(r"\s*[+-]?[\d,，]*\.?\d+\s*")  # a number with no unit of its own
+
+
 class _ColumnReader:
     """One column of a sheet read through its field, cell by cell, into a ParsedSheet: its values as stored, and
     the blanks, problems, cleaned characters and readings through a word noted against their rows."""
 
     def __init__(self, out: ParsedSheet, f: Field, j: int, lookup: Lookups, confirmed: dict[str, str] | None,
-                 kept: list, how: dict, bad_rows: set[int]) -> None:  # fmt: skip
+                 kept: list, how: dict, bad_rows: set[int], unit: str | None = None) -> None:  # fmt: skip
         self.out, self.f, self.j, self.lookup, self.confirmed = out, f, j, lookup, confirmed
+        self.unit = unit  # the unit the column's header names, other than the field's: a bare number is in it
         self.kept, self.how, self.bad_rows = kept, how, bad_rows
         self.letter = get_column_letter(j + 1)
         self.whole_numbers = f.kind in ("int", "text", "ref", "phone")
@@ -617,6 +641,9 @@ class _ColumnReader:
         """A cell as its field reads it, and whether it is blank."""
         if raw == "" or raw is None:
             return None, True
+        if self.unit is not None and (raw.__class__ in (int, float) or (raw.__class__ is str and _BARE.fullmatch(raw))):
+            number = int(raw) if raw.__class__ is float and raw.is_integer() else raw
+            return f"{number}".strip() + self.unit, False  # read as written with the header's unit: 500000元
         if raw.__class__ is str:
             return raw, not raw.strip()
         if self.whole_numbers and raw.__class__ is float and raw.is_integer():

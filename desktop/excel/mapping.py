@@ -41,6 +41,12 @@ def _bare(key: str) -> str:
     return re.sub(r"\([^()]*\)", "", key)
 
 
+def header_unit(text: Any) -> str | None:
+    """The unit a header names in its closing bracket (金额（元） → 元), if it ends with one."""
+    m = re.search(r"\(([^()]+)\)$", header_key(text))
+    return m.group(1) if m else None
+
+
 def field_words(f: Field) -> list[str]:
     words = [f.label, f.header, *f.aliases]
     return list(dict.fromkeys(header_key(w) for w in words if w))
@@ -62,10 +68,14 @@ class HeaderMatcher:
         self._bare: dict[str, Field] = {}
         self._words: list[tuple[str, Field]] = []
         for f in self.fields:
+            own = {header_key(f.label), header_key(f.header)}
             for w in field_words(f):
                 self._exact.setdefault(w, f)
-                self._bare.setdefault(_bare(w), f)
-                self._words.append((_bare(w), f))
+                # A word's bracket is set aside only for the field's own label and unit (实有床位（张）): an alias's
+                # bracket says what it is (培训时间（天）), and without it the word may mean something else.
+                if w in own or "(" not in w:
+                    self._bare.setdefault(_bare(w), f)
+                    self._words.append((_bare(w), f))
         self._ignored = {header_key(w) for w in ROW_NUMBER_WORDS + WORKED_OUT_WORDS}
         for f in worked_out:
             self._ignored.update(field_words(f))

@@ -205,6 +205,17 @@ def _unit(text: str) -> tuple[int, str | None] | None:
     return None
 
 
+def header_unit_fits(f: Field, unit: str) -> bool | None:
+    """Whether a unit a column's header names (金额（元）) measures what the field does: True when a number in
+    that unit converts to the field's (元 into 万元), False when it counts something else (人 for 床位), None when
+    the bracket holds no unit at all (职称（职务）)."""
+    written = _unit(normalise_text(unit).lower().replace("²", "2"))
+    if written is None:
+        return None
+    own = _unit(f.unit) if f.unit else None
+    return own is not None and written[1] == own[1]
+
+
 def _number(f: Field, raw: Any) -> Reading:
     if isinstance(raw, bool):
         raise InvalidValue(f"“{f.label}”应为数字")

@@ -481,3 +481,17 @@ def test_the_problems_of_a_text_roster_are_marked_on_a_workbook_of_its_cells(dem
     assert marked.sheetnames == ["问题清单", "名单"]
     assert marked["名单"]["A2"].value == "错一" and marked["名单"]["B2"].comment is not None
     assert marked["问题清单"]["F2"].value.startswith("身份证号码校验位错误")
+
+
+def test_a_unit_named_in_a_header_is_the_unit_of_its_bare_numbers_and_a_unit_of_something_else_is_asked(
+    demo_db, tmp_path
+):
+    path = write(tmp_path / "资金.xlsx", {"资金": [["单位名称", "年度", "金额（元）"], ["沟街镇卫生院", 2028, 500000]]})
+    report = imported(demo_db, "special_funds", path)
+    with demo_db.session() as s:
+        assert s.scalar(select(SpecialFund.amount).where(SpecialFund.year == 2028)) == 50  # 万元, as the field
+    assert "500000元 → 50万元" in {r.shown for r in report.readings}
+    rows = [["机构名称", "所在乡镇（街道）或村（社区）", "实有床位（人）"], ["沟街镇卫生院", "沟街镇", 45]]
+    report = run_import(demo_db, "facilities", write(tmp_path / "床位.xlsx", {"表": rows}), user="测试")
+    [beds] = [p for p in report.problems if p.column == "C"]  # (besides the required columns it lacks)
+    assert report.written == 0 and "单位与“实有床位”（张）不符" in beds.message
