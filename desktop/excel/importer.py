@@ -404,16 +404,25 @@ def _layout(
             taken[f.name] = c
             layout.columns[c.index] = f
     _units_from_headers(layout, problems)
+    # The sheet's own facility (its name, its 填报单位 line), unless a column may hold it (asked instead).
+    own = _facility_from_sheet(layout, fields, lookup, set(taken) | set(proposed))
     for name, raw in (mapping.constants if mapping is not None else {}).items():
         f = next((f for f in fields if f.name == name), None)
         if f is None or name in taken:
             continue
         try:
-            layout.constants[name] = f.parse(raw, lookup=lookup)
-            layout.given[f.label] = str(raw)
+            value = f.parse(raw, lookup=lookup)
         except InvalidValue as exc:
             problems.append(Problem(sheet, header_row, "", f.label, raw, f"给全部行填写的“{f.label}”有误：{exc}"))
-    _facility_from_sheet(layout, fields, lookup, set(taken))
+            continue
+        if own is not None and own[0] == name and own[1] != value:
+            # One workbook's value for every row, and a sheet that says it is another facility's: asked.
+            message = f"给全部行填写的“{f.label}”为“{raw}”，而本表是“{own[2]}”：请核对后在列对应中改正"
+            problems.append(Problem(sheet, header_row, "", f.label, raw, message))
+            continue
+        layout.constants[name], layout.given[f.label] = value, str(raw)
+    if own is not None and own[0] not in layout.constants:
+        layout.constants[own[0]], layout.given[own[3]] = own[1], own[2]
     for f in fields:
         if f.required and f.name not in taken and f.name not in layout.constants:
             hint = proposed.get(f.name)
@@ -440,12 +449,14 @@ def _units_from_headers(layout: SheetLayout, problems: list[Problem]) -> None:
             problems.append(Problem(layout.sheet, layout.table.header_row, c.letter, c.header, None, message))
 
 
-def _facility_from_sheet(layout: SheetLayout, fields: list[Field], lookup: Lookups, taken: set[str]) -> None:
-    """A sheet per centre without a unit column: the facility its name (or its 填报单位 line) gives is every
-    row's, when it names exactly one facility."""
+def _facility_from_sheet(
+    layout: SheetLayout, fields: list[Field], lookup: Lookups, placed: set[str]
+) -> tuple[str, int, str, str] | None:
+    """A sheet per centre without a unit column: the facility its 填报单位 line or its name gives every row, when it
+    names exactly one facility; (field, facility, as shown, field label). None when a column is or may be it."""
     f = next((f for f in fields if f.kind == "ref" and f.ref == "facility" and f.required), None)
-    if f is None or f.name in taken or f.name in layout.constants:
-        return
+    if f is None or f.name in placed:
+        return None
     for name, where in ((layout.table.unit, "表头上方的填报单位"), (layout.sheet, "工作表名称")):
         if not name:
             continue
@@ -453,9 +464,8 @@ def _facility_from_sheet(layout: SheetLayout, fields: list[Field], lookup: Looku
             found = f.parse(name, lookup=lookup)
         except InvalidValue:
             continue
-        layout.constants[f.name] = found
-        layout.given[f.label] = f"{name}（取自{where}）"
-        return
+        return f.name, found, f"{name}（取自{where}）", f.label
+    return None
 
 
 def remembered_mapping(session: Session, sig: str, rtype: RecordType) -> ColumnMapping | None:
@@ -473,8 +483,12 @@ def remembered_mapping(session: Session, sig: str, rtype: RecordType) -> ColumnM
 
 
 def remember_mapping(session: Session, layout: SheetLayout, kind: str, user: str) -> None:
-    """The mapping a sheet was imported with, kept for the next file with the same header."""
+    """The mapping a clerk confirmed for a sheet, kept for the next file with the same header. A value she gave
+    every row of a facility or place is not kept: the next file with this header is most likely another
+    township's, and says so in its own name or 填报单位 line."""
     mapping = layout_mapping(layout, kind)
+    rtype = TEMPLATES[kind].rtype
+    mapping.constants = {name: v for name, v in mapping.constants.items() if rtype.field(name).kind != "ref"}
     row = session.execute(select(ImportMapping).where(ImportMapping.signature == layout.signature)).scalar()
     if row is None:
         row = ImportMapping(signature=layout.signature)
@@ -485,8 +499,9 @@ def remember_mapping(session: Session, layout: SheetLayout, kind: str, user: str
 
 def layout_mapping(layout: SheetLayout, kind: str) -> ColumnMapping:
     """The mapping a layout reads with, as a clerk would write it: every header to its field or to nothing."""
+    # A column only proposed for a field is left out: next time it is proposed again, not taken as 不导入.
     columns = {c.header: (layout.columns[c.index].name if c.index in layout.columns else IGNORE)
-               for c in layout.table.columns}  # fmt: skip
+               for c in layout.table.columns if c.index in layout.columns or c.match.field is None}  # fmt: skip
     constants = {}
     for label, shown in layout.given.items():
         if "（取自" not in shown:
@@ -1115,7 +1130,9 @@ def run_import(
         if report.problems and not good_rows_only:
             session.rollback()
             return report
-        for layout in report.layouts:
+        # A mapping the clerk gave (the wizard's 列对应, a mapping file) is remembered for the next file with the same
+        # header; one the import found by itself is found again, and is not a confirmation.
+        for layout in report.layouts if mapping is not None else ():
             if not layout.in_template_columns:
                 remember_mapping(session, layout, kind, user)
         session.commit()

@@ -495,3 +495,24 @@ def test_a_unit_named_in_a_header_is_the_unit_of_its_bare_numbers_and_a_unit_of_
     report = run_import(demo_db, "facilities", write(tmp_path / "床位.xlsx", {"表": rows}), user="测试")
     [beds] = [p for p in report.problems if p.column == "C"]  # (besides the required columns it lacks)
     assert report.written == 0 and "单位与“实有床位”（张）不符" in beds.message
+
+
+def test_a_value_given_for_every_row_never_overrides_the_facility_a_sheet_names_and_is_not_remembered(
+    demo_db, tmp_path
+):
+    header = ["姓名", "身份证号码", "职称", "用工形式", "人员类别", "在岗状态"]
+    sheets = {
+        "Sheet1": [header, ["值一", person(91), "中级", "编外", "注册护士", "在岗"]],
+        "象湾镇卫生院": [header, ["值二", person(92), "中级", "编外", "注册护士", "在岗"]],
+    }
+    mapping = ColumnMapping("staff", constants={"工作单位": "沟街镇卫生院"})
+    report = run_import(demo_db, "staff", write(tmp_path / "两表.xlsx", sheets), user="测试", mapping=mapping)
+    assert [(p.sheet, p.header) for p in report.problems] == [("象湾镇卫生院", "工作单位")]
+    assert "而本表是“象湾镇卫生院（取自工作表名称）”" in report.problems[0].message and report.written == 0
+    # Given for a sheet that names no facility, it is that sheet's; the next file with this header must say its
+    # own facility again: a facility given for every row is not remembered.
+    report = imported(demo_db, "staff", write(tmp_path / "一表.xlsx", {"Sheet1": sheets["Sheet1"]}), mapping=mapping)
+    assert staff_of(demo_db, "值一")["值一"].facility_id == facility_id(demo_db, "沟街镇卫生院")
+    rows = [header, ["值三", person(93), "中级", "编外", "注册护士", "在岗"]]
+    report = run_import(demo_db, "staff", write(tmp_path / "下月.xlsx", {"Sheet1": rows}), user="测试")
+    assert report.layouts[0].remembered and [p.message for p in report.problems] == ["缺少必填列“工作单位”"]
