@@ -53,6 +53,8 @@ def test_a_two_level_header_under_title_lines_is_found_and_only_the_records_are_
     placed = {c.letter: c.match.field.name for c in table.columns if c.match.field}
     assert placed == {"B": "name", "C": "id_number", "E": "category", "F": "status"}
     assert [row for row, _ in table.data] == [6, 8, 11]  # 栏次, blank, 小计, repeated header, 合计, notes left out
+    assert table.left_out == [(9, "合计、小计或“其中”行"), (10, "重复的表头"), (12, "合计、小计或“其中”行"),
+                              (13, "从此行起为表下说明，共 2 行未读取")]  # fmt: skip
     assert table.unit == "沟街镇卫生院"
     assert table.columns[1].samples == ["王小明", "李红", "赵四"]
 
@@ -85,6 +87,21 @@ def test_a_mapping_file_is_read_back_as_written_and_a_wrong_one_is_refused_in_ch
         ColumnMapping("staff", {"称呼": "床位"}).resolve(STAFF)
     with pytest.raises(ExcelError, match="列对应文件格式不对"):
         ColumnMapping.from_json("[1, 2]")
+
+
+def test_a_record_whose_text_begins_with_a_total_s_word_is_a_record_and_a_unit_line_with_a_seal_names_it():
+    rows = [
+        ["填报单位：沟街镇卫生院（盖章）"],
+        ["姓名", "身份证号码", "人员类别"],
+        ["累计", "", ""],
+        ["其中：", "", ""],
+        ["总计划", "43092219850505002X", "执业医师"],  # a record whose name begins with 总计
+        ["合计（2人）", "", ""],
+    ]
+    table = find_table("表", rows, MATCHER)
+    assert table.unit == "沟街镇卫生院" and table.header_rows == (1,)  # the 填报单位 line is no header group
+    assert [row for row, _ in table.data] == [5]
+    assert [row for row, _ in table.left_out] == [3, 4, 6]
 
 
 def test_the_signature_of_a_header_ignores_how_its_words_are_spaced():

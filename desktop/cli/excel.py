@@ -93,6 +93,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             continue  # our own template: its columns are the fields' own
         how = "（上次确认的列对应）" if layout.remembered else "（按列对应文件）" if mapping else ""
         print(f"工作表“{layout.sheet}”第{layout.table.header_row}行为表头，列对应{how}：{layout.described()}")
+    for layout in report.layouts:
+        if layout.table.left_out:
+            print(f"工作表“{layout.sheet}”未作为记录读取：{layout.left_out()}")
     if report.skipped_sheets:
         print(f"未找到表头、未导入的工作表：{'、'.join(report.skipped_sheets)}")
     if args.save_mapping and report.layouts:

@@ -351,6 +351,12 @@ class SheetLayout:
         """The headers of columns read as no field: neither placed nor a row number or a worked-out value."""
         return [c.header for c in self.table.columns if c.index not in self.columns and not c.match.ignored]
 
+    def left_out(self) -> str:
+        """The rows under the header not read as records, as the clerk is told: 第12行（合计、小计或“其中”行）…"""
+        rows = self.table.left_out
+        shown = "、".join(f"第{row}行（{why}）" for row, why in rows[:5])
+        return shown + (f" 等 {len(rows)} 处" if len(rows) > 5 else "")
+
     def described(self) -> str:
         """The mapping as the clerk reads it: 公民身份号码→身份证号码；… and the values given."""
         parts = []

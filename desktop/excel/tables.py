@@ -17,11 +17,13 @@ from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher,
 
 HEADER_SEARCH_ROWS = 30
 # A record's row never starts with these: the sheet's own totals and breakdowns.
-TOTAL_ROW = re.compile(r"^(合计|总计|共计|小计|累计|其中|全县合计|全市合计|全镇合计)")
+# A whole cell, as the sheet writes it ("合计", "小计：", "其中："): a record's text that begins with one of these
+# words (累计培训…, 总计划编制…) is a record.
+TOTAL_ROW = re.compile(r"^(合计|总计|共计|小计|累计|其中|全县合计|全市合计|全镇合计|全乡合计)[:：]?([(][^)]*[)])?$")
 # The first cell of the lines under a table: everything from there down is no record.
 NOTES_BELOW = re.compile(
     r"^(填表说明|填报说明|说明:|备注:|注[:\d一二三四五六七八九、.]|填表人|填报人|制表人|审核人|负责人|单位负责人|"
-    r"统计负责人|填报日期|制表日期|报出日期|联系电话:)"
+    r"统计负责人|填报日期|制表日期|报出日期|联系电话:|数据来源)"
 )
 _NOTE_STARTS = frozenset("填说备注审负单统制报联")
 _TOTAL_STARTS = frozenset("合总共小累其全")
@@ -33,7 +35,7 @@ def _starts_a_total(text: str) -> bool:
 
 
 COLUMN_NUMBERS = re.compile(r"^(栏次|[甲乙丙丁戊]|\d{1,3})$")
-UNIT_LINE = re.compile(r"(?:填报单位|单位名称|填报机构|机构名称)\s*[:：]\s*([^\s:：]{2,40})")
+UNIT_LINE = re.compile(r"(?:填报单位|单位名称|填报机构|机构名称)\s*[:：]\s*([^\s:：（(]{2,40})")
 
 
 @dataclass
@@ -57,6 +59,9 @@ class Table:
     columns: list[Column]
     data: list[tuple[int, list[Any]]]  # (Excel row, cells) of the rows that may be records
     unit: str | None = None  # a facility named above the header (填报单位：桃源镇卫生院)
+    # Rows under the header not read as records, as the report tells them: (Excel row, why), and where the notes
+    # below the table begin (everything from there down is left out).
+    left_out: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def header_row(self) -> int:
@@ -154,9 +159,9 @@ def find_table(
     candidates: list[tuple[float, int, bool]] = []
     for i in range(n):
         candidates.append((one[i], i, False))
-        if i + 1 < len(rows):
+        if i + 1 < len(rows) and not any(":" in _folded(_text(v)) for v in rows[i]):
             # Two rows are one header only when together they name more than the lower row alone: a title line
-            # above a header names nothing more, and must not become part of it.
+            # above a header names nothing more, and must not become part of it; nor does a line of "填报单位：…".
             two = _score(_shown_headers(rows, i, True), matcher, mapping)
             if two > max(one[i], one[i + 1] if i + 1 < n else 0.0) + 0.05:
                 candidates.append((two, i, True))
@@ -186,16 +191,20 @@ def find_table(
         if not filled:
             continue
         if filled[0][0] in _NOTE_STARTS and NOTES_BELOW.match(_folded(filled[0])):
+            rest = sum(1 for row in rows[k:] if any(v not in ("", None) for v in row))
+            table.left_out.append((excel_row, f"从此行起为表下说明，共 {rest} 行未读取"))
             break
         if k == first and all(COLUMN_NUMBERS.match(t) for t in filled):
             continue  # 栏次: the columns' numbers under the header
         leading = [v for v in cells[:3] if isinstance(v, str)]
         if any(_starts_a_total(v) for v in leading):
+            table.left_out.append((excel_row, "合计、小计或“其中”行"))
             continue
         if not header_texts.isdisjoint(cells):  # (calamine's cells are all hashable)
             texts = [t for v in cells if v is not None and v != "" and (t := _text(v))]
             if len(texts) > 1 and sum(header_key(t) in header_keys for t in texts) * 2 >= len(texts):
-                continue  # the header repeated (a sheet printed page by page)
+                table.left_out.append((excel_row, "重复的表头"))  # a sheet printed page by page
+                continue
         table.data.append((excel_row, cells))
     for c in table.columns:
         c.samples = [v for _, cells in table.data[:50] if c.index < len(cells) and _text(v := cells[c.index])][:3]

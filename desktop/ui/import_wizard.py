@@ -240,6 +240,9 @@ class ImportWizard(QDialog):
             text += f"。未导入的列：{'、'.join(report.ignored_columns)}"
         if report.skipped_sheets:
             text += f"。未找到表头、未导入的工作表：{'、'.join(report.skipped_sheets)}"
+        for layout in report.layouts:
+            if layout.table.left_out:
+                text += f"。工作表“{layout.sheet}”未作为记录读取：{layout.left_out()}"
         if len(report.layouts) > 1:
             text += f"。共读取 {len(report.layouts)} 个工作表：{'、'.join(layout.sheet for layout in report.layouts)}"
         stopped = bool(doubts)
