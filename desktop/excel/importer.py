@@ -639,12 +639,15 @@ class _ColumnReader:
         self.whole_numbers = f.kind in ("int", "text", "ref", "phone")
         # Coded, yes/no, reference and date columns repeat a few values down a whole roster: each is read once.
         self.memo: dict[Any, tuple] | None = {} if f.kind in ("code", "bool", "ref", "date") else None
-        self.suspect = False
+        self.suspect = self.fractions = False
 
     def read(self, column: tuple) -> list[Any]:
         # One scan of the whole column finds whether any of its cells holds a character to clean (nearly none does).
         self.suspect = any_to_clean([v for v in column if v.__class__ is str])
-        if self.memo is None or self.suspect:
+        # A cell formatted as a percentage holds a fraction (85% is 0.85): in a column of percentages with such a
+        # fraction, every number up to 1 is asked about, never read as 0.85% (nor 100% as 1%).
+        self.fractions = self.f.unit == "%" and any(v.__class__ is float and 0 < v < 1 for v in column)
+        if self.memo is None or self.suspect or self.fractions:
             return [self.cell(n, raw) for n, raw in enumerate(column)]
         # The column filled from its distinct values, and only the cells with something to say (blank, refused,
         # read through a word) looked at one by one.
@@ -698,6 +701,10 @@ class _ColumnReader:
 
     def cell(self, n: int, raw: Any) -> Any:
         f = self.f
+        if self.fractions and raw.__class__ in (int, float) and 0 < raw <= 1:
+            shown = f"{raw * 100:g}"
+            message = f"“{f.label}”为 {raw:g}：如表格中显示为 {shown}%，请把该列设为“常规”格式后填写 {shown}"
+            return self.noted(n, raw, False, (False, message, None))
         if self.suspect and raw.__class__ is str and (bad := forbidden_characters(raw.strip(), multiline=f.multiline)):
             # A clerk cannot see these characters, so cannot delete them: the cell is imported without them, and
             # the report says so, cell by cell.

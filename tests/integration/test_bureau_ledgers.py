@@ -516,3 +516,15 @@ def test_a_value_given_for_every_row_never_overrides_the_facility_a_sheet_names_
     rows = [header, ["值三", person(93), "中级", "编外", "注册护士", "在岗"]]
     report = run_import(demo_db, "staff", write(tmp_path / "下月.xlsx", {"Sheet1": rows}), user="测试")
     assert report.layouts[0].remembered and [p.message for p in report.problems] == ["缺少必填列“工作单位”"]
+
+
+def test_a_percentage_formatted_cell_is_asked_about_not_read_as_a_fraction_of_a_percent(demo_db, tmp_path):
+    header = ["项目名称", "建设单位", "建设性质", "计划开工日期", "计划完工日期", "建设阶段", "形象进度", "责任单位"]
+    rows = [
+        header,
+        ["沟街镇卫生院污水处理", "沟街镇卫生院", "改扩建", "2026.3", "2026.12", "在建", 0.85, "县卫生健康局"],
+    ]
+    report = run_import(demo_db, "projects", write(tmp_path / "进度.xlsx", {"表": rows}), user="测试")
+    assert [p.message for p in report.problems] == [
+        "“形象进度”为 0.85：如表格中显示为 85%，请把该列设为“常规”格式后填写 85"
+    ]
