@@ -161,7 +161,7 @@ def test_staff_words(name, raw, code):
 @pytest.mark.parametrize(
     ("record_type", "name", "raw", "code"),
     [
-        (FACILITY, "kind", "卫生院", "thc"),
+        (FACILITY, "kind", "镇卫生院", "thc"),
         (FACILITY, "kind", "乡镇卫生院", "thc"),
         (FACILITY, "kind", "卫生室", "village_clinic"),
         (FACILITY, "kind", "村卫生室", "village_clinic"),
@@ -191,11 +191,17 @@ def test_other_coded_words(record_type, name, raw, code):
         ("title", "高级", "可指“副高级”或“正高级”"),
         ("category", "医师", "可指“执业医师”或“执业助理医师”"),
         ("title", "主任", "不在可选范围内"),
+        ("employment_form", "聘用制", "可指“在编”或“编外”"),
     ],
 )
 def test_a_word_that_may_mean_two_values_is_refused_with_the_choices(name, raw, reason):
     with pytest.raises(InvalidValue, match=reason):
         STAFF.field(name).read(raw)
+
+
+def test_a_centre_written_short_as_a_health_centre_is_asked_which():
+    with pytest.raises(InvalidValue, match="“卫生院”可指“中心卫生院”或“乡镇卫生院”"):
+        FACILITY.field("kind").read("卫生院")
 
 
 @pytest.mark.parametrize("record_type", RECORD_TYPES.values(), ids=lambda t: t.key)

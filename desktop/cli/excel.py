@@ -98,6 +98,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"工作表“{layout.sheet}”未作为记录读取：{layout.left_out()}")
     if report.skipped_sheets:
         print(f"未找到表头、未导入的工作表：{'、'.join(report.skipped_sheets)}")
+    if report.hidden_sheets:
+        print(f"隐藏的工作表未导入：{'、'.join(report.hidden_sheets)}")
     if args.save_mapping and report.layouts:
         used = layout_mapping(report.layouts[0], args.kind)
         print(f"列对应已保存到：{_save_mapping(used, TEMPLATES[args.kind].rtype, args.save_mapping)}")

@@ -128,6 +128,7 @@ class ImportReport:
     update_plans: list[RowPlan] = field(default_factory=list)  # progress reports (projects, tasks)
     ignored_columns: list[str] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)  # sheets with no table of these records
+    hidden_sheets: list[str] = field(default_factory=list)  # hidden in the workbook, so not read
     layouts: list[SheetLayout] = field(default_factory=list)  # each sheet read: its table and how it was placed
     written: int = 0  # rows written to the database
     backup: Path | None = None  # the copy made before writing
@@ -188,16 +189,20 @@ class Book:
     meta: dict[str, str]
     updates: list[list[Any]] | None
     template: bool  # our own template: its data sheet only, a bureau's file: every sheet it shows
+    hidden: list[str] = field(default_factory=list)  # a bureau's hidden sheets, not read
 
 
 def _read(path: Path, extra: str | None = None) -> Book:
+    hidden: list[str] = []
+
     def choose(listed: list[tuple[str, bool]]) -> set[str]:
         names = {name for name, _hidden in listed}
         if META_SHEET in names or DATA_SHEET in names:  # our template: its data, metadata and progress sheets
             data = DATA_SHEET if DATA_SHEET in names else next((n for n, _h in listed if not n.startswith("_")), "")
             return {data, META_SHEET, extra or ""}
         # a hidden sheet holds a workbook's lists and workings, never the records
-        return {name for name, hidden in listed if not hidden} | {extra or ""}
+        hidden.extend(name for name, is_hidden in listed if is_hidden and name != extra)
+        return {name for name, is_hidden in listed if not is_hidden} | {extra or ""}
 
     sheets = read_sheets(path, choose)
     by_name = {s.name: s.rows for s in sheets}
@@ -217,7 +222,7 @@ def _read(path: Path, extra: str | None = None) -> Book:
     for name, rows in [*chosen, (extra, extra_rows or [])]:
         if len(rows) > MAX_ROWS + 20:
             raise ExcelError(f"工作表“{name}”有 {len(rows):,} 行，超过每次导入 {MAX_ROWS:,} 行的上限，请分批导入。")
-    return Book(chosen, meta, extra_rows, template)
+    return Book(chosen, meta, extra_rows, template, [] if template else hidden)
 
 
 def _existing(session: Session, spec: TemplateKind) -> dict[tuple, tuple[int, dict[str, Any]]]:
@@ -636,7 +641,7 @@ class _ColumnReader:
         self.unit = unit  # the unit the column's header names, other than the field's: a bare number is in it
         self.kept, self.how, self.bad_rows = kept, how, bad_rows
         self.letter = get_column_letter(j + 1)
-        self.whole_numbers = f.kind in ("int", "text", "ref", "phone")
+        self.whole_numbers = f.kind in ("int", "text", "ref", "phone", "code", "bool")
         # Coded, yes/no, reference and date columns repeat a few values down a whole roster: each is read once.
         self.memo: dict[Any, tuple] | None = {} if f.kind in ("code", "bool", "ref", "date") else None
         self.suspect = self.fractions = False
@@ -644,9 +649,11 @@ class _ColumnReader:
     def read(self, column: tuple) -> list[Any]:
         # One scan of the whole column finds whether any of its cells holds a character to clean (nearly none does).
         self.suspect = any_to_clean([v for v in column if v.__class__ is str])
-        # A cell formatted as a percentage holds a fraction (85% is 0.85): in a column of percentages with such a
-        # fraction, every number up to 1 is asked about, never read as 0.85% (nor 100% as 1%).
-        self.fractions = self.f.unit == "%" and any(v.__class__ is float and 0 < v < 1 for v in column)
+        # A cell formatted as a percentage holds a fraction (85% is 0.85). A column of percentages whose numbers
+        # are all fractions (none above 1) was most likely so formatted: each is asked about, never read as 0.85%
+        # (nor 100% as 1%). One number above 1 shows the column holds plain numbers, and 0.3 is then 0.3%.
+        numbers = [v for v in column if v.__class__ in (int, float)] if self.f.unit == "%" else []
+        self.fractions = any(0 < v < 1 for v in numbers) and all(v <= 1 for v in numbers)
         if self.memo is None or self.suspect or self.fractions:
             return [self.cell(n, raw) for n, raw in enumerate(column)]
         # The column filled from its distinct values, and only the cells with something to say (blank, refused,
@@ -865,7 +872,7 @@ def plan_import(
         stored = _stored_staff(session, spec, lookup) if kind == "staff" else None
         book = reading.result()
     meta = book.meta
-    report = ImportReport(kind, path, book.sheets[0][0])
+    report = ImportReport(kind, path, book.sheets[0][0], hidden_sheets=book.hidden)
     if meta.get("模板类型") and meta["模板类型"] != kind:
         other = TEMPLATES.get(meta["模板类型"])
         raise ExcelError(f"这是{other.label if other else meta['模板类型']}模板，不能作为{spec.label}导入。")
@@ -886,7 +893,7 @@ def plan_import(
         raise ExcelError(f"“{path.name}”的各工作表中都找不到{spec.label}表头（如“{example}”）。")
     report.sheet = report.layouts[0].sheet
     if report.problems:  # the columns are not all placed: nothing is read until the clerk says which is which
-        report.ignored_columns = [h for layout in report.layouts for h in layout.not_placed()]
+        report.ignored_columns = list(dict.fromkeys(h for layout in report.layouts for h in layout.not_placed()))
         return report
     stored_records = _once(lambda: _existing(session, spec))
     seen: dict[tuple, tuple[str, int]] = {}

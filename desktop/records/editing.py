@@ -70,7 +70,7 @@ def validate(
             continue
         try:
             value = raw[f.name]
-            values[f.name] = value if parsed and value is not None else f.parse(value, lookup=lookup)
+            values[f.name] = f.parse(value, lookup=lookup)
         except InvalidValue as exc:
             errors[f.name] = str(exc)
             continue
@@ -409,8 +409,8 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
         for j, c in enumerate(convert):
             if c is None:
                 continue
-            if isinstance(table.c[columns[j]].type, JSON):  # a history's values: each its own
-                values[j] = [None if v is None else c(v) for v in values[j]]
+            if isinstance(table.c[columns[j]].type, JSON):  # a history's values: each its own; None as JSON null,
+                values[j] = [c(v) for v in values[j]]  # as the ORM writes it
                 continue
             # Dates and yes/no repeat down a roster: each distinct value is converted once.
             memo: dict[Any, Any] = {None: None}

@@ -279,8 +279,9 @@ class Lookups:
             if not meant:
                 return None
             what = "机构" if ref == "facility" else "行政区划"
-            asked = "还是".join(f"“{m}”" for m in meant)
-            return f"找不到名为“{shorten(normalise_text(text))}”的{what}：是否指{asked}？请改为登记的名称"
+            quoted = [f"“{m}”" for m in meant]
+            asked = f"是否指{quoted[0]}" if len(quoted) == 1 else f"是指{'、'.join(quoted[:-1])}还是{quoted[-1]}"
+            return f"找不到名为“{shorten(normalise_text(text))}”的{what}：{asked}？请改为登记的名称"
         if ref != "staff":
             return None
         name, _slash, number = normalise_text(text).rpartition("/")

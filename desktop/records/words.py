@@ -34,7 +34,7 @@ TITLE = {
     **_by_post("主治医师 主治中医师 主管护师 主管药师 主管技师 主管中药师 中级职称 中职", "intermediate"),
     **_by_post("医师 中医师 护师 药师 中药师 技师 师级", "junior"),
     **_by_post("医士 中医士 护士 药士 中药士 技士 士级 员级", "junior_assistant"),
-    **_by_post("无 未评 未评定 暂无 未聘", "none"),
+    **_by_post("无 未评 未评定 暂无", "none"),
     "高级": "associate_senior|senior",
     "高级职称": "associate_senior|senior",
     "初级": "junior_assistant|junior",
@@ -42,7 +42,8 @@ TITLE = {
 }
 
 EMPLOYMENT_FORM = {
-    **_by_post("合同制 合同 合同工 聘用 聘用制 劳务派遣 派遣 临聘 临时聘用 编制外 编外人员 非编", "contract"),
+    **_by_post("合同制 合同 合同工 聘用 劳务派遣 派遣 临聘 临时聘用 编制外 编外人员 非编", "contract"),
+    "聘用制": "establishment|contract",  # in a 事业单位, the appointment of staff in the establishment too
     **_by_post("正式 正式工 事业编制 编制内 在编人员 有编制 编内", "establishment"),
     **_by_post("退休返聘 返聘人员", "rehired"),
     **_by_post("借调 借用人员", "on_loan"),
@@ -96,7 +97,8 @@ FACILITY_KIND = {
     **_by_post("精神病医院 精神专科医院 精神卫生中心", "psychiatric_hospital"),
     **_by_post("私立医院 民营医疗机构 社会办医院", "private_hospital"),
     **_by_post("乡镇中心卫生院 镇中心卫生院 乡中心卫生院", "central_thc"),
-    **_by_post("卫生院 乡卫生院 镇卫生院 一般卫生院", "thc"),
+    **_by_post("乡卫生院 镇卫生院 一般卫生院", "thc"),
+    "卫生院": "central_thc|thc",  # a 中心卫生院 written short must not become an ordinary one
     **_by_post("社区中心", "chsc"),
     **_by_post("社区卫生站 社区站", "chs_station"),
     **_by_post("卫生室 村卫生所 村医务室 村诊所", "village_clinic"),

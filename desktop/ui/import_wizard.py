@@ -109,6 +109,7 @@ class ImportWizard(QDialog):
         )
         self.preview = ListModel(
             [
+                Column("工作表", lambda r: r.sheet, width=90),
                 Column("行", lambda r: r.row, numeric=True, width=50),
                 Column("结果", lambda r: ACTIONS[r.action], width=50),
                 Column("记录", lambda r: r.title, width=220),
@@ -240,6 +241,8 @@ class ImportWizard(QDialog):
             text += f"。未导入的列：{'、'.join(report.ignored_columns)}"
         if report.skipped_sheets:
             text += f"。未找到表头、未导入的工作表：{'、'.join(report.skipped_sheets)}"
+        if report.hidden_sheets:
+            text += f"。隐藏的工作表未导入：{'、'.join(report.hidden_sheets)}"
         for layout in report.layouts:
             if layout.table.left_out:
                 text += f"。工作表“{layout.sheet}”未作为记录读取：{layout.left_out()}"

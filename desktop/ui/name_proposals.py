@@ -37,7 +37,7 @@ class NameProposalsDialog(QDialog):
         self.choices: list[tuple[str, str, QComboBox]] = []
         for i, (name, label, written, meant, cells) in enumerate(proposed_names(report), 1):
             box = QComboBox()
-            box.addItems([*meant, NOT_TAKEN])
+            box.addItems([NOT_TAKEN, *meant])  # nothing is confirmed until the clerk chooses
             box.setMinimumWidth(260)
             for j, widget in enumerate((QLabel(label), QLabel(written), QLabel(str(cells)), box)):
                 grid.addWidget(widget, i, j)

@@ -162,6 +162,7 @@ def test_one_sheet_per_centre_without_a_unit_column_gives_each_sheet_its_facilit
     assert people["和一"].facility_id == facility_id(demo_db, "和湾镇卫生院")
     assert people["碧一"].facility_id == facility_id(demo_db, "碧田镇卫生院")
     assert [layout.sheet for layout in report.layouts] == ["和湾镇卫生院", "碧田镇卫生院"]
+    assert report.hidden_sheets == ["说明"]  # and the report says so
     assert "工作单位＝和湾镇卫生院（取自工作表名称）" in report.layouts[0].described()
 
 

@@ -272,7 +272,8 @@ def test_a_name_written_its_own_way_is_confirmed_by_the_clerk_and_then_imported(
 
     def answer(dialog: NameProposalsDialog) -> int:
         [(_name, written, box)] = dialog.choices  # one name, written in two cells
-        assert written == "马田卫生院" and box.currentText() == "马田镇卫生院"
+        assert written == "马田卫生院" and box.currentText() == "（不采用，仍按问题处理）"  # nothing chosen for her
+        box.setCurrentIndex(box.findText("马田镇卫生院"))
         return 1
 
     monkeypatch.setattr(window, "ask", answer)
