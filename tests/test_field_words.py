@@ -436,3 +436,7 @@ def test_proposals_for_a_city_are_fast(db):
             assert lookups.proposals("facility", f"第{i:04d}号卫生室")[0] == f"第{i:04d}号村卫生室"
             assert lookups.proposals("division", f"村{i % 40:02d}{i % 100:03d}")
         assert time.perf_counter() - start < 2.0
+
+
+def test_an_id_number_kept_as_text_with_excel_s_apostrophe_is_read_without_it():
+    assert STAFF.field("id_number").parse("'430922199001010012") == "430922199001010012"

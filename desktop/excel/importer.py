@@ -384,11 +384,13 @@ def _layout(
     mapping: ColumnMapping | None,
     skip: set[int],
     problems: list[Problem],
+    *,
+    plain: bool = False,
 ) -> SheetLayout:
     """Find the sheet's table and place its columns: for certain, by the clerk's mapping (given, or confirmed
     before for this very header), else by the fields' words; a doubt is a problem at the header, never a guess."""
     matcher = HeaderMatcher(fields, worked_out=[f for f in rtype.fields if f.derived])
-    table = find_table(sheet, rows, matcher, mapping, skip=skip)
+    table = find_table(sheet, rows, matcher, mapping, skip=skip, plain=plain)
     if table is None:
         raise ExcelError(f"在工作表“{sheet}”的前30行中找不到{rtype.label}表头（如“{fields[0].label}”）。")
     layout = SheetLayout(table, signature=signature(key, table.headers))
@@ -882,15 +884,21 @@ def plan_import(
         try:
             layout = _layout(session, kind, spec.rtype, fields, sheet, rows, lookup, mapping, skip, report.problems)
         except ExcelError:
-            if len(book.sheets) == 1:
-                raise
             report.skipped_sheets.append(sheet)  # a sheet of notes or workings beside the records
             continue
         layout.offset = len(report.layouts) * SHEET_ROWS
         report.layouts.append(layout)
     if not report.layouts:
-        example = spec.rtype.editable[0].label
-        raise ExcelError(f"“{path.name}”的各工作表中都找不到{spec.label}表头（如“{example}”）。")
+        # Headers that name no field (pinyin, English, another system's): the first sheet's first row is taken as
+        # its header, every column unplaced, and the clerk says which is which.
+        sheet, rows = book.sheets[0]
+        try:
+            layout = _layout(session, kind, spec.rtype, fields, sheet, rows, lookup, mapping, skip, report.problems,
+                             plain=True)  # fmt: skip
+        except ExcelError:
+            raise ExcelError(f"“{path.name}”中没有可导入的内容：各工作表都是空的或只有一列。") from None
+        report.skipped_sheets.remove(sheet)
+        report.layouts.append(layout)
     report.sheet = report.layouts[0].sheet
     if report.problems:  # the columns are not all placed: nothing is read until the clerk says which is which
         report.ignored_columns = list(dict.fromkeys(h for layout in report.layouts for h in layout.not_placed()))

@@ -152,8 +152,11 @@ def find_table(
     mapping: ColumnMapping | None = None,
     *,
     skip: set[int] | None = None,
+    plain: bool = False,
 ) -> Table | None:
-    """The table of a sheet, or None when no row among the first thirty reads as a header."""
+    """The table of a sheet, or None when no row among the first thirty reads as a header. With ``plain``, a
+    sheet whose headers name no field (pinyin, English, a system's codes) has its first row of two or more cells
+    as its header, every column unplaced, for the clerk to say which is which."""
     n = min(len(rows), HEADER_SEARCH_ROWS)
     one = [_score(_shown_headers(rows, i, False), matcher, mapping) for i in range(n)]
     candidates: list[tuple[float, int, bool]] = []
@@ -166,11 +169,16 @@ def find_table(
             if two > max(one[i], one[i + 1] if i + 1 < n else 0.0) + 0.05:
                 candidates.append((two, i, True))
     top = max((c[0] for c in candidates), default=0.0)
-    if top < 2:
+    if top >= 2:
+        # The first header of the sheet, not the fullest: a sheet printed page by page repeats its header below.
+        _score_, i, two = min((c for c in candidates if c[0] >= 0.8 * top), key=lambda c: (c[1], -c[0]))
+    elif plain:
+        filled = [k for k in range(n) if sum(1 for v in rows[k] if _text(v)) >= 2]
+        if not filled:
+            return None
+        i, two = filled[0], False
+    else:
         return None
-    # The first header of the sheet, not the fullest: a sheet printed page by page repeats its header below.
-    best = min((c for c in candidates if c[0] >= 0.8 * top), key=lambda c: (c[1], -c[0]))
-    _score_, i, two = best
     headers = _shown_headers(rows, i, two)
     columns = [Column(j, h, _cell_match(h, matcher, mapping)) for j, h in enumerate(headers)]
     header_rows = (i, i + 1) if two else (i,)

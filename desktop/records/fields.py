@@ -404,6 +404,9 @@ def _masked(f: Field, text: str) -> MaskedValue | None:
 
 
 def _id_number(f: Field, raw: Any) -> str:
+    if isinstance(raw, str):
+        # Excel's mark for "keep this as text", which a sheet copied from another system or a CSV keeps in the cell
+        raw = raw.strip().lstrip("'‘’`")
     if isinstance(raw, str) and (masked := _masked(f, normalise_text(raw))) is not None:
         return masked
     if isinstance(raw, float) or (isinstance(raw, str) and re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", raw.strip())):

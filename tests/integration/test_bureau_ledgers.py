@@ -529,3 +529,18 @@ def test_a_percentage_formatted_cell_is_asked_about_not_read_as_a_fraction_of_a_
     assert [p.message for p in report.problems] == [
         "“形象进度”为 0.85：如表格中显示为 85%，请把该列设为“常规”格式后填写 85"
     ]
+
+
+def test_headers_that_name_no_field_are_a_header_for_the_clerk_to_place_not_a_dead_end(demo_db, tmp_path):
+    rows = [
+        ["XM", "SFZH", "DW", "ZC", "YGXS", "RYLB", "ZT"],
+        ["拼一", person(95), "马田镇卫生院", "中级", "编外", "注册护士", "在岗"],
+    ]
+    path = write(tmp_path / "pinyin.xlsx", {"staff": rows})
+    report = run_import(demo_db, "staff", path, user="测试")
+    assert report.layouts[0].table.header_rows == (0,) and not report.plans and report.written == 0
+    assert "缺少必填列“姓名”" in [p.message for p in report.problems]
+    mapping = ColumnMapping("staff", dict(zip(rows[0], ["姓名", "身份证号码", "工作单位", "专业技术职称", "用工形式",
+                                                         "人员类别", "在岗状态"], strict=True)))  # fmt: skip
+    imported(demo_db, "staff", path, mapping=mapping)
+    assert staff_of(demo_db, "拼一")["拼一"].title == "intermediate"
