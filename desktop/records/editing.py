@@ -340,11 +340,12 @@ def create_records(
 
     ``check_unique=False``: the caller already knows no record holds their unique values (the importer, which
     matched every row by them), and a city's roster is spared a query per person. Two of ``raws`` sharing a
-    unique value are refused by the database. ``parsed``: the values have been through their fields' parse (an
-    import's rows, every cell parsed at its check), and are not parsed again (see validate)."""
+    unique value are refused by the database. ``parsed``: the values have been through their fields' parse and
+    the whole-record rules (an import's rows, every cell parsed and every row checked by whole_record_problems at
+    its check), and are neither parsed nor checked again (see validate)."""
     if not raws:
         return []
-    lookup = make_lookup(session)
+    lookup = None if parsed else make_lookup(session)
     model, table = rtype.model, rtype.model.__tablename__
     prepared = []
     for raw in raws:
@@ -355,8 +356,7 @@ def create_records(
         parts = _split_parts(rtype, values)
         whole = _Whole(values)
         errors = (
-            _cross_checks(rtype, whole)
-            or _reference_checks(session, rtype, whole)
+            ({} if parsed else _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole))
             or (_unique_checks(session, rtype, whole) if check_unique else {})
         )
         if errors:
@@ -410,7 +410,8 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
             if c is None:
                 continue
             if isinstance(table.c[columns[j]].type, JSON):  # a history's values: each its own; None as JSON null,
-                values[j] = [c(v) for v in values[j]]  # as the ORM writes it
+                null = c(None)  # as the ORM writes it
+                values[j] = [null if v is None else c(v) for v in values[j]]
                 continue
             # Dates and yes/no repeat down a roster: each distinct value is converted once.
             memo: dict[Any, Any] = {None: None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from db import codes
 from db.models import (
@@ -46,11 +47,11 @@ class RecordType:
                 return f
         raise KeyError(name)
 
-    @property
+    @cached_property
     def all_fields(self) -> tuple[Field, ...]:
         return self.fields + tuple(f for part in self.parts for f in part.fields)
 
-    @property
+    @cached_property
     def editable(self) -> tuple[Field, ...]:
         """What a form, a template or an import may give: the record's own fields and its parts'."""
         return tuple(f for f in self.all_fields if not f.derived)
