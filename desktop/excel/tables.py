@@ -27,11 +27,17 @@ NOTES_BELOW = re.compile(
 )
 _NOTE_STARTS = frozenset("填说备注审负单统制报联")
 _TOTAL_STARTS = frozenset("合总共小累其全")
+_TOTAL_FIRST = _TOTAL_STARTS | frozenset(" \t\u3000")  # a cell's first character worth a closer look
 
 
-def _starts_a_total(text: str) -> bool:
-    text = text.lstrip()
-    return bool(text) and text[0] in _TOTAL_STARTS and bool(TOTAL_ROW.match(_folded(text)))
+def _total_row(cells: list[Any]) -> bool:
+    """Whether one of a row's first three cells is a total's word (合计, 小计：, 其中)."""
+    for v in cells[:3]:
+        if v.__class__ is str and v[:1] in _TOTAL_FIRST:
+            text = v.lstrip()
+            if text and text[0] in _TOTAL_STARTS and TOTAL_ROW.match(_folded(text)):
+                return True
+    return False
 
 
 COLUMN_NUMBERS = re.compile(r"^(栏次|[甲乙丙丁戊]|\d{1,3})$")
@@ -157,8 +163,14 @@ def find_table(
     """The table of a sheet, or None when no row among the first thirty reads as a header. With ``plain``, a
     sheet whose headers name no field (pinyin, English, a system's codes) has its first row of two or more cells
     as its header, every column unplaced, for the clerk to say which is which."""
-    n = min(len(rows), HEADER_SEARCH_ROWS)
-    one = [_score(_shown_headers(rows, i, False), matcher, mapping) for i in range(n)]
+    # Each row's score as a header of one row, down to three rows past the first that reads as one: the rows
+    # under a header are records (or the header again, a sheet printed page by page).
+    one: list[float] = []
+    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        if i >= 3 and max(one[: i - 2]) >= 2:
+            break
+        one.append(_score(_shown_headers(rows, i, False), matcher, mapping))
+    n = len(one)
     candidates: list[tuple[float, int, bool]] = []
     for i in range(n):
         candidates.append((one[i], i, False))
@@ -191,21 +203,28 @@ def find_table(
     for k in range(first, len(rows)):
         excel_row = k + 1
         cells = rows[k]
-        first_value = next((v for v in cells if v != "" and v is not None), None)
-        if first_value is None or (skip and excel_row in skip):
+        for first_value in cells:
+            if first_value != "" and first_value is not None:
+                break
+        else:
+            continue  # a blank line
+        if skip and excel_row in skip:
             continue
-        head = _text(first_value)
-        filled = [head] if head and k != first else [t for v in cells if v is not None and v != "" and (t := _text(v))]
-        if not filled:
-            continue
-        if filled[0][0] in _NOTE_STARTS and NOTES_BELOW.match(_folded(filled[0])):
+        head = first_value if first_value.__class__ is str else _text(first_value)
+        if head.__class__ is str and head[:1].isspace():
+            head = head.strip()
+        if not head or k == first:
+            filled = [t for v in cells if v is not None and v != "" and (t := _text(v))]
+            if not filled:
+                continue
+            head = filled[0]
+            if k == first and all(COLUMN_NUMBERS.match(t) for t in filled):
+                continue  # 栏次: the columns' numbers under the header
+        if head[0] in _NOTE_STARTS and NOTES_BELOW.match(_folded(head)):
             rest = sum(1 for row in rows[k:] if any(v not in ("", None) for v in row))
             table.left_out.append((excel_row, f"从此行起为表下说明，共 {rest} 行未读取"))
             break
-        if k == first and all(COLUMN_NUMBERS.match(t) for t in filled):
-            continue  # 栏次: the columns' numbers under the header
-        leading = [v for v in cells[:3] if isinstance(v, str)]
-        if any(_starts_a_total(v) for v in leading):
+        if _total_row(cells):
             table.left_out.append((excel_row, "合计、小计或“其中”行"))
             continue
         if not header_texts.isdisjoint(cells):  # (calamine's cells are all hashable)
