@@ -32,7 +32,7 @@ from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, header_key, header_unit, signature
 from desktop.excel.reading import read_sheets
-from desktop.excel.safety import MAX_ROWS, check_workbook
+from desktop.excel.safety import MAX_ROWS, Vetted, check_workbook
 from desktop.excel.tables import Column, Table, find_table
 from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, META_SHEET, TEMPLATES, TemplateKind, template_workbook
 from desktop.records.editing import (
@@ -192,7 +192,7 @@ class Book:
     hidden: list[str] = field(default_factory=list)  # a bureau's hidden sheets, not read
 
 
-def _read(path: Path, extra: str | None = None) -> Book:
+def _read(path: Path, extra: str | None, vetted: Vetted) -> Book:
     hidden: list[str] = []
 
     def choose(listed: list[tuple[str, bool]]) -> set[str]:
@@ -204,7 +204,7 @@ def _read(path: Path, extra: str | None = None) -> Book:
         hidden.extend(name for name, is_hidden in listed if is_hidden and name != extra)
         return {name for name, is_hidden in listed if not is_hidden} | {extra or ""}
 
-    sheets = read_sheets(path, choose)
+    sheets = read_sheets(path, choose, vetted)
     by_name = {s.name: s.rows for s in sheets}
     meta: dict[str, str] = {}
     for row in by_name.get(META_SHEET, []):
@@ -866,10 +866,11 @@ def plan_import(
             raise ExcelError(f"这是{other.label if other else mapping.kind}的列对应，不能用于导入{spec.label}。")
         mapping.resolve(spec.rtype)
     path = Path(path)
+    vetted = check_workbook(path)  # here: its Python would share the interpreter with the work below
     # calamine parses without holding the GIL, so the stored records are read from the database meanwhile
     # (the session stays on this thread).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
-        reading = pool.submit(_read, path, spec.updates.name if spec.updates else None)
+        reading = pool.submit(_read, path, spec.updates.name if spec.updates else None, vetted)
         lookup = Lookups(session)
         stored = _stored_staff(session, spec, lookup) if kind == "staff" else None
         book = reading.result()

@@ -25,6 +25,7 @@ from desktop.excel.safety import (
     TEXT_BYTE_COST,
     WPS_SAVE_AS,
     WPS_SUFFIXES,
+    Vetted,
     budget_refusal,
     cell_name,
     check_workbook,
@@ -52,13 +53,15 @@ class Sheet:
 Chooser = Callable[[list[tuple[str, bool]]], set[str]]
 
 
-def read_sheets(path: Path, choose: Chooser | None = None) -> list[Sheet]:
+def read_sheets(path: Path, choose: Chooser | None = None, vetted: Vetted | None = None) -> list[Sheet]:
     """Every worksheet of a workbook, in the workbook's order, or a text table's one sheet (named after the
     file). Raises ExcelError with a Chinese sentence for a file that is unsafe, damaged or not a table.
     ``choose``: given every worksheet's (name, hidden), the names of those to read (a template's lists of
-    choices, thousands of rows, need not be parsed to import its data sheet)."""
+    choices, thousands of rows, need not be parsed to import its data sheet). ``vetted``: what check_workbook
+    said of the file, when the caller has checked it already (the importer checks on its own thread, so that the
+    check's Python does not share the interpreter with its work while calamine reads)."""
     path = Path(path)
-    vetted = check_workbook(path)
+    vetted = vetted or check_workbook(path)
     if vetted.kind == "text":
         return [_read_text(path, vetted.encoding or "utf-8-sig")]
     return _read_workbook(path, vetted.kind, choose)
