@@ -89,17 +89,17 @@ def _validated(rtype: RecordType, raw: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     for f in rtype.editable:
         name = f.name
-        if name not in raw:
-            if f.required:
-                errors[name] = f"“{f.label}”不能为空"
-            continue
-        value = raw[name]
+        value = raw.get(name, _NOT_GIVEN)
         if value is None:
             try:
                 value = f.parse(None)
             except InvalidValue as exc:
                 errors[name] = str(exc)
                 continue
+        elif value is _NOT_GIVEN:
+            if f.required:
+                errors[name] = f"“{f.label}”不能为空"
+            continue
         elif value.__class__ is MaskedValue:  # only the importer may match a masked number to its record
             errors[name] = f"“{f.label}”部分数字已隐藏（*），请填写完整号码"
             continue
@@ -107,6 +107,9 @@ def _validated(rtype: RecordType, raw: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise RecordError(errors)
     return values
+
+
+_NOT_GIVEN = object()
 
 
 def _cross_checks(rtype: RecordType, record: Any) -> dict[str, str]:
