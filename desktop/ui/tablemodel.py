@@ -136,8 +136,12 @@ class ListModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
-        self._apply_sort()
+        if column < 0:  # no sort column (a view enabling sorting asks this): the rows in the order given
+            self._sort = None
+            self.visible.sort()
+        else:
+            self._sort = (column, order)
+            self._apply_sort()
         self.layoutChanged.emit()
 
     def _apply_sort(self) -> None:

@@ -287,3 +287,19 @@ def test_a_name_written_its_own_way_is_confirmed_by_the_clerk_and_then_imported(
     with demo_db.session() as s:
         facilities = s.scalars(select(Facility.name).join(StaffMember).where(StaffMember.name.like("简%"))).all()
     assert facilities == ["马田镇卫生院"] * 2
+
+
+def test_the_problems_are_listed_in_the_order_of_their_rows(window, demo_db, tmp_path):
+    path = tmp_path / "顺序.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号码", "工作单位", "职称", "人员类别", "用工形式", "在岗状态"])
+    for n, (number, unit) in enumerate(zip(people(130, 3), ["乙机构", "甲机构", "丙机构"], strict=True)):
+        ws.append([f"序{n}", number, unit, "中级", "注册护士", "编外", "在岗"])
+    wb.save(path)
+    wizard = ImportWizard(window, "staff")
+    wizard.show()
+    wizard.file.setText(str(path))
+    wizard.check()
+    # A view that allows sorting starts with no sort column: the rows as the check gives them, not by message.
+    assert [wizard.problems.index(r, 1).data() for r in range(3)] == ["2", "3", "4"]
