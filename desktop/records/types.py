@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from db import codes
@@ -389,6 +389,28 @@ STAFF = RecordType(
     natural_keys=(("id_number",),),
 )
 
+# A project's stage, progress and investment as its record and its progress reports both hold them.
+PROJECT_STAGE_FIELD = Field(
+    "stage",
+    "建设阶段",
+    "code",
+    codes=codes.PROJECT_STAGE,
+    required=True,
+    aliases=("项目阶段", "进展阶段", "当前阶段"),
+    words=words.PROJECT_STAGE,
+)
+PROGRESS = Field(
+    "progress", "形象进度", "float", unit="%", minimum=0, maximum=100, aliases=("工程进度", "完成进度", "工程形象进度")
+)
+INVESTMENT_COMPLETED = Field(
+    "investment_completed",
+    "完成投资",
+    "float",
+    unit="万元",
+    minimum=0,
+    aliases=("已完成投资", "累计完成投资", "完成投资额", "累计完成投资额", "已完成投资额"),
+)
+
 PROJECT = RecordType(
     "project",
     "建设项目",
@@ -427,32 +449,9 @@ PROJECT = RecordType(
             aliases=("计划竣工日期", "计划竣工时间", "计划完工时间", "计划完成时间"),
         ),
         Field("actual_completion", "实际完工日期", "date", aliases=("实际竣工日期", "实际竣工时间", "实际完工时间")),
-        Field(
-            "stage",
-            "建设阶段",
-            "code",
-            codes=codes.PROJECT_STAGE,
-            required=True,
-            aliases=("项目阶段", "进展阶段", "当前阶段"),
-            words=words.PROJECT_STAGE,
-        ),
-        Field(
-            "progress",
-            "形象进度",
-            "float",
-            unit="%",
-            minimum=0,
-            maximum=100,
-            aliases=("工程进度", "完成进度", "工程形象进度"),
-        ),
-        Field(
-            "investment_completed",
-            "完成投资",
-            "float",
-            unit="万元",
-            minimum=0,
-            aliases=("已完成投资", "累计完成投资", "完成投资额", "累计完成投资额", "已完成投资额"),
-        ),
+        PROJECT_STAGE_FIELD,
+        PROGRESS,
+        INVESTMENT_COMPLETED,
         Field("lead_unit", "责任单位", required=True, aliases=("牵头单位", "主管单位", "责任部门", "牵头部门")),
         Field("contact", "联系人", aliases=("项目联系人", "负责人", "项目负责人", "联系人姓名")),
         Field("phone", "联系电话", "phone", sensitive=True, aliases=("电话", "联系方式", "手机")),
@@ -569,34 +568,9 @@ PROJECT_UPDATE = RecordType(
             required=True,
             aliases=("日期", "报告日期", "截止日期", "填报时间", "统计截止日期"),
         ),
-        Field(
-            "stage",
-            "建设阶段",
-            "code",
-            codes=codes.PROJECT_STAGE,
-            required=True,
-            aliases=("项目阶段", "进展阶段", "当前阶段"),
-            words=words.PROJECT_STAGE,
-        ),
-        Field(
-            "progress",
-            "形象进度",
-            "float",
-            unit="%",
-            minimum=0,
-            maximum=100,
-            required=True,
-            aliases=("工程进度", "完成进度", "工程形象进度"),
-        ),
-        Field(
-            "investment_completed",
-            "完成投资",
-            "float",
-            unit="万元",
-            minimum=0,
-            required=True,
-            aliases=("已完成投资", "累计完成投资", "完成投资额", "累计完成投资额", "已完成投资额"),
-        ),
+        PROJECT_STAGE_FIELD,
+        replace(PROGRESS, required=True),
+        replace(INVESTMENT_COMPLETED, required=True),
         Field("note", "进展说明", multiline=True, aliases=("进展情况", "进度说明", "工作进展", "项目进展")),
     ),
     natural_keys=(("project_id", "date"),),
