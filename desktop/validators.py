@@ -61,7 +61,6 @@ PROVINCE_CODES = frozenset(
 
 # --- Resident ID number, GB 11643-1999 ---------------------------------------
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 
@@ -78,8 +77,10 @@ class IdNumber:
 
 def id_check_digit(first17: str) -> str:
     """The 18th character of a resident ID number (ISO 7064 MOD 11-2)."""
-    total = sum(map(int.__mul__, map(int, first17), _ID_WEIGHTS))
-    return _ID_CHECK[total % 11]
+    # The weights are 2**(18-i) mod 11, and 13 = 2 mod 11: the digits read as a number in base 13, doubled,
+    # give the weighted sum mod 11 in one C call (a city's roster checks 26,000 numbers; the sum of products
+    # took a third of reading the column). tests/test_validators.py holds it to the standard's weights.
+    return _ID_CHECK[int(first17, 13) * 2 % 11]
 
 
 def check_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
@@ -89,7 +90,7 @@ def check_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
         raise InvalidValue("身份证号码不能为空")
     if len(number) != 18:
         raise InvalidValue(f"身份证号码应为18位，现为{len(number)}位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise InvalidValue("身份证号码前17位应为数字，第18位应为数字或X")
     if int(number[:2]) not in PROVINCE_CODES:
         raise InvalidValue(f"身份证号码前两位“{number[:2]}”不是有效的省级行政区划代码")
@@ -191,11 +192,12 @@ def check_division_code(value: str) -> str:
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?")
 _SERVICE = re.compile(r"[48]00-?\d{3}-?\d{4}")
+_PHONE_SPACING = re.compile(r"[\s（）()]")
 
 
 def check_phone(value: str) -> str:
     """Validate a mainland mobile number, a landline with area code, or a 400/800 number."""
-    phone = re.sub(r"[\s（）()]", "", value or "").replace("—", "-").replace("－", "-")
+    phone = _PHONE_SPACING.sub("", value or "").replace("—", "-").replace("－", "-")
     if phone.startswith("+86"):
         phone = phone[3:].lstrip("-")
     if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone):

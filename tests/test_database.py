@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select
 from db import NotADatabaseError, SchemaTooNewError, open_database
 from db.backups import backup_folder
 from db.engine import head_revision
-from db.models import Base
+from db.models import Base, Change
 
 
 def test_a_new_file_is_created_at_the_head_revision_with_the_pragmas(tmp_path):
@@ -213,7 +213,7 @@ def _old_schema(db):
 def test_the_upgrade_cleans_text_stored_before_the_text_rules(tmp_path):
     """Names an older version stored with control, direction or zero-width characters are cleaned by 0008;
     long free text keeps its line breaks; a value that would then equal another's under a UNIQUE stays."""
-    from db.models import Change, Division, Facility, KeyTask, StaffLoan, StaffMember, TaskUpdate
+    from db.models import Division, Facility, KeyTask, StaffLoan, StaffMember, TaskUpdate
     from tests.factories import World
 
     path = tmp_path / "old.db"
@@ -276,3 +276,25 @@ def test_divisions_get_a_withdrawal_date_on_upgrade(tmp_path):
             s.commit()
     finally:
         db.close()
+
+
+def test_history_values_are_stored_as_json_dumps_writes_them(tmp_path):
+    """The history's JSON comes from one encoder made once, not json.dumps: it writes the same text."""
+    import json
+
+    from db.engine import _json_text
+
+    record = {"name": "李四", "beds": 24, "rate": 0.856, "nested": {"list": [False, None], 7: "key made text"}}
+    values = [None, 0, -1.5, 10**30, float("inf"), "", '张三\n“引号”"\\\t', [], {}, [1, "a", None, True], record]
+    for value in values:
+        assert _json_text(value) == json.dumps(value, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        _json_text({"when": dt.date(2026, 12, 2)})  # a date must be made text first, as the history does
+    db = open_database(tmp_path / "json.db")
+    with db.session() as s:
+        s.add(Change(at=dt.datetime.now(), user="t", table_name="staff", row_id=1, action="insert", new_values=record))
+        s.commit()
+    with db.session() as s:
+        stored = s.connection().exec_driver_sql("SELECT new_values FROM changes WHERE row_id = 1").scalar()
+        assert stored == json.dumps(record, ensure_ascii=False)
+    db.close()

@@ -262,7 +262,8 @@ def _created_the_old_way(session, rtype, raw, user):
     record = rtype.model(**values)
     session.add(record)
     session.flush()
-    log_change(session, user, rtype.model.__tablename__, record.id, "insert", None, _snapshot(rtype, record, values))
+    given = {k: v for k, v in _snapshot(rtype, record, values).items() if v is not None}  # a blank tells nothing
+    log_change(session, user, rtype.model.__tablename__, record.id, "insert", None, given)
     for part, given in parts:
         part.save(session, record.id, given, user, None)
     return record.id

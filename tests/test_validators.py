@@ -14,6 +14,7 @@ from desktop.validators import (
     check_division_code,
     check_id_number,
     check_phone,
+    id_check_digit,
     mask_id_number,
 )
 
@@ -71,6 +72,20 @@ def test_swapping_neighbouring_digits_is_refused(number):
 def test_id_number_errors_say_why_in_chinese(number, reason):
     with pytest.raises(InvalidValue, match=reason):
         check_id_number(number)
+
+
+def test_the_check_digit_is_the_standards_weighted_sum():
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643-1999, table 1
+    for k in range(20000):
+        first17 = f"{k * 7_919_113_183 % 10**17:017d}"
+        weighted = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+        assert id_check_digit(first17) == "10X98765432"[weighted % 11]
+
+
+def test_digits_of_other_scripts_are_not_an_id_number():
+    arabic_indic = "".join(chr(0x660 + int(d)) for d in "11010519491231002")
+    with pytest.raises(InvalidValue, match="前17位应为数字"):
+        check_id_number(arabic_indic + "X")
 
 
 def test_a_birth_date_in_the_future_is_refused():

@@ -275,7 +275,7 @@ class ParsedSheet:
     ignored_columns: list[str] = field(default_factory=list)
     # Rows identical, cell for cell, to what a template writes for a stored record: (Excel row, key, record id).
     same_as_stored: list[tuple[int, tuple, int]] = field(default_factory=list)
-    blanks: dict[int, set[str]] = field(default_factory=dict)  # Excel row -> the fields its blank cells are
+    blanks: dict[str, set[int]] = field(default_factory=dict)  # field -> the Excel rows whose cell of it is blank
     readings: list[Reading] = field(default_factory=list)
     offset: int = 0  # the sheet's place in the file, times SHEET_ROWS
 
@@ -649,25 +649,33 @@ class _ColumnReader:
         self.suspect = self.fractions = False
 
     def read(self, column: tuple) -> list[Any]:
-        # One scan of the whole column finds whether any of its cells holds a character to clean (nearly none does).
-        self.suspect = any_to_clean([v for v in column if v.__class__ is str])
+        distinct = set(column)
+        # One scan of the column's texts finds whether any holds a character to clean (nearly none does).
+        self.suspect = any_to_clean([v for v in distinct if v.__class__ is str])
         # A cell formatted as a percentage holds a fraction (85% is 0.85). A column of percentages whose numbers
         # are all fractions (none above 1) was most likely so formatted: each is asked about, never read as 0.85%
         # (nor 100% as 1%). One number above 1 shows the column holds plain numbers, and 0.3 is then 0.3%.
-        numbers = [v for v in column if v.__class__ in (int, float)] if self.f.unit == "%" else []
+        numbers = [v for v in distinct if v.__class__ in (int, float)] if self.f.unit == "%" else []
         self.fractions = any(0 < v < 1 for v in numbers) and all(v <= 1 for v in numbers)
-        if self.memo is None or self.suspect or self.fractions:
+        # TRUE and 1 are one member of a set, but only a yes/no field reads them alike.
+        mixed = self.f.kind != "bool" and bool in set(map(type, column))
+        if self.suspect or self.fractions or mixed:
             return [self.cell(n, raw) for n, raw in enumerate(column)]
-        # The column filled from its distinct values, and only the cells with something to say (blank, refused,
-        # read through a word) looked at one by one.
+        # The column filled from its distinct values (a name or ID number column's nearly all are), its blanks
+        # noted together, and only the cells with something to say (refused, read through a word) looked at one
+        # by one.
         seen = {}
-        for v in set(column):
+        for v in distinct:
             raw, blank = self.as_read(v)
             seen[v] = (raw, blank, self.hit_of(raw))
         out_col = [hit[1] if hit[0] else None for _raw, _blank, hit in map(seen.__getitem__, column)]
-        special = {v for v, (_raw, blank, hit) in seen.items() if blank or not hit[0] or hit[2]}
+        if blank := {v for v, (_raw, is_blank, _hit) in seen.items() if is_blank}:
+            rows = self.out.blanks.setdefault(self.f.name, set())
+            rows.update(row for (row, _cells), v in zip(self.kept, column, strict=True) if v in blank)
+        special = {v for v, (_raw, _blank, hit) in seen.items() if not hit[0] or hit[2]}
         for n in [n for n, v in enumerate(column) if v in special] if special else ():
-            out_col[n] = self.noted(n, *seen[column[n]])
+            raw, _blank, hit = seen[column[n]]
+            out_col[n] = self.said(n, raw, hit)
         return out_col
 
     def as_read(self, raw: Any) -> tuple[Any, bool]:
@@ -695,9 +703,13 @@ class _ColumnReader:
 
     def noted(self, n: int, raw: Any, blank: bool, hit: tuple) -> Any:
         """The cell's value as stored; its blank, its problem or how it was read noted against its row."""
-        f, out = self.f, self.out
         if blank:
-            out.blanks.setdefault(self.kept[n][0], set()).add(f.name)
+            self.out.blanks.setdefault(self.f.name, set()).add(self.kept[n][0])
+        return self.said(n, raw, hit)
+
+    def said(self, n: int, raw: Any, hit: tuple) -> Any:
+        """The cell's value as stored; its problem or how it was read noted against its row."""
+        f, out = self.f, self.out
         if hit[0]:
             if hit[2]:
                 key = (self.j, f.label, hit[2])
@@ -782,7 +794,7 @@ def _classify(
             plan.current = current
             # A blank cell keeps what is stored: a township that leaves a column empty has not cleared it (a value
             # is cleared in the record's form). The row says how many it kept.
-            blank = parsed.blanks.get(excel_row, set())
+            blank = {name for name, rows in parsed.blanks.items() if excel_row in rows}
             for name in blank & set(values):
                 if current.get(name) not in (None, values[name]):
                     plan.kept_blank += 1
@@ -1213,18 +1225,14 @@ def _write_new(
 
 def _names_any(plan: RowPlan, rtype: RecordType, batch: list[tuple[int, RowPlan]]) -> bool:
     """Whether the row names (by a placeholder) a new row of the file still waiting in the batch."""
-    named = {v for f in _references(rtype) if isinstance(v := plan.values.get(f.name), int) and v < 0}
+    named = {v for f in rtype.references if isinstance(v := plan.values.get(f.name), int) and v < 0}
     return bool(named) and any(p.token in named for _n, p in batch)
-
-
-def _references(rtype: RecordType) -> list[Field]:
-    return [f for f in rtype.fields if f.kind == "ref"]
 
 
 def _in_order(plans: list[RowPlan], rtype: RecordType) -> list[tuple[int, RowPlan]]:
     """Rows with their (1-based) place; a row that names another new row of the file (a placeholder: minus that
     row) comes after it."""
-    refs = [f.name for f in rtype.fields if f.kind == "ref"]
+    refs = [f.name for f in rtype.references]
 
     def named(plan: RowPlan) -> set[int]:
         return {v for name in refs if isinstance(v := plan.values.get(name), int) and v < 0 and v != plan.token}
@@ -1249,7 +1257,7 @@ def _placeholders_known(
 ) -> bool:
     """Put in the ids of the new records a row names (``check``: only see that they are there); a row naming
     one that could not be written is a problem."""
-    for ref in _references(rtype):
+    for ref in rtype.references:
         value = plan.values.get(ref.name)
         if not isinstance(value, int) or value >= 0:
             continue

@@ -279,13 +279,13 @@ def _snapshot(rtype: RecordType, record: Any, names) -> dict[str, Any]:
     return {n: _jsonable(getattr(record, n)) for n in names}
 
 
-_DATES: dict[str, tuple[str, ...]] = {}
+_DATES: dict[str, frozenset[str]] = {}
 
 
-def _date_fields(rtype: RecordType) -> tuple[str, ...]:
+def _date_fields(rtype: RecordType) -> frozenset[str]:
     """The fields whose values a history writes as text: dates (a birth date, derived, among them)."""
     if rtype.key not in _DATES:
-        _DATES[rtype.key] = tuple(f.name for f in rtype.fields if f.kind == "date")
+        _DATES[rtype.key] = frozenset(f.name for f in rtype.fields if f.kind == "date")
     return _DATES[rtype.key]
 
 
@@ -303,9 +303,9 @@ def _who(session: Session, user: str) -> str:
     return actor.name if actor.signed_in else user  # with sign-in on, the account, whatever the caller passed
 
 
-def _change(user: str, table: str, row_id: int, action: str, old, new, reason=None) -> dict[str, Any]:
+def _change(user: str, table: str, row_id: int, action: str, old, new, reason=None, at=None) -> dict[str, Any]:
     return {
-        "at": dt.datetime.now(),
+        "at": at or dt.datetime.now(),
         "user": user,
         "table_name": table,
         "row_id": row_id,
@@ -357,13 +357,13 @@ def create_records(
             values.setdefault("from_facility_id", None)
         _derive(session, rtype, values)
         parts = _split_parts(rtype, values)
-        whole = _Whole(values)
-        errors = (
-            ({} if parsed else _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole))
-            or (_unique_checks(session, rtype, whole) if check_unique else {})
-        )
-        if errors:
-            raise RecordError(errors)
+        if not parsed or check_unique:
+            whole = _Whole(values)
+            errors = {} if parsed else _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole)
+            if not errors and check_unique:
+                errors = _unique_checks(session, rtype, whole)
+            if errors:
+                raise RecordError(errors)
         prepared.append((values, parts))
     rows = [_inserted(model, values) for values, _parts in prepared]
     guard_inserted(session, table, rows)  # what the flush's guard would refuse (an approved, locked area)
@@ -371,18 +371,17 @@ def create_records(
     user = _who(session, user)
     changes, part_rows = [], {}
     dates = _date_fields(rtype)
+    at = dt.datetime.now()  # records written together were written at one moment
     for record_id, (values, parts) in zip(ids, prepared, strict=True):
-        # the history holds every value given, as a form's new record logs it (dates as text, as _jsonable gives)
-        logged_values = dict(values)
-        for name in dates:
-            if logged_values.get(name) is not None:
-                logged_values[name] = logged_values[name].isoformat()
-        changes.append(_change(user, table, record_id, "insert", None, logged_values))
+        # The history holds every value the new record was given, dates as text (as _jsonable gives them); a
+        # blank is left out, as nothing to tell (and a city's first roster writes 26,000 of these).
+        logged_values = {k: v.isoformat() if k in dates else v for k, v in values.items() if v is not None}
+        changes.append(_change(user, table, record_id, "insert", None, logged_values, at=at))
         for part, given in parts:
             new_rows, changed = part.new_rows(record_id, given)
             part_rows.setdefault(part, []).extend(new_rows)
             if changed:
-                changes.append(_change(user, part.table, record_id, "update", *logged(changed)))
+                changes.append(_change(user, part.table, record_id, "update", *logged(changed), at=at))
     for part, new_rows in part_rows.items():
         if new_rows:
             guard_inserted(session, part.table, new_rows)

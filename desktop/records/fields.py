@@ -407,13 +407,17 @@ def _id_number(f: Field, raw: Any) -> str:
     if isinstance(raw, str):
         # Excel's mark for "keep this as text", which a sheet copied from another system or a CSV keeps in the cell
         raw = raw.strip().lstrip("'‘’`")
-    if isinstance(raw, str) and (masked := _masked(f, normalise_text(raw))) is not None:
+    text = normalise_text(raw)
+    if isinstance(raw, str) and (masked := _masked(f, text)) is not None:
         return masked
-    if isinstance(raw, float) or (isinstance(raw, str) and re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", raw.strip())):
+    if isinstance(raw, float) or (isinstance(raw, str) and _SCIENTIFIC.fullmatch(raw.strip())):
         raise InvalidValue(
             f"“{f.label}”已被 Excel 转成科学计数法（{raw}），后几位已丢失；请把该列设为“文本”格式后重新录入"
         )
-    return valid_id_number(normalise_text(raw)).number
+    return valid_id_number(text).number
+
+
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 
 
 def _credit_code(f: Field, raw: Any) -> str:

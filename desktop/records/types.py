@@ -56,6 +56,11 @@ class RecordType:
         """What a form, a template or an import may give: the record's own fields and its parts'."""
         return tuple(f for f in self.all_fields if not f.derived)
 
+    @cached_property
+    def references(self) -> tuple[Field, ...]:
+        """The record's own fields that name another record (its facility, its division)."""
+        return tuple(f for f in self.fields if f.kind == "ref")
+
     @property
     def listed(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.listed)

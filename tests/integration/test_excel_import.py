@@ -95,6 +95,26 @@ def test_a_changed_bed_count_imports_as_exactly_that_change(demo_db, tmp_path):
     conn.close()
 
 
+def test_a_yes_cell_in_a_number_column_is_refused_beside_a_one(demo_db, tmp_path):
+    """A column's distinct values are read once each; TRUE and 1 are one member of a set, but TRUE is no bed
+    count. Whichever comes first, the 1 is read as 1 and the TRUE refused."""
+    path = filled(demo_db, "facilities", tmp_path / "facilities.xlsx")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1]]
+    col, tcm = headers.index("实有床位（张）") + 1, headers.index("中医床位（张）") + 1
+    for yes_first in (True, False):  # (tuple.index would not tell TRUE from 1 either)
+        bad, one = (FIRST_DATA_ROW, FIRST_DATA_ROW + 1) if yes_first else (FIRST_DATA_ROW + 1, FIRST_DATA_ROW)
+        for row, value in ((bad, True), (one, 1)):
+            ws.cell(row=row, column=col).value = value
+            ws.cell(row=row, column=tcm).value = 0
+        wb.save(path)
+        report = run_import(demo_db, "facilities", path, user="测试", dry_run=True)
+        assert [(p.row, p.message) for p in report.problems] == [(bad, "“实有床位”应为数字")]
+        (plan,) = [p for p in report.plans if p.row == one]
+        assert plan.values["open_beds"] == 1
+
+
 def test_a_blank_bed_count_imports_as_its_default_and_the_import_goes_on(demo_db, tmp_path):
     """Issue 17, 5a: a blank 实有床位 (optional, but NOT NULL in the database) aborted the whole import with an
     IntegrityError. For a new facility a blank stands for the column's default, 0, as the header's note says; for
