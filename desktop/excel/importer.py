@@ -668,7 +668,8 @@ class _ColumnReader:
         for v in distinct:
             raw, blank = self.as_read(v)
             seen[v] = (raw, blank, self.hit_of(raw))
-        out_col = [hit[1] if hit[0] else None for _raw, _blank, hit in map(seen.__getitem__, column)]
+        value_of = {v: hit[1] if hit[0] else None for v, (_raw, _blank, hit) in seen.items()}
+        out_col = list(map(value_of.__getitem__, column))
         if blank := {v for v, (_raw, is_blank, _hit) in seen.items() if is_blank}:
             rows = self.out.blanks.setdefault(self.f.name, set())
             rows.update(row for (row, _cells), v in zip(self.kept, column, strict=True) if v in blank)

@@ -87,15 +87,18 @@ def _validated(rtype: RecordType, raw: dict[str, Any]) -> dict[str, Any]:
     refused, a required field not given is refused."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    blanks = rtype.blanks
     for f in rtype.editable:
         name = f.name
         value = raw.get(name, _NOT_GIVEN)
         if value is None:
-            try:
-                value = f.parse(None)
-            except InvalidValue as exc:
-                errors[name] = str(exc)
+            if name not in blanks:
+                try:
+                    f.parse(None)  # the field's own words for why a blank will not do
+                except InvalidValue as exc:
+                    errors[name] = str(exc)
                 continue
+            value = blanks[name]
         elif value is _NOT_GIVEN:
             if f.required:
                 errors[name] = f"“{f.label}”不能为空"
@@ -391,34 +394,43 @@ def create_records(
 
 
 def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Rows of one table, in as few statements as their columns allow. On SQLite, a city's roster goes to the
-    driver's executemany with each column's own conversion applied once per value: SQLAlchemy's per-row
-    statement building took most of a first day's import. A column left out gets its server default, which is
-    the column's default in every table (a test holds them equal)."""
+    """Rows of one table, in as few statements as their columns allow. A column left out gets its server default,
+    which is the column's default in every table (a test holds them equal)."""
     if session.get_bind().dialect.name != "sqlite":
         for _columns, group in groupby(rows, key=lambda row: tuple(row)):
             session.execute(insert(table), list(group))
         return
+    for columns, group in groupby(rows, key=lambda row: tuple(row)):
+        _driver_insert(session, table, columns, _by_column(list(group), columns))
+
+
+def _by_column(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[list[Any]]:
+    return [[row[name] for row in rows] for name in columns]
+
+
+def _driver_insert(session: Session, table: Any, columns: Sequence[str], values: list[Sequence[Any]]) -> None:
+    """Rows given column by column (``values[j]``: every row's ``columns[j]``), through SQLite's own executemany
+    with each column's conversion applied once per value: SQLAlchemy's per-row statement building took most of a
+    first day's import. Most columns need no conversion."""
     connection = session.connection()
     dialect = connection.dialect
-    for columns, group in groupby(rows, key=lambda row: tuple(row)):
-        convert = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
-        quote = dialect.identifier_preparer
-        names, marks = ", ".join(quote.quote(name) for name in columns), ", ".join("?" * len(columns))
-        sql = f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})"
-        group = list(group)
-        values = [[row[name] for row in group] for name in columns]  # column by column: most need no conversion
-        for j, c in enumerate(convert):
-            if c is None:
-                continue
-            if isinstance(table.c[columns[j]].type, JSON):  # a history's values: each its own; None as JSON null,
-                null = c(None)  # as the ORM writes it
-                values[j] = [null if v is None else c(v) for v in values[j]]
-                continue
-            # Dates and yes/no repeat down a roster: each distinct value is converted once.
-            memo: dict[Any, Any] = {None: None}
-            values[j] = [memo[v] if v in memo else memo.setdefault(v, c(v)) for v in values[j]]
-        connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+    quote = dialect.identifier_preparer
+    names, marks = ", ".join(quote.quote(name) for name in columns), ", ".join("?" * len(columns))
+    sql = f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})"
+    values = list(values)
+    for j, name in enumerate(columns):
+        column_type = table.c[name].type
+        c = column_type._cached_bind_processor(dialect)
+        if c is None:
+            continue
+        if isinstance(column_type, JSON):  # a history's values: each its own; None as JSON null, as the ORM writes it
+            null = c(None)
+            values[j] = [null if v is None else c(v) for v in values[j]]
+            continue
+        # Dates and yes/no repeat down a roster: each distinct value is converted once.
+        memo: dict[Any, Any] = {None: None}
+        values[j] = [memo[v] if v in memo else memo.setdefault(v, c(v)) for v in values[j]]
+    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
 def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
@@ -427,7 +439,7 @@ def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, An
     table = model.__table__
     sqlite = session.get_bind().dialect.name == "sqlite"
     ids: list[int] = []
-    for _columns, group in groupby(rows, key=lambda row: tuple(row)):
+    for columns, group in groupby(rows, key=lambda row: tuple(row)):
         group = list(group)
         if not sqlite:
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
@@ -437,9 +449,9 @@ def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, An
         # ids, given explicitly, in order. A row another connection inserted meanwhile makes the INSERT fail on
         # the primary key, and the caller's savepoint undoes it; nothing is assumed.
         first = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-        given = [{"id": first + n, **row} for n, row in enumerate(group)]
-        _insert_many(session, table, given)
-        ids += range(first, first + len(group))
+        given = range(first, first + len(group))
+        _driver_insert(session, table, ("id", *columns), [given, *_by_column(group, columns)])
+        ids += given
     return ids
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 from db import codes
 from db.models import (
@@ -22,6 +23,7 @@ from db.models import (
 from desktop.records import words
 from desktop.records.fields import Field
 from desktop.records.parts import COOPERATING_UNITS_PART, EQUIPMENT_PART, FUNDING_PART, SERVICE_AREA_PART, Part
+from desktop.validators import InvalidValue
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,17 @@ class RecordType:
     def editable(self) -> tuple[Field, ...]:
         """What a form, a template or an import may give: the record's own fields and its parts'."""
         return tuple(f for f in self.all_fields if not f.derived)
+
+    @cached_property
+    def blanks(self) -> dict[str, Any]:
+        """What a blank stands for in each editable field that may be left blank (its default, or None)."""
+        out = {}
+        for f in self.editable:
+            try:
+                out[f.name] = f.parse(None)
+            except InvalidValue:
+                continue  # a value is needed
+        return out
 
     @cached_property
     def references(self) -> tuple[Field, ...]:
