@@ -85,31 +85,51 @@ def _validated(rtype: RecordType, raw: dict[str, Any]) -> dict[str, Any]:
     """``validate`` of values already parsed (an import's rows, tens of thousands of them): each is taken as it is,
     a blank stands for its field's default or is refused where the field needs a value, a masked number is
     refused, a required field not given is refused."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    names, required, sensitive = _shape(rtype)
+    values = {name: raw[name] for name in names if name in raw}
     blanks = rtype.blanks
+    refused = not required <= values.keys() or any(values.get(n).__class__ is MaskedValue for n in sensitive)
+    for name in [n for n, v in values.items() if v is None]:
+        if name not in blanks:
+            refused = True
+            break
+        values[name] = blanks[name]
+    if refused:
+        raise RecordError(_refusals(rtype, raw))
+    return values
+
+
+def _refusals(rtype: RecordType, raw: dict[str, Any]) -> dict[str, str]:
+    """Why _validated refuses ``raw``, field by field in the record's order."""
+    errors: dict[str, str] = {}
     for f in rtype.editable:
-        name = f.name
-        value = raw.get(name, _NOT_GIVEN)
+        value = raw.get(f.name, _NOT_GIVEN)
         if value is None:
-            if name not in blanks:
-                try:
-                    f.parse(None)  # the field's own words for why a blank will not do
-                except InvalidValue as exc:
-                    errors[name] = str(exc)
-                continue
-            value = blanks[name]
+            try:
+                f.parse(None)  # the field's own words for why a blank will not do
+            except InvalidValue as exc:
+                errors[f.name] = str(exc)
         elif value is _NOT_GIVEN:
             if f.required:
-                errors[name] = f"“{f.label}”不能为空"
-            continue
+                errors[f.name] = f"“{f.label}”不能为空"
         elif value.__class__ is MaskedValue:  # only the importer may match a masked number to its record
-            errors[name] = f"“{f.label}”部分数字已隐藏（*），请填写完整号码"
-            continue
-        values[name] = value
-    if errors:
-        raise RecordError(errors)
-    return values
+            errors[f.name] = f"“{f.label}”部分数字已隐藏（*），请填写完整号码"
+    return errors
+
+
+_SHAPES: dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = {}
+
+
+def _shape(rtype: RecordType) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    """A record type's editable fields, those of them required, and those that may hold a masked number."""
+    if rtype.key not in _SHAPES:
+        editable = rtype.editable
+        _SHAPES[rtype.key] = (
+            tuple(f.name for f in editable),
+            frozenset(f.name for f in editable if f.required),
+            tuple(f.name for f in editable if f.sensitive),
+        )
+    return _SHAPES[rtype.key]
 
 
 _NOT_GIVEN = object()
@@ -460,6 +480,8 @@ def _inserted(model: type, values: dict[str, Any]) -> dict[str, Any]:
     flush leaves it out so that the default applies) and written as NULL elsewhere (the flush writes NULL for a
     column not given): the rows of an import then have the same columns and go in one statement."""
     with_default = _columns_with_default(model)
+    if None not in values.values() or with_default.isdisjoint([n for n, v in values.items() if v is None]):
+        return values  # as most are: no column has a default and a blank (nullable ones have no default)
     return {n: v for n, v in values.items() if v is not None or n not in with_default}
 
 
