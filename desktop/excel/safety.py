@@ -484,8 +484,8 @@ def _chunks(z: zipfile.ZipFile, member: str):
 # <c r="B7" s="1" t="s"><v>12</v></c>. It is read with a few scans at C speed per piece; a sheet in any
 # other form (cells without r, prefixed names, attributes in another order) is read element by element.
 _REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
-_ODD_REF = re.compile(rb'<c r="(?![A-Z]+\d+")')
-_OTHER_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))')
+# A cell not in that form: without r, r not first, or r not letters then digits (one scan, not one for each).
+_OTHER_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="[A-Z]+\d+"))')
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _SHARED_REF = re.compile(rb't="s"><v>(\d+)</v>')
 _DIMENSION = re.compile(rb'<(?:[^\s/>:]+:)?dimension\s[^>]*?\bref="([^"]*)"')
@@ -559,7 +559,7 @@ def _plain_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
             if found:
                 _see_dimension(cost, found.group(1).decode("ascii", "replace"))
             before_data = b"<sheetData" not in buf
-        if _OTHER_CELL.search(buf) or _PREFIXED_CELL.search(buf) or _ODD_REF.search(buf):
+        if _OTHER_CELL.search(buf) or _PREFIXED_CELL.search(buf):
             raise _NotPlain
         last = buf.rfind(b'<c r="')
         if last >= 0:

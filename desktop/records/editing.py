@@ -13,7 +13,7 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint, func, insert, select
+from sqlalchemy import JSON, Boolean, UniqueConstraint, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -441,7 +441,7 @@ def _driver_insert(session: Session, table: Any, columns: Sequence[str], values:
     for j, name in enumerate(columns):
         column_type = table.c[name].type
         c = column_type._cached_bind_processor(dialect)
-        if c is None:
+        if c is None or isinstance(column_type, Boolean):  # the driver binds True and False as 1 and 0, as c would
             continue
         if isinstance(column_type, JSON):  # a history's values: each its own; None as JSON null, as the ORM writes it
             null = c(None)
