@@ -1238,14 +1238,17 @@ def _in_order(plans: list[RowPlan], rtype: RecordType) -> list[tuple[int, RowPla
     def named(plan: RowPlan) -> set[int]:
         return {v for name in refs if isinstance(v := plan.values.get(name), int) and v < 0 and v != plan.token}
 
+    names = [named(p) for p in plans]
+    if not any(names):  # as in every file but one that adds facilities named by its own rows
+        return list(enumerate(plans, 1))
     out: list[tuple[int, RowPlan]] = []
     placed: set[int] = set()
-    waiting = list(enumerate(plans, 1))
+    waiting = [(n, p, names[n - 1]) for n, p in enumerate(plans, 1)]
     while waiting:
-        later = [(n, p) for n, p in waiting if named(p) - placed]
-        ready = [(n, p) for n, p in waiting if not named(p) - placed]
+        later = [(n, p, m) for n, p, m in waiting if m - placed]
+        ready = [(n, p) for n, p, m in waiting if not m - placed]
         if not ready:  # rows naming each other in a circle: as they come (each is then told what is missing)
-            out += later
+            out += [(n, p) for n, p, _m in later]
             break
         out += ready
         placed |= {p.token for _n, p in ready}

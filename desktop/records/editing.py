@@ -251,7 +251,7 @@ class _Whole:
     """A record's values as the rules across fields read them (a field not given is None)."""
 
     def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
+        self.__dict__ = values  # read through, not copied: an import's check makes one for every row
 
     def __getattr__(self, name: str) -> Any:
         return None
