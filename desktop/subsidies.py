@@ -81,8 +81,9 @@ def subsidy_roster(session: Session, period: Period, *, today: dt.date | None = 
         village_id = data.facilities[s.facility_id].division_id
         village = data.divisions[village_id]
         residents = pop[village_id].resident if village_id in pop else None
-        if small in village_rules and residents is not None and residents < small.params["max_residents"]:
-            lines.append(_line(data, s, small, f"服务的{village.name}{period.year}年常住人口 {residents} 人"))
+        # seed 002 item 19: "常住人口1000人以内", the 1,000th resident included
+        if small in village_rules and residents is not None and residents <= small.params["max_residents"]:
+            lines.append(_line(data, s, small, f"服务的{village.name}{period.year}年常住人口{residents}人"))
             continue  # not the remote-area subsidy as well
         township = data.township_of.get(village_id)
         is_remote = village.remote or (township is not None and data.divisions[township].remote)

@@ -26,7 +26,7 @@ from db.codes import (
     TITLE,
 )
 from db.models import Facility, ProjectFunding, StaffMember
-from desktop.checks.beds import bed_rows
+from desktop.checks.beds import VERDICTS, band_rule, bed_rows, stood_in_note
 from desktop.checks.runner import run_checks
 from desktop.excel.layout import Col, SheetSpec
 from desktop.indicators import indicator_table
@@ -160,20 +160,10 @@ def staff_roster(ctx: Context) -> SheetSpec:
     )
 
 
-VERDICTS = {
-    "within": "达标",
-    "under": "配置不足",
-    "over": "配置过多",
-    "no_service_area": "未设服务范围",
-    "no_population": "缺少人口数据",
-}
-
-
 def bed_check(ctx: Context) -> SheetSpec:
     ensure_defaults(ctx.session)
     norm = norms_in_force(ctx.session, ctx.as_of)["bed_band"]
     rows = bed_rows(Snapshot(ctx.session, ctx.as_of), ctx.period.year, norm)
-    p = norm.params
     return SheetSpec(
         "beds",
         f"{ctx.area}乡镇卫生院（社区卫生服务中心）床位配置核查表",
@@ -183,27 +173,18 @@ def bed_check(ctx: Context) -> SheetSpec:
             Col("服务范围乡村人口（人）", lambda r: r.population, kind="int", total=True),
             Col("实有床位（含养老）", lambda r: r.beds, kind="int", total=True),
             Col("其中健康养老床位", lambda r: r.elderly_care_beds, kind="int", total=True),
+            Col("下限", lambda r: r.lower, kind="int", group="按规范测算床位（张）"),
+            Col("上限", lambda r: r.upper, kind="int", group="按规范测算床位（张）"),
             Col(
-                "下限",
-                lambda r: round(r.lower, 1) if r.lower is not None else None,
-                kind="float",
-                group="按规范测算床位（张）",
-            ),
-            Col(
-                "上限",
-                lambda r: round(r.upper, 1) if r.upper is not None else None,
-                kind="float",
-                group="按规范测算床位（张）",
+                "人口口径",
+                lambda r: "常住人口代替" if r.resident_stood_in else "乡村人口" if r.population is not None else "",
             ),
             Col("核查结论", lambda r: VERDICTS[r.verdict]),
         ],
         rows,
         unit="人、张",
         landscape=False,
-        notes=[
-            f"核查依据：{norm.source}。每千乡村人口 {p['per_1000_low']:g}-{p['per_1000_high']:g} 张（含健康养老床位），"
-            f"最低 {p['floor']:g} 张，一般不超过 {p['cap']:g} 张，中心卫生院不超过 {p['cap_central']:g} 张。"
-        ],
+        notes=[f"核查依据：{norm.source}。{band_rule(norm)}。", *filter(None, [stood_in_note(rows)])],
     )
 
 

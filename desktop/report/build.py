@@ -31,7 +31,7 @@ from db.errors import Cancelled
 from db.files import written_whole
 from db.models import ProjectUpdate, StaffMember
 from desktop.charts import bed_band_chart
-from desktop.checks.beds import bed_rows
+from desktop.checks.beds import VERDICTS, band_rule, bed_rows, stood_in_note
 from desktop.checks.runner import run_checks
 from desktop.checks.village_doctors import training_year
 from desktop.indicators import indicator_table
@@ -300,29 +300,21 @@ def build_report(
 
         # --- 三、床位 ------------------------------------------------------------------------
         h1(3, "乡镇卫生院床位配置核查")
-        p = norms["bed_band"].params
-        para(
-            f"按每千乡村人口 {p['per_1000_low']:g}-{p['per_1000_high']:g} 张（含健康养老床位）、"
-            f"最低 {p['floor']:g} 张、一般不超过 {p['cap']:g} 张、中心卫生院不超过 {p['cap_central']:g} 张测算"
-            f"（{_esc(norms['bed_band'].source)}）。"
-        )
-        names = {
-            "within": "达标",
-            "under": "配置不足",
-            "over": "配置过多",
-            "no_service_area": "未设服务范围",
-            "no_population": "缺少人口数据",
-        }
+        para(f"按{_esc(band_rule(norms['bed_band']))}测算（{_esc(norms['bed_band'].source)}）。")
         rows = [["机构", "服务范围乡村人口", "实有床位（含养老）", "床位区间", "结论"]]
         colour_rows = {}
         for b in beds:
-            band = "—" if b.lower is None else f"{_num(b.lower, 1)}-{_num(b.upper, 1)}"
-            rows.append([b.name, _num(b.population, 0) if b.population else "—", b.beds, band, names[b.verdict]])
+            people = (
+                "—" if b.population is None else _num(b.population, 0) + ("（常住）" if b.resident_stood_in else "")
+            )
+            rows.append([b.name, people, b.beds, b.band or "—", VERDICTS[b.verdict]])
             if b.verdict in ("under", "over"):
                 colour_rows[len(rows) - 1] = colors.HexColor("#fde2e2" if b.verdict == "under" else "#fff0d6")
         story.append(
             _table(rows, [55 * mm, 30 * mm, 30 * mm, 25 * mm, 25 * mm], st, numeric={1, 2}, colour_rows=colour_rows)
         )
+        if note := stood_in_note(beds):
+            para(_esc(note))
         story.append(Spacer(1, 4 * mm))
         drawn = [b for b in beds if b.lower is not None]
         for start in range(0, len(drawn), 36):  # a page holds about 36 centres

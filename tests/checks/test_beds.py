@@ -58,8 +58,9 @@ def test_elderly_care_beds_count_as_open_beds(world, findings):
 def test_the_finding_reads_as_a_sentence(world, findings):
     world.add_centre(18, 32_000, name="桃源镇卫生院")
     (f,) = findings("bed_band")
-    assert f.message.startswith("桃源镇卫生院实有床位 18 张，低于按服务范围乡村人口 3.2 万测算的下限 20 张")
-    assert f.measured == 18 and f.limit == {"lower": 20, "upper": 38.4}
+    # 0.6 per thousand of 32,000 is 19.2 beds: the limit is the floor, and is named so
+    assert f.message == "桃源镇卫生院实有床位18张，低于最低配置20张（应配置20～38张），配置不足。"
+    assert f.measured == 18 and f.limit == {"lower": 20, "upper": 38}
     assert f.where.kind == "facility" and f.where.township == "桃源镇"
     assert "区府办字〔2020〕56号" in f.source and f.period == "2026Q3"
 
@@ -95,9 +96,55 @@ def test_missing_data_is_a_finding_not_a_crash(world, findings):
     assert county.where.kind == "county" and "无法计算" in county.message
 
 
-def test_zero_population_cannot_compute(world, findings):
-    world.add_centre(30, 0)
+def test_no_rural_people_is_a_figure_and_the_floor_applies(world, findings):
+    """A community whose service area has no rural people at all is judged on the floor, not "缺少人口数据"."""
+    world.add_centre(30, 0, kind="chsc", name="东街社区卫生服务中心")
+    (f,) = findings("bed_band")
+    assert f.details["verdict"] == "over" and f.limit == {"lower": 20, "upper": 20}
+    assert f.message == (
+        "东街社区卫生服务中心实有床位30张，服务范围乡村人口0万人按每千人1.2张测算不足20张，应按最低20张配置，配置过多。"
+    )
+    assert findings("ratio_beds") == []  # a county of no people has no beds per thousand people
+
+
+@pytest.mark.parametrize(
+    ("rural", "beds", "verdict", "band", "said"),
+    [
+        # 0.6 x 40,010 = 24.006 beds: 24 is under, and the limit printed is 25, not 24
+        (40_010, 24, "under", (25, 48), "低于按服务范围乡村人口4万人测算的下限25张（应配置25～48张）"),
+        (40_010, 25, None, (25, 48), None),
+        # 1.2 x 18,300 = 21.96 beds: 22 is over, and the limit printed is 21, not 22
+        (18_300, 22, "over", (20, 21), "高于按服务范围乡村人口1.83万人测算的上限21张（应配置20～21张）"),
+        (18_300, 21, None, (20, 21), None),
+        # 0.6 x 40,000 is 24.000000000000004 in floating point: 24 beds are enough
+        (40_000, 24, None, (24, 48), None),
+        (16_400, 21, "over", (20, 20), "按每千人1.2张测算不足20张，应按最低20张配置"),
+    ],
+)
+def test_a_fractional_band_is_judged_and_printed_in_whole_beds(world, findings, rural, beds, verdict, band, said):
+    world.add_centre(beds, rural)
+    found = findings("bed_band")
+    assert [f.details["verdict"] for f in found] == ([verdict] if verdict else [])
+    for f in found:
+        assert said in f.message and f.limit == {"lower": band[0], "upper": band[1]}
+        assert (band[0] if verdict == "under" else band[1]) != beds  # never a limit that agrees with the beds
+
+
+def test_a_service_area_with_villages_lacking_the_years_population_is_not_judged(world, findings, session):
+    """Judged on part of its people, a centre would look over-equipped: it is not judged, and the data rule says
+    which villages lack the figure."""
+    counted = world.add_village("有人口村", resident=2000, rural=2000)
+    missing = world.add_village("缺人口村", resident=None)
+    world.add_facility("半数卫生院", "thc", serves=[counted, missing], open_beds=40)
     assert findings("bed_band") == []
-    messages = [f.message for f in findings("data_population_missing")]
-    assert any("无法计算" in m for m in messages)
-    assert findings("ratio_beds") == []
+    import datetime as dt
+
+    from desktop.checks.beds import bed_rows
+    from desktop.norms import ensure_defaults, norms_in_force
+    from desktop.snapshot import Snapshot
+
+    ensure_defaults(session)
+    as_of = dt.date(2026, 9, 30)
+    (row,) = bed_rows(Snapshot(session, as_of), 2026, norms_in_force(session, as_of)["bed_band"])
+    assert row.verdict == "partial_population" and row.missing == ("缺人口村",) and row.lower is None
+    assert any("缺人口村" in f.message for f in findings("data_population_missing"))

@@ -35,7 +35,7 @@ def test_a_change_from_july_changes_q3_and_leaves_q2(world, findings, session):
     change_norm(session, "bed_band", dt.date(2026, 7, 1), params={"floor": 25}, note="本省标准：最低25张")
     assert findings("bed_band", "2026Q2") == []
     (f,) = findings("bed_band", "2026Q3")
-    assert "下限 25 张" in f.message
+    assert "最低配置25张" in f.message
     versions = session.scalars(select(NormVersion.version).join(NormRule).where(NormRule.key == "bed_band"))
     assert sorted(versions) == [1, 2]  # the old version is kept
 

@@ -55,9 +55,11 @@ def test_county_hospital_staff_get_none(world, session):
     ("residents", "remote", "expected"),
     [
         (999, False, ("subsidy_small_village_doctor", 1000)),
-        (1000, False, None),
+        (1000, False, ("subsidy_small_village_doctor", 1000)),  # "常住人口1000人以内": 1,000 is within
+        (1001, False, None),
         (999, True, ("subsidy_small_village_doctor", 1000)),  # not the remote 300 as well
-        (1000, True, ("subsidy_remote_village_doctor", 300)),
+        (1000, True, ("subsidy_small_village_doctor", 1000)),
+        (1001, True, ("subsidy_remote_village_doctor", 300)),
     ],
 )
 def test_village_doctors(world, session, residents, remote, expected):

@@ -5,28 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
 
 from db.codes import FACILITY_KIND
-from desktop.checks.beds import bed_rows
+from desktop.checks.beds import VERDICTS, band_rule, bed_rows, stood_in_note
 from desktop.norms import ensure_defaults, norms_in_force
 from desktop.periods import Period
 from desktop.snapshot import Snapshot
 from desktop.ui.pages.base import Page, export_button, heading, make_table
 from desktop.ui.tablemodel import AMBER, GREEN, GREY, RED, Column, ListModel
 
-VERDICTS = {
-    "within": "达标",
-    "under": "配置不足",
-    "over": "配置过多",
-    "no_service_area": "未设服务范围",
-    "no_population": "缺少人口数据",
-}
 COLOURS = {"within": GREEN, "under": RED, "over": AMBER}
-
-
-def _band(r) -> str:
-    if r.lower is None:
-        return ""
-    lo, hi = f"{r.lower:.1f}".rstrip("0").rstrip("."), f"{r.upper:.1f}".rstrip("0").rstrip(".")
-    return lo if lo == hi else f"{lo}-{hi}"
 
 
 class BedsPage(Page):
@@ -63,7 +49,7 @@ class BedsPage(Page):
                     tooltip=lambda r: "乡村人口缺失，以常住人口代替" if r.resident_stood_in else None,
                 ),
                 Column("实有床位（含养老，张）", lambda r: r.beds, numeric=True, width=150),
-                Column("床位区间（张）", _band, width=110),
+                Column("床位区间（张）", lambda r: r.band, width=110),
                 Column("结论", lambda r: VERDICTS[r.verdict]),
             ],
             colour=lambda r: COLOURS.get(r.verdict, GREY),
@@ -83,11 +69,9 @@ class BedsPage(Page):
             session.commit()
             norm = norms_in_force(session, as_of)["bed_band"]
             rows = bed_rows(Snapshot(session, as_of), year, norm)
-        p = norm.params
+        note = stood_in_note(rows)
         self.norm_label.setText(
-            f"按 {as_of} 生效的规范（第 {norm.version} 版）："
-            f"每千乡村人口 {p['per_1000_low']:g}-{p['per_1000_high']:g} 张"
-            f"（含健康养老床位），最低 {p['floor']:g} 张，一般卫生院不超过 {p['cap']:g} 张，"
-            f"中心卫生院不超过 {p['cap_central']:g} 张。依据：{norm.source}"
+            f"按{as_of.year}年{as_of.month}月{as_of.day}日生效的规范（第{norm.version}版）：{band_rule(norm)}。"
+            f"依据：{norm.source}" + (f"\n{note}" if note else "")
         )
         self.model.set_rows(rows)
