@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -51,6 +52,11 @@ class Finding:
         # Tasks and projects keep their ledger order; places sort by county, township and name.
         name = "" if w.kind in ("task", "project") else w.name
         return (SEVERITY_ORDER[self.severity], self.rule_id, w.county or "", w.township or "", name, w.id)
+
+
+def cn_date(day: dt.date) -> str:
+    """A date as an official document writes it: 2026年2月23日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def fmt(value: float, digits: int = 1) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop.checks.findings import Where, fmt
+from db.codes import STAFF_CATEGORY
+from desktop.checks.findings import Where, cn_date, fmt
 from desktop.checks.registry import Context, check
 from desktop.norms import Norm
 from desktop.snapshot import add_months, age_on
@@ -24,6 +25,11 @@ def _unit(ctx: Context, person) -> str:
     return ctx.data.facilities[person.facility_id].name
 
 
+def _who(ctx: Context, person) -> str:
+    """A person as a finding names them: unit, own category (a 执业助理医师 is no 乡村医生), name."""
+    return f"{_unit(ctx, person)}{STAFF_CATEGORY.get(person.category, '')}{person.name}"
+
+
 @check("vd_age")
 def check_age(ctx: Context, norm: Norm):
     limit = norm.params["max_age"]
@@ -35,7 +41,7 @@ def check_age(ctx: Context, norm: Norm):
                 ctx.data.where_person(s),
                 age,
                 {"max_age": limit},
-                f"{_unit(ctx, s)}乡村医生{s.name}已年满 {age} 周岁，仍在岗且未办理返聘，应按规定离岗退出或办理返聘。",
+                f"{_who(ctx, s)}已年满{age}周岁，仍在岗且未办理返聘，应按规定离岗退出或办理返聘。",
             )
 
 
@@ -55,8 +61,8 @@ def check_training(ctx: Context, norm: Norm):
                 ctx.data.where_person(s),
                 {"sessions": sessions, "days": days},
                 {"min_sessions": need_sessions, "min_days": need_days},
-                f"{_unit(ctx, s)}乡村医生{s.name}{year}年参加免费培训 {sessions} 次、累计 {days} 天，"
-                f"未达到每年不少于 {need_sessions} 次、累计不少于 {need_days} 天的要求。",
+                f"{_who(ctx, s)}{year}年参加免费培训{sessions}次、累计{days}天，"
+                f"未达到每年不少于{need_sessions}次、累计不少于{need_days}天的要求。",
                 period=str(year),
             )
 
@@ -75,7 +81,7 @@ def check_full_time_study(ctx: Context, norm: Norm):
                 ctx.data.where_person(s),
                 0,
                 {"within_years": years, "min_days": min_days},
-                f"{_unit(ctx, s)}乡村医生{s.name}近 {years} 年（{since}至{ctx.as_of}）没有 1 个月以上的脱产进修记录。",
+                f"{_who(ctx, s)}近{years}年（{cn_date(since)}至{cn_date(ctx.as_of)}）没有1个月以上的脱产进修记录。",
             )
 
 
@@ -84,9 +90,7 @@ def check_insurance(ctx: Context, norm: Norm):
     for s in village_doctors(ctx, norm):
         if s.liability_insured is not True:
             state = "未登记是否参保" if s.liability_insured is None else "未参加"
-            yield ctx.finding(
-                norm, ctx.data.where_person(s), state, "已参保", f"{_unit(ctx, s)}乡村医生{s.name}{state}医疗责任保险。"
-            )
+            yield ctx.finding(norm, ctx.data.where_person(s), state, "已参保", f"{_who(ctx, s)}{state}医疗责任保险。")
 
 
 @check("staff_loan_duration")

@@ -35,6 +35,16 @@ def test_village_doctor_age(world, clinic, findings, birth, form, found):
         assert result[0].where.kind == "person" and result[0].severity == "high"
 
 
+def test_each_person_is_named_by_their_own_category(world, clinic, findings):
+    """A clinic's 执业助理医师 is no 乡村医生: the finding says what each person is."""
+    doctor = world.add_person(clinic, category="village_doctor", birth=birth_for_age(61))
+    assistant = world.add_person(clinic, category="assistant_physician", birth=birth_for_age(62))
+    said = {f.where.id: f.message for f in findings("vd_age")}
+    expected = f"甲村卫生室乡村医生{doctor.name}已年满61周岁，仍在岗且未办理返聘，应按规定离岗退出或办理返聘。"
+    assert said[doctor.id] == expected
+    assert said[assistant.id].startswith(f"甲村卫生室执业助理医师{assistant.name}已年满62周岁")
+
+
 def test_age_rule_is_for_village_clinics_only(world, findings):
     centre = world.add_centre(30, 30_000)
     world.add_person(centre, category="physician", birth=birth_for_age(62))
@@ -63,7 +73,7 @@ def test_a_year_is_judged_once_it_has_ended(world, clinic, findings):
     assert findings("vd_training", "2024") == []
     assert findings("vd_training", "2025Q2") == []  # 2025 is not over: 2024 is judged
     (f,) = findings("vd_training", "2025")  # nothing in 2025
-    assert f.period == "2025" and "2025年参加免费培训 0 次" in f.message
+    assert f.period == "2025" and "2025年参加免费培训0次" in f.message
 
 
 @pytest.mark.parametrize(
