@@ -278,6 +278,38 @@ def test_divisions_get_a_withdrawal_date_on_upgrade(tmp_path):
         db.close()
 
 
+def test_the_tcm_physician_rule_reaches_community_stations_on_upgrade(tmp_path):
+    """0014: a version of the rule as the defaults gave it now reaches stations; one the bureau changed is its own."""
+    import json
+
+    path = tmp_path / "0013.db"
+    old = open_database(path, to_revision="0013")
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO norm_rules (id, key, name) VALUES (1, 'tcm_physician_present', "
+            "'乡镇卫生院和社区卫生服务中心配备中医类别医师')"
+        )
+        for version, kinds in ((1, ["central_thc", "thc", "chsc"]), (2, ["thc"])):
+            conn.exec_driver_sql(
+                "INSERT INTO norm_versions (rule_id, version, effective_from, enabled, params, applies_to, severity, "
+                f"source_title, created_at, created_by) VALUES (1, {version}, '202{version}-01-01', 1, '{{}}', ?, "
+                "'medium', '《规划》', '2026-01-01 00:00:00', '系统')",
+                (json.dumps(kinds),),
+            )
+    old.close()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            kinds = [
+                json.loads(k) for (k,) in conn.exec_driver_sql("SELECT applies_to FROM norm_versions ORDER BY version")
+            ]
+            name = conn.exec_driver_sql("SELECT name FROM norm_rules").scalar()
+        assert kinds == [["central_thc", "thc", "chsc", "chs_station"], ["thc"]]
+        assert name == "乡镇卫生院和社区卫生服务机构配备中医类别医师"
+    finally:
+        db.close()
+
+
 def test_history_values_are_stored_as_json_dumps_writes_them(tmp_path):
     """The history's JSON comes from one encoder made once, not json.dumps: it writes the same text."""
     import json

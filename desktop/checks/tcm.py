@@ -90,7 +90,7 @@ def check_tcm_physician(ctx: Context, norm: Norm):
                 ctx.data.where_facility(facility_id),
                 n,
                 {"min": need},
-                f"{name}在岗中医类别执业（助理）医师 {n} 名，少于至少 {need} 名的要求。",
+                f"{name}在岗中医类别执业（助理）医师{n}名，少于至少{need}名的要求。",
             )
 
 
@@ -101,7 +101,7 @@ def check_tcm_share(ctx: Context, norm: Norm):
         base = [s for s in staff if s.category in PHYSICIANS or s.category == "pharmacist"]
         if not base:
             continue
-        tcm = sum(1 for s in base if s.category in PHYSICIANS and s.practice_category == "tcm")
+        tcm = sum(1 for s in base if s.practice_category == "tcm")  # TCM physicians, and pharmacists of TCM
         share = tcm / len(base) * 100
         if share < minimum:
             name = ctx.data.facilities[facility_id].name
@@ -110,6 +110,6 @@ def check_tcm_share(ctx: Context, norm: Norm):
                 ctx.data.where_facility(facility_id),
                 round(share, 1),
                 {"min": minimum},
-                f"{name}医师、药师共 {len(base)} 名，其中中医类别 {tcm} 名，占 {fmt(share)}%，"
-                f"低于 {fmt(minimum)}% 的要求。",
+                f"{name}医师、药师共{len(base)}名，其中中医类别医师和中药师{tcm}名，占{fmt(share)}%，"
+                f"低于{fmt(minimum)}%的要求。",
             )

@@ -303,7 +303,7 @@ STAFF = RecordType(
             "执业类别",
             "code",
             codes=codes.PRACTICE_CATEGORY,
-            note="执业（助理）医师填写",
+            note="执业（助理）医师填写；中药师填“中医”",
             aliases=("医师执业类别", "执业类型"),
             words=words.PRACTICE_CATEGORY,
         ),

@@ -52,6 +52,30 @@ def test_tcm_staff_share(world, findings, others, found):
     assert bool(findings("tcm_staff_share")) is found
 
 
+def test_a_community_health_station_needs_a_tcm_physician_too(world, findings):
+    """Seed 003, box 5: "每个社区卫生服务机构、乡镇卫生院至少配备1名中医师": a station is such an institution."""
+    station = world.add_facility("东街社区卫生服务站", "chs_station")
+    world.add_person(station, practice_category="clinical")
+    (f,) = findings("tcm_physician_present")
+    assert f.where.id == station.id
+    assert f.message == "东街社区卫生服务站在岗中医类别执业（助理）医师0名，少于至少1名的要求。"
+    world.add_person(station, category="assistant_physician", practice_category="tcm")
+    assert findings("tcm_physician_present") == []
+
+
+def test_a_pharmacist_of_tcm_counts_among_tcm_staff(world, findings):
+    """1 TCM physician of 6 physicians and pharmacists is 16.7%; a 中药师 among them makes it 2 of 6."""
+    centre = world.add_centre(30, 30_000)
+    world.add_person(centre, category="physician", practice_category="tcm")
+    for _ in range(4):
+        world.add_person(centre, category="physician", practice_category="clinical")
+    pharmacist = world.add_person(centre, category="pharmacist", practice_category=None)
+    (f,) = findings("tcm_staff_share")
+    assert "其中中医类别医师和中药师1名" in f.message
+    pharmacist.practice_category = "tcm"
+    assert findings("tcm_staff_share") == []
+
+
 @pytest.mark.parametrize(("standardised", "found"), [(8, True), (9, False), (10, False)])  # of 10
 def test_standardised_share(world, findings, standardised, found):
     for i in range(10):
