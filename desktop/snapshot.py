@@ -312,8 +312,9 @@ class Snapshot:
             StaffLoan.to_unit,
             StaffLoan.start_date,
             StaffLoan.end_date,
+            StaffLoan.approval,
         ]
-        return self.conn.execute(select(*cols, StaffMember.name).join(StaffMember)).all()
+        return self.conn.execute(select(*cols, StaffMember.name, StaffMember.employment_form).join(StaffMember)).all()
 
     # --- projects and tasks -------------------------------------------------------
 

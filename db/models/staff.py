@@ -124,5 +124,8 @@ class StaffLoan(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
+    # Seed 002 item 7: an 在编 person is lent only on the written request of a county organisation or personnel
+    # department (书面商借); its number or title.
+    approval: Mapped[str | None] = mapped_column(String(200))
 
     staff: Mapped[StaffMember] = relationship(back_populates="loans")

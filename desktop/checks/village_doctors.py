@@ -93,31 +93,59 @@ def check_insurance(ctx: Context, norm: Norm):
             yield ctx.finding(norm, ctx.data.where_person(s), state, "已参保", f"{_who(ctx, s)}{state}医疗责任保险。")
 
 
-@check("staff_loan_duration")
-def check_loans(ctx: Context, norm: Norm):
-    months = norm.params["max_months"]
+def _loans_of_establishment_staff(ctx: Context, norm: Norm):
+    """Loans in the period of 在编 people from the facilities the rule covers: seed 002 item 7 is about them (a
+    contract worker's secondment is the employer's own affair)."""
     lenders = {f.id for f in ctx.data.operating(norm.applies_to)}
     for loan in ctx.data.loans:
         if loan.from_facility_id not in lenders or loan.start_date > ctx.as_of:
             continue
         if loan.end_date is not None and loan.end_date < ctx.period.start:
             continue  # ended before the period
+        if loan.employment_form == "establishment":
+            yield loan
+
+
+def _lent(ctx: Context, loan) -> tuple[str, Where]:
+    place = ctx.data.where_facility(loan.from_facility_id)
+    lender = ctx.data.facilities[loan.from_facility_id].name
+    return f"{lender}在编人员{loan.name}", Where("person", loan.staff_id, loan.name, place.township, place.county)
+
+
+@check("staff_loan_duration")
+def check_loans(ctx: Context, norm: Norm):
+    months = norm.params["max_months"]
+    for loan in _loans_of_establishment_staff(ctx, norm):
         until = min(loan.end_date or ctx.as_of, ctx.as_of)
         latest = add_months(loan.start_date, months)
         planned_over = loan.end_date is not None and loan.end_date > latest
         if until > latest or planned_over:
             held = (until - loan.start_date).days / 30.44
-            lender = ctx.data.facilities[loan.from_facility_id].name
+            who, where = _lent(ctx, loan)
             if until > latest:
-                end_text = f"至 {loan.end_date}" if loan.end_date and loan.end_date <= ctx.as_of else "至今未归还"
-                what = f"自 {loan.start_date} {end_text}，已借用约 {fmt(held)} 个月"
+                returned = loan.end_date and loan.end_date <= ctx.as_of
+                end_text = f"至{cn_date(loan.end_date)}" if returned else "至今未归还"
+                what = f"自{cn_date(loan.start_date)}{end_text}，已借用约{fmt(held)}个月"
             else:
-                what = f"借用期自 {loan.start_date} 计划至 {loan.end_date}"
-            place = ctx.data.where_facility(loan.from_facility_id)
+                what = f"借用期自{cn_date(loan.start_date)}计划至{cn_date(loan.end_date)}"
             yield ctx.finding(
                 norm,
-                Where("person", loan.staff_id, loan.name, place.township, place.county),
+                where,
                 round(held, 1),
                 {"max_months": months},
-                f"{lender}{loan.name}被借用到{loan.to_unit}，{what}，超过 {months} 个月的期限。",
+                f"{who}被借用到{loan.to_unit}，{what}，超过{months}个月的期限。",
+            )
+
+
+@check("staff_loan_approval")
+def check_loan_approval(ctx: Context, norm: Norm):
+    for loan in _loans_of_establishment_staff(ctx, norm):
+        if not (loan.approval or "").strip():
+            who, where = _lent(ctx, loan)
+            yield ctx.finding(
+                norm,
+                where,
+                "未登记",
+                "书面商借",
+                f"{who}自{cn_date(loan.start_date)}起被借用到{loan.to_unit}，未登记区级及以上组织、人事部门的书面商借文件。",
             )

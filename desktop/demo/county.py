@@ -634,4 +634,6 @@ class CountyBuilder:
                 start_date=start,
                 end_date=end if rng.random() < 0.8 else None,
                 reason=rng.choice(("医共体内上挂进修", "支援县级医院业务", "借调参与专项工作")),
+                # most on a written request; chosen by the person, not by rng, so that the rest of the demo is as it was
+                approval=f"{self.name}县委组织部商借函〔{start.year}〕{s['id'] % 40 + 1}号" if s["id"] % 5 else None,
             )

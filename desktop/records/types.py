@@ -769,6 +769,12 @@ LOAN = RecordType(
             aliases=("归还时间", "结束日期", "借调结束时间", "返回日期"),
         ),
         Field("reason", "借用事由", multiline=True, aliases=("借调事由", "借用原因", "借调原因", "事由")),
+        Field(
+            "approval",
+            "书面商借文件",
+            note="区级及以上组织、人事部门书面商借的文号或文件名；借用在编人员须填写",
+            aliases=("书面商借", "商借函", "商借文号", "商借文件", "借调批准文件", "批准文号", "审批文件"),
+        ),
     ),
     natural_keys=(("staff_id", "start_date"),),
     title_field="staff_id",

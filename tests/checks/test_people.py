@@ -117,7 +117,29 @@ def test_a_loan_planned_beyond_six_months_is_found_before_it_runs_out(world, fin
     centre = world.add_centre(30, 30_000)
     world.add_loan(world.add_person(centre), dt.date(2026, 8, 1), dt.date(2027, 6, 30))
     (f,) = findings("staff_loan_duration")
-    assert "计划至 2027-06-30" in f.message
+    assert "借用期自2026年8月1日计划至2027年6月30日" in f.message
+
+
+@pytest.mark.parametrize(("form", "approval", "too_long", "unapproved"), [
+    ("establishment", None, True, True),
+    ("establishment", "县委组织部商借函〔2026〕3号", True, False),  # approved, and still six months at most
+    ("contract", None, False, False),  # seed 002 item 7 is about 在编 people only
+])  # fmt: skip
+def test_loans_by_employment_form_and_written_request(world, findings, session, form, approval, too_long, unapproved):
+    centre = world.add_centre(30, 30_000)
+    person = world.add_person(centre, employment_form=form)
+    loan = world.add_loan(person, dt.date(2026, 1, 1), None)
+    loan.approval = approval
+    session.flush()
+    assert bool(findings("staff_loan_duration")) is too_long
+    found = findings("staff_loan_approval")
+    assert bool(found) is unapproved
+    if unapproved:
+        assert found[0].message == (
+            f"桃源镇卫生院在编人员{person.name}自2026年1月1日起被借用到清溪县人民医院，"
+            "未登记区级及以上组织、人事部门的书面商借文件。"
+        )
+        assert found[0].severity == "high" and "书面商借外" in found[0].source
 
 
 def test_loans_that_ended_before_the_period_are_not_reported(world, findings):

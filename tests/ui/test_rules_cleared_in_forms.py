@@ -452,6 +452,28 @@ def test_a_loans_return_date_is_entered_in_the_person_form(county, clerk):
     cleared(win, "staff_loan_duration", fix)
 
 
+def test_a_loans_written_request_is_entered_in_the_person_form(county, clerk):
+    def build(w: World) -> dict:
+        thc = w.add_centre(beds=30, rural=30_000)
+        person = w.add_person(thc)  # 在编
+        return {"person": person.id, "loan": w.add_loan(person, dt.date(2026, 8, 3), None).id}
+
+    win, ids = county(build)
+
+    def person_form(form: RecordForm) -> None:
+        loans = child_records(form, "loan")
+        select_child(loans, ids["loan"])
+        clerk.will(filled(approval="县委组织部商借函〔2026〕12号"))
+        click(loans, "edit_loan")
+        close(form)
+
+    def fix() -> None:
+        clerk.will(person_form)
+        edit_person(win, ids["person"])
+
+    cleared(win, "staff_loan_approval", fix)
+
+
 # --- projects and tasks ----------------------------------------------------------------------
 
 
@@ -595,6 +617,7 @@ def test_every_rule_has_a_test_here():
             "vd_training",
             "vd_full_time_study",
             "staff_loan_duration",
+            "staff_loan_approval",
             "project_overdue",
             "project_behind",
             "task_overdue",
