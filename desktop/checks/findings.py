@@ -47,6 +47,12 @@ class Finding:
         data["severity_label"] = self.severity_label
         return data
 
+    def cited(self, rule_source: str) -> str:
+        """The message, with the finding's own source where it has one beyond its rule's (a task's document)."""
+        if rule_source.startswith(self.source):
+            return self.message
+        return f"{self.message.rstrip('。')}（依据：{self.source}）。"
+
     def sort_key(self) -> tuple:
         w = self.where
         # Tasks and projects keep their ledger order; places sort by county, township and name.

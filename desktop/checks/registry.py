@@ -28,8 +28,11 @@ class Context:
         message: str,
         *,
         period: str | None = None,
+        source: str | None = None,
         **details: Any,
     ) -> Finding:
+        """``source``: the document the finding is about where it has one of its own (a task's ledger cites the
+        document that set the task), else the rule's."""
         return Finding(
             rule_id=norm.rule_id,
             rule_name=norm.name,
@@ -39,7 +42,7 @@ class Context:
             limit=limit,
             period=period or str(self.period),
             message=message,
-            source=norm.source,
+            source=source or norm.source,
             details=details,
         )
 

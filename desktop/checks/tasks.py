@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from db.codes import TASK_STATUS
-from desktop.checks.findings import Where
+from desktop.checks.findings import Where, cn_date
 from desktop.checks.registry import Context, check
 from desktop.norms import Norm
 from desktop.records.types import task_heading
@@ -29,6 +29,11 @@ def _where(task) -> Where:
     return Where("task", task.id, task_heading(task.number, task.title))
 
 
+def _named(task) -> str:
+    """A task as a finding names it: its ledger, its place in it, its title and lead unit."""
+    return f"{task.ledger}{task_heading(task.number, task.title)}（牵头单位：{task.lead_unit}）"
+
+
 @check("task_overdue")
 def check_overdue(ctx: Context, norm: Norm):
     for t in ctx.data.tasks:
@@ -40,8 +45,9 @@ def check_overdue(ctx: Context, norm: Norm):
                 _where(t),
                 TASK_STATUS[status],
                 {"deadline": str(t.deadline)},
-                f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）应于 {t.deadline} 完成，"
-                f"截至 {ctx.as_of} 仍为“{TASK_STATUS[status]}”，已逾期 {late} 天。",
+                f"{_named(t)}应于{cn_date(t.deadline)}完成，"
+                f"截至{cn_date(ctx.as_of)}仍为“{TASK_STATUS[status]}”，已逾期{late}天。",
+                source=t.source_document,
                 ledger=t.ledger,
                 lead_unit=t.lead_unit,
             )
@@ -58,16 +64,17 @@ def check_stale(ctx: Context, norm: Norm):
             continue
         last = updates[-1].date if updates else None
         when = (
-            f"自 {since} 以来没有进展更新，最近一次更新为 {last}"
+            f"自{cn_date(since)}以来没有进展更新，最近一次更新为{cn_date(last)}"
             if last
-            else f"从未填报进展（{since} 起的本季度应至少更新一次）"
+            else f"从未填报进展（{cn_date(since)}起的本季度应至少更新一次）"
         )
         yield ctx.finding(
             norm,
             _where(t),
             str(last) if last else None,
             {"since": str(since)},
-            f"重点任务{t.number}“{t.title}”（牵头单位：{t.lead_unit}）{when}。",
+            f"{_named(t)}{when}。",
+            source=t.source_document,
             ledger=t.ledger,
             lead_unit=t.lead_unit,
         )

@@ -64,9 +64,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     for rule_id, findings in run.by_rule().items():
         first = findings[0]
         print(f"\n【{first.severity_label}】{first.rule_name}（{rule_id}）{len(findings)} 条")
-        print(f"  依据：{first.source}")
-        for i, f in enumerate(findings, 1):
-            print(f"  {i}. {f.message}")
+        rule_source = run.norms[rule_id].source
+        print(f"  依据：{rule_source}")
+        for i, f in enumerate(findings, 1):  # a finding about a document of its own (a task's) cites it
+            print(f"  {i}. {f.cited(rule_source)}")
     clean = [run.norms[r].name for r in run.rules_run if r not in run.by_rule()]
     if clean:
         print(f"\n未发现问题的规则：{'、'.join(clean)}")

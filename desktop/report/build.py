@@ -430,14 +430,15 @@ def build_report(
         # --- 七、问题清单 --------------------------------------------------------------------
         h1(7, "问题清单")
         para("按核查规则分组列出；每组注明依据。")
-        for k, (_rule, findings) in enumerate(sorted(rules.items(), key=lambda kv: kv[1][0].sort_key()), 1):
+        for k, (rule, findings) in enumerate(sorted(rules.items(), key=lambda kv: kv[1][0].sort_key()), 1):
             first = findings[0]
             story.append(
                 Paragraph(f"{k}. {_esc(first.rule_name)}（{first.severity_label}，{len(findings)} 条）", st.h2)
             )
-            story.append(Paragraph(f"依据：{_esc(first.source)}", st.note))
-            for f in findings:
-                story.append(Paragraph(f"· {_esc(f.message)}", st.note))
+            rule_source = norms[rule].source if rule in norms else first.source
+            story.append(Paragraph(f"依据：{_esc(rule_source)}", st.note))
+            for f in findings:  # a finding about a document of its own (a task's) cites it
+                story.append(Paragraph(f"· {_esc(f.cited(rule_source))}", st.note))
         step(8)
 
         # --- 附录 ---------------------------------------------------------------------------

@@ -109,3 +109,21 @@ def test_a_task_never_updated_is_stale(world, findings):
     world.add_task(dt.date(2027, 12, 31), status="not_started")
     (f,) = findings("task_stale")
     assert "从未填报进展" in f.message
+
+
+def test_a_tasks_finding_names_its_ledger_and_cites_the_document_that_set_it(world, findings):
+    """A task of a medical-group ledger is overdue against that ledger's own document, not the reform list's."""
+    own = "《贵州省加快推进紧密型城市医疗集团建设工作方案》"
+    task = world.add_task(dt.date(2026, 6, 30), source_document=own)
+    (f,) = findings("task_overdue")
+    assert f.source == own
+    assert f.message == (
+        f"测试台账{task.number}{task.title}（牵头单位：县卫生健康局）应于2026年6月30日完成，"
+        "截至2026年9月30日仍为“推进中”，已逾期92天。"
+    )
+    (stale,) = findings("task_stale")
+    assert (
+        stale.source == own and "自2026年7月1日以来" in stale.message or "从未填报进展（2026年7月1日起" in stale.message
+    )
+    bare = world.add_task(dt.date(2026, 6, 30))  # a task whose document is not recorded: the rule's own source
+    assert next(f for f in findings("task_overdue") if f.where.id == bare.id).source.startswith("《")
