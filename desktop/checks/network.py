@@ -52,6 +52,27 @@ def check_coverage(ctx: Context, norm: Norm):
             )
 
 
+@check("township_centre_coverage")
+def check_township_centres(ctx: Context, norm: Norm):
+    """Every township and street in force has a THC or CHSC of its own (seed 000: 乡镇（街道）全覆盖)."""
+    served = {ctx.data.township_of.get(f.division_id) for f in ctx.data.operating(norm.applies_to)}
+    served |= {f.division_id for f in ctx.data.operating(norm.applies_to)}
+    for d in ctx.data.divisions.values():
+        if d.kind not in ("township", "street") or d.id in served:
+            continue
+        if d.withdrawn_on is not None and d.withdrawn_on <= ctx.as_of:
+            continue
+        where = ctx.data.where_division(d.id)
+        kind = "社区卫生服务中心" if d.kind == "street" else "乡镇卫生院"
+        yield ctx.finding(
+            norm,
+            where,
+            "无",
+            "有卫生院或社区卫生服务中心",
+            f"{where.county or ''}{d.name}没有在运行的{kind}（或中心卫生院），未实现乡镇（街道）全覆盖。",
+        )
+
+
 @check("clinic_rented_building")
 def check_rented(ctx: Context, norm: Norm):
     for f in ctx.data.operating(norm.applies_to):

@@ -113,3 +113,42 @@ def check_tcm_share(ctx: Context, norm: Norm):
                 f"{name}医师、药师共{len(base)}名，其中中医类别医师和中药师{tcm}名，占{fmt(share)}%，"
                 f"低于{fmt(minimum)}%的要求。",
             )
+
+
+@check("hospital_tcm_beds_share")
+def check_hospital_tcm_beds(ctx: Context, norm: Norm):
+    minimum = norm.params["min_share"]
+    for f in ctx.data.operating(norm.applies_to):
+        if not f.open_beds:
+            continue
+        share = (f.tcm_beds or 0) / f.open_beds * 100
+        if share < minimum:
+            yield ctx.finding(
+                norm,
+                ctx.data.where_facility(f.id),
+                round(share, 1),
+                {"min": minimum},
+                f"{f.name}实有床位{f.open_beds}张，其中中医床位{f.tcm_beds or 0}张，占{fmt(share)}%，"
+                f"低于{fmt(minimum)}%的要求。",
+            )
+
+
+@check("tcm_hospital_physician_share")
+def check_tcm_hospital_physicians(ctx: Context, norm: Norm):
+    minimum = norm.params["min_share"]
+    for facility_id, staff in _centre_staff(ctx, norm.applies_to).items():
+        physicians = [s for s in staff if s.category in PHYSICIANS]
+        if not physicians:
+            continue
+        tcm = sum(1 for s in physicians if s.practice_category == "tcm")
+        share = tcm / len(physicians) * 100
+        if share < minimum:
+            name = ctx.data.facilities[facility_id].name
+            yield ctx.finding(
+                norm,
+                ctx.data.where_facility(facility_id),
+                round(share, 1),
+                {"min": minimum},
+                f"{name}在岗执业（助理）医师{len(physicians)}名，其中中医类别{tcm}名，占{fmt(share)}%，"
+                f"低于{fmt(minimum)}%的要求。",
+            )

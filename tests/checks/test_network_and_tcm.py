@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 THC_ITEMS = ["ambulance", "dr", "colour_ultrasound", "biochem_analyser"]
@@ -120,3 +122,39 @@ def test_zero_quantity_is_missing_and_clinics_have_their_own_list(world, finding
     session.flush()
     (f,) = findings("clinic_equipment")
     assert "健康一体机" in f.message
+
+
+@pytest.mark.parametrize(("tcm_beds", "found"), [(4, True), (5, False), (6, False)])  # of 100 beds
+def test_a_general_hospitals_tcm_beds_are_at_least_five_percent(world, findings, tcm_beds, found):
+    hospital = world.add_facility("清溪县人民医院", "county_hospital", open_beds=100, tcm_beds=tcm_beds)
+    result = findings("hospital_tcm_beds_share")
+    assert bool(result) is found
+    if found:
+        assert result[0].where.id == hospital.id
+        assert result[0].message == "清溪县人民医院实有床位100张，其中中医床位4张，占4%，低于5%的要求。"
+
+
+@pytest.mark.parametrize(("tcm", "found"), [(2, True), (3, False), (4, False)])  # of 5 physicians: 40%, 60%, 80%
+def test_a_tcm_hospitals_physicians_are_at_least_sixty_percent_of_tcm(world, findings, tcm, found):
+    hospital = world.add_facility("清溪县中医医院", "county_tcm_hospital", open_beds=200)
+    for i in range(5):
+        world.add_person(hospital, practice_category="tcm" if i < tcm else "clinical")
+    world.add_person(hospital, category="nurse")  # not a physician
+    result = findings("tcm_hospital_physician_share")
+    assert bool(result) is found
+    if found:
+        assert "在岗执业（助理）医师5名，其中中医类别2名，占40%" in result[0].message
+
+
+def test_every_township_and_street_has_a_centre(world, findings, session):
+    """Seed 000: a THC or CHSC in every township and street; a withdrawn one needs none."""
+    world.add_centre(30, 30_000)  # in the world's own township
+    lonely = world.add_township("石坪乡")
+    gone = world.add_township("旧镇")
+    gone.withdrawn_on = dt.date(2025, 1, 1)
+    session.flush()
+    (f,) = findings("township_centre_coverage")
+    assert f.where.id == lonely.id and "石坪乡没有在运行的乡镇卫生院" in f.message
+    assert gone.id != f.where.id
+    world.add_facility("石坪乡卫生院", "thc", division=lonely)
+    assert findings("township_centre_coverage") == []

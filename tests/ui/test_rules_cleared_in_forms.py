@@ -248,6 +248,12 @@ FACILITY_FIXES = [
     ),
     pytest.param("tcm_model_hall_share", lambda w: _centre(w, tcm_hall="hall"), {"tcm_hall": "model_hall"}, id="model"),
     pytest.param("tcm_village_service", lambda w: _clinic(w, provides_tcm=False), {"provides_tcm": True}, id="tcm"),
+    pytest.param(  # 4 of 100 beds are of TCM: under 5%
+        "hospital_tcm_beds_share",
+        lambda w: {"facility": w.add_facility("清溪县人民医院", "county_hospital", open_beds=100, tcm_beds=4).id},
+        {"tcm_beds": "6"},
+        id="hospital_tcm_beds",
+    ),
 ]
 
 
@@ -300,6 +306,24 @@ def test_a_village_without_a_clinic_gets_one_through_new_facility(county, clerk)
     cleared(win, "village_coverage", fix)
 
 
+def test_a_township_without_a_centre_gets_one_through_new_facility(county, clerk):
+    def build(w: World) -> dict:
+        w.add_centre(beds=30, rural=30_000)
+        return {"township": w.add_township("石坪乡").id}
+
+    win, ids = county(build)
+
+    def answer(form: RecordForm) -> None:
+        fill(form, name="石坪乡卫生院", kind="thc", division_id=ids["township"])
+        save(form)
+
+    def fix() -> None:
+        clerk.will(answer)
+        click(win.show_page("facilities"), "addFacility")
+
+    cleared(win, "township_centre_coverage", fix)
+
+
 def test_a_centres_special_fund_is_added_in_its_form(county, clerk):
     win, ids = county(_centre)
 
@@ -348,6 +372,11 @@ def _thc_people(w: World, practice: list[str], **values) -> dict:
     return {"people": people}
 
 
+def _tcm_hospital_people(w: World, practice: list[str]) -> dict:
+    hospital = w.add_facility("清溪县中医医院", "county_tcm_hospital", open_beds=200)
+    return {"people": [w.add_person(hospital, practice_category=p).id for p in practice]}
+
+
 def _village_doctor(w: World, **values) -> dict:
     village = w.add_village("甲村")
     clinic = w.add_facility("甲村卫生室", "village_clinic", division=village, serves=[village])
@@ -368,6 +397,12 @@ PERSON_FIXES = [
         lambda w: _thc_people(w, ["clinical", "tcm", "clinical", "clinical", "clinical", "clinical"]),
         {"practice_category": "tcm"},
         id="tcm_share",
+    ),
+    pytest.param(  # 1 of 2 physicians is of TCM: 50%; corrected, 2 of 2
+        "tcm_hospital_physician_share",
+        lambda w: _tcm_hospital_people(w, ["clinical", "tcm"]),
+        {"practice_category": "tcm"},
+        id="tcm_hospital",
     ),
     pytest.param(
         "vd_age",
@@ -612,6 +647,7 @@ def test_every_rule_has_a_test_here():
         | {
             "data_service_area_missing",
             "village_coverage",
+            "township_centre_coverage",
             "thc_special_funds",
             "data_population_missing",
             "vd_training",
