@@ -25,7 +25,7 @@ def check_population(ctx: Context, norm: Norm):
             where,
             len(villages),
             0,
-            f"{where.name}有 {len(villages)} 个行政村（社区）缺少{year}年人口数据（{names}），"
+            f"{where.name}有{len(villages)}个行政村（社区）缺少{year}年人口数据（{names}），"
             "相关床位核查和人口比例指标无法测算。",
             period=str(year),
         )

@@ -28,8 +28,8 @@ def check_standardised(ctx: Context, norm: Norm):
                 Where("county", county.id, county.name),
                 round(share, 1),
                 {"min": minimum},
-                f"{county.name}村卫生室 {len(clinics)} 个，达到规范化标准的 {done} 个，规范化率 "
-                f"{fmt(share)}%，低于 {fmt(minimum)}% 的目标。",
+                f"{county.name}村卫生室{len(clinics)}个，达到规范化标准的{done}个，规范化率"
+                f"{fmt(share)}%，低于{fmt(minimum)}%的目标。",
             )
 
 

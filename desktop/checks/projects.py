@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.checks.findings import Where, fmt
+from desktop.checks.findings import Where, cn_date, fmt
 from desktop.checks.registry import Context, check
 from desktop.norms import Norm
 
@@ -51,8 +51,8 @@ def check_overdue(ctx: Context, norm: Norm):
                 _where(p),
                 fmt(state.progress),
                 {"planned_completion": str(p.planned_completion)},
-                f"{p.name}计划 {p.planned_completion} 完工，截至 {ctx.as_of} 已逾期 {late} 天，"
-                f"形象进度 {fmt(state.progress)}%。",
+                f"{p.name}计划{cn_date(p.planned_completion)}完工，截至{cn_date(ctx.as_of)}已逾期{late}天，"
+                f"形象进度{fmt(state.progress)}%。",
                 days_late=late,
             )
 
@@ -75,8 +75,8 @@ def check_behind(ctx: Context, norm: Norm):
                 _where(p),
                 fmt(state.progress),
                 {"expected": round(elapsed, 1), "margin": margin},
-                f"{p.name}计划工期已过 {fmt(elapsed)}%，形象进度仅 {fmt(state.progress)}%，"
-                f"落后 {fmt(gap)} 个百分点（超过 {fmt(margin)} 个百分点即为滞后）。",
+                f"{p.name}计划工期已过{fmt(elapsed)}%，形象进度仅{fmt(state.progress)}%，"
+                f"落后{fmt(gap)}个百分点（超过{fmt(margin)}个百分点即为滞后）。",
             )
 
 
@@ -87,11 +87,11 @@ def check_special_funds(ctx: Context, norm: Norm):
     for f in ctx.data.operating(norm.applies_to):
         amount = ctx.data.special_funds.get((f.id, year))
         if amount is None:
-            message = f"{f.name}未登记{year}年基础设施和设备专项资金（标准为每年 {fmt(low)}-{fmt(high)} 万元）。"
+            message = f"{f.name}未登记{year}年基础设施和设备专项资金（标准为每年{fmt(low)}～{fmt(high)}万元）。"
         elif amount < low:
-            message = f"{f.name}{year}年专项资金 {fmt(amount)} 万元，低于每年 {fmt(low)} 万元的标准。"
+            message = f"{f.name}{year}年专项资金{fmt(amount)}万元，低于每年{fmt(low)}万元的标准。"
         elif amount > high:
-            message = f"{f.name}{year}年专项资金 {fmt(amount)} 万元，高于每年 {fmt(high)} 万元的标准。"
+            message = f"{f.name}{year}年专项资金{fmt(amount)}万元，高于每年{fmt(high)}万元的标准。"
         else:
             continue
         yield ctx.finding(

@@ -42,7 +42,7 @@ def check_ratio(ctx: Context, norm: Norm):
             Where("county", county.id, county.name),
             round(c.value, 2),
             {"min": target},
-            f"{county.name}{ctx.period.year}年{name}为 {fmt(c.value, 2)} {unit}，低于目标值 {fmt(target, 2)} {unit}。",
+            f"{county.name}{ctx.period.year}年{name}为{fmt(c.value, 2)}{unit}，低于目标值{fmt(target, 2)}。",
             period=str(ctx.period.year),
             numerator=c.numerator,
             denominator=c.denominator,

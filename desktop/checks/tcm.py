@@ -48,8 +48,8 @@ def check_model_hall_share(ctx: Context, norm: Norm):
                 _county_where(ctx, county_id),
                 round(share, 1),
                 {"min": minimum},
-                f"{name}基层中医馆 {len(halls)} 个，其中示范中医馆 {model} 个，占 {fmt(share)}%，"
-                f"低于 {fmt(minimum)}% 的目标。",
+                f"{name}基层中医馆{len(halls)}个，其中示范中医馆{model}个，占{fmt(share)}%，"
+                f"低于{fmt(minimum)}%的目标。",
             )
 
 
@@ -66,8 +66,8 @@ def check_village_tcm(ctx: Context, norm: Norm):
                 _county_where(ctx, county_id),
                 round(share, 1),
                 {"min": minimum},
-                f"{name}村卫生室和社区卫生服务站共 {len(units)} 个，能提供中医药服务的 {providing} 个，"
-                f"占 {fmt(share)}%，低于 {fmt(minimum)}% 的目标。",
+                f"{name}村卫生室和社区卫生服务站共{len(units)}个，能提供中医药服务的{providing}个，"
+                f"占{fmt(share)}%，低于{fmt(minimum)}%的目标。",
             )
 
 

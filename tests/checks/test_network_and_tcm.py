@@ -25,7 +25,7 @@ def test_model_hall_share(world, findings, model, found):
     result = findings("tcm_model_hall_share")
     assert bool(result) is found
     if found:
-        assert "示范中医馆 2 个，占 10%" in result[0].message
+        assert "示范中医馆2个，占10%" in result[0].message
 
 
 @pytest.mark.parametrize(("providing", "found"), [(2, True), (3, False), (4, False)])  # of 4: 50%, 75%, 100%

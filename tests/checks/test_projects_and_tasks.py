@@ -41,7 +41,7 @@ def test_project_behind(world, centre, findings, progress, found):
     result = findings("project_behind")
     assert bool(result) is found
     if found:
-        assert "落后 20.1 个百分点" in result[0].message
+        assert "落后20.1个百分点" in result[0].message
 
 
 def test_progress_is_read_as_reported_on_the_check_date(world, centre, findings):

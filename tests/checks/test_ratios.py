@@ -84,7 +84,7 @@ def test_beds_per_thousand_at_the_target(world, findings, beds, found):
     result = findings("ratio_beds")
     assert bool(result) is found
     if found:
-        assert result[0].message == "清溪县2026年每千人口医疗卫生机构床位数为 7.4 张/千人，低于目标值 7.5 张/千人。"
+        assert result[0].message == "清溪县2026年每千人口医疗卫生机构床位数为7.4张/千人，低于目标值7.5。"
         assert result[0].where.kind == "county"
 
 
