@@ -164,6 +164,27 @@ def test_update_records_old_and_new_values(session):
     assert update_record(session, STAFF, person.id, {"title": "副高级"}, user="测试") == {}
 
 
+def test_a_facility_with_people_on_post_is_not_closed(session):
+    """Its people would count nowhere: the clerk is told who is still there, and nothing changes until they
+    have been moved or have left."""
+    clinic_id, = session.scalars(
+        select(StaffMember.facility_id).where(StaffMember.status == "on_post").group_by(StaffMember.facility_id)
+        .having(func.count() == 2).limit(1)
+    )  # fmt: skip
+    people = session.scalars(select(StaffMember).where(StaffMember.facility_id == clinic_id)).all()
+    closing = {"status": "撤销", "status_reason": "并入邻村卫生室"}
+    with pytest.raises(RecordError) as info:
+        update_record(session, FACILITY, clinic_id, closing, user="测试")
+    message = info.value.errors["status"]
+    assert "尚有在岗人员2人" in message and all(p.name in message for p in people if p.status == "on_post")
+    session.expire_all()
+    assert session.get(FACILITY.model, clinic_id).status == "operating"
+    for p in people:
+        if p.status == "on_post":
+            update_record(session, STAFF, p.id, {"status": "离职", "status_reason": "辞职"}, user="测试")
+    assert update_record(session, FACILITY, clinic_id, closing, user="测试")["status"] == ("operating", "closed")
+
+
 def test_leaving_needs_a_reason_next_to_the_field(session):
     person = session.scalars(select(StaffMember).where(StaffMember.status == "on_post")).first()
     with pytest.raises(RecordError) as info:

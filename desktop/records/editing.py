@@ -228,6 +228,26 @@ def _reference_checks(
     return errors
 
 
+def _closing_checks(session: Session, rtype: RecordType, record: Any, changed: dict) -> dict[str, str]:
+    """A facility is closed only once nobody is on post in it: its people would otherwise count nowhere (not in
+    its figures, being closed, nor in any other's)."""
+    if rtype.key != "facility" or "status" not in changed or record.status != "closed":
+        return {}
+    with session.no_autoflush:
+        names = session.scalars(
+            select(StaffMember.name)
+            .where(StaffMember.facility_id == record.id, StaffMember.status == "on_post")
+            .order_by(StaffMember.id)
+        ).all()
+    if not names:
+        return {}
+    shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
+    return {
+        "status": f"{record.name}尚有在岗人员{len(names)}人（{shown}），撤销前请先在人员表中将他们调往其他机构，"
+        "或办理离职、退休"
+    }
+
+
 _KINDED: dict[str, tuple] = {}
 
 
@@ -521,6 +541,7 @@ def update_record(
             _cross_checks(rtype, record)
             or _reference_checks(session, rtype, record)
             or _unique_checks(session, rtype, record)
+            or _closing_checks(session, rtype, record, changed)
         )
         if changed
         else {}
