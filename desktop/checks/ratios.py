@@ -5,19 +5,8 @@ from __future__ import annotations
 from desktop.checks.findings import Where, fmt
 from desktop.checks.registry import Context, check
 from desktop.indicators import resource_indicators
+from desktop.norm_parameters import INDICATOR_UNITS
 from desktop.norms import Norm
-
-UNITS = {
-    "beds_per_1000": "张/千人",
-    "physicians_per_1000": "人/千人",
-    "nurses_per_1000": "人/千人",
-    "gps_per_10000": "人/万人",
-    "public_health_staff_per_1000": "人/千人",
-    "tcm_beds_per_10000": "张/万人",
-    "tcm_physicians_per_10000": "人/万人",
-    "psychiatrists_per_100000": "人/十万人",
-    "private_bed_share": "%",
-}
 
 
 def _per_county(ctx: Context) -> dict[int, dict]:
@@ -30,7 +19,7 @@ def _per_county(ctx: Context) -> dict[int, dict]:
 
 def check_ratio(ctx: Context, norm: Norm):
     code, target = norm.params["indicator"], norm.params["min"]
-    unit = UNITS[code]
+    unit = INDICATOR_UNITS[code]
     for county_id, values in _per_county(ctx).items():
         c = values[code]
         if c.value is None or c.value >= target:

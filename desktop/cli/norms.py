@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 from db.codes import SEVERITY
+from desktop.norm_parameters import parameters_text
 
 
 def _value(text: str):
@@ -36,7 +37,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "启用" if n.enabled else "停用",
             SEVERITY[n.severity],
             f"v{n.version}（{n.effective_from} 起）",
-            json.dumps(n.params, ensure_ascii=False),
+            parameters_text(n.rule_id, n.params),
         ]
         for n in norms.values()
     ]

@@ -36,6 +36,7 @@ from desktop.checks.runner import run_checks
 from desktop.checks.village_doctors import training_year
 from desktop.indicators import indicator_table
 from desktop.lists import project_rows, task_rows
+from desktop.norm_parameters import parameters_text
 from desktop.norms import ensure_defaults, norms_in_force
 from desktop.overview import overview
 from desktop.periods import Period
@@ -446,7 +447,7 @@ def build_report(
         story.append(Paragraph("附录：核查规范", st.h1))
         rows = [["规则", "版本", "参数", "依据"]]
         for n in norms.values():
-            params = "，".join(f"{k}={v}" for k, v in n.params.items() if k != "categories")
+            params = parameters_text(n.rule_id, n.params)
             rows.append(
                 [n.name + ("" if n.enabled else "（停用）"), f"第{n.version}版，{n.effective_from}起", params, n.source]
             )

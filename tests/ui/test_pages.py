@@ -140,6 +140,46 @@ def test_strike_off_a_task_without_and_with_a_note(window, demo_db, monkeypatch)
     assert row.status_label == "已销号"
 
 
+def test_a_norms_parameters_are_named_in_chinese_and_typed_as_numbers(window, monkeypatch):
+    """No parameter key, list or JSON reaches the clerk: the settings table, the dialog's labels and its error
+    speak Chinese, and a number is typed as a number."""
+    import re
+
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from desktop.norm_parameters import PARAMETERS
+
+    settings = window.show_page("settings")
+    settings.tabs.setCurrentIndex(1)
+    keys = re.compile("|".join(rf"\b{k}\b" for k in PARAMETERS) + r"|[=\[\]{}'\"]")
+    texts = [settings.model.data(settings.model.index(i, 4)) for i in range(settings.model.rowCount())]
+    assert any("每千乡村人口床位下限0.6张" in t for t in texts)
+    assert any("必备设备：救护车、DR、彩色B超、全自动生化分析仪" in t for t in texts)
+    assert not [t for t in texts if keys.search(t)]
+    row = next(i for i in range(settings.model.rowCount()) if settings.model.row_at(i).rule_id == "bed_band")
+    settings.view.selectRow(row)
+    seen = {}
+
+    def fill(dialog):
+        form = dialog.layout()
+        seen["labels"] = [
+            form.itemAt(i, QFormLayout.ItemRole.LabelRole).widget().text()
+            for i in range(form.rowCount())
+            if form.itemAt(i, QFormLayout.ItemRole.LabelRole) is not None
+            and isinstance(form.itemAt(i, QFormLayout.ItemRole.LabelRole).widget(), QLabel)
+        ]
+        dialog.params["floor"].setText("二十")
+        dialog.try_accept()
+        seen["error"] = dialog.error.text()
+        return 0
+
+    monkeypatch.setattr(window, "ask", fill)
+    settings.change_selected()
+    assert "最低床位数（张）" in seen["labels"] and "每千乡村人口床位下限（张）" in seen["labels"]
+    assert not [label for label in seen["labels"] if keys.search(label)]
+    assert seen["error"] == "“最低床位数”应填写数字，现为“二十”"
+
+
 def test_change_a_norm_from_a_date_and_see_the_bed_check_change(window, monkeypatch):
     beds = window.show_page("beds")
     beds.year.setValue(2026)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.codes import SEVERITY
+from desktop.checks.findings import cn_date
+from desktop.norm_parameters import NAMING, label_of, parameters_text, shown, typed
 from desktop.norms import NormError, change_norm, ensure_defaults, norms_in_force
 from desktop.profile import load_profile, save_profile
 from desktop.ui.errors import show_error
@@ -100,16 +101,22 @@ class NormDialog(QDialog):
         self.setWindowTitle(f"修改规范：{norm.name}")
         form = QFormLayout(self)
         form.addRow(QLabel(f"依据：{norm.source}"))
-        form.addRow("当前版本", QLabel(f"第 {norm.version} 版，{norm.effective_from} 起生效"))
+        form.addRow("当前版本", QLabel(f"第{norm.version}版，{cn_date(norm.effective_from)}起生效"))
         self.effective = date_edit(today)
         self.effective.setObjectName("normEffective")
         form.addRow("新版本生效日期＊", self.effective)
         self.params: dict[str, QLineEdit] = {}
         for key, value in norm.params.items():
-            edit = QLineEdit(json.dumps(value, ensure_ascii=False))
+            label = label_of(norm.rule_id, key, norm.params)
+            if key in NAMING:  # equipment, categories, an indicator: named, not typed
+                named = QLabel(shown(key, value))
+                named.setWordWrap(True)
+                form.addRow(label, named)
+                continue
+            edit = QLineEdit(shown(key, value))
             edit.setObjectName(f"param_{key}")
             self.params[key] = edit
-            form.addRow(key, edit)
+            form.addRow(label, edit)
         self.enabled = QCheckBox("启用该规则")
         self.enabled.setChecked(norm.enabled)
         form.addRow(self.enabled)
@@ -134,9 +141,9 @@ class NormDialog(QDialog):
         params = {}
         for key, edit in self.params.items():
             try:
-                params[key] = json.loads(edit.text())
-            except json.JSONDecodeError:
-                raise NormError(f"参数“{key}”的值“{edit.text()}”无法识别，数字直接填写，文字加英文引号") from None
+                params[key] = typed(key, edit.text(), self.norm.params[key])
+            except ValueError as exc:
+                raise NormError(str(exc)) from None
         changed = {k: v for k, v in params.items() if v != self.norm.params.get(k)}
         return {
             "params": changed or None,
@@ -189,7 +196,12 @@ class SettingsPage(Page):
                 Column("状态", lambda n: "启用" if n.enabled else "停用", width=50),
                 Column("严重程度", lambda n: SEVERITY[n.severity], width=70),
                 Column("版本", lambda n: f"第{n.version}版（{n.effective_from}起）", width=150),
-                Column("参数", lambda n: json.dumps(n.params, ensure_ascii=False), width=260),
+                Column(
+                    "参数",
+                    lambda n: parameters_text(n.rule_id, n.params),
+                    width=260,
+                    tooltip=lambda n: parameters_text(n.rule_id, n.params),
+                ),  # fmt: skip
                 Column("依据", lambda n: n.source, tooltip=lambda n: n.source),
             ],
             colour=lambda n: GREY if not n.enabled else None,
