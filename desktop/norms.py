@@ -129,9 +129,11 @@ def change_norm(
     enabled: bool | None = None,
     severity: str | None = None,
     note: str | None = None,
+    source: dict[str, str | None] | None = None,
     user: str = "系统",
 ) -> NormVersion:
-    """Add a version of a rule from a date, starting from the version in force then."""
+    """Add a version of a rule from a date, starting from the version in force then. ``source``: the document the
+    bureau cites for it from then on (title, issuer, number, item; those given replace the earlier ones)."""
     rule = session.scalar(select(NormRule).where(NormRule.key == rule_id))
     if rule is None:
         raise NormError(f"没有编号为“{rule_id}”的规则")
@@ -147,6 +149,19 @@ def change_norm(
         if unknown:
             raise NormError(f"规则“{rule.name}”没有参数：{'、'.join(sorted(unknown))}")
         new_params.update(params)
+    cited = {
+        "title": base.source_title,
+        "issuer": base.source_issuer,
+        "number": base.source_number,
+        "item": base.source_item,
+    }
+    for key, value in (source or {}).items():
+        if key not in cited:
+            raise NormError(f"依据没有“{key}”一项")
+        cited[key] = (value or "").strip() or None
+    if not cited["title"]:
+        raise NormError("依据的文件名称不能为空")
+    cited["title"] = cited["title"].strip("《》")
     version = NormVersion(
         version=max(v.version for v in rule.versions) + 1,
         effective_from=effective_from,
@@ -154,10 +169,10 @@ def change_norm(
         params=new_params,
         applies_to=list(base.applies_to),
         severity=severity or base.severity,
-        source_title=base.source_title,
-        source_issuer=base.source_issuer,
-        source_number=base.source_number,
-        source_item=base.source_item,
+        source_title=cited["title"],
+        source_issuer=cited["issuer"],
+        source_number=cited["number"],
+        source_item=cited["item"],
         note=note,
         created_at=dt.datetime.now(),
         created_by=user,

@@ -84,8 +84,15 @@ def test_norms_set_and_list(capsys, demo_path):
     )
     assert code == 0 and "第 2 版" in out
     code, out, _ = run(capsys, "norms", "list", "--db", demo_path, "--date", "2026-07-01")
-    assert '"floor": 25' in out and "v2（2026-07-01 起）" in out
+    assert "最低床位数25张" in out and "v2（2026-07-01 起）" in out and "floor" not in out
     code, out, _ = run(capsys, "norms", "list", "--db", demo_path, "--date", "2026-06-30")
-    assert '"floor": 20' in out
+    assert "最低床位数20张" in out
     code, _, err = run(capsys, "norms", "set", "bed_band", "--db", demo_path, "--from", "2026-08-01")
     assert code == 2 and "至少指定一项修改" in err
+    code, out, _ = run(
+        capsys, "norms", "set", "bed_band", "--db", demo_path, "--from", "2026-09-01",
+        "--source-title", "《某省床位配置标准》", "--source-number", "某卫发〔2026〕8号", "--source-item", "第五条",
+    )  # fmt: skip
+    assert code == 0
+    code, out, _ = run(capsys, "check", "--db", demo_path, "--period", "2026Q3")
+    assert "依据：《某省床位配置标准》（某卫发〔2026〕8号）第五条" in out

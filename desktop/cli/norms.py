@@ -57,8 +57,18 @@ def cmd_set(args: argparse.Namespace) -> int:
         key, value = item.split("=", 1)
         params[key.strip()] = _value(value.strip())
     enabled = {"on": True, "off": False}.get(args.state) if args.state else None
-    if not params and enabled is None and not args.severity:
-        raise UserError("请至少指定一项修改：--param、--on/--off 或 --severity")
+    source = {
+        key: value
+        for key, value in (
+            ("title", args.source_title),
+            ("number", args.source_number),
+            ("issuer", args.source_issuer),
+            ("item", args.source_item),
+        )
+        if value is not None
+    }
+    if not params and enabled is None and not args.severity and not source:
+        raise UserError("请至少指定一项修改：--param、--on/--off、--severity 或依据（--source-title 等）")
     db = open_db(args)
     try:
         with db.session() as session:
@@ -71,6 +81,7 @@ def cmd_set(args: argparse.Namespace) -> int:
                 enabled=enabled,
                 severity=args.severity,
                 note=args.note,
+                source=source or None,
                 user=db.actor.name,
             )
             session.commit()
@@ -98,6 +109,10 @@ def register(sub) -> None:
     change.add_argument("rule", help="规则编号，如 bed_band")
     change.add_argument("--from", dest="effective_from", type=parse_date, required=True, help="生效日期 YYYY-MM-DD")
     change.add_argument("--param", action="append", metavar="名称=值", help="修改的参数，如 --param floor=25（可重复）")
+    change.add_argument("--source-title", metavar="文件名称", help="依据的文件名称，如 某省乡镇卫生院建设标准")
+    change.add_argument("--source-number", metavar="文号", help="依据的文号，如 某卫发〔2026〕3号")
+    change.add_argument("--source-issuer", metavar="发文单位", help="依据的发文单位")
+    change.add_argument("--source-item", metavar="条款", help="依据的条款，如 第三条")
     state = change.add_mutually_exclusive_group()
     state.add_argument("--on", dest="state", action="store_const", const="on", help="启用该规则")
     state.add_argument("--off", dest="state", action="store_const", const="off", help="停用该规则")

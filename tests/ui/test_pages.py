@@ -180,6 +180,50 @@ def test_a_norms_parameters_are_named_in_chinese_and_typed_as_numbers(window, mo
     assert seen["error"] == "“最低床位数”应填写数字，现为“二十”"
 
 
+def test_a_norms_source_edited_in_the_window_is_cited_by_findings_sheets_and_report(window, monkeypatch, tmp_path):
+    """A county cites its own province's document: edited in the rule's dialog from a date, it is what the
+    findings, the bed sheet and the report cite for the periods after that date."""
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from desktop.checks.runner import run_checks
+    from desktop.excel.export import export_workbook
+    from desktop.periods import Period
+    from desktop.report.build import build_report
+
+    settings = window.show_page("settings")
+    settings.tabs.setCurrentIndex(1)
+    row = next(i for i in range(settings.model.rowCount()) if settings.model.row_at(i).rule_id == "bed_band")
+    settings.view.selectRow(row)
+
+    def fill(dialog):
+        dialog.effective.setDate(dt.date(2026, 7, 1))
+        dialog.source["title"].setText("某省乡镇卫生院床位配置标准")
+        dialog.source["number"].setText("某卫基层发〔2026〕8号")
+        dialog.source["item"].setText("第五条")
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(window, "ask", fill)
+    settings.change_selected()
+    cited = "《某省乡镇卫生院床位配置标准》（某卫基层发〔2026〕8号）第五条"
+    db, today = window.db, window.today
+    with db.session() as session:
+        q3 = [f for f in run_checks(session, Period(2026, 3), today=today).findings if f.rule_id == "bed_band"]
+        q2 = [f for f in run_checks(session, Period(2026, 2), today=today).findings if f.rule_id == "bed_band"]
+    assert q3 and all(f.source == cited for f in q3)
+    assert q2 and all(f.source.startswith("《章贡区") for f in q2)  # before the date, the document as it was
+    sheet = tmp_path / "beds.xlsx"
+    export_workbook(db, ["beds"], Period(2026, 3), sheet, user="测试", today=today)
+    cells = [c.value for r in load_workbook(sheet).worksheets[0].iter_rows() for c in r if isinstance(c.value, str)]
+    assert any(cited in c for c in cells)
+    pdf = tmp_path / "report.pdf"
+    build_report(db, Period(2026, 3), pdf, today=today)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "某卫基层发〔2026〕8号" in text.replace("\n", "")
+
+
 def test_change_a_norm_from_a_date_and_see_the_bed_check_change(window, monkeypatch):
     beds = window.show_page("beds")
     beds.year.setValue(2026)

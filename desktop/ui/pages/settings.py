@@ -125,8 +125,20 @@ class NormDialog(QDialog):
             self.severity.addItem(label, code)
         self.severity.setCurrentIndex(self.severity.findData(norm.severity))
         form.addRow("严重程度", self.severity)
+        # The document the bureau cites for the rule: its own province's or county's, not forever the sample's.
+        self.source = {}
+        for key, label, value in (
+            ("title", "依据文件名称＊", norm.source_title),
+            ("number", "文号", norm.source_number),
+            ("issuer", "发文单位", norm.source_issuer),
+            ("item", "条款", norm.source_item),
+        ):
+            edit = QLineEdit(value or "")
+            edit.setObjectName(f"source_{key}")
+            self.source[key] = edit
+            form.addRow(label, edit)
         self.note = QLineEdit()
-        self.note.setPlaceholderText("修改依据，如本省文件名称和文号")
+        self.note.setPlaceholderText("为什么修改，如：按本省新文件调整")
         form.addRow("修改说明", self.note)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
@@ -145,7 +157,17 @@ class NormDialog(QDialog):
             except ValueError as exc:
                 raise NormError(str(exc)) from None
         changed = {k: v for k, v in params.items() if v != self.norm.params.get(k)}
+        was = {
+            "title": self.norm.source_title,
+            "number": self.norm.source_number,
+            "issuer": self.norm.source_issuer,
+            "item": self.norm.source_item,
+        }
+        source = {k: e.text().strip() or None for k, e in self.source.items() if (e.text().strip() or None) != was[k]}
+        if "title" in source and not source["title"]:
+            raise NormError("依据的文件名称不能为空")
         return {
+            "source": source or None,
             "params": changed or None,
             "enabled": self.enabled.isChecked() if self.enabled.isChecked() != self.norm.enabled else None,
             "severity": self.severity.currentData() if self.severity.currentData() != self.norm.severity else None,
@@ -158,7 +180,7 @@ class NormDialog(QDialog):
         except NormError as exc:
             self.error.setText(str(exc))
             return
-        if v["params"] is None and v["enabled"] is None and v["severity"] is None:
+        if v["params"] is None and v["enabled"] is None and v["severity"] is None and v["source"] is None:
             self.error.setText("没有任何修改")
             return
         self.accept()
