@@ -130,10 +130,14 @@ def change_norm(
     severity: str | None = None,
     note: str | None = None,
     source: dict[str, str | None] | None = None,
+    carry_forward: bool = False,
     user: str = "系统",
 ) -> NormVersion:
     """Add a version of a rule from a date, starting from the version in force then. ``source``: the document the
-    bureau cites for it from then on (title, issuer, number, item; those given replace the earlier ones)."""
+    bureau cites for it from then on (title, issuer, number, item; those given replace the earlier ones).
+
+    A version dated before a later one applies only until it (later_versions says which and for which periods);
+    with ``carry_forward`` the later versions take over what this one changes."""
     rule = session.scalar(select(NormRule).where(NormRule.key == rule_id))
     if rule is None:
         raise NormError(f"没有编号为“{rule_id}”的规则")
@@ -178,5 +182,39 @@ def change_norm(
         created_by=user,
     )
     rule.versions.append(version)
+    if carry_forward:
+        for later in (v for v in rule.versions if v.effective_from > effective_from):
+            if params:
+                later.params = {**later.params, **params}
+            if enabled is not None:
+                later.enabled = enabled
+            if severity:
+                later.severity = severity
+            if source:
+                later.source_title, later.source_issuer = cited["title"], cited["issuer"]
+                later.source_number, later.source_item = cited["number"], cited["item"]
     session.flush()
     return version
+
+
+def later_versions(session: Session, rule_id: str, effective_from: dt.date) -> list[NormVersion]:
+    """The versions of a rule that start after a date: a version from that date applies only until the first."""
+    rule = session.scalar(select(NormRule).where(NormRule.key == rule_id))
+    if rule is None:
+        return []
+    return sorted((v for v in rule.versions if v.effective_from > effective_from), key=lambda v: v.effective_from)
+
+
+def periods_decided(start: dt.date, until: dt.date | None) -> str:
+    """The reporting quarters whose checks a version from ``start`` decides, until a later version from ``until``:
+    a quarter is checked as of its last day, so it follows the version in force then."""
+    from desktop.periods import Period
+
+    first = Period(start.year, (start.month - 1) // 3 + 1)
+    if until is None:
+        return f"{first.label}起各期"
+    q = (until.month - 1) // 3 + 1  # the quarter holding ``until`` ends after it: the later version decides it
+    last = Period(until.year, q - 1) if q > 1 else Period(until.year - 1, 4)
+    if (last.year, last.quarter) < (first.year, first.quarter):
+        return ""
+    return first.label if last == first else f"{first.label}至{last.label}"

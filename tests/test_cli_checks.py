@@ -82,7 +82,7 @@ def test_norms_set_and_list(capsys, demo_path):
     code, out, _ = run(
         capsys, "norms", "set", "bed_band", "--db", demo_path, "--from", "2026-07-01", "--param", "floor=25"
     )
-    assert code == 0 and "第 2 版" in out
+    assert code == 0 and "第2版" in out and "2026年第三季度起各期的核查结果随之改变" in out
     code, out, _ = run(capsys, "norms", "list", "--db", demo_path, "--date", "2026-07-01")
     assert "最低床位数25张" in out and "v2（2026-07-01 起）" in out and "floor" not in out
     code, out, _ = run(capsys, "norms", "list", "--db", demo_path, "--date", "2026-06-30")

@@ -47,8 +47,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
+    from desktop.checks.findings import cn_date
     from desktop.cli import UserError, open_db
-    from desktop.norms import change_norm, ensure_defaults
+    from desktop.norms import change_norm, ensure_defaults, later_versions, periods_decided
 
     params = {}
     for item in args.param or []:
@@ -73,6 +74,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     try:
         with db.session() as session:
             ensure_defaults(session)
+            later = later_versions(session, args.rule, args.effective_from)
             version = change_norm(
                 session,
                 args.rule,
@@ -82,14 +84,29 @@ def cmd_set(args: argparse.Namespace) -> int:
                 severity=args.severity,
                 note=args.note,
                 source=source or None,
+                carry_forward=args.carry_forward,
                 user=db.actor.name,
             )
             session.commit()
             name = version.rule.name
             number = version.version
+            next_one = later[0] if later else None
+            next_said = (next_one.version, next_one.effective_from) if next_one else None
     finally:
         db.close()
-    print(f"已新增规则“{name}”第 {number} 版，自 {args.effective_from} 起生效；此前的核查结果不受影响。")
+    start = cn_date(args.effective_from)
+    if next_said is None or args.carry_forward:
+        also = "，此后已有的版本也采用本次修改" if next_said else ""
+        changed = periods_decided(args.effective_from, None)
+        print(f"已新增规则“{name}”第{number}版，自{start}起生效{also}；{changed}的核查结果随之改变，此前各期不受影响。")
+    else:
+        later_number, later_date = next_said
+        changed = periods_decided(args.effective_from, later_date)
+        print(
+            f"已新增规则“{name}”第{number}版，自{start}起生效，至{cn_date(later_date)}起仍按第{later_number}版；"
+            + (f"{changed}的核查结果随之改变。" if changed else "没有哪一期的核查结果因此改变。")
+            + "如要此后的版本也采用本次修改，请加 --carry-forward 重新修改。"
+        )
     return 0
 
 
@@ -109,6 +126,7 @@ def register(sub) -> None:
     change.add_argument("rule", help="规则编号，如 bed_band")
     change.add_argument("--from", dest="effective_from", type=parse_date, required=True, help="生效日期 YYYY-MM-DD")
     change.add_argument("--param", action="append", metavar="名称=值", help="修改的参数，如 --param floor=25（可重复）")
+    change.add_argument("--carry-forward", action="store_true", help="生效日期之后已有版本的，这些版本也采用本次修改")
     change.add_argument("--source-title", metavar="文件名称", help="依据的文件名称，如 某省乡镇卫生院建设标准")
     change.add_argument("--source-number", metavar="文号", help="依据的文号，如 某卫发〔2026〕3号")
     change.add_argument("--source-issuer", metavar="发文单位", help="依据的发文单位")

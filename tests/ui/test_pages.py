@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton
 from sqlalchemy import func, select
@@ -222,6 +223,46 @@ def test_a_norms_source_edited_in_the_window_is_cited_by_findings_sheets_and_rep
     build_report(db, Period(2026, 3), pdf, today=today)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "某卫基层发〔2026〕8号" in text.replace("\n", "")
+
+
+@pytest.mark.parametrize("carry", [False, True])
+def test_a_version_back_dated_before_a_later_one_says_which_periods_change_and_asks(window, monkeypatch, carry):
+    """cap=90 from 2026-01-01 while a version from 2026-07-01 exists: the clerk is told it decides 2026Q1 and Q2
+    only, and chooses whether the later version takes the new value too."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.norms import change_norm, norms_in_force
+
+    with window.db.session() as session:
+        change_norm(session, "project_behind", dt.date(2026, 7, 1), params={"margin_points": 15.0}, note="七月起")
+        session.commit()
+    settings = window.show_page("settings")
+    settings.tabs.setCurrentIndex(1)
+    settings.refresh_norms()
+    row = next(i for i in range(settings.model.rowCount()) if settings.model.row_at(i).rule_id == "project_behind")
+    settings.view.selectRow(row)
+    asked = {}
+
+    def answer(dialog):
+        if isinstance(dialog, QMessageBox):
+            asked["text"] = dialog.text() + dialog.informativeText()
+            wanted = "是，此后版本一并修改" if carry else "否，只改到下一版本之前"
+            next(b for b in dialog.buttons() if b.text() == wanted).click()
+            return 0
+        dialog.effective.setDate(dt.date(2026, 1, 1))
+        dialog.params["margin_points"].setText("10")
+        dialog.try_accept()
+        return dialog.result()
+
+    monkeypatch.setattr(window, "ask", answer)
+    settings.change_selected()
+    assert "2026年7月1日已有第2版" in asked["text"]
+    assert "2026年第一季度至2026年第二季度的核查结果将随之改变" in asked["text"]
+    with window.db.session() as session:
+        margin = {
+            m: norms_in_force(session, dt.date(2026, m, 1))["project_behind"].params["margin_points"] for m in (3, 8)
+        }
+    assert margin == {3: 10.0, 8: 10.0 if carry else 15.0}
 
 
 def test_change_a_norm_from_a_date_and_see_the_bed_check_change(window, monkeypatch):

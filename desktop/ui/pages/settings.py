@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from db.codes import SEVERITY
 from desktop.checks.findings import cn_date
 from desktop.norm_parameters import NAMING, label_of, parameters_text, shown, typed
-from desktop.norms import NormError, change_norm, ensure_defaults, norms_in_force
+from desktop.norms import NormError, change_norm, ensure_defaults, later_versions, norms_in_force, periods_decided
 from desktop.profile import load_profile, save_profile
 from desktop.ui.errors import show_error
 from desktop.ui.pages.accounts_tab import AccountsTab
@@ -252,6 +252,28 @@ class SettingsPage(Page):
             norms = norms_in_force(session, self.date.date().toPython())
         self.model.set_rows(list(norms.values()))
 
+    def _carry_forward(self, norm, start: dt.date, later: list[tuple[int, dt.date]]) -> bool | None:
+        """A version dated before a later one: say which periods it decides, and ask whether the later versions
+        take over the change. None: the clerk cancelled."""
+        number, until = later[0]
+        only = periods_decided(start, until)
+        box = QMessageBox(QMessageBox.Icon.Question, "修改规范", f"“{norm.name}”在{cn_date(until)}已有第{number}版。")
+        box.setInformativeText(
+            f"新版本自{cn_date(start)}起只生效到{cn_date(until)}之前，"
+            + (f"{only}的核查结果将随之改变。" if only else "没有哪一期的核查结果会因此改变。")
+            + f"\n\n是否让第{number}版及此后的版本也采用本次修改？"
+            + f"（选“是”，{periods_decided(start, None)}的结果都将改变）"
+        )
+        yes = box.addButton("是，此后版本一并修改", QMessageBox.ButtonRole.YesRole)
+        box.addButton("否，只改到下一版本之前", QMessageBox.ButtonRole.NoRole)
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setObjectName("carryForward")
+        self.win.ask(box)
+        clicked = box.clickedButton()
+        if clicked is None or clicked is cancel:
+            return None
+        return clicked is yes
+
     def change_selected(self) -> None:
         norm = selected_row(self.view)
         if norm is None:
@@ -261,9 +283,17 @@ class SettingsPage(Page):
         if self.win.ask(dialog) != QDialog.DialogCode.Accepted:
             return
         v = dialog.values()
+        start = dialog.effective.date().toPython()
+        with self.win.db.session() as session:
+            later = [(x.version, x.effective_from) for x in later_versions(session, norm.rule_id, start)]
+        carry = False
+        if later:
+            carry = self._carry_forward(norm, start, later)
+            if carry is None:
+                return
         try:
             with self.win.db.session() as session:
-                change_norm(session, norm.rule_id, dialog.effective.date().toPython(), user=self.win.user, **v)
+                change_norm(session, norm.rule_id, start, user=self.win.user, carry_forward=carry, **v)
                 session.commit()
         except NormError as exc:
             show_error(self, "无法修改", exc)
