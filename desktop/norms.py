@@ -1,9 +1,8 @@
 """Norms: the thresholds of the checks, as dated versions in the database.
 
-The default rule set (resources/norms/default_rules.json) is loaded as version 1
-on first use. A change is a new version from a date; the norm in force on a
-check's date is the latest version that started on or before it, so a change
-made in 2026 does not rewrite a 2025 report.
+The default rule set (resources/norms/default_rules.json) is loaded as version 1 on first use, each rule from the
+date of the document it cites. A change is a new version from a date; the norm in force on a check's date is the
+latest version that started on or before it, so a change made in 2026 does not rewrite a 2025 report.
 """
 
 from __future__ import annotations
@@ -61,11 +60,13 @@ def ensure_defaults(session: Session, *, user: str = "系统") -> int:
     """Load every default rule the database does not have yet, as version 1. Returns how many."""
     defaults = default_rules()
     known = set(session.scalars(select(NormRule.key)))
-    effective = dt.date.fromisoformat(defaults["effective_from"])
+    fallback = dt.date.fromisoformat(defaults["effective_from"])  # the app's own data rules
+    dated = {title: dt.date.fromisoformat(day) for title, day in defaults["document_dates"].items()}
     added = 0
     for spec in defaults["rules"]:
         if spec["id"] in known:
             continue
+        effective = dated.get(spec["source"]["title"], fallback)  # a rule holds from its document's date
         rule = NormRule(key=spec["id"], name=spec["name"])
         source = spec["source"]
         rule.versions.append(

@@ -310,6 +310,40 @@ def test_the_tcm_physician_rule_reaches_community_stations_on_upgrade(tmp_path):
         db.close()
 
 
+def test_default_norms_move_to_their_documents_dates_on_upgrade(tmp_path):
+    """0016: a first version dated 2000-01-01 moves to its document's date, unless the bureau has a version of
+    the rule starting by then (the first must stay first)."""
+    path = tmp_path / "0015.db"
+    old = open_database(path, to_revision="0015")
+    with old.engine.begin() as conn:
+        for rule_id, key in ((1, "bed_band"), (2, "tcm_hall")):
+            conn.exec_driver_sql(f"INSERT INTO norm_rules (id, key, name) VALUES ({rule_id}, '{key}', '规则')")
+        versions = [
+            (1, 1, "2000-01-01", "章贡区加强基层卫生健康服务能力建设实施方案"),
+            (2, 1, "2000-01-01", "安康市“十四五”卫生健康事业发展规划"),
+            (2, 2, "2021-01-01", "安康市“十四五”卫生健康事业发展规划"),  # the bureau's own, before 2021-11-15
+        ]
+        for rule_id, version, day, title in versions:
+            conn.exec_driver_sql(
+                "INSERT INTO norm_versions (rule_id, version, effective_from, enabled, params, applies_to, severity, "
+                "source_title, created_at, created_by) VALUES (?, ?, ?, 1, '{}', '[]', 'medium', ?, "
+                "'2026-01-01 00:00:00', '系统')",
+                (rule_id, version, day, title),
+            )
+    old.close()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            days = conn.exec_driver_sql("SELECT rule_id, version, effective_from FROM norm_versions ORDER BY id").all()
+        assert [tuple(map(str, d)) for d in days] == [
+            ("1", "1", "2020-12-30"),
+            ("2", "1", "2000-01-01"),
+            ("2", "2", "2021-01-01"),
+        ]
+    finally:
+        db.close()
+
+
 def test_history_values_are_stored_as_json_dumps_writes_them(tmp_path):
     """The history's JSON comes from one encoder made once, not json.dumps: it writes the same text."""
     import json
