@@ -980,7 +980,9 @@ def _whole_rows(
             finally:
                 savepoint.rollback()
         else:
-            errors = whole_record_problems(session, rtype, plan.values, plan.current, lookup.tree.rows)
+            errors = whole_record_problems(
+                session, rtype, plan.values, plan.current, lookup.tree.rows, record_id=plan.record_id
+            )
         for name, message in errors.items():
             label = rtype.field(name).label if name in {f.name for f in rtype.all_fields} else ""
             problems.append(Problem(sheet, plan.row, "", label, None, message))

@@ -228,22 +228,24 @@ def _reference_checks(
     return errors
 
 
-def _closing_checks(session: Session, rtype: RecordType, record: Any, changed: dict) -> dict[str, str]:
+def _closing_checks(
+    session: Session, rtype: RecordType, record_id: int, name: str, was: str | None, now: str | None
+) -> dict[str, str]:
     """A facility is closed only once nobody is on post in it: its people would otherwise count nowhere (not in
-    its figures, being closed, nor in any other's)."""
-    if rtype.key != "facility" or "status" not in changed or record.status != "closed":
+    its figures, being closed, nor in any other's). In a form and in an import alike."""
+    if rtype.key != "facility" or now != "closed" or was == "closed":
         return {}
     with session.no_autoflush:
         names = session.scalars(
             select(StaffMember.name)
-            .where(StaffMember.facility_id == record.id, StaffMember.status == "on_post")
+            .where(StaffMember.facility_id == record_id, StaffMember.status == "on_post")
             .order_by(StaffMember.id)
         ).all()
     if not names:
         return {}
     shown = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
     return {
-        "status": f"{record.name}尚有在岗人员{len(names)}人（{shown}），撤销前请先在人员表中将他们调往其他机构，"
+        "status": f"{name}尚有在岗人员{len(names)}人（{shown}），撤销前请先在人员表中将他们调往其他机构，"
         "或办理离职、退休"
     }
 
@@ -283,6 +285,7 @@ def whole_record_problems(
     values: dict[str, Any],
     current: dict[str, Any] | None = None,
     divisions: dict | None = None,
+    record_id: int | None = None,
 ) -> dict[str, str]:
     """The rules across fields for a record as it would be with ``values`` over its ``current`` ones: what
     create_record or update_record would refuse, found before anything is written (an import's check, which
@@ -290,7 +293,11 @@ def whole_record_problems(
     merged = {**(current or {}), **values}
     _derive(session, rtype, merged)
     whole = _Whole(merged)
-    return _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole, divisions)
+    errors = _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole, divisions)
+    if not errors and record_id is not None:
+        was, now = (current or {}).get("status"), merged.get("status")
+        errors = _closing_checks(session, rtype, record_id, str(merged.get("name") or ""), was, now)
+    return errors
 
 
 def _derive(session: Session, rtype: RecordType, values: dict[str, Any], record: Any = None) -> None:
@@ -541,7 +548,9 @@ def update_record(
             _cross_checks(rtype, record)
             or _reference_checks(session, rtype, record)
             or _unique_checks(session, rtype, record)
-            or _closing_checks(session, rtype, record, changed)
+            or _closing_checks(
+                session, rtype, record.id, record.name, changed.get("status", (record.status,))[0], record.status
+            )
         )
         if changed
         else {}

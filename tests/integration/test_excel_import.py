@@ -115,6 +115,36 @@ def test_a_yes_cell_in_a_number_column_is_refused_beside_a_one(demo_db, tmp_path
         assert plan.values["open_beds"] == 1
 
 
+def test_an_import_does_not_close_a_facility_with_people_on_post(demo_db, tmp_path):
+    """As in the form: a row closing a clinic whose people are still on post is a problem naming them."""
+    from sqlalchemy import func
+
+    from db.models import StaffMember
+
+    with demo_db.session() as s:
+        clinic_id = s.scalars(
+            select(StaffMember.facility_id).where(StaffMember.status == "on_post").group_by(StaffMember.facility_id)
+            .having(func.count() == 1).limit(1)
+        ).one()  # fmt: skip
+        name = s.get(Facility, clinic_id).name
+        person = s.scalars(select(StaffMember.name).where(StaffMember.facility_id == clinic_id)).first()
+    path = filled(demo_db, "facilities", tmp_path / "facilities.xlsx")
+    wb = load_workbook(path)
+    ws = wb[DATA_SHEET]
+    headers = [c.value for c in ws[1]]
+    (row,) = [r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(row=r, column=1).value == name]
+    column = {h.split("（")[0].rstrip("＊*"): j + 1 for j, h in enumerate(headers) if h}
+    ws.cell(row=row, column=column["运营状态"]).value = "撤销"
+    ws.cell(row=row, column=column["状态说明"]).value = "并入邻村卫生室"
+    wb.save(path)
+    for dry_run in (True, False):  # found by the check before anything is written, as the wizard previews it
+        report = run_import(demo_db, "facilities", path, user="测试", dry_run=dry_run)
+        assert [(p.row, p.header) for p in report.problems] == [(row, "运营状态")]
+        assert f"{name}尚有在岗人员1人（{person}）" in report.problems[0].message
+    with demo_db.session() as s:
+        assert s.get(Facility, clinic_id).status == "operating"
+
+
 def test_a_blank_bed_count_imports_as_its_default_and_the_import_goes_on(demo_db, tmp_path):
     """Issue 17, 5a: a blank 实有床位 (optional, but NOT NULL in the database) aborted the whole import with an
     IntegrityError. For a new facility a blank stands for the column's default, 0, as the header's note says; for
