@@ -548,8 +548,10 @@ def update_record(
             _cross_checks(rtype, record)
             or _reference_checks(session, rtype, record)
             or _unique_checks(session, rtype, record)
-            or _closing_checks(
-                session, rtype, record.id, record.name, changed.get("status", (record.status,))[0], record.status
+            or (
+                _closing_checks(session, rtype, record.id, record.name, changed["status"][0], record.status)
+                if "status" in changed and rtype.key == "facility"
+                else {}
             )
         )
         if changed
