@@ -85,10 +85,11 @@ def _validated(rtype: RecordType, raw: dict[str, Any]) -> dict[str, Any]:
     """``validate`` of values already parsed (an import's rows, tens of thousands of them): each is taken as it is,
     a blank stands for its field's default or is refused where the field needs a value, a masked number is
     refused, a required field not given is refused."""
-    names, required, sensitive = _shape(rtype)
-    values = {name: raw[name] for name in names if name in raw}
+    values = {name: raw[name] for name in rtype.editable_names if name in raw}
     blanks = rtype.blanks
-    refused = not required <= values.keys() or any(values.get(n).__class__ is MaskedValue for n in sensitive)
+    refused = not rtype.required_names <= values.keys() or any(
+        values.get(n).__class__ is MaskedValue for n in rtype.sensitive_names
+    )
     for name in [n for n, v in values.items() if v is None]:
         if name not in blanks:
             refused = True
@@ -115,21 +116,6 @@ def _refusals(rtype: RecordType, raw: dict[str, Any]) -> dict[str, str]:
         elif value.__class__ is MaskedValue:  # only the importer may match a masked number to its record
             errors[f.name] = f"“{f.label}”部分数字已隐藏（*），请填写完整号码"
     return errors
-
-
-_SHAPES: dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = {}
-
-
-def _shape(rtype: RecordType) -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]:
-    """A record type's editable fields, those of them required, and those that may hold a masked number."""
-    if rtype.key not in _SHAPES:
-        editable = rtype.editable
-        _SHAPES[rtype.key] = (
-            tuple(f.name for f in editable),
-            frozenset(f.name for f in editable if f.required),
-            tuple(f.name for f in editable if f.sensitive),
-        )
-    return _SHAPES[rtype.key]
 
 
 _NOT_GIVEN = object()
@@ -329,16 +315,6 @@ def _snapshot(rtype: RecordType, record: Any, names) -> dict[str, Any]:
     return {n: _jsonable(getattr(record, n)) for n in names}
 
 
-_DATES: dict[str, frozenset[str]] = {}
-
-
-def _date_fields(rtype: RecordType) -> frozenset[str]:
-    """The fields whose values a history writes as text: dates (a birth date, derived, among them)."""
-    if rtype.key not in _DATES:
-        _DATES[rtype.key] = frozenset(f.name for f in rtype.fields if f.kind == "date")
-    return _DATES[rtype.key]
-
-
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -420,7 +396,7 @@ def create_records(
     ids = _insert_returning_ids(session, model, rows)
     user = _who(session, user)
     changes, part_rows = [], {}
-    dates = _date_fields(rtype)
+    dates = rtype.date_names
     at = dt.datetime.now()  # records written together were written at one moment
     for record_id, (values, parts) in zip(ids, prepared, strict=True):
         # The history holds every value the new record was given, dates as text (as _jsonable gives them); a

@@ -59,6 +59,24 @@ class RecordType:
         return tuple(f for f in self.all_fields if not f.derived)
 
     @cached_property
+    def editable_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.editable)
+
+    @cached_property
+    def required_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.editable if f.required)
+
+    @cached_property
+    def sensitive_names(self) -> tuple[str, ...]:
+        """The fields that may hold a masked number (an ID number, a phone)."""
+        return tuple(f.name for f in self.editable if f.sensitive)
+
+    @cached_property
+    def date_names(self) -> frozenset[str]:
+        """The record's own date fields (a birth date, derived, among them): a history writes them as text."""
+        return frozenset(f.name for f in self.fields if f.kind == "date")
+
+    @cached_property
     def blanks(self) -> dict[str, Any]:
         """What a blank stands for in each editable field that may be left blank (its default, or None)."""
         out = {}
