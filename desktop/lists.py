@@ -29,6 +29,7 @@ from db.codes import (
 from db.models import Facility, KeyTask, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
 from desktop.checks.runner import run_checks
 from desktop.division_tree import DivisionTree
+from desktop.figures import on_post_by_facility
 from desktop.periods import Period
 from desktop.records.parts import COOPERATING_UNITS_PART
 from desktop.records.references import Lookups
@@ -180,18 +181,10 @@ class FacilityRow:
     credit_code: str | None
 
 
-def facility_rows(session: Session) -> list[FacilityRow]:
-    from sqlalchemy import func
-
+def facility_rows(session: Session, today: dt.date | None = None) -> list[FacilityRow]:
+    """Every facility as the 机构 page lists it, with its people on post today."""
     tree = DivisionTree.read(session)
-
-    counts = dict(
-        session.execute(
-            select(StaffMember.facility_id, func.count())
-            .where(StaffMember.status == "on_post")
-            .group_by(StaffMember.facility_id)
-        ).all()
-    )
+    counts = on_post_by_facility(session, today or dt.date.today())
     rows = session.execute(
         select(
             Facility.id,

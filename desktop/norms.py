@@ -211,7 +211,7 @@ def periods_decided(start: dt.date, until: dt.date | None) -> str:
     a quarter is checked as of its last day, so it follows the version in force then."""
     from desktop.periods import Period
 
-    first = Period(start.year, (start.month - 1) // 3 + 1)
+    first = Period.quarter_of(start)
     if until is None:
         return f"{first.label}起各期"
     q = (until.month - 1) // 3 + 1  # the quarter holding ``until`` ends after it: the later version decides it

@@ -1,4 +1,5 @@
-"""What the database holds at a glance: whose it is and how many of each record."""
+"""What the database holds at a glance: whose it is and how many of each record. (Facilities and staff on post
+are headline figures of a period: desktop/figures.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import CountyProfile, Division, Facility, KeyTask, Project, StaffMember
+from db.models import CountyProfile, Division, Facility, KeyTask, Project
 
 
 @dataclass(frozen=True)
@@ -16,14 +17,13 @@ class Overview:
     bureau_name: str | None
     divisions: int
     villages: int  # administrative villages and communities
-    facilities: int
-    staff_on_post: int
+    facility_records: int  # every facility entered, closed ones too
     projects: int
     key_tasks: int
 
     @property
     def empty(self) -> bool:
-        return self.divisions == 0 and self.facilities == 0
+        return self.divisions == 0 and self.facility_records == 0
 
 
 def overview(session: Session) -> Overview:
@@ -38,8 +38,7 @@ def overview(session: Session) -> Overview:
         bureau_name=profile.bureau_name if profile else None,
         divisions=count(Division),
         villages=count(Division, Division.kind.in_(("village", "community"))),
-        facilities=count(Facility, Facility.status != "closed"),
-        staff_on_post=count(StaffMember, StaffMember.status == "on_post"),
+        facility_records=count(Facility),
         projects=count(Project),
         key_tasks=count(KeyTask),
     )

@@ -48,6 +48,10 @@ class Period:
         return cls(int(m.group(1)), int(m.group(2)) if m.group(2) else None)
 
     @classmethod
+    def quarter_of(cls, day: dt.date) -> Period:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
     def last_complete_quarter(cls, today: dt.date) -> Period:
         q = (today.month - 1) // 3  # the quarter before today's
         return cls(today.year - 1, 4) if q == 0 else cls(today.year, q)

@@ -1,4 +1,4 @@
-"""``countyhealth check``, ``indicators`` and ``subsidies``: findings and figures of a period."""
+"""``countyhealth check``, ``figures``, ``indicators`` and ``subsidies``: findings and figures of a period."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 from db.codes import INDICATOR_ATTRIBUTE, SEVERITY
+from desktop.checks.findings import cn_date
 from desktop.periods import Period
 
 
@@ -116,6 +117,28 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    from desktop.cli import open_db
+    from desktop.figures import headline_figures
+    from desktop.textable import table
+
+    period = resolve_period(args)
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            figures = headline_figures(session, period)
+            session.commit()  # keeps the default norms loaded on first use
+            area = _area(session)
+    finally:
+        db.close()
+    if args.json:
+        _dump(figures.as_dict())
+        return 0
+    print(f"{area}{period.label}主要数据（截至{cn_date(figures.as_of)}）")
+    print(table(["项目", "数值"], [list(line) for line in figures.lines()], numeric=(1,)))
+    return 0
+
+
 def cmd_subsidies(args: argparse.Namespace) -> int:
     from desktop.cli import open_db
     from desktop.subsidies import subsidy_roster
@@ -125,16 +148,18 @@ def cmd_subsidies(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         with db.session() as session:
-            lines = subsidy_roster(session, period)
+            roster = subsidy_roster(session, period)
             session.commit()
     finally:
         db.close()
     if args.json:
-        _dump([dataclasses.asdict(line) for line in lines])
+        _dump([dataclasses.asdict(line) for line in roster.lines])
         return 0
-    body = [[x.township, x.facility, x.name, x.category, x.monthly_yuan, x.basis] for x in lines]
+    body = [[x.township, x.facility, x.name, x.category, x.monthly_yuan, x.basis] for x in roster.lines]
     print(table(["乡镇", "机构", "姓名", "类别", "月补贴（元）", "依据"], body, numeric=(4,)))
-    print(f"\n共 {len(lines)} 人，月补贴合计 {sum(x.monthly_yuan for x in lines):,} 元（{period.label}）")
+    print(f"\n{period.label}：{roster.summary()}。")
+    for x in roster.withheld:
+        print(f"不予发放：{x.facility}{x.name}（{x.basis}）")
     return 0
 
 
@@ -154,6 +179,16 @@ def register(sub) -> None:
         "--rule", action="append", metavar="ID", help=f"只运行指定规则（可重复）：{'、'.join(check_rule_ids())}"
     )
     check.set_defaults(func=cmd_check)
+
+    fig = sub.add_parser(
+        "figures",
+        help="主要数据（机构、在岗人员、床位、补贴、问题）",
+        description="列出报告期的主要数据；工作台、各页面、报表和季度报告中的同一数据均与此一致",
+    )
+    add_db_option(fig)
+    add_period_options(fig)
+    fig.add_argument("--json", action="store_true", help="以 JSON 输出")
+    fig.set_defaults(func=cmd_figures)
 
     ind = sub.add_parser(
         "indicators", help="规划指标监测表", description="列出规划指标的基期值、目标值和指定年度的数值"

@@ -53,18 +53,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     from desktop.cli import open_db
+    from desktop.figures import headline_figures
     from desktop.overview import overview
+    from desktop.periods import Period
 
     db = open_db(args)
+    today = dt.date.today()
     try:
         with db.session() as session:
             o = overview(session)
+            now = headline_figures(session, Period.quarter_of(today), today=today, findings=False)
     finally:
         db.close()
     print(f"数据库：{db.path or db.url}")
     print(f"所属地区：{o.area_name or '（未设置）'}    单位：{o.bureau_name or '（未设置）'}")
     print(
-        f"区划 {o.divisions} 个，机构 {o.facilities} 个，在岗人员 {o.staff_on_post} 人，"
+        f"区划 {o.divisions} 个，机构 {now.facilities} 个，在岗人员 {now.staff_on_post} 人，"
         f"建设项目 {o.projects} 个，重点任务 {o.key_tasks} 项"
     )
     return 0

@@ -39,6 +39,7 @@ class Col:
     kind: str = "text"
     group: str | None = None  # the upper header of a two-level header
     total: bool = False  # summed in the 合计 row
+    counted: bool = False  # the 合计 row gives the number of rows (a roster's people)
     width: float | None = None  # in characters; measured from the content when None
 
 
@@ -258,13 +259,17 @@ def write_sheet(
         ws.append(out)
         if progress and k % 500 == 0:
             progress(k)
-    if any(c.total for c in cols):
+    with_total = any(c.total or c.counted for c in cols)
+    if with_total:
         out = [_cell(ws, "合计", bold=True, align="center", border=True)]
         for c, t in zip(cols, totals, strict=True):
+            if c.counted:
+                out.append(_cell(ws, len(values), kind="int", bold=True, border=True))
+                continue
             value = (round(t, 2) if c.kind != "int" else int(t)) if c.total else None
             out.append(_cell(ws, value, kind=c.kind, bold=True, border=True))
         ws.append(out)
-    row_no = 2 + header_rows + len(values) + (1 if any(c.total for c in cols) else 0)
+    row_no = 2 + header_rows + len(values) + (1 if with_total else 0)
     table_width = sum(widths)
     for line in spec.notes:  # wrapped across the table's width, so a long note never widens the page
         row_no += 1

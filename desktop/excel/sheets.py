@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.codes import (
@@ -21,14 +21,15 @@ from db.codes import (
     PRACTICE_CATEGORY,
     SEVERITY,
     STAFF_CATEGORY,
-    STAFF_STATUS,
     TCM_HALL,
     TITLE,
 )
 from db.models import Facility, ProjectFunding, StaffMember
 from desktop.checks.beds import VERDICTS, band_rule, bed_rows, stood_in_note
+from desktop.checks.findings import cn_date
 from desktop.checks.runner import run_checks
 from desktop.excel.layout import Col, SheetSpec
+from desktop.figures import on_post_by_facility, staff_on_post
 from desktop.indicators import indicator_table
 from desktop.lists import project_rows, task_rows, township_names
 from desktop.norms import ensure_defaults, norms_in_force
@@ -36,7 +37,7 @@ from desktop.periods import Period
 from desktop.records.fields import Field
 from desktop.records.types import STAFF
 from desktop.snapshot import Snapshot, paused_gc
-from desktop.subsidies import subsidy_roster
+from desktop.subsidies import VILLAGE_SUBSIDIES, subsidy_roster
 from desktop.validators import mask_id_number, mask_phone
 
 
@@ -60,15 +61,13 @@ def _label(codes: dict[str, str]) -> Callable:
 def facility_roster(ctx: Context) -> SheetSpec:
     s = ctx.session
     towns = township_names(s)
-    staff = dict(
-        s.execute(
-            select(StaffMember.facility_id, func.count())
-            .where(StaffMember.status == "on_post")
-            .group_by(StaffMember.facility_id)
-        ).all()
-    )
+    staff = on_post_by_facility(s, ctx.as_of)
+    # Every facility not closed, and a closed one still holding people on post (its closing predates the check
+    # that refuses it): the 合计 of 在岗人员 is then the county's, and that facility's row shows what to mend.
     rows = s.scalars(
-        select(Facility).where(Facility.status != "closed").order_by(Facility.division_id, Facility.id)
+        select(Facility)
+        .where(or_(Facility.status != "closed", Facility.id.in_([f for f, n in staff.items() if n])))
+        .order_by(Facility.division_id, Facility.id)
     ).all()
     kind, own, status = _label(FACILITY_KIND), _label(OWNERSHIP), _label(FACILITY_STATUS)
     building, hall = _label(BUILDING_OWNERSHIP), _label(TCM_HALL)
@@ -83,17 +82,23 @@ def facility_roster(ctx: Context) -> SheetSpec:
             Col("经济类型", lambda f: own(f.ownership)),
             Col("业务用房产权", lambda f: building(f.building_ownership)),
             Col("运营状态", lambda f: status(f.status)),
-            Col("编制", lambda f: f.approved_beds, kind="int", group="床位（张）", total=True),
-            Col("实有", lambda f: f.open_beds, kind="int", group="床位（张）", total=True),
-            Col("健康养老", lambda f: f.elderly_care_beds, kind="int", group="床位（张）", total=True),
-            Col("中医", lambda f: f.tcm_beds, kind="int", group="床位（张）", total=True),
+            Col("编制", _unless_closed(lambda f: f.approved_beds), kind="int", group="床位（张）", total=True),
+            Col("实有", _unless_closed(lambda f: f.open_beds), kind="int", group="床位（张）", total=True),
+            Col("健康养老", _unless_closed(lambda f: f.elderly_care_beds), kind="int", group="床位（张）", total=True),
+            Col("中医", _unless_closed(lambda f: f.tcm_beds), kind="int", group="床位（张）", total=True),
             Col("业务用房面积（平方米）", lambda f: f.building_area, kind="float", total=True),
             Col("中医馆", lambda f: hall(f.tcm_hall)),
             Col("在岗人员（人）", lambda f: staff.get(f.id, 0), kind="int", total=True),
         ],
         rows,
         unit="张、平方米、人",
+        notes=[f"注：在岗人员为{cn_date(ctx.as_of)}在岗人数。"],
     )
+
+
+def _unless_closed(value: Callable) -> Callable:
+    """A facility's beds, none once it is closed (the figures count the beds of facilities not closed)."""
+    return lambda f: None if f.status == "closed" else value(f)
 
 
 def _listed(field: Field) -> Col:
@@ -121,19 +126,18 @@ def staff_roster(ctx: Context) -> SheetSpec:
         StaffMember.education,
         StaffMember.employment_form,
         StaffMember.hire_date,
-        StaffMember.status,
         StaffMember.phone,
         *(getattr(StaffMember, f.name) for f in STAFF.listed),
     )
     with paused_gc():
-        rows = s.connection().execute(select(*cols).order_by(StaffMember.facility_id, StaffMember.id)).all()
+        rows = sorted(staff_on_post(s, ctx.as_of, *cols), key=lambda r: (r.facility_id, r.id))
     show_id = (lambda n: n) if ctx.unmask_ids else mask_id_number
     show_phone = (lambda n: n) if ctx.unmask_ids else mask_phone
     return SheetSpec(
         "staff",
         f"{ctx.area}卫生人员花名册",
         [
-            Col("姓名", lambda r: r.name),
+            Col("姓名", lambda r: r.name, counted=True),
             Col("性别", lambda r: "男" if r.sex == "M" else "女"),
             Col("身份证号码", lambda r: show_id(r.id_number), kind="code", width=22),
             Col("出生日期", lambda r: r.birth_date, kind="date", width=12)
@@ -151,12 +155,14 @@ def staff_roster(ctx: Context) -> SheetSpec:
             Col("最高学历", lambda r: EDUCATION.get(r.education, "") if r.education else "", width=12),
             Col("用工形式", lambda r: EMPLOYMENT_FORM[r.employment_form], width=10),
             Col("参加工作日期", lambda r: r.hire_date, kind="date", width=14),
-            Col("在岗状态", lambda r: STAFF_STATUS[r.status], width=10),
             Col("联系电话", lambda r: show_phone(r.phone) if r.phone else "", kind="code", width=14),
             *(_listed(f) for f in STAFF.listed),
         ],
         rows,
-        notes=[] if ctx.unmask_ids else ["注：身份证号码按规定只显示前6位和后4位，联系电话隐去中间4位。"],
+        notes=[
+            f"注：本表列{cn_date(ctx.as_of)}在岗人员。",
+            *([] if ctx.unmask_ids else ["身份证号码按规定只显示前6位和后4位，联系电话隐去中间4位。"]),
+        ],
     )
 
 
@@ -272,13 +278,16 @@ def tasks(ctx: Context) -> SheetSpec:
     )
 
 
-VILLAGE_SUBSIDIES = ("subsidy_remote_village_doctor", "subsidy_small_village_doctor")
-
-
 def subsidies(ctx: Context) -> SheetSpec:
     """Village doctors' subsidies: the ones the county pays out itself. (Talent subsidies of THC staff are paid
     inside the THC's performance pay, seed 002 item 6, so they are not on this roster.)"""
-    lines = [x for x in subsidy_roster(ctx.session, ctx.period, today=ctx.today) if x.rule_id in VILLAGE_SUBSIDIES]
+    roster = subsidy_roster(ctx.session, ctx.period, today=ctx.today)
+    lines = roster.of("village_doctors")
+    norms = norms_in_force(ctx.session, ctx.as_of)
+    source = "；".join(dict.fromkeys(norms[r].source for r in VILLAGE_SUBSIDIES if r in norms))
+    withheld = [
+        f"未列入本表：{x.facility}{x.name}（{x.basis}）。" for x in roster.withheld if x.rule_id in VILLAGE_SUBSIDIES
+    ]
     ids = dict(ctx.session.execute(select(StaffMember.id, StaffMember.id_number)).all())
     show_id = (lambda n: n) if ctx.unmask_ids else mask_id_number
     months = 3 if ctx.period.quarter else 12
@@ -297,9 +306,7 @@ def subsidies(ctx: Context) -> SheetSpec:
         ],
         lines,
         unit="元",
-        notes=[
-            f"补贴依据：{lines[0].source if lines else '《章贡区加强基层卫生健康服务能力建设实施方案》三、（三）19'}。"
-        ],
+        notes=[f"补贴依据：{source}。", *withheld],
     )
 
 

@@ -32,8 +32,10 @@ from db.files import written_whole
 from db.models import ProjectUpdate, StaffMember
 from desktop.charts import bed_band_chart
 from desktop.checks.beds import VERDICTS, band_rule, bed_rows, stood_in_note
+from desktop.checks.findings import cn_date
 from desktop.checks.runner import run_checks
 from desktop.checks.village_doctors import training_year
+from desktop.figures import headline_figures, staff_on_post
 from desktop.indicators import indicator_table
 from desktop.lists import project_rows, task_rows
 from desktop.norm_parameters import parameters_text
@@ -44,6 +46,7 @@ from desktop.profile import load_profile
 from desktop.records.types import task_heading
 from desktop.report.fonts import FontSet, find_fonts
 from desktop.snapshot import Snapshot, age_on
+from desktop.subsidies import roster_summary
 from desktop.validators import clean_text
 
 # reportlab's line breaking keeps Japanese closing punctuation off the start of a line but not the Chinese
@@ -211,6 +214,7 @@ def build_report(
         as_of = period.as_of(today)
         o = overview(session)
         run = run_checks(session, period, today=today)
+        figures = headline_figures(session, period, today=today, findings=run)
         norms = norms_in_force(session, as_of)
         indicators = indicator_table(session, period.year, today=today)
         snapshot = Snapshot(session, as_of)
@@ -242,16 +246,17 @@ def build_report(
             story.append(Paragraph(_esc(text), st.body))
 
         # --- 一、总体情况 --------------------------------------------------------------------
-        by_sev = Counter(f.severity for f in run.findings)
+        by_sev = figures.findings_by_severity
         unmet = [r for r in indicators if r.computed and r.verdict == "not_met"]
         h1(1, "总体情况")
         para(
-            f"截至{as_of.year}年{as_of.month}月{as_of.day}日，全{area[-1]}共有运营中的医疗卫生机构 {o.facilities} 个、"
-            f"在岗卫生人员 {o.staff_on_post:,} 人，在建及已建成建设项目 {o.projects} 个，重点任务 {o.key_tasks} 项。"
+            f"截至{cn_date(as_of)}，全{area[-1]}共有医疗卫生机构{figures.facilities:,}个（其中运营"
+            f"{figures.operating:,}个），在岗卫生人员{figures.staff_on_post:,}人，实有床位{figures.open_beds:,}张，"
+            f"在建及已建成建设项目{o.projects}个，重点任务{o.key_tasks}项。"
         )
         para(
-            f"按{as_of}生效的核查规范逐项核查，共发现问题 {len(run.findings)} 条，其中严重 {by_sev['high']} 条、"
-            f"一般 {by_sev['medium']} 条、提示 {by_sev['low']} 条。由台账计算的卫生资源指标中，"
+            f"按{cn_date(as_of)}生效的核查规范逐项核查，共发现问题{figures.findings:,}条，其中严重{by_sev['high']}条、"
+            f"一般{by_sev['medium']}条、提示{by_sev['low']}条。由台账计算的卫生资源指标中，"
             f"{len(unmet)} 项未达到2025年规划目标。"
         )
         if as_of < today:
@@ -324,16 +329,16 @@ def build_report(
 
         # --- 四、卫生人员 --------------------------------------------------------------------
         h1(4, "卫生人员")
-        staff = session.execute(
-            select(
-                StaffMember.category,
-                StaffMember.title,
-                StaffMember.birth_date,
-                StaffMember.id,
-                StaffMember.employment_form,
-                StaffMember.facility_id,
-            ).where(snapshot.on_post())
-        ).all()
+        staff = staff_on_post(
+            session,
+            as_of,
+            StaffMember.category,
+            StaffMember.title,
+            StaffMember.birth_date,
+            StaffMember.id,
+            StaffMember.employment_form,
+            StaffMember.facility_id,
+        )
         h2(1, "按人员类别和职称")
         titles = list(TITLE)
         table = Counter((s.category, s.title) for s in staff)
@@ -346,27 +351,35 @@ def build_report(
         story.append(
             _table(rows, [28 * mm] + [18 * mm] * len(titles) + [16 * mm], st, numeric=set(range(1, len(titles) + 2)))
         )
-        clinics = {f.id for f in snapshot.operating(("village_clinic",))}
-        village = [s for s in staff if s.facility_id in clinics and s.category == "village_doctor"]
+        village = [s for s in staff if s.category == "village_doctor"]  # the table's 乡村医生, wherever they work
         bands = Counter()
         for s in village:
             age = age_on(s.birth_date, as_of)
             bands["40岁以下" if age < 40 else "40-49岁" if age < 50 else "50-59岁" if age < 60 else "60岁及以上"] += 1
         h2(2, "乡村医生年龄结构")
-        over60 = [s for s in village if age_on(s.birth_date, as_of) >= 60]
-        rehired = sum(1 for s in over60 if s.employment_form == "rehired")
-        para(
-            f"在岗乡村医生 {len(village)} 人，其中 40岁以下 {bands['40岁以下']} 人、40-49岁 {bands['40-49岁']} 人、"
-            f"50-59岁 {bands['50-59岁']} 人、60岁及以上 {bands['60岁及以上']} 人；"
-            f"60岁及以上仍在岗的 {len(over60)} 人中，"
-            f"已办理返聘 {rehired} 人，未办理返聘 {len(over60) - rehired} 人（见问题清单）。"
+        text = (
+            f"在岗乡村医生{figures.village_doctors:,}人，其中40岁以下{bands['40岁以下']}人、40～49岁{bands['40-49岁']}人、"
+            f"50～59岁{bands['50-59岁']}人、60岁及以上{bands['60岁及以上']}人。"
         )
+        if "vd_age" in run.norms:  # the exit age is the norm's, and the people past it are the check's findings
+            limit = run.norms["vd_age"].params["max_age"]
+            past = [s for s in village if age_on(s.birth_date, as_of) >= limit]
+            rehired = sum(1 for s in past if s.employment_form == "rehired")
+            text += (
+                f"年满{limit}周岁仍在岗的乡村医生{len(past)}人，已办理返聘{rehired}人、"
+                f"未办理返聘{len(past) - rehired}人；"
+                f"村卫生室年满{limit}周岁仍在岗且未办理返聘、应离岗退出的人员（含执业（助理）医师）共"
+                f"{len(rules.get('vd_age', []))}人，见问题清单。"
+            )
+        para(text)
         year = training_year(as_of)
         trained_short = len(rules.get("vd_training", []))
         para(
-            f"{year}年度乡村医生免费培训（每年不少于2次、累计不少于2周）未达标 {trained_short} 人；"
-            f"近5年没有1个月以上脱产进修的 {len(rules.get('vd_full_time_study', []))} 人。"
+            f"{year}年度乡村医生免费培训（每年不少于2次、累计不少于2周）未达标{trained_short}人；"
+            f"近5年没有1个月以上脱产进修的{len(rules.get('vd_full_time_study', []))}人。"
         )
+        if figures.subsidies is not None:
+            para(f"生活补贴：{roster_summary(figures.subsidies)}。")
         step(5)
 
         # --- 五、建设项目 --------------------------------------------------------------------

@@ -14,7 +14,8 @@ from .conftest import TODAY
 
 def roster(session):
     return {
-        line.name: (line.rule_id, line.monthly_yuan) for line in subsidy_roster(session, Period(2026, 3), today=TODAY)
+        line.name: (line.rule_id, line.monthly_yuan)
+        for line in subsidy_roster(session, Period(2026, 3), today=TODAY).lines
     }
 
 
@@ -66,7 +67,7 @@ def test_village_doctors(world, session, residents, remote, expected):
     village = world.add_village("甲村", resident=residents, remote=remote)
     clinic = world.add_facility("甲村卫生室", "village_clinic", division=village, serves=[village])
     person = world.add_person(clinic, category="village_doctor")
-    lines = [x for x in subsidy_roster(session, Period(2026, 3), today=TODAY) if x.name == person.name]
+    lines = [x for x in subsidy_roster(session, Period(2026, 3), today=TODAY).lines if x.name == person.name]
     assert [(x.rule_id, x.monthly_yuan) for x in lines] == ([expected] if expected else [])
     if expected:
         assert lines[0].source.startswith("《章贡区") and lines[0].basis
@@ -82,7 +83,7 @@ def test_a_remote_township_makes_its_villages_remote(world, session):
 
 def test_demo_roster(demo_db):
     with demo_db.session() as session:
-        lines = subsidy_roster(session, Period(2026, 3), today=TODAY)
+        lines = subsidy_roster(session, Period(2026, 3), today=TODAY).lines
     rules = {x.rule_id for x in lines}
     assert rules == {
         "subsidy_senior_or_master",

@@ -38,7 +38,7 @@ def test_title_names_the_product_the_county_and_the_file(window, demo_db):
 def test_dashboard_shows_counts_findings_and_indicators(qtbot, window):
     page = window.pages["dashboard"]
     qtbot.waitUntil(lambda: "每千人口医疗卫生机构床位数" in page.indicators.text())
-    assert page.header.text() == "清溪县卫生健康局 · 2026年第三季度"
+    assert page.header.text() == "清溪县卫生健康局 · 2026年第三季度（截至2026年9月30日）"
     assert int(page.cards["staff_on_post"].value.text().replace(",", "")) > 2000
     assert page.severity_buttons["high"].text().startswith("严重 ") and "—" not in page.severity_buttons["high"].text()
     assert "每千人口医疗卫生机构床位数" in page.indicators.text()

@@ -325,7 +325,7 @@ def test_staff_filters_combine(window):
 
 def test_the_period_drives_the_pages(window):
     window.period_box.setCurrentIndex(window.period_box.findText("2026年第二季度"))
-    assert window.pages["dashboard"].header.text().endswith("2026年第二季度")
+    assert window.pages["dashboard"].header.text().endswith("2026年第二季度（截至2026年6月30日）")
     window.show_page("tasks")
     assert window.pages["tasks"].header.text().endswith("2026年第二季度")
 

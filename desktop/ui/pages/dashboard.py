@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 
 from db.codes import SEVERITY
 from desktop.checks.beds import bed_rows
+from desktop.checks.findings import cn_date
+from desktop.figures import headline_figures
 from desktop.indicators import RESOURCE_INDICATORS, indicator_table
 from desktop.norms import norms_in_force
 from desktop.overview import overview
@@ -99,9 +101,16 @@ class DashboardPage(Page):
         period = self.win.period
         with self.win.db.session() as session:
             o = overview(session)
-        self.header.setText(f"{o.bureau_name or o.area_name or ''} · {period.label}")
+            figures = headline_figures(session, period, today=self.win.today, subsidies=False, findings=False)
+        self.header.setText(f"{o.bureau_name or o.area_name or ''} · {period.label}（截至{cn_date(figures.as_of)}）")
+        values = {
+            "facilities": figures.facilities,
+            "staff_on_post": figures.staff_on_post,
+            "projects": o.projects,
+            "key_tasks": o.key_tasks,
+        }
         for key, card in self.cards.items():
-            card.value.setText(f"{getattr(o, key):,}")
+            card.value.setText(f"{values[key]:,}")
         self.details_timer.start()  # after the window's first paint
 
     def fill_details(self) -> None:

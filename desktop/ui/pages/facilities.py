@@ -94,7 +94,7 @@ class FacilitiesPage(Page):
 
     def refresh(self) -> None:
         with self.win.db.session() as session:
-            rows = facility_rows(session)
+            rows = facility_rows(session, self.win.today)
         self.model.set_rows(rows)
         selected = self._township()
         self.tree.blockSignals(True)

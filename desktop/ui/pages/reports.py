@@ -116,6 +116,7 @@ class ReportsPage(Page):
         layout.addWidget(exchange)
 
         self.subsidy_title = QLabel()
+        self.subsidy_title.setWordWrap(True)
         layout.addWidget(self.subsidy_title)
         self.model = ListModel(
             [
@@ -135,12 +136,11 @@ class ReportsPage(Page):
     def refresh(self) -> None:
         period = self.win.period
         with self.win.db.session() as session:
-            lines = subsidy_roster(session, period, today=self.win.today)
+            roster = subsidy_roster(session, period, today=self.win.today)
             session.commit()
         self.header.setText(f"报表 · {period.label}")
-        total = sum(x.monthly_yuan for x in lines)
-        self.subsidy_title.setText(f"<b>生活补贴名册</b>：共 {len(lines)} 人，月补贴合计 {total:,} 元")
-        self.model.set_rows(lines)
+        self.subsidy_title.setText(f"<b>生活补贴名册</b>：{roster.summary()}")
+        self.model.set_rows(roster.lines)
 
     # --- export -------------------------------------------------------------------
 
