@@ -1,6 +1,7 @@
 """Every headline figure the same wherever it appears: after a clerk's ordinary edits (a clinic's two people leave
-and it closes, a village doctor is added, a nurse leaves after the quarter), each figure read from the window, the sheets as LibreOffice reads them,
-the quarterly PDF's text and the command line equals its one definition (desktop/figures.py)."""
+and it closes, a village doctor is added, a nurse leaves after the quarter), each figure read from the window, the
+sheets as LibreOffice reads them, the quarterly PDF's text and the command line equals its one definition
+(desktop/figures.py)."""
 
 from __future__ import annotations
 
