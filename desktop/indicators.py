@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.codes import HOSPITAL_KINDS, PUBLIC_HEALTH_INSTITUTION_KINDS
 from db.models import CountyProfile, Indicator, IndicatorValue
+from desktop.plans import plan_in_force
 from desktop.records.editing import log_change
 from desktop.snapshot import Snapshot, paused_gc
 
@@ -147,7 +148,11 @@ def resource_indicators(data: Snapshot, year: int, county_ids: set[int] | None =
 
 
 def indicator_table(session: Session, year: int, today: dt.date | None = None) -> list[IndicatorRow]:
-    """Every planning indicator with baseline, target and its value for the year."""
+    """Every indicator of the plan judging the year (plans.plan_in_force) with baseline, target and its value for
+    the year; none when no plan has begun by then."""
+    plan = plan_in_force(session, year)
+    if plan is None:
+        return []
     as_of = min(dt.date(year, 12, 31), today or dt.date.today())
     data = Snapshot(session, as_of)
     profile = session.get(CountyProfile, 1)
@@ -162,7 +167,8 @@ def indicator_table(session: Session, year: int, today: dt.date | None = None) -
         ).all()
     )
     rows = []
-    for ind in session.scalars(select(Indicator).order_by(Indicator.position, Indicator.id)):
+    indicators = select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.position, Indicator.id)
+    for ind in session.scalars(indicators):
         if ind.computed_by in computed:
             c = computed[ind.computed_by]
             value, is_computed, reason = c.value, True, c.reason
@@ -191,9 +197,10 @@ def indicator_table(session: Session, year: int, today: dt.date | None = None) -
 
 
 def set_indicator_value(session: Session, code: str, year: int, value: float | None, *, user: str) -> None:
-    """Enter (or clear, with None) an indicator's value for a year; computed indicators are not entered."""
-
-    ind = session.scalar(select(Indicator).where(Indicator.code == code))
+    """Enter (or clear, with None) the value for a year of an indicator of the plan judging that year; computed
+    indicators are not entered."""
+    plan = plan_in_force(session, year)
+    ind = session.scalar(select(Indicator).where(Indicator.code == code, Indicator.plan_id == (plan and plan.id)))
     if ind is None:
         raise ValueError(f"没有编号为“{code}”的指标")
     if ind.computed_by:

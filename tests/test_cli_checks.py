@@ -68,9 +68,18 @@ def test_indicators(capsys, demo_path):
 
 
 def test_indicators_without_population_say_so(capsys, demo_path):
-    code, out, _ = run(capsys, "indicators", "--db", demo_path, "--year", "2019", "--json")
+    code, out, _ = run(capsys, "indicators", "--db", demo_path, "--year", "2022", "--json")
     rows = {r["code"]: r for r in json.loads(out)}
-    assert rows["beds_per_1000"]["value"] is None and "缺少2019年常住人口" in rows["beds_per_1000"]["reason"]
+    assert rows["beds_per_1000"]["value"] is None and "缺少2022年常住人口" in rows["beds_per_1000"]["reason"]
+
+
+def test_indicators_say_which_plan_judges_the_year(capsys, demo_path):
+    _code, out, _ = run(capsys, "indicators", "--db", demo_path, "--year", "2024")
+    assert "2024年按“十四五”规划（2021～2025年）的目标值判定。" in out
+    _code, out, _ = run(capsys, "indicators", "--db", demo_path, "--year", "2026")
+    assert "2026年不在已录入的规划期内，沿用“十四五”规划（2021～2025年）的目标值" in out
+    _code, out, _ = run(capsys, "indicators", "--db", demo_path, "--year", "2019")
+    assert "尚未录入2019年及以前开始的规划，没有可判定的指标。" in out
 
 
 def test_subsidies(capsys, demo_path):

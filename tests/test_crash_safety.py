@@ -61,6 +61,8 @@ def old_schema(tmp_path_factory) -> Path:
     rows, _facts = generate(DemoOptions())
     with db.engine.begin() as conn:  # the demo as that schema holds it: columns added since are left out
         for name, table_rows in rows:
+            if name == "indicator_values":  # of the plans that schema did not have yet
+                continue
             table = old.tables[name]
             conn.execute(insert(table), [{k: v for k, v in r.items() if k in table.c} for r in table_rows])
     with db.session() as s:

@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from db import AccessDenied, open_database
 from db.engine import sync_id_sequences
@@ -25,6 +25,7 @@ from db.models import (
     Facility,
     Indicator,
     IndicatorValue,
+    Plan,
     StaffMember,
 )
 from desktop.cli import main
@@ -415,7 +416,8 @@ def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_p
         opened.append(own)
         with whole.engine.connect() as read, own.engine.begin() as write:
             write.execute(insert(Division), [{"code": city.code, "name": city.name, "kind": "city"}])
-            for model in (Indicator, IndicatorValue):
+            write.execute(delete(Plan))  # the plan shipped with every database, replaced by the city's own
+            for model in (Plan, Indicator, IndicatorValue):
                 write.execute(insert(model), [dict(r._mapping) for r in read.execute(select(model.__table__))])
             sync_id_sequences(write)
         with own.session() as s:

@@ -7,7 +7,7 @@ from db.models.facilities import Facility, FacilityEquipment, ServiceArea
 from db.models.funds import SpecialFund
 from db.models.history import Change
 from db.models.imports import ImportMapping
-from db.models.indicators import Indicator, IndicatorValue
+from db.models.indicators import Indicator, IndicatorValue, Plan
 from db.models.norms import NormRule, NormVersion
 from db.models.profile import CountyProfile
 from db.models.projects import Project, ProjectFunding, ProjectUpdate
@@ -30,6 +30,7 @@ __all__ = [
     "ImportMapping",
     "Indicator",
     "IndicatorValue",
+    "Plan",
     "KeyTask",
     "NormRule",
     "NormVersion",

@@ -1,4 +1,4 @@
-"""Planning indicators (规划指标) with baseline, target and yearly values."""
+"""Development plans (十四五, 十五五) and their planning indicators (规划指标): baseline, target, yearly values."""
 
 from __future__ import annotations
 
@@ -9,12 +9,34 @@ from db.codes import INDICATOR_ATTRIBUTE, INDICATOR_DIRECTION, sql_in
 from db.models.base import Base
 
 
+class Plan(Base):
+    """A development plan: its name (十四五), the years it covers and the document it comes from. A year is judged
+    against the indicators of the plan whose years hold it."""
+
+    __tablename__ = "plans"
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        CheckConstraint("end_year >= start_year", name="years_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(Text)
+
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Indicator.position"
+    )
+
+
 class Indicator(Base):
-    """A planning indicator. ``computed_by`` names the core computation that
+    """A planning indicator of a plan. ``computed_by`` names the core computation that
     derives its value from the records; without it, values are entered."""
 
     __tablename__ = "indicators"
     __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
         CheckConstraint(sql_in("attribute", INDICATOR_ATTRIBUTE), name="attribute"),
         CheckConstraint(sql_in("direction", INDICATOR_DIRECTION), name="direction"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
@@ -24,7 +46,8 @@ class Indicator(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(100))
     domain: Mapped[str] = mapped_column(String(40))
     unit: Mapped[str] = mapped_column(String(20))
@@ -38,6 +61,7 @@ class Indicator(Base):
     source: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
+    plan: Mapped[Plan] = relationship(back_populates="indicators")
     values: Mapped[list[IndicatorValue]] = relationship(
         back_populates="indicator", cascade="all, delete-orphan", order_by="IndicatorValue.year"
     )

@@ -1,4 +1,6 @@
-"""County resource ratios against their targets (seed 003's indicator table and boxes)."""
+"""County resource ratios against the targets of the plan judging the year (desktop/plans.py): the check and the
+indicator table read the same target, so they cannot disagree. A ratio the plan sets no target for is not
+checked."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from desktop.checks.registry import Context, check
 from desktop.indicators import resource_indicators
 from desktop.norm_parameters import INDICATOR_UNITS
 from desktop.norms import Norm
+from desktop.plans import Target, computed_targets
 
 
 def _per_county(ctx: Context) -> dict[int, dict]:
@@ -17,12 +20,24 @@ def _per_county(ctx: Context) -> dict[int, dict]:
     return cache[year]
 
 
+def _targets(ctx: Context) -> dict[str, Target]:
+    cache = ctx.data.__dict__.setdefault("_targets", {})
+    year = ctx.period.year
+    if year not in cache:
+        cache[year] = computed_targets(ctx.data.conn, year)
+    return cache[year]
+
+
 def check_ratio(ctx: Context, norm: Norm):
-    code, target = norm.params["indicator"], norm.params["min"]
+    code = norm.params["indicator"]
+    target = _targets(ctx).get(code)
+    if target is None:
+        return
     unit = INDICATOR_UNITS[code]
+    short = target.direction == "at_least"
     for county_id, values in _per_county(ctx).items():
         c = values[code]
-        if c.value is None or c.value >= target:
+        if c.value is None or (c.value >= target.value if short else c.value <= target.value):
             continue  # no value: reported by data_population_missing
         county = ctx.data.divisions[county_id]
         name = norm.name.removesuffix("（县域）")
@@ -30,11 +45,13 @@ def check_ratio(ctx: Context, norm: Norm):
             norm,
             Where("county", county.id, county.name),
             round(c.value, 2),
-            {"min": target},
-            f"{county.name}{ctx.period.year}年{name}为{fmt(c.value, 2)}{unit}，低于目标值{fmt(target, 2)}。",
+            {"min" if short else "max": target.value},
+            f"{county.name}{ctx.period.year}年{name}为{fmt(c.value, 2)}{unit}，"
+            f"{'低于' if short else '高于'}{target.words}{fmt(target.value, 2)}。",
             period=str(ctx.period.year),
             numerator=c.numerator,
             denominator=c.denominator,
+            source=target.source,
         )
 
 

@@ -84,12 +84,14 @@ def _number(value: float | None) -> str:
 def cmd_indicators(args: argparse.Namespace) -> int:
     from desktop.cli import open_db
     from desktop.indicators import indicator_table
+    from desktop.plans import plan_in_force, targets_note
     from desktop.textable import table
 
     db = open_db(args)
     try:
         with db.session() as session:
             rows = indicator_table(session, args.year)
+            plan = plan_in_force(session, args.year)
             area = _area(session)
     finally:
         db.close()
@@ -98,6 +100,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         return 0
     verdicts = {"met": "达标", "not_met": "未达标", None: "—"}
     print(f"{area}规划指标监测（{args.year}年）")
+    print(targets_note(plan, args.year))
     body = [
         [
             r.domain,

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from db import Database
 from db.engine import sync_id_sequences
 from db.errors import Cancelled, UserError
-from db.models import Base, Division
+from db.models import Base, Division, Indicator, Plan
 from desktop.demo.county import CountyBuilder, CountyFacts
 from desktop.demo.ledgers import add_indicators, add_key_tasks, add_projects
 from desktop.demo.names import COUNTY_NAMES, NameMaker
@@ -78,6 +78,18 @@ def generate(options: DemoOptions) -> tuple[Rows, list[CountyFacts]]:
     return rows, facts
 
 
+def resolve_indicators(conn, rows: Rows) -> None:
+    """The demo's indicator values name their indicator by code: the 十四五 plan's, as this database holds it. A
+    value whose indicator the database lacks (its plan deleted before the demo was loaded) is left out."""
+    ids = dict(
+        conn.execute(
+            select(Indicator.code, Indicator.id).join(Plan, Plan.id == Indicator.plan_id).where(Plan.name == "十四五")
+        ).all()
+    )
+    values = rows.tables["indicator_values"]
+    values[:] = [{**v, "indicator_id": ids[v["indicator_id"]]} for v in values if v["indicator_id"] in ids]
+
+
 def write_demo(
     db: Database, options: DemoOptions, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
 ) -> DemoSummary:
@@ -88,9 +100,10 @@ def write_demo(
         if session.scalar(select(func.count()).select_from(Division)):
             raise DemoError("数据库中已有区划等数据，示范数据只能写入空数据库。请新建一个数据库文件后再试。")
     rows, facts = generate(options)
-    total, done = rows.total, 0
     tables = Base.metadata.tables
     with db.engine.begin() as conn:
+        resolve_indicators(conn, rows)
+        total, done = rows.total, 0
         for name, table_rows in rows:
             for start in range(0, len(table_rows), 5000):
                 if cancelled and cancelled():

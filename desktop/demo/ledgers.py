@@ -232,12 +232,14 @@ def _task(
 
 
 def add_indicators(rows: Rows, rng: random.Random) -> None:
-    for position, spec in enumerate(resources.read_json("demo/indicators.json")):
-        indicator_id = rows.add("indicators", position=position, **spec)
+    """Values for 2021-2025 of the shipped 十四五 plan's entered indicators (every database has the plan, from its
+    migration): each row names its indicator by code, which write_demo resolves to the database's id."""
+    plan = resources.read_json("plans/14th_five_year_plan.json")
+    for spec in plan["indicators"]:
         if spec["computed_by"] or spec["baseline_value"] is None:
             continue
         base, target = spec["baseline_value"], spec["target_value"]
-        for year in range(2021, 2026):
-            share = (year - 2020) / 5
+        for year in range(plan["start_year"], plan["end_year"] + 1):
+            share = (year - plan["start_year"] + 1) / (plan["end_year"] - plan["start_year"] + 1)
             value = base + (target - base) * share * rng.uniform(0.7, 1.1)
-            rows.add("indicator_values", indicator_id=indicator_id, year=year, value=round(value, 2), note=None)
+            rows.add("indicator_values", indicator_id=spec["code"], year=year, value=round(value, 2), note=None)

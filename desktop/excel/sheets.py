@@ -34,6 +34,7 @@ from desktop.indicators import indicator_table
 from desktop.lists import project_rows, task_rows, township_names
 from desktop.norms import ensure_defaults, norms_in_force
 from desktop.periods import Period
+from desktop.plans import one_year, plan_in_force, targets_note
 from desktop.records.fields import Field
 from desktop.records.types import STAFF
 from desktop.snapshot import Snapshot, paused_gc
@@ -196,6 +197,7 @@ def bed_check(ctx: Context) -> SheetSpec:
 
 def indicators(ctx: Context) -> SheetSpec:
     rows = indicator_table(ctx.session, ctx.period.year, today=ctx.today)
+    plan = plan_in_force(ctx.session, ctx.period.year)
     verdict = {"met": "达标", "not_met": "未达标", None: ""}
     return SheetSpec(
         "indicators",
@@ -204,8 +206,8 @@ def indicators(ctx: Context) -> SheetSpec:
             Col("领域", lambda r: r.domain),
             Col("指标", lambda r: r.name, width=40),
             Col("单位", lambda r: r.unit),
-            Col("基期值（2020年）", lambda r: r.baseline_value, kind="float"),
-            Col("目标值（2025年）", lambda r: r.target_value, kind="float"),
+            Col(f"基期值{one_year(r.baseline_year for r in rows)}", lambda r: r.baseline_value, kind="float"),
+            Col(f"目标值{one_year(r.target_year for r in rows)}", lambda r: r.target_value, kind="float"),
             Col("方向", lambda r: "不低于" if r.direction == "at_least" else "不高于"),
             Col(f"{ctx.period.year}年值", lambda r: r.value if r.value is not None else (r.reason or ""), kind="float"),
             Col("数据来源", lambda r: "由台账计算" if r.computed else "填报"),
@@ -213,6 +215,7 @@ def indicators(ctx: Context) -> SheetSpec:
             Col("属性", lambda r: INDICATOR_ATTRIBUTE[r.attribute]),
         ],
         rows,
+        notes=[targets_note(plan, ctx.period.year)],
     )
 
 

@@ -42,6 +42,7 @@ from desktop.norm_parameters import parameters_text
 from desktop.norms import ensure_defaults, norms_in_force
 from desktop.overview import overview
 from desktop.periods import Period
+from desktop.plans import plan_in_force, targets_note
 from desktop.profile import load_profile
 from desktop.records.types import task_heading
 from desktop.report.fonts import FontSet, find_fonts
@@ -248,6 +249,7 @@ def build_report(
         # --- 一、总体情况 --------------------------------------------------------------------
         by_sev = figures.findings_by_severity
         unmet = [r for r in indicators if r.computed and r.verdict == "not_met"]
+        plan = plan_in_force(session, period.year)
         h1(1, "总体情况")
         para(
             f"截至{cn_date(as_of)}，全{area[-1]}共有医疗卫生机构{figures.facilities:,}个（其中运营"
@@ -257,7 +259,7 @@ def build_report(
         para(
             f"按{cn_date(as_of)}生效的核查规范逐项核查，共发现问题{figures.findings:,}条，其中严重{by_sev['high']}条、"
             f"一般{by_sev['medium']}条、提示{by_sev['low']}条。由台账计算的卫生资源指标中，"
-            f"{len(unmet)} 项未达到2025年规划目标。"
+            + (f"{len(unmet)}项未达到{plan.label}的目标值。" if plan else "没有可判定的规划目标（尚未录入规划）。")
         )
         if as_of < today:
             para(
@@ -275,7 +277,10 @@ def build_report(
 
         # --- 二、卫生资源 --------------------------------------------------------------------
         h1(2, "卫生资源主要指标")
-        para("下表中“由台账计算”的指标按本季度末在岗人员和实有床位、当年常住人口计算，其余为填报数。")
+        para(
+            "下表中“由台账计算”的指标按本季度末在岗人员和实有床位、当年常住人口计算，其余为填报数。"
+            + targets_note(plan, period.year)
+        )
         verdict = {"met": "达标", "not_met": "未达标", None: "—"}
         rows = [["指标", "单位", "基期值", "目标值", f"{period.year}年值", "来源", "判定"]]
         colour_rows = {}

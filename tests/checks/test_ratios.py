@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from db.models import Indicator, Plan
 from desktop.indicators import resource_indicators
-from desktop.norms import change_norm, ensure_defaults, norms_in_force
+from desktop.norms import ensure_defaults, norms_in_force
 from desktop.snapshot import Snapshot
 
 from .conftest import AS_OF
@@ -84,16 +85,28 @@ def test_beds_per_thousand_at_the_target(world, findings, beds, found):
     result = findings("ratio_beds")
     assert bool(result) is found
     if found:
-        assert result[0].message == "清溪县2026年每千人口医疗卫生机构床位数为7.4张/千人，低于目标值7.5。"
+        # 2026 lies after the 十四五 plan, the only one a new database has: its 2025 targets carry on, and say so
+        said = "清溪县2026年每千人口医疗卫生机构床位数为7.4张/千人，低于“十四五”规划2025年目标值7.5。"
+        assert result[0].message == said
         assert result[0].where.kind == "county"
 
 
 @pytest.mark.parametrize("rule", RATIO_RULES)
 def test_every_ratio_rule_at_its_limit(small_county, session, findings, rule):
-    """Move each rule's minimum (a new dated version each time) to the measured value, above and below it."""
+    """The threshold is the target of the plan judging the year: a 十五五 plan's target set at the measured value,
+    just above it and just below it."""
     ensure_defaults(session)
     code = norms_in_force(session, AS_OF)[rule].params["indicator"]
     value = resource_indicators(Snapshot(session, AS_OF), 2026)[code].value
-    for day, minimum, expected in ((1, value, 0), (10, value + 0.01, 1), (20, value - 0.01, 0)):
-        change_norm(session, rule, dt.date(2026, 9, day), params={"min": minimum})
-        assert len(findings(rule)) == expected, (day, minimum)
+    plan = Plan(name="十五五", start_year=2026, end_year=2030)
+    target = Indicator(code=code, name="指标", domain="卫生资源", unit="", attribute="expected", direction="at_least",
+                       computed_by=code, target_year=2030)  # fmt: skip
+    plan.indicators.append(target)
+    session.add(plan)
+    for minimum, expected in ((value, 0), (value + 0.01, 1), (value - 0.01, 0)):
+        target.target_value = minimum
+        session.flush()
+        result = findings(rule)
+        assert len(result) == expected, minimum
+        if result:
+            assert "低于“十五五”规划2030年目标值" in result[0].message

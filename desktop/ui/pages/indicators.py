@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMessageBox, QS
 
 from db.codes import INDICATOR_ATTRIBUTE
 from desktop.indicators import indicator_table, set_indicator_value
+from desktop.plans import plan_in_force, targets_note
 from desktop.ui.pages.base import Page, export_button, heading, make_table
 from desktop.ui.tablemodel import GREEN, RED, Column, ListModel
 
@@ -33,6 +34,10 @@ class IndicatorsPage(Page):
         self.year.valueChanged.connect(lambda _v: self.refresh())
         bar.addWidget(self.year)
         layout.addLayout(bar)
+        self.plan_note = QLabel()
+        self.plan_note.setObjectName("planNote")
+        self.plan_note.setWordWrap(True)
+        layout.addWidget(self.plan_note)
         layout.addWidget(QLabel("“计算”的指标由本地记录自动得出；“填报”的指标双击即可录入当年数值。"))
         self.model = ListModel(
             [
@@ -64,8 +69,11 @@ class IndicatorsPage(Page):
         layout.addWidget(self.view, 1)
 
     def refresh(self) -> None:
+        year = self.year.value()
         with self.win.db.session() as session:
-            self.model.set_rows(indicator_table(session, self.year.value(), today=self.win.today))
+            self.model.set_rows(indicator_table(session, year, today=self.win.today))
+            plan = plan_in_force(session, year)
+        self.plan_note.setText(targets_note(plan, year))
 
     def edit_value(self, index) -> None:
         row = self.model.row_at(index.row())
