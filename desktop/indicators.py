@@ -42,6 +42,7 @@ class Computed:
 
 @dataclass(frozen=True)
 class IndicatorRow:
+    id: int
     code: str
     name: str
     domain: str
@@ -177,6 +178,7 @@ def indicator_table(session: Session, year: int, today: dt.date | None = None) -
             reason = None if value is not None else f"未填报{year}年数值"
         rows.append(
             IndicatorRow(
+                ind.id,
                 ind.code,
                 ind.name,
                 ind.domain,

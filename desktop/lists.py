@@ -26,7 +26,7 @@ from db.codes import (
     TASK_STATUS,
     TITLE,
 )
-from db.models import Facility, KeyTask, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
+from db.models import Facility, KeyTask, Plan, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
 from desktop.checks.runner import run_checks
 from desktop.division_tree import DivisionTree
 from desktop.figures import on_post_by_facility
@@ -369,6 +369,11 @@ def facility_choices(session: Session, keep: Sequence[int | None] = ()) -> list[
     closed = set(session.scalars(select(Facility.id).where(Facility.status == "closed")))
     labels = Lookups(session).facility_label
     return [(fid, label) for fid, label in sorted(labels.items()) if fid not in closed or fid in keep]
+
+
+def plan_choices(session: Session) -> list[tuple[int, str]]:
+    """Plans by name, the earliest first."""
+    return [(p.id, p.name) for p in session.execute(select(Plan.id, Plan.name).order_by(Plan.start_year, Plan.id))]
 
 
 def village_choices(session: Session, keep: Sequence[int] = ()) -> list[tuple[int, str, int | None]]:

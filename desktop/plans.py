@@ -82,6 +82,11 @@ class Target:
     source: str | None
 
     @property
+    def cited(self) -> str | None:
+        """The document a finding about it cites: the indicator's own source, else its plan's."""
+        return self.source or self.plan.source
+
+    @property
     def words(self) -> str:
         """ "“十四五”规划2025年目标值", as a finding names it."""
         return f"“{self.plan.name}”规划{f'{self.year}年' if self.year else ''}目标值"

@@ -51,7 +51,7 @@ def check_ratio(ctx: Context, norm: Norm):
             period=str(ctx.period.year),
             numerator=c.numerator,
             denominator=c.denominator,
-            source=target.source,
+            source=target.cited,
         )
 
 

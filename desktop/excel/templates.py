@@ -24,7 +24,9 @@ from desktop.records.references import Lookups
 from desktop.records.types import (
     DIVISION,
     FACILITY,
+    INDICATOR,
     LOAN,
+    PLAN,
     POPULATION,
     PROJECT,
     PROJECT_UPDATE,
@@ -231,6 +233,38 @@ TEMPLATES.update(
                 SPECIAL_FUND,
                 None,
                 {"facility_id": "桃源镇卫生院", "year": "2026", "amount": "45", "note": "设备购置"},
+            ),
+            TemplateKind(
+                "plans",
+                "规划",
+                PLAN,
+                None,
+                {
+                    "name": "十五五",
+                    "start_year": "2026",
+                    "end_year": "2030",
+                    "source": "《××县“十五五”卫生健康事业发展规划》",
+                },
+            ),
+            TemplateKind(
+                "indicators",
+                "规划指标",
+                INDICATOR,
+                None,
+                {
+                    "plan_id": "十五五",
+                    "domain": "卫生资源",
+                    "name": "每千人口医疗卫生机构床位数",
+                    "unit": "张",
+                    "baseline_year": "2025",
+                    "baseline_value": "6.6",
+                    "target_year": "2030",
+                    "target_value": "7.5",
+                    "direction": "不低于",
+                    "attribute": "预期性",
+                    "computed_by": "每千人口医疗卫生机构床位数",
+                    "source": "主要发展指标表",
+                },
             ),
         )
     }

@@ -8,6 +8,7 @@ row to the change history with the old and new values.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from functools import cache
 from itertools import groupby
@@ -293,6 +294,17 @@ def _derive(session: Session, rtype: RecordType, values: dict[str, Any], record:
         staff_id = values.get("staff_id", getattr(record, "staff_id", None))  # lent from where they work
         person = session.get(StaffMember, staff_id) if staff_id is not None else None
         values["from_facility_id"] = person.facility_id if person is not None else None
+    elif rtype.key == "indicator" and record is None and values.get("name"):
+        values.setdefault("code", _indicator_code(values))
+
+
+def _indicator_code(values: dict[str, Any]) -> str:
+    """A new indicator's key within its plan: what computes it, else its name (unique in the plan too), shortened
+    past the column's 40 characters with a digest of the whole name."""
+    if values.get("computed_by"):
+        return values["computed_by"]
+    name = values["name"]
+    return name if len(name) <= 40 else f"{name[:31]}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
 
 
 def _born(id_number: str) -> tuple[dt.date, str]:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Facility, KeyTask, Project, StaffMember
+from db.models import Facility, KeyTask, Plan, Project, StaffMember
 from desktop.division_tree import VILLAGE_KINDS, DivisionTree
 from desktop.records.fields import normalise_text
 from desktop.validators import InvalidValue, mask_id_number, shorten
@@ -147,6 +147,17 @@ class Lookups:
         return table
 
     @cached_property
+    def _plans(self) -> dict[str, list[int]]:
+        table: dict[str, list[int]] = {}
+        for pid, name in self.session.execute(select(Plan.id, Plan.name)):
+            table.setdefault(normalise_text(name), []).append(pid)
+        return table
+
+    @property
+    def plan_label(self) -> dict[int, str]:
+        return dict(self.session.execute(select(Plan.id, Plan.name)).all())
+
+    @cached_property
     def _staff(self) -> dict[str, list[int]]:
         # A masked number alone is not enough: a county's people share the first six digits, and the last four
         # repeat among a few thousand. With the name it is, nearly always.
@@ -177,6 +188,7 @@ class Lookups:
             "division": lambda: self.division_label,
             "project": lambda: self.project_label,
             "task": lambda: self.task_label,
+            "plan": lambda: self.plan_label,
         }[ref]()
 
     @property
@@ -304,6 +316,7 @@ class Lookups:
             "project": lambda: self._projects[0],
             "task": lambda: self._tasks,
             "staff": lambda: self._staff,
+            "plan": lambda: self._plans,
         }[ref]()
         # Keys and text both in NFKC form: 全角 brackets in a ledger or facility name match either way.
         key = normalise_text(text).replace("／", "/")
@@ -317,6 +330,7 @@ class Lookups:
                 "project": "“建设单位/项目名称”",
                 "task": "“台账名称/序号”",
                 "staff": "“姓名/完整的18位身份证号码”",
+                "plan": "规划名称",
             }[ref]
             raise InvalidValue(f"“{shorten(text)}”有 {len(ids)} 个同名记录，请写成{how}以区分")
         return ids[0] if ids else None

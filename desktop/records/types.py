@@ -11,7 +11,9 @@ from db.models import (
     Division,
     DivisionPopulation,
     Facility,
+    Indicator,
     KeyTask,
+    Plan,
     Project,
     ProjectUpdate,
     SpecialFund,
@@ -20,6 +22,7 @@ from db.models import (
     TaskUpdate,
     Training,
 )
+from desktop.norm_parameters import INDICATOR_NAMES
 from desktop.records import words
 from desktop.records.fields import Field
 from desktop.records.parts import COOPERATING_UNITS_PART, EQUIPMENT_PART, FUNDING_PART, SERVICE_AREA_PART, Part
@@ -829,6 +832,60 @@ SPECIAL_FUND = RecordType(
     title_field="facility_id",
 )
 
+PLAN = RecordType(
+    "plan",
+    "规划",
+    Plan,
+    (
+        Field("name", "规划名称", required=True, note="如 十五五", aliases=("规划", "规划简称")),
+        Field(
+            "start_year", "起始年度", "int", minimum=2000, maximum=2100, required=True, aliases=("开始年度", "起始年份")
+        ),
+        Field(
+            "end_year", "终止年度", "int", minimum=2000, maximum=2100, required=True, aliases=("结束年度", "终止年份")
+        ),
+        Field("source", "规划文件", note="如《××县“十五五”卫生健康事业发展规划》", aliases=("文件名称", "依据")),
+    ),
+    natural_keys=(("name",),),
+)
+
+INDICATOR = RecordType(
+    "indicator",
+    "规划指标",
+    Indicator,
+    (
+        Field("plan_id", "所属规划", "ref", ref="plan", required=True, note="如 十五五", aliases=("规划", "规划名称")),
+        Field("domain", "领域", required=True, aliases=("类别", "指标类别", "领域类别")),
+        Field("name", "指标名称", required=True, aliases=("指标", "主要指标", "指标项目")),
+        Field("unit", "单位", required=True, aliases=("计量单位", "指标单位")),
+        Field("baseline_year", "基期年度", "int", minimum=2000, maximum=2100, aliases=("基期年份", "基年")),
+        Field("baseline_value", "基期值", "float", aliases=("基期数值", "现状值")),
+        Field("target_year", "目标年度", "int", minimum=2000, maximum=2100, aliases=("目标年份",)),
+        Field("target_value", "目标值", "float", aliases=("目标数值", "规划目标")),
+        Field(
+            "direction",
+            "方向",
+            "code",
+            codes=codes.INDICATOR_DIRECTION,
+            required=True,
+            note="达到目标值的方向",
+            aliases=("目标方向",),
+            words={"≥": "at_least", "≤": "at_most", "以上": "at_least", "以下": "at_most", "低于": "at_most"},
+        ),
+        Field("attribute", "属性", "code", codes=codes.INDICATOR_ATTRIBUTE, required=True, aliases=("指标属性",)),
+        Field(
+            "computed_by",
+            "由台账计算",
+            "code",
+            codes=INDICATOR_NAMES,
+            note="由本地记录计算的指标选其算法；留空为每年填报的指标",
+            aliases=("计算方法", "计算口径"),
+        ),
+        Field("source", "依据", aliases=("指标来源", "文件依据")),
+    ),
+    natural_keys=(("plan_id", "name"),),
+)
+
 RECORD_TYPES = {
     t.key: t
     for t in (
@@ -843,5 +900,7 @@ RECORD_TYPES = {
         TRAINING,
         LOAN,
         SPECIAL_FUND,
+        PLAN,
+        INDICATOR,
     )
 }

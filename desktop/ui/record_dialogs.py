@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.lists import division_choices, facility_choices, record_title, record_values, village_choices
+from desktop.lists import (
+    division_choices,
+    facility_choices,
+    plan_choices,
+    record_title,
+    record_values,
+    village_choices,
+)
 from desktop.records import privacy
 from desktop.records.editing import ConflictError, create_record, update_record
 from desktop.records.types import RecordType
@@ -29,6 +36,8 @@ def _choices(win: MainWindow, rtype: RecordType, values: dict[str, Any] | None =
                 out[f.name] = division_choices(session, keep=[(values or {}).get(f.name)], kinds=f.ref_kinds)
             elif f.kind == "ref" and f.ref == "facility":
                 out[f.name] = facility_choices(session, keep=[(values or {}).get(f.name)])
+            elif f.kind == "ref" and f.ref == "plan":
+                out[f.name] = plan_choices(session)
     return out
 
 

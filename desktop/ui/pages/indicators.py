@@ -7,7 +7,9 @@ from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMessageBox, QS
 from db.codes import INDICATOR_ATTRIBUTE
 from desktop.indicators import indicator_table, set_indicator_value
 from desktop.plans import plan_in_force, targets_note
-from desktop.ui.pages.base import Page, export_button, heading, make_table
+from desktop.records.types import INDICATOR, PLAN
+from desktop.ui.pages.base import Page, add_buttons, export_button, heading, make_table, selected_row
+from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREEN, RED, Column, ListModel
 
 
@@ -26,6 +28,14 @@ class IndicatorsPage(Page):
         bar.addWidget(heading("规划指标监测"))
         bar.addStretch(1)
         bar.addWidget(export_button(self, "indicators"))
+        add_buttons(
+            bar,
+            (
+                ("新建规划", self.add_plan, "addPlan", "edit"),
+                ("新增指标", self.add_indicator, "addIndicator", "edit"),
+                ("编辑指标", self.edit_selected, "editIndicator"),
+            ),
+        )
         bar.addWidget(QLabel("年度"))
         self.year = QSpinBox()
         self.year.setObjectName("indicatorYear")
@@ -65,7 +75,7 @@ class IndicatorsPage(Page):
         )
         self.view = make_table(self.model, sortable=False)
         self.view.setObjectName("indicatorTable")
-        self.view.doubleClicked.connect(self.edit_value)
+        self.view.doubleClicked.connect(self.edit_value)  # a year's value; the indicator itself by 编辑指标
         layout.addWidget(self.view, 1)
 
     def refresh(self) -> None:
@@ -74,6 +84,36 @@ class IndicatorsPage(Page):
             self.model.set_rows(indicator_table(session, year, today=self.win.today))
             plan = plan_in_force(session, year)
         self.plan_note.setText(targets_note(plan, year))
+
+    def add_plan(self, *, exec_: bool = True):
+        """A new plan (十五五), then its indicators: once saved, the page shows the plan's first year."""
+        year = self.year.value()
+        form = new_record_dialog(self.win, PLAN, {"start_year": year, "end_year": year + 4}, exec_=False)
+        form.accepted.connect(lambda: self._show_plan(form.created))
+        if exec_:
+            form.exec()
+        return form
+
+    def _show_plan(self, created: list[int]) -> None:
+        if created:
+            with self.win.db.session() as session:
+                self.year.setValue(session.get(PLAN.model, created[0]).start_year)
+
+    def add_indicator(self, *, exec_: bool = True):
+        """A new indicator, of the plan judging the year shown unless that plan is only carried on."""
+        with self.win.db.session() as session:
+            plan = plan_in_force(session, self.year.value())
+        defaults = {"direction": "at_least", "attribute": "expected"}
+        if plan is not None and not plan.carried:
+            defaults["plan_id"] = plan.id
+        return new_record_dialog(self.win, INDICATOR, defaults, exec_=exec_)
+
+    def edit_selected(self, *, exec_: bool = True):
+        row = selected_row(self.view)
+        if row is None:
+            QMessageBox.information(self, "编辑指标", "请先在表中选择一个指标。")
+            return None
+        return edit_record_dialog(self.win, INDICATOR, row.id, exec_=exec_)
 
     def edit_value(self, index) -> None:
         row = self.model.row_at(index.row())
