@@ -5,11 +5,11 @@ checked."""
 from __future__ import annotations
 
 from desktop.checks.findings import Where, fmt
-from desktop.checks.registry import Context, check
+from desktop.checks.registry import Context, NothingToJudge, check
 from desktop.indicators import resource_indicators
 from desktop.norm_parameters import INDICATOR_UNITS
 from desktop.norms import Norm
-from desktop.plans import Target, computed_targets
+from desktop.plans import Target, computed_targets, plan_in_force
 
 
 def _per_county(ctx: Context) -> dict[int, dict]:
@@ -32,7 +32,9 @@ def check_ratio(ctx: Context, norm: Norm):
     code = norm.params["indicator"]
     target = _targets(ctx).get(code)
     if target is None:
-        return
+        plan = plan_in_force(ctx.data.conn, ctx.period.year)
+        said = f"{plan.label}未设该指标的目标值" if plan else f"尚未录入{ctx.period.year}年及以前开始的规划"
+        raise NothingToJudge(said)
     unit = INDICATOR_UNITS[code]
     short = target.direction == "at_least"
     for county_id, values in _per_county(ctx).items():

@@ -13,6 +13,11 @@ from desktop.periods import Period
 from desktop.snapshot import Snapshot
 
 
+class NothingToJudge(Exception):  # noqa: N818  a rule's state, not a failure
+    """Raised by a check that has no basis to judge by this period (a ratio the plan in force sets no target for):
+    its rule is then neither "run, nothing found" nor switched off, and says why."""
+
+
 @dataclass
 class Context:
     data: Snapshot

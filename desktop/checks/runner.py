@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.errors import Cancelled, UserError
 from desktop.checks import beds, data_quality, network, projects, ratios, tasks, tcm, village_doctors  # noqa: F401
 from desktop.checks.findings import Finding
-from desktop.checks.registry import CHECKS, Context
+from desktop.checks.registry import CHECKS, Context, NothingToJudge
 from desktop.norms import Norm, ensure_defaults, norms_in_force
 from desktop.periods import Period
 from desktop.snapshot import Snapshot, paused_gc
@@ -30,6 +30,7 @@ class CheckRun:
     norms: dict[str, Norm]
     rules_run: list[str] = field(default_factory=list)
     rules_off: list[str] = field(default_factory=list)  # switched off by the bureau on this date
+    rules_idle: dict[str, str] = field(default_factory=dict)  # rule -> why it had nothing to judge by
 
     def by_rule(self) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
@@ -70,8 +71,12 @@ def run_checks(
             if norm is None or not norm.enabled:
                 run.rules_off.append(rule_id)
             else:
-                run.findings.extend(CHECKS[rule_id](ctx, norm))
-                run.rules_run.append(rule_id)
+                try:
+                    run.findings.extend(CHECKS[rule_id](ctx, norm))
+                except NothingToJudge as idle:
+                    run.rules_idle[rule_id] = str(idle)
+                else:
+                    run.rules_run.append(rule_id)
             if progress:
                 progress(i + 1, len(wanted))
     run.findings.sort(key=Finding.sort_key)

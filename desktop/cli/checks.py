@@ -61,6 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         + "，".join(f"{SEVERITY[s]} {n} 条" for s, n in counts.items())
         + f"；运行规则 {len(run.rules_run)} 条"
         + (f"，已停用 {len(run.rules_off)} 条" if run.rules_off else "")
+        + (f"，无判定依据 {len(run.rules_idle)} 条" if run.rules_idle else "")
     )
     for rule_id, findings in run.by_rule().items():
         first = findings[0]
@@ -72,6 +73,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     clean = [run.norms[r].name for r in run.rules_run if r not in run.by_rule()]
     if clean:
         print(f"\n未发现问题的规则：{'、'.join(clean)}")
+    for rule_id, why in run.rules_idle.items():
+        print(f"无判定依据的规则：{run.norms[rule_id].name}（{why}）")
     return 0
 
 

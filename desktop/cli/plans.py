@@ -1,4 +1,5 @@
-"""``countyhealth plans``: the development plans (十四五, 十五五) and their indicators."""
+"""``countyhealth plans``: the development plans (十四五, 十五五) and their indicators: listed, shown, a plan added,
+its indicators imported from a sheet (the 规划指标 template or a bureau's own table) and exported as that template."""
 
 from __future__ import annotations
 
@@ -81,6 +82,39 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from desktop.cli import open_db
+    from desktop.records.editing import create_record
+    from desktop.records.types import PLAN
+
+    start, _dash, end = args.years.replace("～", "-").replace("—", "-").partition("-")
+    raw = {"name": args.name, "start_year": start.strip(), "end_year": end.strip(), "source": args.source}
+    db = open_db(args)
+    try:
+        with db.session() as session:
+            plan = create_record(session, PLAN, raw, user=db.actor.name)  # a refusal says why, field by field
+            session.commit()
+            said = f"已添加“{plan.name}”规划（{plan.start_year}～{plan.end_year}年）。"
+    finally:
+        db.close()
+    print(said + "指标可用 countyhealth plans import 从表格导入，或在窗口的“规划指标”页逐项录入。")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.cli.excel import cmd_import as import_sheet
+
+    args.kind, args.good_rows_only, args.mapping, args.save_mapping = "indicators", False, None, None
+    return import_sheet(args)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.cli.excel import cmd_template
+
+    args.kind, args.with_records, args.unmask_ids = "indicators", True, False
+    return cmd_template(args)
+
+
 def register(sub) -> None:
     from desktop.cli import add_db_option
 
@@ -94,3 +128,23 @@ def register(sub) -> None:
     add_db_option(show)
     show.add_argument("name", help="规划名称，如 十四五")
     show.set_defaults(func=cmd_show)
+    add = actions.add_parser("add", help="添加一个规划（其指标另行导入或录入）")
+    add_db_option(add)
+    add.add_argument("name", help="规划名称，如 十五五")
+    add.add_argument("--years", required=True, help="规划期，如 2026-2030")
+    add.add_argument("--source", help="规划文件，如《××县“十五五”卫生健康事业发展规划》")
+    add.set_defaults(func=cmd_add)
+    imported = actions.add_parser(
+        "import",
+        help="从表格导入规划指标",
+        description="导入规划指标表（每行的“所属规划”须为已添加的规划）；有问题时不写入任何数据",
+    )
+    add_db_option(imported)
+    imported.add_argument("file", help="规划指标表（.xlsx、.xls、.et、.csv 等）")
+    imported.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imported.add_argument("--problems", metavar="FILE.xlsx", help="把问题标注到一个新工作簿中")
+    imported.set_defaults(func=cmd_import)
+    export = actions.add_parser("export", help="导出全部规划指标（规划指标导入模板，可修改后再导入）")
+    add_db_option(export)
+    export.add_argument("--out", required=True, help="输出文件（.xlsx）")
+    export.set_defaults(func=cmd_export)

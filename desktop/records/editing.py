@@ -23,7 +23,7 @@ from db.access import actor_of
 from db.codes import DIVISION_KIND
 from db.errors import UserError
 from db.locks import guard_inserted
-from db.models import Change, Division, Facility, KeyTask, StaffMember, TaskUpdate
+from db.models import Change, Division, Facility, Indicator, KeyTask, StaffMember, TaskUpdate
 from desktop.records.fields import MaskedValue
 from desktop.records.parts import logged
 from desktop.records.references import Lookups
@@ -156,6 +156,13 @@ def _cross_checks(rtype: RecordType, record: Any) -> dict[str, str]:
     elif rtype.key in ("training", "loan"):
         if record.end_date is not None and record.start_date is not None and record.end_date < record.start_date:
             errors["end_date"] = f"“{rtype.field('end_date').label}”不能早于“{rtype.field('start_date').label}”"
+    elif rtype.key == "plan":
+        if record.start_year is not None and record.end_year is not None and record.end_year < record.start_year:
+            errors["end_year"] = f"终止年度（{record.end_year}）不能早于起始年度（{record.start_year}）"
+    elif rtype.key == "indicator":
+        base, target = record.baseline_year, record.target_year
+        if base is not None and target is not None and target <= base:
+            errors["target_year"] = f"目标年度（{target}）应晚于基期年度（{base}）"
     return errors
 
 
@@ -204,6 +211,17 @@ def _reference_checks(
     community's (a township's own total would be counted again with its villages', and no page shows it), a
     township hangs from a county."""
     errors = {}
+    if rtype.key == "indicator" and getattr(record, "computed_by", None) and getattr(record, "plan_id", None):
+        # the ratio checks read one target per computation from a plan
+        other = session.scalar(
+            select(Indicator.name).where(
+                Indicator.plan_id == record.plan_id,
+                Indicator.computed_by == record.computed_by,
+                Indicator.id != (getattr(record, "id", None) or -1),
+            )
+        )
+        if other is not None:
+            errors["computed_by"] = f"该规划中已有按此口径计算的指标“{other}”"
     for f in _kinded_references(rtype):
         value = getattr(record, f.name, None)
         if value is None or value < 0:
