@@ -127,7 +127,12 @@ class DashboardPage(Page):
                 continue
             colour = {"met": "#2e7d32", "not_met": "#c62828"}.get(r.verdict, "#777777")
             value = "无法计算" if r.value is None else f"{r.value:.2f}"
-            target = "" if r.target_value is None else f"目标 {r.target_value:g}"
+            year = f"{r.target_year}年" if r.target_year else ""
+            target = (
+                ""
+                if r.target_value is None
+                else f"{year}目标 {'≥' if r.direction == 'at_least' else '≤'}{r.target_value:g}"
+            )
             cells.append(
                 f"<tr><td><span style='color:{colour}'>●</span> {r.name}</td>"
                 f"<td align='right'>&nbsp;{value}</td><td>&nbsp;{target}</td></tr>"
