@@ -10,8 +10,8 @@ wherever a leader meets it.
   performance pay).
 - 问题: the findings of the period's check, by severity.
 
-Facilities' beds and status are kept as current values only: a past period's facilities and beds are as recorded
-now (the report says so).
+A past period's facilities, beds and status are as they stood on its last day (Snapshot.facilities undoes the
+changes that hold from after it).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.codes import FACILITY_KIND, SEVERITY, STAFF_CATEGORY
-from db.models import Facility, StaffMember
+from db.models import StaffMember
 from desktop.periods import Period
 from desktop.snapshot import Snapshot
 from desktop.subsidies import RosterTotal, subsidy_roster
@@ -128,11 +128,7 @@ def headline_figures(
     ``findings=False`` leave them out (the dashboard's first paint); a CheckRun already made is counted as it is."""
     today = today or dt.date.today()
     as_of = period.as_of(today)
-    listed = session.execute(
-        select(Facility.kind, Facility.status, Facility.open_beds, Facility.elderly_care_beds).where(
-            Facility.status != "closed"
-        )
-    ).all()
+    listed = [f for f in Snapshot(session, as_of).facilities.values() if f.status != "closed"]
     kinds = Counter(f.kind for f in listed)
     categories = Counter(c for (c,) in staff_on_post(session, as_of, StaffMember.category))
     rosters = subsidy_roster(session, period, today=today).totals() if subsidies else None

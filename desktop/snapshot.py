@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Change,
     Division,
     DivisionPopulation,
     Facility,
@@ -73,6 +74,38 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+# A facility's columns that name it rather than describe it: read as they are now for any period.
+FACILITY_IDENTITY = frozenset(("id", "name", "division_id", "credit_code", "licence_no", "phone", "address", "version"))
+
+
+def later_changes(conn, table_name: str, as_of: dt.date) -> list:
+    """The history's changes of a table that hold from after ``as_of`` (from the day the clerk said, else the day
+    they were made), latest first."""
+    next_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    rows = conn.execute(
+        select(Change.id, Change.row_id, Change.action, Change.old_values, Change.at, Change.effective_on).where(
+            Change.table_name == table_name,
+            or_(Change.effective_on > as_of, and_(Change.effective_on.is_(None), Change.at >= next_day)),
+        )
+    ).all()
+    return sorted(rows, key=lambda c: (c.effective_on or c.at.date(), c.id), reverse=True)
+
+
+@lru_cache(maxsize=8)
+def _row_type(table) -> type:
+    return namedtuple(f"{table.name}_as_of", table.columns.keys())  # noqa: PYI024  a row's columns, as a Row has them
+
+
+def _as_it_was(row, table, old: dict) -> tuple:
+    """``row`` with the values a change replaced (as the history writes them: dates as text)."""
+    values = row._asdict() if hasattr(row, "_asdict") else dict(row._mapping)  # undone once already, or not
+    for name, value in old.items():
+        if name in values:
+            python_type = table.c[name].type.python_type
+            values[name] = python_type.fromisoformat(value) if python_type is dt.date and value else value
+    return _row_type(table)(**values)
 
 
 class Snapshot:
@@ -161,22 +194,18 @@ class Snapshot:
 
     @cached_property
     def facilities(self) -> dict[int, Facility]:
-        cols = [
-            Facility.id,
-            Facility.name,
-            Facility.kind,
-            Facility.division_id,
-            Facility.status,
-            Facility.ownership,
-            Facility.building_ownership,
-            Facility.open_beds,
-            Facility.elderly_care_beds,
-            Facility.tcm_beds,
-            Facility.tcm_hall,
-            Facility.provides_tcm,
-            Facility.standardised,
-        ]
-        return {r.id: r for r in self.conn.execute(select(*cols)).all()}
+        """Every facility as it stood on the snapshot's day: its facts (beds, status, TCM hall ...) now, with the
+        changes that hold from after that day undone, latest first (beds changed today leave 2026Q3's figures as
+        they were). What names it (name, place, codes) is as now: a name corrected today is the facility's name in
+        every period. A facility entered later is kept: a first day's import describes facilities already there."""
+        table = Facility.__table__
+        rows = {r.id: r for r in self.conn.execute(select(table)).all()}
+        for change in later_changes(self.conn, "facilities", self.as_of):
+            row = rows.get(change.row_id)
+            facts = {k: v for k, v in (change.old_values or {}).items() if k not in FACILITY_IDENTITY}
+            if row is not None and change.action == "update" and facts:
+                rows[change.row_id] = _as_it_was(row, table, facts)
+        return rows
 
     def operating(self, kinds: tuple[str, ...] | list[str]) -> list:
         """Facilities of these kinds that are operating on the check date."""

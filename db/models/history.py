@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.codes import CHANGE_ACTION, sql_in
@@ -28,3 +28,6 @@ class Change(Base):
     old_values: Mapped[dict | None] = mapped_column(JSON)
     new_values: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+    # The day from which the change holds when the clerk said one other than the day it was recorded: a past
+    # period is read as of its last day (desktop/snapshot.py), undoing the changes that hold from after it.
+    effective_on: Mapped[dt.date | None] = mapped_column(Date)

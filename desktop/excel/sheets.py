@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.codes import (
@@ -63,13 +63,13 @@ def facility_roster(ctx: Context) -> SheetSpec:
     s = ctx.session
     towns = township_names(s)
     staff = on_post_by_facility(s, ctx.as_of)
-    # Every facility not closed, and a closed one still holding people on post (its closing predates the check
-    # that refuses it): the 合计 of 在岗人员 is then the county's, and that facility's row shows what to mend.
-    rows = s.scalars(
-        select(Facility)
-        .where(or_(Facility.status != "closed", Facility.id.in_([f for f, n in staff.items() if n])))
-        .order_by(Facility.division_id, Facility.id)
-    ).all()
+    # As the facilities stood on the period's last day: every one not closed, and a closed one still holding people
+    # on post (its closing predates the check that refuses it): the 合计 of 在岗人员 is then the county's, and that
+    # facility's row shows what to mend.
+    rows = sorted(
+        (f for f in Snapshot(s, ctx.as_of).facilities.values() if f.status != "closed" or staff.get(f.id)),
+        key=lambda f: (f.division_id, f.id),
+    )
     kind, own, status = _label(FACILITY_KIND), _label(OWNERSHIP), _label(FACILITY_STATUS)
     building, hall = _label(BUILDING_OWNERSHIP), _label(TCM_HALL)
     return SheetSpec(

@@ -349,9 +349,13 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def log_change(session: Session, user: str, table: str, row_id: int, action: str, old, new, reason=None) -> None:
+def log_change(
+    session: Session, user: str, table: str, row_id: int, action: str, old, new, reason=None, effective_on=None
+) -> None:
     """One row of the change history. With sign-in on it names the signed-in account."""
-    session.add(Change(**_change(_who(session, user), table, row_id, action, old, new, reason)))
+    session.add(
+        Change(**_change(_who(session, user), table, row_id, action, old, new, reason), effective_on=effective_on)
+    )
 
 
 def _who(session: Session, user: str) -> str:
@@ -533,8 +537,12 @@ def update_record(
     reason: str | None = None,
     expected_version: int | None = None,
     seen: dict[str, Any] | None = None,
+    effective_on: dt.date | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Change some fields of a record; returns {field: (old, new)} of what actually changed.
+
+    ``effective_on``: the day from which the change holds, where not the day it is made (a bed count changed
+    from the first of the month): a period ending before it still reads the old values.
 
     ``expected_version``: the version the clerk's form was opened at; if another clerk has saved since, nothing
     is written and ConflictError names their change (``seen``: the values the form was opened with)."""
@@ -584,6 +592,8 @@ def update_record(
         session.rollback()
         fresh = session.get(rtype.model, record_id, populate_existing=True)
         raise _conflict(session, rtype, fresh, seen or {name: old for name, (old, _new) in changed.items()}) from None
+    if effective_on is None and "status" in own and own.get("status_date", (None, None))[1] is not None:
+        effective_on = own["status_date"][1]  # a facility closed, a person gone: from the date given with it
     if own:
         log_change(
             session,
@@ -594,6 +604,7 @@ def update_record(
             {n: _jsonable(o) for n, (o, _) in own.items()},
             {n: _jsonable(v) for n, (_, v) in own.items()},
             reason,
+            effective_on,
         )
     return changed
 

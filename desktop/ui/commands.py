@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -32,10 +33,12 @@ class EditCommand(QUndoCommand):
         text: str,
         version: int | None = None,
         refused: Callable[[str], None] = lambda _message: None,
+        effective_on: dt.date | None = None,
     ) -> None:
         super().__init__(text)
         self.db, self.rtype, self.record_id, self.user, self.after = db, rtype, record_id, user, after
         self.version, self.refused = version, refused
+        self.effective_on = effective_on  # undone and redone from the day the change held from
         self.before = {name: old for name, (old, _new) in changed.items()}
         self.after_values = {name: new for name, (_old, new) in changed.items()}
         self._applied = True
@@ -45,7 +48,7 @@ class EditCommand(QUndoCommand):
             try:
                 update_record(
                     session, self.rtype, self.record_id, values, user=self.user, reason=reason,
-                    expected_version=self.version,
+                    expected_version=self.version, effective_on=self.effective_on,
                 )  # fmt: skip
             except ConflictError as exc:
                 self.setObsolete(True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from desktop.lists import (
     division_choices,
@@ -19,6 +19,7 @@ from desktop.records.editing import ConflictError, create_record, update_record
 from desktop.records.types import RecordType
 from desktop.ui.commands import EditCommand
 from desktop.ui.forms import RecordForm
+from desktop.ui.pages.base import date_edit
 from desktop.ui.pages.history import RecordHistoryDialog
 
 if TYPE_CHECKING:
@@ -50,8 +51,31 @@ def edit_record_dialog(
     fixed: dict[str, Any] | None = None,
     parent: QWidget | None = None,
     exec_: bool = True,
+    dated: bool = False,
 ) -> RecordForm:
-    """``fixed``: fields the opening form gives (a training's person), not shown."""
+    """``fixed``: fields the opening form gives (a training's person), not shown. ``dated``: the form asks from
+    which day the change holds (a facility's beds or status), today unless the clerk says otherwise, so that the
+    periods before it keep the old values."""
+    since = None
+    if dated:
+        since = date_edit(win.today)
+        since.setObjectName("effectiveOn")
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(QLabel("本次修改自"))
+        line.addWidget(since)
+        line.addWidget(QLabel("起生效（此前各报告期的床位、状态等不变）"))
+        line.addStretch(1)
+        if extra is not None:
+            both = QWidget()
+            stack = QVBoxLayout(both)
+            stack.setContentsMargins(0, 0, 0, 0)
+            stack.addWidget(extra, 1)
+            stack.addWidget(row)
+            extra = both
+        else:
+            extra = row
     with win.db.session() as session:
         values = record_values(session, rtype, record_id)
         title_value = record_title(session, rtype, values)
@@ -65,6 +89,7 @@ def edit_record_dialog(
                     changed = update_record(
                         session, rtype, record_id, raw, user=win.user,
                         expected_version=opened["version"], seen=opened["seen"],
+                        effective_on=since.date().toPython() if since is not None else None,
                     )  # fmt: skip
                     session.commit()
                     if changed and opened["version"] is not None:
@@ -85,6 +110,7 @@ def edit_record_dialog(
                     text=f"修改{title_value}的{labels}",
                     version=opened["version"],
                     refused=lambda message: QMessageBox.warning(win, "未作改动", message),
+                    effective_on=since.date().toPython() if since is not None else None,
                 )
             )
             win.data_changed()

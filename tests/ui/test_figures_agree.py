@@ -48,7 +48,8 @@ def _edit(db) -> str:
             if person.status == "on_post":
                 leaving = {"status": "离职", "status_reason": "辞职", "status_date": LEFT_ON}
                 update_record(s, STAFF, person.id, leaving, user="测试")
-        update_record(s, FACILITY, clinic_id, {"status": "撤销", "status_reason": "并入邻村卫生室"}, user="测试")
+        closing = {"status": "撤销", "status_reason": "并入邻村卫生室"}
+        update_record(s, FACILITY, clinic_id, closing, user="测试", effective_on=LEFT_ON)  # closed in September
         joining = {
             "name": "新来的",
             "id_number": "110101199003074514",

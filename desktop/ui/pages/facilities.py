@@ -137,7 +137,7 @@ class FacilitiesPage(Page):
         if row is None:
             return None
         extra = self._special_funds(row.id) if row.kind in GRASSROOTS_CENTRE_KINDS else None
-        return edit_record_dialog(self.win, FACILITY, row.id, extra=extra, exec_=exec_)
+        return edit_record_dialog(self.win, FACILITY, row.id, extra=extra, exec_=exec_, dated=True)
 
     def _special_funds(self, facility_id: int) -> QWidget:
         """A health centre's special funds for infrastructure and equipment, year by year."""
