@@ -234,17 +234,29 @@ class Snapshot:
 
     @cached_property
     def service_area(self) -> dict[int, list[int]]:
+        """The villages each facility served on the snapshot's day (later changes undone, as for its facts)."""
         out: dict[int, list[int]] = defaultdict(list)
         for facility_id, division_id in self._rows(select(ServiceArea.facility_id, ServiceArea.division_id)):
             out[facility_id].append(division_id)
+        for change in later_changes(self.conn, "service_areas", self.as_of):
+            if change.action == "update" and "service_area" in (change.old_values or {}):
+                out[change.row_id] = list(change.old_values["service_area"] or ())
         return out
 
     @cached_property
     def equipment(self) -> dict[int, dict[str, int]]:
+        """Each facility's key equipment on the snapshot's day (later changes undone, as for its facts)."""
         out: dict[int, dict[str, int]] = defaultdict(dict)
         rows = self._rows(select(FacilityEquipment.facility_id, FacilityEquipment.item, FacilityEquipment.quantity))
         for facility_id, item, qty in rows:
             out[facility_id][item] = qty
+        for change in later_changes(self.conn, "facility_equipment", self.as_of):
+            for name, quantity in (change.old_values or {}).items() if change.action == "update" else ():
+                item = name.removeprefix("equipment_")
+                if quantity:
+                    out[change.row_id][item] = quantity
+                else:
+                    out[change.row_id].pop(item, None)
         return out
 
     @cached_property

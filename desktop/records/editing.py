@@ -579,7 +579,7 @@ def update_record(
     try:
         session.flush()  # the record's own columns first: their UPDATE names the version the clerk read
         for part, given in parts:
-            changed.update(part.save(session, record_id, given, user, reason))
+            changed.update(part.save(session, record_id, given, user, reason, effective_on))
         if len(changed) > len(own) and not own and hasattr(record, "version"):
             # Only a part changed (equipment, a village served): the record's version moves all the same, so an
             # undo or another clerk's form opened before this is refused rather than silently overwriting it.

@@ -31,8 +31,9 @@ class Part:
     fields: tuple[Field, ...]
     # (session, record ids or None for all) -> {record id: {field name: value}}; a record without rows is absent
     load: Callable[[Session, Collection[int] | None], dict[int, dict[str, Any]]]
-    # (session, record id, {field name: value}, user, reason) -> {field name: (old, new)} of what changed
-    save: Callable[[Session, int, dict[str, Any], str, str | None], Changes]
+    # (session, record id, {field name: value}, user, reason, effective_on) -> {field name: (old, new)} of what
+    # changed; effective_on: the day the change holds from, where not the day it is made (see update_record)
+    save: Callable[..., Changes]
     model: type  # the rows' model
     # (a new record's id, {field name: value}) -> (its rows, as values of ``model``; what changed): what ``save``
     # writes and logs for a record without rows
@@ -43,11 +44,13 @@ class Part:
         return {f.name: f.default for f in self.fields}
 
 
-def _log(session: Session, user: str, table: str, record_id: int, changes: Changes, reason: str | None) -> None:
+def _log(
+    session: Session, user: str, table: str, record_id: int, changes: Changes, reason: str | None, effective_on=None
+) -> None:
     from desktop.records.editing import log_change
 
     if changes:
-        log_change(session, user, table, record_id, "update", *logged(changes), reason)
+        log_change(session, user, table, record_id, "update", *logged(changes), reason, effective_on)
 
 
 def logged(changes: Changes) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -99,7 +102,7 @@ def _load_equipment(session: Session, ids: Collection[int] | None) -> dict[int, 
 
 
 def _save_equipment(
-    session: Session, facility_id: int, values: dict[str, Any], user: str, reason: str | None
+    session: Session, facility_id: int, values: dict[str, Any], user: str, reason: str | None, effective_on=None
 ) -> Changes:
     rows = {
         e.item: e
@@ -121,7 +124,7 @@ def _save_equipment(
             session.add(FacilityEquipment(facility_id=facility_id, item=item, quantity=quantity))
     if changes:
         session.flush()
-        _log(session, user, "facility_equipment", facility_id, changes, reason)
+        _log(session, user, "facility_equipment", facility_id, changes, reason, effective_on)
     return changes
 
 
@@ -171,7 +174,7 @@ def _load_service_area(session: Session, ids: Collection[int] | None) -> dict[in
 
 
 def _save_service_area(
-    session: Session, facility_id: int, values: dict[str, Any], user: str, reason: str | None
+    session: Session, facility_id: int, values: dict[str, Any], user: str, reason: str | None, effective_on=None
 ) -> Changes:
     if "service_area" not in values:
         return {}
@@ -188,7 +191,7 @@ def _save_service_area(
         session.add(ServiceArea(facility_id=facility_id, division_id=division_id))
     session.flush()
     changes = {"service_area": (tuple(sorted(rows)), tuple(sorted(wanted)))}
-    _log(session, user, "service_areas", facility_id, changes, reason)
+    _log(session, user, "service_areas", facility_id, changes, reason, effective_on)
     return changes
 
 
@@ -247,7 +250,9 @@ def _load_funding(session: Session, ids: Collection[int] | None) -> dict[int, di
     return out
 
 
-def _save_funding(session: Session, project_id: int, values: dict[str, Any], user: str, reason: str | None) -> Changes:
+def _save_funding(
+    session: Session, project_id: int, values: dict[str, Any], user: str, reason: str | None, effective_on=None
+) -> Changes:
     rows = {f.source: f for f in session.scalars(select(ProjectFunding).where(ProjectFunding.project_id == project_id))}
     changes: Changes = {}
     for name, amount in values.items():
@@ -264,7 +269,7 @@ def _save_funding(session: Session, project_id: int, values: dict[str, Any], use
             session.add(ProjectFunding(project_id=project_id, source=source, amount=amount))
     if changes:
         session.flush()
-        _log(session, user, "project_funding", project_id, changes, reason)
+        _log(session, user, "project_funding", project_id, changes, reason, effective_on)
     return changes
 
 
@@ -308,7 +313,9 @@ def _load_units(session: Session, ids: Collection[int] | None) -> dict[int, dict
     return {tid: {"cooperating_units": tuple(units)} for tid, units in found.items()}
 
 
-def _save_units(session: Session, task_id: int, values: dict[str, Any], user: str, reason: str | None) -> Changes:
+def _save_units(
+    session: Session, task_id: int, values: dict[str, Any], user: str, reason: str | None, effective_on=None
+) -> Changes:
     if "cooperating_units" not in values:
         return {}
     rows = list(
@@ -327,7 +334,7 @@ def _save_units(session: Session, task_id: int, values: dict[str, Any], user: st
     session.add_all(TaskCooperatingUnit(task_id=task_id, unit=unit, position=i) for i, unit in enumerate(new))
     session.flush()
     changes = {"cooperating_units": (old, new)}
-    _log(session, user, "task_cooperating_units", task_id, changes, reason)
+    _log(session, user, "task_cooperating_units", task_id, changes, reason, effective_on)
     return changes
 
 

@@ -264,7 +264,7 @@ def build_report(
         if as_of < today:
             para(
                 "说明：本报告按报告期末的情况编写：核查规范按当日生效的版本，人员按当日在岗情况，建设项目和重点任务按当日"
-                "以前最近一次填报的进展，机构的床位和状态按当日情况。机构的设备和服务范围只保存当前值，为生成报告时的记录。"
+                "以前最近一次填报的进展，机构的床位、状态、设备和服务范围按当日情况。"
             )
         rules = run.by_rule()
         main = [fs[0] for rid, fs in rules.items() if fs[0].severity == "high"][:6]

@@ -16,6 +16,7 @@ from desktop.figures import headline_figures
 from desktop.periods import Period
 from desktop.records.editing import update_record
 from desktop.records.types import FACILITY
+from desktop.snapshot import Snapshot
 
 
 def _cells(path) -> list[tuple]:
@@ -57,6 +58,22 @@ def test_an_import_made_today_leaves_the_past_quarter_as_it_was(demo_db, tmp_pat
     assert figures_after.open_beds == figures_before.open_beds
     assert now.open_beds == figures_before.open_beds + 5 * 17  # the quarter running has the new beds
     capsys.readouterr()
+
+
+def test_equipment_and_villages_served_changed_today_leave_the_past_quarter_as_it_was(demo_db):
+    with demo_db.session() as s:
+        centre = s.scalars(select(Facility).where(Facility.kind == "thc").order_by(Facility.id)).first()
+        past, now = (Snapshot(s, day) for day in (dt.date(2026, 9, 30), dt.date.today()))
+        served, kit = list(past.service_area[centre.id]), dict(past.equipment[centre.id])
+        assert len(served) > 1 and kit
+        item = next(iter(kit))
+        one_fewer = {"service_area": served[1:], f"equipment_{item}": kit[item] + 2}
+        update_record(s, FACILITY, centre.id, one_fewer, user="测试")
+        s.commit()
+        past, now = (Snapshot(s, day) for day in (dt.date(2026, 9, 30), dt.date.today()))
+        assert sorted(past.service_area[centre.id]) == sorted(served) and past.equipment[centre.id] == kit
+        assert sorted(now.service_area[centre.id]) == sorted(served[1:])
+        assert now.equipment[centre.id][item] == kit[item] + 2
 
 
 def test_a_change_said_to_hold_from_an_earlier_day_moves_the_quarters_from_it(demo_db):
