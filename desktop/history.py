@@ -92,12 +92,16 @@ class HistoryEntry:
     record: str  # the record's name as it is now
     changes: tuple[tuple[str, str, str], ...]  # (field label, old, new)
     reason: str
+    effective_on: dt.date | None = None  # the day the change holds from, where the clerk gave one
 
     @property
     def summary(self) -> str:
         if not self.changes:
             return ""
-        return "；".join(f"{label}：{old or '（空）'} → {new or '（空）'}" for label, old, new in self.changes)
+        said = "；".join(f"{label}：{old or '（空）'} → {new or '（空）'}" for label, old, new in self.changes)
+        if self.effective_on is not None and self.effective_on != self.at.date():
+            said += f"（自{self.effective_on.year}年{self.effective_on.month}月{self.effective_on.day}日起）"
+        return said
 
 
 def last_submission_at(session: Session) -> dt.datetime | None:
@@ -153,6 +157,7 @@ def _describe(session: Session, rows: list[Change]) -> list[HistoryEntry]:
                 names.get((c.table_name, c.row_id)) or _fallback_name(c, refs),
                 tuple(_field_changes(c, refs)),
                 c.reason or "",
+                c.effective_on,
             )
         )
     return out

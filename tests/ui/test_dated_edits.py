@@ -7,6 +7,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QDialog
 
 from desktop.figures import headline_figures
+from desktop.history import record_history
 from desktop.periods import Period
 from tests.ui.conftest import TODAY
 from tests.ui.test_pages import pick
@@ -31,6 +32,9 @@ def test_beds_changed_from_a_day_move_the_quarters_from_that_day(window, demo_db
     form.try_save()
     assert form.result() == QDialog.DialogCode.Accepted
     assert _beds(demo_db, 2) == before[2] and _beds(demo_db, 3) == before[3] + 12
+    with demo_db.session() as s:  # the form's 修改记录 shows the values over time, each from its day
+        latest = record_history(s, "facilities", page.model.row_at(0).id)[0]
+    assert latest.summary.startswith("实有床位：") and latest.summary.endswith("（自2026年8月1日起）")
 
     window.undo_stack.undo()
     assert (_beds(demo_db, 2), _beds(demo_db, 3)) == (before[2], before[3])
