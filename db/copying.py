@@ -25,6 +25,7 @@ LABELS = {
     "changes": "修改记录",
     "divisions": "行政区划",
     "indicators": "规划指标",
+    "plans": "规划",
     "key_tasks": "重点任务",
     "norm_rules": "核查规则",
     "submissions": "报送记录",

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from db import open_database
-from db.copying import Cancelled, copy_database, verify_copy
+from db.copying import LABELS, Cancelled, copy_database, verify_copy
 from db.models import Base, Change, Facility, StaffMember
 from desktop.cli import main
 from desktop.identifiers import make_id_number
@@ -53,6 +53,7 @@ def test_migrate_copies_every_record_and_verifies_it(capsys, edited_demo, empty_
     assert code == 0, err
     assert f"复制完成并通过校验：{len(Base.metadata.tables)} 张表" in out and "不一致" not in out
     assert "人员" in out and "修改记录" in out
+    assert not set(Base.metadata.tables) - set(LABELS)  # every table the copy reports on is named in Chinese
     # The copy answers as the original does: the same findings for the quarter
     checks = [
         json.loads(run(capsys, "check", "--db", d, "--period", "2026Q3", "--json")[1]) for d in (source, empty_target)
