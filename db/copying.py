@@ -13,11 +13,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Table, func, select
+from sqlalchemy import JSON, Table, delete, func, select
 
 from db.engine import Database, sync_id_sequences
 from db.errors import Cancelled, UserError
-from db.models import Base
+from db.models import Base, Indicator, Plan
 
 BATCH = 5000
 
@@ -26,6 +26,7 @@ LABELS = {
     "divisions": "行政区划",
     "indicators": "规划指标",
     "plans": "规划",
+    "import_mappings": "导入列对应",
     "key_tasks": "重点任务",
     "norm_rules": "核查规则",
     "submissions": "报送记录",
@@ -114,6 +115,16 @@ def verify_copy(source: Database, target: Database) -> list[TableCheck]:
     return out
 
 
+def _shipped_only(conn, held: dict[str, int]) -> bool:
+    """Whether the target holds nothing but what every new database starts with: the 十四五 plan its migration
+    (0017) writes. Such a target is empty for a copy."""
+    if not held or set(held) - {"plans", "indicators"}:
+        return False
+    plans = [tuple(p) for p in conn.execute(select(Plan.id, Plan.name)).all()]
+    others = conn.execute(select(func.count()).select_from(Indicator).where(Indicator.plan_id != 1)).scalar()
+    return plans == [(1, "十四五")] and not others
+
+
 def copy_database(
     source: Database,
     target: Database,
@@ -128,14 +139,18 @@ def copy_database(
         raise CopyError("源数据库与目标数据库的结构版本不同，请先用本软件分别打开一次（会自动升级）后再复制。")
     with target.engine.connect() as conn:
         held = {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in _tables()}
-    held = {name: n for name, n in held.items() if n}
-    if held:
+        held = {name: n for name, n in held.items() if n}
+        shipped = _shipped_only(conn, held)
+    if held and not shipped:
         listed = "、".join(f"{LABELS.get(name, name)} {n:,} 条" for name, n in held.items())
         raise CopyError(f"目标数据库不是空的（已有{listed}），为免混淆两份数据，未作任何写入。")
     with source.engine.connect() as conn:
         counts = {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in _tables()}
     total, done = sum(counts.values()), 0
     with source.engine.connect() as read, target.engine.begin() as write:
+        if shipped:  # what the target's own creation put there gives way to the source's
+            write.execute(delete(Indicator.__table__))
+            write.execute(delete(Plan.__table__))
         for table in _tables():
             rows = read.execute(select(table).order_by(*table.primary_key.columns)).mappings()
             for batch in rows.partitions(BATCH):
