@@ -164,6 +164,19 @@ INDICATOR_ATTRIBUTE = {"expected": "预期性", "binding": "约束性", "control
 
 INDICATOR_DIRECTION = {"at_least": "不低于", "at_most": "不高于"}
 
+# What computes an indicator from the records (desktop/indicators.py), by the name a plan gives it.
+INDICATOR_COMPUTATION = {
+    "beds_per_1000": "每千人口医疗卫生机构床位数",
+    "physicians_per_1000": "每千人口执业（助理）医师数",
+    "nurses_per_1000": "每千人口注册护士数",
+    "gps_per_10000": "每万人口全科医生数",
+    "public_health_staff_per_1000": "每千人口专业公共卫生机构卫生技术人员数",
+    "tcm_beds_per_10000": "每万人口中医床位数",
+    "tcm_physicians_per_10000": "每万人口中医执业（助理）医师数",
+    "psychiatrists_per_100000": "每十万人口精神科医师数",
+    "private_bed_share": "社会办医院床位占比",
+}
+
 SEVERITY = {"high": "严重", "medium": "一般", "low": "提示"}
 
 # An exchange file received from the level below: waiting for approval, approved (and locked), replaced by a

@@ -5,20 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.codes import EQUIPMENT, STAFF_CATEGORY
+from db.codes import EQUIPMENT, INDICATOR_COMPUTATION, STAFF_CATEGORY
 
 # The county ratios a rule may judge: their names and units (the checks word their findings with these too).
-INDICATOR_NAMES = {
-    "beds_per_1000": "每千人口医疗卫生机构床位数",
-    "physicians_per_1000": "每千人口执业（助理）医师数",
-    "nurses_per_1000": "每千人口注册护士数",
-    "gps_per_10000": "每万人口全科医生数",
-    "public_health_staff_per_1000": "每千人口专业公共卫生机构卫生技术人员数",
-    "tcm_beds_per_10000": "每万人口中医床位数",
-    "tcm_physicians_per_10000": "每万人口中医执业（助理）医师数",
-    "psychiatrists_per_100000": "每十万人口精神科医师数",
-    "private_bed_share": "社会办医院床位占比",
-}
+INDICATOR_NAMES = INDICATOR_COMPUTATION
 INDICATOR_UNITS = {
     "beds_per_1000": "张/千人",
     "physicians_per_1000": "人/千人",

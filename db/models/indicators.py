@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.codes import INDICATOR_ATTRIBUTE, INDICATOR_DIRECTION, sql_in
+from db.codes import INDICATOR_ATTRIBUTE, INDICATOR_COMPUTATION, INDICATOR_DIRECTION, sql_in
 from db.models.base import Base
 
 
@@ -23,7 +23,7 @@ class Plan(Base):
     name: Mapped[str] = mapped_column(String(40), unique=True)
     start_year: Mapped[int] = mapped_column(Integer)
     end_year: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
 
     indicators: Mapped[list[Indicator]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Indicator.position"
@@ -39,6 +39,7 @@ class Indicator(Base):
         UniqueConstraint("plan_id", "code"),
         CheckConstraint(sql_in("attribute", INDICATOR_ATTRIBUTE), name="attribute"),
         CheckConstraint(sql_in("direction", INDICATOR_DIRECTION), name="direction"),
+        CheckConstraint(sql_in("computed_by", INDICATOR_COMPUTATION), name="computed_by"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         CheckConstraint(
             "target_year IS NULL OR baseline_year IS NULL OR target_year > baseline_year", name="years_in_order"

@@ -22,7 +22,6 @@ from db.models import (
     TaskUpdate,
     Training,
 )
-from desktop.norm_parameters import INDICATOR_NAMES
 from desktop.records import words
 from desktop.records.fields import Field
 from desktop.records.parts import COOPERATING_UNITS_PART, EQUIPMENT_PART, FUNDING_PART, SERVICE_AREA_PART, Part
@@ -877,11 +876,11 @@ INDICATOR = RecordType(
             "computed_by",
             "由台账计算",
             "code",
-            codes=INDICATOR_NAMES,
+            codes=codes.INDICATOR_COMPUTATION,
             note="由本地记录计算的指标选其算法；留空为每年填报的指标",
             aliases=("计算方法", "计算口径"),
         ),
-        Field("source", "依据", aliases=("指标来源", "文件依据")),
+        Field("source", "依据", multiline=True, aliases=("指标来源", "文件依据")),
     ),
     natural_keys=(("plan_id", "name"),),
 )

@@ -37,6 +37,20 @@ RATIO_RULES = (
     "ratio_psychiatrists",
     "ratio_private_beds",
 )
+COMPUTED = ", ".join(  # as desktop computes them when this was written (db.codes.INDICATOR_COMPUTATION)
+    f"'{code}'"
+    for code in (
+        "beds_per_1000",
+        "physicians_per_1000",
+        "nurses_per_1000",
+        "gps_per_10000",
+        "public_health_staff_per_1000",
+        "tcm_beds_per_10000",
+        "tcm_physicians_per_10000",
+        "psychiatrists_per_100000",
+        "private_bed_share",
+    )
+)
 COLUMNS = (
     "code",
     "name",
@@ -62,7 +76,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=40), nullable=False),
         sa.Column("start_year", sa.Integer(), nullable=False),
         sa.Column("end_year", sa.Integer(), nullable=False),
-        sa.Column("source", sa.Text(), nullable=True),
+        sa.Column("source", sa.String(length=200), nullable=True),
         sa.CheckConstraint("length(trim(name)) > 0", name=op.f("ck_plans_name_not_blank")),
         sa.CheckConstraint("end_year >= start_year", name=op.f("ck_plans_years_in_order")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plans")),
@@ -93,6 +107,7 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_indicators_plan_id_plans"), "plans", ["plan_id"], ["id"], ondelete="CASCADE"
         )
+        batch_op.create_check_constraint(batch_op.f("ck_indicators_computed_by"), f"computed_by IN ({COMPUTED})")
     _drop_ratio_minimums(conn, {spec["computed_by"]: spec["target_value"] for spec in shipped["indicators"]})
 
 
@@ -150,6 +165,7 @@ def downgrade() -> None:
         )
     conn.execute(sa.text("DELETE FROM indicators WHERE plan_id != 1"))
     with op.batch_alter_table("indicators", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_indicators_computed_by"), type_="check")
         batch_op.drop_constraint(batch_op.f("fk_indicators_plan_id_plans"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_indicators_plan_id"))
         batch_op.drop_constraint(batch_op.f("uq_indicators_plan_id_code"), type_="unique")
