@@ -1,13 +1,18 @@
-"""Who is acting, and what their role lets them write: enforced on every flush, whatever the caller.
+"""Who is acting, and what their role lets them write: enforced on every flush and on every statement a
+session sends to the database, whatever the caller.
 
 With sign-in off (the default for a one-person office) the actor is the computer's user with every
 right. With sign-in on, the window and the command line put the signed-in account here; a viewer's
-session then refuses to flush any change to the records, wherever the change came from.
+session then refuses to write anything to the records, wherever the change came from: a form, an ORM
+statement, or raw SQL through the session's connection. The change history only grows, for everyone; the
+accounts are written by an administrator, or by the app itself counting a sign-in.
 """
 
 from __future__ import annotations
 
 import getpass
+import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,16 +29,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset(),
 }
 
-# What writing to each table needs; tables not named need "edit". Logs anyone's action adds to are free;
-# accounts are guarded by the functions that manage them (a failed sign-in must be counted by no one).
+# What writing to each table needs; tables not named need "edit". Logs anyone's action adds to are free (the
+# history only by adding: see APPEND_ONLY); accounts need an administrator (a sign-in counts its failures as
+# SYSTEM, since no one is signed in yet).
 TABLE_PERMISSION: dict[str, str | None] = {
     "changes": None,
     "submissions": None,
-    "users": None,
+    "users": "manage",
     "county_profile": "manage",
     "norm_rules": "manage",
     "norm_versions": "manage",
 }
+# Rows nobody changes or deletes once written: what happened stays as it was told.
+APPEND_ONLY = {"changes": "修改记录只能追加，不能修改或删除"}
 
 WHAT = {"edit": "修改记录", "unmask": "查看完整的身份证号码和电话号码", "manage": "修改县域信息、核查规范和账号"}
 
@@ -100,6 +108,9 @@ def guard_writes(session: Session, _context, _instances) -> None:
     for obj in session.deleted:
         if obj.__tablename__ in NEVER_DELETED:
             raise AccessDenied(f"记录不能删除：{NEVER_DELETED[obj.__tablename__]}。")
+    for obj in (*session.dirty, *session.deleted):
+        if obj.__tablename__ in APPEND_ONLY and (obj in session.deleted or session.is_modified(obj)):
+            raise AccessDenied(f"{APPEND_ONLY[obj.__tablename__]}。")
     actor = actor_of(session)
     if actor.role == "admin":
         return
@@ -109,25 +120,66 @@ def guard_writes(session: Session, _context, _instances) -> None:
             actor.require(needed)
 
 
-def guard_statements(state) -> None:
-    """do_orm_execute: the same rule for insert, update and delete statements run through a session."""
-    if not (state.is_insert or state.is_update or state.is_delete):
-        return
-    table = getattr(state.statement, "table", None)
-    name = getattr(table, "name", None)
-    if state.is_delete and name in NEVER_DELETED:
-        raise AccessDenied(f"记录不能删除：{NEVER_DELETED[name]}。")
-    guard_table_write(state.session, name)
+_WRITE = re.compile(
+    r"\s*(?:WITH\b.*?\)\s*)?(INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+"
+    r"[\"`\[]?(\w+)",
+    re.IGNORECASE | re.DOTALL,
+)
+_SCHEMA = re.compile(r"\s*(CREATE|DROP|ALTER|ATTACH|DETACH|VACUUM|REINDEX|TRUNCATE|PRAGMA\s+[\w.]+\s*=)", re.IGNORECASE)
 
 
-def guard_table_write(session: Session, table: str | None) -> None:
-    """The same rule for rows written past the ORM (a bulk import's INSERT through the driver)."""
-    needed = TABLE_PERMISSION.get(table, "edit")
+def written_table(statement: str) -> tuple[str, str] | None:
+    """(what the statement does, the table it writes) for a statement that writes; None for a read."""
+    found = _WRITE.match(statement)
+    if found:
+        return found.group(1).split()[0].upper(), found.group(2).lower()
+    found = _SCHEMA.match(statement)
+    return (found.group(1).split()[0].upper(), "") if found else None
+
+
+def guard_table_write(session: Session, table: str | None, verb: str = "INSERT") -> None:
+    """The rule for a statement writing ``table`` through a session: the history only grows, facilities and
+    people are never deleted, and each table needs its permission (a schema change, an administrator)."""
+    if table in APPEND_ONLY and verb != "INSERT" and verb != "REPLACE":
+        raise AccessDenied(f"{APPEND_ONLY[table]}。")
+    if table in NEVER_DELETED and verb == "DELETE":
+        raise AccessDenied(f"记录不能删除：{NEVER_DELETED[table]}。")
     actor = actor_of(session)
-    if needed is not None and actor.role != "admin":
+    if actor.role == "admin":
+        return
+    needed = TABLE_PERMISSION.get(table, "edit") if table else "manage"
+    if needed is not None:
         actor.require(needed)
+
+
+def _guard_cursor(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    """before_cursor_execute: every statement a session sends, however it was made (the ORM, a Core statement,
+    text, the driver's own executemany) is held to guard_table_write. A connection no session holds (opening
+    the database, a migration, a backup) is the app's own."""
+    ref = conn.info.get(_SESSION)
+    session = ref() if ref is not None else None
+    if session is None:
+        return
+    written = written_table(statement)
+    if written is not None:
+        guard_table_write(session, written[1], written[0])
+
+
+_SESSION = "countyhealth.session"
+
+
+def _hold(session: Session, _transaction, connection) -> None:
+    connection.info[_SESSION] = weakref.ref(session)
+
+
+def _let_go(_dbapi_connection, record) -> None:
+    record.info.pop(_SESSION, None)
 
 
 def install_guard(factory) -> None:
     event.listen(factory, "before_flush", guard_writes)
-    event.listen(factory, "do_orm_execute", guard_statements)
+    event.listen(factory, "after_begin", _hold)
+    engine = factory.kw["bind"]
+    if not event.contains(engine, "before_cursor_execute", _guard_cursor):
+        event.listen(engine, "before_cursor_execute", _guard_cursor)
+        event.listen(engine.pool, "checkin", _let_go)

@@ -125,16 +125,19 @@ def temporary_name(target: Path) -> Path:
 
 
 @contextmanager
-def written_whole(target: str | os.PathLike[str]) -> Iterator[Path]:
+def written_whole(target: str | os.PathLike[str], *, private: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``target`` to write; once the block ends without error it is flushed to
     disk and renamed over ``target``. On any failure the temporary file is removed and ``target`` is left as
-    it was; an OSError of the environment's becomes a WriteError with its Chinese sentence."""
+    it was; an OSError of the environment's becomes a WriteError with its Chinese sentence. ``private``: the
+    file is readable by its owner alone (0600) from its first byte (people's whole numbers)."""
     target = Path(target)
     if target.is_dir() or not target.name:
         raise WriteError(f"“{_shown(target)}”是文件夹：请给出要保存的文件名，如“{_shown(target / '报表.xlsx')}”。")
     partial = temporary_name(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        if private:  # created with its mode, so no other account can open it while it is written
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600))
         yield partial
         _flush_to_disk(partial)
         os.replace(partial, target)

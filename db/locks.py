@@ -124,9 +124,9 @@ def guard_locked_areas(session: Session, _context, _instances) -> None:
 
 
 def guard_inserted(session: Session, table: str, rows: Iterable[dict[str, Any]]) -> None:
-    """The same rules for rows written by an INSERT statement (a bulk import's), which neither a flush nor the
-    session's statement guard sees: refused, the whole statement, if the actor may not write the table (a viewer)
-    or one of the rows lies in a locked area."""
+    """The same rules for rows written by an INSERT statement (a bulk import's), which no flush sees: refused, the
+    whole statement, before it is built, if the actor may not write the table (a viewer; the statement would be
+    refused as it is sent) or one of the rows lies in a locked area."""
     guard_table_write(session, table)
     if table not in _OWNER or session.info.get(MERGING):
         return

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.access import Actor, actor_of
+from db.access import SYSTEM, Actor, acting_as, actor_of
 from db.codes import ROLE
 from db.errors import UserError
 from db.models import User
@@ -182,8 +182,9 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
     if not verify_password(old_password, user.password_hash):
         raise AccountError("原密码不正确")
     _check_password(new_password)
-    user.password_hash = hash_password(new_password)
-    session.flush()
+    with acting_as(session, SYSTEM):  # anyone may change their own, who knows it: the app writes it for them
+        user.password_hash = hash_password(new_password)
+        session.flush()
     _log(session, actor, user, "update", {"password": "（旧密码）"}, {"password": "（本人修改）"})
 
 
@@ -198,27 +199,40 @@ def turn_off_sign_in(session: Session) -> int:
     return len(users)
 
 
+# The one answer to a wrong name, a wrong password, or any password while the account is paused: whoever does not
+# know an account's password learns nothing of it, not even that it exists.
+WRONG = f"账号或密码不正确（连续错误 {FREE_ATTEMPTS} 次，账号将暂停登录一段时间）"
+
+
 def sign_in(session: Session, name: str, password: str, *, now: dt.datetime | None = None) -> Actor:
     """Check a name and password; count failures and pause the account after too many. The caller commits
-    in both cases (a failure is counted), so a pause survives a restart."""
+    in both cases (a failure is counted), so a pause survives a restart. Only the right password learns that the
+    account is paused or disabled."""
     now = now or dt.datetime.now()
     user = session.scalar(select(User).where(User.name == (name or "").strip()))
-    if user is None or not user.active:
+    if user is None:
         verify_password(password, _DUMMY_HASH)  # the same time as a real check: names cannot be probed
-        raise AccountError("账号或密码不正确" if user is None else f"账号“{user.name}”已停用，请联系管理员")
-    if user.locked_until and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
-        raise AccountError(f"密码错误次数过多，账号已暂停登录，请 {_duration(wait)}后再试")
-    if not verify_password(password, user.password_hash):
-        user.failed_attempts += 1
-        extra = user.failed_attempts - FREE_ATTEMPTS
-        if extra >= 0:
-            pause = min(FIRST_PAUSE * (2 ** min(extra, 10)), LONGEST_PAUSE)  # no overflow however many tries
-            user.locked_until = now + pause
-            raise AccountError(f"密码连续错误 {user.failed_attempts} 次，账号暂停登录 {_duration(pause.seconds)}")
-        left = FREE_ATTEMPTS - user.failed_attempts
-        raise AccountError(f"账号或密码不正确（再错 {left} 次将暂停登录）")
-    user.failed_attempts, user.locked_until = 0, None
+        raise AccountError(WRONG)
+    right = verify_password(password, user.password_hash)
+    paused = user.locked_until is not None and user.locked_until > now
+    if paused:
+        if right:
+            wait = int((user.locked_until - now).total_seconds()) + 1
+            raise AccountError(f"密码错误次数过多，账号已暂停登录，请 {_duration(wait)}后再试")
+        raise AccountError(WRONG)
+    with acting_as(session, SYSTEM):  # no one is signed in yet: the app counts
+        if not right:
+            user.failed_attempts += 1
+            extra = user.failed_attempts - FREE_ATTEMPTS
+            if extra >= 0:
+                pause = min(FIRST_PAUSE * (2 ** min(extra, 10)), LONGEST_PAUSE)  # no overflow however many tries
+                user.locked_until = now + pause
+            session.flush()
+            raise AccountError(WRONG)
+        user.failed_attempts, user.locked_until = 0, None
+        session.flush()
+    if not user.active:
+        raise AccountError(f"账号“{user.name}”已停用，请联系管理员")
     return Actor(user.name, user.role, signed_in=True)
 
 

@@ -128,9 +128,17 @@ def headline_figures(
     ``findings=False`` leave them out (the dashboard's first paint); a CheckRun already made is counted as it is."""
     today = today or dt.date.today()
     as_of = period.as_of(today)
-    listed = [f for f in Snapshot(session, as_of).facilities.values() if f.status != "closed"]
+    data = Snapshot(session, as_of)
+    listed = [f for f in data.facilities.values() if f.status != "closed"]
     kinds = Counter(f.kind for f in listed)
-    categories = Counter(c for (c,) in staff_on_post(session, as_of, StaffMember.category))
+    on_post = data.on_post()
+    categories = Counter(
+        dict(
+            session.execute(
+                select(StaffMember.category, func.count()).where(on_post).group_by(StaffMember.category)
+            ).all()
+        )
+    )
     rosters = subsidy_roster(session, period, today=today).totals() if subsidies else None
     by_severity = None
     if findings:

@@ -20,6 +20,7 @@ from db.models import (
     Facility,
     Indicator,
     KeyTask,
+    Plan,
     Project,
     ProjectUpdate,
     StaffMember,
@@ -47,7 +48,9 @@ TABLES: dict[str, tuple[str, Any, Any]] = {
     "trainings": ("培训进修", None, None),
     "staff_loans": ("借用记录", None, None),
     "special_funds": ("专项资金", None, None),
-    "indicator_values": ("规划指标", Indicator, Indicator.name),  # row_id is the indicator's
+    "plans": ("规划", Plan, Plan.name),
+    "indicators": ("规划指标", Indicator, Indicator.name),
+    "indicator_values": ("指标数值", Indicator, Indicator.name),  # row_id is the indicator's
     "county_profile": ("县域信息", None, None),
     "users": ("账号", User, User.name),
     "submissions": ("导出文件", None, None),

@@ -367,3 +367,14 @@ def test_records_written_together_leave_what_one_by_one_left(demo_db, rtype):
     old, new = written
     assert new == old
     assert len(new[2]) >= 3 and new[0][0]
+
+
+def test_every_record_and_part_is_named_in_the_history():
+    """The change history shows each table by its Chinese name; a record type added without one would show its
+    table's name."""
+    from desktop.history import TABLES
+
+    for rtype in RECORD_TYPES.values():
+        assert rtype.model.__tablename__ in TABLES, rtype.key
+        for part in rtype.parts:
+            assert part.table in TABLES, part.table

@@ -18,6 +18,7 @@ from desktop.exchange.container import SUFFIX, fingerprint, write_file
 from desktop.exchange.identity import signing_key
 from desktop.exchange.tables import SPECS, Spec, columns
 from desktop.periods import Period
+from desktop.records.privacy import note_unmasked_file
 
 
 class ExchangeError(UserError):
@@ -129,6 +130,10 @@ def _rows(session: Session, spec: Spec, scope: dict[str, list[int]], keys: _Keys
 def export_area(
     session: Session, *, period: Period, out: Path, user: str, area_code: str | None = None
 ) -> ExportSummary:
+    if out.suffix != SUFFIX:
+        out = out.with_name(out.name + SUFFIX)
+    # whole ID and phone numbers leave the office: an account that may see them, and the history says so
+    note_unmasked_file(session, "数据交换文件", out.name)
     root = area_root(session, area_code)
     profile = session.get(CountyProfile, 1)
     own_area = profile is not None and profile.division_id == root.id
@@ -145,7 +150,5 @@ def export_area(
         "counts": {t: len(r) for t, r in tables.items()},
     }
     body = {"columns": {s.table: columns(s) for s in SPECS}, "tables": tables}
-    if out.suffix != SUFFIX:
-        out = out.with_name(out.name + SUFFIX)
     sha256 = write_file(out, header, body, identity.private_key)
     return ExportSummary(out, root.name, str(period), header["counts"], sha256, fingerprint(identity.public_key))

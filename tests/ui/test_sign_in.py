@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db import Actor
 from db.models import StaffMember
-from desktop.accounts import add_account, sign_in_required, sign_in_to
+from desktop.accounts import WRONG, add_account, sign_in_required, sign_in_to
 from desktop.records.types import STAFF
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.accounts_tab import AccountDialog
@@ -65,7 +65,7 @@ def test_signing_in_shows_the_reason_of_a_refusal_and_lets_the_right_password_in
         return dialog.result()
 
     assert sign_in(None, demo_db, ask)
-    assert seen == ["账号或密码不正确（再错 4 次将暂停登录）"]
+    assert seen == [WRONG]
     assert demo_db.actor == Actor("小李", "viewer", signed_in=True)
     assert not sign_in(None, demo_db, lambda dialog: QDialog.DialogCode.Rejected)
 
