@@ -94,3 +94,21 @@ def test_an_exchange_file_is_for_its_owner_and_its_export_is_recorded(county, tm
     with db.session() as s:
         (noted,) = s.scalars(select(Change).where(Change.action == "unmask")).all()
     assert noted.user == "小张" and noted.reason == f"数据交换文件含完整身份证号码和电话号码：{summary.path.name}"
+
+
+def test_backup_and_restore_need_an_administrator_and_a_damaged_file_asks_its_backup(county, tmp_path, monkeypatch):
+    from desktop.cli import main
+
+    db = county
+    path = str(db.target)
+    db.close()
+    monkeypatch.setenv("COUNTYHEALTH_PASSWORD", PASSWORD)
+    copy = tmp_path / "备份.db"
+    assert main(["backup", "--db", path, "--to", str(copy), "--user", "小张"]) == 2  # an editor: refused
+    assert not copy.exists()
+    assert main(["backup", "--db", path, "--to", str(copy), "--user", "老王"]) == 0
+    with open(path, "r+b") as fh:  # the current file damaged: it cannot say who may restore it
+        fh.seek(fh.seek(0, 2) // 2)
+        fh.write(b"\xff" * 8192)
+    assert main(["restore", str(copy), "--db", path, "--yes", "--user", "小张"]) == 2  # the backup's editor
+    assert main(["restore", str(copy), "--db", path, "--yes", "--user", "老王"]) == 0  # the backup's administrator

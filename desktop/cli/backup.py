@@ -15,21 +15,35 @@ def refuse_server(target: str) -> None:
         raise UserError(ON_SERVER)
 
 
+def _administrator(args: argparse.Namespace, path: str, what: str) -> None:
+    """Where the database at ``path`` has accounts, only an administrator of it (``--user``) may go on."""
+    from desktop.cli import open_db
+
+    db = open_db(argparse.Namespace(**{**vars(args), "db": path}))
+    try:
+        db.actor.require("manage", what)
+    finally:
+        db.close()
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from db.backups import make_backup
 
     refuse_server(args.db)
+    _administrator(args, args.db, "备份数据库")  # a copy of every whole ID number: an administrator's to make
     info = make_backup(args.db, to=args.to)
     print(f"已备份并通过完整性检查：{info.path}（{info.contents}）")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
     from pathlib import Path
 
     from db import DamagedDatabaseError
     from db.backups import describe, restore, verify
-    from desktop.cli import UserError, open_db
+    from desktop.cli import UserError
 
     refuse_server(args.db)
     backup = Path(args.file)
@@ -37,14 +51,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise UserError(f"找不到备份文件：{backup}")
     if Path(args.db).exists():  # where sign-in is on, only an administrator may replace the database
         try:
-            db = open_db(args)
-        except DamagedDatabaseError:
-            db = None  # a damaged file cannot say who may restore it; repairing it comes first
-        if db is not None:
-            try:
-                db.actor.require("manage", "从备份恢复数据库")
-            finally:
-                db.close()
+            _administrator(args, args.db, "从备份恢复数据库")
+        except DamagedDatabaseError:  # a damaged file cannot say who may: the backup's own accounts do
+            verify(backup)
+            with tempfile.TemporaryDirectory() as folder:
+                copy = Path(folder) / "备份副本.db"
+                shutil.copyfile(backup, copy)  # opened on a copy: opening may upgrade it, and the backup stays
+                _administrator(args, str(copy), "从备份恢复数据库")
     verify(backup)
     info = describe(backup)
     print(info.preview)
