@@ -26,11 +26,10 @@ def test_backup_now_then_restore_it_after_a_mistake(window, monkeypatch):
     tab.backup_now()
     assert tab.model.rowCount() == 1 and "手动备份" in tab.model.data(tab.model.index(0, 1))
     staff = _staff(window)
-    with window.db.session() as s:  # the mistake: a whole table emptied
-        s.execute(text("DELETE FROM trainings"))
-        s.execute(text("DELETE FROM staff_loans"))
-        s.execute(text("DELETE FROM staff"))
-        s.commit()
+    with window.db.engine.begin() as conn:  # the mistake, past the app (which deletes no one): a table emptied
+        conn.execute(text("DELETE FROM trainings"))
+        conn.execute(text("DELETE FROM staff_loans"))
+        conn.execute(text("DELETE FROM staff"))
 
     tab.view.selectRow(0)
     previews = []
