@@ -132,12 +132,12 @@ def _open_asking_for_server_password(target: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop.cli import backup, checks, demo, excel, exchange, migrate, norms, plans, setup
+    from desktop.cli import accounts, backup, checks, demo, excel, exchange, migrate, norms, plans, setup
 
     parser = _parser(prog="countyhealth", description=f"{PRODUCT_NAME}（CountyHealth Desk）命令行工具")
     parser.add_argument("--version", action="version", version=f"countyhealth {__version__}", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", title="子命令", metavar="子命令", required=True, parser_class=_parser)
-    for module in (demo, setup, checks, norms, plans, excel, exchange, backup, migrate):
+    for module in (demo, setup, checks, norms, plans, excel, exchange, backup, migrate, accounts):
         module.register(sub)
     return parser
 
