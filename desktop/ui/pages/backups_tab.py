@@ -24,7 +24,7 @@ class BackupsTab(QWidget):
         self.buttons = QWidget()  # hidden for a server database, which the server's own tools back up
         bar = QHBoxLayout(self.buttons)
         bar.setContentsMargins(0, 0, 0, 0)
-        now = QPushButton("立即备份")
+        now = requires(QPushButton("立即备份"), "manage")  # a copy of every whole number: an administrator's
         now.setObjectName("backupNow")
         now.clicked.connect(self.backup_now)
         bar.addWidget(now)

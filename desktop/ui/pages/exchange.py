@@ -66,7 +66,7 @@ class ExchangePage(Page):
                 ("审核通过", self.approve_selected, "exchangeApprove", "manage"),
                 ("重新打开…", self.reopen_selected, "exchangeReopen", "manage"),
                 ("改认新密钥…", self.rekey_file, "exchangeRekey", "manage"),
-                ("导出本地区交换文件…", self.export_own, "exchangeExport"),
+                ("导出本地区交换文件…", self.export_own, "exchangeExport", "unmask"),  # whole numbers leave
             ],
         )
         bar.addStretch(1)
