@@ -200,7 +200,7 @@ class Snapshot:
         every period. A facility entered later is kept: a first day's import describes facilities already there."""
         table = Facility.__table__
         rows = {r.id: r for r in self.conn.execute(select(table)).all()}
-        for change in later_changes(self.conn, "facilities", self.as_of):
+        for change in self._later_facility_changes:
             row = rows.get(change.row_id)
             facts = {k: v for k, v in (change.old_values or {}).items() if k not in FACILITY_IDENTITY}
             if row is not None and change.action == "update" and facts:
@@ -238,10 +238,24 @@ class Snapshot:
         out: dict[int, list[int]] = defaultdict(list)
         for facility_id, division_id in self._rows(select(ServiceArea.facility_id, ServiceArea.division_id)):
             out[facility_id].append(division_id)
-        for change in later_changes(self.conn, "service_areas", self.as_of):
-            if change.action == "update" and "service_area" in (change.old_values or {}):
+        for change in self._later_part_changes("service_areas"):
+            if "service_area" in (change.old_values or {}):
                 out[change.row_id] = list(change.old_values["service_area"] or ())
         return out
+
+    def _later_part_changes(self, table: str) -> list:
+        """A facility part's changes that hold from after the snapshot's day, but not the first rows a facility
+        entered later came with: it is read as if it had been there (see facilities), and so are they."""
+        born = {(c.row_id, c.at) for c in self._later_facility_changes if c.action == "insert"}
+        return [
+            c
+            for c in later_changes(self.conn, table, self.as_of)
+            if c.action == "update" and (c.row_id, c.at) not in born
+        ]
+
+    @cached_property
+    def _later_facility_changes(self) -> list:
+        return later_changes(self.conn, "facilities", self.as_of)
 
     @cached_property
     def equipment(self) -> dict[int, dict[str, int]]:
@@ -250,8 +264,8 @@ class Snapshot:
         rows = self._rows(select(FacilityEquipment.facility_id, FacilityEquipment.item, FacilityEquipment.quantity))
         for facility_id, item, qty in rows:
             out[facility_id][item] = qty
-        for change in later_changes(self.conn, "facility_equipment", self.as_of):
-            for name, quantity in (change.old_values or {}).items() if change.action == "update" else ():
+        for change in self._later_part_changes("facility_equipment"):
+            for name, quantity in (change.old_values or {}).items():
                 item = name.removeprefix("equipment_")
                 if quantity:
                     out[change.row_id][item] = quantity

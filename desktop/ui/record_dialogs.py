@@ -54,11 +54,12 @@ def edit_record_dialog(
     dated: bool = False,
 ) -> RecordForm:
     """``fixed``: fields the opening form gives (a training's person), not shown. ``dated``: the form asks from
-    which day the change holds (a facility's beds or status), today unless the clerk says otherwise, so that the
-    periods before it keep the old values."""
+    which day the change holds (a facility's beds or status), so that the periods before it keep the old values.
+    It offers the day the window's period is read as of (its last day, or today while it runs): a clerk putting
+    2026Q3's data right changes 2026Q3, and a change of this quarter holds from today."""
     since = None
     if dated:
-        since = date_edit(win.today)
+        since = date_edit(win.period.as_of(win.today))
         since.setObjectName("effectiveOn")
         row = QWidget()
         line = QHBoxLayout(row)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QDialog
 
@@ -25,7 +27,7 @@ def test_beds_changed_from_a_day_move_the_quarters_from_that_day(window, demo_db
     page.view.selectRow(0)
     form = page.edit_selected(exec_=False)
     since = form.findChild(QDateEdit, "effectiveOn")
-    assert since.date().toPython() == TODAY  # today unless the clerk says otherwise
+    assert since.date().toPython() == window.period.as_of(TODAY) == dt.date(2026, 9, 30)  # the period's day
     since.setDate(QDate(2026, 8, 1))
     beds = form.editors["open_beds"].widget
     beds.setText(str(int(beds.text()) + 12))
