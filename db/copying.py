@@ -120,9 +120,11 @@ def _shipped_only(conn, held: dict[str, int]) -> bool:
     (0017) writes. Such a target is empty for a copy."""
     if not held or set(held) - {"plans", "indicators"}:
         return False
-    plans = [tuple(p) for p in conn.execute(select(Plan.id, Plan.name)).all()]
-    others = conn.execute(select(func.count()).select_from(Indicator).where(Indicator.plan_id != 1)).scalar()
-    return plans == [(1, "十四五")] and not others
+    plans = conn.execute(select(Plan.id, Plan.name)).all()
+    if [name for _id, name in plans] != ["十四五"]:
+        return False
+    others = conn.execute(select(func.count()).select_from(Indicator).where(Indicator.plan_id != plans[0][0])).scalar()
+    return not others
 
 
 def copy_database(

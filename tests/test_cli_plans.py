@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.test_cli_checks import demo_path, run  # noqa: F401  (a fixture)
 
@@ -54,3 +54,14 @@ def test_a_bureau_enters_its_15th_plan_from_the_command_line(capsys, demo_path, 
     assert code == 0 and exported.exists()
     code, out, _ = run(capsys, "plans", "import", str(exported), "--db", demo_path, "--dry-run")
     assert code == 0 and "新增 0 条，修改 0 条，未变 31 条" in out, out
+    wb = load_workbook(exported)  # the bed target raised, and imported back: the indicator itself, changed
+    ws = wb["数据"]
+    header = [c.value for c in ws[1]]
+    name, target = header.index("指标名称*"), header.index("目标值")
+    plan = header.index("所属规划*")
+    for row in ws.iter_rows(min_row=3):
+        if row[plan].value == "十五五" and row[name].value == "每千人口医疗卫生机构床位数":
+            row[target].value = 7.8
+    wb.save(exported)
+    code, out, _ = run(capsys, "plans", "import", str(exported), "--db", demo_path)
+    assert code == 0 and "新增 0 条，修改 1 条，未变 30 条" in out, out

@@ -15,10 +15,28 @@ def refuse_server(target: str) -> None:
         raise UserError(ON_SERVER)
 
 
+def _has_accounts(path: str) -> bool:
+    """Whether the file has an active account, read without opening it as the app does (no writer lock, no
+    upgrade: a backup stays online beside the open window). A file that cannot be read so is assumed to have."""
+    import sqlite3
+    from pathlib import Path
+
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("SELECT count(*) FROM users WHERE active").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
+
+
 def _administrator(args: argparse.Namespace, path: str, what: str) -> None:
     """Where the database at ``path`` has accounts, only an administrator of it (``--user``) may go on."""
     from desktop.cli import open_db
 
+    if not _has_accounts(path):
+        return
     db = open_db(argparse.Namespace(**{**vars(args), "db": path}))
     try:
         db.actor.require("manage", what)

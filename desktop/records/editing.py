@@ -297,7 +297,7 @@ def whole_record_problems(
     gives the ``divisions`` it has read, so that a file's rows ask nothing more of the database)."""
     merged = {**(current or {}), **values}
     _derive(session, rtype, merged)
-    whole = _Whole(merged)
+    whole = _Whole({**merged, "id": record_id} if record_id is not None else merged)  # itself is no other
     errors = _cross_checks(rtype, whole) or _reference_checks(session, rtype, whole, divisions)
     if not errors and record_id is not None:
         was, now = (current or {}).get("status"), merged.get("status")
@@ -555,6 +555,9 @@ def update_record(
     _derive(session, rtype, values, record)
     parts = _split_parts(rtype, values)
     changed = {n: (getattr(record, n), v) for n, v in values.items() if getattr(record, n) != v}
+    if effective_on is not None:
+        _refuse_behind_a_later_change(session, rtype, record_id, set(changed) | {n for _p, g in parts for n in g},
+                                      effective_on)  # fmt: skip
     for name, (_old, new) in changed.items():
         setattr(record, name, new)
     errors = (
@@ -592,7 +595,7 @@ def update_record(
         session.rollback()
         fresh = session.get(rtype.model, record_id, populate_existing=True)
         raise _conflict(session, rtype, fresh, seen or {name: old for name, (old, _new) in changed.items()}) from None
-    if effective_on is None and "status" in own and own.get("status_date", (None, None))[1] is not None:
+    if "status" in own and own.get("status_date", (None, None))[1] is not None:
         effective_on = own["status_date"][1]  # a facility closed, a person gone: from the date given with it
     if own:
         log_change(
@@ -607,6 +610,29 @@ def update_record(
             effective_on,
         )
     return changed
+
+
+def _refuse_behind_a_later_change(
+    session: Session, rtype: RecordType, record_id: int, names: set[str], effective_on: dt.date
+) -> None:
+    """A change said to hold from a day before another change of the same field already holds from: the record
+    keeps one value per field, so the later one's would be lost. Refused, saying from which day it may hold."""
+    from desktop.snapshot import later_changes
+
+    tables = [rtype.model.__tablename__, *(part.table for part in rtype.parts)]
+    errors: dict[str, str] = {}
+    for table in tables:
+        for c in later_changes(session.connection(), table, effective_on):
+            for name in set(c.old_values or {}) & names if c.row_id == record_id and c.action == "update" else ():
+                day = c.effective_on or c.at.date()
+                errors.setdefault(
+                    name,
+                    f"“{rtype.field(name).label}”已有自{day.year}年{day.month}月{day.day}日起生效的修改，"
+                    f"本次修改不能自更早的{effective_on.year}年{effective_on.month}月{effective_on.day}日起生效；"
+                    f"请把生效日期选在该日或以后",
+                )
+    if errors:
+        raise RecordError(errors)
 
 
 # Records that may be deleted from a form: a person's trainings and loans, a facility's special funds. Others are

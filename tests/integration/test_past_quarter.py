@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from desktop.cli import main
 from desktop.excel.importer import fill_template, run_import
 from desktop.figures import headline_figures
 from desktop.periods import Period
-from desktop.records.editing import update_record
+from desktop.records.editing import RecordError, update_record
 from desktop.records.types import FACILITY
 from desktop.snapshot import Snapshot
 
@@ -87,3 +88,21 @@ def test_a_change_said_to_hold_from_an_earlier_day_moves_the_quarters_from_it(de
             for q in (2, 3, 4)
         }
     assert by_quarter[3].open_beds == by_quarter[4].open_beds == by_quarter[2].open_beds + 10
+
+
+def test_a_change_dated_before_a_later_change_of_the_same_field_is_refused(demo_db):
+    """The record keeps one value per field: a correction said to hold from before a later change would lose that
+    change's value. The clerk is told from which day it may hold, and nothing changes."""
+    with demo_db.session() as s:
+        centre = s.scalars(select(Facility).where(Facility.kind == "thc").order_by(Facility.id)).first()
+        beds = centre.open_beds
+        update_record(s, FACILITY, centre.id, {"open_beds": beds + 20}, user="测试", effective_on=dt.date(2026, 10, 5))
+        s.commit()
+        with pytest.raises(RecordError) as refused:
+            update_record(
+                s, FACILITY, centre.id, {"open_beds": beds + 5}, user="测试", effective_on=dt.date(2026, 9, 30)
+            )
+        s.rollback()
+        assert "已有自2026年10月5日起生效的修改" in refused.value.errors["open_beds"]
+        assert s.get(Facility, centre.id).open_beds == beds + 20
+        update_record(s, FACILITY, centre.id, {"open_beds": beds + 25}, user="测试", effective_on=dt.date(2026, 10, 5))

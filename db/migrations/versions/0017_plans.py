@@ -85,19 +85,21 @@ def upgrade() -> None:
     shipped = read_json("plans/14th_five_year_plan.json")
     conn = op.get_bind()
     conn.execute(
-        sa.text("INSERT INTO plans (id, name, start_year, end_year, source) VALUES (1, :name, :start, :end, :source)"),
+        # no id given: PostgreSQL's sequence gives it, so the next plan's id does not collide
+        sa.text("INSERT INTO plans (name, start_year, end_year, source) VALUES (:name, :start, :end, :source)"),
         {"name": shipped["name"], "start": shipped["start_year"], "end": shipped["end_year"], "source": shipped["source"]},
     )
     with op.batch_alter_table("indicators", schema=None) as batch_op:
         batch_op.add_column(sa.Column("plan_id", sa.Integer(), nullable=True))
-    conn.execute(sa.text("UPDATE indicators SET plan_id = 1"))
+    plan_id = conn.execute(sa.text("SELECT id FROM plans WHERE name = :name"), {"name": shipped["name"]}).scalar()
+    conn.execute(sa.text("UPDATE indicators SET plan_id = :plan"), {"plan": plan_id})
     if not conn.execute(sa.text("SELECT count(*) FROM indicators")).scalar():
         names = ", ".join(COLUMNS)
         marks = ", ".join(f":{c}" for c in COLUMNS)
         for position, spec in enumerate(shipped["indicators"]):
             conn.execute(
-                sa.text(f"INSERT INTO indicators (plan_id, position, {names}) VALUES (1, :position, {marks})"),
-                {"position": position, **{c: spec[c] for c in COLUMNS}},
+                sa.text(f"INSERT INTO indicators (plan_id, position, {names}) VALUES (:plan, :position, {marks})"),
+                {"plan": plan_id, "position": position, **{c: spec[c] for c in COLUMNS}},
             )
     with op.batch_alter_table("indicators", schema=None) as batch_op:
         batch_op.alter_column("plan_id", existing_type=sa.Integer(), nullable=False)
@@ -147,7 +149,10 @@ def downgrade() -> None:
     conn = op.get_bind()
     targets = dict(
         conn.execute(
-            sa.text("SELECT computed_by, target_value FROM indicators WHERE plan_id = 1 AND computed_by IS NOT NULL")
+            sa.text(
+                "SELECT computed_by, target_value FROM indicators WHERE computed_by IS NOT NULL AND plan_id = "
+                f"(SELECT min(id) FROM plans WHERE name = '{PLAN}')"
+            )
         ).all()
     )
     rows = conn.execute(
@@ -163,7 +168,7 @@ def downgrade() -> None:
             sa.text("UPDATE norm_versions SET params = :params WHERE id = :id"),
             {"params": json.dumps(params, ensure_ascii=False), "id": version_id},
         )
-    conn.execute(sa.text("DELETE FROM indicators WHERE plan_id != 1"))
+    conn.execute(sa.text(f"DELETE FROM indicators WHERE plan_id != (SELECT min(id) FROM plans WHERE name = '{PLAN}')"))
     with op.batch_alter_table("indicators", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_indicators_computed_by"), type_="check")
         batch_op.drop_constraint(batch_op.f("fk_indicators_plan_id_plans"), type_="foreignkey")

@@ -33,7 +33,7 @@ class IndicatorsPage(Page):
             (
                 ("新建规划", self.add_plan, "addPlan", "edit"),
                 ("新增指标", self.add_indicator, "addIndicator", "edit"),
-                ("编辑指标", self.edit_selected, "editIndicator"),
+                ("编辑指标", self.edit_selected, "editIndicator", "edit"),
             ),
         )
         bar.addWidget(QLabel("年度"))
