@@ -148,13 +148,16 @@ def resource_indicators(data: Snapshot, year: int, county_ids: set[int] | None =
     return out
 
 
-def indicator_table(session: Session, year: int, today: dt.date | None = None) -> list[IndicatorRow]:
+def indicator_table(
+    session: Session, year: int, today: dt.date | None = None, *, as_of: dt.date | None = None
+) -> list[IndicatorRow]:
     """Every indicator of the plan judging the year (plans.plan_in_force) with baseline, target and its value for
-    the year; none when no plan has begun by then."""
+    the year; none when no plan has begun by then. The records are read as of the year's end (or today), or as of
+    ``as_of``: a quarter's report and sheets give the values its checks judged."""
     plan = plan_in_force(session, year)
     if plan is None:
         return []
-    as_of = min(dt.date(year, 12, 31), today or dt.date.today())
+    as_of = as_of or min(dt.date(year, 12, 31), today or dt.date.today())
     data = Snapshot(session, as_of)
     profile = session.get(CountyProfile, 1)
     area = None

@@ -196,7 +196,7 @@ def bed_check(ctx: Context) -> SheetSpec:
 
 
 def indicators(ctx: Context) -> SheetSpec:
-    rows = indicator_table(ctx.session, ctx.period.year, today=ctx.today)
+    rows = indicator_table(ctx.session, ctx.period.year, today=ctx.today, as_of=ctx.as_of)
     plan = plan_in_force(ctx.session, ctx.period.year)
     verdict = {"met": "达标", "not_met": "未达标", None: ""}
     return SheetSpec(

@@ -217,7 +217,7 @@ def build_report(
         run = run_checks(session, period, today=today)
         figures = headline_figures(session, period, today=today, findings=run)
         norms = norms_in_force(session, as_of)
-        indicators = indicator_table(session, period.year, today=today)
+        indicators = indicator_table(session, period.year, today=today, as_of=as_of)
         snapshot = Snapshot(session, as_of)
         beds = bed_rows(snapshot, period.year, norms["bed_band"])
         projects = project_rows(session, period, today=today)

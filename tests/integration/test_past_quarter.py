@@ -24,8 +24,8 @@ def _cells(path) -> list[tuple]:
     return [tuple(c.value for c in row) for row in load_workbook(path).worksheets[0].iter_rows()]
 
 
-def _export_beds(db, period: str, out) -> list[tuple]:
-    assert main(["export", "beds", "--db", str(db.target), "--period", period, "--out", str(out)]) == 0
+def _export_beds(db, period: str, out, sheet: str = "beds") -> list[tuple]:
+    assert main(["export", sheet, "--db", str(db.target), "--period", period, "--out", str(out)]) == 0
     return _cells(out)
 
 
@@ -33,6 +33,7 @@ def test_an_import_made_today_leaves_the_past_quarter_as_it_was(demo_db, tmp_pat
     today = dt.date.today()
     current = Period.quarter_of(today)
     before = _export_beds(demo_db, "2026Q3", tmp_path / "before.xlsx")
+    ratios = _export_beds(demo_db, "2026Q3", tmp_path / "ratios-before.xlsx", "indicators")  # beds per 1,000 too
     with demo_db.session() as s:
         figures_before = headline_figures(s, Period(2026, 3), findings=False, subsidies=False)
         fill_template(s, "facilities", tmp_path / "机构.xlsx")
@@ -53,6 +54,7 @@ def test_an_import_made_today_leaves_the_past_quarter_as_it_was(demo_db, tmp_pat
 
     after = _export_beds(demo_db, "2026Q3", tmp_path / "after.xlsx")
     assert after == before
+    assert _export_beds(demo_db, "2026Q3", tmp_path / "ratios-after.xlsx", "indicators") == ratios
     with demo_db.session() as s:
         figures_after = headline_figures(s, Period(2026, 3), findings=False, subsidies=False)
         now = headline_figures(s, current, today=today, findings=False, subsidies=False)

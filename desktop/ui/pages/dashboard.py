@@ -118,7 +118,7 @@ class DashboardPage(Page):
 
         period, today = self.win.period, self.win.today
         with self.win.db.session() as session:
-            rows = indicator_table(session, period.year, today=today)
+            rows = indicator_table(session, period.year, today=today, as_of=period.as_of(today))
             norms = norms_in_force(session, period.as_of(today))
             beds = bed_rows(Snapshot(session, period.as_of(today)), period.year, norms["bed_band"])
         cells = []
