@@ -195,7 +195,7 @@ def facility_rows(session: Session, today: dt.date | None = None) -> list[Facili
             Facility.open_beds,
             Facility.elderly_care_beds,
             Facility.credit_code,
-        )
+        ).order_by(Facility.id)  # a saved row keeps its place (PostgreSQL returns an updated row last)
     ).all()
     return [
         FacilityRow(

@@ -96,6 +96,7 @@ def test_an_exchange_file_is_for_its_owner_and_its_export_is_recorded(county, tm
     assert noted.user == "小张" and noted.reason == f"数据交换文件含完整身份证号码和电话号码：{summary.path.name}"
 
 
+@pytest.mark.sqlite_only  # a server's database is backed up by the server (pg_dump)
 def test_backup_and_restore_need_an_administrator_and_a_damaged_file_asks_its_backup(county, tmp_path, monkeypatch):
     from desktop.cli import main
 

@@ -157,5 +157,5 @@ def test_every_output_gives_the_same_figures(qtbot, demo_db, tmp_path, capsys):
 
     # The command line.
     capsys.readouterr()
-    assert main(["figures", "--db", str(demo_db.path), "--period", str(PERIOD), "--json"]) == 0
+    assert main(["figures", "--db", str(demo_db.target), "--period", str(PERIOD), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(figures.as_dict()))
