@@ -39,6 +39,7 @@ TABLE_PERMISSION: dict[str, str | None] = {
     "county_profile": "manage",
     "norm_rules": "manage",
     "norm_versions": "manage",
+    "exchange_receivers": "manage",
 }
 # Rows nobody changes or deletes once written: what happened stays as it was told.
 APPEND_ONLY = {"changes": "修改记录只能追加，不能修改或删除"}

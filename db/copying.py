@@ -47,7 +47,8 @@ LABELS = {
     "project_updates": "项目进度",
     "staff_loans": "人员借调",
     "trainings": "培训",
-    "exchange_identity": "本库签名密钥",
+    "exchange_identity": "本库密钥",
+    "exchange_receivers": "接收单位",
     "exchange_senders": "报送单位",
     "exchange_receipts": "收到的交换文件",
 }

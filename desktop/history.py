@@ -16,6 +16,7 @@ from db.models import (
     Division,
     DivisionPopulation,
     ExchangeReceipt,
+    ExchangeReceiver,
     ExchangeSender,
     Facility,
     Indicator,
@@ -56,6 +57,7 @@ TABLES: dict[str, tuple[str, Any, Any]] = {
     "submissions": ("导出文件", None, None),
     "exchange_senders": ("报送单位", ExchangeSender, ExchangeSender.name),
     "exchange_receipts": ("交换文件", ExchangeReceipt, ExchangeReceipt.file_name),
+    "exchange_receivers": ("接收单位", ExchangeReceiver, ExchangeReceiver.name),
 }
 # What the exchange's own entries hold (desktop.exchange.approval): no record type describes them.
 _EXCHANGE_KEYS = {
@@ -66,6 +68,9 @@ _EXCHANGE_KEYS = {
     "status": "状态",
     "fingerprint": "签名指纹",
     "confirmed": "签名指纹已确认",
+    "receiver": "接收单位",
+    "code": "区划代码",
+    "receiving_key": "接收密钥指纹",
 }
 # What a division's logged changes hold (desktop.division_setup, desktop.division_editing): no record type
 # describes a division.

@@ -22,6 +22,7 @@ from db.models import (
     CountyProfile,
     Division,
     ExchangeReceipt,
+    ExchangeReceiver,
     Facility,
     Indicator,
     IndicatorValue,
@@ -31,7 +32,9 @@ from db.models import (
 from desktop.cli import main
 from desktop.demo import DemoOptions, write_demo
 from desktop.exchange.approval import approve, confirm, receive_file
+from desktop.exchange.container import Recipient, fingerprint, read_file, read_header, sealed_for, sign, write_file
 from desktop.exchange.export import export_area
+from desktop.exchange.identity import box_keys, register_receiver, signing_key, write_key_file
 from desktop.history import changes_between
 from desktop.indicators import indicator_table
 from desktop.periods import Period
@@ -50,11 +53,12 @@ def run(capsys, *args):
 
 
 @pytest.fixture
-def county_file(capsys, demo_db, tmp_path):
+def county_file(capsys, demo_db, db, tmp_path):
+    _send_to_city(capsys, demo_db, db, tmp_path)
     code, out, err = run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3",
                          "--out", str(tmp_path / "清溪县-2026Q3"))  # fmt: skip
     assert code == 0, err
-    assert "已导出清溪县2026年第三季度交换文件" in out and "签名指纹" in out
+    assert "已导出清溪县2026年第三季度交换文件" in out and "只有“云川市”的数据库能打开" in out and "签名指纹" in out
     return tmp_path / "清溪县-2026Q3.chx"
 
 
@@ -87,11 +91,28 @@ def _count(db, model) -> int:
 def _make_city(db) -> None:
     """The city's own database: its own area set, ready to receive its counties."""
     with db.session() as s:
+        if s.get(CountyProfile, 1) is not None:
+            return
         city = Division(code=CITY, name="云川市", kind="city")
         s.add(city)
         s.flush()
         s.add(CountyProfile(id=1, division_id=city.id, bureau_name="云川市卫生健康委员会"))
         s.commit()
+
+
+def _send_to_city(capsys, county, city, folder: Path) -> None:
+    """The county registers the city's receiving key, as its administrator does once, after the phone check."""
+    _make_city(city)
+    with city.session() as s:
+        key, _ = write_key_file(s, folder / "云川市接收密钥")
+        s.commit()
+    code, out, err = run(capsys, "exchange", "receiver", str(key), "--db", county.target, "--reason", "已电话核对")
+    assert code == 0 and "已登记接收单位“云川市”" in out, err
+
+
+def _opened(city, path: Path):
+    with city.session() as s:
+        return read_file(path, box_keys(s))
 
 
 def test_a_county_file_imported_approved_and_counted_by_the_city(capsys, demo_db, db, county_file):
@@ -112,9 +133,7 @@ def test_a_county_file_imported_approved_and_counted_by_the_city(capsys, demo_db
     assert _count(db, StaffMember) == 0  # waiting: not yet in the city's figures
 
     # a first-time sender: its key is confirmed by an administrator, after a phone check, before approval
-    from desktop.exchange.container import fingerprint, read_file
-
-    printed = fingerprint(read_file(county_file).public_key)
+    printed = fingerprint(_opened(db, county_file).public_key)
     code, out, _ = run(capsys, "exchange", "status", "--db", db.target, "--period", "2026Q3")
     assert "清溪县\t待确认指纹" in out and printed in out and "待审核 0 个" in out and "待确认指纹 1 个" in out
     code, out, err = run(capsys, "exchange", "approve", "--db", db.target, "--from", COUNTY, "--period", "2026Q3")
@@ -157,7 +176,7 @@ def test_a_file_with_any_one_byte_changed_is_refused(capsys, db, county_file):
         code, out, err = run(capsys, "exchange", "import", str(bad), "--db", db.target, "--dry-run")
         assert code == 1, (at, out)
         assert "未导入任何记录" in err or "不是县域卫生健康台账的交换文件" in err, (at, err)
-    assert _count(db, ExchangeReceipt) == 0 and _count(db, Division) == 0
+    assert _count(db, ExchangeReceipt) == 0 and _count(db, Division) == 1  # the city itself
 
 
 def test_an_approved_period_is_locked_and_reopening_needs_a_reason(capsys, demo_db, db, county_file):
@@ -211,9 +230,7 @@ def test_the_next_file_changes_exactly_what_the_county_changed(capsys, demo_db, 
 def test_an_older_file_does_not_replace_a_newer_one_waiting(capsys, demo_db, db, tmp_path):
     """The county corrected its hospital's beds and sent the quarter again; the uncorrected file, sent first,
     arrived last. It is refused, naming both export times, and approval merges the corrected beds."""
-    from desktop.exchange.container import read_file
-
-    _make_city(db)
+    _send_to_city(capsys, demo_db, db, tmp_path)
     with demo_db.session() as s:
         hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
         name, beds = hospital.name, hospital.open_beds
@@ -230,7 +247,7 @@ def test_an_older_file_does_not_replace_a_newer_one_waiting(capsys, demo_db, db,
 
     code, out, _ = run(capsys, "exchange", "import", str(paths["旧"]), "--db", db.target)
     assert code == 2 and "早于本库已收到的“清溪县”2026年第三季度文件“新.chx”" in out and "未导入任何记录" in out
-    old_at, new_at = (dt.datetime.fromisoformat(read_file(p).header["exported_at"]) for p in paths.values())
+    old_at, new_at = (dt.datetime.fromisoformat(read_header(p)["exported_at"]) for p in paths.values())
     shown = "%Y-%m-%d %H:%M:%S" if f"{old_at:%H:%M:%S}" != f"{new_at:%H:%M:%S}" else "%Y-%m-%d %H:%M:%S.%f"
     assert all(t.strftime(shown)[:23] in out for t in (old_at, new_at))  # both times, told apart
     with db.session() as s:
@@ -297,34 +314,40 @@ def test_a_person_another_area_already_holds_is_a_problem_and_nothing_is_written
     assert _count(db, ExchangeReceipt) == 0 and _count(db, StaffMember) == 1
 
 
-def _resigned(path: Path, out: Path, *, sender: dict | None = None, change=None) -> Path:
-    """A file's records under a header of one's own, signed with a fresh key: what anyone with the app can make."""
+def _resigned(city, path: Path, out: Path, *, sender: dict | None = None, change=None) -> Path:
+    """A file's records under a header of one's own, signed with a fresh key and sealed for the city: what anyone
+    with the app and the city's public key can make."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from desktop.exchange.container import read_file, write_file
-
-    received = read_file(path)
-    header = {k: v for k, v in received.header.items() if k not in ("format", "body_sha256", "public_key")}
-    header["sender"] = sender or header["sender"]
+    received = _opened(city, path)
+    kept = {k: v for k, v in received.header.items() if k in ("sender", "ancestors", "period", "exported_at",
+                                                               "exported_by", "app_version", "counts")}  # fmt: skip
+    kept["sender"] = sender or kept["sender"]
     if change is not None:
         change(received.body["tables"])
-    write_file(out, header, received.body, Ed25519PrivateKey.generate().private_bytes_raw())
+    write_file(out, kept, received.body, Ed25519PrivateKey.generate().private_bytes_raw(), _city(city))
     return out
+
+
+def _city(city) -> Recipient:
+    with city.session() as s:
+        return Recipient(CITY, "云川市", box_keys(s).public)
 
 
 def test_a_made_up_sender_carrying_another_countys_records_is_refused_per_record(capsys, db, county_file, tmp_path):
     """A county the city has never seen, with a fresh key, carrying 清溪县's records: every record is named as
     lying outside the sender's area, and nothing is written."""
-    from desktop.exchange.container import read_file
     from desktop.exchange.tables import SPECS
 
     _make_city(db)
     made_up = {"code": "539929000000", "name": "虚构县", "kind": "county"}
     own = ["539929000000", "虚构县", "county", CITY, False]
-    forged = _resigned(county_file, tmp_path / "虚构.chx", sender=made_up, change=lambda t: t["divisions"].append(own))
+    forged = _resigned(
+        db, county_file, tmp_path / "虚构.chx", sender=made_up, change=lambda t: t["divisions"].append(own)
+    )
     code, out, _ = run(capsys, "exchange", "import", str(forged), "--db", db.target)
     assert code == 2 and "未导入任何记录" in out
-    tables = read_file(county_file).body["tables"]
+    tables = _opened(db, county_file).body["tables"]
     carried = sum(len(tables[s.table]) for s in SPECS if s.entity)  # detail rows lie with their owners
     outside = [line for line in out.splitlines() if "不在报送单位“虚构县”（539929000000）的辖区内" in line]
     assert len(outside) == carried and f"发现 {carried} 处问题" in out
@@ -341,7 +364,7 @@ def test_a_sender_this_database_places_elsewhere_is_outside_whatever_its_header_
         s.add(Division(code="539821000000", name="邻县", kind="county", parent_id=neighbour.id))
         s.commit()
     sender = {"code": "539821000000", "name": "邻县", "kind": "county"}  # its header names 云川市 as its parent
-    sent = _resigned(county_file, tmp_path / "邻县.chx", sender=sender)
+    sent = _resigned(db, county_file, tmp_path / "邻县.chx", sender=sender)
     code, out, _ = run(capsys, "exchange", "import", str(sent), "--db", db.target, "--dry-run")
     assert code == 2 and "报送单位“邻县”（539821000000）不在本库所辖的“云川市”范围内" in out
 
@@ -352,7 +375,7 @@ def test_a_training_of_a_person_the_file_does_not_carry_is_a_problem(capsys, db,
     _make_city(db)
     _add_to_another_county(db, name="李四", sex="F", id_number="53252419900101002X", birth_date=dt.date(1990, 1, 1))
     extra = ["53252419900101002X", "on_post", "2026-07-01", "2026-07-05", 5, "云川市", True]
-    sent = _resigned(county_file, tmp_path / "清溪县.chx", change=lambda t: t["trainings"].append(extra))
+    sent = _resigned(db, county_file, tmp_path / "清溪县.chx", change=lambda t: t["trainings"].append(extra))
     code, out, _ = run(capsys, "exchange", "import", str(sent), "--db", db.target)
     assert code == 2 and "培训“532524********002X”：所属的人员不在此文件中" in out and "未导入任何记录" in out
     assert _count(db, ExchangeReceipt) == 0
@@ -424,19 +447,28 @@ def test_a_city_made_from_ten_county_files_checks_as_the_city_demo(capsys, tmp_p
             s.add(CountyProfile(id=1, division_id=s.scalar(select(Division.id)), bureau_name="云川市卫生健康委员会"))
             s.commit()
         period = Period.parse("2026Q3")
+        with own.session() as s:
+            city_key, _ = write_key_file(s, tmp_path / "市局接收密钥")
+            s.commit()
         for code, name in counties:
-            with whole.session() as s:  # the county's records, as the county's own database holds them
-                records = export_area(s, period=period, out=tmp_path / f"{code}-split.chx", user="拆分",
-                                      area_code=code).path  # fmt: skip
-                s.commit()
             _, county = _fresh(tmp_path, code)
             opened.append(county)
+            with county.session() as s:  # the county's records, sealed for the county's own database
+                county_key = signing_key(s).box_public_key
+                s.commit()
+            with whole.session() as s:
+                s.add(ExchangeReceiver(division_code=code, name=name, public_key=county_key,
+                                       registered_at=dt.datetime.now(), registered_by="拆分"))  # fmt: skip
+                records = export_area(s, period=period, out=tmp_path / f"{code}-split.chx", user="拆分",
+                                      area_code=code, to=code).path  # fmt: skip
+                s.commit()
             with county.session() as s:
                 receive_file(s, records, user="县局")
                 confirm(s, code, user="县局", reason="拆分自全市演示数据")
                 approve(s, code, period, user="县局")
                 s.add(CountyProfile(id=1, division_id=s.scalar(select(Division.id).where(Division.code == code)),
                                     bureau_name=f"{name}卫生健康局"))  # fmt: skip
+                register_receiver(s, city_key, user="县局", reason="已电话核对市局的接收密钥指纹")
                 s.commit()
             with county.session() as s:  # the county sends its quarter up
                 sent = export_area(s, period=period, out=tmp_path / f"{code}.chx", user="县局").path
@@ -473,10 +505,10 @@ def test_text_an_older_sender_stored_arrives_cleaned_and_its_references_still_ma
     with demo_db.engine.begin() as conn:
         conn.execute(update(Facility).where(Facility.id == facility_id).values(name=facility_name + "\u202e\x01"))
         conn.execute(update(StaffMember).where(StaffMember.id_number == number).values(name=f"张{control}三"))
+    _send_to_city(capsys, demo_db, db, tmp_path)
     code, _out, err = run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3",
                           "--out", str(tmp_path / "清溪县-2026Q3"))  # fmt: skip
     assert code == 0, err
-    _make_city(db)
     code, out, err = run(capsys, "exchange", "import", str(tmp_path / "清溪县-2026Q3.chx"), "--db", db.target)
     assert code == 0, out + err
     assert run(capsys, "exchange", "confirm", "--db", db.target, "--from", COUNTY, "--reason", "已电话核对")[0] == 0
@@ -498,13 +530,21 @@ print(json.dumps({"code": code, "peak_mb": peak_mb()}))
 """
 
 
-def _gzip_bomb(path: Path) -> Path:
-    """1.2 MB that unpacks to 1 GiB, validly signed by a sender nobody has seen (its own fresh key) with the
-    records' true checksum: only the bound on unpacking can refuse it."""
+def _sealed_and_signed(path: Path, city: Recipient, packed: bytes, checksum: str) -> Path:
+    """Records sealed for the city and signed by a sender nobody has seen (its own fresh key)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from desktop.exchange.container import sign
+    header = {"sender": {"code": "539929000000", "name": "虚构县", "kind": "county"},
+              "ancestors": [{"code": CITY, "name": "云川市", "kind": "city"}], "period": "2026Q3",
+              "exported_at": "2026-10-08T09:00:00", "exported_by": "某人", "counts": {}}  # fmt: skip
+    header, sealed = sealed_for(city, header, packed)
+    path.write_bytes(sign(header, sealed, checksum, Ed25519PrivateKey.generate().private_bytes_raw()))
+    return path
 
+
+def _gzip_bomb(path: Path, city: Recipient) -> Path:
+    """1.2 MB that unpacks to 1 GiB, validly signed by a sender nobody has seen (its own fresh key) with the
+    records' true checksum: only the bound on unpacking can refuse it."""
     zeros, checksum = bytes(1 << 20), hashlib.sha256()
     deflate = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
     parts = []
@@ -512,31 +552,18 @@ def _gzip_bomb(path: Path) -> Path:
         parts.append(deflate.compress(zeros))
         checksum.update(zeros)
     packed = b"".join(parts) + deflate.flush()
-    header = {"sender": {"code": "539929000000", "name": "虚构县", "kind": "county"},
-              "ancestors": [{"code": CITY, "name": "云川市", "kind": "city"}], "period": "2026Q3",
-              "exported_at": "2026-10-08T09:00:00", "exported_by": "某人", "counts": {}}  # fmt: skip
-    path.write_bytes(sign(header, packed, checksum.hexdigest(), Ed25519PrivateKey.generate().private_bytes_raw()))
-    return path
+    return _sealed_and_signed(path, city, packed, checksum.hexdigest())
 
 
-def _json_bomb(path: Path) -> Path:
+def _json_bomb(path: Path, city: Recipient) -> Path:
     """23 KB, signed, whose 24 MB of records are eight million empty lists: within the unpacking bound, yet
     json.loads would make a Python object of each (698 MB for the same measured by hand)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    from desktop.exchange.container import sign
-
     raw = b'{"tables":[' + b"[]," * 8_000_000 + b'[]],"columns":{}}'
-    header = {"sender": {"code": "539929000000", "name": "虚构县", "kind": "county"},
-              "ancestors": [{"code": CITY, "name": "云川市", "kind": "city"}], "period": "2026Q3",
-              "exported_at": "2026-10-08T09:00:00", "exported_by": "某人", "counts": {}}  # fmt: skip
     packed = gzip.compress(raw, compresslevel=9, mtime=0)
-    key = Ed25519PrivateKey.generate().private_bytes_raw()
-    path.write_bytes(sign(header, packed, hashlib.sha256(raw).hexdigest(), key))
-    return path
+    return _sealed_and_signed(path, city, packed, hashlib.sha256(raw).hexdigest())
 
 
-def _sparse_junk(path: Path) -> Path:
+def _sparse_junk(path: Path, _city: Recipient) -> Path:
     """3 GiB of nothing, costing no disk: a file the size of a film, renamed .chx."""
     with path.open("wb") as f:
         f.truncate(3 << 30)
@@ -546,18 +573,22 @@ def _sparse_junk(path: Path) -> Path:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda p: _gzip_bomb(p / "炸弹.chx"), "压缩炸弹"),
-        (lambda p: _sparse_junk(p / "垃圾.chx"), "超过交换文件的上限"),
-        (lambda p: _json_bomb(p / "空列表.chx"), "读取需要的内存超过上限"),
+        (lambda p, city: _gzip_bomb(p / "炸弹.chx", city), "压缩炸弹"),
+        (lambda p, city: _sparse_junk(p / "垃圾.chx", city), "超过交换文件的上限"),
+        (lambda p, city: _json_bomb(p / "空列表.chx", city), "读取需要的内存超过上限"),
     ],
     ids=["gzip-bomb", "3-GiB-junk", "json-bomb"],
 )
 def test_hostile_exchange_files_are_refused_quickly_in_little_memory(tmp_path, make, message):
     """Refused in a child process of its own, so that its peak resident memory is the refusal's alone."""
-    path = make(tmp_path)
     city = open_database(tmp_path / "city.db")
     _make_city(city)
+    with city.session() as s:
+        keys = signing_key(s)
+        receiver = Recipient(CITY, "云川市", keys.box_public_key)
+        s.commit()
     city.close()
+    path = make(tmp_path, receiver)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _REFUSE, "exchange", "import", str(path), "--db", str(tmp_path / "city.db")],

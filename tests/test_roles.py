@@ -4,13 +4,15 @@ administrator too; an exchange file is for its owner's eyes and its export is re
 
 from __future__ import annotations
 
+import datetime as dt
 import stat
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
 
 from db.errors import AccessDenied
-from db.models import Change, CountyProfile, Division, User
+from db.models import Change, CountyProfile, Division, ExchangeReceiver, User
+from db.sealing import new_box_pair
 from desktop.accounts import sign_in_to
 from desktop.exchange.export import export_area
 from desktop.periods import Period
@@ -86,6 +88,10 @@ def test_the_history_only_grows_for_an_administrator_too(county):
 
 def test_an_exchange_file_is_for_its_owner_and_its_export_is_recorded(county, tmp_path):
     db = county
+    with db.session() as s:  # the receiver its administrator registered
+        s.add(ExchangeReceiver(division_code="539900000000", name="云川市", public_key=new_box_pair()[1],
+                               registered_at=dt.datetime.now(), registered_by="老王"))  # fmt: skip
+        s.commit()
     sign_in_to(db, "小张", PASSWORD)
     with db.session() as s:
         summary = export_area(s, period=Period(2026, 3), out=tmp_path / "清溪县", user="小张")

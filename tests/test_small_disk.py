@@ -7,6 +7,7 @@ file goes, so it needs no privilege of the test runner's and leaves nothing moun
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shlex
 import shutil
@@ -15,6 +16,10 @@ import sys
 import textwrap
 
 import pytest
+
+from db import open_database
+from db.models import ExchangeReceiver
+from db.sealing import new_box_pair
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -64,6 +69,12 @@ def county(tmp_path_factory, demo_template):
     folder = tmp_path_factory.mktemp("county")
     path = folder / "清溪县.db"
     shutil.copyfile(demo_template, path)
+    db = open_database(path)
+    with db.session() as s:  # the city it reports to, registered: its exchange file can be written
+        s.add(ExchangeReceiver(division_code="539900000000", name="云川市", public_key=new_box_pair()[1],
+                               registered_at=dt.datetime.now(), registered_by="县局"))  # fmt: skip
+        s.commit()
+    db.close()
     return path
 
 

@@ -2,7 +2,7 @@
 
 from db.models.base import Base
 from db.models.divisions import Division, DivisionPopulation
-from db.models.exchange import ExchangeIdentity, ExchangeReceipt, ExchangeSender
+from db.models.exchange import ExchangeIdentity, ExchangeReceipt, ExchangeReceiver, ExchangeSender
 from db.models.facilities import Facility, FacilityEquipment, ServiceArea
 from db.models.funds import SpecialFund
 from db.models.history import Change
@@ -21,6 +21,7 @@ __all__ = [
     "Change",
     "ExchangeIdentity",
     "ExchangeReceipt",
+    "ExchangeReceiver",
     "ExchangeSender",
     "CountyProfile",
     "Division",

@@ -1,4 +1,4 @@
-"""Exchange files between levels: this database's signing key, the senders it knows, the files it received."""
+"""Exchange files between levels: this database's keys, the senders and receivers it knows, the files it received."""
 
 from __future__ import annotations
 
@@ -22,6 +22,25 @@ class ExchangeIdentity(Base):
     private_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The X25519 pair files sent to this database are encrypted to; None until first asked for (an identity made
+    # before files were encrypted gets it then).
+    box_private_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    box_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+
+
+class ExchangeReceiver(Base):
+    """A level above whose files this database writes: its encryption key, from the key file it sent, registered
+    by an administrator after reading its fingerprint back over the phone. An exchange file is encrypted to one
+    of these and only that database can open it."""
+
+    __tablename__ = "exchange_receivers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    registered_by: Mapped[str] = mapped_column(String(40))
 
 
 class ExchangeSender(Base):

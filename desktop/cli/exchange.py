@@ -35,15 +35,57 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desktop.exchange.export import export_area
 
     summary = _in_session(  # the commit keeps the signing key, made on the first export
-        args, lambda s, user: export_area(s, period=args.period, out=Path(args.out), user=user, area_code=args.area)
+        args,
+        lambda s, user: export_area(
+            s, period=args.period, out=Path(args.out), user=user, area_code=args.area, to=args.to
+        ),
     )
     counts = summary.counts
     print(
         f"已导出{summary.sender}{args.period.label}交换文件：{summary.path}\n"
         f"机构 {counts['facilities']:,} 个，人员 {counts['staff']:,} 人，建设项目 {counts['projects']:,} 个，"
         f"重点任务 {counts['key_tasks']:,} 项；共 {sum(counts.values()):,} 条记录。\n"
-        f"文件校验和（SHA-256）：{summary.sha256}\n签名指纹：{summary.fingerprint}（接收方首次导入时可电话核对）"
+        f"已加密：只有“{summary.receiver}”的数据库能打开。\n"
+        f"签名指纹：{summary.fingerprint}（接收方首次导入时可电话核对）"
     )
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    from desktop.exchange.identity import write_key_file
+
+    path, printed = _in_session(args, lambda s, _user: write_key_file(s, Path(args.out)))  # the commit keeps the key
+    print(f"已导出本库的接收密钥：{path}\n接收密钥指纹：{printed}\n"
+          "请把此文件发给下级单位，并在对方登记时电话核对指纹。文件不含任何机密，可通过普通渠道发送。")  # fmt: skip
+    return 0
+
+
+def cmd_receiver(args: argparse.Namespace) -> int:
+    from desktop.exchange.container import fingerprint
+    from desktop.exchange.identity import register_receiver
+
+    receiver, old = _in_session(
+        args,
+        lambda s, user: register_receiver(s, Path(args.file), user=user, reason=args.reason),
+        needs=("manage", "登记接收单位的密钥"),
+    )
+    new = fingerprint(receiver.public_key)
+    change = f"（原指纹 {old}）" if old else ""
+    print(f"已登记接收单位“{receiver.name}”（{receiver.division_code}），接收密钥指纹 {new}{change}；"
+          "原因已记入修改记录。此后导出的交换文件只有该单位的数据库能打开。")  # fmt: skip
+    return 0
+
+
+def cmd_receivers(args: argparse.Namespace) -> int:
+    from desktop.exchange.container import fingerprint
+    from desktop.exchange.identity import receivers
+
+    rows = _in_session(args, lambda s, _user: [(r.name, r.division_code, fingerprint(r.public_key),
+                                                r.registered_by, r.registered_at) for r in receivers(s)])  # fmt: skip
+    if not rows:
+        print("尚未登记接收单位：请上级单位导出接收密钥文件（.chk），核对指纹后用 exchange receiver 登记。")
+    for name, code, printed, by, at in rows:
+        print(f"{name}\t{code}\t接收密钥指纹 {printed}\t{by} 登记于 {at:%Y-%m-%d}")
     return 0
 
 
@@ -152,12 +194,28 @@ def register(sub) -> None:
     )
     steps = exchange.add_subparsers(dest="step", title="步骤", metavar="步骤", required=True, parser_class=_parser)
 
-    export = steps.add_parser("export", help="导出本地区的交换文件（已签名）")
+    export = steps.add_parser("export", help="导出本地区的交换文件（加密给接收单位，并签名）")
     add_db_option(export)
     export.add_argument("--period", required=True, type=_period, help="报送期，如 2026Q3")
     export.add_argument("--out", required=True, help="输出文件（.chx）")
     export.add_argument("--area", help="以哪个地区的名义导出（区划代码；默认：本库所属地区）")
+    export.add_argument("--to", metavar="区划代码", help="报送给哪个接收单位（默认：唯一登记的接收单位）")
     export.set_defaults(func=cmd_export)
+
+    key = steps.add_parser("key", help="导出本库的接收密钥文件（.chk），供下级登记")
+    add_db_option(key)
+    key.add_argument("--out", required=True, help="输出文件（.chk）")
+    key.set_defaults(func=cmd_key)
+
+    receiver = steps.add_parser("receiver", help="登记上级单位的接收密钥（电话核对指纹后；须写明原因）")
+    receiver.add_argument("file", help="上级单位发来的接收密钥文件（.chk）")
+    add_db_option(receiver)
+    receiver.add_argument("--reason", required=True, help="登记的原因（记入修改记录）")
+    receiver.set_defaults(func=cmd_receiver)
+
+    listed = steps.add_parser("receivers", help="已登记的接收单位")
+    add_db_option(listed)
+    listed.set_defaults(func=cmd_receivers)
 
     imported = steps.add_parser("import", help="导入下级的交换文件（核对签名，待审核）")
     imported.add_argument("file", help="交换文件（.chx）")

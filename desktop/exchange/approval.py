@@ -23,8 +23,9 @@ from db.access import actor_of
 from db.codes import RECEIPT_STATUS
 from db.locks import MERGING
 from db.models import CountyProfile, Division, ExchangeReceipt, ExchangeSender
-from desktop.exchange.container import ExchangeFile, fingerprint, read_file
+from desktop.exchange.container import ExchangeFile, fingerprint, read_file, read_header, signer_key
 from desktop.exchange.export import ExchangeError
+from desktop.exchange.identity import box_keys
 from desktop.exchange.receive import ExchangePlan, apply_plan, body_bytes, plan_import
 from desktop.periods import Period
 from desktop.records.editing import log_change
@@ -34,7 +35,7 @@ def receive_file(
     session: Session, path: Path, *, user: str, dry_run: bool = False
 ) -> tuple[ExchangePlan, ExchangeReceipt | None]:
     """Read, verify and plan a file; unless a dry run or a problem, keep it waiting for approval."""
-    received = read_file(path)
+    received = read_file(path, box_keys(session))
     plan = plan_import(session, received)
     if dry_run or plan.problems:
         return plan, None
@@ -168,15 +169,16 @@ def rekey(session: Session, path: Path, *, user: str, reason: str) -> tuple[str,
     reason = (reason or "").strip()
     if not reason:
         raise ExchangeError("改认报送单位的新密钥须写明原因（如：已电话核实，对方重装了软件）。")
-    received = read_file(path)
-    code = str(received.header.get("sender", {}).get("code", ""))
+    header = read_header(path)  # the signing key is in the signed header: the records need not be opened
+    code = str(header.get("sender", {}).get("code", ""))
     sender = _sender(session, code)
     if sender is None:
         raise ExchangeError("本库还没有收到过该单位的文件，无需改认：直接导入即可。")
-    old, new = fingerprint(sender.public_key), fingerprint(received.public_key)
+    signer = signer_key(header)
+    old, new = fingerprint(sender.public_key), fingerprint(signer)
     if old == new:
         raise ExchangeError(f"此文件的签名密钥与登记的相同（指纹 {new}），无需改认。")
-    sender.public_key = received.public_key
+    sender.public_key = signer
     sender.confirmed_at, sender.confirmed_by = dt.datetime.now(), user
     for waiting in session.scalars(
         select(ExchangeReceipt).where(ExchangeReceipt.division_code == code, ExchangeReceipt.status == "received")

@@ -1,4 +1,4 @@
-"""Writing an area's records (a township's, a county's) as one signed exchange file for the level above."""
+"""Writing an area's records (a township's, a county's) as one signed exchange file, sealed for the level above."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from db.models import CountyProfile, Division, Facility, KeyTask, Project, Staff
 from desktop import __version__
 from desktop.division_tree import DivisionTree
 from desktop.exchange.container import SUFFIX, fingerprint, write_file
-from desktop.exchange.identity import signing_key
+from desktop.exchange.identity import recipient, signing_key
 from desktop.exchange.tables import SPECS, Spec, columns
 from desktop.periods import Period
 from desktop.records.privacy import note_unmasked_file
@@ -32,7 +32,8 @@ class ExportSummary:
     period: str
     counts: dict[str, int]
     sha256: str
-    fingerprint: str
+    fingerprint: str  # of the signing key
+    receiver: str  # whom it is sealed for
 
 
 def area_root(session: Session, code: str | None) -> Division:
@@ -128,12 +129,15 @@ def _rows(session: Session, spec: Spec, scope: dict[str, list[int]], keys: _Keys
 
 
 def export_area(
-    session: Session, *, period: Period, out: Path, user: str, area_code: str | None = None
+    session: Session, *, period: Period, out: Path, user: str, area_code: str | None = None, to: str | None = None
 ) -> ExportSummary:
+    """This area's file for the period, sealed for the receiver ``to`` (a registered receiver's area code; by
+    default the only one registered) and signed with this database's key."""
     if out.suffix != SUFFIX:
         out = out.with_name(out.name + SUFFIX)
     # whole ID and phone numbers leave the office: an account that may see them, and the history says so
     note_unmasked_file(session, "数据交换文件", out.name)
+    receiver = recipient(session, to)
     root = area_root(session, area_code)
     profile = session.get(CountyProfile, 1)
     own_area = profile is not None and profile.division_id == root.id
@@ -150,5 +154,7 @@ def export_area(
         "counts": {t: len(r) for t, r in tables.items()},
     }
     body = {"columns": {s.table: columns(s) for s in SPECS}, "tables": tables}
-    sha256 = write_file(out, header, body, identity.private_key)
-    return ExportSummary(out, root.name, str(period), header["counts"], sha256, fingerprint(identity.public_key))
+    sha256 = write_file(out, header, body, identity.private_key, receiver)
+    return ExportSummary(
+        out, root.name, str(period), header["counts"], sha256, fingerprint(identity.public_key), receiver.name
+    )

@@ -85,18 +85,26 @@ def _exchange(ctx: dict) -> str:
     import psycopg
     from sqlalchemy import create_engine
 
-    from desktop.exchange.container import read_file
+    from db.models import ExchangeReceiver
+    from db.sealing import new_box_pair
+    from desktop.exchange.container import BoxKeys, read_file
     from desktop.exchange.export import export_area
 
+    private, public = new_box_pair()  # a receiver of our own making: the file is sealed for it and opened back
     with ctx["db"].session() as session:
-        summary = export_area(session, period=ctx["period"], out=ctx["folder"] / "自检 交换文件.chx", user="自检")
+        session.add(ExchangeReceiver(division_code="000000000000", name="自检", public_key=public,
+                                     registered_at=dt.datetime.now(), registered_by="自检"))  # fmt: skip
+        summary = export_area(
+            session, period=ctx["period"], out=ctx["folder"] / "自检 交换文件.chx", user="自检", to="000000000000"
+        )
         session.commit()
-    back = read_file(summary.path)  # the signature and the records' checksum, verified
+    back = read_file(summary.path, BoxKeys(private, public))  # opened, the signature and the checksum verified
     if back.header["counts"] != summary.counts:
         raise RuntimeError("交换文件读回的记录数与导出时不同")
     driver = create_engine("postgresql+psycopg://selftest@127.0.0.1:1/selftest").dialect.loaded_dbapi
     rows = sum(summary.counts.values())
-    return f"{rows:,} 条记录，签名校验通过；服务器驱动 {driver.__name__} {psycopg.__version__}（{psycopg.pq.__impl__}）"
+    return (f"{rows:,} 条记录，SM4 加密与签名校验通过；"
+            f"服务器驱动 {driver.__name__} {psycopg.__version__}（{psycopg.pq.__impl__}）")  # fmt: skip
 
 
 def _window(ctx: dict) -> str:
@@ -137,7 +145,7 @@ STEPS: list[Step] = [
     ("规范核查：运行全部规则", _checks),
     ("Excel：导出人员花名册并读回", _workbook),
     ("PDF：生成季度报告并读回", _report),
-    ("数据交换：导出交换文件并校验签名", _exchange),
+    ("数据交换：导出加密的交换文件，解密并校验签名", _exchange),
     ("窗口：离屏打开主窗口并绘制", _window),
 ]
 

@@ -1,5 +1,6 @@
 """数据交换: the quarter's files from the areas below (sent, waiting, approved, missing), importing one with a
-preview of what it changes, approving, reopening with a reason; and this area's own file for the level above."""
+preview of what it changes, approving, reopening with a reason; this database's receiving key for the areas
+below; and this area's own file for the level above, sealed for the receiver registered from its key."""
 
 from __future__ import annotations
 
@@ -25,8 +26,16 @@ from desktop.exchange.approval import (
     reopen,
     status_summary,
 )
-from desktop.exchange.container import ExchangeFileError
+from desktop.exchange.container import ExchangeFileError, fingerprint
 from desktop.exchange.export import ExchangeError, export_area
+from desktop.exchange.identity import (
+    NO_RECEIVER,
+    KeyFileError,
+    read_key_file,
+    receivers,
+    register_receiver,
+    write_key_file,
+)
 from desktop.ui import file_dialogs
 from desktop.ui.errors import show_error
 from desktop.ui.pages.base import Page, add_buttons, heading, make_table, selected_row
@@ -67,6 +76,8 @@ class ExchangePage(Page):
                 ("重新打开…", self.reopen_selected, "exchangeReopen", "manage"),
                 ("改认新密钥…", self.rekey_file, "exchangeRekey", "manage"),
                 ("导出本地区交换文件…", self.export_own, "exchangeExport", "unmask"),  # whole numbers leave
+                ("本库接收密钥…", self.export_key, "exchangeKey", "edit"),
+                ("登记接收单位…", self.register_key, "exchangeReceiver", "manage"),
             ],
         )
         bar.addStretch(1)
@@ -84,6 +95,10 @@ class ExchangePage(Page):
         self.view = make_table(self.model, sortable=False)
         self.view.setObjectName("exchangeTable")
         layout.addWidget(self.view, 1)
+        self.receivers = QLabel()
+        self.receivers.setObjectName("exchangeReceivers")
+        self.receivers.setWordWrap(True)
+        layout.addWidget(self.receivers)
         layout.addWidget(
             QLabel(
                 "下级报送的交换文件先“待审核”，审核通过后才计入本库的数据，并锁定该期（锁定期间不能在本库修改该地区的记录）；"
@@ -95,6 +110,15 @@ class ExchangePage(Page):
         period = self.win.period
         with self.win.db.session() as session:
             rows = period_status(session, period)
+            known = [(r.name, fingerprint(r.public_key)) for r in receivers(session)]
+        self.receivers.setText(
+            "本地区交换文件报送给："
+            + "；".join(f"{name}（接收密钥指纹 {printed}）" for name, printed in known)
+            + "。文件加密后只有接收单位的数据库能打开。"
+            if known
+            else "尚未登记接收单位：导出本地区交换文件前，请上级单位导出“本库接收密钥”文件发来，"
+            "电话核对指纹后由管理员“登记接收单位…”。"
+        )
         self.header.setText(f"数据交换 · {period.label}")
         self.model.set_rows(rows)
         self.summary.setText(status_summary(rows) if rows else "本库尚未设置所属地区，或其下没有地区。")
@@ -260,20 +284,85 @@ class ExchangePage(Page):
 
     def export_own(self) -> None:
         period = self.win.period
+        with self.win.db.session() as session:
+            known = [(r.division_code, r.name) for r in receivers(session)]
+        to = None
+        if len(known) > 1:
+            choices = [f"{name}（{code}）" for code, name in known]
+            chosen, ok = QInputDialog.getItem(self, "导出交换文件", "报送给哪个接收单位：", choices, 0, False)
+            if not ok:
+                return
+            to = known[choices.index(chosen)][0]
+        elif not known:  # said before the clerk picks a file, not after
+            show_error(self, "无法导出", KeyFileError(NO_RECEIVER))
+            return
         path, _ = file_dialogs.save_file_name(self, "导出交换文件", f"交换文件-{period}.chx", "交换文件 (*.chx)")
         if not path:
             return
         try:
             with self.win.db.session() as session:
-                summary = export_area(session, period=period, out=Path(path), user=self.win.user)
+                summary = export_area(session, period=period, out=Path(path), user=self.win.user, to=to)
                 session.commit()
-        except (ExchangeError, AccessDenied) as exc:
+        except (ExchangeError, KeyFileError, AccessDenied) as exc:
             show_error(self, "无法导出", exc)
             return
         QMessageBox.information(
             self,
             "已导出",
             f"已导出{summary.sender}{period.label}交换文件：\n{summary.path}\n\n"
-            f"共 {sum(summary.counts.values()):,} 条记录。\n"
+            f"共 {sum(summary.counts.values()):,} 条记录，已加密：只有“{summary.receiver}”的数据库能打开。\n"
             f"签名指纹：{summary.fingerprint}（接收方首次导入时可电话核对）",
         )
+
+    # --- receiving keys ------------------------------------------------------------------
+
+    def export_key(self) -> None:
+        """This database's receiving key, for the areas below to register."""
+        path, _ = file_dialogs.save_file_name(self, "导出本库接收密钥", "接收密钥.chk", "接收密钥文件 (*.chk)")
+        if not path:
+            return
+        try:
+            with self.win.db.session() as session:
+                written, printed = write_key_file(session, Path(path))
+                session.commit()
+        except (KeyFileError, AccessDenied) as exc:
+            show_error(self, "无法导出", exc)
+            return
+        QMessageBox.information(
+            self,
+            "已导出",
+            f"已导出本库的接收密钥：\n{written}\n\n接收密钥指纹：{printed}\n\n"
+            "请把此文件发给下级单位，并在对方登记时电话核对指纹。文件不含任何机密，可通过普通渠道发送。",
+        )
+
+    def register_key(self, path: Path | None = None) -> bool:
+        """The level above's receiving key, registered after the clerk read its fingerprint back by phone."""
+        if path is None:
+            chosen, _ = file_dialogs.open_file_name(self, "选择上级单位的接收密钥文件", "", "接收密钥文件 (*.chk)")
+            if not chosen:
+                return False
+            path = Path(chosen)
+        try:
+            card = read_key_file(path)
+        except KeyFileError as exc:
+            show_error(self, "无法登记", exc)
+            return False
+        reason, ok = QInputDialog.getText(
+            self,
+            "登记接收单位",
+            f"{card.name}（{card.code}）的接收密钥指纹：\n\n    {fingerprint(card.public_key)}\n\n"
+            "请电话与对方逐组核对，一致后写明登记的原因：",
+        )
+        if not ok:
+            return False
+        try:
+            with self.win.db.session() as session:
+                receiver, old = register_receiver(session, path, user=self.win.user, reason=reason)
+                session.commit()
+        except (KeyFileError, AccessDenied) as exc:
+            show_error(self, "未能登记", exc)
+            return False
+        self.refresh()
+        again = "（已替换原密钥）" if old else ""
+        self.win.statusBar().showMessage(f"已登记接收单位{receiver.name}{again}：此后的交换文件只有它能打开", 15000)
+        return True
