@@ -172,3 +172,24 @@ def test_a_file_of_the_first_format_still_arrives(demo_db, db, tmp_path):
     assert received.header["counts"]["staff"] == len(received.body["tables"]["staff"]) > 2000
     with db.session() as s:
         assert not s.scalars(select(Change)).all()  # reading writes nothing
+
+
+def test_the_command_line_exports_a_key_registers_it_and_lists_it(capsys, demo_db, db, tmp_path):
+    from desktop.cli import main
+
+    _area(db, "539900000000", "云川市", "city")
+    assert main(["exchange", "receivers", "--db", str(demo_db.target)]) == 0
+    assert "尚未登记接收单位" in capsys.readouterr().out
+    assert main(["exchange", "key", "--db", str(db.target), "--out", str(tmp_path / "市局")]) == 0
+    out = capsys.readouterr().out
+    with db.session() as s:
+        printed = fingerprint(box_keys(s).public)
+    assert f"接收密钥指纹：{printed}" in out and str(tmp_path / "市局.chk") in out
+    assert main(["exchange", "receiver", str(tmp_path / "市局.chk"), "--db", str(demo_db.target),
+                 "--reason", "已电话核对"]) == 0  # fmt: skip
+    assert f"已登记接收单位“云川市”（539900000000），接收密钥指纹 {printed}" in capsys.readouterr().out
+    assert main(["exchange", "receivers", "--db", str(demo_db.target)]) == 0
+    assert f"云川市\t539900000000\t接收密钥指纹 {printed}" in capsys.readouterr().out
+    assert main(["exchange", "export", "--db", str(demo_db.target), "--period", "2026Q3", "--to", "539800000000",
+                 "--out", str(tmp_path / "交换")]) == 2  # fmt: skip
+    assert "没有登记区划代码为 539800000000 的接收单位" in capsys.readouterr().err
