@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import shutil
 import sqlite3
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.errors import UserError
-from db.files import as_write_error, open_read_only, written_whole
+from db.files import as_write_error, open_read_only, owner_only, private_folder, written_whole
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def make_backup(db_path: str | Path, *, to: str | Path | None = None, reason: st
         folder = backup_folder(db_path)
         to = folder / f"{db_path.stem}-{now:%Y%m%d-%H%M%S}-{reason}.db"
     to = Path(to)
-    with written_whole(to) as partial:
+    with written_whole(to, private=True) as partial:  # every whole number the database holds
         source = sqlite3.connect(db_path)
         try:
             target = sqlite3.connect(partial)
@@ -200,6 +201,10 @@ def restore(backup: str | Path, db_path: str | Path) -> tuple[BackupInfo, Path |
     verify(backup)
     from db.writer_lock import WriterLock
 
+    try:
+        private_folder(db_path.parent)  # restoring to a new place: its folder is made, for its owner
+    except OSError as exc:
+        raise as_write_error(exc, db_path) from None
     lock = WriterLock(db_path).acquire()  # not while another copy of the app has the file open
     try:
         if lock.reopened:  # nor while this process still has it open: its connections would see another file
@@ -221,13 +226,15 @@ def _replace(backup: Path, db_path: Path) -> tuple[BackupInfo, Path | None]:
             safety = make_backup(db_path, reason="before-restore").path
         except (BackupError, sqlite3.DatabaseError):
             folder = backup_folder(db_path)
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
             safety = folder / f"{db_path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.db.damaged"
             shutil.copy2(db_path, safety)
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     source = open_read_only(backup)
     try:
+        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600))  # made private
+        owner_only(db_path)
         target = sqlite3.connect(db_path)
         try:
             source.backup(target)

@@ -26,7 +26,7 @@ from db.errors import (
     ServerAuthError,
     ServerConnectError,
 )
-from db.files import environment_reason, open_read_only, open_refusal
+from db.files import environment_reason, open_read_only, open_refusal, owner_only, private_folder
 from db.locks import install_locks
 from db.migrations import HEAD
 from db.writer_lock import WriterLock
@@ -168,7 +168,7 @@ def open_database(
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)
         except OSError as exc:
             log.warning("cannot create %s: %s", path.parent, exc)
             reason = environment_reason(exc, path.parent) or f"无法创建数据库所在的文件夹“{path.parent}”。"
@@ -184,6 +184,9 @@ def open_database(
             lock.release()
             raise
         journal = "DELETE" if is_network_path(path) else "WAL"
+        if journal == "WAL":  # a file made before files were made private; SQLite gives -wal and -shm its mode
+            for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                owner_only(part)
     else:
         lock = None
     try:

@@ -124,6 +124,31 @@ def temporary_name(target: Path) -> Path:
     return target.with_name(f".~{target.stem}.{os.getpid()}.part{target.suffix}")
 
 
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` (and any missing parent) for its owner alone (0700); one that exists is left as it is:
+    it is the user's, and may be shared on purpose."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(made, 0o700)  # mkdir's mode passes through the umask
+
+
+def owner_only(path: Path) -> None:
+    """A database file of ours readable and writable by its owner alone: it holds people's records. Only a
+    local file this account owns is narrowed (a share's modes are the server's)."""
+    try:
+        info = path.stat()
+        if hasattr(os, "getuid") and info.st_uid == os.getuid() and info.st_mode & 0o077:
+            os.chmod(path, info.st_mode & 0o700)
+    except OSError:  # gone, or not ours to change: left as it is
+        pass
+
+
 @contextmanager
 def written_whole(target: str | os.PathLike[str], *, private: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``target`` to write; once the block ends without error it is flushed to
@@ -135,7 +160,10 @@ def written_whole(target: str | os.PathLike[str], *, private: bool = False) -> I
         raise WriteError(f"“{_shown(target)}”是文件夹：请给出要保存的文件名，如“{_shown(target / '报表.xlsx')}”。")
     partial = temporary_name(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if private:
+            private_folder(target.parent)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
         if private:  # created with its mode, so no other account can open it while it is written
             os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600))
         yield partial

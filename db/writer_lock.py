@@ -140,7 +140,7 @@ class WriterLock:
 
     def _lock_name(self) -> int:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         except OSError as exc:  # the lock file beside it cannot be made: a read-only place, a full disk ...
             reason = open_refusal(exc, self.db_path)
             if reason:
@@ -159,7 +159,7 @@ class WriterLock:
         flags = getattr(os, "O_BINARY", 0)
         exclusive = True
         try:
-            fd = os.open(self.db_path, os.O_RDWR | os.O_CREAT | flags, 0o644)
+            fd = os.open(self.db_path, os.O_RDWR | os.O_CREAT | flags, 0o600)  # people's records: its owner's
         except OSError as exc:
             if exc.errno not in _READ_ONLY or not self.db_path.exists():
                 raise

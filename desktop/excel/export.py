@@ -88,7 +88,7 @@ def export_workbook(
             counts[key] = write_sheet(ws, spec, header, cancelled=cancelled)
             if progress:
                 progress(i + 1, len(sheet_keys))
-        with written_whole(out) as partial:
+        with written_whole(out, private=unmask_ids) as partial:  # whole numbers: for its owner alone
             wb.save(partial)
         digest = sha256_of(out)
         session.add(

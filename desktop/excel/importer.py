@@ -1389,7 +1389,7 @@ def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool 
         note_unmasked_file(session, f"{spec.label}模板", Path(out).name)
     wb = template_workbook(session, kind)
     _fill(session, spec, wb, unmask)
-    with written_whole(out) as partial:
+    with written_whole(out, private=unmask) as partial:  # whole numbers: for its owner alone
         wb.save(partial)
     return Path(out)
 

@@ -186,7 +186,7 @@ class AccountsTab(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(
             QLabel(
-                "密码以 scrypt 加盐散列保存，不保存明文；连续输错 5 次密码，账号暂停登录 30 秒起，"
+                "密码经加盐散列后保存，不保存明文；连续输错 5 次密码，账号暂停登录 30 秒起，"
                 "每再错一次加倍，最长 15 分钟。所有修改都记录操作的账号。"
             )
         )
@@ -200,7 +200,8 @@ class AccountsTab(QWidget):
         else:
             self.state.setText(
                 "未启用登录：本机打开程序的人可以使用全部功能，修改记录以电脑用户名记入历史。"
-                "多人使用时，请新增第一个账号（管理员）以启用登录。"
+                "数据库文件和备份已设为只有本机当前用户可读，但拿到文件副本的人仍能读出其中的身份证号码和电话号码。"
+                "建议新增第一个账号（管理员）以启用登录。"
             )
 
     def _run(self, action) -> bool:
