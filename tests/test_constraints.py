@@ -29,8 +29,8 @@ def base(db):
             "INSERT INTO facilities (id, name, kind, division_id) VALUES (1, '桃源镇卫生院', 'thc', 1)"
         )
         conn.exec_driver_sql(
-            "INSERT INTO staff (id, name, sex, id_number, birth_date, facility_id, category, employment_form)"
-            f" VALUES (1, '李华', 'F', '{ID_A}', '1949-12-31', 1, 'physician', 'establishment')"
+            "INSERT INTO staff (id, name, sex, id_number, id_key, birth_date, facility_id, category, employment_form)"
+            f" VALUES (1, '李华', 'F', '{ID_A}', '{ID_A}', '1949-12-31', 1, 'physician', 'establishment')"
         )
         sync_id_sequences(conn)
     return db
@@ -56,8 +56,8 @@ def test_tcm_beds_beyond_open_beds_are_refused(base):
 def test_duplicate_id_number_is_refused(base):
     refused(
         base,
-        "INSERT INTO staff (name, sex, id_number, birth_date, facility_id, category, employment_form)"
-        f" VALUES ('王强', 'M', '{ID_A}', '1949-12-31', 1, 'nurse', 'contract')",
+        "INSERT INTO staff (name, sex, id_number, id_key, birth_date, facility_id, category, employment_form)"
+        f" VALUES ('王强', 'M', '{ID_A}', '{ID_A}', '1949-12-31', 1, 'nurse', 'contract')",
         "UNIQUE",
     )
 

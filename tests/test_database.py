@@ -194,8 +194,8 @@ def _old_schema(db):
         have = {c["name"] for c in inspector.get_columns(table.name)}
         for column in table.columns:
             if column.name not in have and column.server_default is None:
-                column.server_default = FetchedValue()
-                patched.append(column)
+                patched.append((column, column.default))
+                column.server_default, column.default = FetchedValue(), None
     eager = {mapper: mapper.eager_defaults for mapper in Base.registry.mappers}
     for mapper in eager:
         mapper.eager_defaults = False
@@ -203,8 +203,8 @@ def _old_schema(db):
     try:
         yield
     finally:
-        for column in patched:
-            column.server_default = None
+        for column, default in patched:
+            column.server_default, column.default = None, default
         for mapper, value in eager.items():
             mapper.eager_defaults = value
             mapper._reset_memoizations()

@@ -100,7 +100,9 @@ def test_every_field_agrees_with_its_column():
                     assert f"不填即为“{f.display(f.default)}" in f.note, where
             if not column.nullable and default is None and not (f.derived or f.filled_in_if_blank):
                 assert f.required, where
-            if isinstance(column.type, String) and column.type.length is not None:
+            if hasattr(column.type, "plain_length"):  # stored sealed: longer than what is typed
+                assert f.max_length == column.type.plain_length, where
+            elif isinstance(column.type, String) and column.type.length is not None:
                 assert f.max_length == column.type.length, where
             elif f.max_length is not None:  # a limit tighter than an unbounded Text column: long free text only
                 assert f.multiline, where

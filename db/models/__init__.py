@@ -14,7 +14,7 @@ from db.models.projects import Project, ProjectFunding, ProjectUpdate
 from db.models.staff import StaffLoan, StaffMember, Training
 from db.models.submissions import Submission
 from db.models.tasks import KeyTask, TaskCooperatingUnit, TaskUpdate
-from db.models.users import User
+from db.models.users import User, VaultState
 
 __all__ = [
     "Base",
@@ -47,4 +47,5 @@ __all__ = [
     "TaskUpdate",
     "Training",
     "User",
+    "VaultState",
 ]

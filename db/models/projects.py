@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from db.codes import FUNDING_SOURCE, PROJECT_KIND, PROJECT_STAGE, sql_in
 from db.models.base import Base, Versioned
 from db.models.facilities import Facility
+from db.vault import SealedText
 
 
 class Project(Versioned, Base):
@@ -45,7 +46,7 @@ class Project(Versioned, Base):
     investment_completed: Mapped[float] = mapped_column(Float, default=0, server_default="0")
     lead_unit: Mapped[str] = mapped_column(String(100))
     contact: Mapped[str | None] = mapped_column(String(40))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(SealedText(20))  # a person's: sealed with sign-in on
     risks: Mapped[str | None] = mapped_column(Text)
 
     facility: Mapped[Facility] = relationship()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.codes import (
@@ -20,13 +20,19 @@ from db.codes import (
 )
 from db.models.base import Base, Versioned
 from db.models.facilities import Facility
+from db.vault import LookupKey, SealedText
+
+
+def _number_of_the_row(context) -> str | None:
+    return context.get_current_parameters().get("id_number")
 
 
 class StaffMember(Versioned, Base):
     """One person working in a facility of the county.
 
-    The ID number is unique across the database; birth date and sex are kept
-    as columns (derived from it by the core) so that age checks can be queried.
+    The ID number is unique across the database (its lookup key is); birth date and sex are kept as columns
+    (derived from it by the core) so that age checks can be queried. With sign-in on, the ID and phone
+    numbers are stored sealed and the lookup key is the number's keyed hash (db.vault).
     A person is never deleted: status becomes left, retired or transferred
     with a reason.
     """
@@ -43,7 +49,6 @@ class StaffMember(Versioned, Base):
         CheckConstraint(sql_in("employment_form", EMPLOYMENT_FORM), name="employment_form"),
         CheckConstraint(sql_in("status", STAFF_STATUS), name="status"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
-        CheckConstraint("length(id_number) = 18", name="id_number_length"),
         CheckConstraint("hire_date IS NULL OR hire_date > birth_date", name="hired_after_birth"),
         CheckConstraint("directed_service_until IS NULL OR directed_graduate", name="service_only_if_directed"),
         CheckConstraint(
@@ -54,7 +59,11 @@ class StaffMember(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     sex: Mapped[str] = mapped_column(String(1))
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    id_number: Mapped[str] = mapped_column(SealedText(18))
+    # Set from id_number: as a default on insert, and by _key_follows_the_number when the number changes.
+    id_key: Mapped[str] = mapped_column(
+        LookupKey(), unique=True, default=_number_of_the_row, info={"field": "id_number"}
+    )
     birth_date: Mapped[dt.date] = mapped_column(Date)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
     category: Mapped[str] = mapped_column(String(30), index=True)
@@ -74,7 +83,7 @@ class StaffMember(Versioned, Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_date: Mapped[dt.date | None] = mapped_column(Date)
     liability_insured: Mapped[bool | None] = mapped_column(Boolean)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(SealedText(20))
 
     facility: Mapped[Facility] = relationship()
     trainings: Mapped[list[Training]] = relationship(
@@ -129,3 +138,11 @@ class StaffLoan(Base):
     approval: Mapped[str | None] = mapped_column(String(200))
 
     staff: Mapped[StaffMember] = relationship(back_populates="loans")
+
+
+@event.listens_for(StaffMember, "before_update")
+def _key_follows_the_number(_mapper, _connection, person: StaffMember) -> None:
+    from sqlalchemy import inspect
+
+    if inspect(person).attrs.id_number.history.has_changes():
+        person.id_key = person.id_number

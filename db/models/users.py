@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.codes import ROLE, sql_in
@@ -30,3 +30,18 @@ class User(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The data key, sealed under a key from this account's password (db.vault); None while sign-in is off, or
+    # for an account made before numbers were sealed until an administrator sets its password.
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+
+
+class VaultState(Base):
+    """At most one row, present while the numbers are sealed: since when, and a check value that tells a data key
+    unwrapped at sign-in from a wrong one."""
+
+    __tablename__ = "vault"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sealed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    check_value: Mapped[bytes] = mapped_column(LargeBinary(64))

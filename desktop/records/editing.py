@@ -173,8 +173,9 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
     model = rtype.model
     described = {f.name for f in rtype.fields}
     for column in model.__table__.columns:
-        value = getattr(record, column.name, None)
-        if not column.unique or value is None or column.name not in described:
+        name = column.info.get("field", column.name)  # a lookup key is unique for the field it keys
+        value = getattr(record, name, None)
+        if not column.unique or value is None or name not in described:
             continue
         query = select(model).where(getattr(model, column.name) == value)
         if record.id is not None:
@@ -182,8 +183,8 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
         with session.no_autoflush:
             other = session.scalars(query.limit(1)).first()
         if other is not None:
-            label = rtype.field(column.name).label
-            errors[column.name] = f"该{label}已登记为“{_title(session, rtype, other)}”"
+            label = rtype.field(name).label
+            errors[name] = f"该{label}已登记为“{_title(session, rtype, other)}”"
     # Several columns unique together (a facility's special fund of a year): named next to the last of them,
     # the one a clerk changes (the year; the facility is the form's own).
     for constraint in model.__table__.constraints:
@@ -495,6 +496,9 @@ def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, An
     ids, in the rows' order. The version of a versioned record is its column's default, 1, as a flush gives it."""
     table = model.__table__
     sqlite = session.get_bind().dialect.name == "sqlite"
+    # A lookup key (a person's ID number's) is the number itself as written: its type makes it what is stored.
+    for key, field in [(c.name, c.info["field"]) for c in table.columns if "field" in c.info]:
+        rows = [{**row, key: row[field]} if field in row and key not in row else row for row in rows]
     ids: list[int] = []
     for columns, group in groupby(rows, key=lambda row: tuple(row)):
         group = list(group)

@@ -83,7 +83,7 @@ class Field:
             default = column.default.arg
         elif column.server_default is not None and isinstance(getattr(column.server_default, "arg", None), str):
             default = self.parse(column.server_default.arg)
-        length = getattr(column.type, "length", None)
+        length = getattr(column.type, "plain_length", None) or getattr(column.type, "length", None)
         note = self.note
         if not column.nullable and default is not None and not self.required and not self.derived:
             shown = self.display(default) + (self.unit or "")

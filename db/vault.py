@@ -1,0 +1,173 @@
+"""People's whole ID and phone numbers sealed at rest while sign-in is on, opened only by a signed-in account.
+
+A random data key seals each number (SM4-GCM, db.sealing) and keys a hash of each ID number (HMAC-SM3) that keeps
+it unique and lets a whole number be looked up without opening the others. The data key is stored only wrapped:
+once per account, under a key derived from the account's password (LUKS's key slots), so that signing in unwraps
+it and changing a password re-wraps that account's slot alone. The wrapping key comes from the same scrypt run
+that checks the password: scrypt ends in PBKDF2, whose first 32 bytes (the stored hash) do not depend on how many
+follow, so bytes 33-48 are a key the stored hash does not reveal, at no extra cost at sign-in.
+
+Without a password the file gives what a viewer (查看员) sees and no more: names, birth dates, workplaces, and
+no whole ID or phone number. Turning sign-in on seals what is stored; turning it off opens it again.
+
+The column types below do the sealing where the ORM or Core reads and writes: a database's vault hangs on its
+engine's dialect (one per engine), where a type's processors can reach it.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.types import TypeDecorator
+
+from db.errors import AccessDenied
+from db.sealing import KEY_BYTES, Unsealable, seal, unseal
+
+MARK = "$sm4$"  # a sealed value as stored; no ID or phone number starts so
+LOOKUP_MARK = "$k$"  # an ID number's keyed hash as stored
+_VALUE = b"countyhealth-value"
+_SLOT = b"countyhealth-data-key"
+_CHECK = b"countyhealth-vault-check"
+NEEDS_SIGN_IN = "本库的身份证号码和电话号码已加密保存：请先登录，才能写入或查找号码。"
+
+
+@dataclass(frozen=True)
+class Vault:
+    """An unwrapped data key, held in memory while a signed-in account works."""
+
+    data_key: bytes = field(repr=False)
+
+    @cached_property
+    def _value_key(self) -> bytes:
+        return _derive(self.data_key, b"countyhealth-values")
+
+    @cached_property
+    def _lookup_key(self) -> bytes:
+        return _derive(self.data_key, b"countyhealth-lookup")
+
+    def seal_text(self, text: str) -> str:
+        return MARK + base64.b64encode(seal(self._value_key, text.encode(), _VALUE)).decode()
+
+    def open_text(self, stored: str) -> str:
+        try:
+            return unseal(self._value_key, base64.b64decode(stored[len(MARK) :]), _VALUE).decode()
+        except (Unsealable, ValueError) as exc:
+            raise AccessDenied("有号码无法解密：数据库文件可能已损坏，请从备份恢复。") from exc
+
+    def lookup(self, number: str) -> str:
+        from cryptography.hazmat.primitives import hashes, hmac
+
+        mac = hmac.HMAC(self._lookup_key, hashes.SM3())
+        mac.update(number.encode())
+        return LOOKUP_MARK + mac.finalize().hex()
+
+    @property
+    def check(self) -> bytes:
+        """Stored beside the slots: proof at sign-in that a slot gave this database's key, not another's."""
+        return seal(self._value_key, _CHECK, _CHECK)
+
+    def opens(self, check: bytes) -> bool:
+        try:
+            return unseal(self._value_key, check, _CHECK) == _CHECK
+        except Unsealable:
+            return False
+
+
+def new_vault() -> Vault:
+    import os
+
+    return Vault(os.urandom(KEY_BYTES))
+
+
+def _derive(key: bytes, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(hashes.SM3(), KEY_BYTES, salt=None, info=info).derive(key)
+
+
+def wrap(vault: Vault, slot_key: bytes) -> bytes:
+    return seal(slot_key, vault.data_key, _SLOT)
+
+
+def unwrap(wrapped: bytes, slot_key: bytes) -> Vault | None:
+    try:
+        return Vault(unseal(slot_key, wrapped, _SLOT))
+    except Unsealable:
+        return None
+
+
+def is_sealed(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith((MARK, LOOKUP_MARK))
+
+
+# --- where an engine keeps its vault ------------------------------------------------------------------------------
+
+_VAULT, _SEALED = "countyhealth_vault", "countyhealth_sealed"
+
+
+def attach(dialect, *, sealed: bool, vault: Vault | None) -> None:
+    """Tell a database's column types whether its numbers are sealed and, once someone signed in, the key."""
+    setattr(dialect, _SEALED, sealed)
+    setattr(dialect, _VAULT, vault if sealed else None)
+
+
+def vault_of(dialect) -> Vault | None:
+    return getattr(dialect, _VAULT, None)
+
+
+def sealed_on(dialect) -> bool:
+    return getattr(dialect, _SEALED, False)
+
+
+class SealedText(TypeDecorator):
+    """A person's ID or phone number: stored whole while sign-in is off, sealed while it is on. Read without the
+    key (no one signed in), a sealed value stays sealed; a value is never written in clear into a sealed database."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, plain_length: int) -> None:
+        super().__init__(80)  # a sealed value of up to 24 characters, marked and in base64
+        self.plain_length = plain_length  # what a clerk may type: the field's own limit
+
+    def process_bind_param(self, value, dialect):
+        if value is None or is_sealed(value):
+            return value
+        vault = vault_of(dialect)
+        if vault is not None:
+            return vault.seal_text(value)
+        if sealed_on(dialect):
+            raise AccessDenied(NEEDS_SIGN_IN)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None or not value.startswith(MARK):
+            return value
+        vault = vault_of(dialect)
+        return value if vault is None else vault.open_text(value)
+
+
+class LookupKey(TypeDecorator):
+    """How an ID number is found and kept unique: the number itself while sign-in is off, its keyed hash while it
+    is on. Written and compared as the number; the type turns it into what is stored."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(80)  # the marked hex of a 32-byte hash
+
+    def process_bind_param(self, value, dialect):
+        if value is None or is_sealed(value):
+            return value
+        vault = vault_of(dialect)
+        if vault is not None:
+            return vault.lookup(value)
+        if sealed_on(dialect):
+            raise AccessDenied(NEEDS_SIGN_IN)
+        return value
