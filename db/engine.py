@@ -29,6 +29,7 @@ from db.errors import (
 from db.files import environment_reason, open_read_only, open_refusal, owner_only, private_folder
 from db.locks import install_locks
 from db.migrations import HEAD
+from db.vault import attach
 from db.writer_lock import WriterLock
 
 if TYPE_CHECKING:
@@ -406,6 +407,9 @@ def _start_signed_out_where_accounts_exist(db: Database) -> None:
             return
         if conn.execute(text("SELECT 1 FROM users WHERE active LIMIT 1")).first() is not None:
             db.actor = NOT_SIGNED_IN
+        # Sealed numbers: none is written in clear, and none is read whole, before someone signs in (db.vault).
+        sealed = inspect(conn).has_table("vault") and conn.execute(text("SELECT 1 FROM vault")).first() is not None
+        attach(db.engine.dialect, sealed=sealed, vault=None)
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -21,13 +21,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import JSON, LargeBinary, String, bindparam, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
 
 from db.errors import AccessDenied
 from db.sealing import KEY_BYTES, Unsealable, seal, unseal
 
 MARK = "$sm4$"  # a sealed value as stored; no ID or phone number starts so
+MARK_BYTES = MARK.encode()
+# What the change history says of a sealed column is sealed with it (the history's values are JSON, each record's
+# fields by name): a person's or a project contact's whole ID or phone number.
+SENSITIVE_KEYS = frozenset({"id_number", "phone"})
 LOOKUP_MARK = "$k$"  # an ID number's keyed hash as stored
 _VALUE = b"countyhealth-value"
 _SLOT = b"countyhealth-data-key"
@@ -57,6 +61,15 @@ class Vault:
             return unseal(self._value_key, base64.b64decode(stored[len(MARK) :]), _VALUE).decode()
         except (Unsealable, ValueError) as exc:
             raise AccessDenied("有号码无法解密：数据库文件可能已损坏，请从备份恢复。") from exc
+
+    def seal_bytes(self, data: bytes) -> bytes:
+        return MARK_BYTES + seal(self._value_key, data, _VALUE)
+
+    def open_bytes(self, stored: bytes) -> bytes:
+        try:
+            return unseal(self._value_key, bytes(stored[len(MARK_BYTES) :]), _VALUE)
+        except Unsealable as exc:
+            raise AccessDenied("有数据无法解密：数据库文件可能已损坏，请从备份恢复。") from exc
 
     def lookup(self, number: str) -> str:
         from cryptography.hazmat.primitives import hashes, hmac
@@ -171,3 +184,141 @@ class LookupKey(TypeDecorator):
         if sealed_on(dialect):
             raise AccessDenied(NEEDS_SIGN_IN)
         return value
+
+
+class SealedBytes(TypeDecorator):
+    """A private key, or a received file's records: sealed with the numbers while sign-in is on."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None or bytes(value[: len(MARK_BYTES)]) == MARK_BYTES:
+            return value
+        vault = vault_of(dialect)
+        if vault is not None:
+            return vault.seal_bytes(value)
+        if sealed_on(dialect):
+            raise AccessDenied(NEEDS_SIGN_IN)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None or bytes(value[: len(MARK_BYTES)]) != MARK_BYTES:
+            return value
+        vault = vault_of(dialect)
+        return value if vault is None else vault.open_bytes(value)
+
+
+class SealedJSON(TypeDecorator):
+    """A change's values: those under SENSITIVE_KEYS sealed while sign-in is on, the rest as they are."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if not isinstance(value, dict) or SENSITIVE_KEYS.isdisjoint(value):
+            return value
+        vault = vault_of(dialect)
+        if vault is None:
+            if sealed_on(dialect) and any(_clear(value.get(k)) for k in SENSITIVE_KEYS):
+                raise AccessDenied(NEEDS_SIGN_IN)
+            return value
+        return _sealed_values(value, vault)
+
+    def process_result_value(self, value, dialect):
+        vault = vault_of(dialect)
+        if vault is None or not isinstance(value, dict) or SENSITIVE_KEYS.isdisjoint(value):
+            return value
+        return _opened_values(value, vault)
+
+
+def _clear(value: Any) -> bool:
+    return isinstance(value, str) and not is_sealed(value)
+
+
+def _sealed_values(values: dict, vault: Vault) -> dict:
+    return {k: vault.seal_text(v) if k in SENSITIVE_KEYS and _clear(v) else v for k, v in values.items()}
+
+
+def _opened_values(values: dict, vault: Vault) -> dict:
+    opened = lambda v: vault.open_text(v) if isinstance(v, str) and v.startswith(MARK) else v  # noqa: E731
+    return {k: opened(v) if k in SENSITIVE_KEYS else v for k, v in values.items()}
+
+
+def as_stored(table) -> list:
+    """A table's columns as stored, sealed values sealed: what a copy carries and compares, whoever is signed in."""
+    return [
+        type_coerce(c, c.type.impl).label(c.name) if isinstance(c.type, _SEALED_TYPES) else c for c in table.columns
+    ]
+
+
+# --- sealing what is stored, and opening it again ------------------------------------------------------------------
+
+
+def reseal(connection, metadata, *, sealing: Vault | None = None, opening: Vault | None = None) -> int:
+    """Rewrite every sealed column of every table, in the connection's transaction: from clear to sealed with
+    ``sealing``, or back with ``opening``. Values already in the target form are left. Returns the rows rewritten.
+    The statements are typed as plain text and bytes, so the column types do not seal or open them again."""
+    vault = sealing or opening
+    assert vault is not None and (sealing is None) != (opening is None)
+    changed = 0
+    for table in metadata.sorted_tables:
+        kinds = {c.name: c for c in table.columns if isinstance(c.type, _SEALED_TYPES)}
+        if not kinds:
+            continue
+        raw = [type_coerce(table.c[name], table.c[name].type.impl).label(name) for name in kinds]
+        rows = connection.execute(select(table.c.id, *raw)).mappings().all()
+        updates = []
+        for row in rows:
+            new = {name: _rewritten(column, row, sealing, opening) for name, column in kinds.items()}
+            if any(new[name] is not row[name] and new[name] != row[name] for name in kinds):
+                updates.append({"_id": row["id"], **{f"_{name}": value for name, value in new.items()}})
+        if updates:
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("_id"))
+                .values({name: bindparam(f"_{name}", type_=table.c[name].type.impl) for name in kinds})
+            )
+            connection.execute(statement, updates)
+            changed += len(updates)
+    return changed
+
+
+def _rewritten(column, row, sealing: Vault | None, opening: Vault | None):
+    kind, value = type(column.type), row[column.name]
+    if value is None:
+        return None
+    if kind is SealedText:
+        if sealing is not None:
+            return value if is_sealed(value) else sealing.seal_text(value)
+        return opening.open_text(value) if value.startswith(MARK) else value
+    if kind is LookupKey:  # from the row's number, opened where sealed
+        number = row[column.info["field"]]
+        if number is not None and number.startswith(MARK):
+            number = (sealing or opening).open_text(number)
+        return sealing.lookup(number) if sealing is not None else number
+    if kind is SealedBytes:
+        marked = bytes(value[: len(MARK_BYTES)]) == MARK_BYTES
+        if sealing is not None:
+            return value if marked else sealing.seal_bytes(bytes(value))
+        return opening.open_bytes(value) if marked else value
+    if not isinstance(value, dict) or SENSITIVE_KEYS.isdisjoint(value):  # SealedJSON
+        return value
+    return _sealed_values(value, sealing) if sealing is not None else _opened_values(value, opening)
+
+
+_SEALED_TYPES = (SealedText, LookupKey, SealedBytes, SealedJSON)
+
+
+def scrub(engine) -> None:
+    """After sealing or opening: the values as they were removed from a SQLite file's free pages (VACUUM rebuilds
+    it from what is live) and from its journal (the WAL checkpointed and cut to nothing). A server keeps old row
+    versions until its own VACUUM; the README says so."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # the driver's own: the engine's "begin" would open a transaction around it
+    try:
+        raw.driver_connection.execute("VACUUM")
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()

@@ -4,6 +4,10 @@ Passwords are hashed with scrypt at OWASP's parameters (N=2^17, r=8, p=1), the p
 the hash so that stronger ones can come later without invalidating old accounts. Five wrong passwords
 in a row pause the account, 30 seconds doubling with every further failure up to 15 minutes; the pause
 is kept in the database, so restarting the app does not lift it.
+
+With sign-in on, people's whole numbers are sealed under a data key that each account holds wrapped under a key
+from its password (db.vault): the first account seals what is stored, signing in unwraps the key, a password set
+or changed re-wraps that account's slot alone, and turning sign-in off opens everything again.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.access import SYSTEM, Actor, acting_as, actor_of
+from db.access import SYSTEM, Actor, acting_as, actor_of, resealing
 from db.codes import ROLE
 from db.errors import UserError
-from db.models import User
+from db.models import User, VaultState
+from db.vault import attach, new_vault, reseal, scrub, sealed_on, unwrap, vault_of, wrap
 from desktop.records.editing import log_change
 
 SCRYPT_LOG2N, SCRYPT_R, SCRYPT_P = 17, 8, 1
@@ -36,28 +41,40 @@ class AccountError(UserError, ValueError):
 
 
 def hash_password(password: str, *, log2n: int = SCRYPT_LOG2N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    return _new_password(password, log2n=log2n, r=r, p=p)[0]
+
+
+def _new_password(password: str, *, log2n: int = SCRYPT_LOG2N, r: int = SCRYPT_R, p: int = SCRYPT_P):
+    """(the stored hash, the key that wraps the account's slot of the data key), from one scrypt run."""
     salt = os.urandom(16)
-    digest = _scrypt(password, salt, log2n, r, p)
+    derived = _scrypt(password, salt, log2n, r, p)
     b64 = base64.b64encode
-    return f"scrypt${log2n}${r}${p}${b64(salt).decode()}${b64(digest).decode()}"
+    return f"scrypt${log2n}${r}${p}${b64(salt).decode()}${b64(derived[:32]).decode()}", derived[32:]
 
 
 def verify_password(password: str, stored: str) -> bool:
+    return _slot_key(password, stored) is not None
+
+
+def _slot_key(password: str, stored: str) -> bytes | None:
+    """The key that wraps this account's slot if the password is right, else None."""
     try:
         scheme, log2n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
-            return False
+            return None
         expected = base64.b64decode(digest)
-        actual = _scrypt(password, base64.b64decode(salt), int(log2n), int(r), int(p))
+        derived = _scrypt(password, base64.b64decode(salt), int(log2n), int(r), int(p))
     except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
+        return None
+    return derived[32:] if hmac.compare_digest(derived[:32], expected) else None
 
 
 def _scrypt(password: str, salt: bytes, log2n: int, r: int, p: int) -> bytes:
+    """48 bytes: the first 32 are the stored hash; scrypt ends in PBKDF2, whose first block does not depend on how
+    many follow, so bytes 33-48 are a key the stored hash does not give away (db.vault)."""
     n = 1 << log2n
     # OpenSSL refuses more than maxmem; scrypt needs 128·n·r bytes, 128 MiB at OWASP's parameters.
-    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=256 * n * r + (1 << 20), dklen=32)
+    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=256 * n * r + (1 << 20), dklen=48)
 
 
 @dataclass(frozen=True)
@@ -116,10 +133,12 @@ def add_account(session: Session, name: str, role: str, password: str) -> Accoun
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise AccountError(f"账号“{name}”已存在")
     _check_password(password)
+    first = not sign_in_required(session)
+    stored, slot_key = _new_password(password)
     user = User(
         name=name,
         role=role,
-        password_hash=hash_password(password),
+        password_hash=stored,
         active=True,
         failed_attempts=0,
         created_at=dt.datetime.now(),
@@ -127,6 +146,10 @@ def add_account(session: Session, name: str, role: str, password: str) -> Accoun
     session.add(user)
     session.flush()
     _log(session, actor, user, "insert", None, {"name": name, "role": role})
+    if first:
+        _seal_stored(session, user, slot_key)
+    else:
+        _give_slot(session, user, slot_key)
     return Account(user.id, user.name, user.role, True, None)
 
 
@@ -166,7 +189,8 @@ def update_account(
         user.active = active
     if password is not None:
         _check_password(password)
-        user.password_hash = hash_password(password)
+        user.password_hash, slot_key = _new_password(password)
+        _give_slot(session, user, slot_key)
         user.failed_attempts, user.locked_until = 0, None
         old["password"], new["password"] = "（旧密码）", "（已重设）"
     if new:
@@ -179,11 +203,12 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
     if not actor.signed_in:
         raise AccountError("未登录，无需修改密码")
     user = _user(session, actor.name)
-    if not verify_password(old_password, user.password_hash):
+    if _slot_key(old_password, user.password_hash) is None:
         raise AccountError("原密码不正确")
     _check_password(new_password)
     with acting_as(session, SYSTEM):  # anyone may change their own, who knows it: the app writes it for them
-        user.password_hash = hash_password(new_password)
+        user.password_hash, slot_key = _new_password(new_password)
+        _give_slot(session, user, slot_key)
         session.flush()
     _log(session, actor, user, "update", {"password": "（旧密码）"}, {"password": "（本人修改）"})
 
@@ -191,6 +216,7 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
 def turn_off_sign_in(session: Session) -> int:
     """Remove every account: the office goes back to one person without sign-in. Returns how many."""
     actor = _may_manage(session)
+    _open_stored(session)
     users = session.scalars(select(User)).all()
     for user in users:
         _log(session, actor, user, "update", {"name": user.name, "role": user.role}, None, "关闭登录，删除账号")
@@ -213,7 +239,8 @@ def sign_in(session: Session, name: str, password: str, *, now: dt.datetime | No
     if user is None:
         verify_password(password, _DUMMY_HASH)  # the same time as a real check: names cannot be probed
         raise AccountError(WRONG)
-    right = verify_password(password, user.password_hash)
+    slot_key = _slot_key(password, user.password_hash)
+    right = slot_key is not None
     paused = user.locked_until is not None and user.locked_until > now
     if paused:
         if right:
@@ -233,7 +260,89 @@ def sign_in(session: Session, name: str, password: str, *, now: dt.datetime | No
         session.flush()
     if not user.active:
         raise AccountError(f"账号“{user.name}”已停用，请联系管理员")
-    return Actor(user.name, user.role, signed_in=True)
+    actor = Actor(user.name, user.role, signed_in=True)
+    state = session.get(VaultState, 1)
+    if state is not None:
+        vault = unwrap(user.wrapped_key, slot_key) if user.wrapped_key else None
+        if vault is None or not vault.opens(state.check_value):
+            raise AccountError(NO_SLOT)
+        attach(session.get_bind().dialect, sealed=True, vault=vault)
+    elif user.role == "admin":  # accounts made before numbers were sealed: the first administrator in seals them
+        with acting_as(session, actor):
+            _seal_stored(session, user, slot_key)
+    return actor
+
+
+NO_SLOT = (
+    "本库的身份证号码和电话号码已加密保存，而本账号还没有数据密钥（账号建于加密之前）："
+    "请管理员在“设置 › 账号与登录”中为本账号重设密码后再登录。"
+)
+
+
+# --- the data key's slots ------------------------------------------------------------------------------------------
+
+
+def _seal_stored(session: Session, user: User, slot_key: bytes) -> None:
+    """Sign-in turned on: a new data key, this administrator's slot of it, and every stored number sealed, in the
+    session's transaction."""
+    from db.models.base import Base
+
+    vault = new_vault()
+    with resealing(session):
+        reseal(session.connection(), Base.metadata, sealing=vault)
+    session.add(VaultState(id=1, sealed_at=dt.datetime.now(), check_value=vault.check))
+    with acting_as(session, SYSTEM):
+        user.wrapped_key = wrap(vault, slot_key)
+        session.flush()
+    _switch(session, sealed=True, vault=vault)
+
+
+def _give_slot(session: Session, user: User, slot_key: bytes) -> None:
+    """The account's slot for a password just set: the data key wrapped under it, by whoever holds the key now."""
+    if session.get(VaultState, 1) is None:
+        return
+    vault = vault_of(session.get_bind().dialect)
+    if vault is None:
+        raise AccountError("本库的号码已加密保存：须由持有数据密钥的管理员登录后设置密码")
+    user.wrapped_key = wrap(vault, slot_key)
+
+
+def _open_stored(session: Session) -> None:
+    """Sign-in turned off: every sealed number opened again and the key forgotten, in the session's transaction."""
+    from db.models.base import Base
+
+    state = session.get(VaultState, 1)
+    if state is None:
+        return
+    vault = vault_of(session.get_bind().dialect)
+    if vault is None:
+        raise AccountError("本库的号码已加密保存：须由持有数据密钥的管理员登录后才能关闭登录")
+    with resealing(session):
+        reseal(session.connection(), Base.metadata, opening=vault)
+    session.delete(state)
+    session.flush()
+    _switch(session, sealed=False, vault=None)
+
+
+def _switch(session: Session, *, sealed: bool, vault) -> None:
+    """The column types follow the change at once, for the rest of its transaction; if it rolls back they return to
+    how they were. Once it commits, the values as they were are scrubbed from the file's free pages and journal."""
+    from sqlalchemy import event
+
+    engine = session.get_bind()
+    before = (sealed_on(engine.dialect), vault_of(engine.dialect))
+    attach(engine.dialect, sealed=sealed, vault=vault)
+
+    def committed(_session) -> None:
+        event.remove(session, "after_rollback", rolled_back)
+        scrub(engine)
+
+    def rolled_back(_session) -> None:
+        event.remove(session, "after_commit", committed)
+        attach(engine.dialect, sealed=before[0], vault=before[1])
+
+    event.listen(session, "after_commit", committed, once=True)
+    event.listen(session, "after_rollback", rolled_back, once=True)
 
 
 def _duration(seconds: int) -> str:
@@ -255,3 +364,22 @@ def sign_in_to(db, name: str, password: str) -> Actor:
         session.commit()
     db.actor = actor
     return actor
+
+
+def forget_key(db) -> None:
+    """Whoever held the data key on this open database no longer does (signed out, disabled themselves)."""
+    dialect = db.engine.dialect
+    attach(dialect, sealed=sealed_on(dialect), vault=None)
+
+
+def carry_key(before, db) -> bool:
+    """After a restore: the key held on the database before still opens the file now in its place (sealed under
+    the same data key), so the administrator who restored need not sign in again. False where it does not."""
+    with db.session() as session:
+        state = session.get(VaultState, 1)
+    if state is None:
+        return True
+    if before is None or not before.opens(state.check_value):
+        return False
+    attach(db.engine.dialect, sealed=True, vault=before)
+    return True

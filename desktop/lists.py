@@ -8,11 +8,11 @@ it without a window.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.codes import (
@@ -27,6 +27,7 @@ from db.codes import (
     TITLE,
 )
 from db.models import Facility, KeyTask, Plan, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
+from db.vault import is_sealed, vault_of
 from desktop.checks.runner import run_checks
 from desktop.division_tree import DivisionTree
 from desktop.figures import on_post_by_facility
@@ -63,10 +64,18 @@ class StaffRow(NamedTuple):
     status: str
     phone: str | None
     more: tuple = ()  # the values of the description's other listed fields (STAFF.listed), in its order
+    # With sign-in on, the numbers above are as stored (sealed) and this opens one: only the rows shown are opened,
+    # since opening a city's 25,000 would take longer than building the whole list.
+    reveal: Callable[[str], str] | None = None
+
+    @property
+    def whole_id(self) -> str:
+        return self.reveal(self.id_number) if self.reveal is not None and is_sealed(self.id_number) else self.id_number
 
     @property
     def masked_id(self) -> str:
-        return mask_id_number(self.id_number)
+        number = self.whole_id
+        return "（已加密）" if is_sealed(number) else mask_id_number(number)
 
 
 def township_names(session: Session) -> dict[int, str]:
@@ -89,10 +98,12 @@ class StaffList:
                 select(Facility.id, Facility.name, Facility.division_id)
             )
         }
+        vault = vault_of(session.get_bind().dialect)
+        reveal = vault.open_text if vault is not None else None
         cols = (
             StaffMember.id,
             StaffMember.name,
-            StaffMember.id_number,
+            type_coerce(StaffMember.id_number, String),  # as stored: opened row by row as shown
             StaffMember.sex,
             StaffMember.birth_date,
             StaffMember.facility_id,
@@ -100,7 +111,7 @@ class StaffList:
             StaffMember.title,
             StaffMember.employment_form,
             StaffMember.status,
-            StaffMember.phone,
+            type_coerce(StaffMember.phone, String),
         )
         more = [getattr(StaffMember, f.name) for f in STAFF.listed]
         with paused_gc():
@@ -116,11 +127,15 @@ class StaffList:
                 add_row(
                     StaffRow(
                         rid, name, id_number, sex, age_on(birth, today), fid, facility, township,
-                        category, title, form, status, phone, tuple(row[n:]),
+                        category, title, form, status, phone, tuple(row[n:]), reveal,
                     )
                 )  # fmt: skip
-                number = id_number.lower() if full_ids else mask_id_number(id_number).lower()
-                add_search(f"{name}\t{number}\t{facility}\t{township}")
+                if reveal is None:
+                    number = id_number.lower() if full_ids else mask_id_number(id_number).lower()
+                    add_search(f"{name}\t{number}\t{facility}\t{township}")
+                else:  # the numbers are added when a search first needs them (_with_numbers)
+                    add_search(f"{name}\t\t{facility}\t{township}")
+        self._full_ids, self._numbers_searchable = full_ids, reveal is None
 
     def filter(
         self,
@@ -135,6 +150,8 @@ class StaffList:
     ) -> list[int]:
         """Indexes of the rows that match every given condition."""
         needle = text.strip().lower()
+        if needle and any(c.isdigit() for c in needle) and not self._numbers_searchable:
+            self._with_numbers()
         low, high = (AGE_BANDS[age_band][1], AGE_BANDS[age_band][2]) if age_band else (0, 1000)
         out = []
         for i, (row, hay) in enumerate(zip(self.rows, self._search, strict=True)):
@@ -154,6 +171,15 @@ class StaffList:
                 continue
             out.append(i)
         return out
+
+    def _with_numbers(self) -> None:
+        """Sealed numbers opened once, the first time a search has a digit in it (a city's take a fraction of a
+        second): the list opens without them."""
+        for i, row in enumerate(self.rows):
+            number = row.whole_id.lower() if self._full_ids else row.masked_id.lower()
+            name, _, rest = self._search[i].split("\t", 2)
+            self._search[i] = f"{name}\t{number}\t{rest}"
+        self._numbers_searchable = True
 
     @staticmethod
     def labels(row: StaffRow) -> dict[str, str]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.codes import RECEIPT_STATUS, sql_in
 from db.models.base import Base
+from db.vault import SealedBytes
 
 
 class ExchangeIdentity(Base):
@@ -19,12 +20,12 @@ class ExchangeIdentity(Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    private_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    private_key: Mapped[bytes] = mapped_column(SealedBytes)  # the private halves sealed with sign-in on (db.vault)
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # The X25519 pair files sent to this database are encrypted to; None until first asked for (an identity made
     # before files were encrypted gets it then).
-    box_private_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    box_private_key: Mapped[bytes | None] = mapped_column(SealedBytes)
     box_public_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
 
@@ -84,7 +85,7 @@ class ExchangeReceipt(Base):
     received_at: Mapped[dt.datetime] = mapped_column(DateTime)
     received_by: Mapped[str] = mapped_column(String(40))
     rows: Mapped[int] = mapped_column(Integer)
-    body: Mapped[bytes] = mapped_column(LargeBinary)  # the records, as the file carried them (gzip JSON)
+    body: Mapped[bytes] = mapped_column(SealedBytes)  # the records, as the file carried them (gzip JSON)
     status: Mapped[str] = mapped_column(String(12), default="received", server_default="received")
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     decided_by: Mapped[str | None] = mapped_column(String(40))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.codes import CHANGE_ACTION, sql_in
 from db.models.base import Base
+from db.vault import SealedJSON
 
 
 class Change(Base):
@@ -25,8 +26,8 @@ class Change(Base):
     table_name: Mapped[str] = mapped_column(String(60))
     row_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))
-    old_values: Mapped[dict | None] = mapped_column(JSON)
-    new_values: Mapped[dict | None] = mapped_column(JSON)
+    old_values: Mapped[dict | None] = mapped_column(SealedJSON)  # a whole number sealed with sign-in on (db.vault)
+    new_values: Mapped[dict | None] = mapped_column(SealedJSON)
     reason: Mapped[str | None] = mapped_column(Text)
     # The day from which the change holds when the clerk said one other than the day it was recorded: a past
     # period is read as of its last day (desktop/snapshot.py), undoing the changes that hold from after it.

@@ -389,7 +389,7 @@ def _shared_record_problems(session: Session, tables: dict, area: set[int]) -> l
     outside = (
         select(StaffMember.name, StaffMember.id_number, Facility.name, Facility.division_id)
         .join(Facility, Facility.id == StaffMember.facility_id)
-        .where(StaffMember.id_number.in_(numbers))
+        .where(StaffMember.id_key.in_(numbers))  # the lookup key: a sealed number differs at every write
     )
     for person, number, facility, division_id in session.execute(outside):
         if division_id not in area:

@@ -481,7 +481,8 @@ def _driver_insert(session: Session, table: Any, columns: Sequence[str], values:
         c = column_type._cached_bind_processor(dialect)
         if c is None or isinstance(column_type, Boolean):  # the driver binds True and False as 1 and 0, as c would
             continue
-        if isinstance(column_type, JSON):  # a history's values: each its own; None as JSON null, as the ORM writes it
+        # a history's values (JSON, sealed or not): each its own; None as JSON null, as the ORM writes it
+        if isinstance(getattr(column_type, "impl_instance", column_type), JSON):
             null = c(None)
             values[j] = [null if v is None else c(v) for v in values[j]]
             continue

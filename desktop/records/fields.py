@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from db.codes import DIVISION_KIND
+from db.vault import is_sealed
 from desktop.records.words import word_key
 from desktop.validators import (
     InvalidValue,
@@ -127,6 +128,8 @@ class Field:
         """A stored value as the user reads it."""
         if value is None:
             return ""
+        if is_sealed(value):  # read where no one signed in holds the key
+            return "（已加密）"
         if self.sensitive and not unmask:
             return self.mask(str(value))
         if self.kind == "code":

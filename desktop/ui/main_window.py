@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import DamagedDatabaseError, Database, DatabaseOpenError, open_database
+from db.access import NOT_SIGNED_IN
 from db.errors import ServerAuthError, UserError
 from desktop import PRODUCT_NAME, __version__
 from desktop.checks.runner import CheckRun, run_checks
@@ -544,8 +545,10 @@ class MainWindow(QMainWindow):
     def restore_backup(self, backup: Path) -> bool:
         """Close the database, put the backup in its place (the current file is backed up first), reopen."""
         from db.backups import restore
+        from db.vault import vault_of
+        from desktop.accounts import carry_key
 
-        path, actor = self.db.path, self.db.actor
+        path, actor, key = self.db.path, self.db.actor, vault_of(self.db.engine.dialect)
         actor.require("manage", "从备份恢复数据库")
         if not self.may_leave_database("从备份恢复"):
             return False
@@ -557,9 +560,15 @@ class MainWindow(QMainWindow):
             show_error(self, "恢复失败", exc, after="数据库未被替换。")
             self.db = open_database(path)
             self.db.actor = actor
+            carry_key(key, self.db)
             return False
         self.db = open_database(path)
         self.db.actor = actor  # the administrator who restored stays signed in
+        if not carry_key(key, self.db):  # the backup's numbers are sealed under another key: its accounts open it
+            from desktop.ui.sign_in import sign_in
+
+            self.db.actor = NOT_SIGNED_IN
+            sign_in(self, self.db, self.ask)
         self._after_open()
         self.statusBar().showMessage(f"已从备份恢复；恢复前的数据库已另存为：{kept}", 15000)
         return True

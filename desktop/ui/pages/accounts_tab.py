@@ -25,6 +25,7 @@ from desktop.accounts import (
     AccountError,
     add_account,
     change_own_password,
+    forget_key,
     list_accounts,
     sign_in_required,
     turn_off_sign_in,
@@ -227,6 +228,7 @@ class AccountsTab(QWidget):
             self.win.db.actor = Actor(mine.name, mine.role, signed_in=True)
         else:
             self.win.db.actor = NOT_SIGNED_IN
+            forget_key(self.win.db)
         self.win.apply_role()
 
     def _selected(self):
