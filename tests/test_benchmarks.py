@@ -76,6 +76,7 @@ def test_every_job_of_the_issue_is_benchmarked():
     assert {"start", "staff_open", "staff_filter", "checks", "export", "import_dry", "import_real", "report"} <= keys
     assert "demo_write" in keys
     assert "import_new" in keys  # a first day's roster, every person new (issue 18)
+    assert {"sealed_staff_open", "sealed_export", "sealed_import"} <= keys  # sign-in on beside off (issue 20)
 
 
 def test_a_partial_run_prints_the_table_and_leaves_results_md_alone():
