@@ -244,3 +244,53 @@ def _replace(backup: Path, db_path: Path) -> tuple[BackupInfo, Path | None]:
         source.close()
     verify(db_path)
     return describe(backup), safety
+
+
+def seal_backups(db_path: Path, vault, accounts: list[dict]) -> tuple[int, list[str]]:
+    """Sign-in just turned on: the backups beside the database, made while numbers were stored whole, sealed with
+    the same data key and given the accounts (with their slots) that open it now, so that no copy of the numbers
+    stays readable without a password and a restored backup opens with today's passwords. A backup of an older
+    structure cannot be sealed by this version: it is removed, and named in the answer. Returns (sealed, removed)."""
+    from sqlalchemy import create_engine, insert
+
+    from db.migrations import HEAD
+    from db.models import Base, User, VaultState
+    from db.vault import reseal
+
+    folder = backup_folder(db_path)
+    if not folder.exists():
+        return 0, []
+    sealed, removed = 0, []
+    for path in sorted(folder.glob("*.db")):
+        conn = sqlite3.connect(path)
+        try:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            already = revision is not None and revision[0] == HEAD and conn.execute("SELECT 1 FROM vault").fetchone()
+        except sqlite3.DatabaseError:
+            revision, already = None, None
+        finally:
+            conn.close()
+        if already:
+            continue
+        if revision is None or revision[0] != HEAD:
+            path.unlink()
+            removed.append(path.name)
+            continue
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            with engine.begin() as connection:
+                reseal(connection, Base.metadata, sealing=vault)
+                connection.execute(insert(VaultState), [{"id": 1, "sealed_at": dt.datetime.now(),
+                                                         "check_value": vault.check}])  # fmt: skip
+                connection.execute(User.__table__.delete())
+                if accounts:
+                    connection.execute(insert(User.__table__), accounts)
+        finally:
+            engine.dispose()
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:  # the whole values gone from the free pages too
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+        sealed += 1
+    return sealed, removed

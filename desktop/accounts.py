@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ FREE_ATTEMPTS = 5
 FIRST_PAUSE = dt.timedelta(seconds=30)
 LONGEST_PAUSE = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
+
+log = logging.getLogger(__name__)
 
 
 class AccountError(UserError, ValueError):
@@ -336,6 +339,8 @@ def _switch(session: Session, *, sealed: bool, vault) -> None:
     def committed(_session) -> None:
         event.remove(session, "after_rollback", rolled_back)
         scrub(engine)
+        if sealed and engine.dialect.name == "sqlite" and engine.url.database:
+            _seal_backups(engine, vault)
 
     def rolled_back(_session) -> None:
         event.remove(session, "after_commit", committed)
@@ -383,3 +388,14 @@ def carry_key(before, db) -> bool:
         return False
     attach(db.engine.dialect, sealed=True, vault=before)
     return True
+
+
+def _seal_backups(engine, vault) -> None:
+    from pathlib import Path
+
+    from db.backups import seal_backups
+
+    with engine.connect() as connection:
+        accounts = [dict(row._mapping) for row in connection.execute(select(User.__table__))]
+    done, removed = seal_backups(Path(engine.url.database), vault, accounts)
+    log.info("sign-in on: %d backups sealed, %d of an older structure removed: %s", done, len(removed), removed)

@@ -72,6 +72,8 @@ def test_turning_sign_in_on_seals_every_number_in_the_file_and_its_backups(count
         s.commit()
     phones.append("13912345678")
     assert _found(_database_files(county), ids, phones) != (0, 0)  # the scan finds numbers where they are
+    early = make_backup(county).path  # made while the numbers were whole
+    assert _found([early], ids, phones) != (0, 0)
     accounts(db, ("老王", "admin"), ("小张", "editor"))
     with db.session() as s:  # at work after sign-in is on: an edit, the history of it, a new exchange key
         update_record(s, STAFF, person.id, {"phone": "13700001111"}, user="老王")
@@ -84,6 +86,7 @@ def test_turning_sign_in_on_seals_every_number_in_the_file_and_its_backups(count
     db.close()
     assert _found(_database_files(county), ids, phones) == (0, 0)
     assert _found([backup], ids, phones) == (0, 0)
+    assert _found([early], ids, phones) == (0, 0)  # sealed as sign-in was turned on, with today's accounts
     conn = sqlite3.connect(county)
     stored = conn.execute("SELECT private_key, box_private_key FROM exchange_identity").fetchone()
     conn.close()
@@ -114,7 +117,7 @@ def test_turning_sign_in_on_seals_every_number_in_the_file_and_its_backups(count
         db.close()
 
     restored = tmp_path / "恢复" / "清溪县.db"
-    restore(backup, restored)  # a backup opens with the accounts it holds
+    restore(early, restored)  # a backup opens with the accounts it holds
     again = open_database(restored)
     try:
         sign_in_to(again, "老王", PASSWORD)
