@@ -115,7 +115,13 @@ class AccountDialog(_FormDialog):
             first = not name and not sign_in_required(session)
         if first:
             self.role.setEnabled(False)
-            self.form.addRow(QLabel("这是第一个账号，必须是管理员。创建后，每次打开本数据库都需要登录。"))
+            note = QLabel(
+                "这是第一个账号，必须是管理员。创建后，每次打开本数据库都需要登录；"
+                "身份证号码和电话号码（包括已有备份中的）将加密保存，只有凭账号密码才能读出。"
+                "请牢记密码：所有账号的密码都遗失时，这些号码无法找回。"
+            )
+            note.setWordWrap(True)
+            self.form.addRow(note)
 
     def apply(self) -> None:
         password = self.passwords(self.password, self.again)
@@ -197,12 +203,15 @@ class AccountsTab(QWidget):
             accounts = list_accounts(session)
         self.model.set_rows(accounts)
         if any(a.active for a in accounts):
-            self.state.setText(f"已启用登录：共 {len(accounts)} 个账号。打开本数据库时须输入账号和密码。")
+            self.state.setText(
+                f"已启用登录：共 {len(accounts)} 个账号。打开本数据库时须输入账号和密码。"
+                "身份证号码和电话号码在数据库和备份中加密保存，只有登录后才能读出。"
+            )
         else:
             self.state.setText(
                 "未启用登录：本机打开程序的人可以使用全部功能，修改记录以电脑用户名记入历史。"
                 "数据库文件和备份已设为只有本机当前用户可读，但拿到文件副本的人仍能读出其中的身份证号码和电话号码。"
-                "建议新增第一个账号（管理员）以启用登录。"
+                "建议新增第一个账号（管理员）以启用登录：启用后这些号码在数据库和备份中加密保存。"
             )
 
     def _run(self, action) -> bool:
@@ -277,7 +286,8 @@ class AccountsTab(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "关闭登录",
-            "关闭登录将删除全部账号，之后打开本数据库不再需要登录，任何人都可以使用全部功能。确定关闭吗？",
+            "关闭登录将删除全部账号，之后打开本数据库不再需要登录，任何人都可以使用全部功能；"
+            "数据库中加密保存的身份证号码和电话号码将恢复为明文（已有备份仍保持加密，凭备份中的账号打开）。确定关闭吗？",
             parent=self,
         )
         box.addButton("关闭登录并删除账号", QMessageBox.ButtonRole.AcceptRole)
