@@ -45,9 +45,17 @@ def test_the_first_account_made_in_settings_turns_sign_in_on_as_its_administrato
     tab.findChild(QPushButton, "addAccount").click()
     assert demo_db.actor == Actor("老王", "admin", signed_in=True)
     assert window.account_label.text() == "当前账号：老王（管理员）"
-    assert "已启用登录" in tab.state.text() and tab.model.rowCount() == 1
+    assert "已启用登录" in tab.state.text() and "加密保存" in tab.state.text() and tab.model.rowCount() == 1
     with demo_db.session() as s:
         assert sign_in_required(s)
+        number = s.scalars(select(StaffMember.id_number).order_by(StaffMember.id)).first()
+    assert number.isdigit() or number.endswith("X")  # the administrator who made it holds the key at once
+    if demo_db.path is not None:  # and the file holds the number sealed
+        assert number.encode() not in demo_db.path.read_bytes() + demo_db.path.with_name(
+            demo_db.path.name + "-wal"
+        ).read_bytes()
+    window.show_page("staff")
+    assert window.pages["staff"].model.rows[0].masked_id == number[:6] + "********" + number[-4:]
 
 
 def test_signing_in_shows_the_reason_of_a_refusal_and_lets_the_right_password_in(qtbot, demo_db):
