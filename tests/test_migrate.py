@@ -115,3 +115,34 @@ def test_the_verification_notices_one_changed_value(edited_demo, empty_target):
         assert bad == ["facilities"]
     finally:
         target.close()
+
+
+def test_a_database_with_sign_in_on_is_copied_sealed_and_opens_with_its_accounts(demo_db, empty_target):
+    """The copy carries the numbers sealed, as stored, with the accounts' slots that open them: signed in on the
+    source or not, nothing is copied in clear."""
+    from desktop.accounts import sign_in_to
+    from tests.test_accounts import PASSWORD, accounts
+
+    with demo_db.session() as s:
+        numbers = s.scalars(select(StaffMember.id_number).order_by(StaffMember.id)).all()
+    accounts(demo_db, ("老王", "admin"))
+    sign_in_to(demo_db, "老王", PASSWORD)  # the source's numbers read whole: the copy still takes them sealed
+    target = open_database(empty_target)
+    try:
+        checks = copy_database(demo_db, target)
+        assert all(c.ok for c in checks), [c for c in checks if not c.ok]
+        stored = target.engine.connect()
+        try:
+            kept = stored.exec_driver_sql("SELECT id_number FROM staff ORDER BY id").scalars().all()
+        finally:
+            stored.close()
+    finally:
+        target.close()
+    assert kept and not set(kept) & set(numbers) and all(n.startswith("$sm4$") for n in kept)
+    copy = open_database(empty_target)
+    try:
+        sign_in_to(copy, "老王", PASSWORD)
+        with copy.session() as s:
+            assert s.scalars(select(StaffMember.id_number).order_by(StaffMember.id)).all() == numbers
+    finally:
+        copy.close()

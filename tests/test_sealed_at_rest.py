@@ -16,7 +16,8 @@ from db import open_database
 from db.access import Actor
 from db.backups import make_backup, restore
 from db.errors import AccessDenied
-from db.models import Change, ExchangeIdentity, StaffMember, User
+from db.models import Change, ExchangeIdentity, ExchangeReceiver, StaffMember, User
+from db.sealing import new_box_pair
 from desktop.accounts import (
     NO_SLOT,
     AccountError,
@@ -27,7 +28,10 @@ from desktop.accounts import (
     update_account,
 )
 from desktop.excel.importer import run_import
+from desktop.exchange.container import BoxKeys, read_file
+from desktop.exchange.export import export_area
 from desktop.lists import StaffList
+from desktop.periods import Period
 from desktop.records.editing import update_record
 from desktop.records.types import STAFF
 from tests.test_accounts import PASSWORD, accounts
@@ -113,6 +117,21 @@ def test_turning_sign_in_on_seals_every_number_in_the_file_and_its_backups(count
         rows = StaffList(s := db.session(), TODAY).rows
         s.close()
         assert rows[5].masked_id == ids[5][:6] + "********" + ids[5][-4:]
+
+        private, public = new_box_pair()  # the exchange file an editor sends from it: sealed for its receiver
+        sign_in_to(db, "老王", PASSWORD)
+        with db.session() as s:
+            s.add(ExchangeReceiver(division_code="539900000000", name="云川市", public_key=public,
+                                   registered_at=dt.datetime.now(), registered_by="老王"))  # fmt: skip
+            s.commit()
+        sign_in_to(db, "小张", PASSWORD)
+        with db.session() as s:
+            sent = export_area(s, period=Period(2026, 3), out=tmp_path / "清溪县.chx", user="小张", to="539900000000")
+            s.commit()
+        assert _found([sent.path], ids, phones) == (0, 0)
+        opened = read_file(sent.path, BoxKeys(private, public)).body
+        number = opened["columns"]["staff"].index("id_number")
+        assert sorted(r[number] for r in opened["tables"]["staff"]) == sorted(ids)
     finally:
         db.close()
 
