@@ -137,6 +137,19 @@ def sealed_on(dialect) -> bool:
     return getattr(dialect, _SEALED, False)
 
 
+def _bound(value, dialect, seal_with, already: bool):
+    """A value as a sealed column stores it: as given while sign-in is off or where it is stored so already (a copy
+    carries values as they are), sealed by the signed-in key, and never in clear into a sealed database."""
+    if value is None or already:
+        return value
+    vault = vault_of(dialect)
+    if vault is not None:
+        return seal_with(vault, value)
+    if sealed_on(dialect):
+        raise AccessDenied(NEEDS_SIGN_IN)
+    return value
+
+
 class SealedText(TypeDecorator):
     """A person's ID or phone number: stored whole while sign-in is off, sealed while it is on. Read without the
     key (no one signed in), a sealed value stays sealed; a value is never written in clear into a sealed database."""
@@ -149,14 +162,7 @@ class SealedText(TypeDecorator):
         self.plain_length = plain_length  # what a clerk may type: the field's own limit
 
     def process_bind_param(self, value, dialect):
-        if value is None or is_sealed(value):
-            return value
-        vault = vault_of(dialect)
-        if vault is not None:
-            return vault.seal_text(value)
-        if sealed_on(dialect):
-            raise AccessDenied(NEEDS_SIGN_IN)
-        return value
+        return _bound(value, dialect, Vault.seal_text, is_sealed(value))
 
     def process_result_value(self, value, dialect):
         if value is None or not value.startswith(MARK):
@@ -176,14 +182,7 @@ class LookupKey(TypeDecorator):
         super().__init__(80)  # the marked hex of a 32-byte hash
 
     def process_bind_param(self, value, dialect):
-        if value is None or is_sealed(value):
-            return value
-        vault = vault_of(dialect)
-        if vault is not None:
-            return vault.lookup(value)
-        if sealed_on(dialect):
-            raise AccessDenied(NEEDS_SIGN_IN)
-        return value
+        return _bound(value, dialect, Vault.lookup, is_sealed(value))
 
 
 class SealedBytes(TypeDecorator):
@@ -193,14 +192,7 @@ class SealedBytes(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        if value is None or bytes(value[: len(MARK_BYTES)]) == MARK_BYTES:
-            return value
-        vault = vault_of(dialect)
-        if vault is not None:
-            return vault.seal_bytes(value)
-        if sealed_on(dialect):
-            raise AccessDenied(NEEDS_SIGN_IN)
-        return value
+        return _bound(value, dialect, Vault.seal_bytes, value is not None and bytes(value[:5]) == MARK_BYTES)
 
     def process_result_value(self, value, dialect):
         if value is None or bytes(value[: len(MARK_BYTES)]) != MARK_BYTES:

@@ -31,26 +31,9 @@ def _opened(ctx: Context, sealed: bool):
 
 def _staff_open(sealed: bool):
     def factory(ctx: Context):
-        from PySide6.QtWidgets import QApplication
+        from tests.benchmarks.bench_window import project_staff_open
 
-        from desktop.ui import tasks
-        from desktop.ui.main_window import MainWindow
-
-        app = QApplication.instance() or QApplication([])
-        tasks.RUN_SYNCHRONOUSLY = True
-        window = MainWindow(_opened(ctx, sealed))
-        window.resize(1366, 800)
-        window.show()
-        app.processEvents()
-        page = window.pages["staff"]
-
-        def run() -> None:
-            page.stale = True
-            window.show_page("dashboard")
-            window.show_page("staff")
-            page.view.repaint()
-
-        return run
+        return project_staff_open(ctx, _opened(ctx, sealed))
 
     return factory
 

@@ -36,7 +36,8 @@ def baseline_start(ctx: Context):
     return lambda: first_paint([sys.executable, "-m", "tests.benchmarks.start_window"])
 
 
-def _window(ctx: Context):
+def _window(ctx: Context, db=None):
+    """The main window on the context's database, or on ``db`` (opened, signed in) where given."""
     from PySide6.QtWidgets import QApplication
 
     from db import open_database
@@ -45,7 +46,7 @@ def _window(ctx: Context):
 
     app = QApplication.instance() or QApplication([])
     tasks.RUN_SYNCHRONOUSLY = True
-    window = MainWindow(open_database(ctx.db))
+    window = MainWindow(db or open_database(ctx.db))
     window.resize(1366, 800)
     window.show()
     app.processEvents()
@@ -59,8 +60,8 @@ def _window(ctx: Context):
     return window
 
 
-def project_staff_open(ctx: Context):
-    window = _window(ctx)
+def project_staff_open(ctx: Context, db=None):
+    window = _window(ctx, db)
     page = window.pages["staff"]
 
     def run() -> None:
