@@ -338,9 +338,12 @@ def _switch(session: Session, *, sealed: bool, vault) -> None:
 
     def committed(_session) -> None:
         event.remove(session, "after_rollback", rolled_back)
-        scrub(engine)
-        if sealed and engine.dialect.name == "sqlite" and engine.url.database:
-            _seal_backups(engine, vault)
+        try:  # the change stands either way: what is left here is cleaning up after it
+            scrub(engine)
+            if sealed and engine.dialect.name == "sqlite" and engine.url.database:
+                _seal_backups(engine, vault)
+        except Exception:
+            log.exception("cleaning up after sign-in was turned %s", "on" if sealed else "off")
 
     def rolled_back(_session) -> None:
         event.remove(session, "after_commit", committed)
