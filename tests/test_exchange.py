@@ -236,8 +236,9 @@ def test_an_older_file_does_not_replace_a_newer_one_waiting(capsys, demo_db, db,
         name, beds = hospital.name, hospital.open_beds
     paths = {}
     for label, open_beds in (("旧", beds), ("新", beds + 7)):
-        with demo_db.session() as s:
-            update_record(s, FACILITY, hospital.id, {"open_beds": open_beds}, user="县局科员")
+        with demo_db.session() as s:  # a correction of the quarter: from its last day, as the form proposes
+            update_record(s, FACILITY, hospital.id, {"open_beds": open_beds}, user="县局科员",
+                          effective_on=dt.date(2026, 9, 30))  # fmt: skip
             s.commit()
         code, _, err = run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3",
                            "--out", str(tmp_path / f"{label}.chx"))  # fmt: skip
@@ -600,3 +601,37 @@ def test_hostile_exchange_files_are_refused_quickly_in_little_memory(tmp_path, m
     print(f"{path.name}: refused in {seconds:.1f} s, peak {measured['peak_mb']:.0f} MB")
     assert measured["code"] == 1
     assert seconds < 30 and measured["peak_mb"] < 600, (seconds, measured)
+
+
+def test_a_quarter_approved_after_it_ended_counts_in_that_quarter(capsys, demo_db, db, county_file, tmp_path):
+    """The county corrects its hospital's beds from 1 August, adds more from today, and sends the third quarter
+    again in December: the file carries the quarter as it ended, and the city, approving it then, counts the beds
+    in its third quarter as the county does, not from the day it approved."""
+    from desktop.figures import headline_figures
+
+    def beds(database) -> int:
+        with database.session() as s:
+            return headline_figures(s, Period(2026, 3), today=dt.date(2026, 12, 3), subsidies=False,
+                                    findings=False).open_beds  # fmt: skip
+
+    for step in (("import", str(county_file)), ("confirm", "--from", COUNTY, "--reason", "已电话核对"),
+                 ("approve", "--from", COUNTY, "--period", "2026Q3")):  # fmt: skip
+        assert run(capsys, "exchange", step[0], *step[1:], "--db", db.target)[0] == 0
+    assert beds(db) == beds(demo_db)
+    code, _, err = run(capsys, "exchange", "reopen", "--db", db.target, "--from", COUNTY, "--period", "2026Q3",
+                       "--reason", "县医院床位自8月起调整，退回更正")  # fmt: skip
+    assert code == 0, err
+    with demo_db.session() as s:
+        hospital = s.scalars(select(Facility).where(Facility.kind == "county_hospital")).first()
+        update_record(s, FACILITY, hospital.id, {"open_beds": hospital.open_beds + 10}, user="县局科员",
+                      effective_on=dt.date(2026, 8, 1))  # fmt: skip
+        s.commit()
+    with demo_db.session() as s:  # and five more from today: the fourth quarter's, not in the third's file
+        update_record(s, FACILITY, hospital.id, {"open_beds": hospital.open_beds + 15}, user="县局科员")
+        s.commit()
+    again = tmp_path / "清溪县-2026Q3-更正.chx"
+    assert run(capsys, "exchange", "export", "--db", demo_db.target, "--period", "2026Q3", "--out", str(again))[0] == 0
+    for step in (("import", str(again)), ("approve", "--from", COUNTY, "--period", "2026Q3")):
+        code, out, err = run(capsys, "exchange", step[0], *step[1:], "--db", db.target)
+        assert code == 0, out + err
+    assert beds(db) == beds(demo_db)

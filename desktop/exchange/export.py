@@ -19,6 +19,7 @@ from desktop.exchange.identity import recipient, signing_key
 from desktop.exchange.tables import SPECS, Spec, columns
 from desktop.periods import Period
 from desktop.records.privacy import note_unmasked_file
+from desktop.snapshot import Snapshot
 
 
 class ExchangeError(UserError):
@@ -85,8 +86,12 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def collect(session: Session, root: Division, *, own_area: bool) -> dict[str, list[list[Any]]]:
-    """Every row of the area, per table, columns as ``columns(spec)`` lists them, references as keys."""
+def collect(
+    session: Session, root: Division, *, own_area: bool, as_of: dt.date | None = None
+) -> dict[str, list[list[Any]]]:
+    """Every row of the area, per table, columns as ``columns(spec)`` lists them, references as keys. With
+    ``as_of``, the facilities, their equipment and service areas as they stood that day (changes that hold from
+    after it undone, db history), as the period's own figures read them: the receiver dates them so."""
     divisions = subtree(session, root.id)
     keys = _Keys(session)
     scope: dict[str, list[int]] = {"divisions": divisions}
@@ -99,22 +104,28 @@ def collect(session: Session, root: Division, *, own_area: bool) -> dict[str, li
         tasks = or_(tasks, KeyTask.division_id.is_(None))
     scope["key_tasks"] = session.scalars(select(KeyTask.id).where(tasks)).all()
     out = {}
+    then = Snapshot(session, as_of) if as_of is not None else None
     for spec in SPECS:
-        out[spec.table] = _rows(session, spec, scope, keys, root)
+        out[spec.table] = _rows(session, spec, scope, keys, root, then)
     return out
 
 
-def _rows(session: Session, spec: Spec, scope: dict[str, list[int]], keys: _Keys, root: Division) -> list[list[Any]]:
+def _rows(
+    session: Session, spec: Spec, scope: dict[str, list[int]], keys: _Keys, root: Division, then: Snapshot | None
+) -> list[list[Any]]:
     model = spec.model
     names = columns(spec)
-    if spec.table in scope:
-        where = model.id.in_(scope[spec.table])
-    elif spec.table == "division_populations":
-        where = model.division_id.in_(scope["divisions"])
+    if then is not None and spec.table in _AS_IT_STOOD:
+        rows = _AS_IT_STOOD[spec.table](then, set(scope["facilities"]), names)
     else:
-        owner = spec.refs[spec.parent]
-        where = getattr(model, spec.parent).in_(scope[owner])
-    rows = session.execute(select(*(getattr(model, n) for n in names)).where(where).order_by(model.id)).all()
+        if spec.table in scope:
+            where = model.id.in_(scope[spec.table])
+        elif spec.table == "division_populations":
+            where = model.division_id.in_(scope["divisions"])
+        else:
+            owner = spec.refs[spec.parent]
+            where = getattr(model, spec.parent).in_(scope[owner])
+        rows = session.execute(select(*(getattr(model, n) for n in names)).where(where).order_by(model.id)).all()
     out = []
     for row in rows:
         values = []
@@ -126,6 +137,20 @@ def _rows(session: Session, spec: Spec, scope: dict[str, list[int]], keys: _Keys
             values[names.index("division_id")] = root.code  # the sender's own ledger
         out.append(values)
     return out
+
+
+# A facility's facts and parts as they stood on a day: the rows the period's figures read (desktop.snapshot).
+_AS_IT_STOOD = {
+    "facilities": lambda then, ids, names: [
+        tuple(getattr(f, n) for n in names) for fid, f in sorted(then.facilities.items()) if fid in ids
+    ],
+    "facility_equipment": lambda then, ids, _names: [
+        (fid, item, qty) for fid, items in sorted(then.equipment.items()) if fid in ids for item, qty in items.items()
+    ],
+    "service_areas": lambda then, ids, _names: [
+        (fid, division) for fid, villages in sorted(then.service_area.items()) if fid in ids for division in villages
+    ],
+}
 
 
 def export_area(
@@ -141,7 +166,7 @@ def export_area(
     root = area_root(session, area_code)
     profile = session.get(CountyProfile, 1)
     own_area = profile is not None and profile.division_id == root.id
-    tables = collect(session, root, own_area=own_area)
+    tables = collect(session, root, own_area=own_area, as_of=period.as_of(dt.date.today()))
     identity = signing_key(session)
     header = {
         "sender": {"code": root.code, "name": root.name, "kind": root.kind},

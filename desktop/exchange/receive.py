@@ -547,9 +547,10 @@ def apply_plan(session: Session, plan: ExchangePlan, *, user: str, progress=None
                     .where(model.id == record_id)
                     .values(**{n: values[n] for n in changed}, version=model.version + 1)
                 )
-                log_change(
+                log_change(  # the file tells the period as it ended: its changes hold from that day, not today's
                     session, user, spec.table, record_id, "update",
                     {n: o for n, (o, _) in changed.items()}, {n: v for n, (_, v) in changed.items()}, reason,
+                    effective_on=plan.period.end,
                 )  # fmt: skip
                 written += 1
             if spec.table == "facilities":
