@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from db.codes import STAFF_CATEGORY
+from desktop.checks.village_doctors import must_leave
 from desktop.norms import Norm, ensure_defaults, norms_in_force
 from desktop.periods import Period
-from desktop.snapshot import Snapshot, age_on, paused_gc
+from desktop.snapshot import Snapshot, paused_gc
 
 MASTER_OR_ABOVE = ("master", "doctorate")
 VILLAGE_SUBSIDIES = ("subsidy_remote_village_doctor", "subsidy_small_village_doctor")
@@ -142,8 +143,7 @@ def subsidy_roster(session: Session, period: Period, *, today: dt.date | None = 
             line = _line(data, s, remote, f"{village.name}属边远地区")
         else:
             continue
-        years = age_on(s.birth_date, as_of)
-        if max_age is not None and years >= max_age and s.employment_form != "rehired":
+        if max_age is not None and (years := must_leave(s, as_of, max_age)) is not None:
             basis = f"{line.basis}；已年满{years}周岁且未办理返聘，应离岗退出，不予发放"
             withheld.append(replace(line, basis=basis))
         else:

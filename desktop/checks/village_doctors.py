@@ -30,12 +30,18 @@ def _who(ctx: Context, person) -> str:
     return f"{_unit(ctx, person)}{STAFF_CATEGORY.get(person.category, '')}{person.name}"
 
 
+def must_leave(person, as_of, max_age: int) -> int | None:
+    """The age of a village doctor past the age limit and not rehired, whom the check calls on to leave (and the
+    subsidy roster therefore does not pay); None for anyone else. One rule for both."""
+    age = age_on(person.birth_date, as_of)
+    return age if age >= max_age and person.employment_form != "rehired" else None
+
+
 @check("vd_age")
 def check_age(ctx: Context, norm: Norm):
     limit = norm.params["max_age"]
     for s in village_doctors(ctx, norm):
-        age = age_on(s.birth_date, ctx.as_of)
-        if age >= limit and s.employment_form != "rehired":
+        if (age := must_leave(s, ctx.as_of, limit)) is not None:
             yield ctx.finding(
                 norm,
                 ctx.data.where_person(s),
