@@ -25,7 +25,7 @@ from sqlalchemy import JSON, LargeBinary, String, bindparam, select, type_coerce
 from sqlalchemy.types import TypeDecorator
 
 from db.errors import AccessDenied
-from db.sealing import KEY_BYTES, Unsealable, seal, unseal
+from db.sealing import KEY_BYTES, Sealer, Unsealable, seal, unseal
 
 MARK = "$sm4$"  # a sealed value as stored; no ID or phone number starts so
 MARK_BYTES = MARK.encode()
@@ -46,28 +46,28 @@ class Vault:
     data_key: bytes = field(repr=False)
 
     @cached_property
-    def _value_key(self) -> bytes:
-        return _derive(self.data_key, b"countyhealth-values")
+    def _values(self) -> Sealer:
+        return Sealer(_derive(self.data_key, b"countyhealth-values"))
 
     @cached_property
     def _lookup_key(self) -> bytes:
         return _derive(self.data_key, b"countyhealth-lookup")
 
     def seal_text(self, text: str) -> str:
-        return MARK + base64.b64encode(seal(self._value_key, text.encode(), _VALUE)).decode()
+        return MARK + base64.b64encode(self._values.seal(text.encode(), _VALUE)).decode()
 
     def open_text(self, stored: str) -> str:
         try:
-            return unseal(self._value_key, base64.b64decode(stored[len(MARK) :]), _VALUE).decode()
+            return self._values.unseal(base64.b64decode(stored[len(MARK) :]), _VALUE).decode()
         except (Unsealable, ValueError) as exc:
             raise AccessDenied("有号码无法解密：数据库文件可能已损坏，请从备份恢复。") from exc
 
     def seal_bytes(self, data: bytes) -> bytes:
-        return MARK_BYTES + seal(self._value_key, data, _VALUE)
+        return MARK_BYTES + self._values.seal(data, _VALUE)
 
     def open_bytes(self, stored: bytes) -> bytes:
         try:
-            return unseal(self._value_key, bytes(stored[len(MARK_BYTES) :]), _VALUE)
+            return self._values.unseal(bytes(stored[len(MARK_BYTES) :]), _VALUE)
         except Unsealable as exc:
             raise AccessDenied("有数据无法解密：数据库文件可能已损坏，请从备份恢复。") from exc
 
@@ -81,11 +81,11 @@ class Vault:
     @property
     def check(self) -> bytes:
         """Stored beside the slots: proof at sign-in that a slot gave this database's key, not another's."""
-        return seal(self._value_key, _CHECK, _CHECK)
+        return self._values.seal(_CHECK, _CHECK)
 
     def opens(self, check: bytes) -> bool:
         try:
-            return unseal(self._value_key, check, _CHECK) == _CHECK
+            return self._values.unseal(check, _CHECK) == _CHECK
         except Unsealable:
             return False
 
