@@ -137,6 +137,12 @@ def sealed_on(dialect) -> bool:
     return getattr(dialect, _SEALED, False)
 
 
+def binds_as_is(column_type, dialect) -> bool:
+    """Whether a sealed text column's values go to the database as given (sign-in off): a bulk insert then
+    skips its per-value processing."""
+    return isinstance(column_type, SealedText | LookupKey) and vault_of(dialect) is None and not sealed_on(dialect)
+
+
 def _bound(value, dialect, seal_with, already: bool):
     """A value as a sealed column stores it: as given while sign-in is off or where it is stored so already (a copy
     carries values as they are), sealed by the signed-in key, and never in clear into a sealed database."""
