@@ -7,8 +7,10 @@ it and changing a password re-wraps that account's slot alone. The wrapping key 
 that checks the password: scrypt ends in PBKDF2, whose first 32 bytes (the stored hash) do not depend on how many
 follow, so bytes 33-48 are a key the stored hash does not reveal, at no extra cost at sign-in.
 
-Without a password the file gives what a viewer (查看员) sees and no more: names, birth dates, workplaces, and
-no whole ID or phone number. Turning sign-in on seals what is stored; turning it off opens it again.
+Without a password the file still gives names, birth dates, workplaces and every other record, but no whole ID or
+phone number (the README says what a holder of the file can and cannot do). No masked form is kept in clear beside
+a sealed number: with the birth date in clear, "110105********002X" would give the whole number back. Turning
+sign-in on seals what is stored; turning it off opens it again.
 
 The column types below do the sealing where the ORM or Core reads and writes: a database's vault hangs on its
 engine's dialect (one per engine), where a type's processors can reach it.
