@@ -67,3 +67,31 @@ def test_a_server_database_is_left_to_the_servers_own_backups(window):
     assert "请用服务器的备份" in tab.where.text() and tab.model.rowCount() == 0
     assert not tab.buttons.isVisible()
     window.close()  # no daily copy is attempted, and closing says nothing
+
+
+@pytest.mark.sqlite_only
+def test_a_sealed_backup_restored_in_the_window_opens_with_the_key_held(qtbot, demo_db, monkeypatch):
+    """With sign-in on, the administrator who restores a backup sealed under the same data key goes on reading
+    whole numbers without signing in again."""
+    from sqlalchemy import select
+
+    from db.models import StaffMember
+    from desktop.accounts import sign_in_to
+    from tests.test_accounts import PASSWORD, accounts
+
+    with demo_db.session() as s:
+        first = s.scalars(select(StaffMember.id_number).order_by(StaffMember.id)).first()
+    accounts(demo_db, ("老王", "admin"))
+    sign_in_to(demo_db, "老王", PASSWORD)
+    window = MainWindow(demo_db, today=TODAY)
+    qtbot.addWidget(window)
+    tab = window.show_page("settings").backups
+    tab.backup_now()
+    tab.view.selectRow(0)
+    monkeypatch.setattr(window, "ask", lambda box: answer(box, "恢复"))
+    tab.restore_from(tab.selected_path())
+    assert "已从备份恢复" in window.statusBar().currentMessage()
+    with window.db.session() as s:
+        assert s.scalars(select(StaffMember.id_number).order_by(StaffMember.id)).first() == first
+    window.show_page("staff")
+    assert window.pages["staff"].model.rows[0].masked_id == first[:6] + "********" + first[-4:]
