@@ -426,6 +426,7 @@ class CountyBuilder:
             name=self.names.person(sex),
             sex=sex,
             id_number=number,
+            id_key=number,  # its lookup key: the number itself, or its keyed hash once sealed (db.vault)
             birth_date=birth,
             facility_id=facility_id,
             category=category,
