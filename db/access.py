@@ -193,8 +193,11 @@ def _let_go(_dbapi_connection, record) -> None:
 
 
 def install_guard(factory) -> None:
+    from db.vault import follow_the_server
+
     event.listen(factory, "before_flush", guard_writes)
     event.listen(factory, "after_begin", _hold)
+    event.listen(factory, "after_begin", follow_the_server)
     engine = factory.kw["bind"]
     if not event.contains(engine, "before_cursor_execute", _guard_cursor):
         event.listen(engine, "before_cursor_execute", _guard_cursor)

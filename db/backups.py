@@ -250,47 +250,54 @@ def seal_backups(db_path: Path, vault, accounts: list[dict]) -> tuple[int, list[
     """Sign-in just turned on: the backups beside the database, made while numbers were stored whole, sealed with
     the same data key and given the accounts (with their slots) that open it now, so that no copy of the numbers
     stays readable without a password and a restored backup opens with today's passwords. A backup of an older
-    structure cannot be sealed by this version: it is removed, and named in the answer. Returns (sealed, removed)."""
+    structure is brought up to date first (as restoring it would). Each is sealed on a copy that then replaces it:
+    none is ever deleted, and one that cannot be sealed (damaged, locked, of a newer version) is left as it was and
+    named in the answer. Returns (sealed, left as they were)."""
     from sqlalchemy import create_engine, insert
 
-    from db.migrations import HEAD
+    from db.engine import _run_migrations
     from db.models import Base, User, VaultState
     from db.vault import reseal
 
     folder = backup_folder(db_path)
     if not folder.exists():
         return 0, []
-    sealed, removed = 0, []
+    sealed, left = 0, []
     for path in sorted(folder.glob("*.db")):
-        conn = sqlite3.connect(path)
+        work = path.with_name(f".~{path.stem}.sealing.db")
         try:
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            already = revision is not None and revision[0] == HEAD and conn.execute("SELECT 1 FROM vault").fetchone()
-        except sqlite3.DatabaseError:
-            revision, already = None, None
-        finally:
-            conn.close()
-        if already:
-            continue
-        if revision is None or revision[0] != HEAD:
-            path.unlink()
-            removed.append(path.name)
-            continue
-        engine = create_engine(f"sqlite:///{path}")
-        try:
-            with engine.begin() as connection:
-                reseal(connection, Base.metadata, sealing=vault)
-                connection.execute(insert(VaultState), [{"id": 1, "sealed_at": dt.datetime.now(),
-                                                         "check_value": vault.check}])  # fmt: skip
-                connection.execute(User.__table__.delete())
-                if accounts:
-                    connection.execute(insert(User.__table__), accounts)
-        finally:
-            engine.dispose()
-        conn = sqlite3.connect(path, isolation_level=None)
-        try:  # the whole values gone from the free pages too
-            conn.execute("VACUUM")
-        finally:
-            conn.close()
-        sealed += 1
-    return sealed, removed
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                done = conn.execute("SELECT name FROM sqlite_master WHERE name = 'vault'").fetchone() and conn.execute(
+                    "SELECT 1 FROM vault"
+                ).fetchone()
+            finally:
+                conn.close()
+            if done:
+                continue
+            shutil.copyfile(path, work)
+            os.chmod(work, 0o600)
+            engine = create_engine(f"sqlite:///{work}")
+            try:
+                _run_migrations(engine, "head")  # nothing to do for a backup of this version
+                with engine.begin() as connection:
+                    reseal(connection, Base.metadata, sealing=vault)
+                    connection.execute(insert(VaultState), [{"id": 1, "sealed_at": dt.datetime.now(),
+                                                             "check_value": vault.check}])  # fmt: skip
+                    connection.execute(User.__table__.delete())
+                    if accounts:
+                        connection.execute(insert(User.__table__), accounts)
+            finally:
+                engine.dispose()
+            conn = sqlite3.connect(work, isolation_level=None)
+            try:  # the whole values gone from the free pages too
+                conn.execute("VACUUM")
+            finally:
+                conn.close()
+            os.replace(work, path)
+            sealed += 1
+        except Exception:  # left whole, never lost: the caller says so
+            log.exception("backup %s could not be sealed", path.name)
+            work.unlink(missing_ok=True)
+            left.append(path.name)
+    return sealed, left

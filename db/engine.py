@@ -206,6 +206,7 @@ def open_database(
         current = current_revision(engine)
         db.revision_before = current
         if current == HEAD and to_revision == "head":
+            _attach_vault_state(db)
             return db  # the usual open: nothing to migrate, and Alembic need not even be imported
         from alembic.script import ScriptDirectory
 
@@ -223,6 +224,7 @@ def open_database(
 
                 db.backup_before_upgrade = make_backup(path, reason=f"before-upgrade-{current}").path
             _run_migrations(engine, to_revision)
+        _attach_vault_state(db)
     except BaseException:
         db.close()
         raise
@@ -407,9 +409,15 @@ def _start_signed_out_where_accounts_exist(db: Database) -> None:
             return
         if conn.execute(text("SELECT 1 FROM users WHERE active LIMIT 1")).first() is not None:
             db.actor = NOT_SIGNED_IN
-        # Sealed numbers: none is written in clear, and none is read whole, before someone signs in (db.vault).
-        sealed = inspect(conn).has_table("vault") and conn.execute(text("SELECT 1 FROM vault")).first() is not None
-        attach(db.engine.dialect, sealed=sealed, vault=None)
+
+
+def _attach_vault_state(db: Database) -> None:
+    """Sealed numbers: none is written in clear, and none is read whole, before someone signs in (db.vault). A
+    database at an older revision (opened without upgrading) has no vault: its sessions do not look for one."""
+    with db.engine.connect() as conn:
+        present = inspect(conn).has_table("vault")
+        sealed = present and conn.execute(text("SELECT 1 FROM vault")).first() is not None
+    attach(db.engine.dialect, sealed=sealed, vault=None, has_vault=present)
 
 
 def _has_tables(engine: Engine) -> bool:

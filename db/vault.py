@@ -33,12 +33,15 @@ MARK = "$sm4$"  # a sealed value as stored; no ID or phone number starts so
 MARK_BYTES = MARK.encode()
 # What the change history says of a sealed column is sealed with it (the history's values are JSON, each record's
 # fields by name): a person's or a project contact's whole ID or phone number.
-SENSITIVE_KEYS = frozenset({"id_number", "phone"})
+SENSITIVE_KEYS = frozenset({"id_number", "id_key", "phone"})
 LOOKUP_MARK = "$k$"  # an ID number's keyed hash as stored
 _VALUE = b"countyhealth-value"
 _SLOT = b"countyhealth-data-key"
 _CHECK = b"countyhealth-vault-check"
-NEEDS_SIGN_IN = "本库的身份证号码和电话号码已加密保存：请先登录，才能写入或查找号码。"
+NEEDS_SIGN_IN = (
+    "本库的身份证号码和电话号码已加密保存，当前没有可用的数据密钥（未登录、账号尚无数据密钥，"
+    "或其他电脑上的管理员刚启用了登录）：请重新登录后再写入或查找号码。"
+)
 
 
 @dataclass(frozen=True)
@@ -122,13 +125,15 @@ def is_sealed(value: Any) -> bool:
 
 # --- where an engine keeps its vault ------------------------------------------------------------------------------
 
-_VAULT, _SEALED = "countyhealth_vault", "countyhealth_sealed"
+_VAULT, _SEALED, _HAS_VAULT = "countyhealth_vault", "countyhealth_sealed", "countyhealth_has_vault"
 
 
-def attach(dialect, *, sealed: bool, vault: Vault | None) -> None:
+def attach(dialect, *, sealed: bool, vault: Vault | None, has_vault: bool | None = None) -> None:
     """Tell a database's column types whether its numbers are sealed and, once someone signed in, the key."""
     setattr(dialect, _SEALED, sealed)
     setattr(dialect, _VAULT, vault if sealed else None)
+    if has_vault is not None:
+        setattr(dialect, _HAS_VAULT, has_vault)
 
 
 def vault_of(dialect) -> Vault | None:
@@ -322,3 +327,22 @@ def scrub(engine) -> None:
         raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
+
+
+def follow_the_server(session, _transaction, connection) -> None:
+    """after_begin, on a server several clerks share: an administrator elsewhere may have turned sign-in on or off
+    (or sealed again under a new key) since this client opened. Each transaction starts from the state the server
+    holds: a key that no longer opens it is dropped (nothing is sealed under it), a database sealed meanwhile is
+    treated as sealed (nothing is written in clear). A file has one writer, this process, so it needs no check."""
+    dialect = connection.dialect
+    if dialect.name == "sqlite" or not getattr(dialect, _HAS_VAULT, False):
+        return
+    from db.models import VaultState  # the models import this module's types
+
+    row = connection.execute(select(VaultState.check_value)).first()
+    vault = vault_of(dialect)
+    if row is None:
+        if sealed_on(dialect):
+            attach(dialect, sealed=False, vault=None)
+    elif not sealed_on(dialect) or (vault is not None and not vault.opens(row[0])):
+        attach(dialect, sealed=True, vault=None)

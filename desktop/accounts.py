@@ -190,6 +190,8 @@ def update_account(
             _keep_an_admin(session, user)
         old["active"], new["active"] = user.active, active
         user.active = active
+        if not active:  # its password no longer opens the data key, even on a copy of the file
+            user.wrapped_key = None
     if password is not None:
         _check_password(password)
         user.password_hash, slot_key = _new_password(password)
@@ -267,8 +269,10 @@ def sign_in(session: Session, name: str, password: str, *, now: dt.datetime | No
     state = session.get(VaultState, 1)
     if state is not None:
         vault = unwrap(user.wrapped_key, slot_key) if user.wrapped_key else None
-        if vault is None or not vault.opens(state.check_value):
-            raise AccountError(NO_SLOT)
+        if vault is not None and not vault.opens(state.check_value):
+            vault = None
+        # An account without the key (made before numbers were sealed, or disabled and enabled again) still signs in:
+        # it works on everything but the numbers, shown as （已加密）, until an administrator sets its password.
         attach(session.get_bind().dialect, sealed=True, vault=vault)
     elif user.role == "admin":  # accounts made before numbers were sealed: the first administrator in seals them
         with acting_as(session, actor):
@@ -277,9 +281,15 @@ def sign_in(session: Session, name: str, password: str, *, now: dt.datetime | No
 
 
 NO_SLOT = (
-    "本库的身份证号码和电话号码已加密保存，而本账号还没有数据密钥（账号建于加密之前）："
-    "请管理员在“设置 › 账号与登录”中为本账号重设密码后再登录。"
+    "本库的身份证号码和电话号码已加密保存，而本账号还没有数据密钥（账号建于加密之前，或曾被停用）："
+    "号码将显示为（已加密），也不能录入号码。请管理员在“设置 › 账号与登录”中为本账号重设密码。"
 )
+
+
+def holds_key(db) -> bool:
+    """Whether whoever is signed in on this open database can read and write the numbers (always, unsealed)."""
+    dialect = db.engine.dialect
+    return not sealed_on(dialect) or vault_of(dialect) is not None
 
 
 # --- the data key's slots ------------------------------------------------------------------------------------------
@@ -328,16 +338,21 @@ def _open_stored(session: Session) -> None:
 
 
 def _switch(session: Session, *, sealed: bool, vault) -> None:
-    """The column types follow the change at once, for the rest of its transaction; if it rolls back they return to
-    how they were. Once it commits, the values as they were are scrubbed from the file's free pages and journal."""
+    """The column types follow the change at once, for the rest of its transaction; unless the transaction commits
+    (rolled back, or its COMMIT failed: a full disk, a lost server) they return to how they were as it ends. Once it
+    commits, the values as they were are scrubbed from the file's free pages and journal."""
     from sqlalchemy import event
 
     engine = session.get_bind()
     before = (sealed_on(engine.dialect), vault_of(engine.dialect))
     attach(engine.dialect, sealed=sealed, vault=vault)
+    committed: list[bool] = []
+    ended: list[bool] = []  # the listeners stay (none may be removed while the session dispatches) but do nothing
 
-    def committed(_session) -> None:
-        event.remove(session, "after_rollback", rolled_back)
+    def on_commit(_session) -> None:
+        if ended:
+            return
+        committed.append(True)
         try:  # the change stands either way: what is left here is cleaning up after it
             scrub(engine)
             if sealed and engine.dialect.name == "sqlite" and engine.url.database:
@@ -345,12 +360,15 @@ def _switch(session: Session, *, sealed: bool, vault) -> None:
         except Exception:
             log.exception("cleaning up after sign-in was turned %s", "on" if sealed else "off")
 
-    def rolled_back(_session) -> None:
-        event.remove(session, "after_commit", committed)
-        attach(engine.dialect, sealed=before[0], vault=before[1])
+    def on_end(_session, transaction) -> None:
+        if ended or transaction.parent is not None:  # done already, or a savepoint
+            return
+        ended.append(True)
+        if not committed:
+            attach(engine.dialect, sealed=before[0], vault=before[1])
 
-    event.listen(session, "after_commit", committed, once=True)
-    event.listen(session, "after_rollback", rolled_back, once=True)
+    event.listen(session, "after_commit", on_commit)
+    event.listen(session, "after_transaction_end", on_end)
 
 
 def _duration(seconds: int) -> str:
@@ -400,5 +418,5 @@ def _seal_backups(engine, vault) -> None:
 
     with engine.connect() as connection:
         accounts = [dict(row._mapping) for row in connection.execute(select(User.__table__))]
-    done, removed = seal_backups(Path(engine.url.database), vault, accounts)
-    log.info("sign-in on: %d backups sealed, %d of an older structure removed: %s", done, len(removed), removed)
+    done, left = seal_backups(Path(engine.url.database), vault, accounts)
+    log.info("sign-in on: %d backups sealed, %d left as they were: %s", done, len(left), left)

@@ -23,6 +23,7 @@ from desktop.accounts import (
     AccountError,
     change_own_password,
     hash_password,
+    holds_key,
     sign_in_to,
     turn_off_sign_in,
     update_account,
@@ -102,7 +103,7 @@ def test_turning_sign_in_on_seals_every_number_in_the_file_and_its_backups(count
             shown = StaffList(s, TODAY).rows[0].masked_id
         assert shown == "（已加密）"
         db.actor = Actor("绕过登录")  # a path that skipped sign-in still writes no number in clear
-        with db.session() as s, pytest.raises(AccessDenied, match="请先登录"):
+        with db.session() as s, pytest.raises(AccessDenied, match="没有可用的数据密钥"):
             s.get(StaffMember, person.id).phone = "13800000000"
             s.flush()
         sign_in_to(db, "小张", PASSWORD)
@@ -221,10 +222,12 @@ def test_accounts_made_before_numbers_were_sealed_are_sealed_by_the_first_admini
     assert not _numbers(county)[0][0].isdigit()  # sealed as the administrator signed in
     db = open_database(county)
     try:
-        with pytest.raises(AccountError, match="请管理员.*重设密码"):
-            sign_in_to(db, "小张", PASSWORD)
-        assert "重设密码" in NO_SLOT
+        sign_in_to(db, "小张", PASSWORD)  # signs in, without the key: the numbers stay sealed to this account
+        assert not holds_key(db) and "重设密码" in NO_SLOT
+        with db.session() as s:
+            assert s.scalars(select(StaffMember.id_number).order_by(StaffMember.id)).first().startswith("$sm4$")
         sign_in_to(db, "老王", PASSWORD)
+        assert holds_key(db)
         with db.session() as s:
             update_account(s, "小张", password="小张的新密码2026")
             s.commit()
@@ -255,3 +258,39 @@ def test_an_import_matches_a_sealed_person_by_the_whole_number(county, tmp_path)
             assert len(s.scalars(select(StaffMember.id)).all()) == before
     finally:
         db.close()
+
+
+def test_a_backup_of_an_older_structure_is_brought_up_to_date_and_sealed_not_deleted(county, tmp_path):
+    from db.backups import backup_folder
+
+    old = tmp_path / "旧版.db"
+    open_database(old, to_revision="0019").close()
+    conn = sqlite3.connect(old)
+    conn.execute("INSERT INTO divisions (id, code, name, kind) VALUES (1, '539921000000', '清溪县', 'county')")
+    conn.execute(
+        "INSERT INTO facilities (id, name, kind, division_id) VALUES (1, '清溪县人民医院', 'county_hospital', 1)"
+    )
+    conn.execute("INSERT INTO staff (name, sex, id_number, birth_date, facility_id, category, employment_form, phone)"
+                 " VALUES ('李华', 'F', '11010519491231002X', '1949-12-31', 1, 'physician', 'establishment',"
+                 " '13912345678')")  # fmt: skip
+    conn.commit()
+    conn.close()
+    kept = backup_folder(county) / f"{county.stem}-20261001-090000-manual.db"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(old, kept)
+    db = open_database(county)
+    try:
+        accounts(db, ("老王", "admin"))
+    finally:
+        db.close()
+    assert kept.exists() and _found([kept], ["11010519491231002X"], ["13912345678"]) == (0, 0)
+    restored = tmp_path / "恢复" / "旧版.db"
+    restore(kept, restored)
+    again = open_database(restored)
+    try:
+        sign_in_to(again, "老王", PASSWORD)
+        with again.session() as s:
+            person = s.scalars(select(StaffMember)).one()
+            assert (person.id_number, person.phone) == ("11010519491231002X", "13912345678")
+    finally:
+        again.close()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QVBoxLayout
 
 from db import Database
 from desktop import PRODUCT_NAME
-from desktop.accounts import AccountError, sign_in_required, sign_in_to
+from desktop.accounts import NO_SLOT, AccountError, holds_key, sign_in_required, sign_in_to
 
 
 class SignInDialog(QDialog):
@@ -51,6 +51,8 @@ class SignInDialog(QDialog):
             self.password.clear()
             self.password.setFocus()
             return False
+        if not holds_key(self.db):
+            QMessageBox.information(self, "数据密钥", NO_SLOT)
         self.accept()
         return True
 
