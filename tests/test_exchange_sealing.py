@@ -193,3 +193,28 @@ def test_the_command_line_exports_a_key_registers_it_and_lists_it(capsys, demo_d
     assert main(["exchange", "export", "--db", str(demo_db.target), "--period", "2026Q3", "--to", "539800000000",
                  "--out", str(tmp_path / "交换")]) == 2  # fmt: skip
     assert "没有登记区划代码为 539800000000 的接收单位" in capsys.readouterr().err
+
+
+def test_a_city_with_sign_in_on_receives_a_county_and_finds_its_people_by_number(demo_db, db, city_key, tmp_path):
+    """The lookup key is each database's own: the county's file carries none, and the city, whose numbers are
+    sealed, makes its own for every person it receives."""
+    from desktop.accounts import sign_in_to
+    from desktop.exchange.approval import approve, confirm, receive_file
+
+    accounts(db, ("市局", "admin"))
+    sign_in_to(db, "市局", PASSWORD)
+    with demo_db.session() as s:
+        register_receiver(s, city_key, user="县局", reason="已电话核对")
+        summary = export_area(s, period=PERIOD, out=tmp_path / "清溪县.chx", user="县局")
+        numbers = s.scalars(select(StaffMember.id_number).order_by(StaffMember.id)).all()
+        s.commit()
+    with db.session() as s:
+        receive_file(s, summary.path, user="市局")
+        confirm(s, "539921000000", user="市局", reason="已电话核对")
+        approve(s, "539921000000", PERIOD, user="市局")
+        s.commit()
+    with db.session() as s:
+        found = s.scalar(select(StaffMember.name).where(StaffMember.id_key == numbers[7]))
+        stored = s.connection().exec_driver_sql("SELECT id_number, id_key FROM staff").all()
+    assert found is not None
+    assert all(n.startswith("$sm4$") and k.startswith("$k$") for n, k in stored) and len(stored) == len(numbers)

@@ -21,6 +21,7 @@ from db.sealing import new_box_pair
 from desktop.accounts import (
     NO_SLOT,
     AccountError,
+    add_account,
     change_own_password,
     hash_password,
     holds_key,
@@ -294,3 +295,29 @@ def test_a_backup_of_an_older_structure_is_brought_up_to_date_and_sealed_not_del
             assert (person.id_number, person.phone) == ("11010519491231002X", "13912345678")
     finally:
         again.close()
+
+
+def test_a_commit_that_fails_leaves_the_database_as_it_was_and_the_app_with_it(county):
+    """Disk full as the first account is committed: nothing was sealed, so the app must go on writing numbers as they
+    are, not sealed under a key that was never stored."""
+    from unittest import mock
+
+    from sqlalchemy.engine import Connection
+
+    from db.vault import sealed_on, vault_of
+
+    db = open_database(county)
+    try:
+        session = db.session()
+        add_account(session, "老王", "admin", PASSWORD)
+        assert sealed_on(db.engine.dialect) and vault_of(db.engine.dialect) is not None
+        with mock.patch.object(Connection, "_commit_impl", side_effect=sqlite3.OperationalError("disk I/O error")):
+            with pytest.raises(Exception, match="disk"):
+                session.commit()
+        session.close()  # as every action's session is, once it ends
+        assert not sealed_on(db.engine.dialect) and vault_of(db.engine.dialect) is None
+    finally:
+        db.engine.dispose()
+        db.close()
+    ids, _ = _numbers(county)
+    assert ids[0][:6].isdigit()  # nothing sealed in the file either

@@ -24,7 +24,7 @@ from db.codes import DIVISION_KIND
 from db.errors import UserError
 from db.locks import guard_inserted
 from db.models import Change, Division, Facility, Indicator, KeyTask, StaffMember, TaskUpdate
-from db.vault import binds_as_is
+from db.vault import SealedText, binds_as_is
 from desktop.records.fields import MaskedValue
 from desktop.records.parts import logged
 from desktop.records.references import Lookups
@@ -483,6 +483,9 @@ def _driver_insert(session: Session, table: Any, columns: Sequence[str], values:
         if c is None or isinstance(column_type, Boolean):  # the driver binds True and False as 1 and 0, as c would
             continue
         if binds_as_is(column_type, dialect):  # a person's numbers with sign-in off: stored as they are
+            continue
+        if isinstance(column_type, SealedText):  # sealed each on its own: equal numbers must not look equal
+            values[j] = [None if v is None else c(v) for v in values[j]]
             continue
         # a history's values (JSON, sealed or not): each its own; None as JSON null, as the ORM writes it
         if isinstance(getattr(column_type, "impl_instance", column_type), JSON):
