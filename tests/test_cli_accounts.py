@@ -24,7 +24,8 @@ def test_accounts_from_the_command_line(db, capsys, monkeypatch):
     assert run("list") == (0, "尚未设置账号：本数据库不需要登录。\n")
     code, said = run("add", "小李", "--role", "查看员")
     assert code == 2 and "第一个账号必须是管理员" in said
-    assert run("add", "老王", "--role", "管理员") == (0, "已添加账号“老王”（管理员）；本数据库自此需要登录。\n")
+    said = "已添加账号“老王”（管理员）；本数据库自此需要登录，身份证号码和电话号码已加密保存（含已有备份）。\n"
+    assert run("add", "老王", "--role", "管理员") == (0, said)
     code, said = run("add", "小李", "--role", "查看员")
     assert code == 2 and "--user" in said  # sign-in is on now
     assert run("add", "小李", "--role", "查看员", "--user", "老王", new="小李的密码2026")[0] == 0

@@ -58,7 +58,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     def work(session) -> str:
         first = not sign_in_required(session)
         account = add_account(session, args.name, args.role, _new_password(args.name, first))
-        then = "；本数据库自此需要登录" if first else ""
+        then = "；本数据库自此需要登录，身份证号码和电话号码已加密保存（含已有备份）" if first else ""
         return f"已添加账号“{account.name}”（{account.role_label}）{then}。"
 
     _run(args, work)
