@@ -52,6 +52,8 @@ def test_a_viewer_writes_nothing_by_any_path(county, tmp_path):
         "a record, by raw SQL": lambda s: s.execute(text("UPDATE divisions SET name = '改'")),
         "a record, by the driver": lambda s: s.connection().exec_driver_sql("UPDATE divisions SET name = '改'"),
         "a record, by a statement": lambda s: s.execute(update(Division).values(name="改")),
+        "a record, behind a comment": lambda s: s.execute(text("/* 只读 */ UPDATE main.divisions SET name = '改'")),
+        "after a read": lambda s: s.connection().exec_driver_sql("SELECT 1; UPDATE divisions SET name = '改'"),
         "the schema": lambda s: s.execute(text("DROP TABLE trainings")),
     }
     for what, write in paths.items():
@@ -79,8 +81,16 @@ def test_the_history_only_grows_for_an_administrator_too(county):
         lambda s: s.connection().exec_driver_sql("UPDATE changes SET user = '别人'"),
         lambda s: s.delete(s.scalars(select(Change)).first()),
         lambda s: setattr(s.scalars(select(Change)).first(), "reason", "改过"),
+        lambda s: s.execute(text("/* 注释 */ DELETE FROM changes")),
+        lambda s: s.execute(text("-- 注释\nDELETE FROM changes")),
+        lambda s: s.connection().exec_driver_sql('UPDATE "main"."changes" SET reason = \'改过\''),
+        lambda s: s.execute(text("INSERT OR REPLACE INTO changes SELECT * FROM changes")),
+        lambda s: s.execute(text(
+            "INSERT INTO changes SELECT * FROM changes WHERE true ON CONFLICT (id) DO UPDATE SET reason = '改过'"
+        )),
     ):
         _refused(db, write, "修改记录只能追加")
+    _refused(db, lambda s: s.connection().exec_driver_sql("SELECT 1; DELETE FROM changes"), "多条语句")
     with db.session() as s:  # an administrator still manages the accounts
         s.execute(update(User).where(User.name == "小李").values(role="editor"))
         s.commit()
