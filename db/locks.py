@@ -150,7 +150,15 @@ def _forget(session: Session, *_args) -> None:
     session.info.pop(_CACHE, None)
 
 
+def _forget_at_end(session: Session, transaction) -> None:
+    # A savepoint released changes nothing its transaction does not already see (SQLAlchemy fires after_commit for
+    # it too: an import's batches each read the locks again).
+    if transaction.parent is None:
+        _forget(session)
+
+
 def install_locks(factory) -> None:
     event.listen(factory, "before_flush", guard_locked_areas)
-    for name in ("after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(factory, "after_transaction_end", _forget_at_end)
+    for name in ("after_rollback", "after_soft_rollback"):  # a savepoint undone may have undone an approval
         event.listen(factory, name, _forget)

@@ -145,9 +145,10 @@ def sealed_on(dialect) -> bool:
 
 
 def binds_as_is(column_type, dialect) -> bool:
-    """Whether a sealed text column's values go to the database as given (sign-in off): a bulk insert then
-    skips its per-value processing."""
-    return isinstance(column_type, SealedText | LookupKey) and vault_of(dialect) is None and not sealed_on(dialect)
+    """Whether a sealed column's values go to the database as given (sign-in off): a bulk insert then skips its
+    per-value processing (a history's values are still made JSON text)."""
+    sealed = isinstance(column_type, SealedText | LookupKey | SealedJSON)
+    return sealed and vault_of(dialect) is None and not sealed_on(dialect)
 
 
 def _bound(value, dialect, seal_with, already: bool):

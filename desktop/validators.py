@@ -197,7 +197,9 @@ _PHONE_SPACING = re.compile(r"[\s（）()]")
 
 def check_phone(value: str) -> str:
     """Validate a mainland mobile number, a landline with area code, or a 400/800 number."""
-    phone = _PHONE_SPACING.sub("", value or "").replace("—", "-").replace("－", "-")
+    phone = value or ""
+    if not phone.isdigit():  # a mobile number, as nearly all are, has nothing to take out
+        phone = _PHONE_SPACING.sub("", phone).replace("—", "-").replace("－", "-")
     if phone.startswith("+86"):
         phone = phone[3:].lstrip("-")
     if _MOBILE.fullmatch(phone) or _LANDLINE.fullmatch(phone) or _SERVICE.fullmatch(phone):

@@ -664,19 +664,22 @@ class _ColumnReader:
         # The column filled from its distinct values (a name or ID number column's nearly all are), its blanks
         # noted together, and only the cells with something to say (refused, read through a word) looked at one
         # by one.
-        seen = {}
+        value_of, blank, special = {}, set(), {}
+        as_read, hit_of = self.as_read, self.hit_of
         for v in distinct:
-            raw, blank = self.as_read(v)
-            seen[v] = (raw, blank, self.hit_of(raw))
-        value_of = {v: hit[1] if hit[0] else None for v, (_raw, _blank, hit) in seen.items()}
+            raw, is_blank = as_read(v)
+            hit = hit_of(raw)
+            value_of[v] = hit[1] if hit[0] else None
+            if is_blank:
+                blank.add(v)
+            if not hit[0] or hit[2]:
+                special[v] = (raw, hit)
         out_col = list(map(value_of.__getitem__, column))
-        if blank := {v for v, (_raw, is_blank, _hit) in seen.items() if is_blank}:
+        if blank:
             rows = self.out.blanks.setdefault(self.f.name, set())
             rows.update(row for (row, _cells), v in zip(self.kept, column, strict=True) if v in blank)
-        special = {v for v, (_raw, _blank, hit) in seen.items() if not hit[0] or hit[2]}
         for n in [n for n, v in enumerate(column) if v in special] if special else ():
-            raw, _blank, hit = seen[column[n]]
-            out_col[n] = self.said(n, raw, hit)
+            out_col[n] = self.said(n, *special[column[n]])
         return out_col
 
     def as_read(self, raw: Any) -> tuple[Any, bool]:

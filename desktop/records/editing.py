@@ -87,16 +87,18 @@ def _validated(rtype: RecordType, raw: dict[str, Any]) -> dict[str, Any]:
     """``validate`` of values already parsed (an import's rows, tens of thousands of them): each is taken as it is,
     a blank stands for its field's default or is refused where the field needs a value, a masked number is
     refused, a required field not given is refused."""
-    values = {name: raw[name] for name in rtype.editable_names if name in raw}
-    blanks = rtype.blanks
+    # An import's row holds only editable fields, so a copy (in C) is the common case.
+    values = raw.copy() if rtype.editable_set.issuperset(raw) else {n: raw[n] for n in rtype.editable_names if n in raw}
     refused = not rtype.required_names <= values.keys() or any(
         values.get(n).__class__ is MaskedValue for n in rtype.sensitive_names
     )
-    for name in [n for n, v in values.items() if v is None]:
-        if name not in blanks:
-            refused = True
-            break
-        values[name] = blanks[name]
+    if None in values.values():
+        blanks = rtype.blanks
+        for name in [n for n, v in values.items() if v is None]:
+            if name not in blanks:
+                refused = True
+                break
+            values[name] = blanks[name]
     if refused:
         raise RecordError(_refusals(rtype, raw))
     return values
@@ -437,7 +439,10 @@ def create_records(
     for record_id, (values, parts) in zip(ids, prepared, strict=True):
         # The history holds every value the new record was given, dates as text (as _jsonable gives them); a
         # blank is left out, as nothing to tell (and a city's first roster writes 26,000 of these).
-        logged_values = {k: v.isoformat() if k in dates else v for k, v in values.items() if v is not None}
+        logged_values = {k: v for k, v in values.items() if v is not None}
+        for name in dates:
+            if (day := logged_values.get(name)) is not None:
+                logged_values[name] = day.isoformat()
         changes.append(_change(user, table, record_id, "insert", None, logged_values, at=at))
         for part, given in parts:
             new_rows, changed = part.new_rows(record_id, given)
@@ -482,14 +487,18 @@ def _driver_insert(session: Session, table: Any, columns: Sequence[str], values:
         c = column_type._cached_bind_processor(dialect)
         if c is None or isinstance(column_type, Boolean):  # the driver binds True and False as 1 and 0, as c would
             continue
-        if binds_as_is(column_type, dialect):  # a person's numbers with sign-in off: stored as they are
+        as_given = binds_as_is(column_type, dialect)  # sign-in off: nothing to seal
+        json = isinstance(getattr(column_type, "impl_instance", column_type), JSON)
+        if as_given and not json:  # a person's numbers: stored as they are
             continue
         if isinstance(column_type, SealedText):  # sealed each on its own: equal numbers must not look equal
             values[j] = [None if v is None else c(v) for v in values[j]]
             continue
         # a history's values (JSON, sealed or not): each its own; None as JSON null, as the ORM writes it
-        if isinstance(getattr(column_type, "impl_instance", column_type), JSON):
+        if json:
             null = c(None)
+            if as_given and dialect._json_serializer is not None:
+                c = dialect._json_serializer  # what c ends in, without its steps around: 26,000 a first roster
             values[j] = [null if v is None else c(v) for v in values[j]]
             continue
         # Dates and yes/no repeat down a roster: each distinct value is converted once.
@@ -503,13 +512,15 @@ def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, An
     ids, in the rows' order. The version of a versioned record is its column's default, 1, as a flush gives it."""
     table = model.__table__
     sqlite = session.get_bind().dialect.name == "sqlite"
-    # A lookup key (a person's ID number's) is the number itself as written: its type makes it what is stored.
-    for key, field in [(c.name, c.info["field"]) for c in table.columns if "field" in c.info]:
-        rows = [{**row, key: row[field]} if field in row and key not in row else row for row in rows]
+    keyed = [(c.name, c.info["field"]) for c in table.columns if "field" in c.info]
     ids: list[int] = []
     for columns, group in groupby(rows, key=lambda row: tuple(row)):
         group = list(group)
+        # A lookup key (a person's ID number's) is the number itself as written: its type makes it what is stored.
+        keys = [(key, field) for key, field in keyed if field in columns and key not in columns]
         if not sqlite:
+            if keys:
+                group = [{**row, **{key: row[field] for key, field in keys}} for row in group]
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             ids += session.scalars(statement, group)
             continue
@@ -518,7 +529,9 @@ def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, An
         # the primary key, and the caller's savepoint undoes it; nothing is assumed.
         first = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         given = range(first, first + len(group))
-        _driver_insert(session, table, ("id", *columns), [given, *_by_column(group, columns)])
+        values = _by_column(group, columns)
+        values += [values[columns.index(field)] for _key, field in keys]
+        _driver_insert(session, table, ("id", *columns, *(key for key, _f in keys)), [given, *values])
         ids += given
     return ids
 

@@ -158,6 +158,8 @@ class Field:
 
 def normalise_text(raw: Any) -> str:
     """Full-width letters and digits to half-width, non-breaking and ideographic spaces trimmed."""
+    if raw.__class__ is str and raw.isascii():  # NFKC leaves ASCII as it is (a roster's numbers are)
+        return raw.strip()
     text = unicodedata.normalize("NFKC", str(raw)).replace("\u3000", " ")
     return text.strip()
 
@@ -413,7 +415,7 @@ def _id_number(f: Field, raw: Any) -> str:
     text = normalise_text(raw)
     if isinstance(raw, str) and (masked := _masked(f, text)) is not None:
         return masked
-    if isinstance(raw, float) or (isinstance(raw, str) and _SCIENTIFIC.fullmatch(raw.strip())):
+    if isinstance(raw, float) or (isinstance(raw, str) and _looks_scientific(raw)):
         raise InvalidValue(
             f"“{f.label}”已被 Excel 转成科学计数法（{raw}），后几位已丢失；请把该列设为“文本”格式后重新录入"
         )
@@ -421,6 +423,10 @@ def _id_number(f: Field, raw: Any) -> str:
 
 
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
+
+
+def _looks_scientific(text: str) -> bool:
+    return ("E" in text or "e" in text) and _SCIENTIFIC.fullmatch(text.strip()) is not None  # a roster's 26,000
 
 
 def _credit_code(f: Field, raw: Any) -> str:

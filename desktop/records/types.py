@@ -65,6 +65,10 @@ class RecordType:
         return tuple(f.name for f in self.editable)
 
     @cached_property
+    def editable_set(self) -> frozenset[str]:
+        return frozenset(self.editable_names)
+
+    @cached_property
     def required_names(self) -> frozenset[str]:
         return frozenset(f.name for f in self.editable if f.required)
 
