@@ -268,9 +268,10 @@ def seal_backups(db_path: Path, vault, accounts: list[dict]) -> tuple[int, list[
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             try:
-                done = conn.execute("SELECT name FROM sqlite_master WHERE name = 'vault'").fetchone() and conn.execute(
-                    "SELECT 1 FROM vault"
-                ).fetchone()
+                done = (
+                    conn.execute("SELECT name FROM sqlite_master WHERE name = 'vault'").fetchone()
+                    and conn.execute("SELECT 1 FROM vault").fetchone()
+                )
             finally:
                 conn.close()
             if done:

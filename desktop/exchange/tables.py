@@ -99,6 +99,4 @@ BY_TABLE = {s.table: s for s in SPECS}
 def columns(spec: Spec) -> list[str]:
     """The columns a file carries: all but the receiver's own bookkeeping (id, version, and a lookup key, which is
     each database's own: the number itself, or its hash under that database's key)."""
-    return [
-        c.name for c in spec.model.__table__.columns if c.name not in ("id", "version") and "field" not in c.info
-    ]
+    return [c.name for c in spec.model.__table__.columns if c.name not in ("id", "version") and "field" not in c.info]
