@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -609,8 +610,11 @@ def _parse_sheet(
     bad_rows: set[int] = set()
     how: dict[tuple[int, str, str], int] = {}  # (column, label, how a value was read) -> cells read so
     confirmed = layout.confirmed
+    excel_rows = [row for row, _cells in kept]
     for j, f in columns.items():
-        reader = _ColumnReader(out, f, j, lookup, confirmed.get(f.name), kept, how, bad_rows, layout.units.get(j))
+        reader = _ColumnReader(
+            out, f, j, lookup, confirmed.get(f.name), kept, excel_rows, how, bad_rows, layout.units.get(j)
+        )
         out_col = reader.read(grid[j] if grid else ())
         parsed[f.name] = out_col
         if progress:
@@ -638,10 +642,12 @@ class _ColumnReader:
     the blanks, problems, cleaned characters and readings through a word noted against their rows."""
 
     def __init__(self, out: ParsedSheet, f: Field, j: int, lookup: Lookups, confirmed: dict[str, str] | None,
-                 kept: list, how: dict, bad_rows: set[int], unit: str | None = None) -> None:  # fmt: skip
+                 kept: list, excel_rows: list[int], how: dict, bad_rows: set[int],
+                 unit: str | None = None) -> None:  # fmt: skip
         self.out, self.f, self.j, self.lookup, self.confirmed = out, f, j, lookup, confirmed
         self.unit = unit  # the unit the column's header names, other than the field's: a bare number is in it
         self.kept, self.how, self.bad_rows = kept, how, bad_rows
+        self.excel_rows = excel_rows
         self.letter = get_column_letter(j + 1)
         self.whole_numbers = f.kind in ("int", "text", "ref", "phone", "code", "bool")
         # Coded, yes/no, reference and date columns repeat a few values down a whole roster: each is read once.
@@ -657,10 +663,16 @@ class _ColumnReader:
         # (nor 100% as 1%). One number above 1 shows the column holds plain numbers, and 0.3 is then 0.3%.
         numbers = [v for v in distinct if v.__class__ in (int, float)] if self.f.unit == "%" else []
         self.fractions = any(0 < v < 1 for v in numbers) and all(v <= 1 for v in numbers)
-        # TRUE and 1 are one member of a set, but only a yes/no field reads them alike.
-        mixed = self.f.kind != "bool" and bool in set(map(type, column))
+        # TRUE and 1 are one member of a set, but only a yes/no field reads them alike. (A column with neither holds
+        # no TRUE or FALSE: the cells are looked at one by one only where one of them is there.)
+        mixed = self.f.kind != "bool" and (True in distinct or False in distinct) and bool in set(map(type, column))
         if self.suspect or self.fractions or mixed:
             return [self.cell(n, raw) for n, raw in enumerate(column)]
+        texts = [v for v in distinct if v.__class__ is str]
+        if len(texts) == len(distinct) and self.unit is None and not self.confirmed:
+            values = self.f.read_all(texts)  # every one read as written: nothing blank, refused or to tell
+            if values is not None:
+                return list(map(dict(zip(texts, values, strict=True)).__getitem__, column))
         # The column filled from its distinct values (a name or ID number column's nearly all are), its blanks
         # noted together, and only the cells with something to say (refused, read through a word) looked at one
         # by one.
@@ -677,7 +689,7 @@ class _ColumnReader:
         out_col = list(map(value_of.__getitem__, column))
         if blank:
             rows = self.out.blanks.setdefault(self.f.name, set())
-            rows.update(row for (row, _cells), v in zip(self.kept, column, strict=True) if v in blank)
+            rows.update(compress(self.excel_rows, map(blank.__contains__, column)))
         for n in [n for n, v in enumerate(column) if v in special] if special else ():
             out_col[n] = self.said(n, *special[column[n]])
         return out_col

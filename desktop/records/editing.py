@@ -11,10 +11,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from functools import cache
-from itertools import groupby
+from itertools import groupby, repeat
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, UniqueConstraint, func, insert, select
+from sqlalchemy import JSON, Boolean, Date, UniqueConstraint, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -501,10 +501,18 @@ def _driver_insert(session: Session, table: Any, columns: Sequence[str], values:
                 c = dialect._json_serializer  # what c ends in, without its steps around: 26,000 a first roster
             values[j] = [null if v is None else c(v) for v in values[j]]
             continue
-        # Dates and yes/no repeat down a roster: each distinct value is converted once.
+        if isinstance(column_type, Date) and c(_PROBE_DAY) == _PROBE_DAY.isoformat():
+            # as SQLite's dialect writes a day, from C (a roster's birth dates are nearly all distinct)
+            values[j] = [None if v is None else _iso_day(v) for v in values[j]]
+            continue
+        # Yes/no and the like repeat down a roster: each distinct value is converted once.
         memo: dict[Any, Any] = {None: None}
         values[j] = [memo[v] if v in memo else memo.setdefault(v, c(v)) for v in values[j]]
     connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+
+
+_PROBE_DAY = dt.date(987, 6, 5)
+_iso_day = dt.date.isoformat  # also refuses what is not a day, as the dialect's own does
 
 
 def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
@@ -541,7 +549,7 @@ def _inserted(model: type, values: dict[str, Any]) -> dict[str, Any]:
     flush leaves it out so that the default applies) and written as NULL elsewhere (the flush writes NULL for a
     column not given): the rows of an import then have the same columns and go in one statement."""
     with_default = _columns_with_default(model)
-    if None not in values.values() or with_default.isdisjoint([n for n, v in values.items() if v is None]):
+    if None not in map(values.get, with_default, repeat(_NOT_GIVEN, len(with_default))):
         return values  # as most are: no column has a default and a blank (nullable ones have no default)
     return {n: v for n, v in values.items() if v is not None or n not in with_default}
 

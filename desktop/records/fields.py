@@ -124,6 +124,21 @@ class Field:
             raise InvalidValue(f"“{self.label}”不能大于 {_plain(self.maximum)}，现为 {_plain(value)}")
         return value, how
 
+    def read_all(self, texts: list[str]) -> list[Any] | None:
+        """``read`` of many texts at once, for a field whose values are read as written (a name, an ID number, a
+        phone): their values, when none is blank and none is refused; else None, and the caller reads them one by
+        one for each one's own blank or refusal. A roster's name, ID number and phone columns are nearly all
+        distinct: 26,000 of each in a city's."""
+        if self.kind not in _AS_WRITTEN or self.minimum is not None or self.maximum is not None:
+            return None
+        if not all(map(str.strip, texts)):  # a blank among them (str.strip also drops the 全角 space)
+            return None
+        parser = _PARSERS[self.kind]
+        try:
+            return [parser(self, text) for text in texts]
+        except InvalidValue:
+            return None
+
     def display(self, value: Any, *, unmask: bool = False) -> str:
         """A stored value as the user reads it."""
         if value is None:
@@ -514,6 +529,7 @@ def _texts(f: Field, raw: Any) -> tuple[str, ...]:
 
 
 _READERS = {"int", "float", "date", "bool", "code"}  # the parsers that say how they read a value
+_AS_WRITTEN = {"text", "id_number", "phone", "credit_code"}  # parsers of a text alone, saying nothing of how
 _PARSERS = {
     "text": _text,
     "int": _int,
