@@ -41,6 +41,35 @@ def test_bad_numbers_say_why(raw, reason):
         FACILITY.field("open_beds").parse(raw)
 
 
+@pytest.mark.parametrize(
+    ("name", "texts"),
+    [
+        ("name", [" 王 芳 ", "李四", "Ａｌｉ", "欧阳　娜"]),
+        (
+            "id_number",
+            [
+                "110101199003078515",
+                " 110101199003078515 ",
+                "'11010119900307811x",
+                "１１０１０１１９９００３０７８５１５",
+            ],
+        ),
+        ("phone", ["13812345678", "0871-65123456", "138 1234 5678", "+86 13812345678", "138****5678"]),
+    ],
+)
+def test_a_column_read_in_one_go_reads_as_each_cell_alone(name, texts):
+    field = STAFF.field(name)
+    assert field.read_all(texts) == [field.read(text)[0] for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("name", "texts"),
+    [("name", ["王芳", "  "]), ("id_number", ["110101199003078515", "110101199003078516"]), ("phone", ["138", "1"])],
+)
+def test_a_column_with_a_blank_or_a_bad_cell_is_left_to_be_read_cell_by_cell(name, texts):
+    assert STAFF.field(name).read_all(texts) is None
+
+
 def test_id_numbers_damaged_by_excel_are_recognised():
     with pytest.raises(InvalidValue, match="科学计数法"):
         STAFF.field("id_number").parse(1.10105194912310e17)
