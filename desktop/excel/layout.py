@@ -52,6 +52,7 @@ class SheetSpec:
     unit: str = ""  # 计量单位 shown above the table
     landscape: bool = True
     notes: list[str] = field(default_factory=list)  # lines under the table (填表说明)
+    signers: tuple[str, ...] = ()  # who signs besides the form's own (审核人 of a payment roster), in the footer
 
 
 @dataclass(frozen=True)
@@ -281,10 +282,11 @@ def write_sheet(
         f"单位负责人：{header.head_of_unit}",
         f"填表人：{header.preparer}",
         f"联系电话：{header.phone}",
+        *(f"{signer}：" for signer in spec.signers),
         f"报出日期：{header.date_sent.year}年{header.date_sent.month}月{header.date_sent.day}日",
     ]
-    step = max(1, n // 4)
-    cells = [_cell(ws, None) for _ in range(max(n, step * 4))]
+    step = max(1, n // len(footer))
+    cells = [_cell(ws, None) for _ in range(max(n, step * len(footer)))]
     for j, text in enumerate(footer):
         cells[j * step] = _cell(ws, text)
     ws.append(cells)

@@ -25,6 +25,7 @@ from db.codes import (
     TITLE,
 )
 from db.models import Facility, ProjectFunding, StaffMember
+from desktop.amounts import in_capitals
 from desktop.checks.beds import VERDICTS, band_rule, bed_rows, stood_in_note
 from desktop.checks.findings import cn_date
 from desktop.checks.runner import run_checks
@@ -294,6 +295,7 @@ def subsidies(ctx: Context) -> SheetSpec:
     ids = dict(ctx.session.execute(select(StaffMember.id, StaffMember.id_number)).all())
     show_id = (lambda n: n) if ctx.unmask_ids else mask_id_number
     months = 3 if ctx.period.quarter else 12
+    total = sum(x.monthly_yuan for x in lines) * months
     return SheetSpec(
         "subsidies",
         f"{ctx.area}乡村医生补贴发放表（{ctx.period.label}）",
@@ -306,10 +308,12 @@ def subsidies(ctx: Context) -> SheetSpec:
             Col("月标准（元）", lambda x: x.monthly_yuan, kind="int", total=True),
             Col(f"本期金额（元，{months}个月）", lambda x: x.monthly_yuan * months, kind="int", total=True),
             Col("依据", lambda x: x.basis, width=30),
+            Col("领取人签字", lambda x: "", width=14),
         ],
         lines,
         unit="元",
-        notes=[f"补贴依据：{source}。", *withheld],
+        notes=[f"本期合计金额（大写）：人民币{in_capitals(total)}。", f"补贴依据：{source}。", *withheld],
+        signers=("审核人",),
     )
 
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from db.models import Facility, Submission
+from desktop.amounts import in_capitals
 from desktop.excel.export import export_workbook, sha256_of
 from desktop.excel.sheets import SHEETS
 from desktop.periods import Period
@@ -59,6 +60,21 @@ def test_each_sheet_opens_in_libreoffice_with_totals_that_add_up(demo_db, tmp_pa
         csv_total = next(r for r in rows if r and r[0] == "合计")
         first = next(j for j, v in enumerate(total) if isinstance(v, int | float))
         assert number(csv_total[first]) == pytest.approx(total[first], abs=0.05)
+
+
+def test_the_subsidy_roster_is_signed_for_and_states_its_total_in_capitals(demo_db, tmp_path):
+    path = tmp_path / "subsidies.xlsx"
+    export_workbook(demo_db, ["subsidies"], Period(2026, 3), path, user="测试", today=TODAY)
+    rows = read_csv(convert(path, CSV_UTF8, tmp_path))
+    header = next(r for r in rows if "姓名" in r)
+    assert header[-1] == "领取人签字"
+    paid = header.index(next(h for h in header if h.startswith("本期金额")))
+    total = next(r for r in rows if r and r[0] == "合计")
+    (said,) = [cell for row in rows for cell in row if cell.startswith("本期合计金额（大写）")]
+    assert said == f"本期合计金额（大写）：人民币{in_capitals(number(total[paid]))}。"
+    assert number(total[paid]) > 0 and said.endswith("元整。")
+    footer = [cell for cell in rows[-1] if cell]
+    assert "审核人：" in footer and footer[0].startswith("单位负责人：") and footer[-1].startswith("报出日期：")
 
 
 def test_the_staff_roster_masks_id_numbers_unless_asked(demo_db, tmp_path):
