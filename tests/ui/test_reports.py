@@ -92,3 +92,50 @@ def test_the_quarterly_report_from_the_reports_page(window, tmp_path, monkeypatc
     path = tmp_path / "报告.pdf"
     page.make_report(path=str(path))
     assert path.read_bytes().startswith(b"%PDF") and opened == [str(path)]
+
+
+def _report_printed(window, tmp_path, monkeypatch, lp):
+    """Make a report (its build replaced: the printing is under test) and press 打印 in the box that follows."""
+    from types import SimpleNamespace
+
+    page = window.show_page("reports")
+    pdf = tmp_path / "报告.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    font = SimpleNamespace(warning="")
+    monkeypatch.setattr(
+        "desktop.ui.pages.reports.build_report", lambda *a, **k: SimpleNamespace(path=pdf, pages=3, font=font)
+    )
+    monkeypatch.setattr("desktop.ui.pages.reports.sys.platform", "linux")
+    monkeypatch.setattr("desktop.ui.pages.reports.shutil.which", lambda name: "/usr/bin/lp" if lp else None)
+    if lp:
+        monkeypatch.setattr(
+            "desktop.ui.pages.reports.subprocess.run",
+            lambda *a, **k: SimpleNamespace(returncode=lp, stdout=b"", stderr=b"lp: Error - no default destination"),
+        )
+    opened = []
+    monkeypatch.setattr(
+        "desktop.ui.pages.reports.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile()) or True
+    )
+    told = []
+
+    def ask(box):
+        told.append(box.text())
+        if len(told) == 1:  # the report is made: print it
+            answer(box, "打印")
+        return 0
+
+    monkeypatch.setattr(window, "ask", ask)
+    page.make_report(path=str(pdf))
+    return told, opened, pdf
+
+
+def test_printing_without_a_print_command_opens_the_viewer_and_says_so(window, tmp_path, monkeypatch):
+    told, opened, pdf = _report_printed(window, tmp_path, monkeypatch, lp=None)
+    assert opened == [str(pdf)]
+    assert told[1] == "本机没有打印命令，已用 PDF 阅读器打开报告：请在阅读器中选择“打印”。"
+
+
+def test_printing_with_no_printer_set_up_says_so(window, tmp_path, monkeypatch):
+    told, opened, pdf = _report_printed(window, tmp_path, monkeypatch, lp=1)
+    assert opened == [str(pdf)]
+    assert told[1].startswith("本机没有可用的默认打印机，已用 PDF 阅读器打开报告")

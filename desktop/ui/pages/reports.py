@@ -37,14 +37,30 @@ from desktop.ui.tablemodel import Column, ListModel
 from desktop.ui.tasks import run_task
 
 
-def print_file(path: Path) -> None:
-    """Print through the system: Windows' print verb, the lp command on Linux, else the PDF viewer."""
+def print_file(path: Path) -> str:
+    """Print through the system (Windows' print verb, the lp command elsewhere); where it cannot, the file opened
+    in its viewer to be printed from there. Returns what was done, as the clerk is told it."""
     if sys.platform.startswith("win"):
-        os.startfile(str(path), "print")  # type: ignore[attr-defined]  # noqa: S606
-    elif shutil.which("lp"):
-        subprocess.run(["lp", str(path)], check=False)
-    else:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        try:
+            os.startfile(str(path), "print")  # type: ignore[attr-defined]  # noqa: S606
+            return "已发送到默认打印机。"
+        except OSError:  # no program registered to print a PDF
+            return _open_to_print(path, "本机没有设置打印 PDF 的程序")
+    if shutil.which("lp") is None:
+        return _open_to_print(path, "本机没有打印命令")
+    try:
+        sent = subprocess.run(["lp", str(path)], capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return _open_to_print(path, "打印命令没有响应")
+    if sent.returncode != 0:  # most often no default printer is set up
+        return _open_to_print(path, "本机没有可用的默认打印机")
+    return "已发送到默认打印机。"
+
+
+def _open_to_print(path: Path, why: str) -> str:
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return f"{why}，已用 PDF 阅读器打开报告：请在阅读器中选择“打印”。"
+    return f"{why}，也没有能打开 PDF 的阅读器。请到下面的文件夹找到报告，复制到能打印的电脑上打印：\n{path.parent}"
 
 
 def documents_folder() -> Path:
@@ -222,7 +238,8 @@ class ReportsPage(Page):
         if box.clickedButton() is open_file:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
         elif box.clickedButton() is print_it:
-            print_file(result.path)
+            said = print_file(result.path)
+            self.win.ask(QMessageBox(QMessageBox.Icon.Information, "打印", said, parent=self))
 
     # --- templates and import -----------------------------------------------------
 
