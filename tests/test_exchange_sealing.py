@@ -140,8 +140,14 @@ def test_registering_a_receiver_needs_an_administrator_a_reason_and_a_new_key(db
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"{}", b"not json", json.dumps({"format": "countyhealth-receiver-key", "code": "5399",
-                                          "name": "云川市", "public_key": "AAAA"}).encode()],  # fmt: skip
+    [
+        b"",
+        b"{}",
+        b"not json",
+        json.dumps(
+            {"format": "countyhealth-receiver-key", "code": "5399", "name": "云川市", "public_key": "AAAA"}
+        ).encode(),
+    ],  # fmt: skip
 )
 def test_a_file_that_is_not_a_key_file_is_refused(tmp_path, content):
     path = tmp_path / "随便.chk"

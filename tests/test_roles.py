@@ -85,9 +85,9 @@ def test_the_history_only_grows_for_an_administrator_too(county):
         lambda s: s.execute(text("-- 注释\nDELETE FROM changes")),
         lambda s: s.connection().exec_driver_sql('UPDATE "main"."changes" SET reason = \'改过\''),
         lambda s: s.execute(text("INSERT OR REPLACE INTO changes SELECT * FROM changes")),
-        lambda s: s.execute(text(
-            "INSERT INTO changes SELECT * FROM changes WHERE true ON CONFLICT (id) DO UPDATE SET reason = '改过'"
-        )),
+        lambda s: s.execute(
+            text("INSERT INTO changes SELECT * FROM changes WHERE true ON CONFLICT (id) DO UPDATE SET reason = '改过'")
+        ),
     ):
         _refused(db, write, "修改记录只能追加")
     _refused(db, lambda s: s.connection().exec_driver_sql("SELECT 1; DELETE FROM changes"), "多条语句")

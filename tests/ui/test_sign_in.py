@@ -51,9 +51,10 @@ def test_the_first_account_made_in_settings_turns_sign_in_on_as_its_administrato
         number = s.scalars(select(StaffMember.id_number).order_by(StaffMember.id)).first()
     assert number.isdigit() or number.endswith("X")  # the administrator who made it holds the key at once
     if demo_db.path is not None:  # and the file holds the number sealed
-        assert number.encode() not in demo_db.path.read_bytes() + demo_db.path.with_name(
-            demo_db.path.name + "-wal"
-        ).read_bytes()
+        assert (
+            number.encode()
+            not in demo_db.path.read_bytes() + demo_db.path.with_name(demo_db.path.name + "-wal").read_bytes()
+        )
     window.show_page("staff")
     assert window.pages["staff"].model.rows[0].masked_id == number[:6] + "********" + number[-4:]
 
