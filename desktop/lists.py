@@ -336,15 +336,17 @@ class TaskRow:
     last_update: dt.date | None
     overdue: bool
     stale: bool
+    last_note: str = ""  # what the latest progress report said (进展情况)
 
 
 def task_rows(session: Session, period: Period, today: dt.date | None = None) -> list[TaskRow]:
-    from sqlalchemy import func
 
     flags = flagged(session, period, ["task_overdue", "task_stale"], today)
-    last = dict(
-        session.execute(select(TaskUpdate.task_id, func.max(TaskUpdate.date)).group_by(TaskUpdate.task_id)).all()
-    )
+    # The latest report on each task as the period ended (a later one is not yet known to it): its date and words.
+    latest: dict[int, tuple[dt.date, str]] = {}
+    reports = select(TaskUpdate.task_id, TaskUpdate.date, TaskUpdate.note).where(TaskUpdate.date <= period.end)
+    for task_id, day, note in session.execute(reports.order_by(TaskUpdate.date, TaskUpdate.id)):
+        latest[task_id] = (day, note)
     units = COOPERATING_UNITS_PART.load(session, None)  # one query, not one per task (a server is far away)
     field = COOPERATING_UNITS_PART.fields[0]
     out = []
@@ -360,9 +362,10 @@ def task_rows(session: Session, period: Period, today: dt.date | None = None) ->
                 t.deadline,
                 t.status,
                 TASK_STATUS[t.status],
-                last.get(t.id),
+                latest[t.id][0] if t.id in latest else None,
                 t.id in flags["task_overdue"],
                 t.id in flags["task_stale"],
+                latest[t.id][1] if t.id in latest else "",
             )
         )
     return out

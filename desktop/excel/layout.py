@@ -41,6 +41,7 @@ class Col:
     total: bool = False  # summed in the 合计 row
     counted: bool = False  # the 合计 row gives the number of rows (a roster's people)
     width: float | None = None  # in characters; measured from the content when None
+    wrap: bool = False  # long text wrapped within the width, its row growing to it (printed whole, never cut)
 
 
 @dataclass
@@ -150,6 +151,18 @@ def _install_fast_rows(ws: Worksheet) -> None:
     ws._values_to_row = values_to_row
 
 
+LINE_POINTS = 14  # a line of 10.5-point 宋体, in points
+MAX_WIDTH = 60  # characters: the widest a column is made for its content
+
+
+def _lines(value: Any, width: float) -> int:
+    """How many lines a text takes wrapped in a column ``width`` characters wide (a Chinese character is two)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    usable = max(1, int(width) - 1)  # the cell's own margins
+    return sum(-(-display_width(part) // usable) or 1 for part in value.split("\n"))
+
+
 def _text_of(value: Any, kind: str) -> str:
     if value is None:
         return ""
@@ -178,12 +191,14 @@ def write_sheet(
 
     # Column widths from the content (Chinese characters count double), within reason.
     widths = [6.0]
+    wraps = [c.wrap for c in cols]
     for i, c in enumerate(cols):
         if c.width:
             widths.append(c.width)
             continue
         longest = max([display_width(c.label)] + [display_width(_text_of(v[i], c.kind)) for v in values[:2000]])
-        widths.append(min(max(longest + 2, 6), 60))
+        widths.append(min(max(longest + 2, 6), MAX_WIDTH))
+        wraps[i] = wraps[i] or longest + 2 > MAX_WIDTH  # text longer than a column may be is wrapped, not cut
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(cols, 1):
         if c.group:
@@ -246,12 +261,19 @@ def write_sheet(
         )
     totals = [0.0] * len(cols)
     # Each column's two prototypes (for a value of its kind, and for text in it) are found once, not per cell.
-    body = [(_cell(ws, 0, kind=c.kind, border=True)[1], _cell(ws, "", kind=c.kind, border=True)[1]) for c in cols]
+    body = [
+        (_cell(ws, 0, kind=c.kind, border=True)[1], _cell(ws, "", kind=c.kind, border=True, wrap=wrap)[1])
+        for c, wrap in zip(cols, wraps, strict=True)
+    ]
     numbering = _cell(ws, 0, kind="int", align="center", border=True)[1]
     summed = [i for i, c in enumerate(cols) if c.total]
+    wrapped = [(i, widths[i + 1]) for i, wrap in enumerate(wraps) if wrap]
     for k, row in enumerate(values, 1):
         if cancelled and k % 500 == 0 and cancelled():
             raise Cancelled()
+        if wrapped and (lines := max(_lines(row[i], width) for i, width in wrapped)) > 1:
+            # Neither Excel nor LibreOffice grows a row to its wrapped text when it opens a file: it is said here.
+            ws.row_dimensions[2 + header_rows + k].height = LINE_POINTS * lines + 3
         out = [(k, numbering)]
         out += [(v, protos[isinstance(v, str)]) for protos, v in zip(body, row, strict=True)]
         for i in summed:

@@ -145,7 +145,7 @@ def staff_roster(ctx: Context) -> SheetSpec:
             Col("出生日期", lambda r: r.birth_date, kind="date", width=12)
             if ctx.unmask_ids
             else Col("出生年份", lambda r: r.birth_date.year, kind="code", width=10),
-            Col("工作单位", lambda r: facilities[r.facility_id], width=30),
+            Col("工作单位", lambda r: facilities[r.facility_id], width=30, wrap=True),
             Col("乡镇（街道）", lambda r: towns.get(division_of[r.facility_id], ""), width=12),
             Col("人员类别", lambda r: STAFF_CATEGORY[r.category], width=14),
             Col(
@@ -205,7 +205,7 @@ def indicators(ctx: Context) -> SheetSpec:
         f"{ctx.area}卫生资源主要指标监测表（{ctx.period.year}年）",
         [
             Col("领域", lambda r: r.domain),
-            Col("指标", lambda r: r.name, width=40),
+            Col("指标", lambda r: r.name, width=40, wrap=True),
             Col("单位", lambda r: r.unit),
             Col(f"基期值{one_year(r.baseline_year for r in rows)}", lambda r: r.baseline_value, kind="float"),
             Col(f"目标值{one_year(r.target_year for r in rows)}", lambda r: r.target_value, kind="float"),
@@ -245,7 +245,7 @@ def projects(ctx: Context) -> SheetSpec:
         "projects",
         f"{ctx.area}建设项目进度表（{ctx.period.label}）",
         [
-            Col("项目名称", lambda r: r.name, width=34),
+            Col("项目名称", lambda r: r.name, width=34, wrap=True),
             Col("建设单位", lambda r: r.facility),
             Col("建设性质", lambda r: r.kind),
             Col("计划开工", lambda r: r.planned_start, kind="date"),
@@ -268,14 +268,15 @@ def tasks(ctx: Context) -> SheetSpec:
         "tasks",
         f"{ctx.area}重点任务推进台账（{ctx.period.label}）",
         [
-            Col("台账", lambda r: r.ledger, width=30),
+            Col("台账", lambda r: r.ledger, width=24, wrap=True),
             Col("序号", lambda r: r.number),
-            Col("任务名称", lambda r: r.title, width=34),
-            Col("牵头单位", lambda r: r.lead_unit),
-            Col("配合单位", lambda r: r.cooperating, width=40),
+            Col("任务名称", lambda r: r.title, width=30, wrap=True),
+            Col("牵头单位", lambda r: r.lead_unit, width=14, wrap=True),
+            Col("配合单位", lambda r: r.cooperating, width=30, wrap=True),
             Col("完成时限", lambda r: r.deadline, kind="date"),
             Col("推进状态", lambda r: r.status_label),
-            Col("最近更新", lambda r: r.last_update, kind="date"),
+            Col("进展情况", lambda r: r.last_note, width=40, wrap=True),
+            Col("报送日期", lambda r: r.last_update, kind="date"),
             Col("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
         ],
         rows,
@@ -307,7 +308,7 @@ def subsidies(ctx: Context) -> SheetSpec:
             Col("补贴项目", lambda x: x.rule_name),
             Col("月标准（元）", lambda x: x.monthly_yuan, kind="int", total=True),
             Col(f"本期金额（元，{months}个月）", lambda x: x.monthly_yuan * months, kind="int", total=True),
-            Col("依据", lambda x: x.basis, width=30),
+            Col("依据", lambda x: x.basis, width=30, wrap=True),
             Col("领取人签字", lambda x: "", width=14),
         ],
         lines,
@@ -324,11 +325,11 @@ def findings(ctx: Context) -> SheetSpec:
         f"{ctx.area}问题清单（{ctx.period.label}）",
         [
             Col("严重程度", lambda f: SEVERITY[f.severity]),
-            Col("问题类别", lambda f: f.rule_name, width=30),
-            Col("乡镇（街道）", lambda f: f.where.township or ""),
-            Col("位置", lambda f: f.where.name, width=30),
-            Col("问题说明", lambda f: f.message, width=70),
-            Col("依据", lambda f: f.source, width=50),
+            Col("问题类别", lambda f: f.rule_name, width=22, wrap=True),
+            Col("乡镇（街道）", lambda f: f.where.township or "", width=12, wrap=True),
+            Col("位置", lambda f: f.where.name, width=22, wrap=True),
+            Col("问题说明", lambda f: f.message, width=50, wrap=True),
+            Col("依据", lambda f: f.source, width=36, wrap=True),
         ],
         run.findings,
     )

@@ -114,3 +114,53 @@ def test_every_export_is_recorded_with_its_sha256(demo_db, tmp_path):
     assert (record.user, record.period, record.sheets.split(",")) == ("张三", "2026Q3", list(SHEETS))
     assert record.sha256 == sha256_of(path) == result.sha256
     assert [ws.title for ws in load_workbook(path, read_only=True).worksheets] == [v[0] for v in SHEETS.values()]
+
+
+@pytest.mark.parametrize("key", list(SHEETS))
+def test_every_text_cell_fits_its_column_or_wraps_in_a_row_tall_enough(demo_db, tmp_path, key):
+    from desktop.excel.layout import LINE_POINTS, display_width
+
+    path = tmp_path / f"{key}.xlsx"
+    export_workbook(demo_db, [key], Period(2026, 3), path, user="测试", today=TODAY)
+    ws = load_workbook(path).worksheets[0]
+    widths = {letter: d.width for letter, d in ws.column_dimensions.items()}
+    merged = {cell for r in ws.merged_cells.ranges for row in r.cells for cell in [row]}
+    body = [row for row in ws.iter_rows(min_row=4) if isinstance(row[0].value, int)]
+    assert body
+    for row in body:
+        for cell in row[1:]:
+            if not isinstance(cell.value, str) or (cell.row, cell.column) in merged:
+                continue
+            width = widths[cell.column_letter]
+            needed = display_width(cell.value)
+            if cell.alignment.wrap_text:
+                lines = -(-needed // max(1, int(width) - 1))
+                height = ws.row_dimensions[cell.row].height or LINE_POINTS
+                assert height >= LINE_POINTS * lines, (key, cell.coordinate, cell.value)
+            else:
+                assert needed <= width, (key, cell.coordinate, cell.value, width)
+
+
+def test_the_task_ledger_shows_the_latest_progress_as_the_period_ended(demo_db, tmp_path):
+    from db.models import KeyTask
+    from desktop.records.editing import add_task_update
+
+    with demo_db.session() as s:
+        task = s.scalars(select(KeyTask).where(KeyTask.status == "in_progress").order_by(KeyTask.id)).first()
+        add_task_update(s, task.id, on=dt.date(2026, 9, 30), status="in_progress", note="九月：方案已印发", evidence=None,
+                        user="测试")  # fmt: skip
+        add_task_update(s, task.id, on=dt.date(2026, 10, 15), status="in_progress", note="十月：已验收", evidence=None,
+                        user="测试")  # fmt: skip
+        s.commit()
+        title = task.title
+
+    def row_of(period, name):
+        path = tmp_path / name
+        export_workbook(demo_db, ["tasks"], period, path, user="测试", today=dt.date(2026, 12, 1))
+        rows = read_csv(convert(path, CSV_UTF8, tmp_path))
+        header = next(r for r in rows if "进展情况" in r)
+        (row,) = [r for r in rows if title in r]
+        return row[header.index("进展情况")], row[header.index("报送日期")]
+
+    assert row_of(Period(2026, 3), "q3.xlsx") == ("九月：方案已印发", "2026-09-30")
+    assert row_of(Period(2026, 4), "q4.xlsx") == ("十月：已验收", "2026-10-15")
