@@ -147,10 +147,8 @@ def test_the_task_ledger_shows_the_latest_progress_as_the_period_ended(demo_db, 
 
     with demo_db.session() as s:
         task = s.scalars(select(KeyTask).where(KeyTask.status == "in_progress").order_by(KeyTask.id)).first()
-        add_task_update(s, task.id, on=dt.date(2026, 9, 30), status="in_progress", note="九月：方案已印发", evidence=None,
-                        user="测试")  # fmt: skip
-        add_task_update(s, task.id, on=dt.date(2026, 10, 15), status="in_progress", note="十月：已验收", evidence=None,
-                        user="测试")  # fmt: skip
+        for day, note in ((dt.date(2026, 9, 30), "九月：方案已印发"), (dt.date(2026, 10, 15), "十月：已验收")):
+            add_task_update(s, task.id, on=day, status="in_progress", note=note, evidence=None, user="测试")
         s.commit()
         title = task.title
 
