@@ -192,8 +192,15 @@ def bed_check(ctx: Context) -> SheetSpec:
         rows,
         unit="人、张",
         landscape=False,
-        notes=[f"核查依据：{norm.source}。{band_rule(norm)}。", *filter(None, [stood_in_note(rows)])],
+        notes=[f"核查依据：{_clause(norm.source)}。{band_rule(norm)}。", *filter(None, [stood_in_note(rows)])],
     )
+
+
+def _clause(source: str) -> str:
+    """A norm's source without the words of its rule, which the sheet states as the norm holds it now (a bureau's
+    edited band included): the document and its clause."""
+    head, said, _rule = source.partition("：")
+    return head if said and "》" in head else source
 
 
 def indicators(ctx: Context) -> SheetSpec:

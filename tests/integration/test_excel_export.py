@@ -162,3 +162,11 @@ def test_the_task_ledger_shows_the_latest_progress_as_the_period_ended(demo_db, 
 
     assert row_of(Period(2026, 3), "q3.xlsx") == ("九月：方案已印发", "2026-09-30")
     assert row_of(Period(2026, 4), "q4.xlsx") == ("十月：已验收", "2026-10-15")
+
+
+def test_the_bed_check_states_its_rule_once(demo_db, tmp_path):
+    path = tmp_path / "beds.xlsx"
+    export_workbook(demo_db, ["beds"], Period(2026, 3), path, user="测试", today=TODAY)
+    text = "".join(cell for row in read_csv(convert(path, CSV_UTF8, tmp_path)) for cell in row)
+    _, note = text.split("核查依据：")
+    assert note.startswith("《") and note.count("每千乡村人口") == 1
