@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
             shortcut = QKeySequence(f"Ctrl+{(i + 1) % 10}") if i < 10 else None  # Ctrl+1 … Ctrl+0
             self._action(go, page.title, lambda _c=False, k=page.key: self.show_page(k), shortcut)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "使用说明(&M)", self.show_manual, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, "关于(&A)", self.show_about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -533,6 +534,11 @@ class MainWindow(QMainWindow):
         if not hasattr(page, "focus_search"):
             page = self.show_page("staff")
         page.focus_search()
+
+    def show_manual(self) -> None:
+        from desktop.ui.help_viewer import ManualDialog
+
+        self.ask(ManualDialog(self))
 
     def show_about(self) -> None:
         QMessageBox.about(
