@@ -97,7 +97,7 @@ def _esc(text: object) -> str:
     # Stored text from before the text rules (or from another county) may hold control characters, which a
     # PDF shows as boxes or which reorder a line (a direction override): the same cleaning as every workbook.
     text = clean_text(str(text), multiline=True)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
 
 
 def _num(v: float | None, digits: int = 2) -> str:
@@ -467,7 +467,7 @@ def build_report(
         for n in norms.values():
             params = parameters_text(n.rule_id, n.params)
             rows.append(
-                [n.name + ("" if n.enabled else "（停用）"), f"第{n.version}版，{n.effective_from}起", params, n.source]
+                [n.name + ("" if n.enabled else "（停用）"), f"第{n.version}版\n{n.effective_from}起", params, n.source]
             )
         story.append(_table(rows, [40 * mm, 25 * mm, 35 * mm, 56 * mm], st))
 
