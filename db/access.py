@@ -37,6 +37,7 @@ TABLE_PERMISSION: dict[str, str | None] = {
     "submissions": None,
     "users": "manage",
     "county_profile": "manage",
+    "form_blocks": "manage",
     "norm_rules": "manage",
     "norm_versions": "manage",
     "exchange_receivers": "manage",

@@ -33,6 +33,7 @@ LABELS = {
     "submissions": "报送记录",
     "users": "账号",
     "county_profile": "县域信息",
+    "form_blocks": "报表表号",
     "division_populations": "人口",
     "facilities": "机构",
     "indicator_values": "指标数值",

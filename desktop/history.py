@@ -53,6 +53,7 @@ TABLES: dict[str, tuple[str, Any, Any]] = {
     "indicators": ("规划指标", Indicator, Indicator.name),
     "indicator_values": ("指标数值", Indicator, Indicator.name),  # row_id is the indicator's
     "county_profile": ("县域信息", None, None),
+    "form_blocks": ("报表表号", None, None),
     "users": ("账号", User, User.name),
     "submissions": ("导出文件", None, None),
     "exchange_senders": ("报送单位", ExchangeSender, ExchangeSender.name),
@@ -232,6 +233,8 @@ def _owned_names(session: Session, table: str, ids: set[int]) -> dict[tuple[str,
 def _fallback_name(c: Change, refs: _Refs) -> str:
     if c.table_name == "county_profile":
         return "县域信息"
+    if c.table_name == "form_blocks":
+        return _sheet_label({**(c.old_values or {}), **(c.new_values or {})}.get("sheet", ""))
     if c.table_name == "submissions":
         return ""
     values = {**(c.old_values or {}), **(c.new_values or {})}
@@ -271,11 +274,45 @@ def _field_changes(c: Change, refs: _Refs):
                 _division_value(key, new.get(key), refs),
             )
             continue
+        if field is None and c.table_name in ("county_profile", "form_blocks") and key in _SETTING_KEYS:
+            yield _SETTING_KEYS[key], _setting_value(key, old.get(key), refs), _setting_value(key, new.get(key), refs)
+            continue
         if field is None and key in _EXCHANGE_KEYS:
             yield _EXCHANGE_KEYS[key], _exchange_value(key, old.get(key)), _exchange_value(key, new.get(key))
             continue
         label = field.label if field else key
         yield label, _shown(field, old.get(key), refs), _shown(field, new.get(key), refs)
+
+
+# The county profile's and the sheets' form blocks: no record type describes them.
+_SETTING_KEYS = {
+    "bureau_name": "填报单位",
+    "head_of_unit": "单位负责人",
+    "preparer": "填表人",
+    "phone": "联系电话",
+    "division_id": "所属地区",
+    "sheet": "报表",
+    "form_number": "表号",
+    "issued_by": "制定机关",
+    "approval_number": "批准文号",
+    "valid_until": "有效期至",
+}
+
+
+def _setting_value(key: str, value: Any, refs: _Refs) -> str:
+    if value is None:
+        return ""
+    if key == "division_id":
+        return refs.name("division", value)
+    if key == "sheet":
+        return _sheet_label(value)
+    return str(value)
+
+
+def _sheet_label(key: str) -> str:
+    from desktop.excel.sheets import SHEETS  # only when a sheet's block was changed: it imports openpyxl
+
+    return SHEETS[key][0] if key in SHEETS else "报表"
 
 
 def _division_value(key: str, value: Any, refs: _Refs) -> str:

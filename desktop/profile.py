@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import CountyProfile, Division
+from db.models import CountyProfile, Division, FormBlock
 from desktop.records.editing import log_change
 from desktop.validators import InvalidValue, check_division_code, check_phone, check_text
 
@@ -118,4 +118,62 @@ def save_profile(
             setattr(p, k, v)
     session.flush()
     log_change(session, user, "county_profile", 1, "update" if old else "insert", old, new)
+    return {}
+
+
+# The block a statistical form carries at its top right, in the order forms print it; the labels are four
+# characters wide (表　　号 with ideographic spaces), as the forms align them.
+FORM_BLOCK_FIELDS = (
+    ("form_number", "表　　号", 40),
+    ("issued_by", "制定机关", 100),
+    ("approval_number", "批准文号", 100),
+    ("valid_until", "有效期至", 20),
+)
+
+
+def form_blocks(session: Session) -> dict[str, dict[str, str]]:
+    """Each sheet's block where it has one: {sheet key: {field: text}}, only the fields given."""
+    out = {}
+    for block in session.scalars(select(FormBlock)):
+        given = {name: getattr(block, name) for name, _label, _size in FORM_BLOCK_FIELDS if getattr(block, name)}
+        if given:
+            out[block.sheet] = given
+    return out
+
+
+def form_block_lines(given: dict[str, str]) -> list[str]:
+    """The block as a sheet prints it: 表　　号：卫健统1表 …"""
+    return [f"{label}：{given[name]}" for name, label, _size in FORM_BLOCK_FIELDS if given.get(name)]
+
+
+def save_form_block(session: Session, sheet: str, values: dict[str, str | None], *, user: str) -> dict[str, str]:
+    """Set a sheet's block (blank fields: none; all blank: the sheet carries no block); returns {field: reason}
+    for what is wrong, and saves nothing then."""
+    errors: dict[str, str] = {}
+    new: dict[str, str | None] = {}
+    for name, label, size in FORM_BLOCK_FIELDS:
+        text = (values.get(name) or "").strip()
+        try:
+            text = check_text(text, label.replace("　", ""))
+        except InvalidValue as exc:
+            errors[name] = str(exc)
+            continue
+        if len(text) > size:
+            errors[name] = f"“{label.replace('　', '')}”最多 {size} 个字，现为 {len(text)} 个字"
+        new[name] = text or None
+    if errors:
+        return errors
+    block = session.scalar(select(FormBlock).where(FormBlock.sheet == sheet))
+    old = {name: getattr(block, name) for name in new} if block is not None else None
+    if old == new:
+        return {}
+    if block is None:
+        block = FormBlock(sheet=sheet, **new)
+        session.add(block)
+    else:
+        for name, text in new.items():
+            setattr(block, name, text)
+    session.flush()
+    logged = {"sheet": sheet, **new}
+    log_change(session, user, "form_blocks", block.id, "update" if old else "insert", old, logged)
     return {}

@@ -45,3 +45,19 @@ def test_parts_and_a_persons_training_are_named_in_the_history(db):
     assert all(e.record == f"{name}（2026-03-02）" for e in trainings)
     shown = {label for e in trainings for label, *_ in e.changes}
     assert "人员" in shown and "staff_id" not in shown
+
+
+def test_the_county_profile_and_a_sheets_form_block_are_named_in_the_history(db):
+    from desktop.profile import save_form_block, save_profile
+
+    with db.session() as s:
+        given = {"bureau_name": "桃江县卫生健康局", "head_of_unit": "张三", "preparer": None, "phone": None}
+        assert save_profile(s, **given, user="测试") == {}
+        assert save_form_block(s, "beds", {"form_number": "卫健统3表", "valid_until": "2027年12月"}, user="测试") == {}
+        s.commit()
+        entries = {e.table_name: e for e in changes_between(s, None)}
+    profile, block = entries["county_profile"], entries["form_blocks"]
+    assert profile.record == "县域信息" and "填报单位：（空） → 桃江县卫生健康局" in profile.summary
+    assert block.record == "床位配置核查表"
+    assert block.summary.startswith("报表：（空） → 床位配置核查表；表号：（空） → 卫健统3表")
+    assert "_" not in profile.summary + block.summary  # no program key

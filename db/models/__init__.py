@@ -9,7 +9,7 @@ from db.models.history import Change
 from db.models.imports import ImportMapping
 from db.models.indicators import Indicator, IndicatorValue, Plan
 from db.models.norms import NormRule, NormVersion
-from db.models.profile import CountyProfile
+from db.models.profile import CountyProfile, FormBlock
 from db.models.projects import Project, ProjectFunding, ProjectUpdate
 from db.models.staff import StaffLoan, StaffMember, Training
 from db.models.submissions import Submission
@@ -24,6 +24,7 @@ __all__ = [
     "ExchangeReceiver",
     "ExchangeSender",
     "CountyProfile",
+    "FormBlock",
     "Division",
     "DivisionPopulation",
     "Facility",

@@ -23,3 +23,17 @@ class CountyProfile(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
 
     division: Mapped[Division | None] = relationship()
+
+
+class FormBlock(Base):
+    """The block of a statistical form (表号, 制定机关, 批准文号, 有效期至) a submission sheet carries, where the
+    bureau has been given one for it: one row per sheet (its key in desktop.excel.sheets.SHEETS)."""
+
+    __tablename__ = "form_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet: Mapped[str] = mapped_column(String(20), unique=True)
+    form_number: Mapped[str | None] = mapped_column(String(40))
+    issued_by: Mapped[str | None] = mapped_column(String(100))
+    approval_number: Mapped[str | None] = mapped_column(String(100))
+    valid_until: Mapped[str | None] = mapped_column(String(20))

@@ -19,7 +19,7 @@ from desktop.excel.errors import ExcelError
 from desktop.excel.layout import FormHeader, write_sheet
 from desktop.excel.sheets import SHEETS, Context
 from desktop.periods import Period
-from desktop.profile import load_profile
+from desktop.profile import form_block_lines, form_blocks, load_profile
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ def export_workbook(
 
             note_unmasked_file(session, "上报报表", out.name)
         profile = load_profile(session)
+        blocks = form_blocks(session)
         ctx = Context(session, period, today, profile.area_name or "", unmask_ids)
         header = FormHeader(
             profile.bureau_name or "",
@@ -85,7 +86,8 @@ def export_workbook(
             label, build = SHEETS[key]
             spec = build(ctx)
             ws = wb.create_sheet(label[:31])
-            counts[key] = write_sheet(ws, spec, header, cancelled=cancelled)
+            block = form_block_lines(blocks.get(key, {}))
+            counts[key] = write_sheet(ws, spec, header, block=block, cancelled=cancelled)
             if progress:
                 progress(i + 1, len(sheet_keys))
         with written_whole(out, private=unmask_ids) as partial:  # whole numbers: for its owner alone

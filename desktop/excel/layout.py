@@ -178,10 +178,12 @@ def write_sheet(
     spec: SheetSpec,
     header: FormHeader,
     *,
+    block: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Write one form into a write-only worksheet; returns the number of data rows."""
+    """Write one form into a write-only worksheet; returns the number of data rows. ``block``: the lines of the
+    statistical form's block (表号：…), where the sheet has one."""
     _install_fast_rows(ws)
     cols = list(spec.columns)
     n = len(cols) + 1  # the 序号 column first
@@ -212,15 +214,23 @@ def write_sheet(
     # In write-only mode the sheet's properties, views and columns are streamed before the first row,
     # so everything that lives there is set now.
     header_rows = 2 if two_levels else 1
-    first_data = 3 + header_rows
+    head = 3 + len(block)  # the header's first row: after the title, the form's block and the line of who reports
+    first_data = head + header_rows
     ws.freeze_panes = f"B{first_data}"
-    ws.print_title_rows = f"3:{2 + header_rows}"
+    ws.print_title_rows = f"{head}:{first_data - 1}"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     last = get_column_letter(n)
+    # The block's lines, left-aligned one under another, span as many of the last columns as the longest needs.
+    longest, block_from = max(map(display_width, block), default=0) + 2, n
+    while block_from > 1 and sum(widths[block_from - 1 :]) < longest:
+        block_from -= 1
     ws.append([_cell(ws, spec.title, size=16, bold=True, align="center")])
     ws.merged_cells.add(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
+    for k, line in enumerate(block, 2):  # 表号, 制定机关 …: at the top right, as a statistical form carries them
+        ws.append([_cell(ws, None) for _ in range(block_from - 1)] + [_cell(ws, line)])
+        ws.merged_cells.add(f"{get_column_letter(block_from)}{k}:{last}{k}")
     info = [_cell(ws, f"填报单位：{header.reporting_unit}")]
     info += [_cell(ws, None) for _ in range(max(0, n // 2 - 1))]
     info.append(_cell(ws, f"报告期：{header.period_label}"))
@@ -232,7 +242,7 @@ def write_sheet(
         # Group labels span their columns; single headers span both rows (merged cells are written after
         # the rows, so write-only mode allows them).
         top = [_cell(ws, "序号", bold=True, align="center", border=True, fill=HEADER_FILL)]
-        ws.merged_cells.add("A3:A4")
+        ws.merged_cells.add(f"A{head}:A{head + 1}")
         start = None
         for j, c in enumerate(cols, 2):
             letter = get_column_letter(j)
@@ -243,10 +253,10 @@ def write_sheet(
                 start = j
             else:
                 top.append(_cell(ws, c.label, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True))
-                ws.merged_cells.add(f"{letter}3:{letter}4")
+                ws.merged_cells.add(f"{letter}{head}:{letter}{head + 1}")
                 start = None
             if c.group and (j - 1 == len(cols) or cols[j - 1].group != c.group):
-                ws.merged_cells.add(f"{get_column_letter(start)}3:{letter}3")
+                ws.merged_cells.add(f"{get_column_letter(start)}{head}:{letter}{head}")
         ws.append(top)
         second = [_cell(ws, None, border=True, fill=HEADER_FILL)]
         second += [
@@ -273,7 +283,7 @@ def write_sheet(
             raise Cancelled()
         if wrapped and (lines := max(_lines(row[i], width) for i, width in wrapped)) > 1:
             # Neither Excel nor LibreOffice grows a row to its wrapped text when it opens a file: it is said here.
-            ws.row_dimensions[2 + header_rows + k].height = LINE_POINTS * lines + 3
+            ws.row_dimensions[first_data - 1 + k].height = LINE_POINTS * lines + 3
         out = [(k, numbering)]
         out += [(v, protos[isinstance(v, str)]) for protos, v in zip(body, row, strict=True)]
         for i in summed:
@@ -292,7 +302,7 @@ def write_sheet(
             value = (round(t, 2) if c.kind != "int" else int(t)) if c.total else None
             out.append(_cell(ws, value, kind=c.kind, bold=True, border=True))
         ws.append(out)
-    row_no = 2 + header_rows + len(values) + (1 if with_total else 0)
+    row_no = first_data - 1 + len(values) + (1 if with_total else 0)
     table_width = sum(widths)
     for line in spec.notes:  # wrapped across the table's width, so a long note never widens the page
         row_no += 1

@@ -170,3 +170,32 @@ def test_the_bed_check_states_its_rule_once(demo_db, tmp_path):
     text = "".join(cell for row in read_csv(convert(path, CSV_UTF8, tmp_path)) for cell in row)
     _, note = text.split("核查依据：")
     assert note.startswith("《") and note.count("每千乡村人口") == 1
+
+
+def test_a_sheet_carries_the_statistical_form_block_it_was_given(demo_db, tmp_path):
+    from desktop.profile import form_blocks, save_form_block
+
+    with demo_db.session() as s:
+        given = {"form_number": "卫健统1表", "issued_by": "清溪县卫生健康局", "valid_until": "2027年12月"}
+        assert save_form_block(s, "facilities", given, user="测试") == {}
+        assert save_form_block(s, "beds", {"form_number": "x" * 41}, user="测试") == {
+            "form_number": "“表号”最多 40 个字，现为 41 个字"
+        }
+        s.commit()
+        assert form_blocks(s) == {"facilities": given}
+    path = tmp_path / "both.xlsx"
+    result = export_workbook(demo_db, ["facilities", "beds"], Period(2026, 3), path, user="测试", today=TODAY)
+    wb = load_workbook(path)
+    first, second = ([[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets)
+    assert [next(v for v in row if v) for row in first[1:4]] == [
+        "表　　号：卫健统1表",
+        "制定机关：清溪县卫生健康局",
+        "有效期至：2027年12月",
+    ]
+    assert str(first[4][0]).startswith("填报单位：") and first[5][0] == "序号"  # the header three rows lower
+    assert wb.worksheets[0].freeze_panes == "B8" and wb.worksheets[0].print_title_rows == "$6:$7"
+    data = [r for r in first[7:] if r and isinstance(r[0], int)]
+    assert len(data) == result.rows["facilities"]
+    assert str(second[1][0]).startswith("填报单位：")  # a sheet without a block is as it was
+    rows = read_csv(convert(path, CSV_UTF8, tmp_path))
+    assert any("表　　号：卫健统1表" in cell for cell in rows[1])

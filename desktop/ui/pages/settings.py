@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from db.codes import SEVERITY
 from desktop.checks.findings import cn_date
+from desktop.excel.sheets import SHEETS
 from desktop.norm_parameters import NAMING, label_of, parameters_text, shown, typed
 from desktop.norms import NormError, change_norm, ensure_defaults, later_versions, norms_in_force, periods_decided
-from desktop.profile import load_profile, save_profile
+from desktop.profile import FORM_BLOCK_FIELDS, form_blocks, load_profile, save_form_block, save_profile
 from desktop.ui.errors import show_error
 from desktop.ui.pages.accounts_tab import AccountsTab
 from desktop.ui.pages.backups_tab import BackupsTab
@@ -89,6 +91,62 @@ class ProfileForm(QWidget):
         if not errors:
             self.win.data_changed()
             self.win.statusBar().showMessage("县域信息已保存", 5000)
+        return not errors
+
+
+class FormBlockForm(QGroupBox):
+    """The statistical-form block (表号, 制定机关, 批准文号, 有效期至) a submission sheet carries, sheet by sheet."""
+
+    def __init__(self, win) -> None:
+        super().__init__("报表表号（统计报表右上角的表号、制定机关、批准文号、有效期至）")
+        self.win = win
+        form = QFormLayout(self)
+        self.sheet = QComboBox()
+        self.sheet.setObjectName("blockSheet")
+        for key, (label, _build) in SHEETS.items():
+            self.sheet.addItem(label, key)
+        self.sheet.currentIndexChanged.connect(lambda _i: self.refresh())
+        form.addRow("报表", self.sheet)
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        for name, label, size in FORM_BLOCK_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"block_{name}")
+            edit.setMaxLength(size)
+            error = QLabel()
+            error.setStyleSheet("color: #b00020;")
+            error.hide()
+            box = QVBoxLayout()
+            box.addWidget(edit)
+            box.addWidget(error)
+            form.addRow(label.replace("　", ""), box)
+            self.edits[name], self.errors[name] = edit, error
+        self.edits["form_number"].setPlaceholderText("如 卫健统1表；不填则该报表不印表号")
+        self.edits["valid_until"].setPlaceholderText("如 2027年12月")
+        save = QPushButton("保存表号")
+        save.setObjectName("saveFormBlock")
+        requires(save, "manage")
+        save.clicked.connect(self.save)
+        form.addRow(save)
+
+    def refresh(self) -> None:
+        with self.win.db.session() as session:
+            given = form_blocks(session).get(self.sheet.currentData(), {})
+        for name, edit in self.edits.items():
+            edit.setText(given.get(name, ""))
+            self.errors[name].hide()
+
+    def save(self) -> bool:
+        values = {name: edit.text() for name, edit in self.edits.items()}
+        with self.win.db.session() as session:
+            errors = save_form_block(session, self.sheet.currentData(), values, user=self.win.user)
+            if not errors:
+                session.commit()
+        for name, label in self.errors.items():
+            label.setText(errors.get(name, ""))
+            label.setVisible(name in errors)
+        if not errors:
+            self.win.statusBar().showMessage(f"“{self.sheet.currentText()}”的表号已保存", 5000)
         return not errors
 
 
@@ -196,7 +254,13 @@ class SettingsPage(Page):
         layout.addWidget(heading("设置"))
         self.tabs = QTabWidget()
         self.profile = ProfileForm(win)
-        self.tabs.addTab(self.profile, "县域信息")
+        self.form_block = FormBlockForm(win)
+        area = QWidget()
+        a_layout = QVBoxLayout(area)
+        a_layout.addWidget(self.profile)
+        a_layout.addWidget(self.form_block)
+        a_layout.addStretch(1)
+        self.tabs.addTab(area, "县域信息")
         norms = QWidget()
         n_layout = QVBoxLayout(norms)
         bar = QHBoxLayout()
@@ -241,6 +305,7 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.profile.refresh()
+        self.form_block.refresh()
         self.refresh_norms()
         self.backups.refresh()
         self.accounts.refresh()
