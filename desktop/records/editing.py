@@ -488,14 +488,14 @@ def _driver_insert(session: Session, table: Any, columns: Sequence[str], values:
         if c is None or isinstance(column_type, Boolean):  # the driver binds True and False as 1 and 0, as c would
             continue
         as_given = binds_as_is(column_type, dialect)  # sign-in off: nothing to seal
-        json = isinstance(getattr(column_type, "impl_instance", column_type), JSON)
-        if as_given and not json:  # a person's numbers: stored as they are
+        is_json = isinstance(getattr(column_type, "impl_instance", column_type), JSON)
+        if as_given and not is_json:  # a person's numbers: stored as they are
             continue
         if isinstance(column_type, SealedText):  # sealed each on its own: equal numbers must not look equal
             values[j] = [None if v is None else c(v) for v in values[j]]
             continue
         # a history's values (JSON, sealed or not): each its own; None as JSON null, as the ORM writes it
-        if json:
+        if is_json:
             null = c(None)
             if as_given and dialect._json_serializer is not None:
                 c = dialect._json_serializer  # what c ends in, without its steps around: 26,000 a first roster

@@ -34,6 +34,26 @@ from desktop.ui.pages.base import Page, date_edit, heading, make_table, requires
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
 
+def _edit_with_error(form: QFormLayout, label: str, object_name: str) -> tuple[QLineEdit, QLabel]:
+    """A line of a settings form: the field, and under it the reason it was refused (hidden until then)."""
+    edit = QLineEdit()
+    edit.setObjectName(object_name)
+    error = QLabel()
+    error.setStyleSheet("color: #b00020;")
+    error.hide()
+    box = QVBoxLayout()
+    box.addWidget(edit)
+    box.addWidget(error)
+    form.addRow(label, box)
+    return edit, error
+
+
+def _show_errors(labels: dict[str, QLabel], errors: dict[str, str]) -> None:
+    for name, label in labels.items():
+        label.setText(errors.get(name, ""))
+        label.setVisible(name in errors)
+
+
 class ProfileForm(QWidget):
     FIELDS = (
         ("area_name", "所属地区"),
@@ -52,16 +72,7 @@ class ProfileForm(QWidget):
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
         for name, label in self.FIELDS:
-            edit = QLineEdit()
-            edit.setObjectName(f"profile_{name}")
-            error = QLabel()
-            error.setStyleSheet("color: #b00020;")
-            error.hide()
-            box = QVBoxLayout()
-            box.addWidget(edit)
-            box.addWidget(error)
-            form.addRow(label, box)
-            self.edits[name], self.errors[name] = edit, error
+            self.edits[name], self.errors[name] = _edit_with_error(form, label, f"profile_{name}")
         form.addRow(QLabel("以上信息填入所有上报报表的表头和表尾（单位负责人、填表人、联系电话）。"))
         if save_button:
             save = QPushButton("保存县域信息")
@@ -85,9 +96,7 @@ class ProfileForm(QWidget):
             errors = save_profile(session, user=self.win.user, **values)
             if not errors:
                 session.commit()
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
+        _show_errors(self.errors, errors)
         if not errors:
             self.win.data_changed()
             self.win.statusBar().showMessage("县域信息已保存", 5000)
@@ -110,17 +119,8 @@ class FormBlockForm(QGroupBox):
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
         for name, label, size in FORM_BLOCK_FIELDS:
-            edit = QLineEdit()
-            edit.setObjectName(f"block_{name}")
-            edit.setMaxLength(size)
-            error = QLabel()
-            error.setStyleSheet("color: #b00020;")
-            error.hide()
-            box = QVBoxLayout()
-            box.addWidget(edit)
-            box.addWidget(error)
-            form.addRow(label.replace("　", ""), box)
-            self.edits[name], self.errors[name] = edit, error
+            self.edits[name], self.errors[name] = _edit_with_error(form, label.replace("　", ""), f"block_{name}")
+            self.edits[name].setMaxLength(size)
         self.edits["form_number"].setPlaceholderText("如 卫健统1表；不填则该报表不印表号")
         self.edits["valid_until"].setPlaceholderText("如 2027年12月")
         save = QPushButton("保存表号")
@@ -142,9 +142,7 @@ class FormBlockForm(QGroupBox):
             errors = save_form_block(session, self.sheet.currentData(), values, user=self.win.user)
             if not errors:
                 session.commit()
-        for name, label in self.errors.items():
-            label.setText(errors.get(name, ""))
-            label.setVisible(name in errors)
+        _show_errors(self.errors, errors)
         if not errors:
             self.win.statusBar().showMessage(f"“{self.sheet.currentText()}”的表号已保存", 5000)
         return not errors
