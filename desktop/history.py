@@ -291,6 +291,8 @@ _SETTING_KEYS = {
     "preparer": "填表人",
     "phone": "联系电话",
     "division_id": "所属地区",
+    "doc_prefix": "机关代字",
+    "report_addressee": "报告主送机关",
     "sheet": "报表",
     "form_number": "表号",
     "issued_by": "制定机关",

@@ -21,6 +21,12 @@ class Profile:
     head_of_unit: str | None
     preparer: str | None
     phone: str | None
+    doc_prefix: str | None = None  # 机关代字 of the report's 发文字号
+    addressee: str | None = None  # the report's 主送机关
+
+    def doc_number_for(self, period_year: int) -> str:
+        """The report's 发文字号 with its number left to be written in (the office gives it)."""
+        return f"{self.doc_prefix}〔{period_year}〕　　号" if self.doc_prefix else ""
 
 
 def load_profile(session: Session) -> Profile:
@@ -36,6 +42,8 @@ def load_profile(session: Session) -> Profile:
         p.head_of_unit,
         p.preparer,
         p.phone,
+        p.doc_prefix,
+        p.report_addressee,
     )
 
 
@@ -49,8 +57,11 @@ def save_profile(
     user: str,
     area_name: str | None = None,
     division_code: str | None = None,
+    doc_prefix: str | None = None,
+    report_addressee: str | None = None,
 ) -> dict[str, str]:
-    """Save the profile; returns {field: reason} for what is wrong (and saves nothing then).
+    """Save the profile; returns {field: reason} for what is wrong (and saves nothing then). The report's
+    letterhead (``doc_prefix``, ``report_addressee``) is left as it is when not given.
 
     The county (or city) itself is a division: given its name and code, the profile's division is
     created, or renamed and re-coded.
@@ -74,8 +85,21 @@ def save_profile(
             phone = check_phone(phone)
         except InvalidValue as exc:
             errors["phone"] = str(exc)
-    labels = {"bureau_name": "填报单位", "head_of_unit": "单位负责人", "preparer": "填表人", "area_name": "地区名称"}
+    labels = {
+        "bureau_name": "填报单位",
+        "head_of_unit": "单位负责人",
+        "preparer": "填表人",
+        "area_name": "地区名称",
+        "doc_prefix": "机关代字",
+        "report_addressee": "主送机关",
+    }
     given = {"bureau_name": bureau_name, "head_of_unit": head_of_unit, "preparer": preparer, "area_name": area_name}
+    letterhead = {"doc_prefix": (doc_prefix, 20), "report_addressee": (report_addressee, 100)}
+    for name, (text, size) in letterhead.items():
+        if text is not None:
+            given[name] = text
+            if len(text.strip()) > size:
+                errors[name] = f"“{labels[name]}”最多 {size} 个字，现为 {len(text.strip())} 个字"
     for name, text in given.items():  # they head every form the county sends
         try:
             check_text((text or "").strip(), labels[name])
@@ -106,6 +130,9 @@ def save_profile(
         "preparer": (preparer or "").strip() or None,
         "phone": phone or None,
     }
+    for name, (text, _size) in letterhead.items():
+        if text is not None:
+            new[name] = text.strip().removesuffix("：").removesuffix(":") or None
     if division_id is not None:
         new["division_id"] = division_id
     if p is None:

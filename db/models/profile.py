@@ -21,6 +21,9 @@ class CountyProfile(Base):
     head_of_unit: Mapped[str | None] = mapped_column(String(40))
     preparer: Mapped[str | None] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(20))
+    # The quarterly report's letterhead: 机关代字 of its 发文字号 and its 主送机关 (migration 0022).
+    doc_prefix: Mapped[str | None] = mapped_column(String(20))
+    report_addressee: Mapped[str | None] = mapped_column(String(100))
 
     division: Mapped[Division | None] = relationship()
 

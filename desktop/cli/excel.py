@@ -180,15 +180,20 @@ def cmd_report(args: argparse.Namespace) -> int:
     from desktop.cli import open_db
     from desktop.cli.checks import resolve_period
     from desktop.report.build import build_report
+    from desktop.report.content import Letterhead
 
     period = resolve_period(args)
     db = open_db(args)
+    letterhead = Letterhead(doc_number=args.doc_number or "", addressee=args.addressee or "")
     try:
-        result = build_report(db, period, args.out)
+        result = build_report(db, period, args.out, letterhead=letterhead)
     finally:
         db.close()
-    print(f"已生成{period.label}季度报告：{result.path}（{result.pages} 页，字体：{result.font.family}）")
-    if result.font.warning:
+    if result.pages:
+        print(f"已生成{period.label}季度报告：{result.path}（{result.pages} 页，字体：{result.font.family}）")
+    else:
+        print(f"已生成{period.label}季度报告的 Word 文件：{result.path}（可修改后再签发）")
+    if result.font.warning and result.pages:
         print(f"注意：{result.font.warning}")
     return 0
 
@@ -197,8 +202,14 @@ def register_report(sub) -> None:
     from desktop.cli import add_db_option
     from desktop.cli.checks import add_period_options
 
-    report = sub.add_parser("report", help="生成季度报告（PDF）", description="生成可打印的季度工作报告（PDF）")
+    report = sub.add_parser(
+        "report",
+        help="生成季度报告（PDF 或 Word）",
+        description="按公文格式生成季度工作报告：PDF 可直接打印，Word 文件可修改后再签发（格式由扩展名决定）",
+    )
     add_db_option(report)
     add_period_options(report)
-    report.add_argument("--out", required=True, help="输出文件（.pdf）")
+    report.add_argument("--out", required=True, help="输出文件（.pdf 或 .docx）")
+    report.add_argument("--doc-number", metavar="字号", help="发文字号，如 清卫健〔2026〕15号（默认按县域信息的机关代字）")
+    report.add_argument("--addressee", metavar="机关", help="主送机关，如 县人民政府（默认按县域信息）")
     report.set_defaults(func=cmd_report)

@@ -69,9 +69,11 @@ def generate(options: DemoOptions) -> tuple[Rows, list[CountyFacts]]:
     add_indicators(rows, rng)
     first = facts[0]
     if options.scale == "city":
-        profile = dict(division_id=city_id, bureau_name="云川市卫生健康委员会")
+        profile = dict(division_id=city_id, bureau_name="云川市卫生健康委员会", doc_prefix="云川卫健")
     else:
-        profile = dict(division_id=first.division_id, bureau_name=f"{first.name}县卫生健康局")
+        profile = dict(
+            division_id=first.division_id, bureau_name=f"{first.name}县卫生健康局", doc_prefix=f"{first.name[0]}卫健"
+        )
     rows.add(
         "county_profile", head_of_unit=names.person("M"), preparer=names.person("F"), phone="0873-3125678", **profile
     )

@@ -81,6 +81,20 @@ def _report(ctx: dict) -> str:
     return f"{pages} 页，字体 {result.font.family}（{embedded}）"
 
 
+def _word_report(ctx: dict) -> str:
+    from docx import Document
+
+    from desktop.report.build import build_report
+
+    path = ctx["folder"] / "自检 季度报告.docx"
+    build_report(ctx["db"], ctx["period"], path)
+    doc = Document(str(path))  # python-docx's own template and the chart's picture are in the bundle
+    pictures = len(doc.inline_shapes)
+    if not doc.tables or not pictures or "特此报告。" not in [p.text for p in doc.paragraphs]:
+        raise RuntimeError("Word 文件读回不完整")
+    return f"{len(doc.tables)} 个表格，{pictures} 幅图"
+
+
 def _exchange(ctx: dict) -> str:
     import psycopg
     from sqlalchemy import create_engine
@@ -145,6 +159,7 @@ STEPS: list[Step] = [
     ("规范核查：运行全部规则", _checks),
     ("Excel：导出人员花名册并读回", _workbook),
     ("PDF：生成季度报告并读回", _report),
+    ("Word：生成季度报告并读回", _word_report),
     ("数据交换：导出加密的交换文件，解密并校验签名", _exchange),
     ("窗口：离屏打开主窗口并绘制", _window),
 ]

@@ -13,7 +13,7 @@ CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76,1"
 
 def convert(path: Path, target: str, outdir: Path) -> Path:
     """Convert with LibreOffice headless; fail loudly if it cannot open the file."""
-    assert SOFFICE, "LibreOffice is not installed (Debian: libreoffice-calc-nogui)"
+    assert SOFFICE, "LibreOffice is not installed (Debian: libreoffice-calc-nogui, libreoffice-writer-nogui)"
     profile = outdir / "lo-profile"
     result = subprocess.run(
         [

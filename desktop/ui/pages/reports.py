@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -27,7 +28,9 @@ from desktop.excel.export import ExportResult, export_workbook
 from desktop.excel.importer import fill_template
 from desktop.excel.sheets import SHEETS
 from desktop.excel.templates import TEMPLATES, write_template
+from desktop.profile import load_profile
 from desktop.report.build import build_report
+from desktop.report.content import Letterhead
 from desktop.subsidies import subsidy_roster
 from desktop.ui import file_dialogs
 from desktop.ui.errors import show_error
@@ -97,16 +100,39 @@ class ReportsPage(Page):
         grid.addWidget(export_button, 2, 3)
         layout.addWidget(export)
 
-        pdf = QGroupBox("季度工作报告（PDF）")
-        pdf_row = QHBoxLayout(pdf)
-        pdf_row.addWidget(
-            QLabel("封面、总体情况、资源指标、床位核查、人员、建设项目、重点任务、问题清单和核查规范附录，可直接打印。")
+        pdf = QGroupBox("季度工作报告")
+        report_grid = QGridLayout(pdf)
+        report_grid.addWidget(
+            QLabel(
+                "按公文格式排版：版头、标题、主送机关、总体情况、资源指标、床位核查、人员、建设项目、重点任务、"
+                "问题统计、落款，问题清单和核查规范作为附件。PDF 可直接打印；Word 文件可修改后再签发。"
+            ),
+            0,
+            0,
+            1,
+            4,
         )
-        pdf_row.addStretch(1)
-        report_button = QPushButton("生成季度报告…")
+        report_grid.addWidget(QLabel("发文字号"), 1, 0)
+        self.doc_number = QLineEdit()
+        self.doc_number.setObjectName("reportDocNumber")
+        self.doc_number.setPlaceholderText("如 清卫健〔2026〕15号；机关代字在 设置 › 县域信息 中填写")
+        report_grid.addWidget(self.doc_number, 1, 1)
+        report_grid.addWidget(QLabel("主送机关"), 1, 2)
+        self.addressee = QLineEdit()
+        self.addressee.setObjectName("reportAddressee")
+        report_grid.addWidget(self.addressee, 1, 3)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        report_button = QPushButton("生成季度报告（PDF）…")
         report_button.setObjectName("makeReport")
         report_button.clicked.connect(lambda: self.make_report())
-        pdf_row.addWidget(report_button)
+        buttons.addWidget(report_button)
+        word_button = QPushButton("生成可修改的 Word 文件…")
+        word_button.setObjectName("makeReportWord")
+        word_button.clicked.connect(lambda: self.make_report(kind="docx"))
+        buttons.addWidget(word_button)
+        report_grid.addLayout(buttons, 2, 0, 1, 4)
+        self._letterhead_given: tuple[str, str] = ("", "")
         layout.addWidget(pdf)
 
         exchange = QGroupBox("乡镇填报模板与导入")
@@ -153,8 +179,10 @@ class ReportsPage(Page):
         period = self.win.period
         with self.win.db.session() as session:
             roster = subsidy_roster(session, period, today=self.win.today)
+            profile = load_profile(session)
             session.commit()
         self.header.setText(f"报表 · {period.label}")
+        self._fill_letterhead(profile, period)
         self.subsidy_title.setText(f"<b>生活补贴名册</b>：{roster.summary()}")
         self.model.set_rows(roster.lines)
 
@@ -213,31 +241,49 @@ class ReportsPage(Page):
 
     # --- the quarterly report -----------------------------------------------------
 
-    def make_report(self, *, path: str | None = None) -> None:
+    def _fill_letterhead(self, profile, period) -> None:
+        """The profile's 发文字号 and 主送机关 for this period, unless the clerk has written her own."""
+        number = profile.doc_number_for(period.year)
+        addressee = profile.addressee or f"{profile.area_name or '本县'}人民政府"
+        given_number, given_addressee = self._letterhead_given
+        if self.doc_number.text() in ("", given_number):
+            self.doc_number.setText(number)
+        if self.addressee.text() in ("", given_addressee):
+            self.addressee.setText(addressee)
+        self._letterhead_given = (number, addressee)
+
+    def make_report(self, *, path: str | None = None, kind: str = "pdf") -> None:
         if path is None:
-            default = self.default_name("季度工作报告").removesuffix(".xlsx") + ".pdf"
-            path, _ = file_dialogs.save_file_name(self, "生成季度报告", default, "PDF 文件 (*.pdf)")
+            default = self.default_name("季度工作报告").removesuffix(".xlsx") + f".{kind}"
+            filters = "PDF 文件 (*.pdf)" if kind == "pdf" else "Word 文档 (*.docx)"
+            path, _ = file_dialogs.save_file_name(self, "生成季度报告", default, filters)
             if not path:
                 return
         db, period, today = self.win.db, self.win.period, self.win.today
+        letterhead = Letterhead(doc_number=self.doc_number.text().strip(), addressee=self.addressee.text().strip())
 
         def job(progress, cancelled):
-            return build_report(db, period, path, today=today, progress=progress, cancelled=cancelled)
+            return build_report(
+                db, period, path, today=today, letterhead=letterhead, progress=progress, cancelled=cancelled
+            )
 
         run_task(self, "正在生成季度报告…", job, self.report_done, failure="生成报告失败")
 
     def report_done(self, result) -> None:
-        text = f"已生成 {result.pages} 页的季度报告：\n{result.path}"
+        if result.pages:
+            text = f"已生成 {result.pages} 页的季度报告：\n{result.path}"
+        else:
+            text = f"已生成季度报告的 Word 文件，可修改后再签发：\n{result.path}"
         box = QMessageBox(QMessageBox.Icon.Information, "报告已生成", text, parent=self)
         if result.font.warning:
             box.setInformativeText(result.font.warning)
         open_file = box.addButton("打开", QMessageBox.ButtonRole.AcceptRole)
-        print_it = box.addButton("打印", QMessageBox.ButtonRole.ActionRole)
+        print_it = box.addButton("打印", QMessageBox.ButtonRole.ActionRole) if result.pages else None
         box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
         self.win.ask(box)
         if box.clickedButton() is open_file:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
-        elif box.clickedButton() is print_it:
+        elif print_it is not None and box.clickedButton() is print_it:
             said = print_file(result.path)
             self.win.ask(QMessageBox(QMessageBox.Icon.Information, "打印", said, parent=self))
 

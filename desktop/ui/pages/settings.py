@@ -62,6 +62,8 @@ class ProfileForm(QWidget):
         ("head_of_unit", "单位负责人"),
         ("preparer", "填表人"),
         ("phone", "联系电话"),
+        ("doc_prefix", "发文机关代字"),
+        ("report_addressee", "报告主送机关"),
     )
 
     def __init__(self, win, *, save_button: bool = True) -> None:
@@ -73,7 +75,12 @@ class ProfileForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         for name, label in self.FIELDS:
             self.edits[name], self.errors[name] = _edit_with_error(form, label, f"profile_{name}")
-        form.addRow(QLabel("以上信息填入所有上报报表的表头和表尾（单位负责人、填表人、联系电话）。"))
+        form.addRow(
+            QLabel(
+                "以上信息填入所有上报报表的表头和表尾（单位负责人、填表人、联系电话）；"
+                "季度报告以填报单位为发文机关、单位负责人为签发人，并用机关代字和主送机关。"
+            )
+        )
         if save_button:
             save = QPushButton("保存县域信息")
             save.setObjectName("saveProfile")
@@ -89,6 +96,8 @@ class ProfileForm(QWidget):
             edit.setText(value.removesuffix("000000") if name == "division_code" else value)
         self.edits["area_name"].setPlaceholderText("如 清溪县")
         self.edits["division_code"].setPlaceholderText("6位行政区划代码，如 530102")
+        self.edits["doc_prefix"].setPlaceholderText("发文字号中的机关代字，如 清卫健（发文字号为 清卫健〔2026〕15号）")
+        self.edits["report_addressee"].setPlaceholderText("季度报告的主送机关，如 县人民政府；不填则为本县人民政府")
 
     def save(self) -> bool:
         values = {name: edit.text() for name, edit in self.edits.items()}
