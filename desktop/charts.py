@@ -33,10 +33,14 @@ NAME_SIZE, AXIS_SIZE, LEGEND_SIZE = 7.5, 7, 7.5
 
 
 def _width(text: str, font: str, size: float) -> float:
+    """The text's width; a Chinese character is a square whatever the font (the window's SVG names Helvetica,
+    whose metrics have no Chinese, and Qt draws it in the system's Chinese face)."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    narrow = "".join(ch for ch in text if ord(ch) < 0x2E80)
     try:
-        return stringWidth(text, font, size)
-    except KeyError:  # a font reportlab does not know (the window's SVG): about a square per character
-        return size * len(text)
+        return wide * size + stringWidth(narrow, font, size)
+    except KeyError:  # a font reportlab does not know
+        return size * (wide + 0.6 * len(narrow))
 
 
 def wrapped(text: str, font: str, size: float, width: float) -> list[str]:
@@ -76,14 +80,19 @@ def bed_band_chart(rows: Sequence[BedRow], *, width: float = 520, font: str = "H
         d.add(Line(x(k), plot_bottom, x(k), height - top, strokeColor=colors.HexColor("#eeeeee"), strokeWidth=0.5))
         d.add(String(x(k), plot_bottom - 10, str(k), fontName=font, fontSize=AXIS_SIZE, textAnchor="middle"))
     d.add(Line(left, plot_bottom, width - right, plot_bottom, strokeColor=colors.HexColor("#999999"), strokeWidth=0.5))
-    d.add(String(width - right, plot_bottom - 20, "床位（张）", fontName=font, fontSize=AXIS_SIZE, textAnchor="end"))
+    unit = "床位（张）"
+    d.add(
+        String(width - right - _width(unit, font, AXIS_SIZE), plot_bottom - 20, unit, fontName=font, fontSize=AXIS_SIZE)
+    )
     y_top = height - top
     for r, lines, h in zip(rows, names, heights, strict=True):
         y = y_top - h
         mid = y + h / 2
         first = mid + (len(lines) - 1) * 4.75 - 2.5
         for n, line in enumerate(lines):
-            d.add(String(left - 6, first - n * 9.5, line, fontName=font, fontSize=NAME_SIZE, textAnchor="end"))
+            # Placed from its start: reportlab's SVG would place an end-anchored string by Helvetica's widths.
+            at = left - 6 - _width(line, font, NAME_SIZE)
+            d.add(String(at, first - n * 9.5, line, fontName=font, fontSize=NAME_SIZE))
         d.add(Rect(x(r.lower), mid - 6, max(1.0, x(r.upper) - x(r.lower)), 12, fillColor=BAND_COLOUR, strokeColor=None))
         d.add(
             Rect(left, mid - 3, max(0.5, x(r.beds) - left), 6, fillColor=VERDICT_COLOURS[r.verdict], strokeColor=None)

@@ -22,7 +22,7 @@ class Profile:
     preparer: str | None
     phone: str | None
     doc_prefix: str | None = None  # 机关代字 of the report's 发文字号
-    addressee: str | None = None  # the report's 主送机关
+    report_addressee: str | None = None  # the report's 主送机关
 
     def doc_number_for(self, period_year: int) -> str:
         """The report's 发文字号 with its number left to be written in (the office gives it)."""

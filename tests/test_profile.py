@@ -81,3 +81,24 @@ def test_names_heading_every_form_refuse_invisible_characters(db):
         )
     assert set(errors) == {"bureau_name", "head_of_unit"}
     assert "文字方向控制符 U+202E" in errors["head_of_unit"]
+
+
+def test_the_reports_letterhead_is_kept_until_given_again_and_a_long_one_is_refused(db):
+    base = dict(bureau_name="白沙县卫生健康局", head_of_unit="张三", preparer=None, phone=None, user="测试")
+    with db.session() as s:
+        assert save_profile(s, **base, doc_prefix="白卫健", report_addressee="县人民政府：") == {}
+        s.commit()
+    with db.session() as s:
+        assert save_profile(s, **base) == {}  # the first-day setup saves the profile without the letterhead
+        s.commit()
+        p = load_profile(s)
+    assert (p.doc_prefix, p.report_addressee) == ("白卫健", "县人民政府")  # its colon is the report's to add
+    assert p.doc_number_for(2026) == "白卫健〔2026〕　　号"
+    with db.session() as s:
+        errors = save_profile(s, **base, doc_prefix="白" * 21, report_addressee="")
+    assert errors == {"doc_prefix": "“机关代字”最多 20 个字，现为 21 个字"}
+    with db.session() as s:
+        assert save_profile(s, **base, doc_prefix="", report_addressee="") == {}
+        s.commit()
+        p = load_profile(s)
+    assert (p.doc_prefix, p.report_addressee, p.doc_number_for(2026)) == (None, None, "")

@@ -545,7 +545,7 @@ def describe(
         doc_number=letterhead.doc_number or f.profile.doc_number_for(period.year),
         signer=f.profile.head_of_unit or "",
         title_lines=title_lines(office, period),
-        addressee=letterhead.addressee or f.profile.addressee or f"{f.area}人民政府",
+        addressee=letterhead.addressee or f.profile.report_addressee or f"{f.area}人民政府",
         blocks=blocks,
         attachments=attachments,
         signed=letterhead.signed or today,

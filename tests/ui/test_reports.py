@@ -94,6 +94,38 @@ def test_the_quarterly_report_from_the_reports_page(window, tmp_path, monkeypatc
     assert path.read_bytes().startswith(b"%PDF") and opened == [str(path)]
 
 
+def test_the_report_page_fills_the_letterhead_from_the_profile_and_makes_a_word_file_with_what_was_typed(
+    window, tmp_path, monkeypatch
+):
+    from docx import Document
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.ui import file_dialogs
+
+    page = window.show_page("reports")
+    assert page.doc_number.text() == "清卫健〔2026〕　　号" and page.addressee.text() == "清溪县人民政府"
+    page.doc_number.setText("清卫健〔2026〕21号")
+    page.addressee.setText("县委、县人民政府")
+    window.show_page("staff")
+    window.show_page("reports")
+    assert page.doc_number.text() == "清卫健〔2026〕21号"  # what she typed is not overwritten on the way back
+    path = tmp_path / "报告.docx"
+    asked, buttons = [], []
+
+    def ask(box):
+        asked.append(box.text())
+        buttons.extend(b.text() for b in box.buttons())
+        return answer(box, "关闭")
+
+    monkeypatch.setattr(window, "ask", ask)
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: (str(path), ""))
+    page.findChild(QPushButton, "makeReportWord").click()
+    assert asked and "Word 文件" in asked[0] and "打印" not in buttons
+    texts = [p.text for p in Document(str(path)).paragraphs]
+    assert "县委、县人民政府：" in texts
+    assert any("清卫健〔2026〕21号" in t for t in texts)
+
+
 def _report_printed(window, tmp_path, monkeypatch, lp):
     """Make a report (its build replaced: the printing is under test) and press 打印 in the box that follows."""
     from types import SimpleNamespace

@@ -244,7 +244,7 @@ class ReportsPage(Page):
     def _fill_letterhead(self, profile, period) -> None:
         """The profile's 发文字号 and 主送机关 for this period, unless the clerk has written her own."""
         number = profile.doc_number_for(period.year)
-        addressee = profile.addressee or f"{profile.area_name or '本县'}人民政府"
+        addressee = profile.report_addressee or f"{profile.area_name or '本县'}人民政府"
         given_number, given_addressee = self._letterhead_given
         if self.doc_number.text() in ("", given_number):
             self.doc_number.setText(number)
