@@ -210,6 +210,8 @@ def register_report(sub) -> None:
     add_db_option(report)
     add_period_options(report)
     report.add_argument("--out", required=True, help="输出文件（.pdf 或 .docx）")
-    report.add_argument("--doc-number", metavar="字号", help="发文字号，如 清卫健〔2026〕15号（默认按县域信息的机关代字）")
+    report.add_argument(
+        "--doc-number", metavar="字号", help="发文字号，如 清卫健〔2026〕15号（默认按县域信息的机关代字）"
+    )
     report.add_argument("--addressee", metavar="机关", help="主送机关，如 县人民政府（默认按县域信息）")
     report.set_defaults(func=cmd_report)

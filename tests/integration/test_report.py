@@ -84,7 +84,7 @@ def test_the_report_is_an_official_document_in_the_order_gbt_9704_sets(report_pd
 
 
 def test_page_numbers_are_dashed_at_the_outer_corner(report_pdf, tmp_path):
-    """"— 1 —" on every page; odd pages at the right, even pages at the left (GB/T 9704 7.5)."""
+    """ "— 1 —" on every page; odd pages at the right, even pages at the left (GB/T 9704 7.5)."""
     for page in range(1, 5):
         out = subprocess.run(
             ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(report_pdf.path), "-"],
@@ -125,7 +125,8 @@ def test_no_date_number_or_word_is_broken_across_lines_and_no_line_starts_with_a
         elif re.search(r"[\u4e00-\u9fff][0-9A-Za-z.,]+$", a) and re.match(r"[0-9A-Za-z]", b):
             broken.append((a, b))  # a number or a Latin word in a sentence, cut (table cells stand alone)
     assert not broken, broken[:10]
-    assert not [line for line in lines if line[0] in "，。；：、）》”"], [line for line in lines if line[0] in "，。；：、）》”"]
+    starting = [line for line in lines if line[0] in "，。；：、）》”"]
+    assert not starting, starting
     text = " ".join(lines)
     assert not re.search(r"\b[a-z]+_[a-z_]+\b|\['|\{'", text)  # rule keys, parameter names, Python lists
 
@@ -206,9 +207,9 @@ def test_the_word_file_has_the_same_sections_in_named_styles_and_libreoffice_ope
     assert texts.index("特此报告。") < texts.index("附件1") < texts.index("附件2")
     assert len(doc.tables) >= 8 and len(doc.inline_shapes) >= 1  # the bed chart, as a picture
     header = doc.tables[0].rows[0]
-    assert header._tr.trPr.find(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
-    ) is not None  # repeated on each page
+    assert (
+        header._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    )  # repeated on each page
     assert doc.core_properties.title == TITLE
     footer = doc.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "— " in footer
