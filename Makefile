@@ -57,6 +57,7 @@ screenshots: $(STAMP_DEV)
 package: $(STAMP_PACKAGE)
 	$(PACKAGE_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
 		--distpath dist --workpath build/pyinstaller packaging/countyhealth-desk.spec
+	QT_QPA_PLATFORM=offscreen dist/countyhealth-desk/countyhealth-desk --save-manual dist/countyhealth-desk/使用说明.pdf
 	du -sh dist/countyhealth-desk
 
 # The Linux installer: dist/cn.countyhealth.desk_<version>_amd64.deb (UOS app-store layout), from the bundle.

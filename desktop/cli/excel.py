@@ -15,7 +15,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     period = resolve_period(args)
     db = open_db(args)
     try:
-        result = export_workbook(db, keys, period, args.out, user=db.actor.name, unmask_ids=args.unmask_ids)
+        result = export_workbook(
+            db, keys, period, args.out, user=db.actor.name, unmask_ids=args.unmask_ids, all_staff=args.all_staff
+        )
     finally:
         db.close()
     sheets = "、".join(f"{SHEETS[k][0]}（{n} 行）" for k, n in result.rows.items())
@@ -42,6 +44,9 @@ def register(sub) -> None:
         "--unmask-ids",
         action="store_true",
         help="显示完整的身份证号码和电话号码（默认身份证号码只显示前6位和后4位；此操作会被记录）",
+    )
+    export.add_argument(
+        "--all-staff", action="store_true", help="卫生人员花名册同时列出已离职、退休、调出的人员（注明在岗状态）"
     )
     export.set_defaults(func=cmd_export)
     register_import(sub)

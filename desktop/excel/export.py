@@ -45,6 +45,7 @@ def export_workbook(
     *,
     user: str,
     unmask_ids: bool = False,
+    all_staff: bool = False,
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -70,7 +71,7 @@ def export_workbook(
             note_unmasked_file(session, "上报报表", out.name)
         profile = load_profile(session)
         blocks = form_blocks(session)
-        ctx = Context(session, period, today, profile.area_name or "", unmask_ids)
+        ctx = Context(session, period, today, profile.area_name or "", unmask_ids, all_staff)
         header = FormHeader(
             profile.bureau_name or "",
             period.label,

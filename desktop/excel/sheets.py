@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.codes import (
@@ -21,6 +21,7 @@ from db.codes import (
     PRACTICE_CATEGORY,
     SEVERITY,
     STAFF_CATEGORY,
+    STAFF_STATUS,
     TCM_HALL,
     TITLE,
 )
@@ -50,6 +51,7 @@ class Context:
     today: dt.date
     area: str  # the county (or city) name, for titles
     unmask_ids: bool = False
+    all_staff: bool = False  # the 花名册 lists those who left, retired or moved too, each with their state
 
     @property
     def as_of(self) -> dt.date:
@@ -132,7 +134,29 @@ def staff_roster(ctx: Context) -> SheetSpec:
         *(getattr(StaffMember, f.name) for f in STAFF.listed),
     )
     with paused_gc():
-        rows = sorted(staff_on_post(s, ctx.as_of, *cols), key=lambda r: (r.facility_id, r.id))
+        if ctx.all_staff:  # everyone hired by the period's end, on post or not, and their state on that day
+            hired = or_(StaffMember.hire_date.is_(None), StaffMember.hire_date <= ctx.as_of)
+            statement = select(*cols, StaffMember.status, StaffMember.status_date).where(hired)
+            rows = sorted(s.execute(statement).all(), key=lambda r: (r.facility_id, r.id))
+        else:
+            rows = sorted(staff_on_post(s, ctx.as_of, *cols), key=lambda r: (r.facility_id, r.id))
+
+    def state(r) -> str:
+        gone = r.status != "on_post" and (r.status_date is None or r.status_date <= ctx.as_of)
+        return STAFF_STATUS[r.status] if gone else "在岗"
+
+    def gone_on(r):
+        return r.status_date if state(r) != "在岗" else None
+
+    listed = (
+        [
+            Col("在岗状态", state, width=10),
+            Col("离岗日期", gone_on, kind="date", width=14),
+        ]
+        if ctx.all_staff
+        else []
+    )
+    on_post = sum(1 for r in rows if state(r) == "在岗") if ctx.all_staff else len(rows)
     show_id = (lambda n: n) if ctx.unmask_ids else mask_id_number
     show_phone = (lambda n: n) if ctx.unmask_ids else mask_phone
     return SheetSpec(
@@ -159,10 +183,13 @@ def staff_roster(ctx: Context) -> SheetSpec:
             Col("参加工作日期", lambda r: r.hire_date, kind="date", width=14),
             Col("联系电话", lambda r: show_phone(r.phone) if r.phone else "", kind="code", width=14),
             *(_listed(f) for f in STAFF.listed),
+            *listed,
         ],
         rows,
         notes=[
-            f"注：本表列{cn_date(ctx.as_of)}在岗人员。",
+            f"注：本表列{cn_date(ctx.as_of)}在岗人员{on_post:,}人及此前离职、退休、调出的{len(rows) - on_post:,}人。"
+            if ctx.all_staff
+            else f"注：本表列{cn_date(ctx.as_of)}在岗人员。",
             *([] if ctx.unmask_ids else ["身份证号码按规定只显示前6位和后4位，联系电话隐去中间4位。"]),
         ],
     )

@@ -143,6 +143,7 @@ class Facts:
     projects_before: dict[int, float]  # project -> progress at the end of the previous quarter
     staff: list
     counts: Any  # desktop.overview's counts
+    project_places: dict[int, Any]  # project -> the Where of its facility (its township and county)
     tables: int = 0
     charts: int = 0
 
@@ -157,6 +158,15 @@ class Facts:
     @property
     def by_rule(self) -> dict[str, list[Finding]]:
         return self.run.by_rule()
+
+    def place(self, where) -> tuple[str | None, str]:
+        """(county, township) a finding is counted under; a project under its facility's township, a task or
+        the county itself under 县级."""
+        if where.kind == "project" and where.id in self.project_places:
+            where = self.project_places[where.id]
+        if where.township:
+            return where.county, where.township
+        return where.county, "县级" if where.kind in ("county", "task", "project") else where.name
 
 
 def gather(session: Session, period: Period, today: dt.date) -> Facts:
@@ -182,6 +192,10 @@ def gather(session: Session, period: Period, today: dt.date) -> Facts:
         StaffMember.employment_form,
         StaffMember.facility_id,
     )
+    snapshot = Snapshot(session, as_of)
+    places = {
+        p.id: snapshot.where_facility(p.facility_id) for p in snapshot.projects if p.facility_id in snapshot.facilities
+    }
     return Facts(
         period=period,
         today=today,
@@ -193,12 +207,13 @@ def gather(session: Session, period: Period, today: dt.date) -> Facts:
         norms=norms,
         indicators=indicator_table(session, period.year, today=today, as_of=as_of),
         plan=plan_in_force(session, period.year),
-        beds=bed_rows(Snapshot(session, as_of), period.year, norms["bed_band"]),
+        beds=bed_rows(snapshot, period.year, norms["bed_band"]),
         projects=project_rows(session, period, today=today),
         tasks=task_rows(session, period, today=today),
         projects_before={pid: progress for pid, (_day, progress) in before.items()},
         staff=staff,
         counts=overview(session),
+        project_places=places,
     )
 
 
@@ -428,10 +443,6 @@ def tasks(f: Facts) -> list[Block]:
     return out
 
 
-def _township(where) -> str:
-    return where.township or ("县级" if where.kind in ("county", "task", "project") else where.name)
-
-
 def findings(f: Facts) -> list[Block]:
     rules = sorted(f.by_rule.items(), key=lambda kv: kv[1][0].sort_key())
     out: list[Block] = [Heading(1, "七、问题清单")]
@@ -440,7 +451,7 @@ def findings(f: Facts) -> list[Block]:
     out.append(Para("本期核查发现的问题按核查规则和乡镇（街道）统计如下，逐条清单及依据见附件1，核查规范见附件2。"))
     rows = []
     for k, (_rule, fs) in enumerate(rules, 1):
-        places = {(x.where.county, _township(x.where)) for x in fs}
+        places = {f.place(x.where) for x in fs}
         rows.append([k, fs[0].rule_name, fs[0].severity_label, len(fs), len(places)])
     rows.append(["", "合计", "", sum(len(fs) for _r, fs in rules), ""])
     columns = [
@@ -452,13 +463,13 @@ def findings(f: Facts) -> list[Block]:
     ]
     out.append(Table(f.table("问题按核查规则统计"), columns, rows, total=True))
 
-    counties = {x.where.county for _r, fs in rules for x in fs if x.where.county}
+    counties = {f.place(x.where)[0] for _r, fs in rules for x in fs} - {None}
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for _r, fs in rules:
         for x in fs:
-            place = _township(x.where)
-            if len(counties) > 1 and x.where.county:
-                place = f"{x.where.county}{place}"
+            county, place = f.place(x.where)
+            if len(counties) > 1 and county:
+                place = f"{county}{place}"
             per[place][x.severity] += 1
     ranked = sorted(per.items(), key=lambda kv: (-sum(kv[1].values()), kv[0] == "县级", kv[0]))
     rows = [[place, c["high"], c["medium"], c["low"], sum(c.values())] for place, c in ranked]
@@ -489,7 +500,7 @@ def findings_list(f: Facts) -> list[Block]:
         out.append(Heading(3, f"{k}．{first.rule_name}（{first.severity_label}，{len(fs)}条）"))
         out.append(Para(f"依据：{rule_source}", "note"))
         columns = [Column("序号", 0.08, True), Column("乡镇（街道）", 0.2), Column("问题说明", 0.72)]
-        rows = [[n, _township(x.where), x.cited(rule_source)] for n, x in enumerate(fs, 1)]
+        rows = [[n, f.place(x.where)[1], x.cited(rule_source)] for n, x in enumerate(fs, 1)]
         out.append(Table("", columns, rows))
     return out or [Para("本期核查未发现问题。")]
 

@@ -24,6 +24,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="不打开窗口，在临时文件夹中自检（建库、示范数据、核查、Excel、PDF、窗口），结果同时写入日志文件",
     )
+    parser.add_argument("--save-manual", metavar="FILE.pdf", help="把使用说明保存为 PDF 文件后退出（安装包用）")
     # For the cold-start benchmarks (tests/benchmarks/bench_window.py, bench_bundle.py): print the seconds
     # from T0 (the caller's time.time()) to the main window's first paint and the peak resident MB so far,
     # then quit; the same measure for the bundle and the venv.
@@ -41,6 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.ui.selftest import run_self_test
 
         return 1 if run_self_test(log_dir() / "selftest.log", out=_print) else 0
+    if args.save_manual:  # the installers ship the manual as a PDF beside the program, made by the program itself
+        from PySide6.QtWidgets import QApplication
+
+        from desktop.ui.help_viewer import save_manual_pdf
+
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        save_manual_pdf(args.save_manual)
+        _print(f"已保存使用说明：{args.save_manual}")
+        return 0
 
     from importlib.resources import files
 

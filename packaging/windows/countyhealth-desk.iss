@@ -2,6 +2,7 @@
 ; Per-user install without administrator rights, Chinese wizard, Start-menu and desktop shortcuts; the
 ; uninstaller keeps the user's database unless asked. Build on Windows, after `pyinstaller` has made
 ; dist\countyhealth-desk\ (see README.md, "Windows"):
+;   dist\countyhealth-desk\countyhealth-desk.exe --save-manual dist\countyhealth-desk\使用说明.pdf
 ;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" packaging\windows\countyhealth-desk.iss
 ; The version can be given with /DAppVersion=0.1.0.
 
@@ -52,6 +53,7 @@ Source: "..\..\dist\countyhealth-desk\*"; DestDir: "{app}"; Flags: ignoreversion
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"
+Name: "{group}\{#AppName}使用说明"; Filename: "{app}\使用说明.pdf"
 Name: "{group}\卸载{#AppName}"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
 

@@ -1,5 +1,5 @@
 """The quarterly PDF report, beside reportlab laying out the same rows as plain tables, without the report's
-cover, headings, text, colours or page furniture."""
+letterhead, headings, text, colours, charts or page furniture."""
 
 from __future__ import annotations
 
@@ -24,33 +24,34 @@ def project(ctx: Context):
 
 
 def baseline(ctx: Context):
-    """Every table the report lays out, captured from one real build, laid out again as plain tables."""
+    """Every table the report lays out, from its one description, laid out again as plain tables."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-    import desktop.report.build as build
+    from desktop.report.content import Table as TableBlock
+    from desktop.report.content import describe
     from desktop.report.fonts import find_fonts
+    from desktop.report.pdf import WIDTH
 
     db = open_database(ctx.db)
     fonts = find_fonts()
-    tables: list[tuple[list[list[str]], list[float]]] = []
-    original = build._table
-
-    def capture(rows, widths, st, **options):
-        tables.append(([["" if hasattr(v, "drawOn") else str(v) for v in row] for row in rows], widths))
-        return original(rows, widths, st, **options)
-
-    build._table = capture
-    try:
-        build.build_report(db, PERIOD, ctx.folder / "captured.pdf", today=TODAY, fonts=fonts)
-    finally:
-        build._table = original
+    with db.session() as session:
+        report = describe(session, PERIOD, TODAY)
     db.close()
+    blocks = [*report.blocks, *(b for a in report.attachments for b in a.blocks)]
+    tables = [
+        (
+            [[c.head for c in b.columns], *[[str(v) for v in row] for row in b.rows]],
+            [WIDTH * c.share for c in b.columns],
+        )
+        for b in blocks
+        if isinstance(b, TableBlock)
+    ]
     ctx.notes.update(tables=len(tables), rows=sum(len(rows) for rows, _ in tables))
-    style = ParagraphStyle("plain", fontName=fonts.body, fontSize=8.5, leading=11, wordWrap="CJK")
+    style = ParagraphStyle("plain", fontName=fonts.body, fontSize=10.5, leading=14, wordWrap="CJK")
     out = str(ctx.folder / "plain.pdf")
 
     def run() -> None:

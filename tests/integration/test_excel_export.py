@@ -90,6 +90,30 @@ def test_the_staff_roster_masks_id_numbers_unless_asked(demo_db, tmp_path):
     assert ids and all(isinstance(i, str) and FULL_ID.fullmatch(i) for i in ids)  # text, all 18 characters
 
 
+def test_the_staff_roster_lists_those_on_post_and_on_request_everyone_with_their_state(demo_db, tmp_path):
+    from desktop.figures import headline_figures
+
+    with demo_db.session() as s:
+        on_post = headline_figures(s, Period(2026, 3), today=TODAY).staff_on_post
+    path = tmp_path / "staff.xlsx"
+    result = export_workbook(demo_db, ["staff"], Period(2026, 3), path, user="测试", today=TODAY)
+    assert result.rows["staff"] == on_post
+    rows = read_csv(convert(path, CSV_UTF8, tmp_path))
+    assert "在岗状态" not in rows[2]
+    everyone = tmp_path / "all" / "staff.xlsx"
+    result = export_workbook(demo_db, ["staff"], Period(2026, 3), everyone, user="测试", all_staff=True, today=TODAY)
+    rows = read_csv(convert(everyone, CSV_UTF8, tmp_path / "all"))
+    head = rows[2]
+    state, left = head.index("在岗状态"), head.index("离岗日期")
+    data = [r for r in rows[3:] if r and r[0].replace(",", "").isdigit()]
+    assert len(data) == result.rows["staff"] > on_post
+    assert sum(r[state] == "在岗" for r in data) == on_post
+    gone = [r for r in data if r[state] != "在岗"]
+    assert {r[state] for r in gone} <= {"离职", "退休", "调出"} and all(r[left] for r in gone)
+    note = f"在岗人员{on_post:,}人及此前离职、退休、调出的{len(gone):,}人"
+    assert any(note in cell for row in rows for cell in row)
+
+
 def test_user_text_starting_with_equals_stays_text(demo_db, tmp_path):
     with demo_db.session() as s:
         facility = s.scalars(select(Facility).where(Facility.kind == "village_clinic")).first()

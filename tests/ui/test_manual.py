@@ -47,3 +47,13 @@ def test_the_manual_saved_as_a_pdf_reads_as_the_window_shows_it(qtbot, tmp_path)
     text = re.sub(r"\s+", "", pdf_text(path))
     for words in ("县域卫生健康台账使用说明", "一、第一次使用", "九、常见问题", "只导入没有问题的行"):
         assert words in text
+
+
+def test_the_program_saves_the_manual_as_a_pdf_for_the_installers(qtbot, tmp_path, capsys):
+    """`make package` runs the built program with --save-manual: the bundle ships 使用说明.pdf beside it."""
+    from desktop.ui.app import main
+
+    path = tmp_path / "使用说明.pdf"
+    assert main(["--save-manual", str(path)]) == 0
+    assert "已保存使用说明" in capsys.readouterr().out
+    assert "一、第一次使用" in re.sub(r"\s+", "", pdf_text(path))

@@ -94,6 +94,10 @@ class ReportsPage(Page):
         self.unmask.setToolTip("用于导出的报表和“填入现有记录”的模板；默认身份证号码只显示前6位和后4位")
         requires(self.unmask, "unmask")
         grid.addWidget(self.unmask, 2, 0, 1, 2)
+        self.all_staff = QCheckBox("花名册含已离职、退休、调出人员")
+        self.all_staff.setObjectName("allStaff")
+        self.all_staff.setToolTip("默认花名册只列报告期末在岗人员；勾选后同时列出其他人员并注明在岗状态和离岗日期")
+        grid.addWidget(self.all_staff, 2, 2)
         export_button = QPushButton("导出所选报表…")
         export_button.setObjectName("exportSheets")
         export_button.clicked.connect(lambda: self.export())
@@ -210,6 +214,7 @@ class ReportsPage(Page):
             self.win.user,
             self.win.today,
         )
+        all_staff = self.all_staff.isChecked()
         self.unmask.setChecked(False)  # whole numbers are asked for one file at a time
 
         def job(progress, cancelled):
@@ -220,6 +225,7 @@ class ReportsPage(Page):
                 path,
                 user=user,
                 unmask_ids=unmask,
+                all_staff=all_staff,
                 today=today,
                 progress=progress,
                 cancelled=cancelled,
