@@ -16,7 +16,7 @@ from db.errors import Cancelled
 from db.files import written_whole
 from db.models import Submission
 from desktop.excel.errors import ExcelError
-from desktop.excel.layout import FormHeader, write_sheet
+from desktop.excel.layout import Col, FormHeader, SheetSpec, write_sheet
 from desktop.excel.sheets import SHEETS, Context
 from desktop.periods import Period
 from desktop.profile import form_block_lines, form_blocks, load_profile
@@ -72,14 +72,7 @@ def export_workbook(
         profile = load_profile(session)
         blocks = form_blocks(session)
         ctx = Context(session, period, today, profile.area_name or "", unmask_ids, all_staff)
-        header = FormHeader(
-            profile.bureau_name or "",
-            period.label,
-            profile.head_of_unit or "",
-            profile.preparer or "",
-            profile.phone or "",
-            today,
-        )
+        header = _header(profile, period, today)
         wb = Workbook(write_only=True)
         for i, key in enumerate(sheet_keys):
             if cancelled and cancelled():
@@ -106,3 +99,48 @@ def export_workbook(
         )
         session.commit()
     return ExportResult(out, digest, counts)
+
+
+def _header(profile, period: Period, today: dt.date) -> FormHeader:
+    return FormHeader(
+        profile.bureau_name or "",
+        period.label,
+        profile.head_of_unit or "",
+        profile.preparer or "",
+        profile.phone or "",
+        today,
+    )
+
+
+def export_list(
+    db: Database,
+    title: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[object]],
+    out: str | os.PathLike[str],
+    *,
+    period: Period,
+    note: str = "",
+    today: dt.date | None = None,
+) -> Path:
+    """A list as the window shows it (its columns, the rows its search and filters leave, each cell as shown):
+    ``columns`` are (label, kind) with a kind of desktop.excel.layout. The county's header and footer frame it,
+    as every form; it is a copy for the bureau's own use, not a submission, so nothing is recorded as 上报."""
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise ExcelError(f"请以 .xlsx 为文件扩展名：{out.name}")
+    today = today or dt.date.today()
+    with db.session() as session:
+        header = _header(load_profile(session), period, today)
+    spec = SheetSpec(
+        "list",
+        title,
+        [Col(label, lambda r, k=k: r[k], kind=kind) for k, (label, kind) in enumerate(columns)],
+        rows,
+        notes=[note] if note else [],
+    )
+    wb = Workbook(write_only=True)
+    write_sheet(wb.create_sheet(title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼"))), spec, header)
+    with written_whole(out) as partial:
+        wb.save(partial)
+    return out

@@ -222,6 +222,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("最近打开(&R)")
         self.demo_action = self._action(file_menu, "载入示范数据(&D)", self.load_demo)
         file_menu.addSeparator()
+        self._action(file_menu, "打印本页列表(&L)…", self.print_list, QKeySequence.StandardKey.Print)
+        file_menu.addSeparator()
         self.password_action = self._action(file_menu, "修改我的密码(&P)…", self.change_password)
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
@@ -530,10 +532,14 @@ class MainWindow(QMainWindow):
         self.show_page("reports").export()
 
     def find(self) -> None:
-        page = self.current_page()
-        if not hasattr(page, "focus_search"):
-            page = self.show_page("staff")
-        page.focus_search()
+        if not self.current_page().focus_search():  # a page without a list (工作台, 报表…): the people's search
+            self.show_page("staff").focus_search()
+
+    def print_list(self) -> None:
+        from desktop.ui.list_output import print_shown
+
+        if not print_shown(self.current_page()):
+            self.statusBar().showMessage("本页没有可打印的列表；季度报告请在“报表”页生成后打印", 5000)
 
     def show_manual(self) -> None:
         from desktop.ui.help_viewer import ManualDialog

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,9 @@ from desktop.records.fields import Field
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+BLANK = "（空白）"  # how an empty cell is named in a column's filter
+FILTERED_MARK = " ▼"  # after the label of a column that is filtered
 
 # Traffic-light colours used across pages (light, so black text stays readable when printed).
 RED = QColor("#f8d7da")
@@ -55,11 +59,17 @@ class Column:
         return str(v)
 
 
+def _cell(text: str) -> str:
+    """A cell's text on one line without tabs, as a pasted row of Excel's expects it."""
+    return text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
 class ListModel(QAbstractTableModel):
     """Rows are plain objects; the view shows ``visible`` (indexes into ``rows``) in ``order``.
 
-    Filtering and sorting rearrange the index list only, so a keystroke over tens of
-    thousands of rows does not rebuild any row.
+    The page narrows the rows (its search box, its filter combos) to ``base``; each column's filter, as Excel's
+    AutoFilter, narrows that further to ``visible``. Filtering and sorting rearrange the index list only, so a
+    keystroke over tens of thousands of rows does not rebuild any row.
     """
 
     def __init__(
@@ -70,8 +80,11 @@ class ListModel(QAbstractTableModel):
         self.colour = colour
         self.rows: list[Any] = []
         self.visible: list[int] = []
+        self.base: list[int] = []  # what the page's own search and filters keep
+        self.filters: dict[int, frozenset[str]] = {}  # column -> the texts its filter shows
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._keys: dict[int, list] = {}  # column -> sort key of every row, made on first sort by it
+        self._texts: dict[int, list[str]] = {}  # column -> every row's text, made on first filter or copy
 
     # --- content ------------------------------------------------------------------
 
@@ -80,15 +93,88 @@ class ListModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self._keys.clear()
-        self.visible = list(range(len(self.rows)) if visible is None else visible)
+        self._texts.clear()
+        self.base = list(range(len(self.rows)) if visible is None else visible)
+        self.visible = self._filtered(self.base)
         self._apply_sort()
         self.endResetModel()
 
     def set_visible(self, indexes: Sequence[int]) -> None:
         self.beginResetModel()
-        self.visible = list(indexes)
+        self.base = list(indexes)
+        self.visible = self._filtered(self.base)
         self._apply_sort()
         self.endResetModel()
+
+    # --- column filters -----------------------------------------------------------
+
+    def texts(self, column: int) -> list[str]:
+        """Every row's text in a column, as the view shows it (a masked number masked)."""
+        texts = self._texts.get(column)
+        if texts is None:
+            texts = self._texts[column] = [_cell(t) for t in map(self.columns[column].text, self.rows)]
+        return texts
+
+    def _filtered(self, indexes: Sequence[int], *, leave_out: int | None = None) -> list[int]:
+        kept = list(indexes)
+        for column, allowed in self.filters.items():
+            if column != leave_out:
+                texts = self.texts(column)
+                kept = [i for i in kept if texts[i] in allowed]
+        return kept
+
+    def matching(self, indexes: Sequence[int], text: str) -> list[int]:
+        """The rows among ``indexes`` with ``text`` in any column, as shown (the page's search box)."""
+        text = text.strip().casefold()
+        if not text:
+            return list(indexes)
+        columns = [self.texts(c) for c in range(len(self.columns))]
+        return [i for i in indexes if any(text in t[i].casefold() for t in columns)]
+
+    def value_counts(self, column: int) -> list[tuple[str, int]]:
+        """The column's values among the rows the other filters leave, with how many rows hold each, in the
+        column's order (numbers as numbers, blanks last), as Excel's filter lists them."""
+        texts = self.texts(column)
+        counts = Counter(texts[i] for i in self._filtered(self.base, leave_out=column))
+        getter = self.columns[column].value
+        first: dict[str, Any] = {}
+        for i in self.base:
+            if texts[i] not in first:
+                first[texts[i]] = getter(self.rows[i])
+        try:
+            order = sorted(counts, key=lambda t: (t == "", first.get(t) is None, first.get(t) or 0))
+        except TypeError:
+            order = sorted(counts, key=lambda t: (t == "", t))
+        return [(t, counts[t]) for t in order]
+
+    def set_filter(self, column: int, allowed: Iterable[str] | None) -> None:
+        """Show only rows whose text in ``column`` is among ``allowed``; None: no filter on the column."""
+        self.beginResetModel()
+        if allowed is None:
+            self.filters.pop(column, None)
+        else:
+            self.filters[column] = frozenset(allowed)
+        self.visible = self._filtered(self.base)
+        self._apply_sort()
+        self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+
+    def clear_filters(self) -> None:
+        columns = list(self.filters)
+        self.filters.clear()
+        self.set_visible(self.base)
+        for column in columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+
+    # --- copying --------------------------------------------------------------------
+
+    def as_text(self, view_rows: Iterable[int]) -> str:
+        """The rows as tab-separated lines under a line of the column labels: what Excel and WPS paste as a
+        table. Each cell as the view shows it."""
+        texts = [self.texts(c) for c in range(len(self.columns))]
+        lines = ["\t".join(_cell(c.label) for c in self.columns)]
+        lines += ["\t".join(t[self.visible[r]] for t in texts) for r in view_rows]
+        return "\r\n".join(lines) + "\r\n"
 
     def row_at(self, view_row: int) -> Any:
         return self.rows[self.visible[view_row]]
@@ -109,7 +195,11 @@ class ListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].label
+            return self.columns[section].label + (FILTERED_MARK if section in self.filters else "")
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section in self.filters:
+                return f"已按此列筛选（{len(self.filters[section])} 个值）；右键点列标题可更改或清除筛选"
+            return "点击排序；右键点列标题（或选中此列的单元格后按 Alt+↓）可筛选"
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None

@@ -69,19 +69,6 @@ def test_the_wizard_explains_a_file_it_refuses(window, tmp_path):
     assert not wizard.import_all.isEnabled() and not wizard.import_good.isEnabled()
 
 
-def test_each_record_page_exports_its_own_sheet(window, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QPushButton
-
-    from desktop.ui import file_dialogs
-
-    page = window.show_page("beds")
-    target = tmp_path / "床位.xlsx"
-    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: (str(target), ""))
-    monkeypatch.setattr(window, "ask", lambda box: answer(box, "关闭"))
-    page.findChild(QPushButton, "export_beds").click()
-    assert load_workbook(target).sheetnames == ["床位配置核查表"]
-
-
 def test_the_quarterly_report_from_the_reports_page(window, tmp_path, monkeypatch):
     page = window.show_page("reports")
     opened = []

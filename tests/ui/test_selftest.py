@@ -17,7 +17,7 @@ def test_the_self_test_passes_every_step_and_writes_its_log(tmp_path):
     done = subprocess.run([str(command), "--self-test"], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert sum("… 通过" in line for line in lines) == len(selftest.STEPS) == 7
+    assert sum("… 通过" in line for line in lines) == len(selftest.STEPS) == 8
     assert "自检全部通过" in lines
     (log,) = (tmp_path / "state").rglob("selftest.log")
     assert "自检全部通过" in log.read_text(encoding="utf-8")

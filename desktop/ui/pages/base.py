@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -13,16 +14,16 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QWidget,
 )
 
 from desktop.records.editing import RecordError
+from desktop.ui.list_output import export_button  # noqa: F401 (each record page's, beside its list)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from sqlalchemy.orm import Session
 
     from desktop.ui.main_window import MainWindow
@@ -56,6 +57,33 @@ class Page(QWidget):
     def forget_unsaved(self) -> None:
         """Drop unsaved work: the database it was typed for is no longer the window's."""
 
+    def focus_search(self) -> bool:
+        """Ctrl+F: put the cursor in the page's search box; False when the page has none."""
+        box = getattr(self, "search", None)
+        if not isinstance(box, QLineEdit):
+            return False
+        box.setFocus()
+        box.selectAll()
+        return True
+
+
+def search_box(page: Page, what: str, changed: Callable[[], None]) -> QLineEdit:
+    """The page's search box (Ctrl+F): ``what`` it searches, ``changed`` called on each keystroke."""
+    box = QLineEdit()
+    box.setObjectName(f"{page.key}Search")
+    box.setPlaceholderText(f"搜索{what}（Ctrl+F）")
+    box.setClearButtonEnabled(True)
+    box.textChanged.connect(lambda _t: changed())
+    page.search = box
+    return box
+
+
+def count_label(model, text: Callable[[int], str]) -> QLabel:
+    """A label saying how many rows the list shows, kept true as its search and column filters change."""
+    label = QLabel()
+    model.modelReset.connect(lambda: label.setText(text(len(model.visible))))
+    return label
+
 
 def requires(widget: QWidget, permission: str) -> QWidget:
     """Mark a widget as needing a permission ("edit", "manage"); MainWindow.apply_role enables it or not."""
@@ -85,14 +113,6 @@ def date_edit(value=None) -> QDateEdit:
     return edit
 
 
-def export_button(page: Page, sheet: str) -> QPushButton:
-    """A record page's own "导出 Excel" for its submission sheet."""
-    button = QPushButton("导出 Excel…")
-    button.setObjectName(f"export_{sheet}")
-    button.clicked.connect(lambda: page.win.pages["reports"].export(keys=[sheet]))
-    return button
-
-
 def heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("pageHeading")
@@ -100,10 +120,10 @@ def heading(text: str) -> QLabel:
 
 
 def make_table(model, *, sortable: bool = True, stretch_last: bool = True) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    """A list as Excel's: several rows selected, copied, each column filtered (desktop.ui.list_view)."""
+    from desktop.ui.list_view import ListView
+
+    view = ListView(model)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     # No sort column until the user clicks one: the rows keep the order the page gives them.
@@ -121,10 +141,14 @@ def make_table(model, *, sortable: bool = True, stretch_last: bool = True) -> QT
 
 
 def selected_row(view: QTableView):
-    indexes = view.selectionModel().selectedRows() if view.selectionModel() else []
-    if not indexes:
+    """The row an action on one record acts on: the current one if it is selected, else the first selected."""
+    model = view.selectionModel()
+    if model is None or not model.hasSelection():
         return None
-    return view.model().row_at(indexes[0].row())
+    current = view.currentIndex()
+    if current.isValid() and model.isRowSelected(current.row()):
+        return view.model().row_at(current.row())
+    return view.model().row_at(model.selectedRows()[0].row())
 
 
 def run_dated_update(

@@ -9,7 +9,7 @@ from desktop.checks.beds import VERDICTS, band_rule, bed_rows, stood_in_note
 from desktop.norms import ensure_defaults, norms_in_force
 from desktop.periods import Period
 from desktop.snapshot import Snapshot
-from desktop.ui.pages.base import Page, export_button, heading, make_table
+from desktop.ui.pages.base import Page, export_button, heading, make_table, search_box
 from desktop.ui.tablemodel import AMBER, GREEN, GREY, RED, Column, ListModel
 
 COLOURS = {"within": GREEN, "under": RED, "over": AMBER}
@@ -24,8 +24,8 @@ class BedsPage(Page):
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(heading("床位配置核查"))
-        bar.addStretch(1)
-        bar.addWidget(export_button(self, "beds"))
+        bar.addWidget(search_box(self, "机构", self.apply_filter), 1)
+        bar.addWidget(export_button(self))
         bar.addWidget(QLabel("年度"))
         self.year = QSpinBox()
         self.year.setObjectName("bedYear")
@@ -75,3 +75,7 @@ class BedsPage(Page):
             f"依据：{norm.source}" + (f"\n{note}" if note else "")
         )
         self.model.set_rows(rows)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        self.model.set_visible(self.model.matching(range(len(self.model.rows)), self.search.text()))

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -19,7 +18,16 @@ from db.codes import FACILITY_KIND, FACILITY_STATUS, GRASSROOTS_CENTRE_KINDS
 from desktop.lists import facility_rows, facility_special_funds
 from desktop.records.types import FACILITY, SPECIAL_FUND
 from desktop.ui.child_records import ChildRecords
-from desktop.ui.pages.base import Page, add_buttons, export_button, heading, make_table, selected_row
+from desktop.ui.pages.base import (
+    Page,
+    add_buttons,
+    count_label,
+    export_button,
+    heading,
+    make_table,
+    search_box,
+    selected_row,
+)
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
@@ -46,8 +54,9 @@ class FacilitiesPage(Page):
         for combo in (self.kind, self.status):
             combo.currentIndexChanged.connect(self.apply_filter)
             bar.addWidget(combo)
+        bar.addWidget(search_box(self, "机构名称、乡镇或统一社会信用代码", self.apply_filter), 1)
         bar.addStretch(1)
-        bar.addWidget(export_button(self, "facilities"))
+        bar.addWidget(export_button(self))
         add_buttons(
             bar,
             (
@@ -86,7 +95,7 @@ class FacilitiesPage(Page):
         self.view.setObjectName("facilityTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         right_layout.addWidget(self.view, 1)
-        self.count = QLabel()
+        self.count = count_label(self.model, lambda n: f"共 {n} 个机构")
         right_layout.addWidget(self.count)
         split.addWidget(right)
         split.setSizes([200, 800])
@@ -126,8 +135,7 @@ class FacilitiesPage(Page):
             and (status is None or r.status == status)
             and (town is None or r.township_id == town)
         ]
-        self.model.set_visible(keep)
-        self.count.setText(f"共 {len(keep)} 个机构")
+        self.model.set_visible(self.model.matching(keep, self.search.text()))
 
     def add(self) -> None:
         new_record_dialog(self.win, FACILITY, {"ownership": "public", "status": "operating", "kind": "village_clinic"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from db.codes import SEVERITY
-from desktop.ui.pages.base import Page, export_button, heading, make_table
+from desktop.ui.pages.base import Page, count_label, export_button, heading, make_table, search_box
 from desktop.ui.tablemodel import AMBER, RED, Column, ListModel
 
 COLOURS = {"high": RED, "medium": AMBER, "low": None}
@@ -32,10 +32,8 @@ class FindingsPage(Page):
             bar.addWidget(QLabel(label))
             bar.addWidget(combo)
             combo.currentIndexChanged.connect(self.apply_filter)
-        bar.addStretch(1)
-        bar.addWidget(export_button(self, "findings"))
-        self.count = QLabel()
-        bar.addWidget(self.count)
+        bar.addWidget(search_box(self, "问题说明、机构或人员", self.apply_filter), 1)
+        bar.addWidget(export_button(self))
         layout.addLayout(bar)
         self.model = ListModel(
             [
@@ -47,6 +45,8 @@ class FindingsPage(Page):
             ],
             colour=lambda f: COLOURS[f.severity],
         )
+        self.count = count_label(self.model, lambda n: f"共 {n} 条")
+        bar.addWidget(self.count)
         self.view = make_table(self.model)
         self.view.setObjectName("findingsTable")
         self.view.doubleClicked.connect(self.open_selected)
@@ -97,8 +97,7 @@ class FindingsPage(Page):
             and (sev is None or f.severity == sev)
             and (town is None or f.where.township == town)
         ]
-        self.model.set_visible(keep)
-        self.count.setText(f"共 {len(keep)} 条")
+        self.model.set_visible(self.model.matching(keep, self.search.text()))
 
     def open_selected(self, index) -> None:
         f = self.model.row_at(index.row())

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QVBoxLayout
 
 from desktop.history import HistoryEntry, changes_between, last_submission_at, record_history
-from desktop.ui.pages.base import Page, heading, make_table
+from desktop.ui.pages.base import Page, count_label, heading, make_table, search_box
 from desktop.ui.tablemodel import Column, ListModel
 
 KIND_PAGE = {"facilities": "facilities", "staff": "staff", "projects": "projects", "key_tasks": "tasks"}
@@ -47,19 +47,15 @@ class HistoryPage(Page):
             self.span.addItem(label, key)
         self.span.currentIndexChanged.connect(lambda _i: self.refresh())
         bar.addWidget(self.span)
-        self.search = QLineEdit()
-        self.search.setObjectName("historySearch")
-        self.search.setPlaceholderText("搜索账号、记录名称或修改内容")
-        self.search.textChanged.connect(lambda _t: self.apply_filter())
-        bar.addWidget(self.search, 1)
-        self.count = QLabel()
-        bar.addWidget(self.count)
+        bar.addWidget(search_box(self, "账号、记录名称或修改内容", self.apply_filter), 1)
         layout.addLayout(bar)
         self.note = QLabel()
         self.note.setObjectName("historyNote")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
         self.model = history_model()
+        self.count = count_label(self.model, lambda n: f"共 {n} 条")
+        bar.addWidget(self.count)
         self.view = make_table(self.model)
         self.view.setObjectName("historyTable")
         self.view.doubleClicked.connect(self.open_selected)
@@ -97,7 +93,6 @@ class HistoryPage(Page):
             if not text or text in f"{e.user}\t{e.record}\t{e.summary}\t{e.reason}\t{e.table}".lower()
         ]
         self.model.set_visible(keep)
-        self.count.setText(f"共 {len(keep)} 条")
 
     def open_selected(self, index) -> None:
         entry = self.model.row_at(index.row())

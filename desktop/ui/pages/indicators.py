@@ -27,7 +27,7 @@ class IndicatorsPage(Page):
         bar = QHBoxLayout()
         bar.addWidget(heading("规划指标监测"))
         bar.addStretch(1)
-        bar.addWidget(export_button(self, "indicators"))
+        bar.addWidget(export_button(self))
         add_buttons(
             bar,
             (

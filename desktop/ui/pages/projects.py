@@ -31,6 +31,7 @@ from desktop.ui.pages.base import (
     heading,
     make_table,
     run_dated_update,
+    search_box,
     selected_row,
 )
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
@@ -102,8 +103,9 @@ class ProjectsPage(Page):
         bar = QHBoxLayout()
         self.summary = QLabel()
         bar.addWidget(self.summary)
-        bar.addStretch(1)
-        bar.addWidget(export_button(self, "projects"))
+        bar.addWidget(search_box(self, "项目名称或建设单位", self.apply_filter), 1)
+        self.facility_name: str | None = None
+        bar.addWidget(export_button(self))
         add_buttons(
             bar,
             (
@@ -128,6 +130,7 @@ class ProjectsPage(Page):
             ],
             colour=lambda r: RED if r.overdue else AMBER if r.behind else None,
         )
+        self.model.modelReset.connect(self._summarise)  # a column's filter changes the summary too
         self.view = make_table(self.model)
         self.view.setObjectName("projectTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -147,19 +150,29 @@ class ProjectsPage(Page):
             rows = project_rows(session, period, today=self.win.today)
             session.commit()
         self.header.setText(f"建设项目 · {period.label}")
+        self.facility_name = None
         self.model.set_rows(rows)
         self.timeline.set_rows(rows, period.as_of(self.win.today))
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        name = self.facility_name
+        keep = [i for i, r in enumerate(self.model.rows) if name is None or r.facility == name]
+        self.model.set_visible(self.model.matching(keep, self.search.text()))
+
+    def _summarise(self) -> None:
+        rows = [self.model.rows[i] for i in self.model.visible]
         self.summary.setText(
-            f"共 {len(rows)} 个项目；逾期 {sum(r.overdue for r in rows)} 个，进度滞后 "
+            (f"{self.facility_name}：" if self.facility_name else "")
+            + f"共 {len(rows)} 个项目；逾期 {sum(r.overdue for r in rows)} 个，进度滞后 "
             f"{sum(r.behind for r in rows)} 个（红：逾期；橙：滞后）"
         )
 
     def filter_facility(self, name: str | None) -> None:
         """Show only the projects of one facility (from the facilities page)."""
         self.ensure_fresh()
-        keep = [i for i, r in enumerate(self.model.rows) if name is None or r.facility == name]
-        self.model.set_visible(keep)
-        self.summary.setText(f"{name}：{len(keep)} 个项目" if name else self.summary.text())
+        self.facility_name = name
+        self.apply_filter()
 
     def open_record(self, record_id: int) -> None:
         self.ensure_fresh()

@@ -71,7 +71,7 @@ class StaffPage(Page):
         self.clear_facility.hide()
         actions.addWidget(self.clear_facility)
         actions.addStretch(1)
-        actions.addWidget(export_button(self, "staff"))
+        actions.addWidget(export_button(self))
         add_buttons(
             actions,
             (
@@ -106,6 +106,7 @@ class StaffPage(Page):
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         layout.addWidget(self.view, 1)
         self.count = QLabel()
+        self.model.modelReset.connect(self._show_count)  # a column's filter changes the count too
         layout.addWidget(self.count)
 
     def refresh(self) -> None:
@@ -132,7 +133,8 @@ class StaffPage(Page):
         )
 
     def _show_count(self) -> None:
-        self.count.setText(f"共 {self.model.rowCount():,} 人（全部 {len(self.staff.rows):,} 人）")
+        if self.staff is not None:
+            self.count.setText(f"共 {self.model.rowCount():,} 人（全部 {len(self.staff.rows):,} 人）")
 
     def filter_facility(self, facility_id: int | None, name: str | None) -> None:
         self.ensure_fresh()
@@ -140,10 +142,6 @@ class StaffPage(Page):
         self.facility_label.setText(f"单位：{name}" if name else "")
         self.clear_facility.setVisible(facility_id is not None)
         self.apply_filter()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     def open_record(self, record_id: int) -> None:
         self.ensure_fresh()

@@ -28,6 +28,7 @@ from desktop.ui.pages.base import (
     heading,
     make_table,
     run_dated_update,
+    search_box,
     selected_row,
 )
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
@@ -48,10 +49,11 @@ class TasksPage(Page):
         self.ledger.setObjectName("ledgerFilter")
         self.ledger.currentIndexChanged.connect(self.apply_filter)
         bar.addWidget(self.ledger, 1)
+        bar.addWidget(search_box(self, "任务、牵头或配合单位", self.apply_filter), 1)
         self.summary = QLabel()
         bar.addWidget(self.summary)
         bar.addStretch(1)
-        bar.addWidget(export_button(self, "tasks"))
+        bar.addWidget(export_button(self))
         add_buttons(
             bar,
             (
@@ -75,6 +77,7 @@ class TasksPage(Page):
             ],
             colour=lambda r: RED if r.overdue else AMBER if r.stale else GREY if r.status == "struck_off" else None,
         )
+        self.model.modelReset.connect(self._summarise)  # a column's filter changes the summary too
         self.view = make_table(self.model)
         self.view.setObjectName("taskTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -100,8 +103,11 @@ class TasksPage(Page):
     def apply_filter(self) -> None:
         ledger = self.ledger.currentData()
         keep = [i for i, r in enumerate(self.model.rows) if ledger is None or r.ledger == ledger]
-        self.model.set_visible(keep)
-        rows = [self.model.rows[i] for i in keep]
+        self.model.set_visible(self.model.matching(keep, self.search.text()))
+        self._summarise()
+
+    def _summarise(self) -> None:
+        rows = [self.model.rows[i] for i in self.model.visible]
         self.summary.setText(
             f"{len(rows)} 项；逾期 {sum(r.overdue for r in rows)} 项，本期未更新 {sum(r.stale for r in rows)} 项"
         )
