@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import AccessDenied
+from desktop.finding_names import matches, search_key
 from desktop.records.editing import ConflictError, RecordError
 from desktop.records.fields import Field
 from desktop.records.types import RecordType
@@ -34,6 +36,34 @@ UNSET = "（未填）"
 
 # The heading a part's fields stand under in a form.
 PART_HEADINGS = {"equipment": "主要设备", "service_area": "服务范围", "funding": "计划投资"}
+
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 7  # what a findable combo's search looks in
+
+
+class _FindingCompleter(QCompleter):
+    """Completes from a combo's own items by any part of the name or its pinyin initials; what it puts in the
+    box is the name."""
+
+    def pathFromIndex(self, index) -> str:  # noqa: N802 (Qt's name)
+        return index.data(Qt.ItemDataRole.DisplayRole) or ""
+
+
+def findable(combo: QComboBox) -> QComboBox:
+    """An editable combo that finds "石坪" in "和湾镇/石坪村", and finds it by "sp" or "hwzsp" too (call after
+    its items are added)."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    for i in range(combo.count()):
+        combo.setItemData(i, search_key(combo.itemText(i)), KEY_ROLE)
+    completer = _FindingCompleter(combo.model(), combo)
+    completer.setCompletionRole(KEY_ROLE)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    completer.setMaxVisibleItems(15)
+    combo.setCompleter(completer)
+    return combo
 
 
 class RefsList(QWidget):
@@ -89,7 +119,7 @@ class RefsList(QWidget):
             if self.township is not None:
                 shown = self.group_of[item.data(Qt.ItemDataRole.UserRole)] == self.township
             else:
-                shown = not text or text in item.text()
+                shown = matches(text, item.text())
             item.setHidden(not (shown or checked))
         self.empty.setVisible(self.list.count() == 0)
 
@@ -125,9 +155,6 @@ class FieldEditor:
         elif field.kind in ("code", "bool", "ref"):
             combo = QComboBox()
             combo.setMaxVisibleItems(20)
-            if field.kind == "ref":
-                combo.setEditable(True)  # type to find among hundreds of facilities
-                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             options = list(choices or ())
             if field.kind == "code":
                 options = list(field.codes.items())
@@ -137,6 +164,8 @@ class FieldEditor:
                 combo.addItem(UNSET, None)
             for value, label in options:
                 combo.addItem(label, value)
+            if field.kind == "ref":  # type to find among hundreds of facilities or villages
+                findable(combo)
             self.widget = combo
         else:
             edit = QLineEdit()

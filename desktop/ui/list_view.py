@@ -164,10 +164,12 @@ class ListView(QTableView):
 
     def selected_view_rows(self) -> list[int]:
         """The selected rows, top to bottom, from the selection's ranges (Ctrl+A over 25,000 rows is one)."""
-        rows: set[int] = set()
-        for r in self.selectionModel().selection():
-            rows.update(range(r.top(), r.bottom() + 1))
-        return sorted(rows)
+        spans = sorted((r.top(), r.bottom()) for r in self.selectionModel().selection())
+        rows: list[int] = []
+        for top, bottom in spans:  # ranges of rows, sorted and merged: no sort over every row
+            start = max(top, rows[-1] + 1) if rows else top
+            rows.extend(range(start, bottom + 1))
+        return rows
 
     def copy_selection(self) -> int:
         """Put the selected rows on the clipboard as a table; returns how many."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.records.fields import Field
+from desktop.snapshot import paused_gc
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -112,7 +113,8 @@ class ListModel(QAbstractTableModel):
         """Every row's text in a column, as the view shows it (a masked number masked)."""
         texts = self._texts.get(column)
         if texts is None:
-            texts = self._texts[column] = [_cell(t) for t in map(self.columns[column].text, self.rows)]
+            with paused_gc():  # tens of thousands of new strings, none of them cyclic garbage
+                texts = self._texts[column] = [_cell(t) for t in map(self.columns[column].text, self.rows)]
         return texts
 
     def _filtered(self, indexes: Sequence[int], *, leave_out: int | None = None) -> list[int]:

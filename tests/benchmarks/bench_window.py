@@ -165,6 +165,65 @@ def baseline_staff_filter(ctx: Context):
     return run
 
 
+def project_staff_copy(ctx: Context):
+    """Ctrl+A then Ctrl+C on the staff page: every row, as on screen, onto the clipboard."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = _window(ctx)
+    page = window.show_page("staff")
+    page.view.setFocus()
+
+    def run() -> None:
+        QTest.keyClick(page.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(page.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        page.model._texts.clear()  # each run formats every cell again, as after a refresh
+
+    return run
+
+
+def baseline_staff_copy(ctx: Context):
+    """The same rows, each cell already a string, joined with tabs and line ends in plain Python."""
+    rows, _ = _plain_rows(ctx)
+    texts = [tuple(str(v) for v in r) for r in rows]
+
+    def run() -> None:
+        "\r\n".join("\t".join(r) for r in texts).encode("utf-16-le")
+
+    return run
+
+
+def project_staff_column_filter(ctx: Context):
+    """Opening the filter of the staff page's 工作单位 column: its values, their counts, the list."""
+    from desktop.ui.list_view import ColumnFilter
+
+    window = _window(ctx)
+    page = window.show_page("staff")
+    column = next(i for i, c in enumerate(page.model.columns) if c.label.startswith("工作单位"))
+
+    def run() -> None:
+        page.model._texts.clear()
+        dialog = ColumnFilter(page.model, column, page.view)
+        dialog.show()
+        dialog.repaint()
+        dialog.close()
+        dialog.deleteLater()
+
+    return run
+
+
+def baseline_staff_column_filter(ctx: Context):
+    """The same column's values counted in plain Python."""
+    from collections import Counter
+
+    rows, _ = _plain_rows(ctx)
+
+    def run() -> None:
+        sorted(Counter(str(r[4]) for r in rows).items())
+
+    return run
+
+
 JOBS = [
     Job(
         "start",
@@ -192,5 +251,23 @@ JOBS = [
         project_staff_filter,
         baseline_staff_filter,
         runs=15,
+    ),
+    Job(
+        "staff_copy",
+        "Ctrl+A then Ctrl+C over the staff list",
+        "staff page: select all, copy as a table",
+        "the same rows' text joined in plain Python",
+        project_staff_copy,
+        baseline_staff_copy,
+        runs=5,
+    ),
+    Job(
+        "staff_column_filter",
+        "open a column's filter on the staff list",
+        "工作单位's filter: values, counts, list shown",
+        "the same column counted in plain Python",
+        project_staff_column_filter,
+        baseline_staff_column_filter,
+        runs=7,
     ),
 ]

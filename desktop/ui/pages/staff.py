@@ -23,6 +23,7 @@ from desktop.records.editing import RecordError, transfer_staff
 from desktop.records.types import LOAN, STAFF, TRAINING
 from desktop.ui.child_records import ChildRecords
 from desktop.ui.errors import show_error
+from desktop.ui.forms import findable
 from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
@@ -218,10 +219,10 @@ class StaffPage(Page):
         dialog.setWindowTitle(f"调动：{row.name}")
         form = QFormLayout(dialog)
         target = QComboBox()
-        target.setEditable(True)
         for fid, name in choices:
             if fid != row.facility_id:
                 target.addItem(name, fid)
+        findable(target)
         day = date_edit(dt.date.today())
         form.addRow("现单位", QLabel(row.facility))
         form.addRow("调入单位", target)
