@@ -592,6 +592,11 @@ def update_record(
                                       effective_on)  # fmt: skip
     for name, (_old, new) in changed.items():
         setattr(record, name, new)
+    if rtype.key == "facility" and "status" in changed and record.status in ("suspended", "closed"):
+        if "status_date" not in changed:  # the day it stopped: the day the change holds from, unless given
+            day = effective_on or dt.date.today()
+            changed["status_date"] = (record.status_date, day)
+            record.status_date = day
     errors = (
         (
             _cross_checks(rtype, record)

@@ -215,6 +215,13 @@ FACILITY = RecordType(
             aliases=("停业撤销原因", "状态原因"),
         ),
         Field(
+            "status_date",
+            "停业或撤销日期",
+            "date",
+            note="不填则为本次修改生效之日",
+            aliases=("撤销日期", "停业日期", "状态变更日期"),
+        ),
+        Field(
             "approved_beds", "编制床位", "int", unit="张", minimum=0, aliases=("编制床位数", "核定床位", "核定床位数")
         ),
         Field(

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QDialog,
@@ -266,7 +267,7 @@ class RecordForm(QDialog):
         self._narrow_refs()
         inner = QWidget()
         inner.setLayout(form)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         layout = QVBoxLayout(self)
@@ -431,6 +432,12 @@ class RecordForm(QDialog):
     def show_errors(self, errors: dict[str, str]) -> None:
         for name, editor in self.editors.items():
             editor.show_error(errors.get(name))
+        first = next((e for n, e in self.editors.items() if n in errors), None)
+        if first is not None:  # the first refusal in view, below the field it is about, and the cursor there
+            QApplication.processEvents()  # the label shown takes its place before the form scrolls to it
+            self.scroll.ensureWidgetVisible(first.error, 0, 40)
+            self.scroll.ensureWidgetVisible(first.outer, 0, 20)
+            first.widget.setFocus()
         stray = [m for n, m in errors.items() if n not in self.editors]
         if stray:
             QMessageBox.warning(self, "无法保存", "\n".join(stray))
