@@ -86,11 +86,13 @@ NOT_SIGNED_IN = Actor("未登录", "guest")
 
 
 def local_actor() -> Actor:
+    """The computer's user while sign-in is off, named as such in the history (本机用户 NAME), so that a name
+    there is never taken for an account's."""
     try:
         name = getpass.getuser()
     except (KeyError, OSError):  # no login name in a bare container or a service account
-        name = "本机用户"
-    return Actor(name)
+        return Actor("本机用户")
+    return Actor(f"本机用户 {name}")
 
 
 def actor_of(session: Session) -> Actor:

@@ -1149,14 +1149,14 @@ def run_import(
                 continue
             if kind != "divisions" and plan.action == "new":
                 if _names_any(plan, spec.rtype, batch):  # its placeholder's record must be written first
-                    written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
+                    written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids, reason)
                 if _placeholders_known(report, plan, spec.rtype, row_ids):
                     batch.append((n, plan))
                 if len(batch) >= BATCH:
-                    written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
+                    written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids, reason)
                 continue
             # the rows in the file's order, as the history tells them
-            written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
+            written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids, reason)
             if not _placeholders_known(report, plan, spec.rtype, row_ids):
                 continue
             with _row(session, report, spec.rtype, plan) as ok:
@@ -1166,7 +1166,7 @@ def run_import(
                     changes = {name: new for name, (_old, new) in plan.changes.items()}
                     update_record(session, spec.rtype, plan.record_id, changes, user=user, reason=reason)
             written += ok[0]
-        written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids)
+        written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids, reason)
         for plan in report.update_plans:
             if plan.action == "unchanged":
                 continue
@@ -1213,6 +1213,7 @@ def _write_new(
     user: str,
     new_ids: dict[int, int],
     row_ids: dict[int, int],
+    reason: str | None = None,
 ) -> int:
     """Write the batch's new records together, in a savepoint; if anything refuses one of them, write them again
     one by one, each in its own savepoint, so that the bad row is a problem of its own and the others are written.
@@ -1224,7 +1225,7 @@ def _write_new(
     savepoint = session.begin_nested()
     try:
         values = [plan.values for _n, plan in rows]
-        ids = create_records(session, rtype, values, user=user, check_unique=False, parsed=True)
+        ids = create_records(session, rtype, values, user=user, check_unique=False, parsed=True, reason=reason)
         savepoint.commit()
     except (RecordError, IntegrityError) as exc:
         savepoint.rollback()
@@ -1232,7 +1233,9 @@ def _write_new(
         written = 0
         for n, plan in rows:
             with _row(session, report, rtype, plan) as ok:
-                (record_id,) = create_records(session, rtype, [plan.values], user=user, check_unique=False, parsed=True)
+                (record_id,) = create_records(
+                    session, rtype, [plan.values], user=user, check_unique=False, parsed=True, reason=reason
+                )
                 new_ids[-n] = row_ids[plan.token] = record_id
             written += ok[0]
         return written

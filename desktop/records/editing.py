@@ -396,6 +396,7 @@ def create_records(
     user: str,
     check_unique: bool = True,
     parsed: bool = False,
+    reason: str | None = None,
 ) -> list[int]:
     """New records, each validated, completed (birth date and sex from the ID number, a loan's home facility)
     and checked as a form's record is, then written together: one INSERT of the records, giving back their ids
@@ -443,12 +444,12 @@ def create_records(
         for name in dates:
             if (day := logged_values.get(name)) is not None:
                 logged_values[name] = day.isoformat()
-        changes.append(_change(user, table, record_id, "insert", None, logged_values, at=at))
+        changes.append(_change(user, table, record_id, "insert", None, logged_values, reason, at=at))
         for part, given in parts:
             new_rows, changed = part.new_rows(record_id, given)
             part_rows.setdefault(part, []).extend(new_rows)
             if changed:
-                changes.append(_change(user, part.table, record_id, "update", *logged(changed), at=at))
+                changes.append(_change(user, part.table, record_id, "update", *logged(changed), reason, at=at))
     for part, new_rows in part_rows.items():
         if new_rows:
             guard_inserted(session, part.table, new_rows)

@@ -220,7 +220,9 @@ class ImportWizard(QDialog):
 
     def show_report(self, report: ImportReport) -> None:
         self.report = report
-        self.problems.set_rows(report.problems)
+        sheets = {name: i for i, name in enumerate(dict.fromkeys(p.sheet for p in report.problems))}
+        # Top to bottom, left to right, as the clerk goes through her file (the checks find them in other orders).
+        self.problems.set_rows(sorted(report.problems, key=lambda p: (sheets[p.sheet], p.row, len(p.column), p.column)))
         self.notes.set_rows(report.notes)
         self.readings.set_rows(report.readings)
         self.tabs.setTabVisible(self.tabs.indexOf(self.readings_view), bool(report.readings))

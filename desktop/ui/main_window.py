@@ -117,6 +117,9 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self._build()
         self._menus()
+        from desktop.ui import undo_keys
+
+        self._undo_keys = undo_keys.install(self)
         geometry = settings().value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -232,7 +235,10 @@ class MainWindow(QMainWindow):
         undo = self.undo_stack.createUndoAction(self, "撤销")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "重做")
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        # Ctrl+Y as in Excel and WPS, and the platform's own; once each (where the platform's is Ctrl+Y too, the
+        # same key twice on one action is ambiguous to Qt and does nothing).
+        keys = [QKeySequence("Ctrl+Y"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
+        redo.setShortcuts(list({k.toString(): k for k in keys}.values()))
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()

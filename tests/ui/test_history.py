@@ -62,3 +62,32 @@ def test_a_record_form_opens_its_own_history(window, demo_db, monkeypatch):
     entries = [dialog.model.row_at(i) for i in range(dialog.model.rowCount())]
     assert [e.summary.split("：")[0] for e in entries] == ["参加工作日期", "在岗状态"]  # newest first
     assert entries[1].summary.startswith("在岗状态：在岗 → 退休") and "到龄退休" in entries[1].summary
+
+
+def test_the_history_names_the_computers_user_an_imports_file_and_the_time_to_the_second(window, demo_db, tmp_path):
+    """Without sign-in the history says 本机用户 NAME, not a bare login taken for an account's; rows an import
+    added say which file they came from; times show seconds and sort as times."""
+    from openpyxl import load_workbook
+
+    from desktop.excel.importer import run_import
+    from desktop.excel.templates import write_template
+    from tests.factories import fill_staff_rows
+
+    assert not demo_db.actor.signed_in and demo_db.actor.name.startswith("本机用户")
+    with demo_db.session() as s:
+        path = write_template(s, "staff", tmp_path / "马田镇花名册.xlsx")
+    wb = load_workbook(path)
+    fill_staff_rows(wb["数据"], 2, "马田镇卫生院")
+    wb.save(path)
+    report = run_import(demo_db, "staff", path, user=window.user)
+    assert report.count("new") == 2 and not report.problems
+    page = window.show_page("history")
+    page.span.setCurrentIndex(page.span.findData("all"))
+    page.refresh()
+    added = [page.model.row_at(i) for i in range(page.model.rowCount()) if page.model.row_at(i).action == "新增"]
+    assert len(added) == 2 and all(e.reason == "导入 马田镇花名册.xlsx" for e in added)
+    assert all(e.user == window.user == demo_db.actor.name for e in added)
+    time = page.model.columns[0]
+    assert len(time.text(added[0])) == len("2026-12-03 10:11:12")
+    first, last = page.model.row_at(0).at, page.model.row_at(page.model.rowCount() - 1).at
+    assert first >= last  # newest first, to the second

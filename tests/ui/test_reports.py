@@ -158,3 +158,26 @@ def test_printing_with_no_printer_set_up_says_so(window, tmp_path, monkeypatch):
     told, opened, pdf = _report_printed(window, tmp_path, monkeypatch, lp=1)
     assert opened == [str(pdf)]
     assert told[1].startswith("本机没有可用的默认打印机，已用 PDF 阅读器打开报告")
+
+
+def test_the_import_wizard_lists_problems_top_to_bottom_as_the_file_reads(window, tmp_path):
+    from desktop.excel.templates import write_template
+    from tests.factories import fill_staff_rows
+
+    with window.db.session() as s:
+        path = write_template(s, "staff", tmp_path / "人员.xlsx")
+    wb = load_workbook(path)
+    ws = wb["数据"]
+    fill_staff_rows(ws, 5, "马田镇卫生院")
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=FIRST_DATA_ROW + 3, column=headers.index("人员类别*") + 1, value="外星人")
+    ws.cell(row=FIRST_DATA_ROW + 1, column=headers.index("身份证号码*") + 1, value="12345")
+    same = ws.cell(row=FIRST_DATA_ROW + 4, column=headers.index("身份证号码*") + 1).value
+    ws.cell(row=FIRST_DATA_ROW, column=headers.index("身份证号码*") + 1, value=same)  # a number twice in the file
+    ws.cell(row=FIRST_DATA_ROW + 2, column=headers.index("姓名*") + 1, value=None)
+    wb.save(path)
+    wizard = ImportWizard(window, "staff")
+    wizard.file.setText(str(path))
+    wizard.check()
+    listed = [(p.row, p.column) for p in (wizard.problems.row_at(i) for i in range(wizard.problems.rowCount()))]
+    assert len({r for r, _c in listed}) >= 3 and listed == sorted(listed, key=lambda rc: (rc[0], len(rc[1]), rc[1]))

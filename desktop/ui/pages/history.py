@@ -16,15 +16,16 @@ KIND_PAGE = {"facilities": "facilities", "staff": "staff", "projects": "projects
 
 def history_model(*, with_record: bool = True) -> ListModel:
     columns = [
-        Column("时间", lambda e: f"{e.at:%Y-%m-%d %H:%M}", width=130),
-        Column("账号", lambda e: e.user, width=90),
+        # To the second, and sorted as a time (the same minute's changes in their order, not by text).
+        Column("时间", lambda e: e.at.replace(microsecond=0), width=150),
+        Column("账号", lambda e: e.user, width=120),
         Column("操作", lambda e: e.action, width=90),
     ]
     if with_record:
         columns += [Column("类别", lambda e: e.table, width=70), Column("记录", lambda e: e.record, width=160)]
     columns += [
         Column("修改内容", lambda e: e.summary, width=420, tooltip=lambda e: e.summary.replace("；", "\n")),
-        Column("原因", lambda e: e.reason, tooltip=lambda e: e.reason),
+        Column("原因或来源", lambda e: e.reason, tooltip=lambda e: e.reason),
     ]
     return ListModel(columns)
 
