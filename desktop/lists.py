@@ -67,6 +67,7 @@ class StaffRow(NamedTuple):
     # With sign-in on, the numbers above are as stored (sealed) and this opens one: only the rows shown are opened,
     # since opening a city's 25,000 would take longer than building the whole list.
     reveal: Callable[[str], str] | None = None
+    county: str = ""  # of the facility; a list of a city's people names it (eight 东城社区卫生服务中心 otherwise)
 
     @property
     def whole_id(self) -> str:
@@ -91,9 +92,9 @@ class StaffList:
         """``full_ids``: whether the search finds people by their whole ID number. Without it only the
         masked number is searched, so the search box cannot be used to test guesses of the hidden digits."""
         today = today or dt.date.today()
-        towns = township_names(session)
+        tree = DivisionTree.read(session)
         facilities = {
-            fid: (name, towns.get(division_id, ""))
+            fid: (name, tree.township_name(division_id), tree.county_name(division_id))
             for fid, name, division_id in session.connection().execute(
                 select(Facility.id, Facility.name, Facility.division_id)
             )
@@ -123,11 +124,11 @@ class StaffList:
             # Unpacked as plain tuples: attribute access on 25,000 result rows costs more than the rest.
             for row in raw:
                 rid, name, id_number, sex, birth, fid, category, title, form, status, phone = row[:n]
-                facility, township = facilities[fid]
+                facility, township, county = facilities[fid]
                 add_row(
                     StaffRow(
                         rid, name, id_number, sex, age_on(birth, today), fid, facility, township,
-                        category, title, form, status, phone, tuple(row[n:]), reveal,
+                        category, title, form, status, phone, tuple(row[n:]), reveal, county,
                     )
                 )  # fmt: skip
                 if reveal is None:
@@ -205,6 +206,8 @@ class FacilityRow:
     elderly_care_beds: int
     staff: int
     credit_code: str | None
+    county: str = ""
+    county_id: int | None = None
 
 
 def facility_rows(session: Session, today: dt.date | None = None) -> list[FacilityRow]:
@@ -237,6 +240,8 @@ def facility_rows(session: Session, today: dt.date | None = None) -> list[Facili
             r.elderly_care_beds,
             counts.get(r.id, 0),
             r.credit_code,
+            tree.county_name(r.division_id),
+            tree.county_of.get(r.division_id),
         )
         for r in rows
     ]

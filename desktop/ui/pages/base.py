@@ -78,6 +78,17 @@ def search_box(page: Page, what: str, changed: Callable[[], None]) -> QLineEdit:
     return box
 
 
+COUNTY = "县（市、区）"  # the column a list of a city's records names each row's county in
+
+
+def show_county_column(view: QTableView) -> None:
+    """The county column only where the rows span counties (a city's database); one county's lists go without."""
+    model = view.model()
+    column = next((i for i, c in enumerate(model.columns) if c.label == COUNTY), None)
+    if column is not None:
+        view.setColumnHidden(column, len(set(model.texts(column))) <= 1)
+
+
 def count_label(model, text: Callable[[int], str]) -> QLabel:
     """A label saying how many rows the list shows, kept true as its search and column filters change."""
     label = QLabel()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +21,7 @@ from desktop.lists import facility_rows, facility_special_funds
 from desktop.records.types import FACILITY, SPECIAL_FUND
 from desktop.ui.child_records import ChildRecords
 from desktop.ui.pages.base import (
+    COUNTY,
     Page,
     add_buttons,
     count_label,
@@ -27,6 +30,7 @@ from desktop.ui.pages.base import (
     make_table,
     search_box,
     selected_row,
+    show_county_column,
 )
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
@@ -82,6 +86,7 @@ class FacilitiesPage(Page):
             [
                 Column.of(FACILITY.field("name"), width=220),
                 Column.of(FACILITY.field("kind"), lambda r: r.kind_label, width=110),
+                Column(COUNTY, lambda r: r.county, width=90),
                 Column("乡镇（街道）", lambda r: r.township, width=100),
                 Column.of(FACILITY.field("status"), lambda r: r.status_label, width=70),
                 Column.of(FACILITY.field("open_beds"), width=90),
@@ -105,35 +110,47 @@ class FacilitiesPage(Page):
         with self.win.db.session() as session:
             rows = facility_rows(session, self.win.today)
         self.model.set_rows(rows)
-        selected = self._township()
+        show_county_column(self.view)
+        selected = self._place()
         self.tree.blockSignals(True)
         self.tree.clear()
         root = QTreeWidgetItem(["全部"])
         root.setData(0, Qt.ItemDataRole.UserRole, None)
         self.tree.addTopLevelItem(root)
-        towns = sorted({(r.township_id, r.township) for r in rows if r.township_id}, key=lambda t: t[0])
-        for tid, name in towns:
-            item = QTreeWidgetItem([f"{name}（{sum(1 for r in rows if r.township_id == tid)}）"])
-            item.setData(0, Qt.ItemDataRole.UserRole, tid)
-            root.addChild(item)
-            if tid == selected:
-                item.setSelected(True)
+        per_town = Counter(r.township_id for r in rows)
+        per_county = Counter(r.county_id for r in rows)
+        counties = sorted({(r.county_id, r.county) for r in rows if r.county_id}, key=lambda c: c[0])
+        several = len(counties) > 1  # a city: 县 › 乡镇, so that its several 城关街道 are told apart
+        self.tree.setHeaderLabels(["县（市、区） › 乡镇（街道）" if several else "乡镇（街道）"])
+
+        def add(parent: QTreeWidgetItem, place: tuple[str, int], text: str) -> QTreeWidgetItem:
+            item = QTreeWidgetItem([text])
+            item.setData(0, Qt.ItemDataRole.UserRole, place)
+            parent.addChild(item)
+            item.setSelected(place == selected)
+            return item
+
+        parents = {cid: add(root, ("county", cid), f"{name}（{per_county[cid]}）") for cid, name in counties if several}
+        towns = sorted({(r.township_id, r.township, r.county_id) for r in rows if r.township_id}, key=lambda t: t[0])
+        for tid, name, cid in towns:
+            add(parents.get(cid, root), ("township", tid), f"{name}（{per_town[tid]}）")
         root.setExpanded(True)
         self.tree.blockSignals(False)
         self.apply_filter()
 
-    def _township(self) -> int | None:
+    def _place(self) -> tuple[str, int] | None:
         items = self.tree.selectedItems()
         return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
 
     def apply_filter(self) -> None:
-        kind, status, town = self.kind.currentData(), self.status.currentData(), self._township()
+        kind, status, place = self.kind.currentData(), self.status.currentData(), self._place()
+        level, place_id = place or (None, None)
         keep = [
             i
             for i, r in enumerate(self.model.rows)
             if (kind is None or r.kind == kind)
             and (status is None or r.status == status)
-            and (town is None or r.township_id == town)
+            and (level is None or (r.county_id if level == "county" else r.township_id) == place_id)
         ]
         self.model.set_visible(self.model.matching(keep, self.search.text()))
 

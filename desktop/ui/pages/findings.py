@@ -5,7 +5,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from db.codes import SEVERITY
-from desktop.ui.pages.base import Page, count_label, export_button, heading, make_table, search_box
+from desktop.ui.pages.base import (
+    COUNTY,
+    Page,
+    count_label,
+    export_button,
+    heading,
+    make_table,
+    search_box,
+    show_county_column,
+)
 from desktop.ui.tablemodel import AMBER, RED, Column, ListModel
 
 COLOURS = {"high": RED, "medium": AMBER, "low": None}
@@ -39,6 +48,7 @@ class FindingsPage(Page):
             [
                 Column("严重程度", lambda f: f.severity_label, width=70),
                 Column("规则", lambda f: f.rule_name, width=220),
+                Column(COUNTY, lambda f: f.where.county or "", width=90),
                 Column("乡镇", lambda f: f.where.township or "", width=90),
                 Column("位置", lambda f: f.where.name, width=200),
                 Column("说明", lambda f: f.message, tooltip=lambda f: f"{f.message}\n依据：{f.source}"),
@@ -65,9 +75,12 @@ class FindingsPage(Page):
         self.findings = run.findings
         self._fill(self.rule, [(r, fs[0].rule_name) for r, fs in sorted(run.by_rule().items())])
         self._fill(self.severity, list(SEVERITY.items()))
-        towns = sorted({f.where.township for f in run.findings if f.where.township})
-        self._fill(self.township, [(t, t) for t in towns])
+        # A city's townships by county: its several 城关街道 are told apart.
+        towns = sorted({(f.where.county or "", f.where.township) for f in run.findings if f.where.township})
+        several = len({county for county, _t in towns}) > 1
+        self._fill(self.township, [(t, f"{t[0]} · {t[1]}" if several else t[1]) for t in towns])
         self.model.set_rows(self.findings)
+        show_county_column(self.view)
         self.apply_filter()
 
     @staticmethod
@@ -95,7 +108,7 @@ class FindingsPage(Page):
             for i, f in enumerate(self.model.rows)
             if (rule is None or f.rule_id == rule)
             and (sev is None or f.severity == sev)
-            and (town is None or f.where.township == town)
+            and (town is None or ((f.where.county or ""), f.where.township) == town)
         ]
         self.model.set_visible(self.model.matching(keep, self.search.text()))
 

@@ -24,7 +24,17 @@ from desktop.records.types import LOAN, STAFF, TRAINING
 from desktop.ui.child_records import ChildRecords
 from desktop.ui.errors import show_error
 from desktop.ui.forms import findable
-from desktop.ui.pages.base import Page, add_buttons, date_edit, export_button, heading, make_table, selected_row
+from desktop.ui.pages.base import (
+    COUNTY,
+    Page,
+    add_buttons,
+    date_edit,
+    export_button,
+    heading,
+    make_table,
+    selected_row,
+    show_county_column,
+)
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
@@ -89,6 +99,7 @@ class StaffPage(Page):
                 Column.of(STAFF.field("id_number"), lambda r: r.masked_id, width=150),
                 Column.of(STAFF.field("sex"), width=40),
                 Column("年龄", lambda r: r.age, numeric=True, width=45),
+                Column(COUNTY, lambda r: r.county, width=90),
                 Column.of(STAFF.field("facility_id"), lambda r: r.facility, width=200),
                 Column("乡镇（街道）", lambda r: r.township, width=90),
                 Column.of(STAFF.field("category"), width=90),
@@ -114,6 +125,7 @@ class StaffPage(Page):
         with self.win.db.session() as session:
             self.staff = StaffList(session, self.win.today, full_ids=self.win.can("unmask"))
         self.model.set_rows(self.staff.rows, self._matching())
+        show_county_column(self.view)
         self._show_count()
 
     def apply_filter(self) -> None:
