@@ -153,3 +153,50 @@ def to_png(drawing: Drawing, font_path: str, dpi: int = 200) -> bytes:
     out = BytesIO()
     image.save(out, format="PNG", dpi=(dpi, dpi))
     return out.getvalue()
+
+
+def verdicts_by_county_chart(
+    counts: dict[str, dict[str, int]], *, width: float = 520, font: str = "Helvetica"
+) -> Drawing:
+    """A city's centres by county: how many lie within their band, under it and over it, as stacked bars, the
+    county's name whole on the left and the key under the axis (a bar per centre would be a strip of 170)."""
+    names = list(counts)
+    left, right, top, row_h = min(120.0, width * 0.25), 12.0, 6.0, 18.0
+    axis_h, legend_h = 26.0, 16.0
+    height = top + row_h * max(len(names), 1) + axis_h + legend_h
+    d = Drawing(width, height)
+    d.add(Rect(0, 0, width, height, fillColor=colors.white, strokeColor=None))
+    order = ("within", "under", "over")
+    most = max((sum(c.get(v, 0) for v in order) for c in counts.values()), default=0) or 1
+    plot_w, plot_bottom = width - left - right, legend_h + axis_h
+
+    def x(v: float) -> float:
+        return left + plot_w * v / most
+
+    step = max(1, most // 6)
+    for k in range(0, most + 1, step):
+        d.add(Line(x(k), plot_bottom, x(k), height - top, strokeColor=colors.HexColor("#eeeeee"), strokeWidth=0.5))
+        d.add(String(x(k), plot_bottom - 10, str(k), fontName=font, fontSize=AXIS_SIZE, textAnchor="middle"))
+    unit = "卫生院（个）"
+    d.add(
+        String(width - right - _width(unit, font, AXIS_SIZE), plot_bottom - 20, unit, fontName=font, fontSize=AXIS_SIZE)
+    )
+    for i, name in enumerate(names):
+        y = height - top - (i + 1) * row_h
+        label = clean_text(name)
+        d.add(String(left - 6 - _width(label, font, NAME_SIZE), y + 5, label, fontName=font, fontSize=NAME_SIZE))
+        start = 0
+        for verdict in order:
+            n = counts[name].get(verdict, 0)
+            if n:
+                d.add(Rect(x(start), y + 3, x(start + n) - x(start), row_h - 6, fillColor=VERDICT_COLOURS[verdict],
+                           strokeColor=colors.white, strokeWidth=0.5))  # fmt: skip
+                start += n
+    key = (("within", "在区间内"), ("under", "低于区间"), ("over", "高于区间"))
+    spans = [15 + _width(label, font, LEGEND_SIZE) for _v, label in key]
+    cursor = max(4.0, (width - sum(spans) - 12 * (len(spans) - 1)) / 2)
+    for verdict, label in key:
+        d.add(Rect(cursor, 3, 12, 7, fillColor=VERDICT_COLOURS[verdict], strokeColor=None))
+        d.add(String(cursor + 15, 3.5, label, fontName=font, fontSize=LEGEND_SIZE))
+        cursor += 15 + _width(label, font, LEGEND_SIZE) + 12
+    return d

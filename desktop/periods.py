@@ -65,6 +65,16 @@ class Period:
         month, day = _QUARTER_END[self.quarter or 4]
         return dt.date(self.year, month, day)
 
+    def previous_quarter(self) -> Period:
+        """The quarter before (a year's: the year before)."""
+        if self.quarter is None:
+            return Period(self.year - 1)
+        return Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)
+
+    def year_before(self) -> Period:
+        """The same quarter (or the whole year) a year before."""
+        return Period(self.year - 1, self.quarter)
+
     def as_of(self, today: dt.date) -> dt.date:
         """The date a check of this period looks at: its last day, or today while it runs."""
         return min(self.end, today)

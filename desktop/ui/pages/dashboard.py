@@ -29,8 +29,13 @@ class Card(QFrame):
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label = QLabel(caption)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.change = QLabel()  # against the previous quarter and the same quarter a year before
+        self.change.setObjectName("cardChange")
+        self.change.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.change.setStyleSheet("color: #555555;")
         layout.addWidget(self.value)
         layout.addWidget(label)
+        layout.addWidget(self.change)
 
 
 class DashboardPage(Page):
@@ -51,6 +56,7 @@ class DashboardPage(Page):
             for k, c in (
                 ("facilities", "医疗卫生机构（个）"),
                 ("staff_on_post", "在岗人员（人）"),
+                ("open_beds", "实有床位（张）"),
                 ("projects", "建设项目（个）"),
                 ("key_tasks", "重点任务（项）"),
             )
@@ -72,6 +78,10 @@ class DashboardPage(Page):
             buttons.addWidget(b)
             self.severity_buttons[sev] = b
         left.addLayout(buttons)
+        self.towns_label = QLabel()
+        self.towns_label.setObjectName("townsRanked")
+        self.towns_label.setWordWrap(True)
+        left.addWidget(self.towns_label)
         self.projects_label = QPushButton()
         self.projects_label.setFlat(True)
         self.projects_label.clicked.connect(lambda: self.win.show_page("projects"))
@@ -88,7 +98,8 @@ class DashboardPage(Page):
         left.addStretch(1)
         row.addLayout(left, 1)
         right = QVBoxLayout()
-        right.addWidget(QLabel("<b>乡镇卫生院床位配置</b>"))
+        self.chart_title = QLabel("<b>乡镇卫生院床位配置</b>")
+        right.addWidget(self.chart_title)
         self.chart = QSvgWidget()
         self.chart.setMinimumSize(480, 300)
         right.addWidget(self.chart, 1)
@@ -106,27 +117,37 @@ class DashboardPage(Page):
         values = {
             "facilities": figures.facilities,
             "staff_on_post": figures.staff_on_post,
+            "open_beds": figures.open_beds,
             "projects": o.projects,
             "key_tasks": o.key_tasks,
         }
         for key, card in self.cards.items():
             card.value.setText(f"{values[key]:,}")
+            card.change.setText("")
+        self.figures = figures
         self.details_timer.start()  # after the window's first paint
 
     def fill_details(self) -> None:
-        from desktop.charts import bed_band_chart, to_svg  # reportlab: imported once the window shows
+        from desktop.charts import bed_band_chart, to_svg, verdicts_by_county_chart  # reportlab: once shown
 
         period, today = self.win.period, self.win.today
         with self.win.db.session() as session:
             rows = indicator_table(session, period.year, today=today, as_of=period.as_of(today))
             norms = norms_in_force(session, period.as_of(today))
-            beds = bed_rows(Snapshot(session, period.as_of(today)), period.year, norms["bed_band"])
+            snapshot = Snapshot(session, period.as_of(today))
+            beds = bed_rows(snapshot, period.year, norms["bed_band"])
+            county_of = {b.facility_id: snapshot.where_facility(b.facility_id).county or "" for b in beds}
+            earlier = {
+                label: headline_figures(session, p, today=today, subsidies=False, findings=False)
+                for label, p in (("较上季", period.previous_quarter()), ("较去年同期", period.year_before()))
+            }
+        self._show_changes(earlier)
         cells = []
         for r in rows:
             if r.code not in RESOURCE_INDICATORS:
                 continue
             colour = {"met": "#2e7d32", "not_met": "#c62828"}.get(r.verdict, "#777777")
-            value = "无法计算" if r.value is None else f"{r.value:.2f}"
+            value = "无法计算" if r.value is None else f"{r.value:.2f} {r.unit}"
             year = f"{r.target_year}年" if r.target_year else ""
             target = (
                 ""
@@ -138,7 +159,17 @@ class DashboardPage(Page):
                 f"<td align='right'>&nbsp;{value}</td><td>&nbsp;{target}</td></tr>"
             )
         self.indicators.setText("<table>" + "".join(cells) + "</table>")
-        self.chart.load(to_svg(bed_band_chart(beds)))
+        by_county: dict[str, dict[str, int]] = {}
+        for b in beds:
+            if b.lower is not None:
+                by_county.setdefault(county_of[b.facility_id], {}).setdefault(b.verdict, 0)
+                by_county[county_of[b.facility_id]][b.verdict] += 1
+        if len(by_county) > 1:  # a city: a bar per county, not a strip of 170 centres (the 床位核查 page has each)
+            self.chart_title.setText("<b>乡镇卫生院床位配置（按县统计）</b>")
+            self.chart.load(to_svg(verdicts_by_county_chart(by_county)))
+        else:
+            self.chart_title.setText("<b>乡镇卫生院床位配置</b>")
+            self.chart.load(to_svg(bed_band_chart(beds)))
         # drawn to its own proportions: stretched to the panel, a short chart's text came out squashed
         self.chart.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self.win.with_findings(self.show_findings)
@@ -153,3 +184,24 @@ class DashboardPage(Page):
         n = {r: len(rules.get(r, ())) for r in ("project_overdue", "project_behind", "task_overdue", "task_stale")}
         self.projects_label.setText(f"建设项目：逾期 {n['project_overdue']} 个，进度滞后 {n['project_behind']} 个 ›")
         self.tasks_label.setText(f"重点任务：逾期 {n['task_overdue']} 项，本期未更新 {n['task_stale']} 项 ›")
+        places: dict[str, int] = {}
+        counties = {f.where.county for f in run.findings if f.where.county}
+        for f in run.findings:
+            if f.where.township:
+                place = f"{f.where.county}{f.where.township}" if len(counties) > 1 else f.where.township
+                places[place] = places.get(place, 0) + 1
+        ranked = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+        self.towns_label.setText(
+            "问题最多的乡镇（街道）：" + "、".join(f"{name} {n} 条" for name, n in ranked) if ranked else ""
+        )
+
+    def _show_changes(self, earlier: dict) -> None:
+        """Each figure against the previous quarter and the same quarter a year before: +12, −3, 持平."""
+        now = self.figures
+
+        def said(a: int, b: int) -> str:
+            return "持平" if a == b else f"{a - b:+,}".replace("-", "−")
+
+        for key in ("facilities", "staff_on_post", "open_beds"):
+            parts = [f"{label} {said(getattr(now, key), getattr(then, key))}" for label, then in earlier.items()]
+            self.cards[key].change.setText("，".join(parts))
