@@ -190,6 +190,13 @@ class ListView(QTableView):
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
             return
+        if event.matches(QKeySequence.StandardKey.Paste):
+            page = self.parentWidget()
+            while page is not None and not hasattr(page, "paste_rows"):
+                page = page.parentWidget()
+            if page is not None:
+                page.paste_rows(QGuiApplication.clipboard().text())
+            return
         if event.key() == Qt.Key.Key_Down and event.modifiers() == Qt.KeyboardModifier.AltModifier:
             self.open_filter(max(0, self.currentIndex().column()))
             return

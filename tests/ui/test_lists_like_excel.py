@@ -160,3 +160,41 @@ def test_ctrl_p_previews_the_list_as_shown_and_a_page_without_a_list_says_so(win
     window.show_page("dashboard")
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(seen) == 1 and "没有可打印的列表" in window.statusBar().currentMessage()
+
+
+def test_ctrl_v_of_rows_goes_through_the_imports_checks_and_preview_then_updates(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.ui.import_wizard import ImportWizard
+
+    page = window.show_page("staff")
+    view, model = page.view, page.model
+    view.selectRow(0)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    header, row = QGuiApplication.clipboard().text().splitlines()
+    person = model.row_at(0)
+    cells = row.split("\t")
+    title = header.split("\t").index("专业技术职称")
+    assert cells[title] != "正高级"
+    cells[title] = "正高级"  # as a clerk changes it in Excel, then copies the row back
+    QGuiApplication.clipboard().setText(f"{header}\n" + "\t".join(cells) + "\n")
+    seen = []
+
+    def look(wizard):
+        seen.append(wizard)
+        assert isinstance(wizard, ImportWizard) and wizard.windowTitle() == "粘贴导入"
+        report = wizard.report
+        assert not report.problems, [p.message for p in report.problems]
+        assert report.count("changed") == 1 and report.count("new") == 0  # matched by the masked number
+        wizard.confirm(good_rows_only=False)
+        return 1
+
+    monkeypatch.setattr(window, "ask", look)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert seen
+    with window.db.session() as s:
+        from db.models import StaffMember
+
+        assert s.get(StaffMember, person.id).title == "senior"

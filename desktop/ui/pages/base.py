@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 class Page(QWidget):
     key = ""
     title = ""
+    import_kind: str | None = None  # the import its list's Ctrl+V goes through (desktop.excel.templates)
 
     def __init__(self, win: MainWindow) -> None:
         super().__init__()
@@ -56,6 +57,32 @@ class Page(QWidget):
 
     def forget_unsaved(self) -> None:
         """Drop unsaved work: the database it was typed for is no longer the window's."""
+
+    def paste_rows(self, text: str) -> None:
+        """Ctrl+V of rows copied from Excel or WPS (or this list): the import's checks and preview, as a file of
+        them would have, then added or updated on the clerk's 导入. Nothing is written without that."""
+        if not text.strip():
+            return
+        if self.import_kind is None:
+            self.win.statusBar().showMessage("本页的列表不能粘贴导入", 5000)
+            return
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        from desktop.ui.import_wizard import ImportWizard
+
+        folder = Path(tempfile.mkdtemp(prefix="countyhealth-paste-"))  # the user's own, 0700
+        try:
+            path = folder / "粘贴的表格.txt"
+            path.write_text(text, encoding="utf-8")
+            wizard = ImportWizard(self.win, self.import_kind)
+            wizard.setWindowTitle("粘贴导入")
+            wizard.file.setText(str(path))
+            wizard.check()
+            self.win.ask(wizard)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def focus_search(self) -> bool:
         """Ctrl+F: put the cursor in the page's search box; False when the page has none."""

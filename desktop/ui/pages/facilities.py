@@ -39,6 +39,7 @@ from desktop.ui.tablemodel import GREY, Column, ListModel
 class FacilitiesPage(Page):
     key = "facilities"
     title = "机构"
+    import_kind = "facilities"
 
     def __init__(self, win) -> None:
         super().__init__(win)

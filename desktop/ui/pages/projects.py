@@ -94,6 +94,7 @@ class Timeline(QWidget):
 class ProjectsPage(Page):
     key = "projects"
     title = "建设项目"
+    import_kind = "projects"
 
     def __init__(self, win) -> None:
         super().__init__(win)

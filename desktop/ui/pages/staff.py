@@ -51,6 +51,7 @@ def _filter_combo(name: str, label: str, codes: dict[str, str]) -> QComboBox:
 class StaffPage(Page):
     key = "staff"
     title = "人员"
+    import_kind = "staff"
 
     def __init__(self, win) -> None:
         super().__init__(win)

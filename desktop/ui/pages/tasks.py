@@ -38,6 +38,7 @@ from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
 class TasksPage(Page):
     key = "tasks"
     title = "重点任务"
+    import_kind = "tasks"
 
     def __init__(self, win) -> None:
         super().__init__(win)
