@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -147,12 +149,42 @@ class ColumnFilter(QDialog):
         self.accept()
 
 
+class CellEditor(QStyledItemDelegate):
+    """A coded field's cell edited by picking among its labels; the others typed as text."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802 (Qt's names)
+        field = index.model().columns[index.column()].field
+        if field is not None and field.kind == "code":
+            combo = QComboBox(parent)
+            combo.addItems(list(field.codes.values()))
+            combo.activated.connect(lambda _i: self._picked(combo))  # a label picked is the value given
+            return combo
+        return super().createEditor(parent, option, index)
+
+    def _picked(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo)
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+        else:
+            super().setModelData(editor, model, index)
+
+
 class ListView(QTableView):
-    """A QTableView over a ListModel with Excel's selection, copying and column filters."""
+    """A QTableView over a ListModel with Excel's selection, copying, column filters and F2 in a cell."""
 
     def __init__(self, model: ListModel) -> None:
         super().__init__()
         self.setModel(model)
+        self.setItemDelegate(CellEditor(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.horizontalHeader()

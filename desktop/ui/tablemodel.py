@@ -16,6 +16,8 @@ from desktop.snapshot import paused_gc
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
+# Fields a list edits in its own cells (F2): one value typed or picked; the rest take the record's form.
+GRID_KINDS = ("text", "int", "float", "code", "date")
 BLANK = "（空白）"  # how an empty cell is named in a column's filter
 FILTERED_MARK = " ▼"  # after the label of a column that is filtered
 
@@ -86,6 +88,8 @@ class ListModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._keys: dict[int, list] = {}  # column -> sort key of every row, made on first sort by it
         self._texts: dict[int, list[str]] = {}  # column -> every row's text, made on first filter or copy
+        # Set by a page whose records may be edited in the list: (row, field, text typed) -> refusal or None.
+        self.edit_cell: Callable[[Any, Field, str], str | None] | None = None
 
     # --- content ------------------------------------------------------------------
 
@@ -211,7 +215,7 @@ class ListModel(QAbstractTableModel):
             return None
         row = self.rows[self.visible[index.row()]]
         column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return column.text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -225,6 +229,33 @@ class ListModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         return None
+
+    def editable(self, column: int) -> bool:
+        f = self.columns[column].field
+        return (
+            self.edit_cell is not None
+            and f is not None
+            and f.kind in GRID_KINDS
+            and not f.derived
+            and not f.sensitive
+            and not f.multiline
+        )
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and self.editable(index.column()):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 (Qt's name)
+        """A cell typed in (F2): the page writes it through the record's checks; a refusal leaves it as it was."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable(index.column()):
+            return False
+        column = self.columns[index.column()]
+        row = self.rows[self.visible[index.row()]]
+        if str(value) == column.text(row):
+            return False
+        return self.edit_cell(row, column.field, str(value)) is None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()

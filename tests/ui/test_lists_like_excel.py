@@ -198,3 +198,42 @@ def test_ctrl_v_of_rows_goes_through_the_imports_checks_and_preview_then_updates
         from db.models import StaffMember
 
         assert s.get(StaffMember, person.id).title == "senior"
+
+
+def test_f2_edits_a_simple_field_in_its_cell_with_the_forms_checks_and_undo(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QComboBox, QMessageBox
+
+    from db.models import StaffMember
+
+    page = window.show_page("staff")
+    view, model = page.view, page.model
+    person = model.row_at(0)
+    column = _column(model, "专业技术职称")
+    assert not model.editable(_column(model, "身份证号码"))  # a masked number is the form's, never the grid's
+    view.setCurrentIndex(model.index(0, column))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    (combo,) = [w for w in view.viewport().findChildren(QComboBox) if w.isVisible()]
+    target = "正高级" if combo.currentText() != "正高级" else "中级"
+    combo.setCurrentText(target)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.wait(20)  # the delegate commits on Enter through a queued call, as in the window
+
+    def title() -> str:
+        with window.db.session() as s:
+            return s.get(StaffMember, person.id).title
+
+    codes = {"正高级": "senior", "中级": "intermediate"}
+    assert title() == codes[target]
+    assert window.undo_stack.undoText().endswith("的专业技术职称")
+    window.undo_stack.undo()
+    assert title() == person.title
+
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    row = page.model.view_row_of(person.id)
+    name = _column(page.model, "姓名")
+    assert page.model.setData(page.model.index(row, name), "") is False  # a name left empty is refused
+    assert warned and "不能为空" in warned[0]
+    with window.db.session() as s:
+        assert s.get(StaffMember, person.id).name == person.name

@@ -33,6 +33,46 @@ class Page(QWidget):
     key = ""
     title = ""
     import_kind: str | None = None  # the import its list's Ctrl+V goes through (desktop.excel.templates)
+    record_type = None  # the RecordType its list's cells are edited as (F2), where it allows that
+
+    def allow_editing_in_list(self, model) -> None:
+        """The list's simple fields edited in their cells (F2), through the record's checks and the undo stack."""
+        model.edit_cell = self.edit_cell
+
+    def edit_cell(self, row, field, text: str) -> str | None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from db import AccessDenied
+        from desktop.records.editing import update_record
+        from desktop.ui.commands import EditCommand
+
+        rtype, win = self.record_type, self.win
+        if not win.can("edit"):
+            win.statusBar().showMessage("当前账号无权修改", 5000)
+            return "无权修改"
+        try:
+            with win.db.session() as session:
+                changed = update_record(session, rtype, row.id, {field.name: text}, user=win.user)
+                session.commit()
+                version = getattr(session.get(rtype.model, row.id), "version", None)
+        except RecordError as exc:
+            message = "；".join(exc.errors.values())
+            QMessageBox.warning(self, "未能修改", message)
+            return message
+        except AccessDenied as exc:
+            QMessageBox.warning(self, "未能修改", str(exc))
+            return str(exc)
+        if changed:
+            labels = "、".join(rtype.field(n).label for n in changed)
+            win.undo_stack.push(
+                EditCommand(
+                    win.db, rtype, row.id, changed, user=win.user, after=win.data_changed,
+                    text=f"修改{getattr(row, 'name', None) or getattr(row, 'title', '')}的{labels}", version=version,
+                    refused=lambda message: QMessageBox.warning(win, "未作改动", message),
+                )
+            )  # fmt: skip
+            win.data_changed()
+        return None
 
     def __init__(self, win: MainWindow) -> None:
         super().__init__()
@@ -162,7 +202,7 @@ def make_table(model, *, sortable: bool = True, stretch_last: bool = True) -> QT
     from desktop.ui.list_view import ListView
 
     view = ListView(model)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)  # F2; a double-click opens the form
     view.setAlternatingRowColors(True)
     # No sort column until the user clicks one: the rows keep the order the page gives them.
     view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

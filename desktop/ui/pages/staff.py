@@ -52,6 +52,7 @@ class StaffPage(Page):
     key = "staff"
     title = "人员"
     import_kind = "staff"
+    record_type = STAFF
 
     def __init__(self, win) -> None:
         super().__init__(win)
@@ -114,6 +115,7 @@ class StaffPage(Page):
             ],
             colour=lambda r: GREY if r.status != "on_post" else None,
         )
+        self.allow_editing_in_list(self.model)
         self.view = make_table(self.model)
         self.view.setObjectName("staffTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())

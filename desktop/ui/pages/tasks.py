@@ -39,6 +39,7 @@ class TasksPage(Page):
     key = "tasks"
     title = "重点任务"
     import_kind = "tasks"
+    record_type = TASK
 
     def __init__(self, win) -> None:
         super().__init__(win)
@@ -79,6 +80,7 @@ class TasksPage(Page):
             colour=lambda r: RED if r.overdue else AMBER if r.stale else GREY if r.status == "struck_off" else None,
         )
         self.model.modelReset.connect(self._summarise)  # a column's filter changes the summary too
+        self.allow_editing_in_list(self.model)
         self.view = make_table(self.model)
         self.view.setObjectName("taskTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
