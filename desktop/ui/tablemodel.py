@@ -17,7 +17,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 # Fields a list edits in its own cells (F2): one value typed or picked; the rest take the record's form.
-GRID_KINDS = ("text", "int", "float", "code", "date")
+GRID_KINDS = ("text", "int", "float", "code", "date", "credit_code")
 BLANK = "（空白）"  # how an empty cell is named in a column's filter
 FILTERED_MARK = " ▼"  # after the label of a column that is filtered
 
@@ -90,6 +90,7 @@ class ListModel(QAbstractTableModel):
         self._texts: dict[int, list[str]] = {}  # column -> every row's text, made on first filter or copy
         # Set by a page whose records may be edited in the list: (row, field, text typed) -> refusal or None.
         self.edit_cell: Callable[[Any, Field, str], str | None] | None = None
+        self.grid_fields: frozenset[str] | None = None  # None: every simple field
 
     # --- content ------------------------------------------------------------------
 
@@ -239,6 +240,7 @@ class ListModel(QAbstractTableModel):
             and not f.derived
             and not f.sensitive
             and not f.multiline
+            and (self.grid_fields is None or f.name in self.grid_fields)
         )
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

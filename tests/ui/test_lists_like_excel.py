@@ -237,3 +237,28 @@ def test_f2_edits_a_simple_field_in_its_cell_with_the_forms_checks_and_undo(wind
     assert warned and "不能为空" in warned[0]
     with window.db.session() as s:
         assert s.get(StaffMember, person.id).name == person.name
+
+
+def test_f2_on_facilities_and_projects_edits_only_what_needs_no_form(window):
+    import datetime as dt
+
+    from db.models import Facility, Project
+
+    page = window.show_page("facilities")
+    model = page.model
+    assert model.editable(_column(model, "机构名称"))
+    assert not model.editable(_column(model, "实有床位")) and not model.editable(_column(model, "运营状态"))
+    row = model.view_row_of(model.row_at(0).id)
+    facility = model.row_at(row)
+    assert model.setData(model.index(row, _column(model, "机构名称")), facility.name + "（新址）")
+    with window.db.session() as s:
+        assert s.get(Facility, facility.id).name == facility.name + "（新址）"
+
+    page = window.show_page("projects")
+    model = page.model
+    assert not model.editable(_column(model, "形象进度"))
+    project = model.row_at(0)
+    column = _column(model, "计划完工")
+    assert model.setData(model.index(0, column), "2027-06-30")
+    with window.db.session() as s:
+        assert s.get(Project, project.id).planned_completion == dt.date(2027, 6, 30)

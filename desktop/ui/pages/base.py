@@ -35,9 +35,11 @@ class Page(QWidget):
     import_kind: str | None = None  # the import its list's Ctrl+V goes through (desktop.excel.templates)
     record_type = None  # the RecordType its list's cells are edited as (F2), where it allows that
 
-    def allow_editing_in_list(self, model) -> None:
-        """The list's simple fields edited in their cells (F2), through the record's checks and the undo stack."""
+    def allow_editing_in_list(self, model, only: frozenset[str] | None = None) -> None:
+        """The list's simple fields edited in their cells (F2), through the record's checks and the undo stack;
+        ``only`` these where the others need the form (a bed count's day, a closing's reason)."""
         model.edit_cell = self.edit_cell
+        model.grid_fields = only
 
     def edit_cell(self, row, field, text: str) -> str | None:
         from PySide6.QtWidgets import QMessageBox

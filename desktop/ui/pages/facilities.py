@@ -40,6 +40,7 @@ class FacilitiesPage(Page):
     key = "facilities"
     title = "机构"
     import_kind = "facilities"
+    record_type = FACILITY
 
     def __init__(self, win) -> None:
         super().__init__(win)
@@ -97,6 +98,8 @@ class FacilitiesPage(Page):
             ],
             colour=lambda r: GREY if r.status != "operating" else None,
         )
+        # Beds and status change from a day and a closing needs its reason: those are the form's.
+        self.allow_editing_in_list(self.model, frozenset({"name", "kind", "credit_code"}))
         self.view = make_table(self.model)
         self.view.setObjectName("facilityTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())

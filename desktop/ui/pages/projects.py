@@ -95,6 +95,7 @@ class ProjectsPage(Page):
     key = "projects"
     title = "建设项目"
     import_kind = "projects"
+    record_type = PROJECT
 
     def __init__(self, win) -> None:
         super().__init__(win)
@@ -132,6 +133,8 @@ class ProjectsPage(Page):
             colour=lambda r: RED if r.overdue else AMBER if r.behind else None,
         )
         self.model.modelReset.connect(self._summarise)  # a column's filter changes the summary too
+        # Stage, progress and money come from the dated progress reports (填报进度), not a cell.
+        self.allow_editing_in_list(self.model, frozenset({"name", "kind", "planned_start", "planned_completion"}))
         self.view = make_table(self.model)
         self.view.setObjectName("projectTable")
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
