@@ -10,7 +10,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from desktop.excel.export import export_list
 from desktop.ui import file_dialogs
 from desktop.ui.list_view import ListView, shown_html, shown_table
 from desktop.ui.tasks import run_task
@@ -58,6 +57,8 @@ def export_shown(page: Page, *, path: str | None = None) -> None:
     db, title, note, period, today = page.win.db, _title(page), _note(page), page.win.period, page.win.today
 
     def job(progress, cancelled):
+        from desktop.excel.export import export_list  # openpyxl: when a list is first exported, not at start
+
         return export_list(db, title, columns, rows, path, period=period, note=note, today=today)
 
     run_task(page, "正在导出…", job, lambda written: _exported(page, written), failure="导出失败")
