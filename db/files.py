@@ -52,6 +52,9 @@ def environment_reason(exc: BaseException, target: str | os.PathLike[str] | None
             )
         return f"没有写入权限，无法写入{where}。请换一个有写入权限的文件夹，或请管理员开放权限后重试。"
     if code == errno.ENOENT:
+        missing = getattr(exc, "filename", None)
+        if target is not None and missing and Path(missing).parent != Path(target).parent:
+            return None  # a file of the program's own (a library's template) is missing: a bug, logged as one
         return f"找不到要写入的文件夹：{where}。"
     return None
 
@@ -177,7 +180,7 @@ def written_whole(target: str | os.PathLike[str], *, private: bool = False) -> I
         converted = as_write_error(exc, target)
         if converted is exc:
             raise
-        raise converted from None
+        raise converted from exc  # the clerk reads the sentence; the log keeps what the system said
 
 
 def _flush_to_disk(path: Path) -> None:

@@ -138,3 +138,21 @@ def test_a_healthy_database_on_a_full_disk_is_not_called_damaged(county, tmp_pat
     for rc, err in results:
         assert "已损坏" not in err and "技术人员" not in err and "Traceback" not in err, err
         assert rc == 2 and "磁盘空间不足" in err, err  # SQLite cannot even make its -shm file there
+
+
+def test_a_missing_folder_is_the_clerks_to_fix_and_a_missing_program_file_is_a_bug(tmp_path):
+    """A library's own file missing (python-docx's template in a broken bundle) was told as "找不到要写入的文件夹"
+    about the clerk's folder, which exists: now it is left a bug, logged with its cause."""
+    import errno
+
+    from db.files import WriteError, environment_reason, written_whole
+
+    target = tmp_path / "out" / "报告.docx"
+    gone = FileNotFoundError(errno.ENOENT, "No such file", str(target.parent / ".~报告.1.part.docx"))
+    assert environment_reason(gone, target).startswith("找不到要写入的文件夹")
+    library = FileNotFoundError(errno.ENOENT, "No such file", "/opt/app/docx/parts/../templates/default-footer.xml")
+    assert environment_reason(library, target) is None
+    with pytest.raises(FileNotFoundError) as raised:
+        with written_whole(target):
+            raise library
+    assert raised.value is library and not isinstance(raised.value, WriteError)
