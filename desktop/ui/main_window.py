@@ -6,8 +6,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,50 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import DamagedDatabaseError, Database, DatabaseOpenError, open_database
-from db.access import NOT_SIGNED_IN
-from db.errors import ServerAuthError, UserError
+from db.errors import DamagedDatabaseError, DatabaseOpenError, ServerAuthError, UserError
 from desktop import PRODUCT_NAME, __version__
-from desktop.checks.runner import CheckRun, run_checks
-from desktop.demo import DemoOptions, write_demo
-from desktop.norms import ensure_defaults
-from desktop.overview import Overview, overview
 from desktop.periods import Period
 from desktop.ui import file_dialogs
 from desktop.ui.errors import show_error
-from desktop.ui.pages.base import Page
-from desktop.ui.pages.beds import BedsPage
-from desktop.ui.pages.dashboard import DashboardPage
-from desktop.ui.pages.divisions import DivisionsPage
-from desktop.ui.pages.exchange import ExchangePage
-from desktop.ui.pages.facilities import FacilitiesPage
-from desktop.ui.pages.findings import FindingsPage
-from desktop.ui.pages.history import HistoryPage
-from desktop.ui.pages.indicators import IndicatorsPage
-from desktop.ui.pages.projects import ProjectsPage
-from desktop.ui.pages.reports import ReportsPage
-from desktop.ui.pages.settings import ProfileForm, SettingsPage
-from desktop.ui.pages.staff import StaffPage
-from desktop.ui.pages.tasks import TasksPage
-from desktop.ui.tasks import run_task, stop_all
+from desktop.ui.pages import PAGES, PageEntry, Pages
+from desktop.ui.tasks import run_quietly, run_task, stop_all
+
+if TYPE_CHECKING:  # the window paints before SQLAlchemy and the core are imported (desktop.ui.app)
+    from db import Database
+    from desktop.checks.runner import CheckRun
+    from desktop.overview import Overview
+    from desktop.ui.pages.base import Page
 
 log = logging.getLogger(__name__)
 
-PAGES = (
-    DashboardPage,
-    FacilitiesPage,
-    DivisionsPage,
-    StaffPage,
-    BedsPage,
-    ProjectsPage,
-    TasksPage,
-    IndicatorsPage,
-    FindingsPage,
-    HistoryPage,
-    ReportsPage,
-    ExchangePage,
-    SettingsPage,
-)
 MAX_RECENT = 8
 
 STYLE = """
@@ -106,7 +79,11 @@ def _banner(name: str, background: str, border: str) -> QLabel:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, *, today: dt.date | None = None) -> None:
+    dashboard_filled = Signal()  # the dashboard shows all its figures (the start benchmark waits for it)
+
+    def __init__(self, db: Database | None, *, today: dt.date | None = None) -> None:
+        """The window on ``db``; with None, the window alone, painted at once and given its database by
+        ``attach`` (the program's start), its pages and menus disabled until then."""
         super().__init__()
         self.db = db
         self.today = today or dt.date.today()
@@ -114,6 +91,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._findings: CheckRun | None = None
         self._waiting: list[Callable[[CheckRun], None]] = []
+        self._painted = False
+        self._after_paint: list[Callable[[], None]] = []
         self.setStyleSheet(STYLE)
         self._build()
         self._menus()
@@ -125,7 +104,23 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        if db is None:
+            self.setWindowTitle(PRODUCT_NAME)
+            self._set_usable(False)
+            self.statusBar().showMessage("正在打开数据库…")
+        else:
+            self._after_open()
+
+    def attach(self, db: Database) -> None:
+        """The database opened (and signed in to) after the window first painted."""
+        self.db = db
+        self._set_usable(True)
         self._after_open()
+
+    def _set_usable(self, usable: bool) -> None:
+        self.menuBar().setEnabled(usable)
+        self.centralWidget().setEnabled(usable)
+        self.period_bar.setEnabled(usable)
 
     @property
     def user(self) -> str:
@@ -148,11 +143,7 @@ class MainWindow(QMainWindow):
     def apply_role(self) -> None:
         """Enable what the account may do; a viewer sees a banner and no editing buttons."""
         actor = self.db.actor
-        for widget in self.findChildren(QWidget):
-            needed = widget.property("requires")
-            if needed:
-                widget.setEnabled(actor.can(needed))
-                widget.setToolTip("" if actor.can(needed) else f"当前账号（{actor.role_label}）无权使用此功能")
+        self._enable_for_role(self)
         self.new_action.setEnabled(actor.can("edit"))
         self.password_action.setVisible(actor.signed_in)
         read_only = not actor.can("edit")
@@ -164,10 +155,18 @@ class MainWindow(QMainWindow):
         who = f"当前账号：{actor.name}（{actor.role_label}）" if actor.signed_in else "未启用登录"
         self.account_label.setText(who)
 
+    def _enable_for_role(self, parent: QWidget) -> None:
+        actor = self.db.actor
+        for widget in parent.findChildren(QWidget):
+            needed = widget.property("requires")
+            if needed:
+                widget.setEnabled(actor.can(needed))
+                widget.setToolTip("" if actor.can(needed) else f"当前账号（{actor.role_label}）无权使用此功能")
+
     # --- layout -------------------------------------------------------------------
 
     def _build(self) -> None:
-        toolbar = QToolBar("报告期")
+        toolbar = self.period_bar = QToolBar("报告期")
         toolbar.setObjectName("periodBar")
         toolbar.setMovable(False)
         toolbar.addWidget(QLabel(" 报告期："))
@@ -192,13 +191,10 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
-        self.pages: dict[str, Page] = {}
-        for cls in PAGES:
-            page = cls(self)
-            self.pages[page.key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(page.title)
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
+        self.pages = Pages(self._make_page)
+        for entry in PAGES:
+            item = QListWidgetItem(entry.title)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._nav_changed)
         row.addWidget(self.nav)
@@ -248,9 +244,9 @@ class MainWindow(QMainWindow):
         self._action(edit, "重新核查(&R)", self.recheck, QKeySequence("F5"))
 
         go = self.menuBar().addMenu("页面(&G)")
-        for i, page in enumerate(self.pages.values()):
+        for i, entry in enumerate(PAGES):
             shortcut = QKeySequence(f"Ctrl+{(i + 1) % 10}") if i < 10 else None  # Ctrl+1 … Ctrl+0
-            self._action(go, page.title, lambda _c=False, k=page.key: self.show_page(k), shortcut)
+            self._action(go, entry.title, lambda _c=False, k=entry.key: self.show_page(k), shortcut)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "使用说明(&M)", self.show_manual, QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, "关于(&A)", self.show_about)
@@ -265,9 +261,17 @@ class MainWindow(QMainWindow):
 
     # --- navigation and refresh -------------------------------------------------------
 
+    def _make_page(self, entry: PageEntry) -> Page:
+        """A page built the first time it is wanted, with what the account may do on it enabled."""
+        page = entry.load()(self)
+        self.stack.addWidget(page)
+        self._enable_for_role(page)
+        self._undo_keys.watch(page)
+        return page
+
     def show_page(self, key: str) -> Page:
         page = self.pages[key]
-        row = list(self.pages).index(key)
+        row = self.pages.index(key)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
         else:
@@ -278,15 +282,17 @@ class MainWindow(QMainWindow):
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
         page = self.pages[key]
         leaving = self.current_page()
-        if leaving is not page and not leaving.can_leave():  # unsaved work the clerk chose to go back to
+        # unsaved work the clerk chose to go back to (nothing is shown before the first page)
+        if leaving is not None and leaving is not page and not leaving.can_leave():
             self.nav.blockSignals(True)
-            self.nav.setCurrentRow(list(self.pages.values()).index(leaving))
+            self.nav.setCurrentRow(self.pages.index(leaving.key))
             self.nav.blockSignals(False)
             return
         self.stack.setCurrentWidget(page)
         page.ensure_fresh()
 
-    def current_page(self) -> Page:
+    def current_page(self) -> Page | None:
+        """The page shown; None only before the database is attached (no page is built yet)."""
         return self.stack.currentWidget()
 
     def open_record(self, page_key: str, record_id: int) -> None:
@@ -299,7 +305,7 @@ class MainWindow(QMainWindow):
     def data_changed(self) -> None:
         """Something was written: findings and every page are re-read when next shown."""
         self._findings = None
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.stale = True
         self.current_page().ensure_fresh()
         self._update_title()
@@ -311,8 +317,25 @@ class MainWindow(QMainWindow):
     def recheck(self) -> None:
         self.data_changed()
 
-    def with_findings(self, callback: Callable[[CheckRun], None]) -> None:
-        """Call back with the findings of the current period, checking first (off the main thread) if needed."""
+    def when_painted(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` once the window has painted (at once, from the event loop, when it has or is not shown):
+        what takes long to gather never delays the first sight of the window."""
+        if self._painted or not self.isVisible():
+            QTimer.singleShot(0, fn)
+        else:
+            self._after_paint.append(fn)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            waiting, self._after_paint = self._after_paint, []
+            for fn in waiting:
+                QTimer.singleShot(0, fn)
+
+    def with_findings(self, callback: Callable[[CheckRun], None], *, quietly: bool = False) -> None:
+        """Call back with the findings of the current period, checking first (off the main thread) if needed;
+        ``quietly`` with a note in the status bar instead of a progress dialog (the dashboard's check at start)."""
         if self._findings is not None and self._findings.period == self.period:
             callback(self._findings)
             return
@@ -322,12 +345,15 @@ class MainWindow(QMainWindow):
         period, today, db = self.period, self.today, self.db
 
         def job(progress, cancelled):
+            from desktop.checks.runner import run_checks
+
             with db.session() as session:
                 run = run_checks(session, period, today=today, progress=progress, cancelled=cancelled)
                 session.commit()  # keeps the default norms loaded on first use
                 return run
 
         def done(run: CheckRun) -> None:
+            self.statusBar().clearMessage()
             waiting, self._waiting = self._waiting, []
             if run.period != self.period:
                 return
@@ -336,13 +362,21 @@ class MainWindow(QMainWindow):
                 cb(run)
 
         def failed(_exc: BaseException) -> None:
+            self.statusBar().clearMessage()
             self._waiting = []
 
-        run_task(self, f"正在核查{period.label}…", job, done, failure="核查失败", on_error=failed)
+        title = f"正在核查{period.label}…"
+        if quietly:
+            self.statusBar().showMessage(title)
+            run_quietly(self, job, done, failure="核查失败", on_error=failed)
+        else:
+            run_task(self, title, job, done, failure="核查失败", on_error=failed)
 
     # --- databases ----------------------------------------------------------------
 
     def _update_title(self) -> Overview:
+        from desktop.overview import overview
+
         with self.db.session() as session:
             o = overview(session)
         area = o.area_name or "未设置地区"
@@ -352,8 +386,10 @@ class MainWindow(QMainWindow):
 
     def _after_open(self) -> None:
         self.undo_stack.clear()
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.forget_unsaved()
+        from desktop.norms import ensure_defaults
+
         with self.db.session() as session:  # first use of a database loads the default norms
             ensure_defaults(session)
             session.commit()
@@ -369,7 +405,7 @@ class MainWindow(QMainWindow):
                 "网络中断可能导致保存失败。建议把数据库放在本机硬盘上，通过“备份”分享给他人。"
             )
         self._findings = None
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.stale = True
         if self.nav.currentRow() != 0:
             self.nav.setCurrentRow(0)
@@ -410,11 +446,14 @@ class MainWindow(QMainWindow):
 
     def may_leave_database(self, doing: str) -> bool:
         """Unsaved work on the page shown (a population grid) is asked about before its database goes."""
-        return self.current_page().can_leave(doing)
+        page = self.current_page()
+        return page is None or page.can_leave(doing)
 
     def switch_database(self, path: str) -> bool:
         if not self.may_leave_database("打开另一个数据库"):
             return False
+        from db import open_database
+
         try:
             db = open_database(path)
         except ServerAuthError as exc:  # a server from the recent list, or a wrong password: ask (again)
@@ -503,6 +542,8 @@ class MainWindow(QMainWindow):
         intro.setObjectName("profileIntro")
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        from desktop.ui.pages.settings import ProfileForm
+
         form = ProfileForm(self, save_button=False)
         form.refresh()
         layout.addWidget(form)
@@ -515,6 +556,8 @@ class MainWindow(QMainWindow):
     def load_demo(self) -> None:
         if not self.may_leave_database("载入示范数据"):
             return
+        from desktop.demo import DemoOptions, write_demo
+
         db = self.db
 
         def job(progress, cancelled):
@@ -562,6 +605,8 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self, backup: Path) -> bool:
         """Close the database, put the backup in its place (the current file is backed up first), reopen."""
+        from db import open_database
+        from db.access import NOT_SIGNED_IN
         from db.backups import restore
         from db.vault import vault_of
         from desktop.accounts import carry_key
@@ -599,8 +644,9 @@ class MainWindow(QMainWindow):
         stop_all()  # a check still running in the background ends before its database closes
         for timer in self.findChildren(QTimer):  # and nothing waiting to fill a page reads it after
             timer.stop()
-        self.db.close()
-        self._daily_backup()
+        if self.db is not None:  # None: closed before a database was opened (refused, or the sign-in given up)
+            self.db.close()
+            self._daily_backup()
         super().closeEvent(event)
 
     def _daily_backup(self) -> None:

@@ -97,9 +97,35 @@ def run_task(
             show_error(parent, failure, exc, after=after)
 
     task.signals.progress.connect(progress)
+    dialog.canceled.connect(task.cancel)
+    return _start(task, finish, fail)
+
+
+def run_quietly(parent: QWidget, job: Job, on_done: Callable[[Any], None], *, failure: str, on_error=None) -> Task:
+    """Run ``job`` off the main thread with no dialog: for what fills a page the clerk is already using (the
+    dashboard's details, the check at start). A failure is shown the one way, titled ``failure``."""
+    task = Task(job)
+    task.setAutoDelete(False)
+
+    def finish(result: Any) -> None:
+        _RUNNING.discard(task)
+        if not task.abandoned:
+            on_done(result)
+
+    def fail(exc: BaseException) -> None:
+        _RUNNING.discard(task)
+        if task.abandoned:
+            return
+        if on_error is not None:
+            on_error(exc)
+        show_error(parent, failure, exc)
+
+    return _start(task, finish, fail)
+
+
+def _start(task: Task, finish: Callable[[Any], None], fail: Callable[[BaseException], None]) -> Task:
     task.signals.finished.connect(finish)
     task.signals.failed.connect(fail)
-    dialog.canceled.connect(task.cancel)
     _RUNNING.add(task)
     if RUN_SYNCHRONOUSLY:
         task.run()

@@ -25,9 +25,13 @@ class FieldUndoFirst(QObject):
         event.ignore()  # not the field's: the window's shortcut takes the key
         return True
 
+    def watch(self, parent: QWidget) -> None:
+        """The text fields under ``parent`` (a page built after the window) follow the rule too."""
+        for field in parent.findChildren(QLineEdit):
+            field.installEventFilter(self)
+
 
 def install(window: QWidget) -> FieldUndoFirst:
     keys = FieldUndoFirst(window)
-    for field in window.findChildren(QLineEdit):
-        field.installEventFilter(keys)
+    keys.watch(window)
     return keys

@@ -23,7 +23,7 @@ def pytest_runtest_teardown(item):
 
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, MainWindow):
-            for page in widget.pages.values():
+            for page in widget.pages.built():
                 page.forget_unsaved()
     return (yield)
 
@@ -38,6 +38,28 @@ def _close_windows() -> None:
             widget.close()
             widget.deleteLater()
     QApplication.sendPostedEvents(None, 0)
+
+
+def run_the_desk(argv: list[str], look) -> int:
+    """``countyhealth-desk ARGV`` in this process: ``look()`` is called once its window is up, then the app quits."""
+    from PySide6.QtCore import QEvent, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui import app
+
+    def look_and_quit():
+        look()
+        for w in QApplication.topLevelWidgets():
+            w.close()
+        QApplication.quit()
+
+    QTimer.singleShot(100, look_and_quit)
+    code = app.main(argv)
+    # Closing the last window posts a second quit: delivered after the loop has ended, it would leave every event
+    # loop of the tests after this one ending at once (qtbot.waitUntil would never wait).
+    QApplication.removePostedEvents(None, QEvent.Type.Quit)
+    QApplication.sendPostedEvents(None, 0)  # let the closed windows be deleted within the test
+    return code
 
 
 @pytest.fixture

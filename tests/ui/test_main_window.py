@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from desktop.ui.main_window import MainWindow
 
-from .conftest import TODAY, answer
+from .conftest import TODAY, answer, run_the_desk
 
 
 def test_title_names_the_product_the_county_and_the_file(window, demo_db):
@@ -162,23 +162,15 @@ def test_version_does_not_start_qt():
     assert "countyhealth-desk 0." in result.stdout
 
 
-def test_the_desk_command_starts_on_the_given_database(qtbot, demo_db, monkeypatch):
-    from PySide6.QtCore import QTimer
+def test_the_desk_command_starts_on_the_given_database(qtbot, demo_db):
     from PySide6.QtWidgets import QApplication
-
-    from desktop.ui import app
 
     seen = []
 
-    def look_and_quit():
+    def look():
         seen.extend(w.windowTitle() for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
-        for w in QApplication.topLevelWidgets():
-            w.close()
-        QApplication.quit()
 
-    QTimer.singleShot(100, look_and_quit)
-    assert app.main(["--db", demo_db.target]) == 0
-    QApplication.sendPostedEvents(None, 0)  # let the closed window be deleted within the test
+    assert run_the_desk(["--db", demo_db.target], look) == 0
     assert seen == [f"县域卫生健康台账 — 清溪县 — {demo_db.display_name}"]
 
 

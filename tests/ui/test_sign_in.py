@@ -13,7 +13,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.accounts_tab import AccountDialog
 from desktop.ui.record_dialogs import edit_record_dialog
 from desktop.ui.sign_in import SignInDialog, sign_in
-from tests.ui.conftest import TODAY
+from tests.ui.conftest import TODAY, run_the_desk
 
 PASSWORD = "清溪县2026卫健"
 
@@ -86,6 +86,7 @@ def test_a_viewer_sees_a_banner_no_editing_buttons_and_a_read_only_form(qtbot, d
     qtbot.addWidget(win)
     win.show()
     assert win.role_banner.isVisible() and "查看员" in win.role_banner.text()
+    list(win.pages.values())  # every page built, after the role was applied: each is disabled as it is built
     for name in ("addPerson", "transferPerson", "departPerson", "addFacility", "importFile", "saveProfile"):
         assert not win.findChild(QPushButton, name).isEnabled(), name
     assert not win.findChild(QPushButton, "addAccount").isEnabled()
@@ -108,15 +109,26 @@ def test_a_viewer_sees_a_banner_no_editing_buttons_and_a_read_only_form(qtbot, d
         assert s.get(StaffMember, person.id).name == person.name
 
 
-def test_the_desk_command_asks_to_sign_in_before_any_window(qtbot, demo_db, monkeypatch):
-    from PySide6.QtCore import QTimer
+def test_the_desk_command_asks_to_sign_in_before_any_record_is_shown(qtbot, demo_db, monkeypatch):
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui import app
 
     make_accounts(demo_db)
-    monkeypatch.setattr(SignInDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
-    assert app.main(["--db", demo_db.target]) == 0  # gave up at the sign-in: no window at all
+    behind = []
+
+    def give_up(dialog: SignInDialog) -> int:
+        # The window has painted, empty: nothing of the database is read or shown before the sign-in.
+        behind.extend(
+            (w.pages.built(), w.centralWidget().isEnabled(), w.menuBar().isEnabled())
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible()
+        )
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(SignInDialog, "exec", give_up)
+    assert app.main(["--db", demo_db.target]) == 0  # gave up at the sign-in: the window closes, nothing opened
+    assert behind == [([], False, False)]
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
 
     def sign_in_as_viewer(dialog: SignInDialog) -> int:
@@ -127,15 +139,13 @@ def test_the_desk_command_asks_to_sign_in_before_any_window(qtbot, demo_db, monk
 
     seen = []
 
-    def look_and_quit():
-        for w in QApplication.topLevelWidgets():
-            if isinstance(w, MainWindow) and w.isVisible():
-                seen.append(w.account_label.text())
-                w.close()
-        QApplication.quit()
+    def look():
+        seen.extend(
+            w.account_label.text()
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible()
+        )
 
     monkeypatch.setattr(SignInDialog, "exec", sign_in_as_viewer)
-    QTimer.singleShot(100, look_and_quit)
-    assert app.main(["--db", demo_db.target]) == 0
-    QApplication.sendPostedEvents(None, 0)
+    assert run_the_desk(["--db", demo_db.target], look) == 0
     assert seen == ["当前账号：小李（查看员）"]

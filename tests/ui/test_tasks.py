@@ -49,18 +49,16 @@ def test_a_cancelled_check_is_a_note_not_a_failure(window, monkeypatch):
     """Cancelling the check showed "核查失败：核查时出错：" with no reason: it caught another module's Cancelled."""
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop.ui import main_window
+    from desktop.checks import runner
 
     boxes = []
     for kind in ("warning", "critical"):
         monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: boxes.append(a[1:]))
 
     def cancelled_at_once(session, period, *, today, progress, cancelled):
-        from desktop.checks import runner
-
         raise runner.Cancelled()
 
-    monkeypatch.setattr(main_window, "run_checks", cancelled_at_once)
+    monkeypatch.setattr(runner, "run_checks", cancelled_at_once)
     window._findings = None
     window.with_findings(lambda _run: None)
     assert boxes == []
@@ -70,8 +68,8 @@ def test_a_cancelled_check_is_a_note_not_a_failure(window, monkeypatch):
 def test_a_bug_in_a_job_is_logged_and_the_clerk_reads_where(window, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
+    from desktop.checks import runner
     from desktop.logs import log_file
-    from desktop.ui import main_window
 
     boxes = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, title, text: boxes.append((title, text)))
@@ -79,7 +77,7 @@ def test_a_bug_in_a_job_is_logged_and_the_clerk_reads_where(window, monkeypatch)
     def broken(session, period, **_kw):
         raise KeyError("beds_per_1000")  # an English programmer's word that must not reach the clerk
 
-    monkeypatch.setattr(main_window, "run_checks", broken)
+    monkeypatch.setattr(runner, "run_checks", broken)
     window._findings = None
     window.with_findings(lambda _run: None)
     ((title, text),) = boxes

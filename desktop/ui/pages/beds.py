@@ -16,9 +16,6 @@ COLOURS = {"within": GREEN, "under": RED, "over": AMBER}
 
 
 class BedsPage(Page):
-    key = "beds"
-    title = "床位核查"
-
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)

@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from db.codes import SEVERITY
 from desktop.checks.beds import bed_rows
 from desktop.checks.findings import cn_date
-from desktop.figures import headline_figures
+from desktop.figures import Figures, headline_figures
 from desktop.indicators import RESOURCE_INDICATORS, indicator_table
 from desktop.norms import norms_in_force
 from desktop.overview import overview
+from desktop.periods import Period
 from desktop.snapshot import Snapshot
 from desktop.ui.pages.base import Page, heading
+from desktop.ui.tasks import run_quietly
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the dashboard shows below its counts, read in one session off the main thread."""
+
+    period: Period
+    indicators: list
+    beds: list
+    county_of: dict[int, str]
+    earlier: dict[str, Figures]  # the same figures a quarter and a year before, by the words that say so
+
+
+def gather_details(db, period: Period, today) -> Details:
+    as_of = period.as_of(today)
+    with db.session() as session:
+        rows = indicator_table(session, period.year, today=today, as_of=as_of)
+        snapshot = Snapshot(session, as_of)
+        beds = bed_rows(snapshot, period.year, norms_in_force(session, as_of)["bed_band"])
+        county_of = {b.facility_id: snapshot.where_facility(b.facility_id).county or "" for b in beds}
+        earlier = {
+            label: headline_figures(session, p, today=today, subsidies=False, findings=False)
+            for label, p in (("较上季", period.previous_quarter()), ("较去年同期", period.year_before()))
+        }
+    return Details(period, rows, beds, county_of, earlier)
+
 
 SEVERITY_STYLE = {"high": "#c62828", "medium": "#ef6c00", "low": "#1565c0"}
 
@@ -39,14 +69,8 @@ class Card(QFrame):
 
 
 class DashboardPage(Page):
-    key = "dashboard"
-    title = "工作台"
-
     def __init__(self, win) -> None:
         super().__init__(win)
-        # owned by the page, so the window's closing stops it: a fill after closing would read a closed database
-        self.details_timer = QTimer(self, singleShot=True, interval=50)
-        self.details_timer.timeout.connect(self.fill_details)
         layout = QVBoxLayout(self)
         self.header = heading("")
         layout.addWidget(self.header)
@@ -107,8 +131,8 @@ class DashboardPage(Page):
         layout.addLayout(row, 1)
 
     def refresh(self) -> None:
-        """The counts at once; the indicators, the chart and the findings right after the first paint,
-        so that the window is usable without waiting for them."""
+        """The counts at once; the indicators, the chart and the findings gathered off the main thread once the
+        window has painted, so that the window is usable without waiting for them."""
         period = self.win.period
         with self.win.db.session() as session:
             o = overview(session)
@@ -125,25 +149,23 @@ class DashboardPage(Page):
             card.value.setText(f"{values[key]:,}")
             card.change.setText("")
         self.figures = figures
-        self.details_timer.start()  # after the window's first paint
+        self.win.when_painted(self.fill_details)
 
     def fill_details(self) -> None:
+        db, period, today = self.win.db, self.win.period, self.win.today
+        run_quietly(
+            self, lambda _progress, _cancelled: gather_details(db, period, today), self._show_details,
+            failure="工作台数据读取失败",
+        )  # fmt: skip
+
+    def _show_details(self, details: Details) -> None:
         from desktop.charts import bed_band_chart, to_svg, verdicts_by_county_chart  # reportlab: once shown
 
-        period, today = self.win.period, self.win.today
-        with self.win.db.session() as session:
-            rows = indicator_table(session, period.year, today=today, as_of=period.as_of(today))
-            norms = norms_in_force(session, period.as_of(today))
-            snapshot = Snapshot(session, period.as_of(today))
-            beds = bed_rows(snapshot, period.year, norms["bed_band"])
-            county_of = {b.facility_id: snapshot.where_facility(b.facility_id).county or "" for b in beds}
-            earlier = {
-                label: headline_figures(session, p, today=today, subsidies=False, findings=False)
-                for label, p in (("较上季", period.previous_quarter()), ("较去年同期", period.year_before()))
-            }
-        self._show_changes(earlier)
+        if details.period != self.win.period:  # the clerk chose another period meanwhile: its own fill follows
+            return
+        self._show_changes(details.earlier)
         cells = []
-        for r in rows:
+        for r in details.indicators:
             if r.code not in RESOURCE_INDICATORS:
                 continue
             colour = {"met": "#2e7d32", "not_met": "#c62828"}.get(r.verdict, "#777777")
@@ -160,19 +182,20 @@ class DashboardPage(Page):
             )
         self.indicators.setText("<table>" + "".join(cells) + "</table>")
         by_county: dict[str, dict[str, int]] = {}
-        for b in beds:
+        for b in details.beds:
             if b.lower is not None:
-                by_county.setdefault(county_of[b.facility_id], {}).setdefault(b.verdict, 0)
-                by_county[county_of[b.facility_id]][b.verdict] += 1
+                county = details.county_of[b.facility_id]
+                by_county.setdefault(county, {}).setdefault(b.verdict, 0)
+                by_county[county][b.verdict] += 1
         if len(by_county) > 1:  # a city: a bar per county, not a strip of 170 centres (the 床位核查 page has each)
             self.chart_title.setText("<b>乡镇卫生院床位配置（按县统计）</b>")
             self.chart.load(to_svg(verdicts_by_county_chart(by_county)))
         else:
             self.chart_title.setText("<b>乡镇卫生院床位配置</b>")
-            self.chart.load(to_svg(bed_band_chart(beds)))
+            self.chart.load(to_svg(bed_band_chart(details.beds)))
         # drawn to its own proportions: stretched to the panel, a short chart's text came out squashed
         self.chart.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
-        self.win.with_findings(self.show_findings)
+        self.win.with_findings(self.show_findings, quietly=True)
 
     def show_findings(self, run) -> None:
         by_sev = {s: 0 for s in SEVERITY}
@@ -194,6 +217,7 @@ class DashboardPage(Page):
         self.towns_label.setText(
             "问题最多的乡镇（街道）：" + "、".join(f"{name} {n} 条" for name, n in ranked) if ranked else ""
         )
+        self.win.dashboard_filled.emit()
 
     def _show_changes(self, earlier: dict) -> None:
         """Each figure against the previous quarter and the same quarter a year before: +12, −3, 持平."""

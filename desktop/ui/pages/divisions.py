@@ -36,9 +36,6 @@ WITHDRAWN = QColor("#8a8f95")
 
 
 class DivisionsPage(Page):
-    key = "divisions"
-    title = "区划与人口"
-
     def __init__(self, win) -> None:
         super().__init__(win)
         self.rows: dict[int, core.DivisionRow] = {}

@@ -55,9 +55,6 @@ def _decided(row: SenderStatus) -> str:
 
 
 class ExchangePage(Page):
-    key = "exchange"
-    title = "数据交换"
-
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)

@@ -37,8 +37,6 @@ from desktop.ui.tablemodel import GREY, Column, ListModel
 
 
 class FacilitiesPage(Page):
-    key = "facilities"
-    title = "机构"
     import_kind = "facilities"
     record_type = FACILITY
 

@@ -22,9 +22,6 @@ KIND_PAGE = {"facility": "facilities", "person": "staff", "project": "projects",
 
 
 class FindingsPage(Page):
-    key = "findings"
-    title = "问题清单"
-
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)

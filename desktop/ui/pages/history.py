@@ -31,9 +31,6 @@ def history_model(*, with_record: bool = True) -> ListModel:
 
 
 class HistoryPage(Page):
-    key = "history"
-    title = "修改记录"
-
     SPANS = {"since_submission": "上次上报以来", "period": "本报告期内", "all": "全部"}
 
     def __init__(self, win) -> None:

@@ -18,9 +18,6 @@ def _n(v: float | None) -> str:
 
 
 class IndicatorsPage(Page):
-    key = "indicators"
-    title = "规划指标"
-
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)

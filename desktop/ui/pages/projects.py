@@ -92,8 +92,6 @@ class Timeline(QWidget):
 
 
 class ProjectsPage(Page):
-    key = "projects"
-    title = "建设项目"
     import_kind = "projects"
     record_type = PROJECT
 

@@ -71,9 +71,6 @@ def documents_folder() -> Path:
 
 
 class ReportsPage(Page):
-    key = "reports"
-    title = "报表"
-
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)

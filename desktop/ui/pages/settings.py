@@ -252,9 +252,6 @@ class NormDialog(QDialog):
 
 
 class SettingsPage(Page):
-    key = "settings"
-    title = "设置"
-
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)

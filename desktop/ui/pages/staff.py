@@ -49,8 +49,6 @@ def _filter_combo(name: str, label: str, codes: dict[str, str]) -> QComboBox:
 
 
 class StaffPage(Page):
-    key = "staff"
-    title = "人员"
     import_kind = "staff"
     record_type = STAFF
 

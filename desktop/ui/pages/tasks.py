@@ -36,8 +36,6 @@ from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
 
 
 class TasksPage(Page):
-    key = "tasks"
-    title = "重点任务"
     import_kind = "tasks"
     record_type = TASK
 
