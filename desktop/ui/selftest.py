@@ -133,6 +133,11 @@ def _window(ctx: dict) -> str:
     window.resize(1280, 800)
     window.show()
     app.processEvents()
+    for key in window.pages:  # each page's module is imported when first shown: all of them are in the bundle
+        window.show_page(key)
+        app.processEvents()
+    window.show_page("dashboard")
+    app.processEvents()
     image = window.grab().toImage()
     title = window.windowTitle()
     from desktop.ui.tasks import stop_all
