@@ -352,8 +352,14 @@ class MainWindow(QMainWindow):
                 session.commit()  # keeps the default norms loaded on first use
                 return run
 
+        title = f"正在核查{period.label}…"
+
+        def quiet_note_off() -> None:  # only its own note: the database's or another's stays
+            if self.statusBar().currentMessage() == title:
+                self.statusBar().clearMessage()
+
         def done(run: CheckRun) -> None:
-            self.statusBar().clearMessage()
+            quiet_note_off()
             waiting, self._waiting = self._waiting, []
             if run.period != self.period:
                 return
@@ -362,10 +368,9 @@ class MainWindow(QMainWindow):
                 cb(run)
 
         def failed(_exc: BaseException) -> None:
-            self.statusBar().clearMessage()
+            quiet_note_off()
             self._waiting = []
 
-        title = f"正在核查{period.label}…"
         if quietly:
             self.statusBar().showMessage(title)
             run_quietly(self, job, done, failure="核查失败", on_error=failed)
