@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self._findings: CheckRun | None = None
         self._waiting: list[Callable[[CheckRun], None]] = []
         self._painted = False
+        self._closed = False
         self._after_paint: list[Callable[[], None]] = []
         self.setStyleSheet(STYLE)
         self._build()
@@ -321,9 +322,13 @@ class MainWindow(QMainWindow):
         """Call ``fn`` once the window has painted (at once, from the event loop, when it has or is not shown):
         what takes long to gather never delays the first sight of the window."""
         if self._painted or not self.isVisible():
-            QTimer.singleShot(0, fn)
+            self._soon(fn)
         else:
             self._after_paint.append(fn)
+
+    def _soon(self, fn: Callable[[], None]) -> None:
+        """``fn`` from the event loop, unless the window has closed by then (its database is closed)."""
+        QTimer.singleShot(0, self, lambda: None if self._closed else fn())
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)
@@ -331,7 +336,7 @@ class MainWindow(QMainWindow):
             self._painted = True
             waiting, self._after_paint = self._after_paint, []
             for fn in waiting:
-                QTimer.singleShot(0, fn)
+                self._soon(fn)
 
     def with_findings(self, callback: Callable[[CheckRun], None], *, quietly: bool = False) -> None:
         """Call back with the findings of the current period, checking first (off the main thread) if needed;
@@ -646,6 +651,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         settings().setValue("geometry", self.saveGeometry())
+        self._closed = True  # what was to follow the first paint does not come
         stop_all()  # a check still running in the background ends before its database closes
         for timer in self.findChildren(QTimer):  # and nothing waiting to fill a page reads it after
             timer.stop()

@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -107,14 +108,17 @@ def run_quietly(parent: QWidget, job: Job, on_done: Callable[[Any], None], *, fa
     task = Task(job)
     task.setAutoDelete(False)
 
+    def gone() -> bool:  # the page it fills was deleted (its window closed): its result is no one's
+        return task.abandoned or not shiboken6.isValid(parent)
+
     def finish(result: Any) -> None:
         _RUNNING.discard(task)
-        if not task.abandoned:
+        if not gone():
             on_done(result)
 
     def fail(exc: BaseException) -> None:
         _RUNNING.discard(task)
-        if task.abandoned:
+        if gone():
             return
         if on_error is not None:
             on_error(exc)
