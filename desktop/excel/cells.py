@@ -1,7 +1,7 @@
 """The one way text goes into a workbook: as text, never as a formula, and only with characters a workbook holds.
 
-Exports, blank and filled templates and the problem workbook all write through ``put`` (or, in the write-only
-export, through ``cell_text`` with the cell's ``data_type`` set to ``'s'``), so that no stored text, however it
+Blank and filled templates and the problem workbook write through ``put``, the submission sheets through
+``cell_text`` into shared strings (desktop/excel/spreadsheetml.py), so that no stored text, however it
 got into the database (an older version, an exchange file, a hand-edited database), can fail an export with
 openpyxl's IllegalCharacterError or be written as a live formula.
 """
@@ -31,7 +31,7 @@ def cell_text(text: str) -> str:
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write ``value`` into a cell of a (normal, not write-only) worksheet; text stays text."""
+    """Write ``value`` into a cell of an openpyxl worksheet; text stays text."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
         cell.value = cell_text(value)

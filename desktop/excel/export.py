@@ -9,8 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from db import Database
 from db.errors import Cancelled
 from db.files import written_whole
@@ -18,6 +16,7 @@ from db.models import Submission
 from desktop.excel.errors import ExcelError
 from desktop.excel.layout import Col, FormHeader, SheetSpec, write_sheet
 from desktop.excel.sheets import SHEETS, Context
+from desktop.excel.spreadsheetml import FormWorkbook
 from desktop.periods import Period
 from desktop.profile import form_block_lines, form_blocks, load_profile
 
@@ -73,13 +72,13 @@ def export_workbook(
         blocks = form_blocks(session)
         ctx = Context(session, period, today, profile.area_name or "", unmask_ids, all_staff)
         header = _header(profile, period, today)
-        wb = Workbook(write_only=True)
+        wb = FormWorkbook()
         for i, key in enumerate(sheet_keys):
             if cancelled and cancelled():
                 raise Cancelled()
             label, build = SHEETS[key]
             spec = build(ctx)
-            ws = wb.create_sheet(label[:31])
+            ws = wb.add_sheet(label[:31])
             block = form_block_lines(blocks.get(key, {}))
             counts[key] = write_sheet(ws, spec, header, block=block, cancelled=cancelled)
             if progress:
@@ -139,8 +138,8 @@ def export_list(
         rows,
         notes=[note] if note else [],
     )
-    wb = Workbook(write_only=True)
-    write_sheet(wb.create_sheet(title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼"))), spec, header)
+    wb = FormWorkbook()
+    write_sheet(wb.add_sheet(title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼"))), spec, header)
     with written_whole(out) as partial:
         wb.save(partial)
     return out

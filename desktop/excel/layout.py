@@ -1,10 +1,9 @@
-"""A sheet in the layout of a Chinese statistical form, written with openpyxl's write-only mode.
+"""A sheet in the layout of a Chinese statistical form, written into a FormWorkbook (desktop/excel/spreadsheetml.py).
 
 Title, reporting unit and period, one- or two-level headers, data, a 合计 row, the
 footer (单位负责人, 填表人, 联系电话, 报出日期); A4 fitted to the page width with the
-header rows repeated on every printed page. Titles and group headers are centred
-across their columns ("centre across selection"), which needs no merged cells and
-so works in write-only mode.
+header rows repeated on every printed page. The title, the form's block, two-level
+headers and notes are merged across their columns.
 """
 
 from __future__ import annotations
@@ -15,18 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from db.errors import Cancelled
-from desktop.excel.cells import cell_text
+from desktop.excel.spreadsheetml import FormSheet, Style
 
 FONT = "宋体"
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+HEADER_FILL = "F2F2F2"
 
 # Column kinds: text, code (text that must stay text: ID numbers, codes), int, float, money, date, percent
 NUMBER_FORMATS = {"int": "#,##0", "float": "#,##0.00", "money": "#,##0.0", "percent": "0.0", "date": "yyyy-mm-dd"}
@@ -72,24 +64,8 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-class _Prototype(Cell):
-    """A styled cell that every value of one style is written through (see ``_install_fast_rows``). Its style
-    never changes once made, so its index in the workbook's style table is looked up once instead of being
-    hashed again for each of a roster's 400,000 cells."""
-
-    __slots__ = ("_style_index",)
-
-    @property
-    def style_id(self) -> int:
-        try:
-            return self._style_index
-        except AttributeError:
-            self._style_index = Cell.style_id.fget(self)
-            return self._style_index
-
-
 def _cell(
-    ws: Worksheet,
+    ws: FormSheet,
     value: Any,
     *,
     kind: str = "text",
@@ -97,58 +73,25 @@ def _cell(
     size: float = 10.5,
     align: str = "left",
     border: bool = False,
-    fill: PatternFill | None = None,
+    fill: str | None = None,
     wrap: bool = False,
-) -> tuple[Any, _Prototype]:
-    """A value with the styled prototype cell it is written through (see ``_install_fast_rows``)."""
+) -> tuple[Any, int]:
+    """A value with the index of its cell style: a number of a numeric kind right-aligned in its format."""
     if isinstance(value, str) and kind in ("int", "float", "money", "percent"):
         kind = "text"
     numeric = kind in NUMBER_FORMATS and not isinstance(value, str)
-    # One prototype per style, kept on the workbook (style indexes mean nothing in another workbook):
-    # building and hashing Font, Alignment and Border objects for each of a roster's 400,000 cells cost
-    # five times the writing itself.
-    prototypes = ws.parent.__dict__.setdefault("_countyhealth_prototypes", {})
-    key = (kind if numeric else "text", bold, size, align, border, id(fill), wrap)
-    proto = prototypes.get(key)
-    if proto is None:
-        proto = _Prototype(ws, column=1, row=1)
-        proto.font = Font(name=FONT, size=size, bold=bold)
-        horizontal = "right" if numeric and kind != "date" and align == "left" else align
-        proto.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
-        if numeric:
-            proto.number_format = NUMBER_FORMATS[kind]
-        if border:
-            proto.border = BOX
-        if fill is not None:
-            proto.fill = fill
-        prototypes[key] = proto
-    return value, proto
-
-
-def _install_fast_rows(ws: Worksheet) -> None:
-    """Write each appended (value, prototype) through its prototype cell.
-
-    openpyxl's own conversion tries each value as a plain value first and, for a styled cell, falls
-    back through an exception: per cell of a big roster that doubled the export's time. The writer
-    consumes each cell before the next is made, so one prototype cell per style can carry them all.
-    (This replaces ``WriteOnlyWorksheet._values_to_row`` on this worksheet only; the export tests
-    read the workbooks back, so a change of openpyxl's internals cannot pass unnoticed.)
-    """
-
-    def values_to_row(values, row_idx):
-        for col_idx, item in enumerate(values, 1):
-            if item is None:
-                continue
-            value, proto = item
-            if isinstance(value, str):
-                proto.value = cell_text(value)
-                proto.data_type = "s"  # user text is text: never a formula, whatever its first character
-            else:
-                proto.value = value
-            proto.column, proto.row = col_idx, row_idx
-            yield proto
-
-    ws._values_to_row = values_to_row
+    horizontal = "right" if numeric and kind != "date" and align == "left" else align
+    style = Style(
+        font=FONT,
+        size=size,
+        bold=bold,
+        horizontal=horizontal,
+        wrap=wrap,
+        number_format=NUMBER_FORMATS[kind] if numeric else "General",
+        border=border,
+        fill=fill,
+    )
+    return value, ws.book.style(style)
 
 
 LINE_POINTS = 14  # a line of 10.5-point 宋体, in points
@@ -174,7 +117,7 @@ def _text_of(value: Any, kind: str) -> str:
 
 
 def write_sheet(
-    ws: Worksheet,
+    ws: FormSheet,
     spec: SheetSpec,
     header: FormHeader,
     *,
@@ -182,9 +125,8 @@ def write_sheet(
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Write one form into a write-only worksheet; returns the number of data rows. ``block``: the lines of the
+    """Write one form into a sheet of a FormWorkbook; returns the number of data rows. ``block``: the lines of the
     statistical form's block (表号：…), where the sheet has one."""
-    _install_fast_rows(ws)
     cols = list(spec.columns)
     n = len(cols) + 1  # the 序号 column first
     rows = list(spec.rows)
@@ -209,28 +151,22 @@ def write_sheet(
         short = display_width(label) + 2 - sum(widths[i] for i in members)
         for i in members:
             widths[i] += max(0.0, short) / len(members)
-    for i, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    # In write-only mode the sheet's properties, views and columns are streamed before the first row,
-    # so everything that lives there is set now.
+    ws.widths = widths
     header_rows = 2 if two_levels else 1
     head = 3 + len(block)  # the header's first row: after the title, the form's block and the line of who reports
     first_data = head + header_rows
-    ws.freeze_panes = f"B{first_data}"
-    ws.print_title_rows = f"{head}:{first_data - 1}"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.freeze = (first_data - 1, 1)
+    ws.print_titles = (head, first_data - 1)
 
-    last = get_column_letter(n)
     # The block's lines, left-aligned one under another, span as many of the last columns as the longest needs.
     longest, block_from = max(map(display_width, block), default=0) + 2, n
     while block_from > 1 and sum(widths[block_from - 1 :]) < longest:
         block_from -= 1
-    ws.append([_cell(ws, spec.title, size=16, bold=True, align="center")])
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.row_dimensions[1].height = 30
+    ws.append([_cell(ws, spec.title, size=16, bold=True, align="center")], height=30)
+    ws.merge(1, 1, 1, n)
     for k, line in enumerate(block, 2):  # 表号, 制定机关 …: at the top right, as a statistical form carries them
         ws.append([_cell(ws, None) for _ in range(block_from - 1)] + [_cell(ws, line)])
-        ws.merged_cells.add(f"{get_column_letter(block_from)}{k}:{last}{k}")
+        ws.merge(k, block_from, k, n)
     info = [_cell(ws, f"填报单位：{header.reporting_unit}")]
     info += [_cell(ws, None) for _ in range(max(0, n // 2 - 1))]
     info.append(_cell(ws, f"报告期：{header.period_label}"))
@@ -239,13 +175,11 @@ def write_sheet(
     ws.append(info[:n] if n > 1 else info[:1])
 
     if two_levels:
-        # Group labels span their columns; single headers span both rows (merged cells are written after
-        # the rows, so write-only mode allows them).
+        # Group labels span their columns; single headers span both rows.
         top = [_cell(ws, "序号", bold=True, align="center", border=True, fill=HEADER_FILL)]
-        ws.merged_cells.add(f"A{head}:A{head + 1}")
+        ws.merge(head, 1, head + 1, 1)
         start = None
         for j, c in enumerate(cols, 2):
-            letter = get_column_letter(j)
             if c.group and start is not None and cols[start - 2].group == c.group:
                 top.append(_cell(ws, None, border=True, fill=HEADER_FILL))
             elif c.group:
@@ -253,10 +187,10 @@ def write_sheet(
                 start = j
             else:
                 top.append(_cell(ws, c.label, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True))
-                ws.merged_cells.add(f"{letter}{head}:{letter}{head + 1}")
+                ws.merge(head, j, head + 1, j)
                 start = None
             if c.group and (j - 1 == len(cols) or cols[j - 1].group != c.group):
-                ws.merged_cells.add(f"{get_column_letter(start)}{head}:{letter}{head}")
+                ws.merge(head, start, head, j)
         ws.append(top)
         second = [_cell(ws, None, border=True, fill=HEADER_FILL)]
         second += [
@@ -270,26 +204,25 @@ def write_sheet(
             + [_cell(ws, c.label, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True) for c in cols]
         )
     totals = [0.0] * len(cols)
-    # Each column's two prototypes (for a value of its kind, and for text in it) are found once, not per cell.
-    body = [
+    # Each column's two styles (for a value of its kind, and for text in it), the 序号 column's first.
+    body = [(_cell(ws, 0, kind="int", align="center", border=True)[1],) * 2]
+    body += [
         (_cell(ws, 0, kind=c.kind, border=True)[1], _cell(ws, "", kind=c.kind, border=True, wrap=wrap)[1])
         for c, wrap in zip(cols, wraps, strict=True)
     ]
-    numbering = _cell(ws, 0, kind="int", align="center", border=True)[1]
     summed = [i for i, c in enumerate(cols) if c.total]
     wrapped = [(i, widths[i + 1]) for i, wrap in enumerate(wraps) if wrap]
     for k, row in enumerate(values, 1):
         if cancelled and k % 500 == 0 and cancelled():
             raise Cancelled()
+        height = None
         if wrapped and (lines := max(_lines(row[i], width) for i, width in wrapped)) > 1:
             # Neither Excel nor LibreOffice grows a row to its wrapped text when it opens a file: it is said here.
-            ws.row_dimensions[first_data - 1 + k].height = LINE_POINTS * lines + 3
-        out = [(k, numbering)]
-        out += [(v, protos[isinstance(v, str)]) for protos, v in zip(body, row, strict=True)]
+            height = LINE_POINTS * lines + 3
         for i in summed:
             if isinstance(row[i], int | float):
                 totals[i] += row[i]
-        ws.append(out)
+        ws.append_values([k, *row], body, height=height)
         if progress and k % 500 == 0:
             progress(k)
     with_total = any(c.total or c.counted for c in cols)
@@ -306,9 +239,9 @@ def write_sheet(
     table_width = sum(widths)
     for line in spec.notes:  # wrapped across the table's width, so a long note never widens the page
         row_no += 1
-        ws.row_dimensions[row_no].height = 13 * (display_width(line) // max(1, int(table_width)) + 1)
-        ws.append([_cell(ws, line, size=9, wrap=True)])
-        ws.merged_cells.add(f"A{row_no}:{last}{row_no}")
+        height = 13 * (display_width(line) // max(1, int(table_width)) + 1)
+        ws.append([_cell(ws, line, size=9, wrap=True)], height=height)
+        ws.merge(row_no, 1, row_no, n)
     ws.append([])
     footer = [
         f"单位负责人：{header.head_of_unit}",
@@ -323,14 +256,7 @@ def write_sheet(
         cells[j * step] = _cell(ws, text)
     ws.append(cells)
 
-    setup = ws.page_setup
-    setup.paperSize = Worksheet.PAPERSIZE_A4
-    setup.orientation = "landscape" if spec.landscape else "portrait"
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top, ws.page_margins.bottom = 0.7, 0.7
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.font = FONT
+    ws.landscape = spec.landscape  # A4, fitted to the page's width, centred, as many pages long as it takes
+    ws.margins = (0.5, 0.5, 0.7, 0.7)
+    ws.footer, ws.footer_font = "第 &P 页 共 &N 页", FONT
     return len(values)
