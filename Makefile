@@ -35,14 +35,16 @@ run: $(STAMP_RUN)
 
 test: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
-	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory lint
 
 # The whole suite against a throwaway PostgreSQL (Debian's postgresql package; tests/postgres.py).
 test-postgres: $(STAMP_DEV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.postgres -q $(ARGS)
 
+# ruff, and mypy on its scope (pyproject.toml: db/ strictly, the rest but the modules not yet typed).
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 soak: $(STAMP_DEV)
 	CRASH_KILLS=200 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s tests/test_crash_safety.py

@@ -6,7 +6,7 @@ needs) must not import SQLAlchemy through this package."""
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 _WHERE = {
     "Actor": "db.access",
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'db' has no attribute {name!r}")

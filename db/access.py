@@ -16,9 +16,16 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.engine import ExceptionContext
+    from sqlalchemy.orm import sessionmaker
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 from db.codes import ROLE
 from db.errors import AccessDenied
@@ -122,7 +129,7 @@ def resealing(session: Session) -> Iterator[None]:
         session.info.pop(_RESEALING, None)
 
 
-def guard_writes(session: Session, _context, _instances) -> None:
+def guard_writes(session: Session, _context: object, _instances: object) -> None:
     """before_flush: refuse the whole flush if the actor may not write one of its rows."""
     for obj in session.deleted:
         if obj.__tablename__ in NEVER_DELETED:
@@ -156,7 +163,8 @@ def written_table(statement: str) -> tuple[str, str] | None:
     or MANY: several statements in one, which no path of the app sends and none may."""
     if re.search(r";\s*\S", _LITERALS.sub("''", statement)):
         return "MANY", ""
-    bare = statement[_LEADING.match(statement).end() :]
+    leading = _LEADING.match(statement)
+    bare = statement[leading.end() :] if leading else statement
     found = _WRITE.match(bare)
     if found:
         verb = found.group(1).split()[0].upper()
@@ -186,7 +194,9 @@ def guard_table_write(session: Session, table: str | None, verb: str = "INSERT")
         actor.require(needed)
 
 
-def _guard_cursor(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+def _guard_cursor(
+    conn: Connection, _cursor: object, statement: str, _parameters: object, _context: object, _executemany: bool
+) -> None:
     """before_cursor_execute: every statement a session sends, however it was made (the ORM, a Core statement,
     text, the driver's own executemany) is held to guard_table_write. A connection no session holds (opening
     the database, a migration, a backup) is the app's own."""
@@ -202,15 +212,15 @@ def _guard_cursor(conn, _cursor, statement: str, _parameters, _context, _execute
 _SESSION = "countyhealth.session"
 
 
-def _hold(session: Session, _transaction, connection) -> None:
+def _hold(session: Session, _transaction: object, connection: Connection) -> None:
     connection.info[_SESSION] = weakref.ref(session)
 
 
-def _let_go(_dbapi_connection, record) -> None:
+def _let_go(_dbapi_connection: object, record: ConnectionPoolEntry) -> None:
     record.info.pop(_SESSION, None)
 
 
-def install_guard(factory) -> None:
+def install_guard(factory: sessionmaker[Session]) -> None:
     from db.vault import follow_the_server
 
     event.listen(factory, "before_flush", guard_writes)
@@ -223,7 +233,7 @@ def install_guard(factory) -> None:
         event.listen(engine, "handle_error", _refusal_as_it_was)
 
 
-def _refusal_as_it_was(context) -> None:
+def _refusal_as_it_was(context: ExceptionContext) -> None:
     """A refusal raised while a statement's values were bound (a number no one signed in may seal, db.vault) reaches
     the caller as itself, a sentence for the clerk, not wrapped in SQLAlchemy's StatementError."""
     from db.errors import UserError

@@ -15,9 +15,13 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from db.errors import UserError
 from db.files import as_write_error, open_read_only, owner_only, private_folder, written_whole
+
+if TYPE_CHECKING:
+    from db.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -246,14 +250,14 @@ def _replace(backup: Path, db_path: Path) -> tuple[BackupInfo, Path | None]:
     return describe(backup), safety
 
 
-def seal_backups(db_path: Path, vault, accounts: list[dict]) -> tuple[int, list[str]]:
+def seal_backups(db_path: Path, vault: Vault, accounts: list[dict[str, Any]]) -> tuple[int, list[str]]:
     """Sign-in just turned on: the backups beside the database, made while numbers were stored whole, sealed with
     the same data key and given the accounts (with their slots) that open it now, so that no copy of the numbers
     stays readable without a password and a restored backup opens with today's passwords. A backup of an older
     structure is brought up to date first (as restoring it would). Each is sealed on a copy that then replaces it:
     none is ever deleted, and one that cannot be sealed (damaged, locked, of a newer version) is left as it was and
     named in the answer. Returns (sealed, left as they were)."""
-    from sqlalchemy import create_engine, insert
+    from sqlalchemy import create_engine, delete, insert
 
     from db.engine import _run_migrations
     from db.models import Base, User, VaultState
@@ -285,9 +289,9 @@ def seal_backups(db_path: Path, vault, accounts: list[dict]) -> tuple[int, list[
                     reseal(connection, Base.metadata, sealing=vault)
                     connection.execute(insert(VaultState), [{"id": 1, "sealed_at": dt.datetime.now(),
                                                              "check_value": vault.check}])  # fmt: skip
-                    connection.execute(User.__table__.delete())
+                    connection.execute(delete(User))
                     if accounts:
-                        connection.execute(insert(User.__table__), accounts)
+                        connection.execute(insert(User), accounts)
             finally:
                 engine.dispose()
             conn = sqlite3.connect(work, isolation_level=None)

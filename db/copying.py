@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Table, delete, func, select
+from sqlalchemy import JSON, Connection, Table, delete, func, select
 
 from db.engine import Database, sync_id_sequences
 from db.errors import Cancelled, UserError
@@ -119,7 +119,7 @@ def verify_copy(source: Database, target: Database) -> list[TableCheck]:
     return out
 
 
-def _shipped_only(conn, held: dict[str, int]) -> bool:
+def _shipped_only(conn: Connection, held: dict[str, int]) -> bool:
     """Whether the target holds nothing but what every new database starts with: the 十四五 plan its migration
     (0017) writes. Such a target is empty for a copy."""
     if not held or set(held) - {"plans", "indicators"}:
@@ -144,19 +144,19 @@ def copy_database(
     if current_revision(source.engine) != current_revision(target.engine):
         raise CopyError("源数据库与目标数据库的结构版本不同，请先用本软件分别打开一次（会自动升级）后再复制。")
     with target.engine.connect() as conn:
-        held = {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in _tables()}
+        held = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in _tables()}
         held = {name: n for name, n in held.items() if n}
         shipped = _shipped_only(conn, held)
     if held and not shipped:
         listed = "、".join(f"{LABELS.get(name, name)} {n:,} 条" for name, n in held.items())
         raise CopyError(f"目标数据库不是空的（已有{listed}），为免混淆两份数据，未作任何写入。")
     with source.engine.connect() as conn:
-        counts = {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in _tables()}
+        counts = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in _tables()}
     total, done = sum(counts.values()), 0
     with source.engine.connect() as read, target.engine.begin() as write:
         if shipped:  # what the target's own creation put there gives way to the source's
-            write.execute(delete(Indicator.__table__))
-            write.execute(delete(Plan.__table__))
+            write.execute(delete(Indicator))
+            write.execute(delete(Plan))
         for table in _tables():
             # as stored: a sealed number travels sealed, with the slots that open it (the users table)
             rows = read.execute(select(*as_stored(table)).order_by(*table.primary_key.columns)).mappings()

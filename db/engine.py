@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import json.encoder
 import logging
 import os
 import sqlite3
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from json.encoder import c_make_encoder, encode_basestring
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -106,7 +108,9 @@ def head_revision() -> str:
     """The head as the migration scripts say (db.migrations.HEAD must agree; a test checks)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None  # the scripts have one head (a test checks)
+    return head
 
 
 def without_password(url: URL) -> URL:
@@ -129,7 +133,7 @@ def is_network_path(path: Path) -> bool:
     text = str(path)
     if text.startswith(("\\\\", "//")):
         return True
-    if os.name == "nt":  # a drive letter mapped to a share (Z:) is as unsafe as its UNC path
+    if sys.platform == "win32":  # a drive letter mapped to a share (Z:) is as unsafe as its UNC path
         import ctypes
 
         drive = os.path.splitdrive(str(path.resolve()))[0]
@@ -281,13 +285,14 @@ def _refuse_foreign_file(path: Path) -> None:
         raise NotADatabaseError(f"文件“{path.name}”不是 SQLite 数据库文件，未作任何修改。")
 
 
-def _text_encoder():
+def _text_encoder() -> Callable[[Any], str]:
     """JSON text as json.dumps(value, ensure_ascii=False) gives it, from one encoder made once: json.dumps makes
     a new one for each value, which took half of encoding a city's first roster's 26,000 history rows."""
     plain = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # history values are never circular
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)  # the C part's, which typeshed does not name
     if c_make_encoder is None:  # a Python without the json module's C part
         return plain.encode
-    chunks = c_make_encoder(None, plain.default, encode_basestring, None, ": ", ", ", False, False, True)
+    chunks = c_make_encoder(None, plain.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
     return lambda value: "".join(chunks(value, 0))
 
 
@@ -366,11 +371,18 @@ def _install_sqlite_pragmas(engine: Engine, journal: str | None) -> None:
         dbapi_conn.isolation_level = None
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
+    def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def sync_id_sequences(conn) -> None:
+def _driver(conn: Connection) -> Any:
+    """The driver's own connection (sqlite3's), where a pragma is set outside SQLAlchemy's transaction."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    return driver
+
+
+def sync_id_sequences(conn: Connection) -> None:
     """After rows were written with their ids given (the demo, a copied database), move PostgreSQL's id
     sequences past them, so that the next record gets a new id. SQLite takes the next id from the rows."""
     if conn.dialect.name != "postgresql":
@@ -435,7 +447,7 @@ def _run_migrations(engine: Engine, to_revision: str) -> None:
             # Batch migrations rebuild tables; with foreign keys enforced that
             # would cascade or fail. The pragma is a no-op inside a transaction,
             # so it is set on the driver's connection, outside any transaction.
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _driver(conn).execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
@@ -454,4 +466,4 @@ def _run_migrations(engine: Engine, to_revision: str) -> None:
         finally:
             if sqlite:
                 conn.rollback()
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                _driver(conn).execute("PRAGMA foreign_keys=ON")

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from db.access import AccessDenied, guard_table_write
+from db.access import guard_table_write
+from db.errors import AccessDenied
 
 MERGING = "exchange_merge"  # session.info flag set by the approval's merge
 _CACHE = "locked_areas"
@@ -37,7 +38,7 @@ _OWNER = {
 
 def locked_areas(session: Session) -> dict[int, str]:
     """Division id -> why it is locked, for every sender whose latest file is approved (cached per transaction)."""
-    cached = session.info.get(_CACHE)
+    cached: dict[int, str] | None = session.info.get(_CACHE)
     if cached is not None:
         return cached
     from db.models import Division, ExchangeReceipt
@@ -100,7 +101,7 @@ def _division_of(session: Session, table: str, value: int | None) -> int | None:
     return None
 
 
-def guard_locked_areas(session: Session, _context, _instances) -> None:
+def guard_locked_areas(session: Session, _context: object, _instances: object) -> None:
     if session.info.get(MERGING):
         return
     touched = [
@@ -146,18 +147,18 @@ def _refuse_if_locked(locked: dict[int, str], division: int | None) -> None:
         )
 
 
-def _forget(session: Session, *_args) -> None:
+def _forget(session: Session, *_args: object) -> None:
     session.info.pop(_CACHE, None)
 
 
-def _forget_at_end(session: Session, transaction) -> None:
+def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
     # A savepoint released changes nothing its transaction does not already see (SQLAlchemy fires after_commit for
     # it too: an import's batches each read the locks again).
     if transaction.parent is None:
         _forget(session)
 
 
-def install_locks(factory) -> None:
+def install_locks(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "before_flush", guard_locked_areas)
     event.listen(factory, "after_transaction_end", _forget_at_end)
     for name in ("after_rollback", "after_soft_rollback"):  # a savepoint undone may have undone an approval

@@ -19,12 +19,20 @@ engine's dialect (one per engine), where a type's processors can reach it.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import JSON, LargeBinary, String, bindparam, select, type_coerce, update
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, MetaData, Table
+    from sqlalchemy.engine import Dialect, Engine, RowMapping
+    from sqlalchemy.orm import Session, SessionTransaction
+    from sqlalchemy.sql.elements import ColumnElement
+    from sqlalchemy.types import TypeEngine
 
 from db.errors import AccessDenied
 from db.sealing import KEY_BYTES, Sealer, Unsealable, seal, unseal
@@ -128,7 +136,7 @@ def is_sealed(value: Any) -> bool:
 _VAULT, _SEALED, _HAS_VAULT = "countyhealth_vault", "countyhealth_sealed", "countyhealth_has_vault"
 
 
-def attach(dialect, *, sealed: bool, vault: Vault | None, has_vault: bool | None = None) -> None:
+def attach(dialect: Dialect, *, sealed: bool, vault: Vault | None, has_vault: bool | None = None) -> None:
     """Tell a database's column types whether its numbers are sealed and, once someone signed in, the key."""
     setattr(dialect, _SEALED, sealed)
     setattr(dialect, _VAULT, vault if sealed else None)
@@ -136,22 +144,25 @@ def attach(dialect, *, sealed: bool, vault: Vault | None, has_vault: bool | None
         setattr(dialect, _HAS_VAULT, has_vault)
 
 
-def vault_of(dialect) -> Vault | None:
+def vault_of(dialect: Dialect) -> Vault | None:
     return getattr(dialect, _VAULT, None)
 
 
-def sealed_on(dialect) -> bool:
-    return getattr(dialect, _SEALED, False)
+def sealed_on(dialect: Dialect) -> bool:
+    return bool(getattr(dialect, _SEALED, False))
 
 
-def binds_as_is(column_type, dialect) -> bool:
+def binds_as_is(column_type: object, dialect: Dialect) -> bool:
     """Whether a sealed column's values go to the database as given (sign-in off): a bulk insert then skips its
     per-value processing (a history's values are still made JSON text)."""
     sealed = isinstance(column_type, SealedText | LookupKey | SealedJSON)
     return sealed and vault_of(dialect) is None and not sealed_on(dialect)
 
 
-def _bound(value, dialect, seal_with, already: bool):
+_V = TypeVar("_V")
+
+
+def _bound(value: _V | None, dialect: Dialect, seal_with: Callable[[Vault, _V], _V], already: bool) -> _V | None:
     """A value as a sealed column stores it: as given while sign-in is off or where it is stored so already (a copy
     carries values as they are), sealed by the signed-in key, and never in clear into a sealed database."""
     if value is None or already:
@@ -164,7 +175,7 @@ def _bound(value, dialect, seal_with, already: bool):
     return value
 
 
-class SealedText(TypeDecorator):
+class SealedText(TypeDecorator[str]):
     """A person's ID or phone number: stored whole while sign-in is off, sealed while it is on. Read without the
     key (no one signed in), a sealed value stays sealed; a value is never written in clear into a sealed database."""
 
@@ -175,17 +186,17 @@ class SealedText(TypeDecorator):
         super().__init__(80)  # a sealed value of up to 24 characters, marked and in base64
         self.plain_length = plain_length  # what a clerk may type: the field's own limit
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return _bound(value, dialect, Vault.seal_text, is_sealed(value))
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None or not value.startswith(MARK):
             return value
         vault = vault_of(dialect)
         return value if vault is None else vault.open_text(value)
 
 
-class LookupKey(TypeDecorator):
+class LookupKey(TypeDecorator[str]):
     """How an ID number is found and kept unique: the number itself while sign-in is off, its keyed hash while it
     is on. Written and compared as the number; the type turns it into what is stored."""
 
@@ -195,33 +206,33 @@ class LookupKey(TypeDecorator):
     def __init__(self) -> None:
         super().__init__(80)  # the marked hex of a 32-byte hash
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return _bound(value, dialect, Vault.lookup, is_sealed(value))
 
 
-class SealedBytes(TypeDecorator):
+class SealedBytes(TypeDecorator[bytes]):
     """A private key, or a received file's records: sealed with the numbers while sign-in is on."""
 
     impl = LargeBinary
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
         return _bound(value, dialect, Vault.seal_bytes, value is not None and bytes(value[:5]) == MARK_BYTES)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> bytes | None:
         if value is None or bytes(value[: len(MARK_BYTES)]) != MARK_BYTES:
             return value
         vault = vault_of(dialect)
         return value if vault is None else vault.open_bytes(value)
 
 
-class SealedJSON(TypeDecorator):
+class SealedJSON(TypeDecorator[Any]):
     """A change's values: those under SENSITIVE_KEYS sealed while sign-in is on, the rest as they are."""
 
     impl = JSON
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if not isinstance(value, dict) or SENSITIVE_KEYS.isdisjoint(value):
             return value
         vault = vault_of(dialect)
@@ -231,7 +242,7 @@ class SealedJSON(TypeDecorator):
             return value
         return _sealed_values(value, vault)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         vault = vault_of(dialect)
         if vault is None or not isinstance(value, dict) or SENSITIVE_KEYS.isdisjoint(value):
             return value
@@ -242,26 +253,34 @@ def _clear(value: Any) -> bool:
     return isinstance(value, str) and not is_sealed(value)
 
 
-def _sealed_values(values: dict, vault: Vault) -> dict:
+def _sealed_values(values: dict[str, Any], vault: Vault) -> dict[str, Any]:
     return {k: vault.seal_text(v) if k in SENSITIVE_KEYS and _clear(v) else v for k, v in values.items()}
 
 
-def _opened_values(values: dict, vault: Vault) -> dict:
-    opened = lambda v: vault.open_text(v) if isinstance(v, str) and v.startswith(MARK) else v  # noqa: E731
+def _opened_values(values: dict[str, Any], vault: Vault) -> dict[str, Any]:
+    def opened(v: Any) -> Any:
+        return vault.open_text(v) if isinstance(v, str) and v.startswith(MARK) else v
+
     return {k: opened(v) if k in SENSITIVE_KEYS else v for k, v in values.items()}
 
 
-def as_stored(table) -> list:
+def as_stored(table: Table) -> list[ColumnElement[Any]]:
     """A table's columns as stored, sealed values sealed: what a copy carries and compares, whoever is signed in."""
-    return [
-        type_coerce(c, c.type.impl).label(c.name) if isinstance(c.type, _SEALED_TYPES) else c for c in table.columns
-    ]
+    return [type_coerce(c, _stored(c)).label(c.name) if isinstance(c.type, _SEALED_TYPES) else c for c in table.columns]
+
+
+def _stored(column: ColumnElement[Any]) -> TypeEngine[Any]:
+    """What a sealed column's type stores: plain text, bytes or JSON."""
+    assert isinstance(column.type, TypeDecorator)
+    return column.type.impl_instance
 
 
 # --- sealing what is stored, and opening it again ------------------------------------------------------------------
 
 
-def reseal(connection, metadata, *, sealing: Vault | None = None, opening: Vault | None = None) -> int:
+def reseal(
+    connection: Connection, metadata: MetaData, *, sealing: Vault | None = None, opening: Vault | None = None
+) -> int:
     """Rewrite every sealed column of every table, in the connection's transaction: from clear to sealed with
     ``sealing``, or back with ``opening``. Values already in the target form are left. Returns the rows rewritten.
     The statements are typed as plain text and bytes, so the column types do not seal or open them again."""
@@ -272,7 +291,7 @@ def reseal(connection, metadata, *, sealing: Vault | None = None, opening: Vault
         kinds = {c.name: c for c in table.columns if isinstance(c.type, _SEALED_TYPES)}
         if not kinds:
             continue
-        raw = [type_coerce(table.c[name], table.c[name].type.impl).label(name) for name in kinds]
+        raw = [type_coerce(table.c[name], _stored(table.c[name])).label(name) for name in kinds]
         rows = connection.execute(select(table.c.id, *raw)).mappings().all()
         updates = []
         for row in rows:
@@ -283,40 +302,42 @@ def reseal(connection, metadata, *, sealing: Vault | None = None, opening: Vault
             statement = (
                 update(table)
                 .where(table.c.id == bindparam("_id"))
-                .values({name: bindparam(f"_{name}", type_=table.c[name].type.impl) for name in kinds})
+                .values({name: bindparam(f"_{name}", type_=_stored(table.c[name])) for name in kinds})
             )
             connection.execute(statement, updates)
             changed += len(updates)
     return changed
 
 
-def _rewritten(column, row, sealing: Vault | None, opening: Vault | None):
+def _rewritten(column: Any, row: RowMapping, sealing: Vault | None, opening: Vault | None) -> Any:
     kind, value = type(column.type), row[column.name]
     if value is None:
         return None
+    either = sealing or opening
+    assert either is not None
     if kind is SealedText:
         if sealing is not None:
             return value if is_sealed(value) else sealing.seal_text(value)
-        return opening.open_text(value) if value.startswith(MARK) else value
+        return either.open_text(value) if value.startswith(MARK) else value
     if kind is LookupKey:  # from the row's number, opened where sealed
         number = row[column.info["field"]]
         if number is not None and number.startswith(MARK):
-            number = (sealing or opening).open_text(number)
+            number = either.open_text(number)
         return sealing.lookup(number) if sealing is not None else number
     if kind is SealedBytes:
         marked = bytes(value[: len(MARK_BYTES)]) == MARK_BYTES
         if sealing is not None:
             return value if marked else sealing.seal_bytes(bytes(value))
-        return opening.open_bytes(value) if marked else value
+        return either.open_bytes(value) if marked else value
     if not isinstance(value, dict) or SENSITIVE_KEYS.isdisjoint(value):  # SealedJSON
         return value
-    return _sealed_values(value, sealing) if sealing is not None else _opened_values(value, opening)
+    return _sealed_values(value, sealing) if sealing is not None else _opened_values(value, either)
 
 
 _SEALED_TYPES = (SealedText, LookupKey, SealedBytes, SealedJSON)
 
 
-def scrub(engine) -> None:
+def scrub(engine: Engine) -> None:
     """After sealing or opening: the values as they were removed from a SQLite file's free pages (VACUUM rebuilds
     it from what is live) and from its journal (the WAL checkpointed and cut to nothing). A server keeps old row
     versions until its own VACUUM; the README says so."""
@@ -324,13 +345,15 @@ def scrub(engine) -> None:
         return
     raw = engine.raw_connection()  # the driver's own: the engine's "begin" would open a transaction around it
     try:
-        raw.driver_connection.execute("VACUUM")
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.execute("VACUUM")
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
 
 
-def follow_the_server(session, _transaction, connection) -> None:
+def follow_the_server(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
     """after_begin, on a server several clerks share: an administrator elsewhere may have turned sign-in on or off
     (or sealed again under a new key) since this client opened. Each transaction starts from the state the server
     holds: a key that no longer opens it is dropped (nothing is sealed under it), a database sealed meanwhile is

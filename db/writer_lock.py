@@ -26,6 +26,7 @@ import getpass
 import os
 import socket
 import struct
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ DB_LOCK_OFFSET = 0x40000000 + 2048
 # In the lock file, a byte past the holder's text, so that the text stays readable on Windows too.
 NAME_LOCK_OFFSET = 1 << 20
 
-if os.name == "nt":
+if sys.platform == "win32":  # as os.name == "nt", in the form type checkers follow
     import msvcrt
 
     def _try_lock(fd: int, offset: int, *, exclusive: bool) -> None:
@@ -129,7 +130,7 @@ class WriterLock:
         with _guard:
             key, self._key = self._key, None
             held = _held.get(key) if key is not None else None
-            if held is None:
+            if key is None or held is None:
                 return
             held.count -= 1
             if held.count:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 import db.models  # noqa: F401  (registers every table on the metadata)
 from db.models.base import Base
@@ -11,7 +11,7 @@ from db.models.base import Base
 config = context.config
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -28,6 +28,8 @@ if connection is not None:
 else:
     # Used only when a developer runs Alembic by hand with -x url=... to write a revision.
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("alembic -x url=DATABASE_URL revision ...: the database to compare the models with")
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Integer, MetaData, text
+from sqlalchemy import FromClause, Integer, MetaData, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Named constraints make batch migrations on SQLite (which rebuild the table)
@@ -28,6 +28,8 @@ class Versioned:
     (desktop.records.editing turns that into the other clerk's change, shown on the form)."""
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+    if TYPE_CHECKING:
+        __table__: ClassVar[FromClause]  # the mapped class's, which the mixin's directive reads
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (SQLAlchemy passes the class)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -26,8 +27,10 @@ class Change(Base):
     table_name: Mapped[str] = mapped_column(String(60))
     row_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))
-    old_values: Mapped[dict | None] = mapped_column(SealedJSON)  # a whole number sealed with sign-in on (db.vault)
-    new_values: Mapped[dict | None] = mapped_column(SealedJSON)
+    old_values: Mapped[dict[str, Any] | None] = mapped_column(
+        SealedJSON
+    )  # a whole number sealed with sign-in on (db.vault)
+    new_values: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON)
     reason: Mapped[str | None] = mapped_column(Text)
     # The day from which the change holds when the clerk said one other than the day it was recorded: a past
     # period is read as of its last day (desktop/snapshot.py), undoing the changes that hold from after it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -58,8 +59,8 @@ class NormVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     effective_from: Mapped[dt.date] = mapped_column(Date)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
-    params: Mapped[dict] = mapped_column(JSON)
-    applies_to: Mapped[list] = mapped_column(JSON)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    applies_to: Mapped[list[str]] = mapped_column(JSON)
     severity: Mapped[str] = mapped_column(String(10))
     source_title: Mapped[str] = mapped_column(String(200))
     source_issuer: Mapped[str | None] = mapped_column(String(100))

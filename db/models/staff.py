@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine.default import DefaultExecutionContext
 
 from db.codes import (
     EDUCATION,
@@ -23,8 +27,10 @@ from db.models.facilities import Facility
 from db.vault import LookupKey, SealedText
 
 
-def _number_of_the_row(context) -> str | None:
-    return context.get_current_parameters().get("id_number")
+def _number_of_the_row(context: DefaultExecutionContext) -> str | None:
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]  # unannotated in SQLAlchemy
+    number: str | None = parameters.get("id_number")
+    return number
 
 
 class StaffMember(Versioned, Base):
@@ -141,7 +147,7 @@ class StaffLoan(Base):
 
 
 @event.listens_for(StaffMember, "before_update")
-def _key_follows_the_number(_mapper, _connection, person: StaffMember) -> None:
+def _key_follows_the_number(_mapper: object, _connection: object, person: StaffMember) -> None:
     from sqlalchemy import inspect
 
     if inspect(person).attrs.id_number.history.has_changes():

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import Inspector, RowMapping
 
 revision = "0008"
 down_revision = "0007"
@@ -44,7 +47,7 @@ WHO = "数据库升级"
 WHY = "升级数据库：删除文字中的控制字符、文字方向控制符和零宽字符（它们会使名称显示错乱或导出失败）"
 
 
-def _escape(m: re.Match) -> str:
+def _escape(m: re.Match[str]) -> str:
     char = chr(int(m.group(1), 16))
     return char if char in _SPECIAL else m.group(0)
 
@@ -117,12 +120,15 @@ CHANGES = sa.table(
 )
 
 
-def _keep_unique(inspector, name: str, rows, keys: list[str], changed: dict) -> None:
+def _keep_unique(
+    inspector: Inspector, name: str, rows: Sequence[RowMapping], keys: list[str], changed: dict[tuple[Any, ...], Any]
+) -> None:
     """Two values that differed only by an invisible character would be equal once cleaned, and a UNIQUE
     constraint (a task's ledger and number) refuse the upgrade: such a value is left as it is (every file written
     from it is still cleaned as it is written)."""
     groups = [tuple(u["column_names"]) for u in inspector.get_unique_constraints(name)]
-    groups += [tuple(i["column_names"]) for i in inspector.get_indexes(name) if i.get("unique")]
+    # an expression's place in an index has no column name, and no value here to compare
+    groups += [tuple(c for c in i["column_names"] if c is not None) for i in inspector.get_indexes(name) if i.get("unique")]
     for group in groups:
         if not any(c in new for _row, new in changed.values() for c in group):
             continue
@@ -131,7 +137,7 @@ def _keep_unique(inspector, name: str, rows, keys: list[str], changed: dict) -> 
             key = tuple(row[k] for k in keys)
             new = changed.get(key, (None, {}))[1]
             after[key] = tuple(new.get(c, row[c]) for c in group)
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[Any, ...], int] = {}
         for values in after.values():
             seen[values] = seen.get(values, 0) + 1
         for key, (_row, new) in changed.items():

@@ -16,6 +16,7 @@ import json
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import Connection
 
 revision = "0014"
 down_revision = "0013"
@@ -29,7 +30,7 @@ READ = ["central_thc", "thc", "chsc", "chs_station"]
 OLD_NAME, NEW_NAME = "乡镇卫生院和社区卫生服务中心配备中医类别医师", "乡镇卫生院和社区卫生服务机构配备中医类别医师"
 
 
-def _kinds(conn, old: list[str], new: list[str], old_name: str, new_name: str) -> None:
+def _kinds(conn: Connection, old: list[str], new: list[str], old_name: str, new_name: str) -> None:
     rows = conn.execute(
         sa.text(
             "SELECT v.id, v.applies_to FROM norm_versions v JOIN norm_rules r ON r.id = v.rule_id "

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import Connection
 
 revision = "0017"
 down_revision = "0016"
@@ -113,7 +115,7 @@ def upgrade() -> None:
     _drop_ratio_minimums(conn, {spec["computed_by"]: spec["target_value"] for spec in shipped["indicators"]})
 
 
-def _drop_ratio_minimums(conn, targets: dict) -> None:
+def _drop_ratio_minimums(conn: Connection, targets: dict[Any, Any]) -> None:
     rows = conn.execute(
         sa.text(
             "SELECT v.id, r.key, v.params, v.effective_from FROM norm_versions v JOIN norm_rules r ON r.id = v.rule_id "
@@ -147,14 +149,13 @@ def _drop_ratio_minimums(conn, targets: dict) -> None:
 
 def downgrade() -> None:
     conn = op.get_bind()
-    targets = dict(
-        conn.execute(
-            sa.text(
-                "SELECT computed_by, target_value FROM indicators WHERE computed_by IS NOT NULL AND plan_id = "
-                f"(SELECT min(id) FROM plans WHERE name = '{PLAN}')"
-            )
-        ).all()
-    )
+    found = conn.execute(
+        sa.text(
+            "SELECT computed_by, target_value FROM indicators WHERE computed_by IS NOT NULL AND plan_id = "
+            f"(SELECT min(id) FROM plans WHERE name = '{PLAN}')"
+        )
+    ).all()
+    targets: dict[Any, Any] = {computed_by: target for computed_by, target in found}
     rows = conn.execute(
         sa.text(
             "SELECT v.id, v.params FROM norm_versions v JOIN norm_rules r ON r.id = v.rule_id "
