@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import FromClause, Integer, MetaData, text
+from sqlalchemy import FromClause, Integer, MetaData, Table, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Named constraints make batch migrations on SQLite (which rebuild the table)
@@ -20,6 +20,15 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        id: Mapped[int]  # every table's key (a test holds this), so code over any record type may use it
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's table (typed as the Table it is, where SQLAlchemy's typing says any FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Versioned:

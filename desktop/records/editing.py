@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import groupby, repeat
 from typing import Any
@@ -23,9 +23,10 @@ from db.access import actor_of
 from db.codes import DIVISION_KIND
 from db.errors import UserError
 from db.locks import guard_inserted
-from db.models import Change, Division, Facility, Indicator, KeyTask, StaffMember, TaskUpdate
+from db.models import Base, Change, Division, Facility, Indicator, KeyTask, StaffMember, TaskUpdate
+from db.models.base import table_of
 from db.vault import SealedText, binds_as_is
-from desktop.records.fields import MaskedValue
+from desktop.records.fields import Field, MaskedValue
 from desktop.records.parts import logged
 from desktop.records.references import Lookups
 from desktop.records.types import RecordType
@@ -55,7 +56,12 @@ def make_lookup(session: Session) -> Lookups:
 
 
 def validate(
-    rtype: RecordType, raw: dict[str, Any], *, lookup=None, partial: bool = False, parsed: bool = False
+    rtype: RecordType,
+    raw: dict[str, Any],
+    *,
+    lookup: Callable[[str, str], int | None] | None = None,
+    partial: bool = False,
+    parsed: bool = False,
 ) -> dict[str, Any]:
     """Parse every given field; raise RecordError naming each bad one. With ``partial``, fields
     not given are left alone (an edit of some fields). With ``parsed``, the values have been through their fields'
@@ -190,18 +196,18 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
             errors[name] = f"该{label}已登记为“{_title(session, rtype, other)}”"
     # Several columns unique together (a facility's special fund of a year): named next to the last of them,
     # the one a clerk changes (the year; the facility is the form's own).
-    for constraint in model.__table__.constraints:
+    for constraint in table_of(model).constraints:
         names = [c.name for c in getattr(constraint, "columns", ())]
         if not isinstance(constraint, UniqueConstraint) or len(names) < 2 or not set(names) <= described:
             continue
         values = {n: getattr(record, n, None) for n in names}
         if any(v is None for v in values.values()):
             continue
-        query = select(model.id).where(*(getattr(model, n) == v for n, v in values.items()))
+        same = select(model.id).where(*(getattr(model, n) == v for n, v in values.items()))
         if record.id is not None:
-            query = query.where(model.id != record.id)
+            same = same.where(model.id != record.id)
         with session.no_autoflush:
-            other_id = session.scalars(query.limit(1)).first()
+            other_id = session.scalars(same.limit(1)).first()
         if other_id is not None:
             labels = "、".join(rtype.field(n).label for n in names)
             errors[names[-1]] = f"已有一条{labels}都相同的{rtype.label}记录，请修改那一条，不要重复登记"
@@ -209,7 +215,7 @@ def _unique_checks(session: Session, rtype: RecordType, record: Any) -> dict[str
 
 
 def _reference_checks(
-    session: Session, rtype: RecordType, record: Any, divisions: dict | None = None
+    session: Session, rtype: RecordType, record: Any, divisions: dict[int, Any] | None = None
 ) -> dict[str, str]:
     """Each reference to a division is of a kind its field allows: a population is a village's or a
     community's (a township's own total would be counted again with its villages', and no page shows it), a
@@ -231,8 +237,9 @@ def _reference_checks(
         if value is None or value < 0:
             continue
         division = divisions.get(value) if divisions is not None else session.get(Division, value)
-        if division is not None and division.kind not in f.ref_kinds:
-            allowed = "或".join(dict.fromkeys(DIVISION_KIND[k] for k in f.ref_kinds))
+        kinds = f.ref_kinds or ()  # every field here names its kinds (_kinded_references)
+        if division is not None and division.kind not in kinds:
+            allowed = "或".join(dict.fromkeys(DIVISION_KIND[k] for k in kinds))
             errors[f.name] = f"“{f.label}”应为{allowed}；“{division.name}”是{DIVISION_KIND[division.kind]}"
     return errors
 
@@ -259,10 +266,10 @@ def _closing_checks(
     }
 
 
-_KINDED: dict[str, tuple] = {}
+_KINDED: dict[str, tuple[Field, ...]] = {}
 
 
-def _kinded_references(rtype: RecordType) -> tuple:
+def _kinded_references(rtype: RecordType) -> tuple[Field, ...]:
     """The fields referring to a division of some kinds only (an import checks every row's)."""
     if rtype.key not in _KINDED:
         _KINDED[rtype.key] = tuple(f for f in rtype.fields if f.ref == "division" and f.ref_kinds)
@@ -272,9 +279,9 @@ def _kinded_references(rtype: RecordType) -> tuple:
 def _title(session: Session, rtype: RecordType, record: Any) -> str:
     """A record as a message names it: its name, or the name of the record its title field points to."""
     field = rtype.field(rtype.title_field)
-    value = getattr(record, field.name, "")
+    value = getattr(record, field.name, None)
     if field.kind == "ref" and value is not None:
-        return Lookups(session).labels(field.ref).get(value, "")
+        return Lookups(session).labels(field.refers_to).get(value, "")
     return str(value or "")
 
 
@@ -293,7 +300,7 @@ def whole_record_problems(
     rtype: RecordType,
     values: dict[str, Any],
     current: dict[str, Any] | None = None,
-    divisions: dict | None = None,
+    divisions: dict[int, Any] | None = None,
     record_id: int | None = None,
 ) -> dict[str, str]:
     """The rules across fields for a record as it would be with ``values`` over its ``current`` ones: what
@@ -324,7 +331,7 @@ def _indicator_code(values: dict[str, Any]) -> str:
     """A new indicator's key within its plan: what computes it, else its name (unique in the plan too), shortened
     past the column's 40 characters with a digest of the whole name."""
     if values.get("computed_by"):
-        return values["computed_by"]
+        return str(values["computed_by"])
     name = values["name"]
     return name if len(name) <= 40 else f"{name[:31]}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
 
@@ -345,7 +352,7 @@ def _split_parts(rtype: RecordType, values: dict[str, Any]) -> list[tuple[Any, d
     return out
 
 
-def _snapshot(rtype: RecordType, record: Any, names) -> dict[str, Any]:
+def _snapshot(rtype: RecordType, record: Any, names: Iterable[str]) -> dict[str, Any]:
     return {n: _jsonable(getattr(record, n)) for n in names}
 
 
@@ -354,7 +361,15 @@ def _jsonable(value: Any) -> Any:
 
 
 def log_change(
-    session: Session, user: str, table: str, row_id: int, action: str, old, new, reason=None, effective_on=None
+    session: Session,
+    user: str,
+    table: str,
+    row_id: int,
+    action: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    reason: str | None = None,
+    effective_on: dt.date | None = None,
 ) -> None:
     """One row of the change history. With sign-in on it names the signed-in account."""
     session.add(
@@ -367,7 +382,16 @@ def _who(session: Session, user: str) -> str:
     return actor.name if actor.signed_in else user  # with sign-in on, the account, whatever the caller passed
 
 
-def _change(user: str, table: str, row_id: int, action: str, old, new, reason=None, at=None) -> dict[str, Any]:
+def _change(
+    user: str,
+    table: str,
+    row_id: int,
+    action: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    reason: str | None = None,
+    at: dt.datetime | None = None,
+) -> dict[str, Any]:
     return {
         "at": at or dt.datetime.now(),
         "user": user,
@@ -434,7 +458,8 @@ def create_records(
     guard_inserted(session, table, rows)  # what the flush's guard would refuse (an approved, locked area)
     ids = _insert_returning_ids(session, model, rows)
     user = _who(session, user)
-    changes, part_rows = [], {}
+    changes: list[dict[str, Any]] = []
+    part_rows: dict[Any, list[dict[str, Any]]] = {}
     dates = rtype.date_names
     at = dt.datetime.now()  # records written together were written at one moment
     for record_id, (values, parts) in zip(ids, prepared, strict=True):
@@ -462,14 +487,18 @@ def _insert_many(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
     """Rows of one table, in as few statements as their columns allow. A column left out gets its server default,
     which is the column's default in every table (a test holds them equal)."""
     if session.get_bind().dialect.name != "sqlite":
-        for _columns, group in groupby(rows, key=lambda row: tuple(row)):
+        for _columns, group in groupby(rows, key=_columns_of):
             session.execute(insert(table), list(group))
         return
-    for columns, group in groupby(rows, key=lambda row: tuple(row)):
+    for columns, group in groupby(rows, key=_columns_of):
         _driver_insert(session, table, columns, _by_column(list(group), columns))
 
 
-def _by_column(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[list[Any]]:
+def _columns_of(row: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(row)
+
+
+def _by_column(rows: list[dict[str, Any]], columns: Sequence[str]) -> list[Sequence[Any]]:
     return [[row[name] for row in rows] for name in columns]
 
 
@@ -498,8 +527,9 @@ def _driver_insert(session: Session, table: Any, columns: Sequence[str], values:
         # a history's values (JSON, sealed or not): each its own; None as JSON null, as the ORM writes it
         if is_json:
             null = c(None)
-            if as_given and dialect._json_serializer is not None:
-                c = dialect._json_serializer  # what c ends in, without its steps around: 26,000 a first roster
+            serializer = getattr(dialect, "_json_serializer", None)  # the engine's json_serializer, where given
+            if as_given and serializer is not None:
+                c = serializer  # what c ends in, without its steps around: 26,000 a first roster
             values[j] = [null if v is None else c(v) for v in values[j]]
             continue
         if isinstance(column_type, Date) and c(_PROBE_DAY) == _PROBE_DAY.isoformat():
@@ -516,22 +546,22 @@ _PROBE_DAY = dt.date(987, 6, 5)
 _iso_day = dt.date.isoformat  # also refuses what is not a day, as the dialect's own does
 
 
-def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
+def _insert_returning_ids(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> list[int]:
     """Insert the rows in as few statements as their columns allow (Core: an import's rows all have the same); their
     ids, in the rows' order. The version of a versioned record is its column's default, 1, as a flush gives it."""
-    table = model.__table__
+    table = table_of(model)
     sqlite = session.get_bind().dialect.name == "sqlite"
     keyed = [(c.name, c.info["field"]) for c in table.columns if "field" in c.info]
     ids: list[int] = []
-    for columns, group in groupby(rows, key=lambda row: tuple(row)):
-        group = list(group)
+    for columns, grouped in groupby(rows, key=_columns_of):
+        group = list(grouped)
         # A lookup key (a person's ID number's) is the number itself as written: its type makes it what is stored.
         keys = [(key, field) for key, field in keyed if field in columns and key not in columns]
         if not sqlite:
             if keys:
                 group = [{**row, **{key: row[field] for key, field in keys}} for row in group]
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            ids += session.scalars(statement, group)
+            ids += session.scalars(statement, group).all()
             continue
         # SQLite gives a new row the rowid one above the largest (no table is AUTOINCREMENT): the rows take those
         # ids, given explicitly, in order. A row another connection inserted meanwhile makes the INSERT fail on
@@ -545,7 +575,7 @@ def _insert_returning_ids(session: Session, model: type, rows: list[dict[str, An
     return ids
 
 
-def _inserted(model: type, values: dict[str, Any]) -> dict[str, Any]:
+def _inserted(model: type[Base], values: dict[str, Any]) -> dict[str, Any]:
     """A record's values as its INSERT gives them. A None is left out where the column has a default (the ORM's
     flush leaves it out so that the default applies) and written as NULL elsewhere (the flush writes NULL for a
     column not given): the rows of an import then have the same columns and go in one statement."""
@@ -556,7 +586,7 @@ def _inserted(model: type, values: dict[str, Any]) -> dict[str, Any]:
 
 
 @cache
-def _columns_with_default(model: type) -> frozenset[str]:
+def _columns_with_default(model: type[Base]) -> frozenset[str]:
     return frozenset(c.key for c in model.__table__.columns if c.default is not None or c.server_default is not None)
 
 
@@ -579,7 +609,7 @@ def update_record(
 
     ``expected_version``: the version the clerk's form was opened at; if another clerk has saved since, nothing
     is written and ConflictError names their change (``seen``: the values the form was opened with)."""
-    record = session.get(rtype.model, record_id)
+    record: Any = session.get(rtype.model, record_id)  # a record of any type, its fields read by name
     if record is None:
         raise RecordError({"id": f"{rtype.label}记录不存在（编号 {record_id}），可能已被他人删除"})
     if expected_version is not None and record.version != expected_version:
@@ -682,7 +712,7 @@ def delete_record(session: Session, rtype: RecordType, record_id: int, *, user: 
     """Delete one record, its values kept in the history."""
     if rtype.key not in DELETABLE:
         raise RecordError({"id": f"{rtype.label}记录不能删除"})
-    record = session.get(rtype.model, record_id)
+    record: Any = session.get(rtype.model, record_id)  # a record of any type, its fields read by name
     if record is None:
         raise RecordError({"id": f"{rtype.label}记录不存在（编号 {record_id}），可能已被他人删除"})
     old = _snapshot(rtype, record, [f.name for f in rtype.fields])
@@ -722,18 +752,19 @@ def _conflict(session: Session, rtype: RecordType, record: Any, seen: dict[str, 
     return ConflictError(errors, current, record.version, who)
 
 
-def _shown(session: Session, field, value: Any) -> str:
+def _shown(session: Session, field: Field, value: Any) -> str:
     if field.kind == "ref" and value is not None:
-        return Lookups(session).labels(field.ref).get(value, "空")
+        return Lookups(session).labels(field.refers_to).get(value, "空")
     return field.display(value) or "空"
 
 
 def _free_text(rtype: RecordType, name: str, raw: str | None) -> str | None:
     """A note given outside a form's fields, checked by its field's description all the same."""
     try:
-        return rtype.field(name).parse(raw)
+        parsed: str | None = rtype.field(name).parse(raw)
     except InvalidValue as exc:
         raise RecordError({name: str(exc)}) from None
+    return parsed
 
 
 def strike_off_task(session: Session, task_id: int, note: str, *, user: str, on: dt.date | None = None) -> KeyTask:
@@ -742,16 +773,16 @@ def strike_off_task(session: Session, task_id: int, note: str, *, user: str, on:
 
     if not (note or "").strip():
         raise RecordError({"struck_off_note": "销号必须写明销号说明（完成情况或依据）"})
-    note = _free_text(TASK, "struck_off_note", note)
+    why = _free_text(TASK, "struck_off_note", note)
     task = session.get(KeyTask, task_id)
     if task is None:
         raise RecordError({"id": f"重点任务不存在（编号 {task_id}）"})
     old = {"status": task.status, "struck_off_note": task.struck_off_note}
-    task.status, task.struck_off_note = "struck_off", note
-    session.add(TaskUpdate(task_id=task.id, date=on or dt.date.today(), status="struck_off", note=note))
+    task.status, task.struck_off_note = "struck_off", why
+    session.add(TaskUpdate(task_id=task.id, date=on or dt.date.today(), status="struck_off", note=why))
     session.flush()
     log_change(
-        session, user, "key_tasks", task.id, "strike", old, {"status": "struck_off", "struck_off_note": note}, note
+        session, user, "key_tasks", task.id, "strike", old, {"status": "struck_off", "struck_off_note": why}, why
     )
     return task
 
@@ -828,8 +859,8 @@ def add_task_update(
     if task is None:
         raise RecordError({"id": f"重点任务不存在（编号 {task_id}）"})
     status = validate(TASK, {"status": status}, partial=True)["status"]
-    note, evidence = _free_text(TASK_UPDATE, "note", note), _free_text(TASK_UPDATE, "evidence", evidence)
-    session.add(TaskUpdate(task_id=task_id, date=on, status=status, note=note, evidence=evidence))
+    cleaned, evidence = _free_text(TASK_UPDATE, "note", note), _free_text(TASK_UPDATE, "evidence", evidence)
+    session.add(TaskUpdate(task_id=task_id, date=on, status=status, note=cleaned, evidence=evidence))
     if task.status != status:
         update_record(session, TASK, task_id, {"status": status}, user=user, reason=f"{on} 进展更新")
     session.flush()

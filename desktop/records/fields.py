@@ -76,6 +76,18 @@ class Field:
     # that may mean several codes maps to them joined by "|" and is refused with the choices named.
     words: dict[str, str] | None = None
 
+    @property
+    def code_labels(self) -> dict[str, str]:
+        """A coded field's codes and their labels (every coded field has its list)."""
+        assert self.codes is not None, self.name
+        return self.codes
+
+    @property
+    def refers_to(self) -> str:
+        """The record type a reference field points to (every ref and refs field names one)."""
+        assert self.ref is not None, self.name
+        return self.ref
+
     def bound_to(self, column: Any) -> Field:
         """This field as its database column has it: nullability, default and (for a String) length. A blank
         in a NOT NULL column with a default stands for that default, and the field's note says so."""
@@ -148,11 +160,11 @@ class Field:
         if self.sensitive and not unmask:
             return self.mask(str(value))
         if self.kind == "code":
-            return self.codes.get(value, str(value))
+            return self.code_labels.get(value, str(value))
         if self.kind == "bool":
             return "是" if value else "否"
         if self.kind == "date":
-            return value.isoformat()
+            return str(value.isoformat())
         if self.kind == "float":
             return _plain(value)
         if self.kind == "refs":  # ids: the names are the caller's to give (a form's choices, a file's labels)
@@ -266,7 +278,7 @@ def _number_text(f: Field, raw: Any) -> Reading:
             raise InvalidValue(f"“{f.label}”以“{f.unit}”计，“{shorten(raw)}”的单位看不懂；请只填数字")
         raise InvalidValue(f"“{f.label}”应为数字，现为“{shorten(raw)}”")
     scale, base = written
-    field_scale, field_base = _unit(f.unit) if f.unit else (1, None)
+    field_scale, field_base = (_unit(f.unit) if f.unit else None) or (1, None)
     if not m.group(2):  # a bare number is in the field's own unit: 50 in a 万元 column is 50 万元
         scale = field_scale
     if field_base is None and m.group(2):
@@ -380,19 +392,20 @@ def _by_word(table: dict[str, str]) -> dict[str, str]:
 
 def _code(f: Field, raw: Any) -> Reading:
     text = normalise_text(raw)
-    if text in f.codes:
+    codes = f.code_labels
+    if text in codes:
         return text, None
     key = word_key(text)
-    code = _by_word(_labels(f.codes)).get(key)
+    code = _by_word(_labels(codes)).get(key)
     if code is not None:
         return code, None
     meant = _by_word(f.words).get(key) if f.words else None
     if meant is not None and "|" in meant:
-        choices = "或".join(f"“{f.codes[c]}”" for c in meant.split("|"))
+        choices = "或".join(f"“{codes[c]}”" for c in meant.split("|"))
         raise InvalidValue(f"“{f.label}”的“{shorten(raw)}”可指{choices}，请写明是哪一个")
     if meant is not None:
-        return meant, f"{text} → {f.codes[meant]}"
-    choices = "、".join(f.codes.values())
+        return meant, f"{text} → {codes[meant]}"
+    choices = "、".join(codes.values())
     raise InvalidValue(f"“{f.label}”的值“{shorten(raw)}”不在可选范围内（可选：{choices}）")
 
 
@@ -473,7 +486,7 @@ def _ref(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) ->
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
     text = normalise_text(raw)
-    found = lookup(f.ref, text) if lookup else None
+    found = lookup(f.refers_to, text) if lookup else None
     if found is None:
         raise InvalidValue(_not_found(f, text, lookup))
     return found
@@ -481,7 +494,7 @@ def _ref(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) ->
 
 def _not_found(f: Field, text: str, lookup: Any) -> str:
     """Why a typed name finds no record: the resolver's own reason where it has one; a person's number masked."""
-    reason = getattr(lookup, "missing_reason", lambda _ref, _text: None)(f.ref, text)
+    reason: str | None = getattr(lookup, "missing_reason", lambda _ref, _text: None)(f.ref, text)
     if reason:
         return reason
     shown = f.mask(text) if f.sensitive else text
@@ -498,13 +511,13 @@ def _refs(f: Field, raw: Any, lookup: Callable[[str, str], int | None] | None) -
     for name in _SEPARATORS.split(normalise_text(raw)):
         if not name.strip():
             continue
-        found = lookup(f.ref, name.strip()) if lookup else None
+        found = lookup(f.refers_to, name.strip()) if lookup else None
         if found is None:
             missing.append(name.strip())
         else:
             ids.add(found)
     if missing:
-        propose = getattr(lookup, "proposals", lambda _ref, _text: [])
+        propose: Callable[[str | None, str], list[str]] = getattr(lookup, "proposals", lambda _ref, _text: [])
         asked = [f"“{name}”是否指“{meant[0]}”" for name in missing if (meant := propose(f.ref, name))]
         hint = f"（{'；'.join(asked)}？）" if asked else ""
         raise InvalidValue(f"“{f.label}”中找不到：{shorten('、'.join(missing))}{hint}")
@@ -530,7 +543,7 @@ def _texts(f: Field, raw: Any) -> tuple[str, ...]:
 
 _READERS = {"int", "float", "date", "bool", "code"}  # the parsers that say how they read a value
 _AS_WRITTEN = {"text", "id_number", "phone", "credit_code"}  # parsers of a text alone, saying nothing of how
-_PARSERS = {
+_PARSERS: dict[str, Callable[..., Any]] = {
     "text": _text,
     "int": _int,
     "float": _float,

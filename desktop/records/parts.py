@@ -10,6 +10,7 @@ a record that has no rows yet, for a bulk import to write many records' rows in 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +46,13 @@ class Part:
 
 
 def _log(
-    session: Session, user: str, table: str, record_id: int, changes: Changes, reason: str | None, effective_on=None
+    session: Session,
+    user: str,
+    table: str,
+    record_id: int,
+    changes: Changes,
+    reason: str | None,
+    effective_on: dt.date | None = None,
 ) -> None:
     from desktop.records.editing import log_change
 
@@ -102,7 +109,12 @@ def _load_equipment(session: Session, ids: Collection[int] | None) -> dict[int, 
 
 
 def _save_equipment(
-    session: Session, facility_id: int, values: dict[str, Any], user: str, reason: str | None, effective_on=None
+    session: Session,
+    facility_id: int,
+    values: dict[str, Any],
+    user: str,
+    reason: str | None,
+    effective_on: dt.date | None = None,
 ) -> Changes:
     rows = {
         e.item: e
@@ -174,7 +186,12 @@ def _load_service_area(session: Session, ids: Collection[int] | None) -> dict[in
 
 
 def _save_service_area(
-    session: Session, facility_id: int, values: dict[str, Any], user: str, reason: str | None, effective_on=None
+    session: Session,
+    facility_id: int,
+    values: dict[str, Any],
+    user: str,
+    reason: str | None,
+    effective_on: dt.date | None = None,
 ) -> Changes:
     if "service_area" not in values:
         return {}
@@ -251,7 +268,12 @@ def _load_funding(session: Session, ids: Collection[int] | None) -> dict[int, di
 
 
 def _save_funding(
-    session: Session, project_id: int, values: dict[str, Any], user: str, reason: str | None, effective_on=None
+    session: Session,
+    project_id: int,
+    values: dict[str, Any],
+    user: str,
+    reason: str | None,
+    effective_on: dt.date | None = None,
 ) -> Changes:
     rows = {f.source: f for f in session.scalars(select(ProjectFunding).where(ProjectFunding.project_id == project_id))}
     changes: Changes = {}
@@ -314,7 +336,12 @@ def _load_units(session: Session, ids: Collection[int] | None) -> dict[int, dict
 
 
 def _save_units(
-    session: Session, task_id: int, values: dict[str, Any], user: str, reason: str | None, effective_on=None
+    session: Session,
+    task_id: int,
+    values: dict[str, Any],
+    user: str,
+    reason: str | None,
+    effective_on: dt.date | None = None,
 ) -> Changes:
     if "cooperating_units" not in values:
         return {}

@@ -19,7 +19,7 @@ def reveal(session: Session, rtype: RecordType, record_id: int, field_name: str)
     actor = actor_of(session)
     actor.require("unmask")
     record = session.get(rtype.model, record_id)
-    value = getattr(record, field_name) if record is not None else None
+    value: str | None = getattr(record, field_name) if record is not None else None
     if value is None:
         return None
     title = getattr(record, rtype.title_field, "")

@@ -155,7 +155,7 @@ class Lookups:
 
     @property
     def plan_label(self) -> dict[int, str]:
-        return dict(self.session.execute(select(Plan.id, Plan.name)).all())
+        return {pid: name for pid, name in self.session.execute(select(Plan.id, Plan.name))}
 
     @cached_property
     def _staff(self) -> dict[str, list[int]]:
@@ -304,7 +304,8 @@ class Lookups:
         shown = mask_id_number(number)
         if not ids:
             return f"没有登记身份证号码为 {shown} 的人员：请核对号码，或先在人员中登记此人"
-        registered = self.session.get(StaffMember, ids[0]).name
+        person = self.session.get(StaffMember, ids[0])
+        registered = person.name if person is not None else ""
         if name and normalise_text(registered) != name:
             return f"身份证号码 {shown} 登记的姓名是“{registered}”，与“{shorten(name)}”不符：请核对姓名或号码"
         return None

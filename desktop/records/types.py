@@ -8,6 +8,7 @@ from typing import Any
 
 from db import codes
 from db.models import (
+    Base,
     Division,
     DivisionPopulation,
     Facility,
@@ -32,7 +33,7 @@ from desktop.validators import InvalidValue
 class RecordType:
     key: str
     label: str  # what one record is called: 机构, 人员, ...
-    model: type
+    model: type[Base]
     fields: tuple[Field, ...]  # the record's own columns
     # The fields that identify a record in a file, strongest first: a row is the record it matches by the first
     # key whose fields it fills (a facility by its credit code, else by its name in its place).
