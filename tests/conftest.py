@@ -25,16 +25,33 @@ from desktop.demo import DemoOptions, write_demo  # noqa: E402
 from tests import postgres  # noqa: E402
 
 
-@pytest.fixture
-def db(tmp_path: Path):
-    """A fresh database: a file, or with ``make test-postgres`` a new database on the throwaway server."""
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """A new database, migrated once per run (0.35 s each); every test's ``db`` is a copy of it (4 ms)."""
     server = postgres.server_url()
-    target = postgres.create_database(server) if server else tmp_path / "county.db"
+    target = postgres.create_database(server) if server else tmp_path_factory.mktemp("empty") / "empty.db"
+    open_database(target).close()
+    return target
+
+
+@pytest.fixture
+def db(tmp_path: Path, empty_template: Path | str):
+    """A fresh database: a file, or with ``make test-postgres`` a new database on the throwaway server."""
+    target = _copy_of(empty_template, tmp_path / "county.db")
     database = open_database(target)
     yield database
     database.close()
+    if postgres.server_url():
+        postgres.drop_database(postgres.server_url(), target)
+
+
+def _copy_of(template: Path | str, path: Path) -> Path | str:
+    """The template copied: a file beside the test's, or a database the server makes from the template."""
+    server = postgres.server_url()
     if server:
-        postgres.drop_database(server, target)
+        return postgres.create_database(server, template=make_url(template).database)
+    shutil.copyfile(template, path)
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -50,17 +67,12 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
 
 @pytest.fixture
 def demo_db(tmp_path: Path, demo_template: Path | str):
-    server = postgres.server_url()
-    if server:  # a copy made by the server from the demo database
-        target = postgres.create_database(server, template=make_url(demo_template).database)
-    else:
-        target = tmp_path / "demo.db"
-        shutil.copyfile(demo_template, target)
+    target = _copy_of(demo_template, tmp_path / "demo.db")
     database = open_database(target)
     yield database
     database.close()
-    if server:
-        postgres.drop_database(server, target)
+    if postgres.server_url():
+        postgres.drop_database(postgres.server_url(), target)
 
 
 def pytest_collection_modifyitems(config, items):
