@@ -33,8 +33,9 @@ $(STAMP_PACKAGE): pyproject.toml
 run: $(STAMP_RUN)
 	$(BIN)/countyhealth-desk $(ARGS)
 
+# Two workers or more (pytest-xdist, one per core): each has its own test home, databases and Qt application.
 test: $(STAMP_DEV)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist worksteal $(ARGS)
 	$(MAKE) --no-print-directory lint
 
 # The whole suite against a throwaway PostgreSQL (Debian's postgresql package; tests/postgres.py).
