@@ -151,7 +151,7 @@ def is_network_path(path: Path) -> bool:
     return best_type in NETWORK_FILESYSTEMS
 
 
-def open_database(
+def open_database(  # noqa: C901, PLR0915
     target: str | os.PathLike[str],
     *,
     upgrade: bool = True,

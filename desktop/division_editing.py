@@ -177,7 +177,7 @@ class MergeSummary:
         return text + f"；{self.source}已标记为撤销（不删除，历史记录仍可查）。"
 
 
-def merge_township(
+def merge_township(  # noqa: C901
     session: Session, source_id: int, target_id: int, *, user: str, on: dt.date | None = None
 ) -> MergeSummary:
     """撤乡并镇: the villages of ``source`` move to ``target``, and so does every record pointing to ``source``
@@ -294,7 +294,7 @@ class PopulationError(RecordError):
         super().__init__({f"{d}.{f}": f"{names.get(d, d)}：{reason}" for (d, f), reason in cells.items()})
 
 
-def save_populations(session: Session, year: int, changes: dict[int, dict[str, Any]], *, user: str) -> dict[str, int]:
+def save_populations(session: Session, year: int, changes: dict[int, dict[str, Any]], *, user: str) -> dict[str, int]:  # noqa: C901
     """Write a year's population for many divisions: ``changes`` maps a division's id to the fields changed
     (raw text or numbers; blank means none). Every bad cell is reported together and nothing is written unless
     all are good. Returns how many rows were added and changed."""

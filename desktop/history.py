@@ -172,7 +172,7 @@ def _describe(session: Session, rows: list[Change]) -> list[HistoryEntry]:
     return out
 
 
-def _record_names(session: Session, rows: list[Change]) -> dict[tuple[str, int], str]:
+def _record_names(session: Session, rows: list[Change]) -> dict[tuple[str, int], str]:  # noqa: C901
     wanted: dict[str, set[int]] = {}
     for c in rows:
         wanted.setdefault(c.table_name, set()).add(c.row_id)

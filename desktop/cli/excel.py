@@ -73,7 +73,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def cmd_import(args: argparse.Namespace) -> int:  # noqa: C901
     from desktop.cli import open_db
     from desktop.excel.importer import layout_mapping, run_import, write_problem_workbook
     from desktop.excel.mapping import ColumnMapping

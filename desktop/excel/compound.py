@@ -37,7 +37,7 @@ class Entry:
 class Compound:
     """A compound file held in a buffer (an mmap): its directory, and any stream's bytes on request."""
 
-    def __init__(self, buf) -> None:
+    def __init__(self, buf) -> None:  # noqa: C901
         self.buf = buf
         if len(buf) < 512 or bytes(buf[:8]) != MAGIC:
             raise Damaged("no compound file header")
@@ -176,7 +176,7 @@ def _records(stream: bytes, pos: int) -> Iterator[tuple[int, int, int]]:
         pos += 4 + length
 
 
-def scan_workbook(stream: bytes, biff8: bool = True) -> BiffWorkbook:
+def scan_workbook(stream: bytes, biff8: bool = True) -> BiffWorkbook:  # noqa: C901
     """The workbook globals (password, sheets, shared strings), then each worksheet's cells."""
     book = BiffWorkbook()
     records = _records(stream, 0)
@@ -216,7 +216,7 @@ def scan_workbook(stream: bytes, biff8: bool = True) -> BiffWorkbook:
     return book
 
 
-def _scan_sheet(stream: bytes, offset: int, sheet: BiffSheet) -> None:
+def _scan_sheet(stream: bytes, offset: int, sheet: BiffSheet) -> None:  # noqa: C901
     records = _records(stream, offset)
     first = next(records, None)
     if first is None or first[0] not in _BOFS:
@@ -263,7 +263,7 @@ def _scan_sheet(stream: bytes, offset: int, sheet: BiffSheet) -> None:
     raise Damaged("sheet without EOF")
 
 
-def _sst_sizes(chunks: list[bytes]) -> array:
+def _sst_sizes(chunks: list[bytes]) -> array:  # noqa: C901
     """The UTF-8 size bound of each shared string, read across the SST's CONTINUE records."""
     sizes = array("q")
     if len(chunks[0]) < 8:

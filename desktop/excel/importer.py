@@ -374,7 +374,7 @@ class SheetLayout:
         return "；".join(parts)
 
 
-def _layout(
+def _layout(  # noqa: C901
     session: Session,
     key: str,
     rtype: RecordType,
@@ -876,7 +876,7 @@ def _restore_masked(plans: list[RowPlan], rtype, sheet: str, problems: list[Prob
     return kept
 
 
-def plan_import(
+def plan_import(  # noqa: C901, PLR0915
     session: Session,
     kind: str,
     path: str | Path,
@@ -1113,7 +1113,7 @@ def _existing_updates(session: Session, updates) -> dict[tuple, tuple[int, dict[
     return out
 
 
-def run_import(
+def run_import(  # noqa: C901, PLR0915
     db: Database,
     kind: str,
     path: str | Path,

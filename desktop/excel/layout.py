@@ -116,7 +116,7 @@ def _text_of(value: Any, kind: str) -> str:
     return str(value)
 
 
-def write_sheet(
+def write_sheet(  # noqa: C901, PLR0915
     ws: FormSheet,
     spec: SheetSpec,
     header: FormHeader,

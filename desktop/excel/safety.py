@@ -251,7 +251,7 @@ def _check_text(path: Path) -> str:
 # -- zip workbooks: .xlsx and .ods ----------------------------------------------------------------------
 
 
-def _check_zip(path: Path) -> str:
+def _check_zip(path: Path) -> str:  # noqa: C901
     with path.open("rb") as fh:
         if _directory_size(fh) > MAX_DIRECTORY_BYTES:
             raise ExcelError(f"“{path.name}”中的文件条目过多，不是正常的工作簿，已拒绝读取。")
@@ -365,7 +365,7 @@ def _refuse_costs(path: Path, costs: Iterable[SheetCost], shared_sizes: array) -
         raise budget_refusal(path, total, biggest[1])
 
 
-def _parts(path: Path, z: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
+def _parts(path: Path, z: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:  # noqa: C901
     """The worksheets calamine may read (member -> sheet name), and the shared strings' member.
 
     calamine finds the sheets through the workbook's relationships, whatever their members are called;
@@ -586,7 +586,7 @@ def _plain_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
     return cost
 
 
-def _any_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:
+def _any_sheet_cost(z: zipfile.ZipFile, member: str, name: str) -> SheetCost:  # noqa: C901, PLR0915
     """Element by element with expat, as calamine places cells: a cell without r follows the one before
     it in its row, a row without r follows the row before; prefixes are ignored, as calamine does."""
     cost = SheetCost(name)
@@ -670,7 +670,7 @@ def _check_ods(path: Path, z: zipfile.ZipFile) -> None:
     _refuse_costs(path, _ods_costs(path, z), array("q"))
 
 
-def _ods_costs(path: Path, z: zipfile.ZipFile) -> list[SheetCost]:
+def _ods_costs(path: Path, z: zipfile.ZipFile) -> list[SheetCost]:  # noqa: C901, PLR0915
     """Each table of content.xml as calamine expands it: a row or cell with table:number-rows-repeated or
     table:number-columns-repeated stands for that many, and an 11 KB file whose one cell repeats 1,000
     columns by 20,000 rows took calamine 1.2 GB. Repeats of empty cells (LibreOffice ends every sheet with

@@ -151,7 +151,7 @@ def _cell_match(header: str, matcher: HeaderMatcher, mapping: ColumnMapping | No
     return best
 
 
-def find_table(
+def find_table(  # noqa: C901, PLR0915
     sheet: str,
     rows: list[list[Any]],
     matcher: HeaderMatcher,

@@ -148,7 +148,7 @@ class _Verified:
     sealed: bool
 
 
-def _verified(path: Path) -> _Verified:
+def _verified(path: Path) -> _Verified:  # noqa: C901
     """The file read within its bounds and its signature verified: nothing of it is trusted before."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey

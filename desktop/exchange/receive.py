@@ -480,7 +480,7 @@ def _entity_key(spec: Spec, names: list[str], row: list[Any]) -> Any:
     return None
 
 
-def apply_plan(session: Session, plan: ExchangePlan, *, user: str, progress=None) -> int:
+def apply_plan(session: Session, plan: ExchangePlan, *, user: str, progress=None) -> int:  # noqa: C901, PLR0915
     """Merge an approved file into this database (the caller's transaction); returns the rows written."""
     reason = f"交换文件：{plan.sender_name}{plan.period.label}"
     ids = _Resolver(session)

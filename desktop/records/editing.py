@@ -131,7 +131,7 @@ def _refusals(rtype: RecordType, raw: dict[str, Any]) -> dict[str, str]:
 _NOT_GIVEN = object()
 
 
-def _cross_checks(rtype: RecordType, record: Any) -> dict[str, str]:
+def _cross_checks(rtype: RecordType, record: Any) -> dict[str, str]:  # noqa: C901
     """Rules across fields, checked on the whole record after the change (the database checks them
     too; these give the reason next to the right field)."""
     errors: dict[str, str] = {}
@@ -412,7 +412,7 @@ def create_record(
     return session.get(rtype.model, record_id)
 
 
-def create_records(
+def create_records(  # noqa: C901
     session: Session,
     rtype: RecordType,
     raws: Sequence[dict[str, Any]],
@@ -590,7 +590,7 @@ def _columns_with_default(model: type[Base]) -> frozenset[str]:
     return frozenset(c.key for c in model.__table__.columns if c.default is not None or c.server_default is not None)
 
 
-def update_record(
+def update_record(  # noqa: C901
     session: Session,
     rtype: RecordType,
     record_id: int,

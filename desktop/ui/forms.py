@@ -140,7 +140,7 @@ class RefsList(QWidget):
 class FieldEditor:
     """One field's widget and its error label."""
 
-    def __init__(self, field: Field, choices: Sequence[tuple[Any, str]] | None) -> None:
+    def __init__(self, field: Field, choices: Sequence[tuple[Any, str]] | None) -> None:  # noqa: C901
         self.field = field
         self.error = QLabel()
         self.error.setObjectName("fieldError")

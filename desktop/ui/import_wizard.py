@@ -49,7 +49,7 @@ def layout_to_confirm(report: ImportReport) -> SheetLayout | None:
 
 
 class ImportWizard(QDialog):
-    def __init__(self, win, kind: str = "staff") -> None:
+    def __init__(self, win, kind: str = "staff") -> None:  # noqa: PLR0915
         super().__init__(win)
         self.win = win
         self.report: ImportReport | None = None
@@ -218,7 +218,7 @@ class ImportWizard(QDialog):
         self.summary.setText(f"<span style='color:#b00020'>{html.escape(text)}</span>")
         self._enable()
 
-    def show_report(self, report: ImportReport) -> None:
+    def show_report(self, report: ImportReport) -> None:  # noqa: C901
         self.report = report
         sheets = {name: i for i, name in enumerate(dict.fromkeys(p.sheet for p in report.problems))}
         # Top to bottom, left to right, as the clerk goes through her file (the checks find them in other orders).

@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
             for fn in waiting:
                 self._soon(fn)
 
-    def with_findings(self, callback: Callable[[CheckRun], None], *, quietly: bool = False) -> None:
+    def with_findings(self, callback: Callable[[CheckRun], None], *, quietly: bool = False) -> None:  # noqa: C901
         """Call back with the findings of the current period, checking first (off the main thread) if needed;
         ``quietly`` with a note in the status bar instead of a progress dialog (the dashboard's check at start)."""
         if self._findings is not None and self._findings.period == self.period:

@@ -36,7 +36,7 @@ WITHDRAWN = QColor("#8a8f95")
 
 
 class DivisionsPage(Page):
-    def __init__(self, win) -> None:
+    def __init__(self, win) -> None:  # noqa: PLR0915
         super().__init__(win)
         self.rows: dict[int, core.DivisionRow] = {}
         self.children: dict[int | None, list[int]] = {}
@@ -112,7 +112,7 @@ class DivisionsPage(Page):
 
     # --- reading ------------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self) -> None:  # noqa: C901
         selected = self.selected_id()
         with self.win.db.session() as session:
             rows = core.division_rows(session)

@@ -71,7 +71,7 @@ def documents_folder() -> Path:
 
 
 class ReportsPage(Page):
-    def __init__(self, win) -> None:
+    def __init__(self, win) -> None:  # noqa: PLR0915
         super().__init__(win)
         layout = QVBoxLayout(self)
         self.header = heading("报表")
