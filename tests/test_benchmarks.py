@@ -93,7 +93,7 @@ def test_a_partial_run_prints_the_table_and_leaves_results_md_alone():
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "demo city of 3 counties written" in out
-    assert "all checks" in out and "the quarterly PDF report" not in out
+    assert "all checks, 3 counties:" in out and "the quarterly PDF report, 1 county:" not in out
     assert "growth: k in time ~ counties^k" in out
     assert "met      all checks under 2 s" in out
     assert "not run  start under 2 s" in out
