@@ -7,6 +7,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from db import Database
@@ -134,7 +135,7 @@ def export_list(
     spec = SheetSpec(
         "list",
         title,
-        [Col(label, lambda r, k=k: r[k], kind=kind) for k, (label, kind) in enumerate(columns)],
+        [Col(label, itemgetter(k), kind=kind) for k, (label, kind) in enumerate(columns)],
         rows,
         notes=[note] if note else [],
     )

@@ -116,7 +116,7 @@ def _text_of(value: Any, kind: str) -> str:
     return str(value)
 
 
-def write_sheet(  # noqa: C901, PLR0915
+def write_sheet(
     ws: FormSheet,
     spec: SheetSpec,
     header: FormHeader,
@@ -128,12 +128,28 @@ def write_sheet(  # noqa: C901, PLR0915
     """Write one form into a sheet of a FormWorkbook; returns the number of data rows. ``block``: the lines of the
     statistical form's block (表号：…), where the sheet has one."""
     cols = list(spec.columns)
-    n = len(cols) + 1  # the 序号 column first
-    rows = list(spec.rows)
-    values = [[c.value(r) for c in cols] for r in rows]
-    two_levels = any(c.group for c in cols)
+    values = [[c.value(r) for c in cols] for r in spec.rows]
+    widths, wraps = _measured(cols, values)
+    ws.widths = widths
+    head = 3 + len(block)  # the header's first row: after the title, the form's block and the line of who reports
+    first_data = head + (2 if any(c.group for c in cols) else 1)
+    ws.freeze = (first_data - 1, 1)
+    ws.print_titles = (head, first_data - 1)
+    _write_title(ws, spec, header, block, widths)
+    _write_headers(ws, cols, head)
+    totals = _write_rows(ws, cols, values, widths, wraps, progress, cancelled)
+    if any(c.total or c.counted for c in cols):
+        _write_total(ws, cols, totals, len(values))
+    _write_notes_and_signatures(ws, spec, header, widths)
+    ws.landscape = spec.landscape  # A4, fitted to the page's width, centred, as many pages long as it takes
+    ws.margins = (0.5, 0.5, 0.7, 0.7)
+    ws.footer, ws.footer_font = "第 &P 页 共 &N 页", FONT
+    return len(values)
 
-    # Column widths from the content (Chinese characters count double), within reason.
+
+def _measured(cols: list[Col], values: list[list[Any]]) -> tuple[list[float], list[bool]]:
+    """Each column's width from its content (a Chinese character counts double), within reason, the 序号 column's
+    first; and which columns wrap their text (what is longer than a column may be is wrapped, never cut)."""
     widths = [6.0]
     wraps = [c.wrap for c in cols]
     for i, c in enumerate(cols):
@@ -142,7 +158,7 @@ def write_sheet(  # noqa: C901, PLR0915
             continue
         longest = max([display_width(c.label)] + [display_width(_text_of(v[i], c.kind)) for v in values[:2000]])
         widths.append(min(max(longest + 2, 6), MAX_WIDTH))
-        wraps[i] = wraps[i] or longest + 2 > MAX_WIDTH  # text longer than a column may be is wrapped, not cut
+        wraps[i] = wraps[i] or longest + 2 > MAX_WIDTH
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(cols, 1):
         if c.group:
@@ -151,22 +167,21 @@ def write_sheet(  # noqa: C901, PLR0915
         short = display_width(label) + 2 - sum(widths[i] for i in members)
         for i in members:
             widths[i] += max(0.0, short) / len(members)
-    ws.widths = widths
-    header_rows = 2 if two_levels else 1
-    head = 3 + len(block)  # the header's first row: after the title, the form's block and the line of who reports
-    first_data = head + header_rows
-    ws.freeze = (first_data - 1, 1)
-    ws.print_titles = (head, first_data - 1)
+    return widths, wraps
 
+
+def _write_title(ws: FormSheet, spec: SheetSpec, header: FormHeader, block: Sequence[str], widths: list[float]) -> None:
+    """The title across the table, the form's block at the top right, and who reports for which period."""
+    n = len(widths)
     # The block's lines, left-aligned one under another, span as many of the last columns as the longest needs.
     longest, block_from = max(map(display_width, block), default=0) + 2, n
     while block_from > 1 and sum(widths[block_from - 1 :]) < longest:
         block_from -= 1
     ws.append([_cell(ws, spec.title, size=16, bold=True, align="center")], height=30)
     ws.merge(1, 1, 1, n)
-    for k, line in enumerate(block, 2):  # 表号, 制定机关 …: at the top right, as a statistical form carries them
+    for line in block:  # 表号, 制定机关 …: at the top right, as a statistical form carries them
         ws.append([_cell(ws, None) for _ in range(block_from - 1)] + [_cell(ws, line)])
-        ws.merge(k, block_from, k, n)
+        ws.merge(ws.rows, block_from, ws.rows, n)
     info = [_cell(ws, f"填报单位：{header.reporting_unit}")]
     info += [_cell(ws, None) for _ in range(max(0, n // 2 - 1))]
     info.append(_cell(ws, f"报告期：{header.period_label}"))
@@ -174,35 +189,46 @@ def write_sheet(  # noqa: C901, PLR0915
     info.append(_cell(ws, f"计量单位：{spec.unit}" if spec.unit else "", align="right"))
     ws.append(info[:n] if n > 1 else info[:1])
 
-    if two_levels:
-        # Group labels span their columns; single headers span both rows.
-        top = [_cell(ws, "序号", bold=True, align="center", border=True, fill=HEADER_FILL)]
-        ws.merge(head, 1, head + 1, 1)
-        start = None
-        for j, c in enumerate(cols, 2):
-            if c.group and start is not None and cols[start - 2].group == c.group:
-                top.append(_cell(ws, None, border=True, fill=HEADER_FILL))
-            elif c.group:
-                top.append(_cell(ws, c.group, bold=True, align="center", border=True, fill=HEADER_FILL))
-                start = j
-            else:
-                top.append(_cell(ws, c.label, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True))
-                ws.merge(head, j, head + 1, j)
-                start = None
-            if c.group and (j - 1 == len(cols) or cols[j - 1].group != c.group):
-                ws.merge(head, start, head, j)
-        ws.append(top)
-        second = [_cell(ws, None, border=True, fill=HEADER_FILL)]
-        second += [
-            _cell(ws, c.label if c.group else None, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True)
-            for c in cols
-        ]
-        ws.append(second)
-    else:
-        ws.append(
-            [_cell(ws, "序号", bold=True, align="center", border=True, fill=HEADER_FILL)]
-            + [_cell(ws, c.label, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=True) for c in cols]
-        )
+
+def _heading(ws: FormSheet, text: str | None, *, wrap: bool = False) -> tuple[Any, int]:
+    return _cell(ws, text, bold=True, align="center", border=True, fill=HEADER_FILL, wrap=wrap)
+
+
+def _write_headers(ws: FormSheet, cols: list[Col], head: int) -> None:
+    """One header row, or two where columns are grouped: a group's label spans its columns, a single header both
+    rows."""
+    if not any(c.group for c in cols):
+        ws.append([_heading(ws, "序号")] + [_heading(ws, c.label, wrap=True) for c in cols])
+        return
+    top = [_heading(ws, "序号")]
+    ws.merge(head, 1, head + 1, 1)
+    start = 0
+    for j, c in enumerate(cols, 2):
+        if c.group and start and cols[start - 2].group == c.group:
+            top.append(_heading(ws, None))
+        elif c.group:
+            top.append(_heading(ws, c.group))
+            start = j
+        else:
+            top.append(_heading(ws, c.label, wrap=True))
+            ws.merge(head, j, head + 1, j)
+            start = 0
+        if c.group and (j - 1 == len(cols) or cols[j - 1].group != c.group):
+            ws.merge(head, start, head, j)
+    ws.append(top)
+    ws.append([_heading(ws, None)] + [_heading(ws, c.label if c.group else None, wrap=True) for c in cols])
+
+
+def _write_rows(
+    ws: FormSheet,
+    cols: list[Col],
+    values: list[list[Any]],
+    widths: list[float],
+    wraps: list[bool],
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> list[float]:
+    """The data rows, numbered; returns the sums of the columns the 合计 row adds up."""
     totals = [0.0] * len(cols)
     # Each column's two styles (for a value of its kind, and for text in it), the 序号 column's first.
     body = [(_cell(ws, 0, kind="int", align="center", border=True)[1],) * 2]
@@ -225,23 +251,27 @@ def write_sheet(  # noqa: C901, PLR0915
         ws.append_values([k, *row], body, height=height)
         if progress and k % 500 == 0:
             progress(k)
-    with_total = any(c.total or c.counted for c in cols)
-    if with_total:
-        out = [_cell(ws, "合计", bold=True, align="center", border=True)]
-        for c, t in zip(cols, totals, strict=True):
-            if c.counted:
-                out.append(_cell(ws, len(values), kind="int", bold=True, border=True))
-                continue
-            value = (round(t, 2) if c.kind != "int" else int(t)) if c.total else None
-            out.append(_cell(ws, value, kind=c.kind, bold=True, border=True))
-        ws.append(out)
-    row_no = first_data - 1 + len(values) + (1 if with_total else 0)
-    table_width = sum(widths)
+    return totals
+
+
+def _write_total(ws: FormSheet, cols: list[Col], totals: list[float], count: int) -> None:
+    out = [_cell(ws, "合计", bold=True, align="center", border=True)]
+    for c, t in zip(cols, totals, strict=True):
+        if c.counted:
+            out.append(_cell(ws, count, kind="int", bold=True, border=True))
+            continue
+        value = (round(t, 2) if c.kind != "int" else int(t)) if c.total else None
+        out.append(_cell(ws, value, kind=c.kind, bold=True, border=True))
+    ws.append(out)
+
+
+def _write_notes_and_signatures(ws: FormSheet, spec: SheetSpec, header: FormHeader, widths: list[float]) -> None:
+    """The notes under the table, then who signs, spread across the page's width."""
+    n, table_width = len(widths), sum(widths)
     for line in spec.notes:  # wrapped across the table's width, so a long note never widens the page
-        row_no += 1
         height = 13 * (display_width(line) // max(1, int(table_width)) + 1)
         ws.append([_cell(ws, line, size=9, wrap=True)], height=height)
-        ws.merge(row_no, 1, row_no, n)
+        ws.merge(ws.rows, 1, ws.rows, n)
     ws.append([])
     footer = [
         f"单位负责人：{header.head_of_unit}",
@@ -255,8 +285,3 @@ def write_sheet(  # noqa: C901, PLR0915
     for j, text in enumerate(footer):
         cells[j * step] = _cell(ws, text)
     ws.append(cells)
-
-    ws.landscape = spec.landscape  # A4, fitted to the page's width, centred, as many pages long as it takes
-    ws.margins = (0.5, 0.5, 0.7, 0.7)
-    ws.footer, ws.footer_font = "第 &P 页 共 &N 页", FONT
-    return len(values)
