@@ -293,7 +293,18 @@ def _text_encoder() -> Callable[[Any], str]:
     if c_make_encoder is None:  # a Python without the json module's C part
         return plain.encode
     chunks = c_make_encoder(None, plain.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
-    return lambda value: "".join(chunks(value, 0))
+    return _Joined(chunks)
+
+
+class _Joined:
+    """The C encoder's chunks of a value joined. An object, not a closure: psycopg warns of a closure given as its
+    JSON dumper (it may keep one adapter class per closure) and builds new adapters for it."""
+
+    def __init__(self, chunks: Callable[[Any, int], Any]) -> None:
+        self.chunks = chunks
+
+    def __call__(self, value: Any) -> str:
+        return "".join(self.chunks(value, 0))
 
 
 # The change history's values as JSON with Chinese as itself (3 bytes a character, not a 6-character escape):
