@@ -23,11 +23,14 @@ from pathlib import Path
 
 @dataclass
 class Context:
-    """What a side's factory gets: the demo database of this size, a scratch folder, and a place for notes."""
+    """What a side's factory gets: the demo database of this size, a scratch folder, and a place for notes; for the
+    project side of a server job, also the URL of its own copy of the demo on the benchmark's PostgreSQL, reached
+    through the latency proxy (bench_server)."""
 
     db: Path
     counties: int
     folder: Path
+    server: str | None = None
     notes: dict[str, object] = field(default_factory=dict)
     after: Callable[[], None] | None = None  # a last step whose memory counts but whose time does not
 
@@ -53,6 +56,7 @@ class Job:
     baseline: Factory
     runs: int = 5
     skip: Callable[[], str | None] = lambda: None  # a reason to skip, or None
+    server: bool = False  # the project side runs on a copy of the demo on the benchmark's PostgreSQL (bench_server)
 
 
 # -- resident memory ---------------------------------------------------------------------------------

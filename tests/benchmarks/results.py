@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from tests.benchmarks.bench_server import DELAY
 from tests.benchmarks.harness import counties
 
 
 def _rows(run: dict):
     """(job, [(counties, runs, project s, baseline s, ratio, project MB, baseline MB)], growth) for each job."""
-    for job in run["jobs"]:
+    for job in sorted(run["jobs"], key=lambda j: j.server):  # the server jobs last, under their own heading
         result = run["results"].get(job.key)
         if result is None:
             continue
@@ -48,10 +49,27 @@ def _sizes(run: dict) -> list[str]:
     ]
 
 
+SERVER_PART = "On a server across a LAN"
+SERVER_NOTE = (
+    f"each job's project side on PostgreSQL through the latency proxy ({DELAY * 1000:g} ms each way), its baseline "
+    "the very same on the local SQLite file"
+)
+
+
+def _head(project: str, baseline: str) -> str:
+    head = f"{'job':<46}{'counties':>8}{'runs':>6}{project:>11}{baseline:>11}{'ratio':>8}"
+    return head + f"   peak MB ({project} / {baseline})"
+
+
 def render_text(run: dict) -> str:
-    head = f"{'job':<46}{'counties':>8}{'runs':>6}{'project':>11}{'baseline':>11}{'ratio':>8}"
-    out = [head + "   peak MB (project / baseline)"]
+    out: list[str] = []
+    part = None
     for job, lines, extra in _rows(run):
+        if part != job.server:  # a head over the jobs against their baselines, another over the server's
+            part = job.server
+            if part:
+                out += ["", f"{SERVER_PART}: {SERVER_NOTE}:"] if out else [f"{SERVER_PART}: {SERVER_NOTE}:"]
+            out.append(_head("server", "local") if part else _head("project", "baseline"))
         out.append(job.title)
         if lines is None:
             out.append(f"    skipped: {extra}")
@@ -67,6 +85,13 @@ def render_text(run: dict) -> str:
         out.append(f"  {mark:<8} {text:<58} {measured}")
     out.append(f"\nthe whole run took {run['elapsed'] / 60:.1f} min")
     return "\n".join(out)
+
+
+def _markdown_head(project: str, baseline: str) -> list[str]:
+    return [
+        f"| job | counties | runs | {project} | {baseline} | ratio | peak MB, {project} | peak MB, {baseline} |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
 
 
 def render_markdown(run: dict) -> str:
@@ -98,10 +123,14 @@ def render_markdown(run: dict) -> str:
         "",
         "## Times and memory",
         "",
-        "| job | counties | runs | project | baseline | ratio | peak MB, project | peak MB, baseline |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *_markdown_head("project", "baseline"),
     ]
+    server_part = False
     for job, lines, extra in _rows(run):
+        if job.server and not server_part:
+            server_part = True
+            out += ["", f"## {SERVER_PART}", "", SERVER_NOTE[0].upper() + SERVER_NOTE[1:] + ".", ""]
+            out += _markdown_head("server", "local")
         if lines is None:
             out.append(f"| {job.title} | skipped: {extra} | | | | | | |")
             continue

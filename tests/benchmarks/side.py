@@ -1,4 +1,4 @@
-"""One side of one job in its own process: ``python -m tests.benchmarks.side JOB SIDE DB COUNTIES``.
+"""One side of one job in its own process: ``python -m tests.benchmarks.side JOB SIDE DB COUNTIES [SERVER_URL]``.
 
 It prepares, says ``ready``, then runs once for each ``run`` line it reads and finishes on ``end``, so that the
 parent can alternate the project and its baseline while each keeps its own memory. Its answers are the lines
@@ -23,11 +23,12 @@ def answer(value: object) -> None:
 
 
 def main(argv: list[str]) -> int:
-    key, side_name, db, counties = argv
+    key, side_name, db, counties, *server = argv
     job = job_by_key(key)
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{key}-"))
     try:
-        side = Side(job.project if side_name == "project" else job.baseline, Context(Path(db), int(counties), folder))
+        ctx = Context(Path(db), int(counties), folder, server=server[0] if server else None)
+        side = Side(job.project if side_name == "project" else job.baseline, ctx)
         answer("ready")
         for line in sys.stdin:
             if line.strip() == "run":
