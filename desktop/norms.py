@@ -8,10 +8,11 @@ latest version that started on or before it, so a change made in 2026 does not r
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 import resources
@@ -56,10 +57,24 @@ def default_rules() -> dict:
     return resources.read_json("norms/default_rules.json")
 
 
+# The databases this process found holding every default rule. A rule is never deleted (a change is a new version,
+# switching it off too), so the answer stands while the engine does; a restored backup is opened anew. Pages ask on
+# every refresh, and on a server each asking was a round trip.
+_COMPLETE: weakref.WeakSet[Engine | Connection] = weakref.WeakSet()
+_ADDED = "norms_added"
+
+
 def ensure_defaults(session: Session, *, user: str = "系统") -> int:
     """Load every default rule the database does not have yet, as version 1. Returns how many."""
+    bind = session.get_bind()
+    if bind in _COMPLETE:
+        return 0
     defaults = default_rules()
     known = set(session.scalars(select(NormRule.key)))
+    if all(spec["id"] in known for spec in defaults["rules"]):
+        if not session.info.get(_ADDED):  # rules this session added are not there for good until it commits
+            _COMPLETE.add(bind)
+        return 0
     fallback = dt.date.fromisoformat(defaults["effective_from"])  # the app's own data rules
     dated = {title: dt.date.fromisoformat(day) for title, day in defaults["document_dates"].items()}
     added = 0
@@ -89,6 +104,7 @@ def ensure_defaults(session: Session, *, user: str = "系统") -> int:
         session.add(rule)
         added += 1
     if added:
+        session.info[_ADDED] = True
         with acting_as(session, SYSTEM):
             session.flush()
     return added
