@@ -22,27 +22,17 @@ from desktop.records.types import RECORD_TYPES
 from desktop.ui.pages import PAGES as WINDOW_PAGES
 from tests.benchmarks.bench_report import PERIOD, TODAY
 from tests.benchmarks.harness import Context, Job, Measured
+from tests.forms import NEEDS_AN_OPENER, SAVED
 
 DELAY = 0.001  # seconds each way, a packet's trip across an office LAN
 RUNS = 5  # pages and forms are quick; the report and the export (seconds each) run 3 times
 SERVER_LABEL = f"on PostgreSQL across a {DELAY * 1000:g} ms-each-way link (the latency proxy)"
 LOCAL_LABEL = "the same on the local SQLite file"
 
-# Every page of the main window, and every record with a form of its own: a training and a loan are opened from
-# their person's form, which gives the person. A save changes a text field of the record (as tests/ui/
-# test_round_trips.py); a population and the progress notes are added, not edited, so their forms are only opened.
+# Every page of the main window, and every record with a form of its own; a save changes a text field of the record
+# (tests/forms.py, as tests/ui/test_round_trips.py does).
 PAGES = {entry.key: entry.title for entry in WINDOW_PAGES}
-FORMS = tuple(key for key in RECORD_TYPES if key not in {"training", "loan"})
-SAVED = {
-    "facility": "name",
-    "staff": "name",
-    "project": "contact",
-    "task": "content",
-    "division": "name",
-    "special_fund": "note",
-    "plan": "source",
-    "indicator": "source",
-}
+FORMS = tuple(key for key in RECORD_TYPES if key not in NEEDS_AN_OPENER)
 
 
 def no_server() -> str | None:

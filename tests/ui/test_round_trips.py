@@ -22,20 +22,9 @@ from desktop.records.types import RECORD_TYPES
 from desktop.report.build import build_report
 from desktop.ui.main_window import MainWindow
 from desktop.ui.record_dialogs import edit_record_dialog
+from tests.forms import NEEDS_AN_OPENER, SAVED
 
 PERIOD, TODAY = Period(2026, 3), dt.date(2026, 11, 23)
-NEEDS_AN_OPENER = {"training", "loan"}  # opened from their person's form, which gives the person
-# A text field of each record a clerk saves from its form (a population has none; progress notes are added, not edited).
-SAVED = {
-    "facility": "name",
-    "staff": "name",
-    "project": "contact",
-    "task": "content",
-    "division": "name",
-    "special_fund": "note",
-    "plan": "source",
-    "indicator": "source",
-}
 
 
 @contextmanager
