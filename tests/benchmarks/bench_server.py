@@ -172,14 +172,19 @@ def _form_open(key: str, server: bool):
             form.show()
             app.processEvents()
             elapsed = time.perf_counter() - started
-            form.close()
-            form.deleteLater()
-            app.processEvents()
+            _close(app, form)
             return Measured(elapsed)
 
         return run
 
     return factory
+
+
+def _close(app, form) -> None:
+    """A form closed and gone before the next run, as a clerk's closes."""
+    form.close()
+    form.deleteLater()
+    app.processEvents()
 
 
 def _form_save(key: str, server: bool):
@@ -195,7 +200,9 @@ def _form_save(key: str, server: bool):
         app, window, rtype, record = _form_window(ctx, server, key)
         behind = _timed_refresh(window.pages["settings"])
         field = SAVED[key]
-        base = str(edit_record_dialog(window, rtype, record, exec_=False).editors[field].raw() or "基准")
+        opened = edit_record_dialog(window, rtype, record, exec_=False)
+        base = str(opened.editors[field].raw() or "基准")
+        _close(app, opened)
         turn = {"i": 0}
 
         def run() -> Measured:
@@ -209,9 +216,7 @@ def _form_save(key: str, server: bool):
             if form.result() != QDialog.DialogCode.Accepted:
                 refused = [e.error.text() for e in form.editors.values() if e.error.text()]
                 raise RuntimeError(f"the {key} form was not saved: {refused}")
-            form.close()
-            form.deleteLater()
-            app.processEvents()
+            _close(app, form)
             return Measured(elapsed)
 
         return run
