@@ -198,15 +198,30 @@ def _guard_cursor(
     conn: Connection, _cursor: object, statement: str, _parameters: object, _context: object, _executemany: bool
 ) -> None:
     """before_cursor_execute: every statement a session sends, however it was made (the ORM, a Core statement,
-    text, the driver's own executemany) is held to guard_table_write. A connection no session holds (opening
-    the database, a migration, a backup) is the app's own."""
+    text, the driver's own executemany) is held to guard_table_write and noted for tables_written. A connection
+    no session holds (opening the database, a migration, a backup) is the app's own."""
     ref = conn.info.get(_SESSION)
     session = ref() if ref is not None else None
     if session is None:
         return
     written = written_table(statement)
     if written is not None:
+        if session.info.get(READING):
+            raise RuntimeError(f"a write sent through a reading session: {statement[:200]}")
         guard_table_write(session, written[1], written[0])
+        session.info.setdefault(_WRITTEN, set()).add(written[1] or ANY_TABLE)
+
+
+_WRITTEN = "countyhealth.written"
+READING = "countyhealth.reading"  # set on a session by Database.reading()
+ANY_TABLE = "*"  # what a schema statement is noted as: it may change what any table holds
+
+
+def tables_written(session: Session) -> frozenset[str]:
+    """The tables this session has sent a write to (noted as each statement goes out, whatever made it), so the
+    window re-reads only what shows them; ``ANY_TABLE`` among them after a schema statement. A write rolled back
+    stays noted: a page re-read for nothing costs less than one left showing what is gone."""
+    return frozenset(session.info.get(_WRITTEN, ()))
 
 
 _SESSION = "countyhealth.session"

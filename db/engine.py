@@ -8,7 +8,8 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.access import Actor, install_guard, local_actor
+from db.access import READING, Actor, install_guard, local_actor
 from db.errors import (
     DamagedDatabaseError,
     DatabaseOpenError,
@@ -89,6 +90,15 @@ class Database:
         session = self._sessions()
         session.info["actor"] = self.actor
         return session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads (a page's list, a form's values and choices): a write sent through it is
+        refused before it reaches the database, and it ends rolled back. What writes is an action
+        (``desktop.operations``), in a session of its own."""
+        with self.session() as session:
+            session.info[READING] = True
+            yield session
 
     def close(self) -> None:
         self.engine.dispose()

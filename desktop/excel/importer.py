@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import Database
+from db.access import tables_written
 from db.files import written_whole
 from db.models import Facility, ImportMapping
 from desktop.excel.cells import cell_text, put
@@ -132,6 +133,7 @@ class ImportReport:
     hidden_sheets: list[str] = field(default_factory=list)  # hidden in the workbook, so not read
     layouts: list[SheetLayout] = field(default_factory=list)  # each sheet read: its table and how it was placed
     written: int = 0  # rows written to the database
+    changed: frozenset[str] = frozenset()  # the tables written (the window re-reads the pages showing them)
     backup: Path | None = None  # the copy made before writing
 
     def count(self, action: str) -> int:
@@ -1195,7 +1197,7 @@ def run_import(  # noqa: C901, PLR0915
             if not layout.in_template_columns:
                 remember_mapping(session, layout, kind, user)
         session.commit()
-        report.written = written
+        report.written, report.changed = written, tables_written(session)
     return report
 
 

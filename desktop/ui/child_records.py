@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from db import AccessDenied
-from desktop.records.editing import RecordError, delete_record
+from desktop.records.editing import delete_record
 from desktop.records.types import RecordType
-from desktop.ui.errors import show_error
+from desktop.ui.operations import run_action
 from desktop.ui.pages.base import make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import Column, ListModel
@@ -68,7 +67,7 @@ class ChildRecords(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             rows = self.load(session)
         self.model.set_rows(rows)
         self.counted(len(rows))
@@ -105,11 +104,6 @@ class ChildRecords(QWidget):
         )
         if asked != QMessageBox.StandardButton.Yes:
             return
-        try:
-            with self.win.db.session() as session:
-                delete_record(session, self.rtype, row.id, user=self.win.user)
-                session.commit()
-        except (RecordError, AccessDenied) as exc:
-            show_error(self, "无法删除", exc)
+        rtype, user = self.rtype, self.win.user
+        run_action(self.win, lambda s: delete_record(s, rtype, row.id, user=user), failure="无法删除", parent=self)
         self.refresh()
-        self.win.data_changed()

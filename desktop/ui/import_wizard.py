@@ -343,7 +343,7 @@ class ImportWizard(QDialog):
             )
 
         def done(report: ImportReport) -> None:
-            self.win.data_changed()
+            self.win.records_changed(report.changed)
             QMessageBox.information(self, "导入完成", f"已写入 {report.written} 条记录。{report.summary()}")
             self.accept()
 

@@ -304,10 +304,25 @@ class MainWindow(QMainWindow):
         page.set_filter(severity=severity, rule=rule)
 
     def data_changed(self) -> None:
-        """Something was written: findings and every page are re-read when next shown."""
-        self._findings = None
+        """Anything may have changed (another period, a database restored): findings and every page are re-read
+        when next shown."""
+        from db.access import ANY_TABLE
+
+        self.records_changed(frozenset({ANY_TABLE}))
+
+    def records_changed(self, changed: frozenset[str]) -> None:
+        """An action wrote these tables (``desktop.operations.Done.changed``): the findings, if the checks read one
+        of them, and each page that shows one are re-read when next shown; the others keep what they show."""
+        from db.access import ANY_TABLE
+        from desktop.checks import READS as CHECKED
+
+        if not changed:
+            return
+        if ANY_TABLE in changed or changed & CHECKED:
+            self._findings = None
         for page in self.pages.built():
-            page.stale = True
+            if page.shows(changed):
+                page.stale = True
         self.current_page().ensure_fresh()
         self._update_title()
 
@@ -352,10 +367,8 @@ class MainWindow(QMainWindow):
         def job(progress, cancelled):
             from desktop.checks.runner import run_checks
 
-            with db.session() as session:
-                run = run_checks(session, period, today=today, progress=progress, cancelled=cancelled)
-                session.commit()  # keeps the default norms loaded on first use
-                return run
+            with db.reading() as session:  # reads only: the default norms were loaded as the database opened
+                return run_checks(session, period, today=today, progress=progress, cancelled=cancelled)
 
         title = f"正在核查{period.label}…"
 
@@ -387,7 +400,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> Overview:
         from desktop.overview import overview
 
-        with self.db.session() as session:
+        with self.db.reading() as session:
             o = overview(session)
         area = o.area_name or "未设置地区"
         self.setWindowTitle(f"{PRODUCT_NAME} — {area} — {self.db.display_name}")
@@ -399,10 +412,9 @@ class MainWindow(QMainWindow):
         for page in self.pages.built():
             page.forget_unsaved()
         from desktop.norms import ensure_defaults
+        from desktop.operations import perform
 
-        with self.db.session() as session:  # first use of a database loads the default norms
-            ensure_defaults(session)
-            session.commit()
+        perform(self.db, ensure_defaults)  # first use of a database loads the default norms
         o = self._update_title()
         remember_database(self.db.display_name)
         self._fill_recent()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.lists import (
     division_choices,
@@ -14,11 +14,13 @@ from desktop.lists import (
     record_values,
     village_choices,
 )
+from desktop.operations import perform, save_record
 from desktop.records import privacy
-from desktop.records.editing import ConflictError, create_record, update_record
+from desktop.records.editing import ConflictError, create_record
 from desktop.records.types import RecordType
-from desktop.ui.commands import EditCommand
+from desktop.ui.commands import push_edit
 from desktop.ui.forms import RecordForm
+from desktop.ui.operations import changed
 from desktop.ui.pages.base import date_edit
 from desktop.ui.pages.history import RecordHistoryDialog
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 def _choices(win: MainWindow, rtype: RecordType, values: dict[str, Any] | None = None) -> dict[str, list[tuple]]:
     """The drop-downs' choices; a withdrawn division stays among them only for a record that points to it."""
     out = {}
-    with win.db.session() as session:
+    with win.db.reading() as session:
         for f in rtype.editable:
             if f.kind == "refs" and f.ref == "division":
                 out[f.name] = village_choices(session, keep=(values or {}).get(f.name) or ())
@@ -77,50 +79,30 @@ def edit_record_dialog(
             extra = both
         else:
             extra = row
-    with win.db.session() as session:
+    with win.db.reading() as session:
         values = record_values(session, rtype, record_id)
         title_value = record_title(session, rtype, values)
     opened = {"version": values.pop("version", None), "seen": dict(values)}  # what this clerk's form is based on
 
     def save(raw: dict[str, Any]) -> None:
-        changed = {}
-        if raw:
-            with win.db.session() as session:
-                try:
-                    changed = update_record(
-                        session, rtype, record_id, raw, user=win.user,
-                        expected_version=opened["version"], seen=opened["seen"],
-                        effective_on=since.date().toPython() if since is not None else None,
-                    )  # fmt: skip
-                    session.commit()
-                    if changed and opened["version"] is not None:
-                        opened["version"] = session.get(rtype.model, record_id).version
-                except ConflictError as exc:  # the form now shows the other's change and is based on it
-                    opened["version"], opened["seen"] = exc.version, exc.current
-                    raise
-        if changed:  # the parts' changes too (equipment, service area, planned investment), by field name
-            labels = "、".join(rtype.field(n).label for n in changed)
-            win.undo_stack.push(
-                EditCommand(
-                    win.db,
-                    rtype,
-                    record_id,
-                    changed,
-                    user=win.user,
-                    after=win.data_changed,
-                    text=f"修改{title_value}的{labels}",
-                    version=opened["version"],
-                    refused=lambda message: QMessageBox.warning(win, "未作改动", message),
-                    effective_on=since.date().toPython() if since is not None else None,
-                )
-            )
-            win.data_changed()
+        if not raw:
+            return
+        effective_on = since.date().toPython() if since is not None else None
+        try:
+            done = save_record(
+                win.db, rtype, record_id, raw, user=win.user,
+                expected_version=opened["version"], seen=opened["seen"], effective_on=effective_on,
+            )  # fmt: skip
+        except ConflictError as exc:  # the form now shows the other's change and is based on it
+            opened["version"], opened["seen"] = exc.version, exc.current
+            raise
+        if done.value.changed and opened["version"] is not None:
+            opened["version"] = done.value.version
+        push_edit(win, rtype, record_id, done.value, title=title_value, effective_on=effective_on)
+        changed(win, done)
 
-    def reveal(name: str) -> Any:
-        with win.db.session() as session:
-            value = privacy.reveal(session, rtype, record_id, name)
-            session.commit()  # the record that this person's number was shown
-        return value
+    def reveal(name: str) -> Any:  # the showing is recorded (who saw this person's whole number)
+        return changed(win, perform(win.db, lambda session: privacy.reveal(session, rtype, record_id, name))).value
 
     form = RecordForm(
         rtype,
@@ -154,11 +136,9 @@ def new_record_dialog(
     created: list[int] = []
 
     def save(raw: dict[str, Any]) -> None:
-        with win.db.session() as session:
-            record = create_record(session, rtype, raw, user=win.user)
-            session.commit()
-            created.append(record.id)
-        win.data_changed()
+        done = perform(win.db, lambda session: create_record(session, rtype, raw, user=win.user).id)
+        created.append(done.value)
+        changed(win, done)
 
     form = RecordForm(
         rtype,

@@ -44,11 +44,11 @@ def _demo(ctx: dict) -> str:
 
 def _checks(ctx: dict) -> str:
     from desktop.checks.runner import run_checks
+    from desktop.operations import perform
     from desktop.periods import Period
 
     ctx["period"] = period = Period.last_complete_quarter(dt.date.today())
-    with ctx["db"].session() as session:
-        run = run_checks(session, period)
+    run = perform(ctx["db"], lambda session: run_checks(session, period)).value  # the default norms loaded first
     if not run.findings:
         raise RuntimeError("示范数据应有核查问题，但一条也没有")
     return f"{period.label}：{len(run.findings):,} 条问题"
@@ -102,16 +102,19 @@ def _exchange(ctx: dict) -> str:
     from db.models import ExchangeReceiver
     from db.sealing import new_box_pair
     from desktop.exchange.container import BoxKeys, read_file
-    from desktop.exchange.export import export_area
+    from desktop.exchange.export import ExportSummary, export_area
+    from desktop.operations import perform
 
     private, public = new_box_pair()  # a receiver of our own making: the file is sealed for it and opened back
-    with ctx["db"].session() as session:
+
+    def export(session) -> ExportSummary:
         session.add(ExchangeReceiver(division_code="000000000000", name="自检", public_key=public,
                                      registered_at=dt.datetime.now(), registered_by="自检"))  # fmt: skip
-        summary = export_area(
+        return export_area(
             session, period=ctx["period"], out=ctx["folder"] / "自检 交换文件.chx", user="自检", to="000000000000"
         )
-        session.commit()
+
+    summary = perform(ctx["db"], export).value
     back = read_file(summary.path, BoxKeys(private, public))  # opened, the signature and the checksum verified
     if back.header["counts"] != summary.counts:
         raise RuntimeError("交换文件读回的记录数与导出时不同")

@@ -59,7 +59,7 @@ class SignInDialog(QDialog):
 
 def sign_in(parent, db: Database, ask: Callable[[QDialog], int]) -> bool:
     """True when the database needs no sign-in or the user signed in; False when they gave up."""
-    with db.session() as session:
+    with db.reading() as session:
         if not sign_in_required(session):
             return True
     return ask(SignInDialog(db, parent)) == QDialog.DialogCode.Accepted

@@ -31,7 +31,8 @@ from desktop.accounts import (
     turn_off_sign_in,
     update_account,
 )
-from desktop.ui.errors import show_error
+from desktop.operations import perform
+from desktop.ui.operations import changed, run_action
 from desktop.ui.pages.base import make_table, requires, selected_row
 from desktop.ui.tablemodel import Column, ListModel
 
@@ -111,7 +112,7 @@ class AccountDialog(_FormDialog):
             self.form.addRow("角色：", self.role)
         self.form.addRow("密码：", self.password)
         self.form.addRow("再次输入：", self.again)
-        with win.db.session() as session:
+        with win.db.reading() as session:
             first = not name and not sign_in_required(session)
         if first:
             self.role.setEnabled(False)
@@ -125,17 +126,19 @@ class AccountDialog(_FormDialog):
 
     def apply(self) -> None:
         password = self.passwords(self.password, self.again)
-        db = self.win.db
-        with db.session() as session:
-            if self.existing:
-                update_account(session, self.existing, password=password)
-                session.commit()
-                return
+        existing, name, role = self.existing, self.name.text(), self.role.currentData()
+
+        def write(session):  # -> the account added, and whether it is the first (sign-in begins with it)
+            if existing:
+                update_account(session, existing, password=password)
+                return None
             first = not sign_in_required(session)
-            account = add_account(session, self.name.text(), self.role.currentData(), password)
-            session.commit()
-        if first:  # whoever set sign-in up is its administrator from now on
-            db.actor = Actor(account.name, account.role, signed_in=True)
+            return add_account(session, name, role, password), first
+
+        done = changed(self.win, perform(self.win.db, write))
+        if done.value is not None and done.value[1]:  # whoever set sign-in up is its administrator from now on
+            account = done.value[0]
+            self.win.db.actor = Actor(account.name, account.role, signed_in=True)
             self.win.apply_role()
 
 
@@ -151,10 +154,8 @@ class ChangePasswordDialog(_FormDialog):
         self.form.addRow("再次输入：", self.again)
 
     def apply(self) -> None:
-        new = self.passwords(self.new, self.again)
-        with self.win.db.session() as session:
-            change_own_password(session, self.old.text(), new)
-            session.commit()
+        new, old = self.passwords(self.new, self.again), self.old.text()
+        changed(self.win, perform(self.win.db, lambda session: change_own_password(session, old, new)))
 
 
 class AccountsTab(QWidget):
@@ -199,7 +200,7 @@ class AccountsTab(QWidget):
         )
 
     def refresh(self) -> None:
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             accounts = list_accounts(session)
         self.model.set_rows(accounts)
         if any(a.active for a in accounts):
@@ -215,12 +216,7 @@ class AccountsTab(QWidget):
             )
 
     def _run(self, action) -> bool:
-        try:
-            with self.win.db.session() as session:
-                action(session)
-                session.commit()
-        except (AccountError, AccessDenied) as exc:
-            show_error(self, "账号", exc)
+        if run_action(self.win, action, failure="账号", parent=self) is None:
             return False
         self.refresh()
         self._follow_own_account()
@@ -231,7 +227,7 @@ class AccountsTab(QWidget):
         actor = self.win.db.actor
         if not actor.signed_in:
             return
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             mine = next((a for a in list_accounts(session) if a.name == actor.name), None)
         if mine is not None and mine.active:
             self.win.db.actor = Actor(mine.name, mine.role, signed_in=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,13 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.errors import UserError
+from desktop.operations import Done, perform
 from desktop.records.editing import RecordError
 from desktop.ui.list_output import export_button  # noqa: F401 (each record page's, beside its list)
+from desktop.ui.operations import changed
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from desktop.ui.main_window import MainWindow
+
+
+T = TypeVar("T")
 
 
 class Page(QWidget):
@@ -45,18 +51,15 @@ class Page(QWidget):
         from PySide6.QtWidgets import QMessageBox
 
         from db import AccessDenied
-        from desktop.records.editing import update_record
-        from desktop.ui.commands import EditCommand
+        from desktop.operations import save_record
+        from desktop.ui.commands import push_edit
 
         rtype, win = self.record_type, self.win
         if not win.can("edit"):
             win.statusBar().showMessage("当前账号无权修改", 5000)
             return "无权修改"
         try:
-            with win.db.session() as session:
-                changed = update_record(session, rtype, row.id, {field.name: text}, user=win.user)
-                session.commit()
-                version = getattr(session.get(rtype.model, row.id), "version", None)
+            done = save_record(win.db, rtype, row.id, {field.name: text}, user=win.user)
         except RecordError as exc:
             message = "；".join(exc.errors.values())
             QMessageBox.warning(self, "未能修改", message)
@@ -64,16 +67,9 @@ class Page(QWidget):
         except AccessDenied as exc:
             QMessageBox.warning(self, "未能修改", str(exc))
             return str(exc)
-        if changed:
-            labels = "、".join(rtype.field(n).label for n in changed)
-            win.undo_stack.push(
-                EditCommand(
-                    win.db, rtype, row.id, changed, user=win.user, after=win.data_changed,
-                    text=f"修改{getattr(row, 'name', None) or getattr(row, 'title', '')}的{labels}", version=version,
-                    refused=lambda message: QMessageBox.warning(win, "未作改动", message),
-                )
-            )  # fmt: skip
-            win.data_changed()
+        title = getattr(row, "name", None) or getattr(row, "title", "")
+        push_edit(win, rtype, row.id, done.value, title=title)
+        changed(win, done)
         return None
 
     def __init__(self, win: MainWindow) -> None:
@@ -82,8 +78,19 @@ class Page(QWidget):
         self.setObjectName(f"page_{self.key}")
         self.stale = True
 
+    # The tables the page shows (None: any), so an action that wrote none of them leaves it as it is. The history
+    # rows an as-of figure reads (``changes``) need not be named: each is written with the row it describes.
+    # tests/ui/test_page_reads.py holds each page to what its refresh really reads.
+    reads: frozenset[str] | None = None
+
+    def shows(self, changed: frozenset[str]) -> bool:
+        """Whether an action that wrote ``changed`` may change what the page shows."""
+        from db.access import ANY_TABLE
+
+        return self.reads is None or ANY_TABLE in changed or bool(changed & self.reads)
+
     def refresh(self) -> None:
-        """Re-read what the page shows; called when it is shown after data changed."""
+        """Re-read what the page shows; called when it is shown after data it shows changed."""
 
     def ensure_fresh(self) -> None:
         if self.stale:
@@ -231,27 +238,38 @@ def selected_row(view: QTableView):
     return view.model().row_at(model.selectedRows()[0].row())
 
 
-def run_dated_update(
-    page: Page, title: str, fields: list[tuple[str, QWidget]], write: Callable[[Session], None]
-) -> None:
-    """A small dialog for one dated progress report. The core's refusal is shown in the dialog, which stays
-    open with what was typed; the report is written in one session when the core accepts it."""
+def write_from_dialog(
+    page: Page,
+    title: str,
+    fields: list[tuple[str, QWidget]],
+    write: Callable[[Session], T],
+    *,
+    button: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok,
+) -> Done[T] | None:
+    """A small dialog (a dated progress report, a division renamed); ``write`` runs in its own transaction when
+    it is accepted. The core's refusal is shown in the dialog, which stays open with what was typed; the window
+    re-reads what was written. None when the clerk cancelled."""
     dialog = QDialog(page)
     dialog.setWindowTitle(title)
+    dialog.setMinimumWidth(420)
     form = QFormLayout(dialog)
     for label, widget in fields:
         form.addRow(label, widget)
     error = QLabel()
+    error.setObjectName("dialogError")
+    error.setWordWrap(True)
     error.setStyleSheet("color: #b00020;")
     form.addRow(error)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons = QDialogButtonBox(button | QDialogButtonBox.StandardButton.Cancel)
+    if button == QDialogButtonBox.StandardButton.Ok:
+        buttons.button(button).setText("确定")
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    done: list[Done[T]] = []
 
     def save() -> None:
         try:
-            with page.win.db.session() as session:
-                write(session)
-                session.commit()
-        except RecordError as exc:
+            done.append(perform(page.win.db, write))
+        except UserError as exc:
             error.setText(str(exc))
             return
         dialog.accept()
@@ -259,5 +277,12 @@ def run_dated_update(
     buttons.accepted.connect(save)
     buttons.rejected.connect(dialog.reject)
     form.addRow(buttons)
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        page.win.data_changed()
+    page.win.ask(dialog)
+    return changed(page.win, done[0]) if done else None
+
+
+def run_dated_update(
+    page: Page, title: str, fields: list[tuple[str, QWidget]], write: Callable[[Session], object]
+) -> None:
+    """One dated progress report (a project's, a task's), saved with 保存."""
+    write_from_dialog(page, title, fields, write, button=QDialogButtonBox.StandardButton.Save)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
 
 from db.codes import FACILITY_KIND
 from desktop.checks.beds import VERDICTS, band_rule, bed_rows, stood_in_note
-from desktop.norms import ensure_defaults, norms_in_force
+from desktop.norms import norms_in_force
 from desktop.periods import Period
 from desktop.snapshot import Snapshot
 from desktop.ui.pages.base import Page, export_button, heading, make_table, search_box
@@ -16,6 +16,10 @@ COLOURS = {"within": GREEN, "under": RED, "over": AMBER}
 
 
 class BedsPage(Page):
+    reads = frozenset(
+        {"division_populations", "divisions", "facilities", "norm_rules", "norm_versions", "service_areas"}
+    )
+
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)
@@ -61,9 +65,7 @@ class BedsPage(Page):
     def refresh(self) -> None:
         year = self.year.value()
         as_of = Period(year).as_of(self.win.today)
-        with self.win.db.session() as session:
-            ensure_defaults(session)
-            session.commit()
+        with self.win.db.reading() as session:
             norm = norms_in_force(session, as_of)["bed_band"]
             rows = bed_rows(Snapshot(session, as_of), year, norm)
         note = stood_in_note(rows)

@@ -9,6 +9,7 @@ from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from db.codes import SEVERITY
+from desktop.checks import READS as CHECKED
 from desktop.checks.beds import bed_rows
 from desktop.checks.findings import cn_date
 from desktop.figures import Figures, headline_figures
@@ -34,7 +35,7 @@ class Details:
 
 def gather_details(db, period: Period, today) -> Details:
     as_of = period.as_of(today)
-    with db.session() as session:
+    with db.reading() as session:
         rows = indicator_table(session, period.year, today=today, as_of=as_of)
         snapshot = Snapshot(session, as_of)
         beds = bed_rows(snapshot, period.year, norms_in_force(session, as_of)["bed_band"])
@@ -69,6 +70,8 @@ class Card(QFrame):
 
 
 class DashboardPage(Page):
+    reads = frozenset({"county_profile", "divisions", "facilities", "key_tasks", "projects", "staff"}) | CHECKED
+
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)
@@ -134,7 +137,7 @@ class DashboardPage(Page):
         """The counts at once; the indicators, the chart and the findings gathered off the main thread once the
         window has painted, so that the window is usable without waiting for them."""
         period = self.win.period
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             o = overview(session)
             figures = headline_figures(session, period, today=self.win.today, subsidies=False, findings=False)
         self.header.setText(f"{o.bureau_name or o.area_name or ''} · {period.label}（截至{cn_date(figures.as_of)}）")

@@ -8,9 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +25,9 @@ from sqlalchemy.orm import Session
 from db.codes import DIVISION_KIND
 from db.errors import UserError
 from desktop import division_editing as core
-from desktop.ui.pages.base import Page, add_buttons, heading, requires
+from desktop.operations import perform
+from desktop.ui.operations import changed, run_action
+from desktop.ui.pages.base import Page, add_buttons, heading, requires, write_from_dialog
 from desktop.ui.population_grid import GridRow, PopulationModel, PopulationView
 
 ID = Qt.ItemDataRole.UserRole
@@ -36,6 +35,8 @@ WITHDRAWN = QColor("#8a8f95")
 
 
 class DivisionsPage(Page):
+    reads = frozenset({"division_populations", "divisions"})
+
     def __init__(self, win) -> None:  # noqa: PLR0915
         super().__init__(win)
         self.rows: dict[int, core.DivisionRow] = {}
@@ -114,7 +115,7 @@ class DivisionsPage(Page):
 
     def refresh(self) -> None:  # noqa: C901
         selected = self.selected_id()
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             rows = core.division_rows(session)
         self.rows = {r.id: r for r in rows}
         self.children = {}
@@ -185,7 +186,7 @@ class DivisionsPage(Page):
     def _fill_grid(self) -> None:
         year = self.year.value()
         ids = self._villages_under(self.selected_id())
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             stored = core.populations(session, year, ids)
         # a withdrawn village is listed only for a year it has a figure in
         ids = [d for d in ids if self.rows[d].withdrawn_on is None or d in stored]
@@ -247,7 +248,7 @@ class DivisionsPage(Page):
     def copy_last_year(self) -> None:
         year = self.year.value()
         ids = [r.division_id for r in self.model.rows]
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             last = core.populations(session, year - 1, ids)
         filled = self.model.fill_blanks(last)
         self._show_dirty()
@@ -263,11 +264,9 @@ class DivisionsPage(Page):
         if not changes:
             self.status.setText("没有需要保存的修改。")
             return True
-        year = self.year.value()
+        year, user = self.year.value(), self.win.user
         try:
-            with self.win.db.session() as session:
-                done = core.save_populations(session, year, changes, user=self.win.user)
-                session.commit()
+            done = perform(self.win.db, lambda session: core.save_populations(session, year, changes, user=user))
         except core.PopulationError as exc:
             self.model.set_errors(exc.cells)
             first = next(iter(exc.errors.values()))
@@ -279,50 +278,20 @@ class DivisionsPage(Page):
             self.status.setStyleSheet("color: #b00020;")
             return False
         self.model.discard()
-        self.win.data_changed()
-        self.status.setText(f"已保存 {year} 年人口：新增 {done['added']} 个、修改 {done['changed']} 个村（社区）。")
+        counts = changed(self.win, done).value
+        self.status.setText(f"已保存 {year} 年人口：新增 {counts['added']} 个、修改 {counts['changed']} 个村（社区）。")
         return True
 
     # --- the divisions ------------------------------------------------------------
 
     def _run(self, title: str, fields: list[tuple[str, QWidget]], write: Callable[[Session], str]) -> bool:
-        """A small dialog; ``write`` runs in one session when it is accepted, and its refusal is shown in the dialog,
-        which stays open with what was typed. Returns whether it was written."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle(title)
-        dialog.setMinimumWidth(420)
-        form = QFormLayout(dialog)
-        for label, widget in fields:
-            form.addRow(label, widget)
-        error = QLabel()
-        error.setObjectName("dialogError")
-        error.setWordWrap(True)
-        error.setStyleSheet("color: #b00020;")
-        form.addRow(error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        said: list[str] = []
-
-        def accept() -> None:
-            try:
-                with self.win.db.session() as session:
-                    said.append(write(session))
-                    session.commit()
-            except UserError as exc:
-                error.setText(str(exc))
-                return
-            dialog.accept()
-
-        buttons.accepted.connect(accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        self.win.ask(dialog)
-        if not said:
+        """``write_from_dialog``, saying what was done (``write``'s sentence) below the tree and in the status bar.
+        Returns whether it was written."""
+        done = write_from_dialog(self, title, fields, write)
+        if done is None:
             return False
-        self.win.data_changed()
-        self.win.statusBar().showMessage(said[0], 15000)
-        self.status.setText(said[0])
+        self.win.statusBar().showMessage(done.value, 15000)
+        self.status.setText(done.value)
         return True
 
     def _chosen(self, what: str) -> core.DivisionRow | None:
@@ -347,7 +316,7 @@ class DivisionsPage(Page):
         code.setObjectName("divisionCode")
         for k in kinds:
             kind.addItem(DIVISION_KIND[k], k)
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             try:
                 code.setText(core.next_free_code(session, parent.id))
             except UserError:
@@ -416,14 +385,10 @@ class DivisionsPage(Page):
         row = self._chosen("标记边远地区")
         if row is None or not self.win.allowed("edit"):
             return False
-        try:
-            with self.win.db.session() as session:
-                core.set_remote(session, row.id, not row.remote, user=self.win.user)
-                session.commit()
-        except UserError as exc:
-            QMessageBox.warning(self, "标记边远地区", str(exc))
+        user, remote = self.win.user, not row.remote
+        done = run_action(self.win, lambda s: core.set_remote(s, row.id, remote, user=user), failure="标记边远地区")
+        if done is None:
             return False
         said = f"已将{row.name}{'取消边远地区标记' if row.remote else '标记为边远地区'}。"
-        self.win.data_changed()
         self.status.setText(said)
         return True

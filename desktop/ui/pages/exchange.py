@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from db import AccessDenied
 from db.errors import Cancelled
 from desktop.exchange.approval import (
     SenderStatus,
@@ -38,9 +37,9 @@ from desktop.exchange.identity import (
 )
 from desktop.ui import file_dialogs
 from desktop.ui.errors import show_error
+from desktop.ui.operations import run_action, run_action_in_background
 from desktop.ui.pages.base import Page, add_buttons, heading, make_table, selected_row
 from desktop.ui.tablemodel import Column, ListModel
-from desktop.ui.tasks import run_task
 
 
 def _received(row: SenderStatus) -> str:
@@ -55,6 +54,8 @@ def _decided(row: SenderStatus) -> str:
 
 
 class ExchangePage(Page):
+    reads = frozenset({"county_profile", "divisions", "exchange_receipts", "exchange_receivers", "exchange_senders"})
+
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)
@@ -105,7 +106,7 @@ class ExchangePage(Page):
 
     def refresh(self) -> None:
         period = self.win.period
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             rows = period_status(session, period)
             known = [(r.name, fingerprint(r.public_key)) for r in receivers(session)]
         self.receivers.setText(
@@ -130,7 +131,7 @@ class ExchangePage(Page):
     def import_file(self, path: Path) -> bool:
         """Check the file and show what it would change; keep it for approval if the clerk agrees."""
         try:
-            with self.win.db.session() as session:
+            with self.win.db.reading() as session:
                 plan, _ = receive_file(session, path, user=self.win.user, dry_run=True)
         except (ExchangeError, ExchangeFileError) as exc:
             show_error(self, "无法导入", exc)
@@ -161,14 +162,9 @@ class ExchangePage(Page):
         self.win.ask(box)
         if box.clickedButton() is None or box.clickedButton().text() != "收下":
             return False
-        try:
-            with self.win.db.session() as session:
-                receive_file(session, path, user=self.win.user)
-                session.commit()
-        except (ExchangeError, ExchangeFileError, AccessDenied) as exc:
-            show_error(self, "无法导入", exc)
+        user = self.win.user
+        if run_action(self.win, lambda s: receive_file(s, path, user=user), failure="无法导入", parent=self) is None:
             return False
-        self.refresh()
         self.win.statusBar().showMessage(f"已收下{plan.sender_name}{plan.period.label}交换文件，待审核", 10000)
         return True
 
@@ -187,28 +183,26 @@ class ExchangePage(Page):
         if row.status != "received":
             QMessageBox.information(self, "审核", f"{row.name}本期没有待审核的文件（{row.label}）。")
             return
-        db, period, user = self.win.db, self.win.period, self.win.user
+        period, user = self.win.period, self.win.user
 
-        def job(progress, cancelled):
+        def action(session, progress, cancelled):
             def step(done: int, total: int) -> None:
                 progress(done, total)
                 if cancelled():
                     raise Cancelled
 
-            with db.session() as session:
-                plan, written = approve(session, row.code, period, user=user, progress=step)
-                session.commit()
-            return plan, written
+            return approve(session, row.code, period, user=user, progress=step)
 
         def done(result) -> None:
             plan, written = result
-            self.win.data_changed()
-            self.refresh()
             self.win.statusBar().showMessage(
                 f"已审核通过{plan.sender_name}{plan.period.label}数据并锁定：写入 {written:,} 条记录", 15000
             )
 
-        run_task(self, f"正在合并{row.name}的数据…", job, done, failure="审核未完成", after="未写入任何记录。")
+        run_action_in_background(
+            self.win, f"正在合并{row.name}的数据…", action, done, failure="审核未完成", after="未写入任何记录。",
+            parent=self,
+        )  # fmt: skip
 
     def confirm_selected(self) -> bool:
         """A first-time sender's key, accepted after the clerk read its fingerprint back over the phone."""
@@ -227,14 +221,9 @@ class ExchangePage(Page):
         )
         if not ok:
             return False
-        try:
-            with self.win.db.session() as session:
-                confirm(session, row.code, user=self.win.user, reason=reason)
-                session.commit()
-        except (ExchangeError, AccessDenied) as exc:
-            show_error(self, "未能确认", exc)
+        user = self.win.user
+        if run_action(self.win, lambda s: confirm(s, row.code, user=user, reason=reason), failure="未能确认") is None:
             return False
-        self.refresh()
         self.win.statusBar().showMessage(f"已确认{row.name}的签名指纹，现在可以审核", 15000)
         return True
 
@@ -248,14 +237,8 @@ class ExchangePage(Page):
         reason, ok = QInputDialog.getText(self, "重新打开", f"重新打开{row.name}{self.win.period.label}数据的原因：")
         if not ok:
             return
-        try:
-            with self.win.db.session() as session:
-                reopen(session, row.code, self.win.period, user=self.win.user, reason=reason)
-                session.commit()
-        except (ExchangeError, AccessDenied) as exc:
-            show_error(self, "未能重新打开", exc)
-            return
-        self.refresh()
+        period, user = self.win.period, self.win.user
+        run_action(self.win, lambda s: reopen(s, row.code, period, user=user, reason=reason), failure="未能重新打开")
 
     def rekey_file(self, path: Path | None = None) -> bool:
         """A sender's new signing key (a new PC), accepted after the clerk checked its fingerprint by phone."""
@@ -267,13 +250,11 @@ class ExchangePage(Page):
         reason, ok = QInputDialog.getText(self, "改认新密钥", "已电话核对新指纹？请写明改认的原因：")
         if not ok:
             return False
-        try:
-            with self.win.db.session() as session:
-                old, new = rekey(session, path, user=self.win.user, reason=reason)
-                session.commit()
-        except (ExchangeError, ExchangeFileError, AccessDenied) as exc:
-            show_error(self, "未能改认", exc)
+        user = self.win.user
+        done = run_action(self.win, lambda s: rekey(s, path, user=user, reason=reason), failure="未能改认")
+        if done is None:
             return False
+        old, new = done.value
         self.win.statusBar().showMessage(f"已改认新密钥：指纹 {old} → {new}；现在可以导入此文件", 15000)
         return True
 
@@ -281,7 +262,7 @@ class ExchangePage(Page):
 
     def export_own(self) -> None:
         period = self.win.period
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             known = [(r.division_code, r.name) for r in receivers(session)]
         to = None
         if len(known) > 1:
@@ -296,13 +277,13 @@ class ExchangePage(Page):
         path, _ = file_dialogs.save_file_name(self, "导出交换文件", f"交换文件-{period}.chx", "交换文件 (*.chx)")
         if not path:
             return
-        try:
-            with self.win.db.session() as session:
-                summary = export_area(session, period=period, out=Path(path), user=self.win.user, to=to)
-                session.commit()
-        except (ExchangeError, KeyFileError, AccessDenied) as exc:
-            show_error(self, "无法导出", exc)
+        user = self.win.user
+        done = run_action(
+            self.win, lambda s: export_area(s, period=period, out=Path(path), user=user, to=to), failure="无法导出"
+        )
+        if done is None:
             return
+        summary = done.value
         QMessageBox.information(
             self,
             "已导出",
@@ -318,13 +299,10 @@ class ExchangePage(Page):
         path, _ = file_dialogs.save_file_name(self, "导出本库接收密钥", "接收密钥.chk", "接收密钥文件 (*.chk)")
         if not path:
             return
-        try:
-            with self.win.db.session() as session:
-                written, printed = write_key_file(session, Path(path))
-                session.commit()
-        except (KeyFileError, AccessDenied) as exc:
-            show_error(self, "无法导出", exc)
+        done = run_action(self.win, lambda s: write_key_file(s, Path(path)), failure="无法导出")
+        if done is None:
             return
+        written, printed = done.value
         QMessageBox.information(
             self,
             "已导出",
@@ -352,14 +330,11 @@ class ExchangePage(Page):
         )
         if not ok:
             return False
-        try:
-            with self.win.db.session() as session:
-                receiver, old = register_receiver(session, path, user=self.win.user, reason=reason)
-                session.commit()
-        except (KeyFileError, AccessDenied) as exc:
-            show_error(self, "未能登记", exc)
+        user = self.win.user
+        done = run_action(self.win, lambda s: register_receiver(s, path, user=user, reason=reason), failure="未能登记")
+        if done is None:
             return False
-        self.refresh()
+        receiver, old = done.value
         again = "（已替换原密钥）" if old else ""
         self.win.statusBar().showMessage(f"已登记接收单位{receiver.name}{again}：此后的交换文件只有它能打开", 15000)
         return True

@@ -37,6 +37,7 @@ from desktop.ui.tablemodel import GREY, Column, ListModel
 
 
 class FacilitiesPage(Page):
+    reads = frozenset({"divisions", "facilities", "staff"})
     import_kind = "facilities"
     record_type = FACILITY
 
@@ -109,7 +110,7 @@ class FacilitiesPage(Page):
         layout.addWidget(split, 1)
 
     def refresh(self) -> None:
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             rows = facility_rows(session, self.win.today)
         self.model.set_rows(rows)
         show_county_column(self.view)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from db.codes import SEVERITY
+from desktop.checks import READS as CHECKED
 from desktop.ui.pages.base import (
     COUNTY,
     Page,
@@ -22,6 +23,8 @@ KIND_PAGE = {"facility": "facilities", "person": "staff", "project": "projects",
 
 
 class FindingsPage(Page):
+    reads = CHECKED
+
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)

@@ -31,6 +31,7 @@ def history_model(*, with_record: bool = True) -> ListModel:
 
 
 class HistoryPage(Page):
+    reads = frozenset({"changes", "submissions"})
     SPANS = {"since_submission": "上次上报以来", "period": "本报告期内", "all": "全部"}
 
     def __init__(self, win) -> None:
@@ -62,7 +63,7 @@ class HistoryPage(Page):
 
     def refresh(self) -> None:
         span = self.span.currentData()
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             last = last_submission_at(session)
             if span == "since_submission":
                 start, end = last, None
@@ -104,7 +105,7 @@ class RecordHistoryDialog(QDialog):
         super().__init__(parent or win)
         self.setWindowTitle(f"修改记录：{title}")
         layout = QVBoxLayout(self)
-        with win.db.session() as session:
+        with win.db.reading() as session:
             entries = record_history(session, table_name, row_id)
         self.model = history_model(with_record=False)
         self.model.set_rows(entries)

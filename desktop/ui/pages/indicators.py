@@ -8,6 +8,7 @@ from db.codes import INDICATOR_ATTRIBUTE
 from desktop.indicators import indicator_table, set_indicator_value
 from desktop.plans import plan_in_force, targets_note
 from desktop.records.types import INDICATOR, PLAN
+from desktop.ui.operations import run_action
 from desktop.ui.pages.base import Page, add_buttons, export_button, heading, make_table, selected_row
 from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREEN, RED, Column, ListModel
@@ -18,6 +19,19 @@ def _n(v: float | None) -> str:
 
 
 class IndicatorsPage(Page):
+    reads = frozenset(
+        {
+            "county_profile",
+            "division_populations",
+            "divisions",
+            "facilities",
+            "indicator_values",
+            "indicators",
+            "plans",
+            "staff",
+        }
+    )
+
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)
@@ -77,7 +91,7 @@ class IndicatorsPage(Page):
 
     def refresh(self) -> None:
         year = self.year.value()
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             self.model.set_rows(indicator_table(session, year, today=self.win.today))
             plan = plan_in_force(session, year)
         self.plan_note.setText(targets_note(plan, year))
@@ -93,12 +107,12 @@ class IndicatorsPage(Page):
 
     def _show_plan(self, created: list[int]) -> None:
         if created:
-            with self.win.db.session() as session:
+            with self.win.db.reading() as session:
                 self.year.setValue(session.get(PLAN.model, created[0]).start_year)
 
     def add_indicator(self, *, exec_: bool = True):
         """A new indicator, of the plan judging the year shown unless that plan is only carried on."""
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             plan = plan_in_force(session, self.year.value())
         defaults = {"direction": "at_least", "attribute": "expected"}
         if plan is not None and not plan.carried:
@@ -124,7 +138,10 @@ class IndicatorsPage(Page):
         )
         if not ok:
             return
-        with self.win.db.session() as session:
-            set_indicator_value(session, row.code, self.year.value(), value, user=self.win.user)
-            session.commit()
-        self.win.data_changed()
+        year, user = self.year.value(), self.win.user
+        run_action(
+            self.win,
+            lambda s: set_indicator_value(s, row.code, year, value, user=user),
+            failure="未能填报",
+            parent=self,
+        )

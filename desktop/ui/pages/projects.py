@@ -92,6 +92,7 @@ class Timeline(QWidget):
 
 
 class ProjectsPage(Page):
+    reads = frozenset({"facilities", "norm_rules", "norm_versions", "project_funding", "project_updates", "projects"})
     import_kind = "projects"
     record_type = PROJECT
 
@@ -148,9 +149,8 @@ class ProjectsPage(Page):
 
     def refresh(self) -> None:
         period = self.win.period
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             rows = project_rows(session, period, today=self.win.today)
-            session.commit()
         self.header.setText(f"建设项目 · {period.label}")
         self.facility_name = None
         self.model.set_rows(rows)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from db.errors import UserError
 from desktop.excel.export import ExportResult, export_workbook
 from desktop.excel.importer import fill_template
 from desktop.excel.sheets import SHEETS
@@ -33,8 +32,8 @@ from desktop.report.build import build_report
 from desktop.report.content import Letterhead
 from desktop.subsidies import subsidy_roster
 from desktop.ui import file_dialogs
-from desktop.ui.errors import show_error
 from desktop.ui.import_wizard import ImportWizard
+from desktop.ui.operations import run_action
 from desktop.ui.pages.base import Page, heading, make_table, requires
 from desktop.ui.tablemodel import Column, ListModel
 from desktop.ui.tasks import run_task
@@ -71,6 +70,10 @@ def documents_folder() -> Path:
 
 
 class ReportsPage(Page):
+    reads = frozenset(
+        {"county_profile", "division_populations", "divisions", "facilities", "norm_rules", "norm_versions", "staff"}
+    )
+
     def __init__(self, win) -> None:  # noqa: PLR0915
         super().__init__(win)
         layout = QVBoxLayout(self)
@@ -178,10 +181,9 @@ class ReportsPage(Page):
 
     def refresh(self) -> None:
         period = self.win.period
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             roster = subsidy_roster(session, period, today=self.win.today)
             profile = load_profile(session)
-            session.commit()
         self.header.setText(f"报表 · {period.label}")
         self._fill_letterhead(profile, period)
         self.subsidy_title.setText(f"<b>生活补贴名册</b>：{roster.summary()}")
@@ -300,17 +302,17 @@ class ReportsPage(Page):
             )
             if not path:
                 return
-        try:
-            with self.win.db.session() as session:
-                if self.with_records.isChecked():
-                    fill_template(session, kind, path, unmask=self.unmask.isChecked())
-                    self.unmask.setChecked(False)
-                    session.commit()  # the record of an unmasked file
-                else:
-                    write_template(session, kind, path)
-        except UserError as exc:
-            show_error(self, "生成模板失败", exc)
+        with_records, unmask = self.with_records.isChecked(), self.unmask.isChecked()
+
+        def write(session) -> None:  # an unmasked file is recorded (who took whose whole numbers away)
+            if with_records:
+                fill_template(session, kind, path, unmask=unmask)
+            else:
+                write_template(session, kind, path)
+
+        if run_action(self.win, write, failure="生成模板失败", parent=self) is None:
             return
+        self.unmask.setChecked(False)
         self.win.statusBar().showMessage(f"模板已生成：{path}", 8000)
 
     def open_import(self) -> ImportWizard:

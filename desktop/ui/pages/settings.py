@@ -25,9 +25,9 @@ from db.codes import SEVERITY
 from desktop.checks.findings import cn_date
 from desktop.excel.sheets import SHEETS
 from desktop.norm_parameters import NAMING, label_of, parameters_text, shown, typed
-from desktop.norms import NormError, change_norm, ensure_defaults, later_versions, norms_in_force, periods_decided
+from desktop.norms import NormError, change_norm, later_versions, norms_in_force, periods_decided
 from desktop.profile import FORM_BLOCK_FIELDS, form_blocks, load_profile, save_form_block, save_profile
-from desktop.ui.errors import show_error
+from desktop.ui.operations import run_action
 from desktop.ui.pages.accounts_tab import AccountsTab
 from desktop.ui.pages.backups_tab import BackupsTab
 from desktop.ui.pages.base import Page, date_edit, heading, make_table, requires, selected_row
@@ -89,7 +89,7 @@ class ProfileForm(QWidget):
             form.addRow(save)
 
     def refresh(self) -> None:
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             p = load_profile(session)
         for name, edit in self.edits.items():
             value = getattr(p, name) or ""
@@ -100,16 +100,14 @@ class ProfileForm(QWidget):
         self.edits["report_addressee"].setPlaceholderText("季度报告的主送机关，如 县人民政府；不填则为本县人民政府")
 
     def save(self) -> bool:
-        values = {name: edit.text() for name, edit in self.edits.items()}
-        with self.win.db.session() as session:
-            errors = save_profile(session, user=self.win.user, **values)
-            if not errors:
-                session.commit()
-        _show_errors(self.errors, errors)
-        if not errors:
-            self.win.data_changed()
+        values, user = {name: edit.text() for name, edit in self.edits.items()}, self.win.user
+        done = run_action(self.win, lambda s: save_profile(s, user=user, **values), failure="未能保存", parent=self)
+        if done is None:
+            return False
+        _show_errors(self.errors, done.value)  # what is wrong, beside its field (and nothing saved)
+        if not done.value:
             self.win.statusBar().showMessage("县域信息已保存", 5000)
-        return not errors
+        return not done.value
 
 
 class FormBlockForm(QGroupBox):
@@ -139,22 +137,27 @@ class FormBlockForm(QGroupBox):
         form.addRow(save)
 
     def refresh(self) -> None:
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             given = form_blocks(session).get(self.sheet.currentData(), {})
         for name, edit in self.edits.items():
             edit.setText(given.get(name, ""))
             self.errors[name].hide()
 
     def save(self) -> bool:
-        values = {name: edit.text() for name, edit in self.edits.items()}
-        with self.win.db.session() as session:
-            errors = save_form_block(session, self.sheet.currentData(), values, user=self.win.user)
-            if not errors:
-                session.commit()
-        _show_errors(self.errors, errors)
-        if not errors:
+        values, sheet, user = (
+            {name: edit.text() for name, edit in self.edits.items()},
+            self.sheet.currentData(),
+            self.win.user,
+        )
+        done = run_action(
+            self.win, lambda s: save_form_block(s, sheet, values, user=user), failure="未能保存", parent=self
+        )
+        if done is None:
+            return False
+        _show_errors(self.errors, done.value)
+        if not done.value:
             self.win.statusBar().showMessage(f"“{self.sheet.currentText()}”的表号已保存", 5000)
-        return not errors
+        return not done.value
 
 
 class NormDialog(QDialog):
@@ -252,6 +255,8 @@ class NormDialog(QDialog):
 
 
 class SettingsPage(Page):
+    reads = frozenset({"county_profile", "divisions", "form_blocks", "norm_rules", "norm_versions", "users"})
+
     def __init__(self, win) -> None:
         super().__init__(win)
         layout = QVBoxLayout(self)
@@ -315,9 +320,7 @@ class SettingsPage(Page):
         self.accounts.refresh()
 
     def refresh_norms(self) -> None:
-        with self.win.db.session() as session:
-            ensure_defaults(session)
-            session.commit()
+        with self.win.db.reading() as session:
             norms = norms_in_force(session, self.date.date().toPython())
         self.model.set_rows(list(norms.values()))
 
@@ -353,19 +356,17 @@ class SettingsPage(Page):
             return
         v = dialog.values()
         start = dialog.effective.date().toPython()
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             later = [(x.version, x.effective_from) for x in later_versions(session, norm.rule_id, start)]
         carry = False
         if later:
             carry = self._carry_forward(norm, start, later)
             if carry is None:
                 return
-        try:
-            with self.win.db.session() as session:
-                change_norm(session, norm.rule_id, start, user=self.win.user, carry_forward=carry, **v)
-                session.commit()
-        except NormError as exc:
-            show_error(self, "无法修改", exc)
-            return
-        self.win.data_changed()
-        self.refresh_norms()
+        user = self.win.user
+        done = run_action(
+            self.win, lambda s: change_norm(s, norm.rule_id, start, user=user, carry_forward=carry, **v),
+            failure="无法修改", parent=self,
+        )  # fmt: skip
+        if done is not None:
+            self.refresh_norms()

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 
 from db.codes import EMPLOYMENT_FORM, STAFF_CATEGORY, STAFF_STATUS, TITLE, TRAINING_KIND
 from desktop.lists import AGE_BANDS, StaffList, facility_choices, person_loans, person_trainings
-from desktop.records.editing import RecordError, transfer_staff
+from desktop.records.editing import transfer_staff, update_record
 from desktop.records.types import LOAN, STAFF, TRAINING
 from desktop.ui.child_records import ChildRecords
-from desktop.ui.errors import show_error
 from desktop.ui.forms import findable
+from desktop.ui.operations import run_action
 from desktop.ui.pages.base import (
     COUNTY,
     Page,
@@ -49,6 +49,7 @@ def _filter_combo(name: str, label: str, codes: dict[str, str]) -> QComboBox:
 
 
 class StaffPage(Page):
+    reads = frozenset({"divisions", "facilities", "staff"})
     import_kind = "staff"
     record_type = STAFF
 
@@ -123,7 +124,7 @@ class StaffPage(Page):
         layout.addWidget(self.count)
 
     def refresh(self) -> None:
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             self.staff = StaffList(session, self.win.today, full_ids=self.win.can("unmask"))
         self.model.set_rows(self.staff.rows, self._matching())
         show_county_column(self.view)
@@ -226,7 +227,7 @@ class StaffPage(Page):
         row = selected_row(self.view)
         if row is None:
             return
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             choices = facility_choices(session)
         dialog = QDialog(self)
         dialog.setWindowTitle(f"调动：{row.name}")
@@ -246,14 +247,8 @@ class StaffPage(Page):
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            with self.win.db.session() as session:
-                transfer_staff(session, row.id, target.currentData(), user=self.win.user, on=day.date().toPython())
-                session.commit()
-        except RecordError as exc:
-            show_error(self, "无法调动", exc)
-            return
-        self.win.data_changed()
+        to, user, on = target.currentData(), self.win.user, day.date().toPython()
+        run_action(self.win, lambda s: transfer_staff(s, row.id, to, user=user, on=on), failure="无法调动", parent=self)
 
     def depart_selected(self) -> None:
         row = selected_row(self.view)
@@ -287,15 +282,8 @@ class StaffPage(Page):
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        from desktop.records.editing import update_record
-
-        with self.win.db.session() as session:
-            update_record(
-                session,
-                STAFF,
-                row.id,
-                {"status": status.currentData(), "status_reason": reason.text(), "status_date": day.date().toPython()},
-                user=self.win.user,
-            )
-            session.commit()
-        self.win.data_changed()
+        values = {"status": status.currentData(), "status_reason": reason.text(), "status_date": day.date().toPython()}
+        user = self.win.user
+        run_action(
+            self.win, lambda s: update_record(s, STAFF, row.id, values, user=user), failure="无法离岗", parent=self
+        )

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from db.codes import TASK_STATUS
 from desktop.lists import task_rows
-from desktop.records.editing import RecordError, add_task_update, strike_off_task
+from desktop.records.editing import add_task_update, strike_off_task
 from desktop.records.types import TASK, task_heading
-from desktop.ui.errors import show_error
+from desktop.ui.operations import run_action
 from desktop.ui.pages.base import (
     Page,
     add_buttons,
@@ -36,6 +36,7 @@ from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
 
 
 class TasksPage(Page):
+    reads = frozenset({"key_tasks", "norm_rules", "norm_versions", "task_cooperating_units", "task_updates"})
     import_kind = "tasks"
     record_type = TASK
 
@@ -86,9 +87,8 @@ class TasksPage(Page):
 
     def refresh(self) -> None:
         period = self.win.period
-        with self.win.db.session() as session:
+        with self.win.db.reading() as session:
             rows = task_rows(session, period, today=self.win.today)
-            session.commit()
         self.header.setText(f"重点任务推进台账 · {period.label}")
         current = self.ledger.currentData()
         self.ledger.blockSignals(True)
@@ -139,16 +139,10 @@ class TasksPage(Page):
         dialog = StrikeOffDialog(row, self)
         if self.win.ask(dialog) != QDialog.DialogCode.Accepted:
             return
-        try:
-            with self.win.db.session() as session:
-                strike_off_task(
-                    session, row.id, dialog.note.toPlainText(), user=self.win.user, on=dialog.day.date().toPython()
-                )
-                session.commit()
-        except RecordError as exc:
-            show_error(self, "不能销号", exc)
-            return
-        self.win.data_changed()
+        note, user, day = dialog.note.toPlainText(), self.win.user, dialog.day.date().toPython()
+        run_action(
+            self.win, lambda s: strike_off_task(s, row.id, note, user=user, on=day), failure="不能销号", parent=self
+        )
 
     def add_update(self) -> None:
         row = selected_row(self.view)
