@@ -342,6 +342,7 @@ class TaskRow:
     overdue: bool
     stale: bool
     last_note: str = ""  # what the latest progress report said (进展情况)
+    responsible_person: str = ""  # 责任人
 
 
 def task_rows(session: Session, period: Period, today: dt.date | None = None) -> list[TaskRow]:
@@ -371,6 +372,7 @@ def task_rows(session: Session, period: Period, today: dt.date | None = None) ->
                 t.id in flags["task_overdue"],
                 t.id in flags["task_stale"],
                 latest[t.id][1] if t.id in latest else "",
+                t.responsible_person or "",
             )
         )
     return out

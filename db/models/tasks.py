@@ -32,6 +32,7 @@ class KeyTask(Versioned, Base):
     content: Mapped[str | None] = mapped_column(Text)
     source_document: Mapped[str | None] = mapped_column(String(200))
     lead_unit: Mapped[str] = mapped_column(String(100))
+    responsible_person: Mapped[str | None] = mapped_column(String(100))  # 责任人: who answers for it
     deadline: Mapped[dt.date | None] = mapped_column(Date)
     phase: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(20), default="not_started", server_default="not_started")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 
 import resources
 from desktop.demo.county import CountyFacts
@@ -173,6 +174,12 @@ def add_key_tasks(rows: Rows, rng: random.Random, facts: CountyFacts, as_of: dt.
             _task(rows, rng, title, ledger["source_document"], spec, county, as_of, facts.division_id)
 
 
+_RESPONSIBLE = (
+    "王敏（医政股股长）", "李娟（分管副局长）", "张伟（规划信息股股长）",
+    "刘洋（基层卫生股股长）", "陈静（中医股股长）",
+)  # fmt: skip
+
+
 def _localise(text: str, county: str) -> str:
     text = text.replace("蒙自市", county).replace("蒙自", county[:-1])
     return ("县" + text[1:]) if text.startswith("市") else text
@@ -198,6 +205,8 @@ def _task(
         content=_localise(spec["content"], county),
         source_document=source,
         lead_unit=_localise(spec["lead_unit"], county),
+        # picked by the task's title, not the generator's next number: the rest of the county stays as it was
+        responsible_person=_RESPONSIBLE[zlib.crc32(spec["title"].encode()) % len(_RESPONSIBLE)],
         deadline=deadline,
         phase=spec["phase"],
         status=status,

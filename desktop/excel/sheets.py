@@ -306,6 +306,7 @@ def tasks(ctx: Context) -> SheetSpec:
             Col("序号", lambda r: r.number),
             Col("任务名称", lambda r: r.title, width=30, wrap=True),
             Col("牵头单位", lambda r: r.lead_unit, width=14, wrap=True),
+            Col("责任人", lambda r: r.responsible_person, width=15, wrap=True),
             Col("配合单位", lambda r: r.cooperating, width=30, wrap=True),
             Col("完成时限", lambda r: r.deadline, kind="date"),
             Col("推进状态", lambda r: r.status_label),

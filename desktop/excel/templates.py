@@ -169,6 +169,7 @@ TEMPLATES = {
             "number": "（一）",
             "title": "推进紧密型县域医共体建设",
             "lead_unit": "县卫生健康局",
+            "responsible_person": "王敏（医政股股长）",
             "cooperating_units": "县财政局、县人社局",
             "deadline": "2026-12-31",
             "status": "推进中",

@@ -532,6 +532,12 @@ TASK = RecordType(
         Field(
             "lead_unit", "牵头单位", required=True, aliases=("牵头部门", "责任单位", "牵头科室", "责任科室", "责任部门")
         ),
+        Field(
+            "responsible_person",
+            "责任人",
+            note="牵头单位中对本任务负责的人，可写姓名和职务，如 王敏（医政股股长）",
+            aliases=("具体责任人", "责任人姓名", "具体负责人", "经办人"),
+        ),
         Field("deadline", "完成时限", "date", aliases=("时间节点", "完成时间", "完成期限", "时限要求")),
         Field("phase", "所属板块", aliases=("板块", "所属领域", "领域")),
         Field(

@@ -70,6 +70,7 @@ class TasksPage(Page):
                 Column.of(TASK.field("number"), width=60),
                 Column.of(TASK.field("title"), width=260),
                 Column.of(TASK.field("lead_unit"), width=150),
+                Column.of(TASK.field("responsible_person"), width=150),
                 Column("配合单位", lambda r: r.cooperating, width=220, tooltip=lambda r: r.cooperating),
                 Column.of(TASK.field("deadline"), width=85),
                 Column.of(TASK.field("status"), lambda r: r.status_label, width=70),
