@@ -635,3 +635,42 @@ def test_a_quarter_approved_after_it_ended_counts_in_that_quarter(capsys, demo_d
         code, out, err = run(capsys, "exchange", step[0], *step[1:], "--db", db.target)
         assert code == 0, out + err
     assert beds(db) == beds(demo_db)
+
+
+def _rewritten(city, path: Path, out: Path, change) -> Path:
+    """The file's header and records, ``change``d in place (columns and rows alike), signed and sealed anew."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    received = _opened(city, path)
+    change(received.body)
+    write_file(out, received.header, received.body, Ed25519PrivateKey.generate().private_bytes_raw(), _city(city))
+    return out
+
+
+def test_a_file_from_before_a_new_field_arrives_and_one_with_a_field_unknown_here_is_refused(
+    capsys, db, county_file, tmp_path
+):
+    """A county on the version before 责任人 was added sends its ledger without that column: the city, already
+    upgraded, takes its tasks with no 责任人, as they were. A column the city's version does not know is refused."""
+    _make_city(db)
+
+    def without_responsible(body) -> None:
+        at = body["columns"]["key_tasks"].index("responsible_person")
+        del body["columns"]["key_tasks"][at]
+        for row in body["tables"]["key_tasks"]:
+            del row[at]
+
+    older = _rewritten(db, county_file, tmp_path / "旧版.chx", without_responsible)
+    code, out, err = run(capsys, "exchange", "import", str(older), "--db", db.target)
+    assert code == 0 and "已收下（待审核" in out, out + err
+    tasks = len(_opened(db, older).body["tables"]["key_tasks"])
+    assert f"重点任务：新增 {tasks}" in out
+
+    def with_a_future_column(body) -> None:
+        body["columns"]["key_tasks"].append("future_field")
+        for row in body["tables"]["key_tasks"]:
+            row.append("x")
+
+    newer = _rewritten(db, county_file, tmp_path / "新版.chx", with_a_future_column)
+    code, out, err = run(capsys, "exchange", "import", str(newer), "--db", db.target, "--dry-run")
+    assert code == 2 and "“重点任务”的栏目与本软件不一致" in out + err

@@ -140,6 +140,25 @@ def _typed(field, value: Any) -> Any:
     return value
 
 
+def _in_our_columns(spec: Spec, theirs: Any, rows: list[list[Any]], header: dict[str, Any]) -> list[list[Any]]:
+    """A table's rows in this version's columns. A sender whose software is older may lack a column added since (a
+    nullable field, as a new field is): its rows carry it empty, as they would have here. Anything else (a column
+    this version does not have, one it must have) is refused: the receiver cannot keep what it cannot store."""
+    ours = columns(spec)
+    if theirs == ours:
+        return rows
+    table = spec.model.__table__
+    if isinstance(theirs, list) and set(theirs) <= set(ours):
+        missing = [n for n in ours if n not in theirs]
+        if all(table.c[n].nullable and table.c[n].server_default is None for n in missing):
+            at = [theirs.index(n) if n in theirs else None for n in ours]
+            return [[row[i] if i is not None else None for i in at] for row in rows]
+    raise ExchangeError(
+        f"交换文件中“{spec.label}”的栏目与本软件不一致（文件由 {header.get('app_version', '未知')} 版生成），"
+        "请双方使用相同版本的软件后重新导出。"
+    )
+
+
 def sender_area(session: Session, code: str) -> list[int]:
     root = session.scalar(select(Division.id).where(Division.code == code))
     return subtree(session, root) if root is not None else []
@@ -170,11 +189,7 @@ def plan_import(session: Session, received: ExchangeFile) -> ExchangePlan:
     problems += _lock_problems(session, code, name, period)
     problems += _order_problems(session, code, name, period, exported_at)
     for spec in SPECS:
-        if file_columns.get(spec.table) != columns(spec):
-            raise ExchangeError(
-                f"交换文件中“{spec.label}”的栏目与本软件不一致（文件由 {header.get('app_version', '未知')} 版生成），"
-                "请双方使用相同版本的软件后重新导出。"
-            )
+        tables[spec.table] = _in_our_columns(spec, file_columns.get(spec.table), tables.get(spec.table, []), header)
     root = session.scalar(select(Division).where(Division.code == code))
     stored = collect(session, root, own_area=False) if root is not None else {s.table: [] for s in SPECS}
     area = set(sender_area(session, code))
