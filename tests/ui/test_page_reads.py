@@ -81,9 +81,12 @@ def test_an_action_refreshes_the_pages_that_show_what_it_wrote_and_no_other(wind
         task_id = session.scalars(select(KeyTask.id).limit(1)).one()
         project_id = session.scalars(select(Project.id).limit(1)).one()
     findings = window._findings
+    titled: list[bool] = []
+    monkeypatch.setattr(window, "_update_title", lambda: titled.append(True))
 
     _save_from_form(window, TASK, task_id, "content")  # the 重点任务 page is the one shown
     assert refreshed == ["tasks"]
+    assert not titled  # the title (the area, and whether there are any records) is as it was
     assert window.pages["tasks"].model.rows[[r.id for r in window.pages["tasks"].model.rows].index(task_id)]
     assert not window.pages["projects"].stale and not window.pages["beds"].stale
     assert window.pages["history"].stale  # the history lists every change
@@ -100,6 +103,13 @@ def test_an_action_refreshes_the_pages_that_show_what_it_wrote_and_no_other(wind
     assert window.pages["projects"].stale and not window.pages["beds"].stale
     window.show_page("projects")
     assert refreshed == ["tasks", "history", "projects"]
+
+    from desktop.records.types import FACILITY
+
+    with demo_db.reading() as session:
+        facility_id = session.scalars(select(FACILITY.model.id).limit(1)).one()
+    _save_from_form(window, FACILITY, facility_id, "name")  # its name is on the beds page, not on the task list
+    assert titled == [True] and window.pages["beds"].stale and not window.pages["tasks"].stale
 
 
 def test_a_reading_session_refuses_to_write(demo_db):
