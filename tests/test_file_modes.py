@@ -14,7 +14,7 @@ from db import open_database
 from db.backups import make_backup, restore
 from db.models import Division
 from desktop.excel.export import export_workbook
-from desktop.excel.importer import fill_template
+from desktop.excel.templates import fill_template
 from desktop.periods import Period
 
 pytestmark = [

@@ -18,8 +18,9 @@ import pytest
 
 from desktop.excel import compound, reading, safety
 from desktop.excel.errors import ExcelError
-from desktop.excel.importer import fill_template, plan_import
+from desktop.excel.importer import plan_import
 from desktop.excel.reading import Sheet, read_sheets
+from desktop.excel.templates import fill_template
 from tests.integration.office import SOFFICE, convert
 
 needs_office = pytest.mark.skipif(not SOFFICE, reason="LibreOffice is not installed")

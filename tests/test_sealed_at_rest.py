@@ -242,7 +242,7 @@ def test_accounts_made_before_numbers_were_sealed_are_sealed_by_the_first_admini
 def test_an_import_matches_a_sealed_person_by_the_whole_number(county, tmp_path):
     """The importer finds a person by their number though it is stored sealed: a roster with an existing number
     updates that person; it does not add a second one."""
-    from desktop.excel.importer import fill_template
+    from desktop.excel.templates import fill_template
 
     db = open_database(county)
     try:

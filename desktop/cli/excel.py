@@ -55,8 +55,7 @@ def register(sub) -> None:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from desktop.cli import open_db
-    from desktop.excel.importer import fill_template
-    from desktop.excel.templates import TEMPLATES, write_template
+    from desktop.excel.templates import TEMPLATES, fill_template, write_template
 
     db = open_db(args)
     try:

@@ -36,7 +36,7 @@ from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher,
 from desktop.excel.reading import read_sheets
 from desktop.excel.safety import MAX_ROWS, Vetted, check_workbook
 from desktop.excel.tables import Column, Table, find_table
-from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, META_SHEET, TEMPLATES, TemplateKind, template_workbook
+from desktop.excel.templates import DATA_SHEET, META_SHEET, TEMPLATES, TemplateKind
 from desktop.records.editing import (
     RecordError,
     add_project_update,
@@ -575,55 +575,12 @@ def _parse_sheet(
 ) -> ParsedSheet:
     """Parse every cell of the sheet's table through the field its column was placed as; the values given for
     fields the sheet lacks go into every row."""
-    sheet, columns = layout.sheet, layout.columns
-    out = ParsedSheet(sheet, offset=layout.offset)
+    out = ParsedSheet(layout.sheet, offset=layout.offset)
     out.ignored_columns = layout.not_placed()
     kept = layout.table.data
-    read = {f.name for f in columns.values()}
-    if stored is not None and not layout.constants and stored.key_field in read and read <= set(stored.fields):
-        # A row that reads exactly as a template writes a stored record is that record, unchanged, and its
-        # cells are valid by construction: it needs no parsing. (A roster sent back with a few corrections
-        # is mostly such rows.) In the template's own column order the comparison is one list equality.
-        # Only when every column read is one the stored cells hold: a roster's column beyond the template's
-        # (精神科注册 once was one) would otherwise go uncompared, and its change be dropped as "unchanged".
-        order = [next((j for j, f in columns.items() if f.name == name), None) for name in stored.fields]
-        in_place = order == list(range(len(order)))
-        key_column = order[stored.fields.index(stored.key_field)]
-        n = len(order)
-        rest, seen_keys = [], set()
-        for excel_row, row in kept:
-            raw_key = row[key_column] if key_column < len(row) else None
-            candidates = stored.candidates(raw_key)
-            if candidates is not None:
-                cells = row[:n] if in_place else [row[j] if j is not None and j < len(row) else "" for j in order]
-                hit = next((c for c in candidates if c[2] == cells), None)
-                if hit is not None and hit[0] not in seen_keys:
-                    seen_keys.add(hit[0])
-                    out.same_as_stored.append((excel_row, hit[1], hit[0]))
-                    continue
-            rest.append((excel_row, row))
-        kept = rest
-    # Column by column: each column's parser is chosen once, and coded, yes/no, reference and date columns,
-    # which repeat a few values down a whole roster, parse each distinct value once.
-    width = max(columns) + 1
-    padded = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for _, row in kept]
-    grid = list(zip(*padded, strict=False)) if kept else []  # each row at least ``width`` long: zip stops there
-    parsed: dict[str, list] = {}
-    bad_rows: set[int] = set()
-    how: dict[tuple[int, str, str], int] = {}  # (column, label, how a value was read) -> cells read so
-    confirmed = layout.confirmed
-    excel_rows = [row for row, _cells in kept]
-    for j, f in columns.items():
-        reader = _ColumnReader(
-            out, f, j, lookup, confirmed.get(f.name), kept, excel_rows, how, bad_rows, layout.units.get(j)
-        )
-        out_col = reader.read(grid[j] if grid else ())
-        parsed[f.name] = out_col
-        if progress:
-            progress(len(parsed), len(columns))
-    out.readings = [
-        Reading(sheet, get_column_letter(j + 1), label, shown, cells) for (j, label, shown), cells in how.items()
-    ]
+    if stored is not None:
+        kept = _set_aside_as_stored(layout, stored, kept, out)
+    parsed, bad_rows = _read_columns(layout, lookup, kept, out, progress)
     names = list(parsed)
     for n, values in enumerate(zip(*parsed.values(), strict=True)):
         if n not in bad_rows:
@@ -634,6 +591,63 @@ def _parse_sheet(
     out.problems.sort(key=lambda p: (p.row, p.column))
     out.notes.sort(key=lambda p: (p.row, p.column))
     return out
+
+
+def _set_aside_as_stored(layout: SheetLayout, stored: StoredCells, kept: list, out: ParsedSheet) -> list:
+    """The rows that read exactly as a template writes a stored record, set aside in ``out.same_as_stored``: that
+    record, unchanged, its cells valid by construction, so it needs no parsing (a roster sent back with a few
+    corrections is mostly such rows). In the template's own column order the comparison is one list equality.
+    Only when every column read is one the stored cells hold: a roster's column beyond the template's (精神科注册
+    once was one) would otherwise go uncompared, and its change be dropped as "unchanged". Returns the others."""
+    columns = layout.columns
+    read = {f.name for f in columns.values()}
+    if layout.constants or stored.key_field not in read or not read <= set(stored.fields):
+        return kept
+    order = [next((j for j, f in columns.items() if f.name == name), None) for name in stored.fields]
+    in_place = order == list(range(len(order)))
+    key_column = order[stored.fields.index(stored.key_field)]
+    n = len(order)
+    rest, seen_keys = [], set()
+    for excel_row, row in kept:
+        raw_key = row[key_column] if key_column < len(row) else None
+        candidates = stored.candidates(raw_key)
+        if candidates is not None:
+            cells = row[:n] if in_place else [row[j] if j is not None and j < len(row) else "" for j in order]
+            hit = next((c for c in candidates if c[2] == cells), None)
+            if hit is not None and hit[0] not in seen_keys:
+                seen_keys.add(hit[0])
+                out.same_as_stored.append((excel_row, hit[1], hit[0]))
+                continue
+        rest.append((excel_row, row))
+    return rest
+
+
+def _read_columns(
+    layout: SheetLayout, lookup: Lookups, kept: list, out: ParsedSheet, progress: Callable[[int, int], None] | None
+) -> tuple[dict[str, list], set[int]]:
+    """Column by column: each column's parser is chosen once, and coded, yes/no, reference and date columns, which
+    repeat a few values down a whole roster, parse each distinct value once. Returns each field's values down the
+    rows, and the rows (by position in ``kept``) with a cell that could not be read; the readings through a
+    word go into ``out``."""
+    columns = layout.columns
+    width = max(columns) + 1
+    padded = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for _, row in kept]
+    grid = list(zip(*padded, strict=False)) if kept else []  # each row at least ``width`` long: zip stops there
+    parsed: dict[str, list] = {}
+    bad_rows: set[int] = set()
+    how: dict[tuple[int, str, str], int] = {}  # (column, label, how a value was read) -> cells read so
+    excel_rows = [row for row, _cells in kept]
+    for j, f in columns.items():
+        reader = _ColumnReader(
+            out, f, j, lookup, layout.confirmed.get(f.name), kept, excel_rows, how, bad_rows, layout.units.get(j)
+        )
+        parsed[f.name] = reader.read(grid[j] if grid else ())
+        if progress:
+            progress(len(parsed), len(columns))
+    out.readings = [
+        Reading(out.sheet, get_column_letter(j + 1), label, shown, cells) for (j, label, shown), cells in how.items()
+    ]
+    return parsed, bad_rows
 
 
 _BARE = re.compile(r"\s*[+-]?[\d,，]*\.?\d+\s*")  # a number with no unit of its own
@@ -1395,56 +1409,3 @@ def _as_workbook(path: Path) -> Workbook:
                 if value not in ("", None):
                     put(ws, i, j, value)
     return wb
-
-
-def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool = False) -> Path:
-    """The template with the database's current records (and their progress reports) filled in, for a
-    township to correct and send back. ID and phone numbers are masked unless ``unmask`` (recorded);
-    the import puts a masked number back from the record its row matches."""
-
-    spec = TEMPLATES[kind]
-    if unmask:
-        from desktop.records.privacy import note_unmasked_file
-
-        note_unmasked_file(session, f"{spec.label}模板", Path(out).name)
-    wb = template_workbook(session, kind)
-    _fill(session, spec, wb, unmask)
-    with written_whole(out, private=unmask) as partial:  # whole numbers: for its owner alone
-        wb.save(partial)
-    return Path(out)
-
-
-def _fill(session: Session, spec: TemplateKind, wb: Workbook, unmask: bool) -> None:
-    lookups = Lookups(session)
-    sheets = [(wb[DATA_SHEET], spec.rtype, spec.fields)]
-    if spec.updates is not None:
-        sheets.append((wb[spec.updates.name], spec.updates.rtype, spec.updates.fields))
-    labels: dict[str, dict[int, str]] = {}
-    for ws, rtype, names in sheets:
-        fields = [rtype.field(n) for n in names]
-        for f in fields:
-            if f.kind in ("ref", "refs") and f.ref not in labels:
-                labels[f.ref] = lookups.labels(f.ref, unmask=unmask)
-        model = rtype.model
-        own = [f for f in fields if rtype.part_of(f.name) is None]
-        rows = session.execute(select(model.id, *[getattr(model, f.name) for f in own]).order_by(model.id)).all()
-        parts = {part.key: part.load(session, None) for part in rtype.parts}
-        for i, row in enumerate(rows):
-            values = dict(zip([f.name for f in own], row[1:], strict=True))
-            for part in rtype.parts:
-                values.update(part.empty())
-                values.update(parts[part.key].get(row[0], {}))
-            for j, f in enumerate(fields, 1):
-                put(ws, FIRST_DATA_ROW + i, j, _cell_text(f, values.get(f.name), labels, unmask))
-
-
-def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]], unmask: bool) -> Any:
-    if value is None:
-        return None
-    if f.kind == "ref":
-        return labels[f.ref].get(value)
-    if f.kind == "refs":
-        return "、".join(labels[f.ref].get(v, "") for v in value) or None
-    if f.kind in ("int", "float", "date"):
-        return value  # numbers as numbers, dates as real Excel dates
-    return f.display(value, unmask=unmask)

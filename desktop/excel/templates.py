@@ -1,4 +1,5 @@
-"""Blank templates the townships fill in: columns from the one record description, with drop-downs and notes."""
+"""Templates the townships fill in: columns from the one record description, with drop-downs and notes; blank, or
+with the database's records in them (fill_template) for a township to correct and send back."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -448,3 +450,56 @@ def _write_columns(session: Session, ws, fields: list[Field], example_values: di
         len(fields) + 1,
         "← 示例行（导入时忽略），请从下一行开始填写；已登记的记录，留空的单元格保留原有内容",
     ).font = EXAMPLE_FONT
+
+
+def fill_template(session: Session, kind: str, out: str | Path, *, unmask: bool = False) -> Path:
+    """The template with the database's current records (and their progress reports) filled in, for a
+    township to correct and send back. ID and phone numbers are masked unless ``unmask`` (recorded);
+    the import puts a masked number back from the record its row matches."""
+
+    spec = TEMPLATES[kind]
+    if unmask:
+        from desktop.records.privacy import note_unmasked_file
+
+        note_unmasked_file(session, f"{spec.label}模板", Path(out).name)
+    wb = template_workbook(session, kind)
+    _fill(session, spec, wb, unmask)
+    with written_whole(out, private=unmask) as partial:  # whole numbers: for its owner alone
+        wb.save(partial)
+    return Path(out)
+
+
+def _fill(session: Session, spec: TemplateKind, wb: Workbook, unmask: bool) -> None:
+    lookups = Lookups(session)
+    sheets = [(wb[DATA_SHEET], spec.rtype, spec.fields)]
+    if spec.updates is not None:
+        sheets.append((wb[spec.updates.name], spec.updates.rtype, spec.updates.fields))
+    labels: dict[str, dict[int, str]] = {}
+    for ws, rtype, names in sheets:
+        fields = [rtype.field(n) for n in names]
+        for f in fields:
+            if f.kind in ("ref", "refs") and f.ref not in labels:
+                labels[f.ref] = lookups.labels(f.ref, unmask=unmask)
+        model = rtype.model
+        own = [f for f in fields if rtype.part_of(f.name) is None]
+        rows = session.execute(select(model.id, *[getattr(model, f.name) for f in own]).order_by(model.id)).all()
+        parts = {part.key: part.load(session, None) for part in rtype.parts}
+        for i, row in enumerate(rows):
+            values = dict(zip([f.name for f in own], row[1:], strict=True))
+            for part in rtype.parts:
+                values.update(part.empty())
+                values.update(parts[part.key].get(row[0], {}))
+            for j, f in enumerate(fields, 1):
+                put(ws, FIRST_DATA_ROW + i, j, _cell_text(f, values.get(f.name), labels, unmask))
+
+
+def _cell_text(f: Field, value: Any, labels: dict[str, dict[int, str]], unmask: bool) -> Any:
+    if value is None:
+        return None
+    if f.kind == "ref":
+        return labels[f.ref].get(value)
+    if f.kind == "refs":
+        return "、".join(labels[f.ref].get(v, "") for v in value) or None
+    if f.kind in ("int", "float", "date"):
+        return value  # numbers as numbers, dates as real Excel dates
+    return f.display(value, unmask=unmask)

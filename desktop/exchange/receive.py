@@ -495,106 +495,134 @@ def _entity_key(spec: Spec, names: list[str], row: list[Any]) -> Any:
     return None
 
 
-def apply_plan(session: Session, plan: ExchangePlan, *, user: str, progress=None) -> int:  # noqa: C901, PLR0915
+def apply_plan(session: Session, plan: ExchangePlan, *, user: str, progress=None) -> int:
     """Merge an approved file into this database (the caller's transaction); returns the rows written."""
-    reason = f"交换文件：{plan.sender_name}{plan.period.label}"
-    ids = _Resolver(session)
-    written = 0
-    actor = actor_of(session)
-    who = actor.name if actor.signed_in else user  # as log_change names them
-    now = dt.datetime.now()
-    history: list[dict[str, Any]] = []
-    parent_id = None
-    for ancestor in plan.header.get("ancestors", []):  # a receiver that lacks the sender's parents gets them
-        known = ids.divisions.get(ancestor["code"])
-        if known is None:
-            known = session.execute(
-                insert(Division).returning(Division.id),
-                [
-                    {
-                        "code": ancestor["code"],
-                        "name": ancestor["name"],
-                        "kind": ancestor["kind"],
-                        "parent_id": parent_id,
-                    }
-                ],
-            ).scalar_one()
-            ids.remember("divisions", ancestor["code"], known)
-        parent_id = known
+    merge = _Merge(session, plan, user)
+    merge.add_ancestors()
     steps = len(SPECS)
     for step, spec in enumerate(SPECS, 1):
         tp = plan.tables[spec.table]
-        names = columns(spec)
-        model = spec.model
         if spec.entity:
-            if spec.table == "divisions":  # one at a time, parents first: a child needs its parent's id
-                batches = [[row] for row in _parents_first(names, tp.new)]
-            else:
-                batches = [tp.new[i : i + 1000] for i in range(0, len(tp.new), 1000)]
-            for batch in batches:
-                values = [_to_values(spec, names, row, ids) for row in batch]
-                if spec.table == "facilities":
-                    for v in values:
-                        v["lead_facility_id"] = None  # set below, once every facility of the file has an id
-                made = session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), values)
-                for row, record_id in zip(batch, made.scalars().all(), strict=True):
-                    key = _entity_key(spec, names, row)
-                    if key is not None:
-                        ids.remember(spec.table, key, record_id)
-                    history.append({"at": now, "user": who, "table_name": spec.table, "row_id": record_id,
-                                    "action": "insert", "old_values": None,
-                                    "new_values": dict(zip(names, row, strict=True)), "reason": reason})  # fmt: skip
-                written += len(batch)
-            for before, row in tp.changed:
-                values = _to_values(spec, names, row, ids)
-                record_id = (
-                    ids.id_of(spec.table, _entity_key(spec, names, row))
-                    if spec.table != "division_populations"
-                    else None
-                )
-                if record_id is None:  # populations: by division and year
-                    record_id = session.scalar(
-                        select(model.id).where(model.division_id == values["division_id"], model.year == values["year"])
-                    )
-                changed = {n: (b, a) for n, b, a in zip(names, before, row, strict=True) if b != a}
-                session.execute(
-                    update(model)
-                    .where(model.id == record_id)
-                    .values(**{n: values[n] for n in changed}, version=model.version + 1)
-                )
-                log_change(  # the file tells the period as it ended: its changes hold from that day, not today's
-                    session, user, spec.table, record_id, "update",
-                    {n: o for n, (o, _) in changed.items()}, {n: v for n, (_, v) in changed.items()}, reason,
-                    effective_on=plan.period.end,
-                )  # fmt: skip
-                written += 1
+            merge.add_new(spec, tp)
+            merge.change(spec, tp)
             if spec.table == "facilities":
-                lead = names.index("lead_facility_id")
-                for row in tp.new:
-                    if row[lead] is not None:
-                        record_id = ids.id_of("facilities", _entity_key(spec, names, row))
-                        session.execute(
-                            update(Facility)
-                            .where(Facility.id == record_id)
-                            .values(lead_facility_id=ids.id_of("facilities", row[lead]))
-                        )
+                merge.link_lead_facilities(spec, tp)
         else:
-            owner_table = spec.refs[spec.parent]
-            owners = [ids.id_of(owner_table, json.loads(k)) for k in tp.owners]
-            owners = [o for o in owners if o is not None]
-            column = getattr(model, spec.parent)
-            for start in range(0, len(owners), 500):
-                session.execute(delete(model).where(column.in_(owners[start : start + 500])))
-            rows = [_to_values(spec, names, r, ids) for r in tp.replacement]
-            for start in range(0, len(rows), 5000):
-                session.execute(insert(model), rows[start : start + 5000])
-            written += len(rows) + tp.removed
+            merge.replace_details(spec, tp)
         if progress:
             progress(step, steps)
-    for start in range(0, len(history), 5000):
-        session.execute(insert(Change), history[start : start + 5000])
+    merge.write_history()
     session.flush()
-    return written
+    return merge.written
+
+
+class _Merge:
+    """apply_plan's steps, sharing what the merge has learnt (each record's id here by its key, the history rows
+    to write at the end, the rows written)."""
+
+    def __init__(self, session: Session, plan: ExchangePlan, user: str) -> None:
+        self.session, self.plan, self.user = session, plan, user
+        self.reason = f"交换文件：{plan.sender_name}{plan.period.label}"
+        self.ids = _Resolver(session)
+        actor = actor_of(session)
+        self.who = actor.name if actor.signed_in else user  # as log_change names them
+        self.now = dt.datetime.now()
+        self.history: list[dict[str, Any]] = []
+        self.written = 0
+
+    def add_ancestors(self) -> None:
+        """A receiver that lacks the sender's parents (its township's county, say) gets them."""
+        parent_id = None
+        for ancestor in self.plan.header.get("ancestors", []):
+            known = self.ids.divisions.get(ancestor["code"])
+            if known is None:
+                known = self.session.execute(
+                    insert(Division).returning(Division.id),
+                    [{"code": ancestor["code"], "name": ancestor["name"], "kind": ancestor["kind"],
+                      "parent_id": parent_id}],
+                ).scalar_one()  # fmt: skip
+                self.ids.remember("divisions", ancestor["code"], known)
+            parent_id = known
+
+    def add_new(self, spec: Spec, tp: TablePlan) -> None:
+        """The records new here, in batches; each one's id remembered by its key for the rows that point to it."""
+        names, model = columns(spec), spec.model
+        if spec.table == "divisions":  # one at a time, parents first: a child needs its parent's id
+            batches = [[row] for row in _parents_first(names, tp.new)]
+        else:
+            batches = [tp.new[i : i + 1000] for i in range(0, len(tp.new), 1000)]
+        for batch in batches:
+            values = [_to_values(spec, names, row, self.ids) for row in batch]
+            if spec.table == "facilities":
+                for v in values:
+                    v["lead_facility_id"] = None  # set by link_lead_facilities, once every facility has an id
+            made = self.session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), values)
+            for row, record_id in zip(batch, made.scalars().all(), strict=True):
+                key = _entity_key(spec, names, row)
+                if key is not None:
+                    self.ids.remember(spec.table, key, record_id)
+                self.history.append({
+                    "at": self.now, "user": self.who, "table_name": spec.table, "row_id": record_id,
+                    "action": "insert", "old_values": None, "new_values": dict(zip(names, row, strict=True)),
+                    "reason": self.reason,
+                })  # fmt: skip
+            self.written += len(batch)
+
+    def change(self, spec: Spec, tp: TablePlan) -> None:
+        """The records the file changes, field by field, each change in the history."""
+        names, model = columns(spec), spec.model
+        for before, row in tp.changed:
+            values = _to_values(spec, names, row, self.ids)
+            record_id = (
+                self.ids.id_of(spec.table, _entity_key(spec, names, row))
+                if spec.table != "division_populations"
+                else None
+            )
+            if record_id is None:  # populations: by division and year
+                record_id = self.session.scalar(
+                    select(model.id).where(model.division_id == values["division_id"], model.year == values["year"])
+                )
+            changed = {n: (b, a) for n, b, a in zip(names, before, row, strict=True) if b != a}
+            self.session.execute(
+                update(model).where(model.id == record_id).values(**{n: values[n] for n in changed},
+                                                                  version=model.version + 1)
+            )  # fmt: skip
+            log_change(  # the file tells the period as it ended: its changes hold from that day, not today's
+                self.session, self.user, spec.table, record_id, "update",
+                {n: o for n, (o, _) in changed.items()}, {n: v for n, (_, v) in changed.items()}, self.reason,
+                effective_on=self.plan.period.end,
+            )  # fmt: skip
+            self.written += 1
+
+    def link_lead_facilities(self, spec: Spec, tp: TablePlan) -> None:
+        """A new facility's lead hospital or managing centre, now that every facility of the file has an id."""
+        names = columns(spec)
+        lead = names.index("lead_facility_id")
+        for row in tp.new:
+            if row[lead] is not None:
+                record_id = self.ids.id_of("facilities", _entity_key(spec, names, row))
+                self.session.execute(
+                    update(Facility)
+                    .where(Facility.id == record_id)
+                    .values(lead_facility_id=self.ids.id_of("facilities", row[lead]))
+                )
+
+    def replace_details(self, spec: Spec, tp: TablePlan) -> None:
+        """A detail table (equipment, service areas, cooperating units…): its owners' rows replaced by the file's."""
+        names, model = columns(spec), spec.model
+        owner_table = spec.refs[spec.parent]
+        owners = [o for o in (self.ids.id_of(owner_table, json.loads(k)) for k in tp.owners) if o is not None]
+        column = getattr(model, spec.parent)
+        for start in range(0, len(owners), 500):
+            self.session.execute(delete(model).where(column.in_(owners[start : start + 500])))
+        rows = [_to_values(spec, names, r, self.ids) for r in tp.replacement]
+        for start in range(0, len(rows), 5000):
+            self.session.execute(insert(model), rows[start : start + 5000])
+        self.written += len(rows) + tp.removed
+
+    def write_history(self) -> None:
+        for start in range(0, len(self.history), 5000):
+            self.session.execute(insert(Change), self.history[start : start + 5000])
 
 
 def _parents_first(names: list[str], rows: list[list[Any]]) -> list[list[Any]]:

@@ -54,7 +54,7 @@ def baseline_export(ctx: Context):
 
 
 def _template(ctx: Context):
-    from desktop.excel.importer import fill_template
+    from desktop.excel.templates import fill_template
 
     db = open_database(ctx.db)
     path = ctx.folder / "staff-template.xlsx"
@@ -126,7 +126,7 @@ def _first_day(ctx: Context) -> tuple[Path, Path, list[str], list[tuple]]:
     or their history), and the people's rows as stored."""
     import sqlite3
 
-    from desktop.excel.importer import fill_template
+    from desktop.excel.templates import fill_template
 
     db = open_database(ctx.db)
     path = ctx.folder / "staff-first-day.xlsx"

@@ -51,7 +51,8 @@ def _export(sealed: bool):
 
 def _import_back(sealed: bool):
     def factory(ctx: Context):
-        from desktop.excel.importer import fill_template, run_import
+        from desktop.excel.importer import run_import
+        from desktop.excel.templates import fill_template
 
         db = _opened(ctx, sealed)
         path = ctx.folder / "staff-template.xlsx"

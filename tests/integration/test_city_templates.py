@@ -6,7 +6,8 @@ import pytest
 
 from db import open_database
 from desktop.demo import DemoOptions, write_demo
-from desktop.excel.importer import fill_template, run_import
+from desktop.excel.importer import run_import
+from desktop.excel.templates import fill_template
 
 
 @pytest.fixture(scope="module")

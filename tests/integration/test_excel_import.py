@@ -17,8 +17,8 @@ from db.models import Base, Facility, StaffMember
 from desktop.cli import main
 from desktop.excel import safety
 from desktop.excel.errors import ExcelError
-from desktop.excel.importer import fill_template, plan_import, run_import, write_problem_workbook
-from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, TEMPLATES, write_template
+from desktop.excel.importer import plan_import, run_import, write_problem_workbook
+from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, TEMPLATES, fill_template, write_template
 from desktop.identifiers import make_id_number
 from tests.factories import fill_staff_rows
 

@@ -17,7 +17,8 @@ import pytest
 
 from desktop.excel import safety
 from desktop.excel.errors import ExcelError
-from desktop.excel.importer import fill_template, plan_import, run_import
+from desktop.excel.importer import plan_import, run_import
+from desktop.excel.templates import fill_template
 from tests.integration.office import SOFFICE, convert
 
 ROOT = Path(__file__).resolve().parents[2]

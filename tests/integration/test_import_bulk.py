@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select, text
 
 from db.models import Change, StaffLoan, StaffMember, Training
 from desktop.excel import importer
-from desktop.excel.importer import fill_template, run_import
-from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW
+from desktop.excel.importer import run_import
+from desktop.excel.templates import DATA_SHEET, FIRST_DATA_ROW, fill_template
 
 PEOPLE = 300  # a few batches of 100 (below); the refused one in the middle of the third
 BAD = FIRST_DATA_ROW + 250

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from db.models import Facility
 from desktop.cli import main
-from desktop.excel.importer import fill_template, run_import
+from desktop.excel.importer import run_import
+from desktop.excel.templates import fill_template
 from desktop.figures import headline_figures
 from desktop.periods import Period
 from desktop.records.editing import RecordError, update_record

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from db import AccessDenied, Actor
 from db.models import Change, StaffMember
 from desktop.cli import main
-from desktop.excel.importer import fill_template, run_import
-from desktop.excel.templates import FIRST_DATA_ROW, TEMPLATES
+from desktop.excel.importer import run_import
+from desktop.excel.templates import FIRST_DATA_ROW, TEMPLATES, fill_template
 from desktop.validators import InvalidValue, check_id_number
 from tests.integration.office import pdf_text
 

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.excel.export import ExportResult, export_workbook
-from desktop.excel.importer import fill_template
 from desktop.excel.sheets import SHEETS
-from desktop.excel.templates import TEMPLATES, write_template
+from desktop.excel.templates import TEMPLATES, fill_template, write_template
 from desktop.profile import load_profile
 from desktop.report.build import build_report
 from desktop.report.content import Letterhead
