@@ -15,6 +15,24 @@ from desktop.ui.tablemodel import AMBER, GREEN, GREY, RED, Column, ListModel
 COLOURS = {"within": GREEN, "under": RED, "over": AMBER}
 
 
+def columns() -> list[Column]:
+    """The list's columns (tests/ui/test_page_columns.py reads them with no window)."""
+    return [
+        Column("机构", lambda r: r.name, width=200),
+        Column("类别", lambda r: FACILITY_KIND[r.kind], width=110),
+        Column(
+            "服务范围乡村人口（人）",
+            lambda r: r.population,
+            numeric=True,
+            width=150,
+            tooltip=lambda r: "乡村人口缺失，以常住人口代替" if r.resident_stood_in else None,
+        ),
+        Column("实有床位（含养老，张）", lambda r: r.beds, numeric=True, width=150),
+        Column("床位区间（张）", lambda r: r.band, width=110),
+        Column("结论", lambda r: VERDICTS[r.verdict]),
+    ]
+
+
 class BedsPage(Page):
     reads = frozenset(
         {"division_populations", "divisions", "facilities", "norm_rules", "norm_versions", "service_areas"}
@@ -39,20 +57,7 @@ class BedsPage(Page):
         self.norm_label.setWordWrap(True)
         layout.addWidget(self.norm_label)
         self.model = ListModel(
-            [
-                Column("机构", lambda r: r.name, width=200),
-                Column("类别", lambda r: FACILITY_KIND[r.kind], width=110),
-                Column(
-                    "服务范围乡村人口（人）",
-                    lambda r: r.population,
-                    numeric=True,
-                    width=150,
-                    tooltip=lambda r: "乡村人口缺失，以常住人口代替" if r.resident_stood_in else None,
-                ),
-                Column("实有床位（含养老，张）", lambda r: r.beds, numeric=True, width=150),
-                Column("床位区间（张）", lambda r: r.band, width=110),
-                Column("结论", lambda r: VERDICTS[r.verdict]),
-            ],
+            columns(),
             colour=lambda r: COLOURS.get(r.verdict, GREY),
         )
         self.view = make_table(self.model)

@@ -36,6 +36,21 @@ from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import GREY, Column, ListModel
 
 
+def columns() -> list[Column]:
+    """The list's columns (tests/ui/test_page_columns.py reads them with no window)."""
+    return [
+        Column.of(FACILITY.field("name"), width=220),
+        Column.of(FACILITY.field("kind"), lambda r: r.kind_label, width=110),
+        Column(COUNTY, lambda r: r.county, width=90),
+        Column("乡镇（街道）", lambda r: r.township, width=100),
+        Column.of(FACILITY.field("status"), lambda r: r.status_label, width=70),
+        Column.of(FACILITY.field("open_beds"), width=90),
+        Column.of(FACILITY.field("elderly_care_beds"), width=120),
+        Column("在岗人员", lambda r: r.staff, numeric=True, width=70),
+        Column.of(FACILITY.field("credit_code"), lambda r: r.credit_code or ""),
+    ]
+
+
 class FacilitiesPage(Page):
     reads = frozenset({"divisions", "facilities", "staff"})
     import_kind = "facilities"
@@ -84,17 +99,7 @@ class FacilitiesPage(Page):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         self.model = ListModel(
-            [
-                Column.of(FACILITY.field("name"), width=220),
-                Column.of(FACILITY.field("kind"), lambda r: r.kind_label, width=110),
-                Column(COUNTY, lambda r: r.county, width=90),
-                Column("乡镇（街道）", lambda r: r.township, width=100),
-                Column.of(FACILITY.field("status"), lambda r: r.status_label, width=70),
-                Column.of(FACILITY.field("open_beds"), width=90),
-                Column.of(FACILITY.field("elderly_care_beds"), width=120),
-                Column("在岗人员", lambda r: r.staff, numeric=True, width=70),
-                Column.of(FACILITY.field("credit_code"), lambda r: r.credit_code or ""),
-            ],
+            columns(),
             colour=lambda r: GREY if r.status != "operating" else None,
         )
         # Beds and status change from a day and a closing needs its reason: those are the form's.

@@ -22,6 +22,18 @@ COLOURS = {"high": RED, "medium": AMBER, "low": None}
 KIND_PAGE = {"facility": "facilities", "person": "staff", "project": "projects", "task": "tasks"}
 
 
+def columns() -> list[Column]:
+    """The list's columns (tests/ui/test_page_columns.py reads them with no window)."""
+    return [
+        Column("严重程度", lambda f: f.severity_label, width=70),
+        Column("规则", lambda f: f.rule_name, width=220),
+        Column(COUNTY, lambda f: f.where.county or "", width=90),
+        Column("乡镇", lambda f: f.where.township or "", width=90),
+        Column("位置", lambda f: f.where.name, width=200),
+        Column("说明", lambda f: f.message, tooltip=lambda f: f"{f.message}\n依据：{f.source}"),
+    ]
+
+
 class FindingsPage(Page):
     reads = CHECKED
 
@@ -45,14 +57,7 @@ class FindingsPage(Page):
         bar.addWidget(export_button(self))
         layout.addLayout(bar)
         self.model = ListModel(
-            [
-                Column("严重程度", lambda f: f.severity_label, width=70),
-                Column("规则", lambda f: f.rule_name, width=220),
-                Column(COUNTY, lambda f: f.where.county or "", width=90),
-                Column("乡镇", lambda f: f.where.township or "", width=90),
-                Column("位置", lambda f: f.where.name, width=200),
-                Column("说明", lambda f: f.message, tooltip=lambda f: f"{f.message}\n依据：{f.source}"),
-            ],
+            columns(),
             colour=lambda f: COLOURS[f.severity],
         )
         self.count = count_label(self.model, lambda n: f"共 {n} 条")

@@ -18,6 +18,31 @@ def _n(v: float | None) -> str:
     return "" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
+def columns() -> list[Column]:
+    """The list's columns (tests/ui/test_page_columns.py reads them with no window)."""
+    return [
+        Column("领域", lambda r: r.domain, width=100),
+        Column("指标", lambda r: r.name, width=280),
+        Column("单位", lambda r: r.unit, width=60),
+        Column("基期值", lambda r: _n(r.baseline_value), numeric=True, width=70),
+        Column(
+            "目标值",
+            lambda r: ("≥" if r.direction == "at_least" else "≤") + _n(r.target_value),
+            numeric=True,
+            width=70,
+        ),
+        Column(
+            "当年值",
+            lambda r: _n(r.value) if r.value is not None else (r.reason or ""),
+            numeric=True,
+            width=150,
+        ),
+        Column("来源", lambda r: "计算" if r.computed else "填报", width=50),
+        Column("判定", lambda r: {"met": "达标", "not_met": "未达标"}.get(r.verdict, ""), width=60),
+        Column("属性", lambda r: INDICATOR_ATTRIBUTE[r.attribute]),
+    ]
+
+
 class IndicatorsPage(Page):
     reads = frozenset(
         {
@@ -61,27 +86,7 @@ class IndicatorsPage(Page):
         layout.addWidget(self.plan_note)
         layout.addWidget(QLabel("“计算”的指标由本地记录自动得出；“填报”的指标双击即可录入当年数值。"))
         self.model = ListModel(
-            [
-                Column("领域", lambda r: r.domain, width=100),
-                Column("指标", lambda r: r.name, width=280),
-                Column("单位", lambda r: r.unit, width=60),
-                Column("基期值", lambda r: _n(r.baseline_value), numeric=True, width=70),
-                Column(
-                    "目标值",
-                    lambda r: ("≥" if r.direction == "at_least" else "≤") + _n(r.target_value),
-                    numeric=True,
-                    width=70,
-                ),
-                Column(
-                    "当年值",
-                    lambda r: _n(r.value) if r.value is not None else (r.reason or ""),
-                    numeric=True,
-                    width=150,
-                ),
-                Column("来源", lambda r: "计算" if r.computed else "填报", width=50),
-                Column("判定", lambda r: {"met": "达标", "not_met": "未达标"}.get(r.verdict, ""), width=60),
-                Column("属性", lambda r: INDICATOR_ATTRIBUTE[r.attribute]),
-            ],
+            columns(),
             colour=lambda r: {"met": GREEN, "not_met": RED}.get(r.verdict),
         )
         self.view = make_table(self.model, sortable=False)

@@ -91,6 +91,22 @@ class Timeline(QWidget):
         p.end()
 
 
+def columns() -> list[Column]:
+    """The list's columns (tests/ui/test_page_columns.py reads them with no window)."""
+    return [
+        Column.of(PROJECT.field("name"), width=260),
+        Column.of(PROJECT.field("facility_id"), lambda r: r.facility, width=150),
+        Column.of(PROJECT.field("kind"), lambda r: r.kind, width=70),
+        Column.of(PROJECT.field("planned_start"), width=95),
+        Column.of(PROJECT.field("planned_completion"), width=95),
+        Column.of(PROJECT.field("stage"), lambda r: r.stage, width=70),
+        Column.of(PROJECT.field("progress"), width=90),
+        Column("总投资（万元）", lambda r: r.planned_investment, numeric=True, width=95),
+        Column.of(PROJECT.field("investment_completed"), width=105),
+        Column("预警", _flag),
+    ]
+
+
 class ProjectsPage(Page):
     reads = frozenset({"facilities", "norm_rules", "norm_versions", "project_funding", "project_updates", "projects"})
     import_kind = "projects"
@@ -117,18 +133,7 @@ class ProjectsPage(Page):
         )
         layout.addLayout(bar)
         self.model = ListModel(
-            [
-                Column.of(PROJECT.field("name"), width=260),
-                Column.of(PROJECT.field("facility_id"), lambda r: r.facility, width=150),
-                Column.of(PROJECT.field("kind"), lambda r: r.kind, width=70),
-                Column.of(PROJECT.field("planned_start"), width=95),
-                Column.of(PROJECT.field("planned_completion"), width=95),
-                Column.of(PROJECT.field("stage"), lambda r: r.stage, width=70),
-                Column.of(PROJECT.field("progress"), width=90),
-                Column("总投资（万元）", lambda r: r.planned_investment, numeric=True, width=95),
-                Column.of(PROJECT.field("investment_completed"), width=105),
-                Column("预警", _flag),
-            ],
+            columns(),
             colour=lambda r: RED if r.overdue else AMBER if r.behind else None,
         )
         self.model.modelReset.connect(self._summarise)  # a column's filter changes the summary too

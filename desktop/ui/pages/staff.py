@@ -48,6 +48,27 @@ def _filter_combo(name: str, label: str, codes: dict[str, str]) -> QComboBox:
     return combo
 
 
+def columns() -> list[Column]:
+    """The list's columns (tests/ui/test_page_columns.py reads them with no window)."""
+    return [
+        Column.of(STAFF.field("name"), width=70),
+        Column.of(STAFF.field("id_number"), lambda r: r.masked_id, width=150),
+        Column.of(STAFF.field("sex"), width=40),
+        Column("年龄", lambda r: r.age, numeric=True, width=45),
+        Column(COUNTY, lambda r: r.county, width=90),
+        Column.of(STAFF.field("facility_id"), lambda r: r.facility, width=200),
+        Column("乡镇（街道）", lambda r: r.township, width=90),
+        Column.of(STAFF.field("category"), width=90),
+        Column.of(STAFF.field("title"), width=100),
+        Column.of(STAFF.field("employment_form"), width=70),
+        Column.of(STAFF.field("status")),
+        *(
+            Column.of(f, lambda r, i=i, f=f: f.display(r.more[i]) if f.kind in ("code", "bool") else r.more[i])
+            for i, f in enumerate(STAFF.listed)
+        ),
+    ]
+
+
 class StaffPage(Page):
     reads = frozenset({"divisions", "facilities", "staff"})
     import_kind = "staff"
@@ -95,23 +116,7 @@ class StaffPage(Page):
         )
         layout.addLayout(actions)
         self.model = ListModel(
-            [
-                Column.of(STAFF.field("name"), width=70),
-                Column.of(STAFF.field("id_number"), lambda r: r.masked_id, width=150),
-                Column.of(STAFF.field("sex"), width=40),
-                Column("年龄", lambda r: r.age, numeric=True, width=45),
-                Column(COUNTY, lambda r: r.county, width=90),
-                Column.of(STAFF.field("facility_id"), lambda r: r.facility, width=200),
-                Column("乡镇（街道）", lambda r: r.township, width=90),
-                Column.of(STAFF.field("category"), width=90),
-                Column.of(STAFF.field("title"), width=100),
-                Column.of(STAFF.field("employment_form"), width=70),
-                Column.of(STAFF.field("status")),
-                *(
-                    Column.of(f, lambda r, i=i, f=f: f.display(r.more[i]) if f.kind in ("code", "bool") else r.more[i])
-                    for i, f in enumerate(STAFF.listed)
-                ),
-            ],
+            columns(),
             colour=lambda r: GREY if r.status != "on_post" else None,
         )
         self.allow_editing_in_list(self.model)

@@ -35,6 +35,21 @@ from desktop.ui.record_dialogs import edit_record_dialog, new_record_dialog
 from desktop.ui.tablemodel import AMBER, GREY, RED, Column, ListModel
 
 
+def columns() -> list[Column]:
+    """The list's columns (tests/ui/test_page_columns.py reads them with no window)."""
+    return [
+        Column.of(TASK.field("number"), width=60),
+        Column.of(TASK.field("title"), width=260),
+        Column.of(TASK.field("lead_unit"), width=150),
+        Column.of(TASK.field("responsible_person"), width=150),
+        Column("配合单位", lambda r: r.cooperating, width=220, tooltip=lambda r: r.cooperating),
+        Column.of(TASK.field("deadline"), width=85),
+        Column.of(TASK.field("status"), lambda r: r.status_label, width=70),
+        Column("最近更新", lambda r: r.last_update, width=85),
+        Column("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
+    ]
+
+
 class TasksPage(Page):
     reads = frozenset({"key_tasks", "norm_rules", "norm_versions", "task_cooperating_units", "task_updates"})
     import_kind = "tasks"
@@ -66,17 +81,7 @@ class TasksPage(Page):
         )
         layout.addLayout(bar)
         self.model = ListModel(
-            [
-                Column.of(TASK.field("number"), width=60),
-                Column.of(TASK.field("title"), width=260),
-                Column.of(TASK.field("lead_unit"), width=150),
-                Column.of(TASK.field("responsible_person"), width=150),
-                Column("配合单位", lambda r: r.cooperating, width=220, tooltip=lambda r: r.cooperating),
-                Column.of(TASK.field("deadline"), width=85),
-                Column.of(TASK.field("status"), lambda r: r.status_label, width=70),
-                Column("最近更新", lambda r: r.last_update, width=85),
-                Column("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
-            ],
+            columns(),
             colour=lambda r: RED if r.overdue else AMBER if r.stale else GREY if r.status == "struck_off" else None,
         )
         self.model.modelReset.connect(self._summarise)  # a column's filter changes the summary too
