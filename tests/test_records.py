@@ -409,3 +409,21 @@ def test_every_record_and_part_is_named_in_the_history():
         assert rtype.model.__tablename__ in TABLES, rtype.key
         for part in rtype.parts:
             assert part.table in TABLES, part.table
+
+
+def test_a_changed_value_another_record_holds_is_refused_and_an_unchanged_one_is_not_asked_again(session, demo_db):
+    """The uniqueness of a value is asked when it changes (a task numbered as another of its ledger is refused,
+    named); a save of some other field sends no such question (on a server each is a round trip)."""
+    from sqlalchemy import event
+
+    first, second = session.scalars(select(KeyTask).order_by(KeyTask.id).limit(2)).all()
+    assert first.ledger == second.ledger
+    with pytest.raises(RecordError) as info:
+        update_record(session, TASK, second.id, {"number": first.number}, user="测试")
+    assert "都相同" in info.value.errors["number"]
+    session.rollback()
+
+    sent: list[str] = []
+    event.listen(demo_db.engine, "before_cursor_execute", lambda _c, _cu, statement, *_r: sent.append(statement))
+    update_record(session, TASK, second.id, {"content": "内容改了"}, user="测试")
+    assert not [s for s in sent if "key_tasks.id !=" in s], sent
