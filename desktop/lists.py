@@ -26,7 +26,7 @@ from db.codes import (
     TASK_STATUS,
     TITLE,
 )
-from db.models import Facility, KeyTask, Plan, Project, ProjectFunding, ProjectUpdate, StaffMember, TaskUpdate
+from db.models import Facility, Plan, ProjectFunding, StaffMember
 from db.vault import is_sealed, vault_of
 from desktop.checks.runner import run_checks
 from desktop.division_tree import DivisionTree
@@ -35,7 +35,7 @@ from desktop.periods import Period
 from desktop.records.parts import COOPERATING_UNITS_PART
 from desktop.records.references import Lookups
 from desktop.records.types import STAFF, RecordType
-from desktop.snapshot import age_on, paused_gc
+from desktop.snapshot import Snapshot, age_on, paused_gc
 from desktop.validators import mask_id_number
 
 AGE_BANDS = {
@@ -266,9 +266,12 @@ class ProjectRow:
     elapsed_share: float  # of the planned time, on the check date
 
 
-def flagged(session: Session, period: Period, rule_ids: list[str], today: dt.date | None = None) -> dict[str, set[int]]:
-    """The ids each rule flags for the period, from the checks themselves (one source of truth)."""
-    run = run_checks(session, period, today=today, rule_ids=rule_ids)
+def flagged(
+    session: Session, period: Period, rule_ids: list[str], today: dt.date | None = None, data: Snapshot | None = None
+) -> dict[str, set[int]]:
+    """The ids each rule flags for the period, from the checks themselves (one source of truth). ``data``: the
+    records as the list reads them, so that the list and the checks read them once."""
+    run = run_checks(session, period, today=today, rule_ids=rule_ids, data=data)
     out: dict[str, set[int]] = {r: set() for r in rule_ids}
     for f in run.findings:
         out[f.rule_id].add(f.where.id)
@@ -278,31 +281,20 @@ def flagged(session: Session, period: Period, rule_ids: list[str], today: dt.dat
 def project_rows(session: Session, period: Period, today: dt.date | None = None) -> list[ProjectRow]:
     from sqlalchemy import func
 
-    flags = flagged(session, period, ["project_overdue", "project_behind"], today)
     as_of = period.as_of(today or dt.date.today())
+    data = Snapshot(session, as_of)  # the projects and their reports, read once for the checks and the list
+    flags = flagged(session, period, ["project_overdue", "project_behind"], today, data)
     planned = dict(
         session.execute(
             select(ProjectFunding.project_id, func.sum(ProjectFunding.amount)).group_by(ProjectFunding.project_id)
         ).all()
     )
     names = dict(session.execute(select(Facility.id, Facility.name)).all())
-    # The state as last reported by the period's date (a past quarter shows the project as it stood then).
-    reported: dict[int, tuple] = {}
-    for pid, _day, stage, progress, invested in session.execute(
-        select(
-            ProjectUpdate.project_id,
-            ProjectUpdate.date,
-            ProjectUpdate.stage,
-            ProjectUpdate.progress,
-            ProjectUpdate.investment_completed,
-        )
-        .where(ProjectUpdate.date <= as_of)
-        .order_by(ProjectUpdate.date)
-    ):
-        reported[pid] = (stage, progress, invested)
     out = []
-    for p in session.scalars(select(Project).order_by(Project.planned_start, Project.id)):
-        stage, progress, invested = reported.get(p.id, (p.stage, p.progress, p.investment_completed))
+    for p in sorted(data.projects, key=lambda p: (p.planned_start, p.id)):
+        # The state as last reported by the period's date (a past quarter shows the project as it stood then).
+        reported = [u for u in data.project_updates.get(p.id, ()) if u.date <= as_of]
+        last = reported[-1] if reported else p
         span = max(1, (p.planned_completion - p.planned_start).days)
         elapsed = min(100.0, max(0.0, (as_of - p.planned_start).days / span * 100))
         out.append(
@@ -314,10 +306,10 @@ def project_rows(session: Session, period: Period, today: dt.date | None = None)
                 p.planned_start,
                 p.planned_completion,
                 p.actual_completion,
-                PROJECT_STAGE[stage],
-                progress,
+                PROJECT_STAGE[last.stage],
+                last.progress,
                 planned.get(p.id, 0.0),
-                invested,
+                last.investment_completed,
                 p.lead_unit,
                 p.id in flags["project_overdue"],
                 p.id in flags["project_behind"],
@@ -346,17 +338,14 @@ class TaskRow:
 
 
 def task_rows(session: Session, period: Period, today: dt.date | None = None) -> list[TaskRow]:
-
-    flags = flagged(session, period, ["task_overdue", "task_stale"], today)
-    # The latest report on each task as the period ended (a later one is not yet known to it): its date and words.
-    latest: dict[int, tuple[dt.date, str]] = {}
-    reports = select(TaskUpdate.task_id, TaskUpdate.date, TaskUpdate.note).where(TaskUpdate.date <= period.end)
-    for task_id, day, note in session.execute(reports.order_by(TaskUpdate.date, TaskUpdate.id)):
-        latest[task_id] = (day, note)
+    data = Snapshot(session, period.as_of(today or dt.date.today()))  # read once, for the checks and the list
+    flags = flagged(session, period, ["task_overdue", "task_stale"], today, data)
     units = COOPERATING_UNITS_PART.load(session, None)  # one query, not one per task (a server is far away)
     field = COOPERATING_UNITS_PART.fields[0]
     out = []
-    for t in session.scalars(select(KeyTask).order_by(KeyTask.ledger, KeyTask.id)):
+    for t in sorted(data.tasks, key=lambda t: (t.ledger, t.id)):
+        # The latest report on the task as the period ended (a later one is not yet known to it): its date and words.
+        reported = [u for u in data.task_updates.get(t.id, ()) if u.date <= period.end]
         out.append(
             TaskRow(
                 t.id,
@@ -368,10 +357,10 @@ def task_rows(session: Session, period: Period, today: dt.date | None = None) ->
                 t.deadline,
                 t.status,
                 TASK_STATUS[t.status],
-                latest[t.id][0] if t.id in latest else None,
+                reported[-1].date if reported else None,
                 t.id in flags["task_overdue"],
                 t.id in flags["task_stale"],
-                latest[t.id][1] if t.id in latest else "",
+                reported[-1].note if reported else "",
                 t.responsible_person or "",
             )
         )

@@ -380,7 +380,8 @@ class Snapshot:
     @cached_property
     def project_updates(self) -> dict[int, list]:
         out: dict[int, list] = defaultdict(list)
-        cols = [ProjectUpdate.project_id, ProjectUpdate.date, ProjectUpdate.stage, ProjectUpdate.progress]
+        cols = [ProjectUpdate.project_id, ProjectUpdate.date, ProjectUpdate.stage, ProjectUpdate.progress,
+                ProjectUpdate.investment_completed]  # fmt: skip
         for r in self.conn.execute(select(*cols).order_by(ProjectUpdate.date)).all():
             out[r.project_id].append(r)
         return out
@@ -393,7 +394,9 @@ class Snapshot:
     def task_updates(self) -> dict[int, list]:
         out: dict[int, list] = defaultdict(list)
         for r in self.conn.execute(
-            select(TaskUpdate.task_id, TaskUpdate.date, TaskUpdate.status).order_by(TaskUpdate.date)
+            select(TaskUpdate.task_id, TaskUpdate.date, TaskUpdate.status, TaskUpdate.note).order_by(
+                TaskUpdate.date, TaskUpdate.id
+            )
         ).all():
             out[r.task_id].append(r)
         return out

@@ -51,6 +51,7 @@ def run_checks(
     rule_ids: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    data: Snapshot | None = None,
 ) -> CheckRun:
     """Run the checks (all, or the given rules) for a period. Loads the default norms on first use;
     the caller commits the session if it wants them kept."""
@@ -61,7 +62,9 @@ def run_checks(
     ensure_defaults(session)
     as_of = period.as_of(today or dt.date.today())
     norms = norms_in_force(session, as_of)
-    ctx = Context(Snapshot(session, as_of), period, as_of)
+    if data is not None and data.as_of != as_of:
+        raise ValueError(f"the records were read as of {data.as_of}, the period is judged as of {as_of}")
+    ctx = Context(data if data is not None else Snapshot(session, as_of), period, as_of)
     run = CheckRun(period, as_of, [], norms)
     with paused_gc():
         for i, rule_id in enumerate(wanted):
