@@ -10,6 +10,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 NETWORK_FILESYSTEMS = {"cifs", "smbfs", "smb3", "nfs", "nfs4", "fuse.sshfs", "9p", "davfs", "afs"}
+
+
+_READING: ContextVar[tuple[Database, Session] | None] = ContextVar("countyhealth_reading", default=None)
 
 
 @dataclass
@@ -95,10 +99,22 @@ class Database:
     def reading(self) -> Iterator[Session]:
         """A session that only reads (a page's list, a form's values and choices): a write sent through it is
         refused before it reaches the database, and it ends rolled back. What writes is an action
-        (``desktop.operations``), in a session of its own."""
+        (``desktop.operations``), in a session of its own.
+
+        Within another ``reading()`` of the same database on the same thread, it is that one: a page whose parts
+        each read (the settings page's five tabs) reads in one transaction, one state of the records, and a server
+        is asked to begin and check its key once."""
+        outer = _READING.get()
+        if outer is not None and outer[0] is self:
+            yield outer[1]
+            return
         with self.session() as session:
             session.info[READING] = True
-            yield session
+            token = _READING.set((self, session))
+            try:
+                yield session
+            finally:
+                _READING.reset(token)
 
     def close(self) -> None:
         self.engine.dispose()

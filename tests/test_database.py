@@ -364,3 +364,19 @@ def test_history_values_are_stored_as_json_dumps_writes_them(tmp_path):
         stored = s.connection().exec_driver_sql("SELECT new_values FROM changes WHERE row_id = 1").scalar()
         assert stored == json.dumps(record, ensure_ascii=False)
     db.close()
+
+
+def test_a_reading_within_a_reading_of_the_same_database_is_the_same_session(db, tmp_path):
+    from db import open_database
+
+    other = open_database(tmp_path / "other.db")
+    try:
+        with db.reading() as outer:
+            with db.reading() as inner, other.reading() as elsewhere:
+                assert inner is outer and elsewhere is not outer
+            with db.reading() as again:
+                assert again is outer
+        with db.reading() as after:
+            assert after is not outer
+    finally:
+        other.close()

@@ -130,3 +130,17 @@ def test_an_action_says_which_tables_it_wrote(demo_db):
     assert done.changed == {"key_tasks", HISTORY}
     nothing = perform(demo_db, lambda s: update_record(s, TASK, task_id, {"content": "新的内容"}, user="t"))
     assert nothing.changed == frozenset()
+
+
+@pytest.mark.parametrize("key", ["settings", "beds", "dashboard", "exchange"])
+def test_a_page_with_several_parts_reads_them_in_one_transaction(window, demo_db, monkeypatch, key):
+    """Its parts see one state of the records, and a server is asked to begin (and to check its key) once."""
+    from db.engine import Database
+
+    window.show_page("history")
+    window.records_changed(frozenset(TABLES))  # every page to be read again when next shown
+    opened: list[bool] = []
+    session = Database.session
+    monkeypatch.setattr(Database, "session", lambda self: (opened.append(True), session(self))[1])
+    window.show_page(key)
+    assert len(opened) == 1

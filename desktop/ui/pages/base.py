@@ -95,7 +95,8 @@ class Page(QWidget):
     def ensure_fresh(self) -> None:
         if self.stale:
             self.stale = False
-            self.refresh()
+            with self.win.db.reading():  # every part of the page read in one transaction (Database.reading)
+                self.refresh()
 
     def open_record(self, record_id: int) -> None:
         """Show one record of this page's kind (from the findings, the dashboard, another page)."""
