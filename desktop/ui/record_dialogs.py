@@ -79,9 +79,10 @@ def edit_record_dialog(
             extra = both
         else:
             extra = row
-    with win.db.reading() as session:
+    with win.db.reading() as session:  # the values and the choices in one transaction
         values = record_values(session, rtype, record_id)
         title_value = record_title(session, rtype, values)
+        choices = _choices(win, rtype, values)
     opened = {"version": values.pop("version", None), "seen": dict(values)}  # what this clerk's form is based on
 
     def save(raw: dict[str, Any]) -> None:
@@ -108,7 +109,7 @@ def edit_record_dialog(
         rtype,
         title=f"编辑{rtype.label}：{title_value}",
         values=values,
-        choices=_choices(win, rtype, values),
+        choices=choices,
         save=save,
         extra=extra,
         editing=True,
