@@ -12,7 +12,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The app's settings (recent files, window layout), default database and log go to a throwaway home.
-_HOME = tempfile.mkdtemp(prefix="countyhealth-test-home-")
+# Once per process (each xdist worker its own): imported again under another name (``from tests.conftest import
+# …``), this module would otherwise move the home while the log handler stays in the first one.
+_HOME = os.environ.get(f"COUNTYHEALTH_TEST_HOME_{os.getpid()}") or tempfile.mkdtemp(prefix="countyhealth-test-home-")
+os.environ[f"COUNTYHEALTH_TEST_HOME_{os.getpid()}"] = _HOME
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 os.environ["XDG_STATE_HOME"] = os.path.join(_HOME, "state")  # the log folder (platformdirs.user_log_dir)

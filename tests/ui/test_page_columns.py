@@ -41,24 +41,17 @@ EMPTY_IN_THE_DEMO = {
 }  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def shown(tmp_path_factory, demo_template):
+@pytest.fixture
+def shown(demo_db):
     """Each page's columns and the texts they give for every row of the demo county."""
-    from db import open_database
-    from tests.conftest import _copy_of
-
-    db = open_database(_copy_of(demo_template, tmp_path_factory.mktemp("columns") / "demo.db"))
-    try:
-        perform(db, ensure_defaults)  # as the window does when it opens a database
-        out = {}
-        for key, (module, rows_of) in ROWS.items():
-            with db.reading() as session:
-                rows = rows_of(session)
-            columns = module.columns()
-            out[key] = (columns, rows, [[c.text(r) for c in columns] for r in rows])
-        return out
-    finally:
-        db.close()
+    perform(demo_db, ensure_defaults)  # as the window does when it opens a database
+    out = {}
+    for key, (module, rows_of) in ROWS.items():
+        with demo_db.reading() as session:
+            rows = rows_of(session)
+        columns = module.columns()
+        out[key] = (columns, rows, [[c.text(r) for c in columns] for r in rows])
+    return out
 
 
 @pytest.mark.parametrize("key", list(ROWS))
