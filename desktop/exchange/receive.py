@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Text, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.access import actor_of
 from db.models import (
     Change,
     CountyProfile,
@@ -35,7 +34,7 @@ from desktop.exchange.container import ExchangeFile, fingerprint
 from desktop.exchange.export import ExchangeError, collect, subtree
 from desktop.exchange.tables import BY_TABLE, SPECS, Spec, columns
 from desktop.periods import Period, PeriodError
-from desktop.records.editing import log_change
+from desktop.records.editing import acting_user, log_change
 from desktop.validators import clean_text, mask_id_number
 
 log = logging.getLogger(__name__)
@@ -524,8 +523,7 @@ class _Merge:
         self.session, self.plan, self.user = session, plan, user
         self.reason = f"交换文件：{plan.sender_name}{plan.period.label}"
         self.ids = _Resolver(session)
-        actor = actor_of(session)
-        self.who = actor.name if actor.signed_in else user  # as log_change names them
+        self.who = acting_user(session, user)  # as log_change names them
         self.now = dt.datetime.now()
         self.history: list[dict[str, Any]] = []
         self.written = 0

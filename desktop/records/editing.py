@@ -388,11 +388,14 @@ def log_change(
 ) -> None:
     """One row of the change history. With sign-in on it names the signed-in account."""
     session.add(
-        Change(**_change(_who(session, user), table, row_id, action, old, new, reason), effective_on=effective_on)
+        Change(
+            **_change(acting_user(session, user), table, row_id, action, old, new, reason), effective_on=effective_on
+        )
     )
 
 
-def _who(session: Session, user: str) -> str:
+def acting_user(session: Session, user: str) -> str:
+    """The name the history records an action under."""
     actor = actor_of(session)
     return actor.name if actor.signed_in else user  # with sign-in on, the account, whatever the caller passed
 
@@ -472,7 +475,7 @@ def create_records(  # noqa: C901
     rows = [_inserted(model, values) for values, _parts in prepared]
     guard_inserted(session, table, rows)  # what the flush's guard would refuse (an approved, locked area)
     ids = _insert_returning_ids(session, model, rows)
-    user = _who(session, user)
+    user = acting_user(session, user)
     changes: list[dict[str, Any]] = []
     part_rows: dict[Any, list[dict[str, Any]]] = {}
     dates = rtype.date_names
