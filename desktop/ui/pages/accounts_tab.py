@@ -216,9 +216,8 @@ class AccountsTab(QWidget):
             )
 
     def _run(self, action) -> bool:
-        if run_action(self.win, action, failure="账号", parent=self) is None:
-            return False
-        self.refresh()
+        if run_action(self.win, action, failure="账号", parent=self) is None:  # the settings page, accounts
+            return False  # included, is read again by the window
         self._follow_own_account()
         return True
 

@@ -364,9 +364,7 @@ class SettingsPage(Page):
             if carry is None:
                 return
         user = self.win.user
-        done = run_action(
+        run_action(  # the norms shown are read again by the window, with the rest of this page
             self.win, lambda s: change_norm(s, norm.rule_id, start, user=user, carry_forward=carry, **v),
             failure="无法修改", parent=self,
         )  # fmt: skip
-        if done is not None:
-            self.refresh_norms()
