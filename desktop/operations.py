@@ -4,7 +4,7 @@ An action is one call here: it takes the database, opens the one session it writ
 ``Done``: its result and the tables it wrote (``db.access.tables_written``, noted as each statement is sent, so
 nothing has to remember to say it). The window runs it through ``desktop.ui.operations`` and re-reads only the
 pages that show one of those tables. An action that is one core call is ``perform(db, lambda s: call(s, ...))``;
-one with more to it (a save that reads the new version back) is named below.
+one with more to it (a save, which also returns the record's new version) is named below.
 """
 
 from __future__ import annotations
