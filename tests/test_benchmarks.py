@@ -98,3 +98,44 @@ def test_a_partial_run_prints_the_table_and_leaves_results_md_alone():
     assert "met      all checks under 2 s" in out
     assert "not run  start under 2 s" in out
     assert (results.read_bytes() if results.exists() else None) == before
+
+
+def test_round_trips_count_each_statement_and_each_transactions_begin_and_end(tmp_path):
+    from sqlalchemy import text
+
+    from db import open_database
+    from tests.benchmarks.bench_server import RoundTrips
+
+    db = open_database(tmp_path / "t.db")
+    try:
+        trips = RoundTrips(db.engine)
+        with db.reading() as session:  # BEGIN, two statements, ROLLBACK
+            session.execute(text("SELECT 1")).all()
+            session.execute(text("SELECT 2")).all()
+        assert trips.count == 4
+        trips.count = 0
+        with db.session() as session:  # a transaction that sent nothing sends neither its BEGIN nor its end
+            session.commit()
+        assert trips.count == 0
+    finally:
+        db.close()
+
+
+def test_the_link_table_says_how_many_round_trips_a_ratio_leaves_room_for():
+    from tests.benchmarks.bench_server import DELAY
+    from tests.benchmarks.results import _link
+    from tests.benchmarks.harness import Job
+
+    def job(key: str, server: bool) -> Job:
+        return Job(key, f"{key}, on the server", "", "", lambda c: None, lambda c: None, server=server)
+
+    server = _result(0.016, 0.004)
+    server["project"]["notes"] = {"round trips": 5}
+    run = {
+        "jobs": [job("server_page_history", True), job("checks", False)],
+        "results": {"server_page_history": {"sizes": {1: _result(1.0, 1.0), 10: server}}, "checks": {}},
+    }
+    ((title, trips, added, per, room, allowed),) = _link(run)
+    assert (title, trips) == ("server_page_history", 5)
+    assert added == pytest.approx(0.012) and per == pytest.approx(0.0024) and room == pytest.approx(0.0012)
+    assert allowed == int(0.0012 // (2 * DELAY)) == 0

@@ -78,8 +78,9 @@ def _banner(name: str, background: str, border: str) -> QLabel:
     return label
 
 
-# What the title and 载入示范数据 show: the area's name, and whether the database holds any division or facility.
-_TITLE_READS = frozenset({"county_profile", "divisions", "facilities"})
+# What the title and 载入示范数据 show: the area's name, and whether the database holds any division (and so any
+# facility: Overview.empty).
+_TITLE_READS = frozenset({"county_profile", "divisions"})
 
 
 class MainWindow(QMainWindow):

@@ -54,6 +54,49 @@ def _target(ctx: Context, server: bool) -> str:
     return ctx.server
 
 
+# -- round trips ------------------------------------------------------------------------------------------
+
+
+class RoundTrips:
+    """The round trips a job's timed part makes to the database: each statement, and each transaction's BEGIN and
+    its COMMIT or ROLLBACK (psycopg sends BEGIN on its own before a transaction's first statement). On the server
+    each costs 2 x DELAY on the link; the bench notes the count, so that what the link adds can be told from what
+    the client does (RESULTS.md's "What the link adds")."""
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import event
+
+        self.count = 0
+        self._begun = False  # a transaction has begun whose BEGIN the driver has not sent yet
+        self._sent = False  # the engine sent BEGIN itself, before its begin event (SQLite's, db/engine.py)
+        event.listen(engine, "before_cursor_execute", self._statement)
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, self._end)
+        event.listen(engine, "begin", self._begin)
+
+    def _begin(self, _conn) -> None:
+        self._begun, self._sent = not self._sent, False
+
+    def _statement(self, _conn, _cursor, statement: str, *_rest) -> None:
+        if statement == "BEGIN":
+            self._sent = True
+        elif self._begun:  # the driver's BEGIN goes out just before the transaction's first statement
+            self._begun = False
+            self.count += 1
+        self.count += 1
+
+    def _end(self, _conn) -> None:
+        if self._begun:  # a transaction that sent nothing: the driver sends neither BEGIN nor its end
+            self._begun = False
+        else:
+            self.count += 1
+
+
+def _note_round_trips(ctx: Context, server: bool, count: int) -> None:
+    if server:
+        ctx.notes["round trips"] = count
+
+
 # -- opening the database -----------------------------------------------------------------------------
 
 
@@ -113,14 +156,17 @@ def _page(key: str, server: bool):
             window.show_page(shown)
             app.processEvents()
         page = window.pages[key]
+        trips = RoundTrips(window.db.engine)
 
         def run() -> None:
             window.show_page(other)
             page.stale = True
+            trips.count = 0
             window.show_page(key)
             app.processEvents()  # what the page left for after its paint
             page.repaint()
             app.processEvents()
+            _note_round_trips(ctx, server, trips.count)
 
         return run
 
@@ -144,18 +190,20 @@ def _form_window(ctx: Context, server: bool, key: str):
     return app, window, rtype, _first_id(window, rtype)
 
 
-def _timed_refresh(page) -> list[float]:
-    """The seconds of each re-read of ``page`` from now on (its refresh, wrapped on the instance)."""
+def _timed_refresh(page, trips: RoundTrips) -> tuple[list[float], list[int]]:
+    """The seconds and round trips of each re-read of ``page`` from now on (its refresh, wrapped on the instance)."""
     spent: list[float] = []
+    sent: list[int] = []
     refresh = page.refresh
 
     def timed() -> None:
-        started = time.perf_counter()
+        started, before = time.perf_counter(), trips.count
         refresh()
         spent.append(time.perf_counter() - started)
+        sent.append(trips.count - before)
 
     page.refresh = timed
-    return spent
+    return spent, sent
 
 
 def _form_open(key: str, server: bool):
@@ -165,13 +213,16 @@ def _form_open(key: str, server: bool):
         from desktop.ui.record_dialogs import edit_record_dialog
 
         app, window, rtype, record = _form_window(ctx, server, key)
+        trips = RoundTrips(window.db.engine)
 
         def run() -> Measured:
+            trips.count = 0
             started = time.perf_counter()
             form = edit_record_dialog(window, rtype, record, exec_=False)
             form.show()
             app.processEvents()
             elapsed = time.perf_counter() - started
+            _note_round_trips(ctx, server, trips.count)
             _close(app, form)
             return Measured(elapsed)
 
@@ -198,7 +249,8 @@ def _form_save(key: str, server: bool):
         from desktop.ui.record_dialogs import edit_record_dialog
 
         app, window, rtype, record = _form_window(ctx, server, key)
-        behind = _timed_refresh(window.pages["settings"])
+        trips = RoundTrips(window.db.engine)
+        behind, behind_trips = _timed_refresh(window.pages["settings"], trips)
         field = SAVED[key]
         opened = edit_record_dialog(window, rtype, record, exec_=False)
         base = str(opened.editors[field].raw() or "基准")
@@ -210,9 +262,12 @@ def _form_save(key: str, server: bool):
             turn["i"] += 1
             form.editors[field].set_value(base + ("甲" if turn["i"] % 2 else "乙"))
             behind.clear()
+            behind_trips.clear()
+            trips.count = 0
             started = time.perf_counter()
             form.try_save()
             elapsed = time.perf_counter() - started - sum(behind)
+            _note_round_trips(ctx, server, trips.count - sum(behind_trips))
             if form.result() != QDialog.DialogCode.Accepted:
                 refused = [e.error.text() for e in form.editors.values() if e.error.text()]
                 raise RuntimeError(f"the {key} form was not saved: {refused}")
@@ -222,6 +277,18 @@ def _form_save(key: str, server: bool):
         return run
 
     return factory
+
+
+def _counted(ctx: Context, server: bool, db, job):
+    """``job`` as a run whose round trips are noted."""
+    trips = RoundTrips(db.engine)
+
+    def run() -> None:
+        trips.count = 0
+        job()
+        _note_round_trips(ctx, server, trips.count)
+
+    return run
 
 
 # -- the commands -----------------------------------------------------------------------------------------
@@ -236,7 +303,7 @@ def _report(server: bool):
         db = open_database(_target(ctx, server))
         fonts = find_fonts()
         out = ctx.folder / "report.pdf"
-        return lambda: build_report(db, PERIOD, out, today=TODAY, fonts=fonts)
+        return _counted(ctx, server, db, lambda: build_report(db, PERIOD, out, today=TODAY, fonts=fonts))
 
     return factory
 
@@ -250,7 +317,9 @@ def _export_all(server: bool):
         db = open_database(_target(ctx, server))
         out = ctx.folder / "all.xlsx"
         ctx.notes["sheets"] = len(SHEETS)
-        return lambda: export_workbook(db, list(SHEETS), PERIOD, out, user="bench", today=TODAY)
+        return _counted(
+            ctx, server, db, lambda: export_workbook(db, list(SHEETS), PERIOD, out, user="bench", today=TODAY)
+        )
 
     return factory
 

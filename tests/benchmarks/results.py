@@ -56,6 +56,34 @@ SERVER_NOTE = (
 )
 
 
+LINK_PART = "What the link adds"
+LINK_NOTE = (
+    "each server job at the largest size: the round trips its timed part makes (each statement, each transaction's "
+    f"BEGIN and its end), what the server costs beyond the local file, that cost per round trip (the link's "
+    f"{2 * DELAY * 1000:g} ms and the server's work), and how many round trips fit in 0.3 times the local time, "
+    "the room a 1.3x ratio leaves"
+)
+
+
+def _link(run: dict) -> list[tuple[str, int, float, float, float, int]]:
+    """(job, round trips, server - local s, per round trip s, 0.3 x local s, round trips that room allows)."""
+    out = []
+    for job in run["jobs"]:
+        result = run["results"].get(job.key, {})
+        if not job.server or "sizes" not in result:
+            continue
+        n = max(result["sizes"])
+        at = result["sizes"][n]
+        trips = at["project"]["notes"].get("round trips")
+        if not trips:
+            continue
+        server, local = at["project"]["median"], at["baseline"]["median"]
+        room = 0.3 * local
+        out.append((job.title.removesuffix(", on the server"), trips, server - local, (server - local) / trips,
+                    room, int(room // (2 * DELAY))))  # fmt: skip
+    return out
+
+
 def _head(project: str, baseline: str) -> str:
     head = f"{'job':<46}{'counties':>8}{'runs':>6}{project:>11}{baseline:>11}{'ratio':>8}"
     return head + f"   peak MB ({project} / {baseline})"
@@ -78,6 +106,14 @@ def render_text(run: dict) -> str:
             out.append(f"{'':<46}{n:>8}{runs:>6}{p:>9.3f} s{b:>9.3f} s{ratio:>7.2f}x   {pm:6.0f} / {bm:.0f}")
         out.append(f"{'    growth: k in time ~ counties^k':<60}{_k(extra['project']):>11}{_k(extra['baseline']):>11}")
         out.append(f"{'    its 90% interval':<60}{_interval(extra['interval']):>11}")
+    link = _link(run)
+    if link:
+        out += ["", f"{LINK_PART}: {LINK_NOTE}:"]
+        out.append(f"{'job':<46}{'trips':>6}{'added':>10}{'per trip':>10}{'0.3x local':>12}{'trips it allows':>17}")
+        for title, trips, added, per, room, allowed in link:
+            out.append(
+                f"{title:<46}{trips:>6}{added * 1000:>7.1f} ms{per * 1000:>7.2f} ms{room * 1000:>9.1f} ms{allowed:>17}"
+            )
     out.append("")
     out.append(f"goals, at {max(run['databases'])} counties:")
     for text, measured, met in run["goals"]:
@@ -139,6 +175,16 @@ def render_markdown(run: dict) -> str:
             out.append(f"| {title} | {n} | {runs} | {p:.3f} s | {b:.3f} s | {ratio:.2f}x | {pm:.0f} | {bm:.0f} |")
         out.append(f"| | growth k | | {_k(extra['project'])} | {_k(extra['baseline'])} | | | |")
         out.append(f"| | k, 90% interval | | {_interval(extra['interval'])} | | | | |")
+    link = _link(run)
+    if link:
+        out += ["", f"### {LINK_PART}", "", LINK_NOTE[0].upper() + LINK_NOTE[1:] + ".", ""]
+        out += [
+            "| job | round trips | server − local | per round trip | 0.3 × local | round trips it allows |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for title, trips, added, per, room, allowed in link:
+            cells = (title, trips, f"{added * 1000:.1f} ms", f"{per * 1000:.2f} ms", f"{room * 1000:.1f} ms", allowed)
+            out.append("| " + " | ".join(str(c) for c in cells) + " |")
     out += ["", f"## Goals, at {max(run['databases'])} counties", "", "| goal | measured | met |", "|---|---|---|"]
     for text, measured, met in run["goals"]:
         out.append(f"| {text} | {measured} | {({True: 'yes', False: '**no**', None: 'not run'})[met]} |")
