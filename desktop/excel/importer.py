@@ -439,6 +439,7 @@ def _layout(  # noqa: C901
         layout.constants[name], layout.given[f.label] = value, str(raw)
     if own is not None and own[0] not in layout.constants:
         layout.constants[own[0]], layout.given[own[3]] = own[1], own[2]
+    _from_title(layout, fields, set(taken) | set(proposed), problems)
     for f in fields:
         if f.required and f.name not in taken and f.name not in layout.constants:
             hint = proposed.get(f.name)
@@ -463,6 +464,22 @@ def _units_from_headers(layout: SheetLayout, problems: list[Problem]) -> None:
             del layout.columns[c.index]
             message = f"“{c.header}”列的单位与“{f.label}”（{f.unit}）不符：请核对是否对错了列，或在列对应中指明"
             problems.append(Problem(layout.sheet, layout.table.header_row, c.letter, c.header, None, message))
+
+
+def _from_title(layout: SheetLayout, fields: list[Field], placed: set[str], problems: list[Problem]) -> None:
+    """A field the table's title gives (Field.titled: a ledger's 台账名称), when no column holds it and the clerk
+    gave no value for every row: the title line above the header, said so in what the import reads."""
+    title = layout.table.title
+    for f in fields:
+        if not f.titled or f.name in placed or f.name in layout.constants or not title:
+            continue
+        try:
+            value = f.parse(title)
+        except InvalidValue as exc:
+            message = f"表格标题“{title}”不能作为“{f.label}”：{exc}；请在列对应中给全部行填写"
+            problems.append(Problem(layout.sheet, layout.table.header_row, "", f.label, title, message))
+            continue
+        layout.constants[f.name], layout.given[f.label] = value, f"{title}（取自表格标题）"
 
 
 def _facility_from_sheet(

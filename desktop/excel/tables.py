@@ -65,6 +65,7 @@ class Table:
     columns: list[Column]
     data: list[tuple[int, list[Any]]]  # (Excel row, cells) of the rows that may be records
     unit: str | None = None  # a facility named above the header (填报单位：桃源镇卫生院)
+    title: str | None = None  # the table's title line above the header (桃江县2026年…任务推进台账)
     # Rows under the header not read as records, as the report tells them: (Excel row, why), and where the notes
     # below the table begin (everything from there down is left out).
     left_out: list[tuple[int, str]] = field(default_factory=list)
@@ -194,7 +195,9 @@ def find_table(  # noqa: C901, PLR0915
     headers = _shown_headers(rows, i, two)
     columns = [Column(j, h, _cell_match(h, matcher, mapping)) for j, h in enumerate(headers)]
     header_rows = (i, i + 1) if two else (i,)
-    table = Table(sheet, header_rows, [c for c in columns if c.header], [], _unit_above(rows[:i]))
+    table = Table(
+        sheet, header_rows, [c for c in columns if c.header], [], _unit_above(rows[:i]), _title_above(rows[:i])
+    )
     header_keys = {header_key(part) for h in headers if h for part in (h, *h.split("/"))}
     header_texts = {part.strip() for h in headers if h for part in (h, *h.split("/"))}
     first = header_rows[-1] + 1
@@ -236,6 +239,24 @@ def find_table(  # noqa: C901, PLR0915
     for c in table.columns:
         c.samples = [v for _, cells in table.data[:50] if c.index < len(cells) and _text(v := cells[c.index])][:3]
     return table
+
+
+ATTACHMENT_LINE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?$")
+
+
+def _title_above(rows: list[list[Any]]) -> str | None:
+    """The title line above a header: the longest line of one text alone (a title is one cell merged across the
+    table), not a 附件1 line nor a line of "填报单位：…" or "日期：…"."""
+    found: list[str] = []
+    for cells in rows:
+        texts = [t for t in (_text(v).strip() for v in cells) if t]
+        if len(texts) != 1:
+            continue
+        text = " ".join(texts[0].split())
+        if ATTACHMENT_LINE.match(text) or ":" in _folded(text) or len(text) < 4:
+            continue
+        found.append(text)
+    return max(found, key=len) if found else None
 
 
 def _unit_above(rows: list[list[Any]]) -> str | None:

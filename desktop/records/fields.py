@@ -72,6 +72,9 @@ class Field:
     # The header words real rosters, 台账 and statistical forms use for this field besides its label (身份证件号码,
     # 公民身份号码 for 身份证号码). No two fields of a record type share one (a test holds this).
     aliases: tuple[str, ...] = ()
+    # A name the whole table shares, which a bureau's sheet gives in its title line rather than a column (the
+    # 台账名称 of a ledger, "桃江县2026年卫生健康重点工作任务推进台账"): without a column, the title gives every row.
+    titled: bool = False
     # For a coded field: everyday words -> code (主治医师 -> intermediate), matched after ``word_key``. A word
     # that may mean several codes maps to them joined by "|" and is refused with the choices named.
     words: dict[str, str] | None = None

@@ -522,7 +522,7 @@ TASK = RecordType(
     "重点任务",
     KeyTask,
     (
-        Field("ledger", "台账名称", required=True, aliases=("台账", "台账名")),
+        Field("ledger", "台账名称", required=True, aliases=("台账", "台账名"), titled=True),
         Field("number", "序号", required=True, aliases=("编号",)),
         Field("title", "任务名称", required=True, aliases=("重点任务", "任务", "工作任务", "任务事项", "工作事项")),
         Field(

@@ -303,6 +303,51 @@ def test_a_task_ledger_whose_own_numbers_are_records_not_row_numbers(demo_db, tm
     assert sorted(tasks) == [("1", "in_progress", dt.date(2027, 12, 1)), ("2", "done", dt.date(2027, 6, 30))]
 
 
+def test_a_task_ledger_without_a_ledger_column_is_named_by_its_title_line_and_the_name_is_not_remembered(
+    demo_db, tmp_path
+):
+    """A bureau's own ledger names itself in its title, merged across the table under an 附件 line, not in a
+    column: every task is on the ledger the title names, the report says where the name came from, and the mapping
+    remembered for the header does not carry it to next year's ledger."""
+    from desktop.excel.importer import layout_mapping
+
+    header = ["序号", "重点任务", "具体内容", "牵头单位", "配合单位", "完成时限", "推进状态"]
+
+    def ledger(year: int) -> Path:
+        return write(
+            tmp_path / f"{year}任务.xlsx",
+            {
+                "Sheet1": [
+                    ["附件1"],
+                    [f"桃江县{year}年卫生健康重点工作任务推进台账"],
+                    ["填报单位：县卫生健康局", None, None, None, None, "填报日期：2026年11月"],
+                    header,
+                    ["1", "推进紧密型县域医共体建设", "完成医共体牵头医院…", "医政股", "财务股", f"{year}年12月", "推进中"],
+                    ["2", "完善家庭医生签约服务", "签约率达到…", "基层股", None, f"{year}年6月30日", "已完成"],
+                ]
+            },
+            merges={"Sheet1": ["A2:G2"]},
+        )
+
+    report = imported(demo_db, "tasks", ledger(2027))
+    layout = report.layouts[0]
+    assert layout.given == {"台账名称": "桃江县2027年卫生健康重点工作任务推进台账（取自表格标题）"}
+    assert "台账名称" not in str(layout_mapping(layout, "tasks").constants)
+    imported(demo_db, "tasks", ledger(2028))
+    with demo_db.session() as s:
+        tasks = s.execute(select(KeyTask.ledger, KeyTask.number).where(KeyTask.ledger.like("桃江县%"))).all()
+    assert sorted(tasks) == [
+        ("桃江县2027年卫生健康重点工作任务推进台账", "1"),
+        ("桃江县2027年卫生健康重点工作任务推进台账", "2"),
+        ("桃江县2028年卫生健康重点工作任务推进台账", "1"),
+        ("桃江县2028年卫生健康重点工作任务推进台账", "2"),
+    ]
+
+    untitled = write(tmp_path / "无标题.xlsx", {"Sheet1": [header, ["1", "某任务", None, "医政股", None, None, "推进中"]]})
+    refused = run_import(demo_db, "tasks", untitled, user="测试", dry_run=True)
+    assert [p.message for p in refused.problems] == ["缺少必填列“台账名称”"]
+
+
 def test_a_training_ledger_names_people_by_id_number(demo_db, tmp_path):
     with demo_db.session() as s:
         someone = s.scalar(select(StaffMember).where(StaffMember.category == "village_doctor").limit(1))
