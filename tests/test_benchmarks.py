@@ -123,8 +123,8 @@ def test_round_trips_count_each_statement_and_each_transactions_begin_and_end(tm
 
 def test_the_link_table_says_how_many_round_trips_a_ratio_leaves_room_for():
     from tests.benchmarks.bench_server import DELAY
-    from tests.benchmarks.results import _link
     from tests.benchmarks.harness import Job
+    from tests.benchmarks.results import _link
 
     def job(key: str, server: bool) -> Job:
         return Job(key, f"{key}, on the server", "", "", lambda c: None, lambda c: None, server=server)

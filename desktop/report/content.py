@@ -147,6 +147,24 @@ class Facts:
     tables: int = 0
     charts: int = 0
 
+    @property
+    def period_end(self) -> str:
+        """How the text names the day the figures are counted at: a quarter's end, or a year's."""
+        return "本季度末" if self.period.quarter is not None else "年末"
+
+    @property
+    def progress_span(self) -> tuple[str, str]:
+        """(the column of a project's progress in the period, what it is counted from)."""
+        return ("本季度进展", "上季度末") if self.period.quarter is not None else ("本年进展", "上年末")
+
+    @property
+    def stale_span(self) -> str:
+        """The quarter a task must have had an update in (desktop/checks/tasks.py: the quarter of the day the check
+        looks at), as the report names it: a year's report names which."""
+        if self.period.quarter is not None:
+            return "本季度"
+        return f"第{'一二三四'[(self.as_of.month - 1) // 3]}季度"
+
     def table(self, title: str) -> str:
         self.tables += 1
         return f"表{self.tables}  {title}"
@@ -289,7 +307,7 @@ def resources(f: Facts) -> list[Block]:
     return [
         Heading(1, "二、卫生资源主要指标"),
         Para(
-            "下表中“由台账计算”的指标按本季度末在岗人员和实有床位、当年常住人口计算，其余为填报数。"
+            f"下表中“由台账计算”的指标按{f.period_end}在岗人员和实有床位、当年常住人口计算，其余为填报数。"
             + targets_note(f.plan, f.period.year)
         ),
         Table(f.table("卫生资源主要指标"), columns, rows, marks),
@@ -396,7 +414,7 @@ def projects(f: Facts) -> list[Block]:
         Column("阶段", 0.1),
         Column("形象进度", 0.18),
         Column("完成/计划投资（万元）", 0.18, True),
-        Column("本季度进展", 0.14),
+        Column(f.progress_span[0], 0.14),
         Column("预警", 0.08),
     ]
     return [
@@ -404,7 +422,7 @@ def projects(f: Facts) -> list[Block]:
         Para(
             f"共{len(ps)}个项目，计划总投资{_num(sum(r.planned_investment for r in ps), 1)}万元，"
             f"累计完成投资{_num(sum(r.investment_completed for r in ps), 1)}万元；逾期未完工{overdue}个，"
-            f"进度滞后{behind}个（表中以底色标出）。“本季度进展”为形象进度较上季度末的增加。"
+            f"进度滞后{behind}个（表中以底色标出）。“{f.progress_span[0]}”为形象进度较{f.progress_span[1]}的增加。"
         ),
         Table(f.table("建设项目进展"), columns, rows, marks),
     ]
@@ -418,7 +436,7 @@ def tasks(f: Facts) -> list[Block]:
             t.lead_unit,
             cn_date(t.deadline) if t.deadline else "—",
             t.status_label,
-            "逾期" if t.overdue else "本季度未更新",
+            "逾期" if t.overdue else f"{f.stale_span}未更新",
         ]
         for t in f.tasks
         if t.overdue or t.stale
@@ -428,7 +446,7 @@ def tasks(f: Facts) -> list[Block]:
         Para(
             "、".join(f"{k}{v}项" for k, v in status.items())
             + "。"
-            + ("逾期和本季度未更新进展的任务如下。" if rows else "")
+            + (f"逾期和{f.stale_span}未更新进展的任务如下。" if rows else "")
         ),
     ]
     if rows:
@@ -439,7 +457,7 @@ def tasks(f: Facts) -> list[Block]:
             Column("状态", 0.1),
             Column("情况", 0.14),
         ]
-        out.append(Table(f.table("逾期和本季度未更新进展的重点任务"), columns, rows))
+        out.append(Table(f.table(f"逾期和{f.stale_span}未更新进展的重点任务"), columns, rows))
     return out
 
 

@@ -322,7 +322,7 @@ def test_a_task_ledger_without_a_ledger_column_is_named_by_its_title_line_and_th
                     [f"桃江县{year}年卫生健康重点工作任务推进台账"],
                     ["填报单位：县卫生健康局", None, None, None, None, "填报日期：2026年11月"],
                     header,
-                    ["1", "推进紧密型县域医共体建设", "完成医共体牵头医院…", "医政股", "财务股", f"{year}年12月", "推进中"],
+                    ["1", "推进紧密型县域医共体建设", "完成牵头医院…", "医政股", "财务股", f"{year}年12月", "推进中"],
                     ["2", "完善家庭医生签约服务", "签约率达到…", "基层股", None, f"{year}年6月30日", "已完成"],
                 ]
             },
@@ -343,7 +343,8 @@ def test_a_task_ledger_without_a_ledger_column_is_named_by_its_title_line_and_th
         ("桃江县2028年卫生健康重点工作任务推进台账", "2"),
     ]
 
-    untitled = write(tmp_path / "无标题.xlsx", {"Sheet1": [header, ["1", "某任务", None, "医政股", None, None, "推进中"]]})
+    row = ["1", "某任务", None, "医政股", None, None, "推进中"]
+    untitled = write(tmp_path / "无标题.xlsx", {"Sheet1": [header, row]})
     refused = run_import(demo_db, "tasks", untitled, user="测试", dry_run=True)
     assert [p.message for p in refused.problems] == ["缺少必填列“台账名称”"]
 

@@ -227,3 +227,37 @@ def test_reportlab_measures_text_with_its_c_accelerator():
     from reportlab.lib import rl_accel
 
     assert isinstance(rl_accel.instanceStringWidthTTF, types.BuiltinFunctionType)
+
+
+@pytest.mark.parametrize(
+    ("period", "today", "progress", "since", "stale"),
+    [
+        (PERIOD, TODAY, "本季度进展", "上季度末", "本季度"),
+        (Period(2026), dt.date(2027, 1, 20), "本年进展", "上年末", "第四季度"),
+        (Period(2026), TODAY, "本年进展", "上年末", "第四季度"),  # the year so far: as of today, in its 4th quarter
+        (Period(2026), dt.date(2026, 5, 6), "本年进展", "上年末", "第二季度"),
+    ],
+)
+def test_a_years_report_speaks_of_the_year_and_of_the_quarter_its_tasks_are_judged_in(
+    demo_db, period, today, progress, since, stale
+):
+    from db.models import KeyTask
+    from desktop.report.content import Para, Table, gather, projects, resources, tasks
+
+    with demo_db.session() as session:  # gather loads the default norms on first use
+        # A task never reported on, due long after: not updated in any quarter, and not overdue.
+        task = dict(ledger="测试台账", number="1", title="从未填报的任务", lead_unit="医政股", status="in_progress")
+        session.add(KeyTask(**task, deadline=dt.date(2030, 12, 31)))
+        session.flush()
+        f = gather(session, period, today)
+    texts = [b.text for part in (resources(f), projects(f), tasks(f)) for b in part if isinstance(b, Para)]
+    tables = [b for part in (projects(f), tasks(f)) for b in part if isinstance(b, Table)]
+    assert progress in [c.head for c in tables[0].columns]
+    assert f"“{progress}”为形象进度较{since}的增加" in " ".join(texts)
+    assert ("本季度末在岗人员" if period.quarter else "年末在岗人员") in " ".join(texts)
+    other = {"本季度", "第一季度", "第二季度", "第三季度", "第四季度"} - {stale}
+    assert len(tables) == 2  # the demo has tasks overdue or not updated at each of these days
+    assert tables[1].caption.endswith(f"逾期和{stale}未更新进展的重点任务")
+    shown = {row[-1] for row in tables[1].rows}
+    assert f"{stale}未更新" in shown and shown <= {"逾期", f"{stale}未更新"}
+    assert not any(f"{o}未更新" in shown for o in other)
