@@ -194,9 +194,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if result.pages:
-        print(f"已生成{period.label}季度报告：{result.path}（{result.pages} 页，字体：{result.font.family}）")
+        print(f"已生成{period.label}工作报告：{result.path}（{result.pages} 页，字体：{result.font.family}）")
     else:
-        print(f"已生成{period.label}季度报告的 Word 文件：{result.path}（可修改后再签发）")
+        print(f"已生成{period.label}工作报告的 Word 文件：{result.path}（可修改后再签发）")
     if result.font.warning and result.pages:
         print(f"注意：{result.font.warning}")
     return 0

@@ -24,6 +24,7 @@ class ReportResult:
     path: Path
     pages: int  # the PDF's pages; 0 for a Word file, whose pages its reader lays out
     font: FontSet
+    period: Period  # a quarter's, or a year's: what the messages call it
 
 
 class ReportFormatError(UserError, ValueError):
@@ -72,4 +73,4 @@ def build_report(
 
             pages = pdf.write(report, partial, fonts)
     step()
-    return ReportResult(out, pages, fonts)
+    return ReportResult(out, pages, fonts, period)

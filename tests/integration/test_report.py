@@ -176,10 +176,13 @@ def test_the_report_command_writes_pdf_or_word_by_the_extension(demo_db, tmp_pat
     pdf = tmp_path / "r.pdf"
     args = ["report", "--db", demo_db.target, "--period", "2026Q3", "--doc-number", "清卫健〔2026〕9号"]
     assert main([*args, "--out", str(pdf)]) == 0
-    assert "已生成2026年第三季度季度报告" in capsys.readouterr().out and pdf.stat().st_size > 10_000
+    assert "已生成2026年第三季度工作报告：" in capsys.readouterr().out and pdf.stat().st_size > 10_000
     docx = tmp_path / "r.docx"
     assert main([*args, "--out", str(docx)]) == 0
-    assert "Word 文件" in capsys.readouterr().out
+    assert "已生成2026年第三季度工作报告的 Word 文件" in capsys.readouterr().out
+    year = ["report", "--db", demo_db.target, "--period", "2026", "--out", str(tmp_path / "y.pdf")]
+    assert main(year) == 0
+    assert "已生成2026年工作报告：" in capsys.readouterr().out  # a year's, not a 季度报告
     assert "清卫健〔2026〕9号" in " ".join(p.text for p in Document(str(docx)).paragraphs)
     assert main([*args, "--out", str(tmp_path / "r.odt")]) != 0
     assert "只能保存为 PDF（.pdf）或 Word（.docx）" in capsys.readouterr().err

@@ -122,7 +122,8 @@ def _report_printed(window, tmp_path, monkeypatch, lp):
     pdf.write_bytes(b"%PDF-1.4\n")
     font = SimpleNamespace(warning="")
     monkeypatch.setattr(
-        "desktop.ui.pages.reports.build_report", lambda *a, **k: SimpleNamespace(path=pdf, pages=3, font=font)
+        "desktop.ui.pages.reports.build_report",
+        lambda *a, **k: SimpleNamespace(path=pdf, pages=3, font=font, period=window.period),
     )
     monkeypatch.setattr("desktop.ui.pages.reports.sys.platform", "linux")
     monkeypatch.setattr("desktop.ui.pages.reports.shutil.which", lambda name: "/usr/bin/lp" if lp else None)

@@ -275,9 +275,9 @@ class ReportsPage(Page):
 
     def report_done(self, result) -> None:
         if result.pages:
-            text = f"已生成 {result.pages} 页的季度报告：\n{result.path}"
+            text = f"已生成 {result.pages} 页的{result.period.label}工作报告：\n{result.path}"
         else:
-            text = f"已生成季度报告的 Word 文件，可修改后再签发：\n{result.path}"
+            text = f"已生成{result.period.label}工作报告的 Word 文件，可修改后再签发：\n{result.path}"
         box = QMessageBox(QMessageBox.Icon.Information, "报告已生成", text, parent=self)
         if result.font.warning:
             box.setInformativeText(result.font.warning)
