@@ -12,9 +12,15 @@ the handle, so its native dialog is kept there.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from PySide6.QtCore import QFileInfo
+from PySide6.QtCore import QFileInfo, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
+
+
+def documents_folder() -> Path:
+    """Where a file the app proposes to save goes when nothing else says where: the user's documents."""
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
 
 
 class NameOnlyIconProvider(QFileIconProvider):

@@ -48,6 +48,9 @@ def layout_to_confirm(report: ImportReport) -> SheetLayout | None:
     return layout if header_problems(report, layout) or not layout.in_template_columns else None
 
 
+PASTED = "粘贴的表格"  # what pasted rows are called where a file's name would be
+
+
 class ImportWizard(QDialog):
     def __init__(self, win, kind: str = "staff") -> None:  # noqa: PLR0915
         super().__init__(win)
@@ -69,14 +72,16 @@ class ImportWizard(QDialog):
         self.kind.setCurrentIndex(self.kind.findData(kind))
         self.kind.currentIndexChanged.connect(self.forget_mapping)
         row.addWidget(self.kind)
-        row.addWidget(QLabel("文件"))
+        self._pasted: Path | None = None  # rows pasted from Excel or WPS, in a temporary file (paste)
+        self.file_label = QLabel("文件")
+        row.addWidget(self.file_label)
         self.file = QLineEdit()
         self.file.setObjectName("importFile")
         self.file.textChanged.connect(self.forget_mapping)
         row.addWidget(self.file, 1)
-        browse = QPushButton("选择文件…")
-        browse.clicked.connect(self.choose_file)
-        row.addWidget(browse)
+        self.browse = QPushButton("选择文件…")
+        self.browse.clicked.connect(self.choose_file)
+        row.addWidget(self.browse)
         self.check_button = QPushButton("检查")
         self.check_button.setObjectName("importCheck")
         self.check_button.clicked.connect(self.check)
@@ -192,8 +197,31 @@ class ImportWizard(QDialog):
             self.file.setText(path)
             self.check()
 
+    def paste(self, path: Path) -> None:
+        """Check rows pasted from Excel or WPS, which the caller wrote to ``path`` (a temporary file it removes
+        after): the clerk sees 粘贴的表格 where a file's name would be, never the temporary file's, and what she
+        saves from here (a problem list, a mapping) is proposed in her documents, not beside it."""
+        self._pasted = path
+        self.setWindowTitle("粘贴导入")
+        self.file_label.setText("来源")
+        self.file.setText(PASTED)
+        self.file.setReadOnly(True)
+        self.browse.hide()
+        self.check()
+
+    def source(self) -> str:
+        """The file the import reads: the one chosen, or the rows pasted."""
+        return str(self._pasted) if self._pasted is not None else self.file.text().strip()
+
+    def _saved_beside(self, suffix: str) -> str:
+        """A file proposed beside the one read (its name and ``suffix``); for pasted rows, in the documents."""
+        if self._pasted is not None:
+            return str(file_dialogs.documents_folder() / f"{PASTED}{suffix}")
+        source = Path(self.source())
+        return str(source.with_name(source.stem + suffix)) if source.name else suffix.lstrip("_")
+
     def check(self) -> None:
-        kind, path, db = self.kind.currentData(), self.file.text().strip(), self.win.db
+        kind, path, db = self.kind.currentData(), self.source(), self.win.db
         if not path:
             self.summary.setText("请先选择文件。")
             return
@@ -230,7 +258,7 @@ class ImportWizard(QDialog):
         layout = layout_to_confirm(report)
         doubts = header_problems(report, layout) if layout is not None else []
         self.tabs.setTabVisible(self.tabs.indexOf(self.mapping_step), layout is not None)
-        text = f"{Path(report.file).name}：{report.summary()}"
+        text = f"{PASTED if self._pasted is not None else Path(report.file).name}：{report.summary()}"
         if layout is not None:
             rtype = TEMPLATES[report.kind].rtype
             given = self.mapping is not None
@@ -291,9 +319,7 @@ class ImportWizard(QDialog):
     def save_mapping(self) -> None:
         kind = self.kind.currentData()
         mapping = self.mapping_step.mapping(kind)
-        source = Path(self.file.text().strip())
-        default = str(source.with_name(source.stem + "_列对应.json")) if source.name else "列对应.json"
-        path, _ = file_dialogs.save_file_name(self, "保存列对应", default, MAPPING_FILES)
+        path, _ = file_dialogs.save_file_name(self, "保存列对应", self._saved_beside("_列对应.json"), MAPPING_FILES)
         if not path:
             return
         try:
@@ -326,14 +352,14 @@ class ImportWizard(QDialog):
     def save_problem_file(self) -> None:
         if not self.report:
             return
-        default = str(Path(self.report.file).with_name(Path(self.report.file).stem + "_问题标注.xlsx"))
+        default = self._saved_beside("_问题标注.xlsx")
         path, _ = file_dialogs.save_file_name(self, "保存问题清单", default, "Excel 工作簿 (*.xlsx)")
         if path:
             write_problem_workbook(self.report, path)
             self.win.statusBar().showMessage(f"问题已标注在：{path}", 8000)
 
     def confirm(self, *, good_rows_only: bool) -> None:
-        kind, path, db = self.kind.currentData(), self.file.text().strip(), self.win.db
+        kind, path, db = self.kind.currentData(), self.source(), self.win.db
 
         mapping = self.mapping
 

@@ -3,6 +3,8 @@ column, a search box on every record page with Ctrl+F, and export and print of e
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 from sqlalchemy import func, select
 
 from db.models import Submission
+from desktop.ui import file_dialogs
 from desktop.ui.list_view import ColumnFilter
 from desktop.ui.tablemodel import FILTERED_MARK
 
@@ -185,6 +188,12 @@ def test_ctrl_v_of_rows_goes_through_the_imports_checks_and_preview_then_updates
     def look(wizard):
         seen.append(wizard)
         assert isinstance(wizard, ImportWizard) and wizard.windowTitle() == "粘贴导入"
+        # The clerk sees what she pasted, not the temporary file it was written to, and a problem list she saves
+        # is proposed in her documents, not in that folder (removed when the wizard closes).
+        shown = [wizard.file.text(), wizard.summary.text()]
+        assert shown[0] == "粘贴的表格" and shown[1].startswith("粘贴的表格：")
+        assert not any("countyhealth-paste" in t or ".txt" in t for t in shown)
+        assert Path(wizard._saved_beside("_问题标注.xlsx")).parent == file_dialogs.documents_folder()
         report = wizard.report
         assert not report.problems, [p.message for p in report.problems]
         assert report.count("changed") == 1 and report.count("new") == 0  # matched by the masked number

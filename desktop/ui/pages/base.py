@@ -127,9 +127,7 @@ class Page(QWidget):
             path = folder / "粘贴的表格.txt"
             path.write_text(text, encoding="utf-8")
             wizard = ImportWizard(self.win, self.import_kind)
-            wizard.setWindowTitle("粘贴导入")
-            wizard.file.setText(str(path))
-            wizard.check()
+            wizard.paste(path)
             self.win.ask(wizard)
         finally:
             shutil.rmtree(folder, ignore_errors=True)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -62,10 +62,6 @@ def _open_to_print(path: Path, why: str) -> str:
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return f"{why}，已用 PDF 阅读器打开报告：请在阅读器中选择“打印”。"
     return f"{why}，也没有能打开 PDF 的阅读器。请到下面的文件夹找到报告，复制到能打印的电脑上打印：\n{path.parent}"
-
-
-def documents_folder() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
 
 
 class ReportsPage(Page):
@@ -192,7 +188,7 @@ class ReportsPage(Page):
 
     def default_name(self, what: str) -> str:
         area = self.win.windowTitle().split(" — ")[1] if " — " in self.win.windowTitle() else ""
-        return str(documents_folder() / f"{area}{self.win.period}_{what}.xlsx")
+        return str(file_dialogs.documents_folder() / f"{area}{self.win.period}_{what}.xlsx")
 
     def export(self, *, keys: list[str] | None = None, path: str | None = None) -> None:
         """Export the checked sheets (or the given ones, from a record page's own export button)."""
