@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from db import Database
 from db.access import tables_written
 from db.files import written_whole
-from db.models import Facility, ImportMapping
+from db.models import Facility, ImportMapping, KeyTask
+from desktop.checks.findings import cn_date
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
 from desktop.excel.mapping import CERTAIN, IGNORE, ColumnMapping, HeaderMatcher, header_key, header_unit, signature
@@ -341,6 +342,7 @@ class SheetLayout:
     confirmed: dict[str, dict[str, str]] = field(default_factory=dict)  # names the clerk confirmed, by field
     offset: int = 0  # the sheet's place in the file, times SHEET_ROWS
     units: dict[int, str] = field(default_factory=dict)  # column -> the unit its header names, not the field's
+    progress_column: int | None = None  # a ledger's column of each record's progress (推进情况): _progress_in_rows
 
     @property
     def sheet(self) -> str:
@@ -356,8 +358,13 @@ class SheetLayout:
         return own and not self.given
 
     def not_placed(self) -> list[str]:
-        """The headers of columns read as no field: neither placed nor a row number or a worked-out value."""
-        return [c.header for c in self.table.columns if c.index not in self.columns and not c.match.ignored]
+        """The headers of columns read as no field: neither placed nor a row number or a worked-out value (nor
+        the progress a ledger keeps beside each record)."""
+        return [
+            c.header
+            for c in self.table.columns
+            if c.index not in self.columns and not c.match.ignored and c.index != self.progress_column
+        ]
 
     def left_out(self) -> str:
         """The rows under the header not read as records, as the clerk is told: 第12行（合计、小计或“其中”行）…"""
@@ -372,6 +379,8 @@ class SheetLayout:
             f = self.columns.get(c.index)
             if f is not None:
                 parts.append(c.header if c.header == f.label else f"{c.header}→{f.label}")
+            elif c.index == self.progress_column:
+                parts.append(f"{c.header}→任务进展")
         parts += [f"{label}＝{shown}" for label, shown in self.given.items()]
         return "；".join(parts)
 
@@ -916,8 +925,10 @@ def plan_import(  # noqa: C901, PLR0915
     *,
     mapping: ColumnMapping | None = None,
     progress: Callable[[int, int], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> ImportReport:
-    """Read and check a file; class every row (and every progress report, for projects and tasks); write nothing."""
+    """Read and check a file; class every row (and every progress report, for projects and tasks); write nothing.
+    ``as_of``: the day a ledger's progress column reports on (the period's last day; by default today)."""
     if kind not in TEMPLATES:
         raise ExcelError(f"没有“{kind}”类模板。可用：{'、'.join(TEMPLATES)}")
     spec = TEMPLATES[kind]
@@ -949,6 +960,8 @@ def plan_import(  # noqa: C901, PLR0915
             report.skipped_sheets.append(sheet)  # a sheet of notes or workings beside the records
             continue
         layout.offset = len(report.layouts) * SHEET_ROWS
+        if kind == "tasks" and book.updates is None:
+            _mark_progress_column(layout, spec)
         report.layouts.append(layout)
     if not report.layouts:
         # Headers that name no field (pinyin, English, another system's): the first sheet's first row is taken as
@@ -1005,7 +1018,92 @@ def plan_import(  # noqa: C901, PLR0915
         report.update_plans = _classify(
             parsed_u, _update_keys, lambda: _existing_updates(session, u), report.problems, {}
         )
+    elif kind == "tasks" and not report.problems:
+        report.update_plans = _progress_in_rows(session, spec, report, as_of or dt.date.today())
     return report
+
+
+def _mark_progress_column(layout: SheetLayout, spec: TemplateKind) -> None:
+    """A column of a task ledger no task field takes whose header says it holds the progress (推进情况, 进展情况):
+    _progress_in_rows reads it, and it is not among the columns left out."""
+    assert spec.updates is not None
+    note = spec.updates.rtype.field("note")
+    matcher = HeaderMatcher([note])
+    for c in layout.table.columns:
+        m = matcher.match(c.header)
+        if c.index not in layout.columns and m.field is note and m.confidence >= CERTAIN:
+            layout.progress_column = c.index
+            return
+
+
+def _progress_in_rows(session: Session, spec: TemplateKind, report: ImportReport, as_of: dt.date) -> list[RowPlan]:
+    """A bureau's own task ledger keeps each task's progress in a column beside it (推进情况), written over each
+    quarter, where our template has a sheet of dated reports. Each row's text becomes the task's progress report
+    as of ``as_of``, in the status the row gives the task: one per task and day, so the same ledger imported again
+    for the period changes that report rather than adding another. A text one of the task's earlier reports already
+    says is no new progress (a task the clerk did not touch this quarter, or a ledger of an earlier period), and the
+    task is left unreported."""
+    assert spec.updates is not None
+    progress = _LedgerProgress(session, spec, report, as_of)
+    out: list[RowPlan] = []
+    for layout in report.layouts:
+        column = next((c for c in layout.table.columns if c.index == layout.progress_column), None)
+        if column is None:
+            continue
+        read = [
+            plan
+            for excel_row, row in layout.table.data
+            if (
+                plan := progress.plan(layout, column, excel_row, row[column.index] if column.index < len(row) else None)
+            )
+        ]
+        out += read
+        shown = f"{column.header} → {cn_date(as_of)}的{progress.note.label}"
+        report.readings.append(Reading(layout.sheet, column.letter, progress.label, shown, len(read)))
+    return out
+
+
+class _LedgerProgress:
+    """What _progress_in_rows reads each row against: the tasks' reports and statuses as stored."""
+
+    def __init__(self, session: Session, spec: TemplateKind, report: ImportReport, as_of: dt.date) -> None:
+        u = spec.updates
+        assert u is not None
+        self.report, self.as_of = report, as_of
+        self.note = u.rtype.field("note")
+        self.label = u.rtype.label
+        self.places = {id(p): n for n, p in enumerate(report.plans, 1)}  # a new task's placeholder is minus this
+        self.by_row = {(p.sheet, p.row): p for p in report.plans}
+        self.existing = _existing_updates(session, u)
+        self.said: dict[int, set[str]] = {}  # task -> what its reports before as_of said
+        for (_u, task, day), (_id, values) in self.existing.items():
+            if day < as_of:
+                self.said.setdefault(task, set()).add(values.get("note"))
+        self.statuses: dict[int, str] = dict(session.execute(select(KeyTask.id, KeyTask.status)).tuples().all())
+        self.unset = spec.rtype.field("status").default  # a new task's, when the ledger gives none
+
+    def plan(self, layout: SheetLayout, column: Column, excel_row: int, raw: Any) -> RowPlan | None:
+        plan = self.by_row.get((layout.sheet, excel_row))
+        if plan is None or raw is None or not str(raw).strip():
+            return None
+        try:
+            text = self.note.parse(raw)
+        except InvalidValue as exc:
+            self.report.problems.append(Problem(layout.sheet, excel_row, column.letter, column.header, raw, str(exc)))
+            return None
+        owner = plan.record_id if plan.record_id is not None else -self.places[id(plan)]
+        status = plan.values.get("status") or self.statuses.get(owner) or self.unset
+        values = {"task_id": owner, "date": self.as_of, "status": status, "note": text}
+        key = ("update", owner, self.as_of)
+        update = RowPlan(excel_row, str(key[1:]), values, sheet=layout.sheet, offset=layout.offset, title=plan.title)
+        if text in self.said.get(owner, ()):
+            return None
+        if key in self.existing:
+            update.record_id, current = self.existing[key]
+            update.current = current
+            update.changes = {n: (current.get(n), v) for n, v in values.items() if current.get(n) != v}
+            update.action = "changed" if update.changes else "unchanged"
+        return update
 
 
 def _whole_rows(
@@ -1156,6 +1254,7 @@ def run_import(  # noqa: C901, PLR0915
     good_rows_only: bool = False,
     mapping: ColumnMapping | None = None,
     progress: Callable[[int, int], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> ImportReport:
     """Check, then write in one transaction: everything if the file is good; only the good rows if asked;
     nothing otherwise (or on a dry run). A sheet of the bureau's own is read with ``mapping`` if given, else
@@ -1163,7 +1262,7 @@ def run_import(  # noqa: C901, PLR0915
     imported with is remembered for the next file with that header."""
     # A city's rows make a few hundred thousand objects, none of them cyclic garbage, while checked and written.
     with db.session() as session, paused_gc():
-        report = plan_import(session, kind, path, mapping=mapping, progress=progress)
+        report = plan_import(session, kind, path, mapping=mapping, progress=progress, as_of=as_of)
         work = [p for p in report.plans + report.update_plans if p.action != "unchanged"]
         if dry_run or (report.problems and not good_rows_only) or not work:
             return report
@@ -1208,11 +1307,11 @@ def run_import(  # noqa: C901, PLR0915
             if owner < 0:
                 if owner not in new_ids:  # its record had a problem and was not written
                     report.problems.append(
-                        Problem(spec.updates.name, plan.row, "", "", None, "所属记录未能导入，此进度未写入")
+                        Problem(plan.sheet, plan.row, "", "", None, "所属记录未能导入，此进度未写入")
                     )
                     continue
                 plan.values[owner_field] = owner = new_ids[owner]
-            with _row(session, report, spec.updates.rtype, plan, sheet=spec.updates.name) as ok:
+            with _row(session, report, spec.updates.rtype, plan, sheet=plan.sheet) as ok:
                 if plan.action == "new":
                     _add_update(session, kind, owner, plan.values, user)
                 else:

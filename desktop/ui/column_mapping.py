@@ -46,13 +46,18 @@ ID_LIKE = re.compile(r"\d{17}[\dXx]|\d{15}")
 MOBILE_LIKE = re.compile(r"1\d{10}")
 
 
+PROGRESS = "进展情况（任务进展）"  # what a ledger's progress column is read as (SheetLayout.progress_column)
+
+
 @dataclass
 class MappingRow:
     """One column of the sheet: what the check read it as, and what the clerk chose."""
 
     column: SheetColumn
     chosen: str  # a field name, or IGNORE
-    state: str  # placed, proposal, twin (also looks like a placed field), worked_out, unknown, chosen
+    # placed, proposal, twin (also looks like a placed field), worked_out, progress (a ledger's 推进情况, read as
+    # each record's progress report), unknown, chosen
+    state: str
     reading: str = ""  # how its values were read ("主治医师 → 中级"), when the report says
 
 
@@ -110,6 +115,8 @@ class ColumnMappingModel(QAbstractTableModel):
                 row = MappingRow(c, match.field.name, "proposal")
             elif match.field is not None:
                 row = MappingRow(c, IGNORE, "twin")
+            elif c.index == layout.progress_column:
+                row = MappingRow(c, IGNORE, "progress")
             elif match.ignored:
                 row = MappingRow(c, IGNORE, "chosen" if confirmed else "worked_out")
             else:
@@ -167,6 +174,8 @@ class ColumnMappingModel(QAbstractTableModel):
             return f"也像“{like.label}”，未导入" if like is not None else NOT_IMPORTED
         if r.state == "worked_out":
             return "无需导入（序号或由其他列计算）"
+        if r.state == "progress" and f is None:
+            return "已对应：每行记为该任务在报告期末的进展"
         if r.state == "unknown":
             return "未识别，不导入"
         return "已选择" if f is not None else NOT_IMPORTED
@@ -202,6 +211,8 @@ class ColumnMappingModel(QAbstractTableModel):
             if col == self.SAMPLES:
                 return "、".join(sample_text(v, f) for v in r.column.samples)
             if col == self.FIELD:
+                if f is None and r.state == "progress":
+                    return PROGRESS
                 return f.label if f is not None else NOT_IMPORTED
             if col == self.STATE:
                 return self.state_text(r)
@@ -212,9 +223,9 @@ class ColumnMappingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if r.state in ("proposal", "twin"):
                 return QBrush(AMBER)
-            if f is None:
+            if f is None and r.state != "progress":
                 return QBrush(GREY)
-        if role == Qt.ItemDataRole.ForegroundRole and f is None and r.state not in ("proposal", "twin"):
+        if role == Qt.ItemDataRole.ForegroundRole and f is None and r.state not in ("proposal", "twin", "progress"):
             return QBrush(GREY_TEXT)
         return None
 
@@ -235,7 +246,9 @@ class FieldChooser(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:  # noqa: N802
         model: ColumnMappingModel = index.model()
         box = QComboBox(parent)
-        box.addItem(NOT_IMPORTED, IGNORE)
+        # A ledger's progress column is read as each task's progress unless given to a field: that is its
+        # no-field choice (the import reads it by its header whatever a mapping says).
+        box.addItem(PROGRESS if model.rows[index.row()].state == "progress" else NOT_IMPORTED, IGNORE)
         for f in model.fields:
             box.addItem(f.label, f.name)
         box.setMaxVisibleItems(25)

@@ -209,6 +209,11 @@ class ImportWizard(QDialog):
         self.browse.hide()
         self.check()
 
+    def progress_day(self):
+        """The day a ledger's progress column reports on: the last day of the window's period (today while it
+        runs), as the checks read that period."""
+        return self.win.period.as_of(self.win.today)
+
     def source(self) -> str:
         """The file the import reads: the one chosen, or the rows pasted."""
         return str(self._pasted) if self._pasted is not None else self.file.text().strip()
@@ -228,8 +233,12 @@ class ImportWizard(QDialog):
 
         mapping = self.mapping
 
+        as_of = self.progress_day()
+
         def job(progress, cancelled):
-            return run_import(db, kind, path, user=self.win.user, dry_run=True, mapping=mapping, progress=progress)
+            return run_import(
+                db, kind, path, user=self.win.user, dry_run=True, mapping=mapping, progress=progress, as_of=as_of
+            )
 
         run_task(self, "正在检查文件…", job, self.show_report, failure=None, on_error=self.show_error)
 
@@ -363,10 +372,13 @@ class ImportWizard(QDialog):
 
         mapping = self.mapping
 
+        as_of = self.progress_day()
+
         def job(progress, cancelled):
             return run_import(
-                db, kind, path, user=self.win.user, good_rows_only=good_rows_only, mapping=mapping, progress=progress
-            )
+                db, kind, path, user=self.win.user, good_rows_only=good_rows_only, mapping=mapping, progress=progress,
+                as_of=as_of,
+            )  # fmt: skip
 
         def done(report: ImportReport) -> None:
             self.win.records_changed(report.changed)

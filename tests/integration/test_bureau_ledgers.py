@@ -590,3 +590,77 @@ def test_headers_that_name_no_field_are_a_header_for_the_clerk_to_place_not_a_de
                                                          "人员类别", "在岗状态"], strict=True)))  # fmt: skip
     imported(demo_db, "staff", path, mapping=mapping)
     assert staff_of(demo_db, "拼一")["拼一"].title == "intermediate"
+
+
+def imported_again(db, path: Path, as_of: dt.date) -> int:
+    report = run_import(db, "tasks", path, user="测试", as_of=as_of)
+    assert not report.problems, [(p.where, p.message) for p in report.problems]
+    return report.count_updates("new") + report.count_updates("changed")
+
+
+def test_a_task_ledgers_progress_column_becomes_each_tasks_report_for_the_period_once(demo_db, tmp_path):
+    """A bureau's ledger says where each task stands in a 推进情况 column it writes over each quarter: imported for
+    a period, each text is the task's progress report on the period's last day, in the row's status; the same
+    ledger imported again changes those reports, not adds more; a task whose text is what its last report said
+    gets no report (it did not move this quarter), and the check then still finds it not updated."""
+    from db.models import TaskUpdate
+    from desktop.checks.runner import run_checks
+    from desktop.periods import Period
+
+    header = ["台账名称", "序号", "重点任务", "牵头单位", "推进状态", "推进情况"]
+
+    def ledger(name: str, rows: list[list]) -> Path:
+        return write(tmp_path / name, {"台账": [["县卫生健康重点任务推进台账"], header, *rows]})
+
+    q3, q4 = Period(2026, 3), Period(2026, 4)
+    first = ledger("三季度.xlsx", [
+        ["进展台账", "1", "推进医共体建设", "医政股", "推进中", "已完成牵头医院章程修订"],
+        ["进展台账", "2", "完善家庭医生签约", "基层股", "推进中", "签约率达到45%"],
+        ["进展台账", "3", "建设中医馆", "中医股", "未启动", None],
+    ])  # fmt: skip
+    report = imported(demo_db, "tasks", first, as_of=q3.end)
+    assert (report.count("new"), report.count_updates("new")) == (3, 2)
+    assert "推进情况" not in report.ignored_columns and "推进情况→任务进展" in report.layouts[0].described()
+    assert [(r.column, r.shown, r.cells) for r in report.readings if r.header == "任务进展"] == [
+        ("F", "推进情况 → 2026年9月30日的进展情况", 2)
+    ]
+
+    def reports() -> list[tuple[str, dt.date, str, str]]:
+        with demo_db.session() as s:
+            rows = s.execute(
+                select(KeyTask.number, TaskUpdate.date, TaskUpdate.status, TaskUpdate.note)
+                .join(KeyTask, KeyTask.id == TaskUpdate.task_id)
+                .where(KeyTask.ledger == "进展台账")
+                .order_by(KeyTask.number, TaskUpdate.date)
+            ).all()
+        return [tuple(r) for r in rows]
+
+    assert reports() == [
+        ("1", q3.end, "in_progress", "已完成牵头医院章程修订"),
+        ("2", q3.end, "in_progress", "签约率达到45%"),
+    ]
+    # The same ledger again for the same quarter, one text corrected: that report changes, nothing is added.
+    again = ledger("三季度更正.xlsx", [
+        ["进展台账", "1", "推进医共体建设", "医政股", "推进中", "已完成牵头医院章程修订"],
+        ["进展台账", "2", "完善家庭医生签约", "基层股", "推进中", "签约率达到46%"],
+    ])  # fmt: skip
+    report = imported(demo_db, "tasks", again, as_of=q3.end)
+    assert (report.count_updates("changed"), report.count_updates("unchanged"), report.count_updates("new")) == (
+        1,
+        1,
+        0,
+    )
+    # The next quarter: task 1 moved and is done, task 2's text is as it was (it did not move).
+    later = ledger("四季度.xlsx", [
+        ["进展台账", "1", "推进医共体建设", "医政股", "已完成", "医共体已挂牌运行"],
+        ["进展台账", "2", "完善家庭医生签约", "基层股", "推进中", "签约率达到46%"],
+    ])  # fmt: skip
+    imported(demo_db, "tasks", later, as_of=q4.end)
+    assert reports()[-1] == ("2", q3.end, "in_progress", "签约率达到46%")
+    assert ("1", q4.end, "done", "医共体已挂牌运行") in reports() and len(reports()) == 3
+    # The third quarter's ledger brought in again for the fourth: what it says was said then, nothing goes back.
+    assert imported_again(demo_db, again, q4.end) == 0 and len(reports()) == 3
+    with demo_db.session() as s:
+        run = run_checks(s, q4, today=dt.date(2027, 1, 10))
+        stale = {f.where.name for f in run.findings if f.rule_id == "task_stale"}
+    assert any("完善家庭医生签约" in n for n in stale) and not any("推进医共体建设" in n for n in stale)

@@ -303,3 +303,43 @@ def test_the_problems_are_listed_in_the_order_of_their_rows(window, demo_db, tmp
     wizard.check()
     # A view that allows sorting starts with no sort column: the rows as the check gives them, not by message.
     assert [wizard.problems.index(r, 1).data() for r in range(3)] == ["2", "3", "4"]
+
+
+def test_a_ledgers_progress_column_is_shown_as_read_and_written_for_the_windows_period(
+    window, demo_db, tmp_path, monkeypatch
+):
+    """The 推进情况 column of a bureau's task ledger: the 列对应 step says it is read as each task's progress at the
+    end of the window's period (no grey 不导入), and 全部导入 writes those reports dated so."""
+    from openpyxl import Workbook
+
+    from db.models import KeyTask, TaskUpdate
+
+    path = tmp_path / "台账.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    for row in (
+        ["卫生健康重点任务推进台账"],
+        ["台账名称", "序号", "重点任务", "牵头单位", "推进状态", "推进情况"],
+        ["窗口台账", "1", "推进医共体建设", "医政股", "推进中", "已完成章程修订"],
+    ):
+        ws.append(row)
+    wb.save(path)
+    wizard = ImportWizard(window, "tasks")
+    wizard.show()
+    wizard.file.setText(str(path))
+    wizard.check()
+    end = window.period.as_of(window.today)
+    assert "进度记录新增 1 条" in wizard.summary.text()
+    model = wizard.mapping_step.model
+    row = row_of(wizard, "推进情况")
+    assert model.index(row, model.FIELD).data() == "进展情况（任务进展）"
+    assert model.index(row, model.STATE).data().startswith("已对应")
+    assert model.index(row, model.READINGS).data() == f"推进情况 → {end.year}年{end.month}月{end.day}日的进展情况"
+    assert model.index(row, model.FIELD).data(Qt.ItemDataRole.BackgroundRole) is None
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    wizard.import_all.click()
+    with demo_db.session() as s:
+        reports = s.execute(
+            select(TaskUpdate.date, TaskUpdate.note).join(KeyTask).where(KeyTask.ledger == "窗口台账")
+        ).all()
+    assert [tuple(r) for r in reports] == [(end, "已完成章程修订")]
