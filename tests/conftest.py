@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import faulthandler
 import os
 import shutil
@@ -14,7 +15,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The app's settings (recent files, window layout), default database and log go to a throwaway home.
 # Once per process (each xdist worker its own): imported again under another name (``from tests.conftest import
 # …``), this module would otherwise move the home while the log handler stays in the first one.
-_HOME = os.environ.get(f"COUNTYHEALTH_TEST_HOME_{os.getpid()}") or tempfile.mkdtemp(prefix="countyhealth-test-home-")
+_HOME = os.environ.get(f"COUNTYHEALTH_TEST_HOME_{os.getpid()}")
+if _HOME is None:
+    _HOME = tempfile.mkdtemp(prefix="countyhealth-test-home-")
+    atexit.register(shutil.rmtree, _HOME, ignore_errors=True)  # made here, removed here: not one left per run
 os.environ[f"COUNTYHEALTH_TEST_HOME_{os.getpid()}"] = _HOME
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")

@@ -180,7 +180,13 @@ class SideProcess:
 
     def close(self) -> None:
         if self.proc.poll() is None:
-            self.proc.kill()
+            # Its input ended, a side finishes and removes its scratch folder (a copy of the city per run, for some
+            # jobs); killed at once, it left them in the temporary folder, 29 MB a job.
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
         self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout, self.errors):
             stream.close()
