@@ -193,7 +193,7 @@ def gather(session: Session, period: Period, today: dt.date) -> Facts:
     as_of = period.as_of(today)
     run = run_checks(session, period, today=today)
     norms = norms_in_force(session, as_of)
-    previous = Period(period.year - 1, 4) if period.quarter == 1 else Period(period.year, (period.quarter or 4) - 1)
+    previous = period.previous_quarter()  # a year's: the year before, so its 本年进展 counts from 上年末
     before: dict[int, tuple[dt.date, float]] = {}
     for pid, day, progress in session.execute(
         select(ProjectUpdate.project_id, ProjectUpdate.date, ProjectUpdate.progress)

@@ -244,7 +244,9 @@ def test_reportlab_measures_text_with_its_c_accelerator():
 def test_a_years_report_speaks_of_the_year_and_of_the_quarter_its_tasks_are_judged_in(
     demo_db, period, today, progress, since, stale
 ):
-    from db.models import KeyTask
+    from sqlalchemy import select
+
+    from db.models import KeyTask, ProjectUpdate
     from desktop.report.content import Para, Table, gather, projects, resources, tasks
 
     with demo_db.session() as session:  # gather loads the default norms on first use
@@ -253,6 +255,13 @@ def test_a_years_report_speaks_of_the_year_and_of_the_quarter_its_tasks_are_judg
         session.add(KeyTask(**task, deadline=dt.date(2030, 12, 31)))
         session.flush()
         f = gather(session, period, today)
+        # What the progress column counts from: each project's last report up to the end of the quarter (the year)
+        # before.
+        before = period.previous_quarter().end
+        reports = select(ProjectUpdate.project_id, ProjectUpdate.date, ProjectUpdate.progress)
+        last = {pid: progress for pid, day, progress in session.execute(reports.order_by(ProjectUpdate.date))
+                if day <= before}  # fmt: skip
+    assert f.projects_before == last and last
     texts = [b.text for part in (resources(f), projects(f), tasks(f)) for b in part if isinstance(b, Para)]
     tables = [b for part in (projects(f), tasks(f)) for b in part if isinstance(b, Table)]
     assert progress in [c.head for c in tables[0].columns]
