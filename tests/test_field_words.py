@@ -251,6 +251,29 @@ def test_a_month_alone_is_its_first_day_and_says_so(raw):
     )
 
 
+@pytest.mark.parametrize("raw", ["2026.2", "2026-02", "2026/2", "2026年2月", 2026.2])
+def test_a_deadlines_month_alone_is_its_last_day_as_an_office_means_it(raw):
+    """完成时限 2026.2 is "by the end of February": read as the 1st, a task due then was overdue a month early."""
+    assert TASK.field("deadline").read(raw) == (dt.date(2026, 2, 28), f"{raw} → 2026-02-28（只有年月，按当月最后一天）")
+    assert PROJECT.field("planned_completion").read(raw)[0] == dt.date(2026, 2, 28)
+    assert PROJECT.field("planned_start").read(raw)[0] == dt.date(2026, 2, 1)  # a start is the month's first day
+
+
+@pytest.mark.parametrize(
+    ("raw", "day"),
+    [
+        ("2026年12月底", dt.date(2026, 12, 31)),
+        ("2026年6月末", dt.date(2026, 6, 30)),
+        ("2026年底", dt.date(2026, 12, 31)),
+        ("2026.2底", dt.date(2026, 2, 28)),
+        ("2024年2月底", dt.date(2024, 2, 29)),
+    ],
+)
+def test_the_end_of_a_month_or_a_year_as_written_is_its_last_day(raw, day):
+    for f in (TASK.field("deadline"), STAFF.field("hire_date")):
+        assert f.read(raw) == (day, f"{raw} → {day.isoformat()}")
+
+
 def test_excel_dates_read_as_now():
     f = STAFF.field("hire_date")
     assert f.read(44260.0) == (dt.date(2021, 3, 5), None)

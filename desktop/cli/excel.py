@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -75,7 +74,6 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:  # noqa: C901
     from desktop.cli import open_db
-    from desktop.cli.checks import resolve_period
     from desktop.excel.importer import layout_mapping, run_import, write_problem_workbook
     from desktop.excel.mapping import ColumnMapping
     from desktop.excel.templates import TEMPLATES
@@ -91,7 +89,6 @@ def cmd_import(args: argparse.Namespace) -> int:  # noqa: C901
             dry_run=args.dry_run,
             good_rows_only=args.good_rows_only,
             mapping=mapping,
-            as_of=resolve_period(args).as_of(dt.date.today()),
         )
     finally:
         db.close()
@@ -150,7 +147,6 @@ def _save_mapping(mapping, rtype, out: str):
 
 def register_import(sub) -> None:
     from desktop.cli import add_db_option
-    from desktop.cli.checks import add_period_options
     from desktop.excel.templates import TEMPLATES
 
     kinds = "；".join(f"{k}：{t.label}" for k, t in TEMPLATES.items())
@@ -170,8 +166,8 @@ def register_import(sub) -> None:
         "import",
         help="导入填好的模板",
         description=(
-            "逐格检查后导入；有问题时默认不写入任何数据。重点任务台账中的“推进情况”列记为各任务在报告期末"
-            "（报告期未结束时为今天）的进展。返回值：0 全部写入，2 发现问题，1 文件无法读取。"
+            "逐格检查后导入；有问题时默认不写入任何数据。重点任务台账中的“推进情况”列记为各任务今天的进展。"
+            "返回值：0 全部写入，2 发现问题，1 文件无法读取。"
         ),
     )
     imp.add_argument("kind", choices=list(TEMPLATES), metavar="KIND", help="模板类型")
@@ -184,7 +180,6 @@ def register_import(sub) -> None:
         "--mapping", metavar="FILE.json", help="按此列对应文件读取各列（可先用 --save-mapping 保存后修改）"
     )
     imp.add_argument("--save-mapping", metavar="FILE.json", help="把本次使用（或建议）的列对应保存为此文件")
-    add_period_options(imp)
     imp.set_defaults(func=cmd_import)
 
 

@@ -105,7 +105,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     from desktop.cli.excel import cmd_import as import_sheet
 
     args.kind, args.good_rows_only, args.mapping, args.save_mapping = "indicators", False, None, None
-    args.year = args.period = None  # an indicator sheet has no progress column to date
     return import_sheet(args)
 
 

@@ -39,6 +39,7 @@ from desktop.excel.safety import MAX_ROWS, Vetted, check_workbook
 from desktop.excel.tables import Column, Table, find_table
 from desktop.excel.templates import DATA_SHEET, META_SHEET, TEMPLATES, TemplateKind
 from desktop.records.editing import (
+    PROJECT_STATE,
     RecordError,
     add_project_update,
     add_task_update,
@@ -928,7 +929,8 @@ def plan_import(  # noqa: C901, PLR0915
     as_of: dt.date | None = None,
 ) -> ImportReport:
     """Read and check a file; class every row (and every progress report, for projects and tasks); write nothing.
-    ``as_of``: the day a ledger's progress column reports on (the period's last day; by default today)."""
+    ``as_of``: the day a ledger's progress column reports on, and a project ledger's state holds from (by default
+    today, as the window and the command import)."""
     if kind not in TEMPLATES:
         raise ExcelError(f"没有“{kind}”类模板。可用：{'、'.join(TEMPLATES)}")
     spec = TEMPLATES[kind]
@@ -1020,7 +1022,19 @@ def plan_import(  # noqa: C901, PLR0915
         )
     elif kind == "tasks" and not report.problems:
         report.update_plans = _progress_in_rows(session, spec, report, as_of or dt.date.today())
+    if kind == "projects":
+        _note_project_reports(report, spec.rtype, as_of or dt.date.today())
     return report
+
+
+def _note_project_reports(report: ImportReport, rtype: RecordType, as_of: dt.date) -> None:
+    """Said among the readings: a project whose stage, progress or investment the file changes gets its progress
+    report of ``as_of`` (update_record), the day the lists and the report read it from."""
+    rows = [p for p in report.plans if p.action == "changed" and p.changes.keys() & PROJECT_STATE]
+    if rows:
+        labels = "、".join(rtype.field(name).label for name in sorted(PROJECT_STATE))
+        shown = f"{labels}的修改 → {cn_date(as_of)}的进度报告"
+        report.readings.append(Reading(rows[0].sheet, "", "项目进度", shown, len(rows)))
 
 
 def _mark_progress_column(layout: SheetLayout, spec: TemplateKind) -> None:
@@ -1296,7 +1310,12 @@ def run_import(  # noqa: C901, PLR0915
                     _write_division(session, plan, user)
                 else:
                     changes = {name: new for name, (_old, new) in plan.changes.items()}
-                    update_record(session, spec.rtype, plan.record_id, changes, user=user, reason=reason)
+                    # A project ledger's stage, progress and investment are its state at the period's end: the
+                    # progress report of that day (update_record).
+                    on = as_of if kind == "projects" and changes.keys() & PROJECT_STATE else None
+                    update_record(
+                        session, spec.rtype, plan.record_id, changes, user=user, reason=reason, effective_on=on
+                    )
             written += ok[0]
         written += _write_new(session, report, spec.rtype, batch, user, new_ids, row_ids, reason)
         for plan in report.update_plans:

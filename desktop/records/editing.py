@@ -619,11 +619,15 @@ def update_record(  # noqa: C901
     expected_version: int | None = None,
     seen: dict[str, Any] | None = None,
     effective_on: dt.date | None = None,
+    reported: bool = False,
 ) -> dict[str, tuple[Any, Any]]:
     """Change some fields of a record; returns {field: (old, new)} of what actually changed.
 
     ``effective_on``: the day from which the change holds, where not the day it is made (a bed count changed
     from the first of the month): a period ending before it still reads the old values.
+
+    A project's stage, progress or investment changed here is also its progress report of that day
+    (_report_project_state), unless ``reported``: the change carries a report already (add_project_update).
 
     ``expected_version``: the version the clerk's form was opened at; if another clerk has saved since, nothing
     is written and ConflictError names their change (``seen``: the values the form was opened with)."""
@@ -683,6 +687,8 @@ def update_record(  # noqa: C901
         raise _conflict(session, rtype, fresh, seen or {name: old for name, (old, _new) in changed.items()}) from None
     if "status" in own and own.get("status_date", (None, None))[1] is not None:
         effective_on = own["status_date"][1]  # a facility closed, a person gone: from the date given with it
+    if rtype.key == "project" and not reported and own.keys() & PROJECT_STATE:
+        _report_project_state(session, record, effective_on or dt.date.today())
     if own:
         log_change(
             session,
@@ -830,6 +836,27 @@ def transfer_staff(
     return person
 
 
+# What a project's progress reports hold and its record carries from the latest of them.
+PROJECT_STATE = frozenset({"stage", "progress", "investment_completed"})
+
+
+def _report_project_state(session: Session, project: Any, day: dt.date) -> None:
+    """A project's stage, progress or investment changed in its record (its form, a project ledger imported) is
+    its progress report of ``day``: the lists, the checks and the report read a project's state from its latest
+    report, and would otherwise go on showing the one before the change. A report of that day already there takes
+    the new state; a new one has no note."""
+    from db.models import ProjectUpdate
+
+    state = {name: getattr(project, name) for name in PROJECT_STATE}
+    same_day = next((u for u in project.updates if u.date == day), None)
+    if same_day is None:
+        session.add(ProjectUpdate(project_id=project.id, date=day, note=None, **state))
+    else:
+        for name, value in state.items():
+            setattr(same_day, name, value)
+    session.flush()
+
+
 def add_project_update(
     session: Session,
     project_id: int,
@@ -857,7 +884,7 @@ def add_project_update(
     session.add(ProjectUpdate(project_id=project_id, date=on, note=note, **values))
     latest = max([u.date for u in project.updates] + [on])
     if on == latest:
-        update_record(session, PROJECT, project_id, values, user=user, reason=f"{on} 进度报告")
+        update_record(session, PROJECT, project_id, values, user=user, reason=f"{on} 进度报告", reported=True)
         if values["stage"] in ("completed", "in_use") and project.actual_completion is None:
             update_record(session, PROJECT, project_id, {"actual_completion": on}, user=user, reason="竣工")
     session.flush()

@@ -7,6 +7,7 @@ new field is one edit here plus a migration.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -75,6 +76,9 @@ class Field:
     # A name the whole table shares, which a bureau's sheet gives in its title line rather than a column (the
     # 台账名称 of a ledger, "桃江县2026年卫生健康重点工作任务推进台账"): without a column, the title gives every row.
     titled: bool = False
+    # A deadline (完成时限, 计划完工日期): a month alone is its last day, as an office means "2026.12" there; any
+    # date field reads 2026年12月底 (月末, 年底) as the last day.
+    by_month_end: bool = False
     # For a coded field: everyday words -> code (主治医师 -> intermediate), matched after ``word_key``. A word
     # that may mean several codes maps to them joined by "|" and is refused with the choices named.
     words: dict[str, str] | None = None
@@ -315,10 +319,18 @@ def _float(f: Field, raw: Any) -> Reading:
 _FULL_DATE = re.compile(r"(\d{4})(?:([-/.])(\d{1,2})\2|年(\d{1,2})月)(\d{1,2})日?")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _MONTH = re.compile(r"(\d{4})(?:[-/.](\d{1,2})|年(\d{1,2})月?)")
+_MONTH_END = re.compile(r"(\d{4})(?:[-/.](\d{1,2})|年(\d{1,2})月?)(?:底|末)|(\d{4})年(?:底|末)")
 _TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 # Excel's day 0 is 1899-12-30 (its 1900 leap-year bug makes the earlier offset off by one).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _FIRST_DAY = "（只有年月，按当月1日）"
+_LAST_DAY = "（只有年月，按当月最后一天）"
+
+
+def _month_day(f: Field, year: int, month: int, shown: object) -> Reading:
+    """A month alone: its first day, or for a deadline its last, said so."""
+    day = dt.date(year, month, calendar.monthrange(year, month)[1] if f.by_month_end else 1)
+    return day, f"{shown} → {day.isoformat()}{_LAST_DAY if f.by_month_end else _FIRST_DAY}"
 
 
 def _date(f: Field, raw: Any) -> Reading:
@@ -337,8 +349,11 @@ def _date(f: Field, raw: Any) -> Reading:
         if m := _COMPACT_DATE.fullmatch(text):
             return dt.date(*(int(p) for p in m.groups())), None
         if m := _MONTH.fullmatch(text):
-            day = dt.date(int(m.group(1)), int(m.group(2) or m.group(3)), 1)
-            return day, f"{shown} → {day.isoformat()}{_FIRST_DAY}"
+            return _month_day(f, int(m.group(1)), int(m.group(2) or m.group(3)), shown)
+        if m := _MONTH_END.fullmatch(text):
+            year, month = int(m.group(1) or m.group(4)), int(m.group(2) or m.group(3) or 12)
+            day = dt.date(year, month, calendar.monthrange(year, month)[1])
+            return day, f"{shown} → {day.isoformat()}"
     except ValueError:
         pass
     if re.fullmatch(r"\d{4}年?", text):
@@ -359,8 +374,7 @@ def _date_number(f: Field, raw: float) -> Reading:
                 f"（{whole}.10 末尾的0会被丢掉）；请写成 {whole}-01 或 {whole}-10"
             )
         if len(month_digits) <= 2 and 1 <= int(month_digits) <= 12:
-            day = dt.date(whole, int(month_digits), 1)
-            return day, f"{raw} → {day.isoformat()}{_FIRST_DAY}"
+            return _month_day(f, whole, int(month_digits), raw)
     elif raw == whole and 19000101 <= whole <= 21001231:
         try:
             return dt.date(whole // 10000, whole // 100 % 100, whole % 100), None

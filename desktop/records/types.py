@@ -497,6 +497,7 @@ PROJECT = RecordType(
             "date",
             required=True,
             aliases=("计划竣工日期", "计划竣工时间", "计划完工时间", "计划完成时间"),
+            by_month_end=True,
         ),
         Field("actual_completion", "实际完工日期", "date", aliases=("实际竣工日期", "实际竣工时间", "实际完工时间")),
         PROJECT_STAGE_FIELD,
@@ -538,7 +539,9 @@ TASK = RecordType(
             note="牵头单位中对本任务负责的人，可写姓名和职务，如 王敏（医政股股长）",
             aliases=("具体责任人", "责任人姓名", "具体负责人", "经办人"),
         ),
-        Field("deadline", "完成时限", "date", aliases=("时间节点", "完成时间", "完成期限", "时限要求")),
+        Field(
+            "deadline", "完成时限", "date", aliases=("时间节点", "完成时间", "完成期限", "时限要求"), by_month_end=True
+        ),
         Field("phase", "所属板块", aliases=("板块", "所属领域", "领域")),
         Field(
             "status",

@@ -175,7 +175,7 @@ class ColumnMappingModel(QAbstractTableModel):
         if r.state == "worked_out":
             return "无需导入（序号或由其他列计算）"
         if r.state == "progress" and f is None:
-            return "已对应：每行记为该任务在报告期末的进展"
+            return "已对应：记为任务进展"
         if r.state == "unknown":
             return "未识别，不导入"
         return "已选择" if f is not None else NOT_IMPORTED

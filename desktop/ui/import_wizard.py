@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 
 from db.errors import Cancelled, UserError
 from db.files import written_whole
+from desktop.checks.findings import cn_date
 from desktop.excel.importer import ImportReport, SheetLayout, run_import, write_problem_workbook
 from desktop.excel.mapping import ColumnMapping
 from desktop.excel.templates import TEMPLATES
+from desktop.periods import Period
 from desktop.ui import file_dialogs
 from desktop.ui.column_mapping import ColumnMappingStep
 from desktop.ui.errors import message_for, show_error
@@ -29,6 +31,7 @@ from desktop.ui.name_proposals import NameProposalsDialog, proposed_names
 from desktop.ui.pages.base import make_table
 from desktop.ui.tablemodel import AMBER, GREEN, RED, Column, ListModel
 from desktop.ui.tasks import run_task
+from desktop.validators import shorten
 
 ACTIONS = {"new": "新增", "changed": "修改", "unchanged": "未变"}
 MAPPING_FILES = "列对应文件 (*.json)"
@@ -112,13 +115,14 @@ class ImportWizard(QDialog):
             ],
             colour=lambda p: AMBER,
         )
+        self._reports: set[int] = set()  # the preview rows that are progress reports (ImportReport.update_plans)
         self.preview = ListModel(
             [
                 Column("工作表", lambda r: r.sheet, width=90),
                 Column("行", lambda r: r.row, numeric=True, width=50),
-                Column("结果", lambda r: ACTIONS[r.action], width=50),
+                Column("结果", lambda r: ACTIONS[r.action] + ("进展" if id(r) in self._reports else ""), width=70),
                 Column("记录", lambda r: r.title, width=220),
-                Column("修改的字段", lambda r: self.report.describe_changes(r) if self.report else ""),
+                Column("修改的字段", self._what_changes),
             ],
             colour=lambda r: {"new": GREEN, "changed": AMBER}.get(r.action),
         )
@@ -173,9 +177,26 @@ class ImportWizard(QDialog):
         layout.addLayout(buttons)
         self._enable()
 
+    def _what_changes(self, plan) -> str:
+        """A row's changes; a new progress report (a task ledger's 推进情况, our template's 进度 sheet), what it
+        says."""
+        if self.report is None:
+            return ""
+        if id(plan) not in self._reports:
+            return self.report.describe_changes(plan)
+        if plan.action == "changed":
+            return self.report.describe_changes(plan, progress_report=True)
+        rtype = TEMPLATES[self.report.kind].updates.rtype
+        owner = rtype.fields[0].name
+        return "；".join(
+            f"{f.label}：{shorten(f.display(plan.values[f.name]))}"
+            for f in rtype.fields
+            if f.name != owner and plan.values.get(f.name) not in (None, "")
+        )
+
     def _enable(self) -> None:
         r = self.report
-        has_rows = bool(r and any(p.action != "unchanged" for p in r.plans))
+        has_rows = bool(r and any(p.action != "unchanged" for p in r.plans + r.update_plans))
         checked = bool(r) and not self.mapping_edited  # the preview is of the columns as they are now chosen
         self.import_all.setEnabled(checked and not r.problems and has_rows)
         self.import_good.setEnabled(checked and bool(r.problems) and has_rows)
@@ -210,9 +231,10 @@ class ImportWizard(QDialog):
         self.check()
 
     def progress_day(self):
-        """The day a ledger's progress column reports on: the last day of the window's period (today while it
-        runs), as the checks read that period."""
-        return self.win.period.as_of(self.win.today)
+        """The day a ledger's progress column reports on: the day of the import (the window's today). What a ledger
+        says is where its tasks stand now; dated at the end of the window's period, December's text would have
+        rewritten September's reports."""
+        return self.win.today
 
     def source(self) -> str:
         """The file the import reads: the one chosen, or the rows pasted."""
@@ -263,7 +285,8 @@ class ImportWizard(QDialog):
         self.notes.set_rows(report.notes)
         self.readings.set_rows(report.readings)
         self.tabs.setTabVisible(self.tabs.indexOf(self.readings_view), bool(report.readings))
-        self.preview.set_rows([p for p in report.plans if p.action != "unchanged"])
+        self._reports = {id(p) for p in report.update_plans}
+        self.preview.set_rows([p for p in report.plans + report.update_plans if p.action != "unchanged"])
         layout = layout_to_confirm(report)
         doubts = header_problems(report, layout) if layout is not None else []
         self.tabs.setTabVisible(self.tabs.indexOf(self.mapping_step), layout is not None)
@@ -382,7 +405,14 @@ class ImportWizard(QDialog):
 
         def done(report: ImportReport) -> None:
             self.win.records_changed(report.changed)
-            QMessageBox.information(self, "导入完成", f"已写入 {report.written} 条记录。{report.summary()}")
+            text = f"已写入 {report.written} 条记录。{report.summary()}"
+            dated = any(r.header in ("任务进展", "项目进度") for r in report.readings)
+            if dated and as_of > self.win.period.end:  # the window shows a quarter that ended before them
+                text += (
+                    f"\n\n进展记为{cn_date(as_of)}，属于{Period.quarter_of(as_of).label}；窗口当前查看的是"
+                    f"{self.win.period.label}，在上方切换报告期即可在列表中看到。"
+                )
+            QMessageBox.information(self, "导入完成", text)
             self.accept()
 
         run_task(self, "正在导入…", job, done, failure=None, on_error=self.show_error)

@@ -267,7 +267,7 @@ def test_a_project_ledger_with_money_in_yuan_a_percentage_and_months_alone(demo_
     report = imported(demo_db, "projects", path)
     with demo_db.session() as s:
         p = s.scalar(select(Project).where(Project.name == "沟街镇卫生院门诊楼改造"))
-        assert (p.planned_start, p.planned_completion) == (dt.date(2026, 3, 1), dt.date(2026, 12, 1))
+        assert (p.planned_start, p.planned_completion) == (dt.date(2026, 3, 1), dt.date(2026, 12, 31))
         assert (p.progress, p.investment_completed, p.kind) == (60, 350, "extension")
     assert any(r.shown.startswith("3,500,000元 → 350") for r in report.readings)
 
@@ -300,7 +300,7 @@ def test_a_task_ledger_whose_own_numbers_are_records_not_row_numbers(demo_db, tm
         tasks = s.execute(
             select(KeyTask.number, KeyTask.status, KeyTask.deadline).where(KeyTask.ledger == "2027年医改重点任务")
         ).all()
-    assert sorted(tasks) == [("1", "in_progress", dt.date(2027, 12, 1)), ("2", "done", dt.date(2027, 6, 30))]
+    assert sorted(tasks) == [("1", "in_progress", dt.date(2027, 12, 31)), ("2", "done", dt.date(2027, 6, 30))]
 
 
 def test_a_task_ledger_without_a_ledger_column_is_named_by_its_title_line_and_the_name_is_not_remembered(
@@ -664,3 +664,58 @@ def test_a_task_ledgers_progress_column_becomes_each_tasks_report_for_the_period
         run = run_checks(s, q4, today=dt.date(2027, 1, 10))
         stale = {f.where.name for f in run.findings if f.rule_id == "task_stale"}
     assert any("完善家庭医生签约" in n for n in stale) and not any("推进医共体建设" in n for n in stale)
+
+
+def test_a_projects_progress_changed_in_its_record_is_its_report_of_that_day_and_what_every_list_shows(
+    demo_db, tmp_path, capsys
+):
+    """A project's list row, its checks and the report read its state from its latest progress report. A project
+    ledger imported for the third quarter with a new 形象进度, or the form's change of it, is that report (of the
+    quarter's last day, of today): the list no longer shows the report before the change beside a record that
+    says otherwise."""
+    from openpyxl import load_workbook
+
+    from db.models import ProjectUpdate
+    from desktop.cli import main
+    from desktop.lists import project_rows
+    from desktop.periods import Period
+    from desktop.records.editing import update_record
+    from desktop.records.types import PROJECT
+
+    q3, today = Period(2026, 3), dt.date(2026, 11, 23)
+
+    def row(project_id: int):
+        with demo_db.session() as s:
+            return next(r for r in project_rows(s, q3, today=today) if r.id == project_id)
+
+    with demo_db.session() as s:
+        shown = next(r for r in project_rows(s, q3, today=today) if 0 < r.progress < 90)
+    path = tmp_path / "项目台账.xlsx"
+    assert main(["template", "projects", "--db", demo_db.target, "--with-records", "--out", str(path)]) == 0
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    column = [c.value for c in ws[1]].index("形象进度（%）") + 1
+    at = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == shown.name)
+    ws.cell(at, column, value=shown.progress + 7)
+    wb.save(path)
+
+    report = imported(demo_db, "projects", path, as_of=q3.end)
+    assert report.count("changed") == 1
+    assert [(r.header, r.shown, r.cells) for r in report.readings if r.header == "项目进度"] == [
+        ("项目进度", "完成投资、形象进度、建设阶段的修改 → 2026年9月30日的进度报告", 1)
+    ]
+    assert row(shown.id).progress == pytest.approx(shown.progress + 7)
+    with demo_db.session() as s:
+        on_the_day = s.scalars(
+            select(ProjectUpdate).where(ProjectUpdate.project_id == shown.id, ProjectUpdate.date == q3.end)
+        ).one()
+        assert on_the_day.progress == pytest.approx(shown.progress + 7)
+
+        # The form's change: the report of today, which a later period reads.
+        update_record(s, PROJECT, shown.id, {"progress": 95}, user="测试")
+        s.commit()
+        reports = s.scalars(select(ProjectUpdate.progress).where(ProjectUpdate.project_id == shown.id)).all()
+    assert reports.count(95) == 1
+    with demo_db.session() as s:
+        later = next(r for r in project_rows(s, Period(2026, 4), today=dt.date.today()) if r.id == shown.id)
+    assert later.progress == 95 and row(shown.id).progress == pytest.approx(shown.progress + 7)

@@ -305,11 +305,9 @@ def test_the_problems_are_listed_in_the_order_of_their_rows(window, demo_db, tmp
     assert [wizard.problems.index(r, 1).data() for r in range(3)] == ["2", "3", "4"]
 
 
-def test_a_ledgers_progress_column_is_shown_as_read_and_written_for_the_windows_period(
-    window, demo_db, tmp_path, monkeypatch
-):
-    """The 推进情况 column of a bureau's task ledger: the 列对应 step says it is read as each task's progress at the
-    end of the window's period (no grey 不导入), and 全部导入 writes those reports dated so."""
+def test_a_ledgers_progress_column_is_shown_as_read_and_written_as_of_the_day(window, demo_db, tmp_path, monkeypatch):
+    """The 推进情况 column of a bureau's task ledger: the 列对应 step says it is read as each task's progress of
+    the day (no grey 不导入), and 全部导入 writes those reports dated so."""
     from openpyxl import Workbook
 
     from db.models import KeyTask, TaskUpdate
@@ -328,7 +326,7 @@ def test_a_ledgers_progress_column_is_shown_as_read_and_written_for_the_windows_
     wizard.show()
     wizard.file.setText(str(path))
     wizard.check()
-    end = window.period.as_of(window.today)
+    end = window.today
     assert "进度记录新增 1 条" in wizard.summary.text()
     model = wizard.mapping_step.model
     row = row_of(wizard, "推进情况")
@@ -336,10 +334,34 @@ def test_a_ledgers_progress_column_is_shown_as_read_and_written_for_the_windows_
     assert model.index(row, model.STATE).data().startswith("已对应")
     assert model.index(row, model.READINGS).data() == f"推进情况 → {end.year}年{end.month}月{end.day}日的进展情况"
     assert model.index(row, model.FIELD).data(Qt.ItemDataRole.BackgroundRole) is None
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
     wizard.import_all.click()
+    # The window shows the third quarter; the clerk is told the progress is the fourth's, and where to see it.
+    assert "进展记为2026年11月23日，属于2026年第四季度；窗口当前查看的是2026年第三季度" in told[0]
     with demo_db.session() as s:
         reports = s.execute(
             select(TaskUpdate.date, TaskUpdate.note).join(KeyTask).where(KeyTask.ledger == "窗口台账")
         ).all()
     assert [tuple(r) for r in reports] == [(end, "已完成章程修订")]
+
+    # The same ledger again, only its progress corrected: nothing else changes, and it is still to be imported.
+    ws.cell(3, 6, value="已完成章程修订并报县政府")
+    wb.save(path)
+    again = ImportWizard(window, "tasks")
+    again.show()
+    again.file.setText(str(path))
+    again.check()
+    assert again.report.count("changed") == 0 and again.import_all.isEnabled()
+    shown = [[again.preview.index(r, c).data() for c in (2, 4)] for r in range(again.preview.rowCount())]
+    assert shown == [["修改进展", "进展情况：已完成章程修订 → 已完成章程修订并报县政府"]]
+    again.import_all.click()
+    with demo_db.session() as s:
+        notes = s.scalars(select(TaskUpdate.note).join(KeyTask).where(KeyTask.ledger == "窗口台账")).all()
+    assert notes == ["已完成章程修订并报县政府"]
+    # The list of the quarter the report falls in (the window opens on the last one ended) says what it was.
+    window.period_box.setCurrentIndex(window.period_box.findText("2026年第四季度"))
+    page = window.show_page("tasks")
+    column = next(i for i, c in enumerate(page.model.columns) if c.label == "最新进展")
+    row = next(i for i, r in enumerate(page.model.rows) if r.ledger == "窗口台账")
+    assert page.model.index(row, column).data() == "已完成章程修订并报县政府"

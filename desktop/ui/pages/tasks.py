@@ -46,6 +46,8 @@ def columns() -> list[Column]:
         Column.of(TASK.field("deadline"), width=85),
         Column.of(TASK.field("status"), lambda r: r.status_label, width=70),
         Column("最近更新", lambda r: r.last_update, width=85),
+        # What the latest report said: a ledger's 推进情况 imported is read here, not only its date.
+        Column("最新进展", lambda r: r.last_note, width=260, tooltip=lambda r: r.last_note),
         Column("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
     ]
 
