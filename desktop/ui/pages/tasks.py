@@ -39,16 +39,16 @@ def columns() -> list[Column]:
     """The list's columns (tests/ui/test_page_columns.py reads them with no window)."""
     return [
         Column.of(TASK.field("number"), width=60),
-        Column.of(TASK.field("title"), width=260),
-        Column.of(TASK.field("lead_unit"), width=150),
-        Column.of(TASK.field("responsible_person"), width=150),
-        Column("配合单位", lambda r: r.cooperating, width=220, tooltip=lambda r: r.cooperating),
+        Column.of(TASK.field("title"), width=240),
+        Column.of(TASK.field("lead_unit"), width=130),
+        Column.of(TASK.field("responsible_person"), width=90),
+        Column("配合单位", lambda r: r.cooperating, width=150, tooltip=lambda r: r.cooperating),
         Column.of(TASK.field("deadline"), width=85),
         Column.of(TASK.field("status"), lambda r: r.status_label, width=70),
         Column("最近更新", lambda r: r.last_update, width=85),
+        Column("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else "", width=70),
         # What the latest report said: a ledger's 推进情况 imported is read here, not only its date.
-        Column("最新进展", lambda r: r.last_note, width=260, tooltip=lambda r: r.last_note),
-        Column("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
+        Column("最新进展", lambda r: r.last_note, width=180, tooltip=lambda r: r.last_note),
     ]
 
 
