@@ -179,7 +179,7 @@ class ImportReport:
         if kept:
             text += f"；{kept} 个空白单元格未清除已有内容（要清空请在窗口中修改该记录）"
         bad = len({(p.sheet, p.row) for p in self.problems})
-        text += f"；问题 {len(self.problems)} 处（涉及 {bad} 行）"
+        text += f"；问题 {len(self.problems)} 处（涉及 {bad} 行）" if self.problems else "；没有发现问题"
         if self.notes:
             text += f"；已删除 {len(self.notes)} 个单元格中的不可见字符或控制字符（见清理清单）"
         return text

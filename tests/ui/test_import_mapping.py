@@ -327,7 +327,7 @@ def test_a_ledgers_progress_column_is_shown_as_read_and_written_as_of_the_day(wi
     wizard.file.setText(str(path))
     wizard.check()
     end = window.today
-    assert "进度记录新增 1 条" in wizard.summary.text()
+    assert "进度记录新增 1 条，修改 0 条，未变 0 条；没有发现问题" in wizard.summary.text()
     model = wizard.mapping_step.model
     row = row_of(wizard, "推进情况")
     assert model.index(row, model.FIELD).data() == "进展情况（任务进展）"
