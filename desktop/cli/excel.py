@@ -170,7 +170,7 @@ def register_import(sub) -> None:
             "返回值：0 全部写入，2 发现问题，1 文件无法读取。"
         ),
     )
-    imp.add_argument("kind", choices=list(TEMPLATES), metavar="KIND", help="模板类型")
+    imp.add_argument("kind", choices=list(TEMPLATES), metavar="KIND", help=f"模板类型。{kinds}")
     imp.add_argument("file", help="填好的模板，或本单位自己的表格（.xlsx .xls .et .ods .csv）")
     add_db_option(imp)
     imp.add_argument("--dry-run", action="store_true", help="只检查、预览，不写入")
