@@ -335,6 +335,7 @@ class TaskRow:
     stale: bool
     last_note: str = ""  # what the latest progress report said (进展情况)
     responsible_person: str = ""  # 责任人
+    note: str = ""  # 备注
 
 
 def task_rows(session: Session, period: Period, today: dt.date | None = None) -> list[TaskRow]:
@@ -362,6 +363,7 @@ def task_rows(session: Session, period: Period, today: dt.date | None = None) ->
                 t.id in flags["task_stale"],
                 reported[-1].note if reported else "",
                 t.responsible_person or "",
+                t.note or "",
             )
         )
     return out

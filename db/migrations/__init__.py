@@ -2,4 +2,4 @@
 
 # The newest revision. Opening a database already at it needs no Alembic at all (a quicker start);
 # tests/test_database.py checks that this agrees with the revision scripts.
-HEAD = "0023"
+HEAD = "0024"

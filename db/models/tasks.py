@@ -37,6 +37,7 @@ class KeyTask(Versioned, Base):
     phase: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(20), default="not_started", server_default="not_started")
     struck_off_note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # 备注: what a bureau's ledger notes beside the task
     # The area whose ledger this is: a city's tasks stay with the county that sent them; empty for a task
     # of this database's own area (entered here).
     division_id: Mapped[int | None] = mapped_column(ForeignKey("divisions.id"), index=True)

@@ -313,6 +313,7 @@ def tasks(ctx: Context) -> SheetSpec:
             Col("进展情况", lambda r: r.last_note, width=40, wrap=True),
             Col("报送日期", lambda r: r.last_update, kind="date"),
             Col("预警", lambda r: "逾期" if r.overdue else "本期未更新" if r.stale else ""),
+            Col("备注", lambda r: r.note, width=20, wrap=True),
         ],
         rows,
     )

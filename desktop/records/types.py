@@ -559,6 +559,7 @@ TASK = RecordType(
             multiline=True,
             aliases=("销号情况", "销号依据"),
         ),
+        Field("note", "备注", multiline=True, aliases=("备注说明", "其他说明")),
     ),
     natural_keys=(("ledger", "number"),),
     title_field="title",

@@ -311,7 +311,7 @@ def test_a_task_ledger_without_a_ledger_column_is_named_by_its_title_line_and_th
     remembered for the header does not carry it to next year's ledger."""
     from desktop.excel.importer import layout_mapping
 
-    header = ["序号", "重点任务", "具体内容", "牵头单位", "配合单位", "完成时限", "推进状态"]
+    header = ["序号", "重点任务", "具体内容", "牵头单位", "配合单位", "完成时限", "推进状态", "备注"]
 
     def ledger(year: int) -> Path:
         return write(
@@ -322,14 +322,36 @@ def test_a_task_ledger_without_a_ledger_column_is_named_by_its_title_line_and_th
                     [f"桃江县{year}年卫生健康重点工作任务推进台账"],
                     ["填报单位：县卫生健康局", None, None, None, None, "填报日期：2026年11月"],
                     header,
-                    ["1", "推进紧密型县域医共体建设", "完成牵头医院…", "医政股", "财务股", f"{year}年12月", "推进中"],
-                    ["2", "完善家庭医生签约服务", "签约率达到…", "基层股", None, f"{year}年6月30日", "已完成"],
+                    [
+                        "1",
+                        "推进紧密型县域医共体建设",
+                        "完成牵头医院…",
+                        "医政股",
+                        "财务股",
+                        f"{year}年12月",
+                        "推进中",
+                        None,
+                    ],
+                    [
+                        "2",
+                        "完善家庭医生签约服务",
+                        "签约率达到…",
+                        "基层股",
+                        None,
+                        f"{year}年6月30日",
+                        "已完成",
+                        "待资金到位",
+                    ],
                 ]
             },
-            merges={"Sheet1": ["A2:G2"]},
+            merges={"Sheet1": ["A2:H2"]},
         )
 
     report = imported(demo_db, "tasks", ledger(2027))
+    assert not report.ignored_columns  # 备注 too is kept (KeyTask.note)
+    with demo_db.session() as s:
+        notes = s.execute(select(KeyTask.number, KeyTask.note).where(KeyTask.ledger.like("桃江县2027%"))).all()
+    assert sorted(notes) == [("1", None), ("2", "待资金到位")]
     layout = report.layouts[0]
     assert layout.given == {"台账名称": "桃江县2027年卫生健康重点工作任务推进台账（取自表格标题）"}
     assert "台账名称" not in str(layout_mapping(layout, "tasks").constants)
