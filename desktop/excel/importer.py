@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from db import Database
 from db.access import tables_written
 from db.files import written_whole
-from db.models import Facility, ImportMapping, KeyTask
+from db.models import Facility, ImportMapping
 from desktop.checks.findings import cn_date
 from desktop.excel.cells import cell_text, put
 from desktop.excel.errors import ExcelError
@@ -130,6 +130,8 @@ class ImportReport:
     readings: list[Reading] = field(default_factory=list)  # how values not in their plain form were read
     plans: list[RowPlan] = field(default_factory=list)
     update_plans: list[RowPlan] = field(default_factory=list)  # progress reports (projects, tasks)
+    # The day a ledger's 推进情况 or a project ledger's new state is reported on, when the file has any.
+    reported_on: dt.date | None = None
     ignored_columns: list[str] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)  # sheets with no table of these records
     hidden_sheets: list[str] = field(default_factory=list)  # hidden in the workbook, so not read
@@ -1035,6 +1037,7 @@ def _note_project_reports(report: ImportReport, rtype: RecordType, as_of: dt.dat
         labels = "、".join(rtype.field(name).label for name in sorted(PROJECT_STATE))
         shown = f"{labels}的修改 → {cn_date(as_of)}的进度报告"
         report.readings.append(Reading(rows[0].sheet, "", "项目进度", shown, len(rows)))
+        report.reported_on = as_of
 
 
 def _mark_progress_column(layout: SheetLayout, spec: TemplateKind) -> None:
@@ -1072,13 +1075,14 @@ def _progress_in_rows(session: Session, spec: TemplateKind, report: ImportReport
             )
         ]
         out += read
+        report.reported_on = as_of
         shown = f"{column.header} → {cn_date(as_of)}的{progress.note.label}"
         report.readings.append(Reading(layout.sheet, column.letter, progress.label, shown, len(read)))
     return out
 
 
 class _LedgerProgress:
-    """What _progress_in_rows reads each row against: the tasks' reports and statuses as stored."""
+    """What _progress_in_rows reads each row against: the tasks' reports as stored."""
 
     def __init__(self, session: Session, spec: TemplateKind, report: ImportReport, as_of: dt.date) -> None:
         u = spec.updates
@@ -1093,7 +1097,6 @@ class _LedgerProgress:
         for (_u, task, day), (_id, values) in self.existing.items():
             if day < as_of:
                 self.said.setdefault(task, set()).add(values.get("note"))
-        self.statuses: dict[int, str] = dict(session.execute(select(KeyTask.id, KeyTask.status)).tuples().all())
         self.unset = spec.rtype.field("status").default  # a new task's, when the ledger gives none
 
     def plan(self, layout: SheetLayout, column: Column, excel_row: int, raw: Any) -> RowPlan | None:
@@ -1106,7 +1109,7 @@ class _LedgerProgress:
             self.report.problems.append(Problem(layout.sheet, excel_row, column.letter, column.header, raw, str(exc)))
             return None
         owner = plan.record_id if plan.record_id is not None else -self.places[id(plan)]
-        status = plan.values.get("status") or self.statuses.get(owner) or self.unset
+        status = plan.values.get("status") or (plan.current or {}).get("status") or self.unset
         values = {"task_id": owner, "date": self.as_of, "status": status, "note": text}
         key = ("update", owner, self.as_of)
         update = RowPlan(excel_row, str(key[1:]), values, sheet=layout.sheet, offset=layout.offset, title=plan.title)

@@ -327,9 +327,13 @@ _FIRST_DAY = "（只有年月，按当月1日）"
 _LAST_DAY = "（只有年月，按当月最后一天）"
 
 
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def _month_day(f: Field, year: int, month: int, shown: object) -> Reading:
     """A month alone: its first day, or for a deadline its last, said so."""
-    day = dt.date(year, month, calendar.monthrange(year, month)[1] if f.by_month_end else 1)
+    day = _last_day(year, month) if f.by_month_end else dt.date(year, month, 1)
     return day, f"{shown} → {day.isoformat()}{_LAST_DAY if f.by_month_end else _FIRST_DAY}"
 
 
@@ -351,8 +355,7 @@ def _date(f: Field, raw: Any) -> Reading:
         if m := _MONTH.fullmatch(text):
             return _month_day(f, int(m.group(1)), int(m.group(2) or m.group(3)), shown)
         if m := _MONTH_END.fullmatch(text):
-            year, month = int(m.group(1) or m.group(4)), int(m.group(2) or m.group(3) or 12)
-            day = dt.date(year, month, calendar.monthrange(year, month)[1])
+            day = _last_day(int(m.group(1) or m.group(4)), int(m.group(2) or m.group(3) or 12))
             return day, f"{shown} → {day.isoformat()}"
     except ValueError:
         pass

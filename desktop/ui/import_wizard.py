@@ -406,10 +406,10 @@ class ImportWizard(QDialog):
         def done(report: ImportReport) -> None:
             self.win.records_changed(report.changed)
             text = f"已写入 {report.written} 条记录。{report.summary()}"
-            dated = any(r.header in ("任务进展", "项目进度") for r in report.readings)
-            if dated and as_of > self.win.period.end:  # the window shows a quarter that ended before them
+            day = report.reported_on
+            if day is not None and day > self.win.period.end:  # the window shows a quarter that ended before it
                 text += (
-                    f"\n\n进展记为{cn_date(as_of)}，属于{Period.quarter_of(as_of).label}；窗口当前查看的是"
+                    f"\n\n进展记为{cn_date(day)}，属于{Period.quarter_of(day).label}；窗口当前查看的是"
                     f"{self.win.period.label}，在上方切换报告期即可在列表中看到。"
                 )
             QMessageBox.information(self, "导入完成", text)
